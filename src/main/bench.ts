@@ -1,0 +1,23 @@
+// `npm run bench`: runs every benchmark and writes bench-results/latest.json (shown in README).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from './core/jobs/worker_path.js';
+import { benchUmap } from './core/projection/bench.js';
+import { benchSample } from './core/sample/bench.js';
+import { benchMetrics } from './core/metrics/bench.js';
+
+const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const all: Record<string, () => Promise<object>> = { sample: benchSample, metrics: benchMetrics, umap: benchUmap };
+const results: Record<string, object> = {};
+for (const [name, fn] of Object.entries(all)) {
+  if (only.length && !only.includes(name)) continue;
+  console.error(`bench ${name}…`);
+  const t0 = performance.now();
+  results[name] = await fn();
+  console.error(`bench ${name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+const out = join(packageRoot(), 'bench-results');
+mkdirSync(out, { recursive: true });
+const record = { at: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length, results };
+writeFileSync(join(out, only.length ? `latest-${only.join('-')}.json` : 'latest.json'), JSON.stringify(record, null, 2));
+console.log(JSON.stringify(record, null, 2));

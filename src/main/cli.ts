@@ -1,0 +1,194 @@
+// `mlens <verb>`: the same services, headless. Every verb has --json.
+import { resolve, join } from 'node:path';
+import { openDataset } from './core/datasets/open.js';
+import { summarize } from './core/datasets/summary.js';
+import { DatasetError } from './core/datasets/dataset.js';
+import { generateSample } from './core/sample/generate.js';
+import { ProjectStore, projectDir } from './core/store/project_store.js';
+import { exportFlags } from './core/export/flags_export.js';
+import { runMetricsCommand, parseKs } from './core/metrics/metrics_command.js';
+import { defaultDataDir } from './core/app/data_dir.js';
+import { appVersion } from './core/app/version.js';
+import { parseArgs, opt, numOpt, UsageError, type ParsedArgs } from './cli/args.js';
+import { progressBar } from './cli/progress.js';
+
+interface Verb {
+  summary: string;
+  usage: string;
+  flags?: string[];
+  run(a: ParsedArgs): Promise<unknown>;
+}
+
+const json = (a: ParsedArgs) => a.flags.has('json');
+const print = (v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
+
+function needDir(a: ParsedArgs): string {
+  const dir = a.positional[0];
+  if (!dir) throw new UsageError('a dataset folder is required');
+  return resolve(dir);
+}
+
+const verbs: Record<string, Verb> = {
+  open: {
+    summary: 'read a dataset folder and print its summary (counts, splits, problems)',
+    usage: 'mlens open DIR [--json]',
+    flags: ['json'],
+    async run(a) {
+      const bar = progressBar(!json(a) && !!process.stderr.isTTY);
+      const ds = await openDataset(needDir(a), { onProgress: bar.update });
+      bar.done();
+      const s = summarize(ds);
+      if (json(a)) return print(s);
+      console.log(`${s.name} (${s.format}) at ${s.root}`);
+      console.log(`  images ${s.images}, captions ${s.captions}, annotated pairs ${s.annotatedPairs}, missing images ${s.missingImages}`);
+      for (const [k, v] of Object.entries(s.splits)) console.log(`  split ${k}: ${v.images} images, ${v.captions} captions`);
+      console.log(`  truth: ${s.hasTruth ? 'yes' : 'no'}; embeddings: ${s.embeddings ? `${s.embeddings.source} ${s.embeddings.dims}-d` : 'none'}`);
+      if (s.problems.length) {
+        console.log(`  ${s.problems.length} problem(s):`);
+        for (const p of s.problems) console.log(`    ${p.severity}: ${p.file}${p.line != null ? `:${p.line}` : ''}: ${p.message}`);
+      }
+    },
+  },
+  sample: {
+    summary: 'generate the synthetic sample dataset (rendered images, captions, exact truth)',
+    usage: 'mlens sample [--out DIR] [--images N] [--preset A|B|C] [--seed S] [--noise F] [--json]',
+    flags: ['json'],
+    async run(a) {
+      const preset = (opt(a, 'preset') ?? 'A').toUpperCase();
+      if (!['A', 'B', 'C'].includes(preset)) throw new UsageError('--preset must be A, B or C');
+      const images = numOpt(a, 'images', 100, 50_000) ?? 1000;
+      const seed = numOpt(a, 'seed', 0, 2 ** 31) ?? 0;
+      const out = resolve(opt(a, 'out') ?? join(defaultDataDir(), `sample-${images}-${preset}-seed${seed}`));
+      const bar = progressBar(!!process.stderr.isTTY);
+      const stats = await generateSample({
+        out,
+        images,
+        preset: preset as 'A' | 'B' | 'C',
+        seed,
+        noise: numOpt(a, 'noise', 0, 1) ?? 0,
+        size: (numOpt(a, 'size', 128, 224) as 128 | 224 | undefined) ?? 128,
+        onProgress: bar.update,
+      });
+      bar.done();
+      if (json(a)) return print({ out, ...stats });
+      console.log(`sample written to ${out}`);
+      console.log(JSON.stringify(stats, null, 2));
+    },
+  },
+  export: {
+    summary: "export the project's flagged pairs and items to a standalone SQLite file",
+    usage: 'mlens export DIR --out FILE.sqlite [--json]',
+    flags: ['json'],
+    async run(a) {
+      const dir = needDir(a);
+      const out = opt(a, 'out');
+      if (!out) throw new UsageError('--out FILE.sqlite is required');
+      const ds = await openDataset(dir);
+      const store = new ProjectStore(join(projectDir(ds.root, defaultDataDir()), 'project.sqlite'));
+      try {
+        const flags = store.listFlags();
+        const counts = exportFlags(resolve(out), ds, flags, { appVersion: appVersion(), space: ds.embeddings ? `${ds.embeddings.source} (${ds.embeddings.dims}-d)` : 'none' });
+        if (json(a)) return print({ path: resolve(out), ...counts });
+        console.log(`exported ${counts.flags} flags (${counts.images} images, ${counts.captions} captions) to ${resolve(out)}`);
+      } finally {
+        store.close();
+      }
+    },
+  },
+  metrics: {
+    summary: 'R@K, R-Precision, mAP@R and PMRP of a score matrix against positives',
+    usage: 'mlens metrics --scores SCORES.npy --positives POSITIVES.json [--ks 1,5,10] [--ties expected|stable|optimistic|pessimistic] [--pm PM.json ...] [--pm-k K] --json',
+    flags: ['json'],
+    async run(a) {
+      const scores = opt(a, 'scores');
+      const positives = opt(a, 'positives');
+      if (!scores || !positives) throw new UsageError('--scores and --positives are required');
+      const ties = opt(a, 'ties') ?? 'expected';
+      if (!['expected', 'stable', 'optimistic', 'pessimistic'].includes(ties)) throw new UsageError('--ties must be expected, stable, optimistic or pessimistic');
+      const r = await runMetricsCommand({
+        scores,
+        positives,
+        ks: opt(a, 'ks') ? parseKs(opt(a, 'ks')!) : undefined,
+        ties: ties as 'expected',
+        pm: a.options.get('pm'),
+        pmK: numOpt(a, 'pm-k', 1, 1e9),
+      });
+      print(r);
+    },
+  },
+  serve: {
+    summary: 'start browser mode: the app on http://127.0.0.1 with a one-time token',
+    usage: 'mlens serve [--port P] [--dataset DIR] [--data-dir DIR]',
+    async run(a) {
+      const { startBrowserServer } = await import('./server/browser_server.js');
+      const server = await startBrowserServer({
+        dataDir: opt(a, 'data-dir') ?? defaultDataDir(),
+        port: numOpt(a, 'port', 0, 65535) ?? 0,
+        dataset: opt(a, 'dataset'),
+        log: (l) => console.error(l),
+      });
+      console.log(`Multiplicity Lens (browser mode) is at ${server.url}`);
+      await new Promise(() => undefined);
+    },
+  },
+  doctor: {
+    summary: 'print the environment: version, compute backend, data folder, native modules',
+    usage: 'mlens doctor [--json]',
+    flags: ['json'],
+    async run(a) {
+      let sqlite = 'ok';
+      try {
+        const { openSqlite } = await import('./core/store/sqlite.js');
+        const db = openSqlite(':memory:');
+        sqlite = `ok (SQLite ${(db.prepare('select sqlite_version() v').get() as { v: string }).v})`;
+        db.close();
+      } catch (e) {
+        sqlite = `failed: ${(e as Error).message}`;
+      }
+      const r = { version: appVersion(), node: process.version, platform: `${process.platform}-${process.arch}`, backend: 'js (cpu, worker threads)', gpu: null, dataDir: defaultDataDir(), sqlite };
+      if (json(a)) return print(r);
+      for (const [k, v] of Object.entries(r)) console.log(`${k.padEnd(9)} ${v ?? 'none'}`);
+    },
+  },
+};
+
+function help(): void {
+  console.log(`mlens ${appVersion()}: Multiplicity Lens on the command line\n\nUsage: mlens <verb> [options]\n\nVerbs:`);
+  for (const [name, v] of Object.entries(verbs)) console.log(`  ${name.padEnd(8)} ${v.summary}\n           ${v.usage}`);
+  console.log('\nEvery verb takes --json for machine-readable output. `mlens <verb> --help` shows one verb.');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [verbName, ...rest] = argv;
+  if (!verbName || verbName === '--help' || verbName === '-h' || verbName === 'help') {
+    help();
+    return 0;
+  }
+  if (verbName === '--version') {
+    console.log(appVersion());
+    return 0;
+  }
+  const verb = verbs[verbName];
+  if (!verb) {
+    console.error(`mlens: unknown verb ${JSON.stringify(verbName)}\n`);
+    help();
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(`${verb.summary}\n\nUsage: ${verb.usage}`);
+    return 0;
+  }
+  const a = parseArgs(rest, verb.flags ?? []);
+  try {
+    await verb.run(a);
+    return 0;
+  } catch (e) {
+    const err = e as Error;
+    const tag = e instanceof UsageError ? 'usage' : e instanceof DatasetError ? 'dataset error' : 'error';
+    if (json(a)) process.stdout.write(`${JSON.stringify({ error: { name: err.name, message: err.message } })}\n`);
+    console.error(`mlens ${verbName}: ${tag}: ${err.message}${e instanceof UsageError ? `\nUsage: ${verb.usage}` : ''}`);
+    return e instanceof UsageError ? 2 : 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,330 @@
+// LensService: the main-process implementation of LensApi over the core services. Both
+// transports (Electron IPC, browser-mode WebSocket) and the CLI's server use this one class.
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import type { AppInfo, ExportResult, ItemDetail, ItemTable, LensApi, LensEvent, Neighbor, Projection, Session } from '../../../shared/api.js';
+import type { Flag, FlagLabel, FlagTarget } from '../../../shared/flags.js';
+import type { Dataset } from '../datasets/dataset.js';
+import { openDataset } from '../datasets/open.js';
+import { summarize } from '../datasets/summary.js';
+import { generateSample } from '../sample/generate.js';
+import { ProjectStore, projectDir } from '../store/project_store.js';
+import { exportFlags } from '../export/flags_export.js';
+import { runUmap, DEFAULT_UMAP, type UmapParams } from '../projection/umap.js';
+import { topKDot, row } from '../knn/cross_modal.js';
+import { CancelledError } from '../jobs/job.js';
+import { readSettings, writeSettings } from './data_dir.js';
+import { appVersion } from './version.js';
+
+export const DEFAULT_SAMPLE = { images: 1000, preset: 'A' as const, seed: 0 };
+
+export interface LensServiceOptions {
+  dataDir: string;
+  mode: 'electron' | 'browser';
+  /** Folder picker (Electron only). */
+  pickFolder?: () => Promise<string | null>;
+  /** Browser mode: how a client downloads an exported file. */
+  downloadUrl?: (file: string) => string | undefined;
+}
+
+type Listener = (e: LensEvent) => void;
+
+export class LensService implements LensApi {
+  private dataset: Dataset | null = null;
+  private store: ProjectStore | null = null;
+  private dir: string | null = null;
+  private listeners = new Set<Listener>();
+  private jobs = new Map<string, AbortController>();
+  private projectionInFlight: { key: string; promise: Promise<Projection> } | null = null;
+
+  constructor(private readonly opts: LensServiceOptions) {
+    mkdirSync(opts.dataDir, { recursive: true });
+  }
+
+  onEvent(fn: Listener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private emit(e: LensEvent): void {
+    for (const fn of this.listeners) fn(e);
+  }
+
+  /** Runs a long call as a job: progress events, cancel by jobId, a final state event. */
+  private async job<T>(jobId: string, kind: string, body: (signal: AbortSignal, progress: (phase: string, done: number, total: number) => void) => Promise<T>): Promise<T> {
+    const ac = new AbortController();
+    this.jobs.set(jobId, ac);
+    let last = { phase: 'starting', done: 0, total: 1 };
+    const progress = (phase: string, done: number, total: number) => {
+      last = { phase, done, total };
+      this.emit({ type: 'job', jobId, kind, state: 'running', ...last });
+    };
+    progress('starting', 0, 1);
+    try {
+      const r = await body(ac.signal, progress);
+      this.emit({ type: 'job', jobId, kind, state: 'done', phase: 'done', done: last.total, total: last.total });
+      return r;
+    } catch (e) {
+      const cancelled = e instanceof CancelledError || ac.signal.aborted;
+      this.emit({ type: 'job', jobId, kind, state: cancelled ? 'cancelled' : 'error', ...last, message: (e as Error).message });
+      throw cancelled && !(e instanceof CancelledError) ? new CancelledError(kind) : e;
+    } finally {
+      this.jobs.delete(jobId);
+    }
+  }
+
+  async appInfo(): Promise<AppInfo> {
+    return { version: appVersion(), mode: this.opts.mode, backend: 'js (cpu, worker threads)', dataDir: this.opts.dataDir, canPickFolder: !!this.opts.pickFolder };
+  }
+
+  async getSession(): Promise<Session> {
+    return {
+      dataset: this.dataset ? summarize(this.dataset) : null,
+      storePath: this.store?.file ?? null,
+      canUndo: this.store?.canUndo() ?? false,
+      canRedo: this.store?.canRedo() ?? false,
+    };
+  }
+
+  /** On start: reopen the last dataset, or the sample on first launch. */
+  async restore(jobId = 'startup'): Promise<Session> {
+    const last = readSettings(this.opts.dataDir).lastDataset;
+    if (last && existsSync(last)) {
+      try {
+        return await this.openDataset({ path: last });
+      } catch {
+        // fall through to the sample: the last folder is gone or broken
+      }
+    }
+    return this.openSample({ jobId });
+  }
+
+  async openDataset(req: { path: string }): Promise<Session> {
+    const root = resolve(req.path);
+    // Open the new dataset fully before letting go of the current one: a broken folder
+    // leaves the current session (and its flags) untouched.
+    const ds = await openDataset(root);
+    const dir = projectDir(ds.root, this.opts.dataDir);
+    const store = new ProjectStore(join(dir, 'project.sqlite'));
+    const prevHash = store.getMeta('dataset_hash');
+    if (prevHash && prevHash !== ds.hash) {
+      ds.problems.push({
+        severity: 'warning',
+        file: 'captions.jsonl',
+        message: `the dataset changed since flags were last made (hash ${prevHash} → ${ds.hash}); flags refer to item indices and may need checking`,
+      });
+    }
+    store.setMeta('dataset_hash', ds.hash);
+    store.setMeta('dataset_root', ds.root);
+    this.store?.close();
+    this.dataset = ds;
+    this.store = store;
+    this.dir = dir;
+    this.projectionInFlight = null;
+    writeSettings(this.opts.dataDir, { ...readSettings(this.opts.dataDir), lastDataset: ds.root });
+    const session = await this.getSession();
+    this.emit({ type: 'session', session });
+    this.emitFlags();
+    return session;
+  }
+
+  sampleDir(): string {
+    const s = DEFAULT_SAMPLE;
+    return join(this.opts.dataDir, `sample-${s.images}-${s.preset}-seed${s.seed}`);
+  }
+
+  async openSample(req: { jobId: string }): Promise<Session> {
+    const dir = this.sampleDir();
+    if (!existsSync(join(dir, 'stats.json'))) {
+      await this.job(req.jobId, 'sample', async (signal, progress) => {
+        await generateSample({ out: dir, ...DEFAULT_SAMPLE, signal, onProgress: (p) => progress(`sample: ${p.phase}`, p.done, p.total) });
+      });
+    }
+    return this.openDataset({ path: dir });
+  }
+
+  async pickFolder(): Promise<string | null> {
+    return this.opts.pickFolder ? this.opts.pickFolder() : null;
+  }
+
+  private need(): { ds: Dataset; store: ProjectStore; dir: string } {
+    if (!this.dataset || !this.store || !this.dir) throw new Error('no dataset is open');
+    return { ds: this.dataset, store: this.store, dir: this.dir };
+  }
+
+  async getItems(): Promise<ItemTable> {
+    const { ds } = this.need();
+    return {
+      images: ds.images.map((im) => ({ id: im.id, path: im.path, missing: im.missing, split: im.split })),
+      captions: ds.captions.map((c) => ({ id: c.id, text: c.text, imageIndex: c.imageIndex, split: c.split })),
+    };
+  }
+
+  private spaceName(ds: Dataset): string {
+    return ds.embeddings ? `${ds.embeddings.source} (${ds.embeddings.dims}-d)` : 'none';
+  }
+
+  async getProjection(req: { jobId: string; recompute?: boolean }): Promise<Projection> {
+    const { ds, dir } = this.need();
+    const emb = ds.embeddings;
+    if (!emb) {
+      throw new Error(
+        `${ds.name} has no embeddings: add embeddings/image.npy and embeddings/text.npy (rows in item order) to the folder to see the map`,
+      );
+    }
+    const params: UmapParams = DEFAULT_UMAP;
+    const key = createHash('sha256').update(JSON.stringify({ h: ds.hash, params, v: 1 })).digest('hex').slice(0, 16);
+    const file = join(dir, `projection-${key}.f32`);
+    const nI = ds.images.length;
+    const nC = ds.captions.length;
+    if (!req.recompute && existsSync(file) && statSync(file).size === (nI + nC) * 8) {
+      const buf = readFileSync(file);
+      const xy = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+      const meta = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as { seconds: number };
+      return { xy, nImages: nI, nCaptions: nC, method: 'umap', params, seconds: meta.seconds, cached: true };
+    }
+    if (this.projectionInFlight?.key === key && !req.recompute) return this.projectionInFlight.promise;
+    const promise = this.job(req.jobId, 'projection', async (signal, progress) => {
+      const joint = new Float32Array((nI + nC) * emb.dims);
+      joint.set(emb.image, 0);
+      joint.set(emb.text, nI * emb.dims);
+      const t0 = performance.now();
+      const xy = await runUmap(joint, emb.dims, params, (p) => progress(`UMAP: ${p.phase}`, p.done, p.total), signal);
+      const seconds = (performance.now() - t0) / 1000;
+      writeFileSync(`${file}.tmp`, Buffer.from(xy.buffer, xy.byteOffset, xy.byteLength));
+      writeFileSync(`${file}.json`, JSON.stringify({ seconds, params, datasetHash: ds.hash, space: this.spaceName(ds), at: new Date().toISOString() }));
+      renameSync(`${file}.tmp`, file);
+      return { xy, nImages: nI, nCaptions: nC, method: 'umap' as const, params, seconds, cached: false };
+    });
+    this.projectionInFlight = { key, promise };
+    promise.catch(() => undefined).finally(() => {
+      if (this.projectionInFlight?.promise === promise) this.projectionInFlight = null;
+    });
+    return promise;
+  }
+
+  async getItemDetail(req: { kind: 'image' | 'caption'; index: number; k?: number }): Promise<ItemDetail> {
+    const { ds } = this.need();
+    const k = req.k ?? 10;
+    const nI = ds.images.length;
+    const nC = ds.captions.length;
+    if (req.kind === 'image' ? req.index >= nI : req.index >= nC) throw new Error(`no ${req.kind} with index ${req.index}`);
+    const partners: number[] = [];
+    if (req.kind === 'image') ds.captions.forEach((c, i) => c.imageIndex === req.index && partners.push(i));
+    else partners.push(ds.captions[req.index].imageIndex);
+    const isValid = (image: number, caption: number): boolean | null => {
+      const t = ds.truth?.[caption];
+      if (!t) return null;
+      let lo = 0;
+      let hi = t.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (t[mid] === image) return true;
+        if (t[mid] < image) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      return false;
+    };
+    let truePartners: number | null = null;
+    if (ds.truth) {
+      if (req.kind === 'caption') truePartners = ds.truth[req.index]?.length ?? 0;
+      else {
+        truePartners = 0;
+        for (let c = 0; c < nC; c++) if (isValid(req.index, c)) truePartners++;
+      }
+    }
+    const neighbors: Neighbor[] = [];
+    const emb = ds.embeddings;
+    if (emb) {
+      const d = emb.dims;
+      const q = req.kind === 'image' ? row(emb.image, d, req.index) : row(emb.text, d, req.index);
+      const gallery = req.kind === 'image' ? emb.text : emb.image;
+      const top = topKDot(q, gallery, d, k);
+      for (let j = 0; j < top.indices.length; j++) {
+        const g = top.indices[j];
+        if (g < 0) continue;
+        const image = req.kind === 'image' ? req.index : g;
+        const caption = req.kind === 'image' ? g : req.index;
+        neighbors.push({
+          kind: req.kind === 'image' ? 'caption' : 'image',
+          index: g,
+          similarity: top.scores[j],
+          annotated: ds.captions[caption].imageIndex === image,
+          valid: isValid(image, caption),
+        });
+      }
+    }
+    return { kind: req.kind, index: req.index, partners, neighbors, truePartners };
+  }
+
+  private emitFlags(): void {
+    if (!this.store) return;
+    this.emit({ type: 'flags', flags: this.store.listFlags(), canUndo: this.store.canUndo(), canRedo: this.store.canRedo() });
+  }
+
+  async listFlags(): Promise<Flag[]> {
+    return this.need().store.listFlags();
+  }
+
+  async addFlag(req: { target: FlagTarget; label: FlagLabel; note?: string }): Promise<Flag> {
+    const { ds, store } = this.need();
+    const t = req.target;
+    let annotated: boolean | null = null;
+    if (t.kind === 'pair') {
+      if (t.image >= ds.images.length) throw new Error(`no image with index ${t.image}`);
+      if (t.caption >= ds.captions.length) throw new Error(`no caption with index ${t.caption}`);
+      annotated = ds.captions[t.caption].imageIndex === t.image;
+    } else if (t.index >= (t.modality === 'image' ? ds.images.length : ds.captions.length)) {
+      throw new Error(`no ${t.modality} with index ${t.index}`);
+    }
+    const f = store.addFlag(t, req.label, req.note ?? '', annotated);
+    this.emitFlags();
+    return f;
+  }
+
+  async removeFlag(req: { id: number }): Promise<void> {
+    const { store } = this.need();
+    if (!store.removeFlag(req.id)) throw new Error(`no active flag with id ${req.id}`);
+    this.emitFlags();
+  }
+
+  async undo(): Promise<boolean> {
+    const ok = this.need().store.undo();
+    this.emitFlags();
+    return ok;
+  }
+
+  async redo(): Promise<boolean> {
+    const ok = this.need().store.redo();
+    this.emitFlags();
+    return ok;
+  }
+
+  async exportFlags(req: { out?: string }): Promise<ExportResult> {
+    const { ds, store, dir } = this.need();
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const out = req.out ? resolve(req.out) : join(dir, 'exports', `flags-${stamp}.sqlite`);
+    const flags = store.listFlags();
+    const counts = exportFlags(out, ds, flags, { appVersion: appVersion(), space: this.spaceName(ds) });
+    return { path: out, ...counts, downloadUrl: this.opts.downloadUrl?.(out) };
+  }
+
+  async cancelJob(req: { jobId: string }): Promise<boolean> {
+    const ac = this.jobs.get(req.jobId);
+    if (!ac) return false;
+    ac.abort();
+    return true;
+  }
+
+  /** The open dataset (for the lens:// protocol and the CLI). */
+  current(): Dataset | null {
+    return this.dataset;
+  }
+
+  close(): void {
+    for (const ac of this.jobs.values()) ac.abort();
+    this.store?.close();
+    this.store = null;
+  }
+}

@@ -1,0 +1,197 @@
+// Precomputed embeddings in embeddings/: image.npy, text.npy (float32/float16, rows in item order),
+// optional image_logvar.npy / text_logvar.npy (or *_std.npy, converted to log σ² = 2·ln σ), meta.json.
+// Any fault here never blocks opening: the dataset opens without embeddings and a Problem says why.
+import { constants as bufferConstants } from 'node:buffer';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Embeddings } from './dataset.js';
+import { DatasetError } from './dataset.js';
+import { readJsonFile } from './jsonl.js';
+import { NpyError, readNpy, type NpyArray } from '../io/npy.js';
+import type { ProblemLog } from './problems.js';
+import { isFile } from './reader.js';
+
+export const EMBEDDINGS_DIR = 'embeddings';
+const MAX_LISTED_ROWS = 10;
+
+export interface EmbeddingsLoad {
+  embeddings: Embeddings | null;
+  /** Embedding files that exist (dataset-relative), for the hash. */
+  files: string[];
+}
+
+interface Counts {
+  images: number;
+  captions: number;
+  /** See ReaderResult.captionRecord. */
+  captionRecord: number[];
+  recordCount: number;
+}
+
+const Meta = z.looseObject({ encoder: z.string().optional() });
+
+class Drop extends Error {}
+
+function shapeText(shape: number[]): string {
+  return `(${shape.join(', ')})`;
+}
+
+export function loadEmbeddings(root: string, counts: Counts, log: ProblemLog, progress?: (done: number, total: number) => void): EmbeddingsLoad {
+  const rel = (name: string): string => `${EMBEDDINGS_DIR}/${name}`;
+  const has = (name: string): boolean => isFile(path.join(root, EMBEDDINGS_DIR, name));
+  const names = ['image.npy', 'text.npy', 'image_logvar.npy', 'text_logvar.npy', 'image_std.npy', 'text_std.npy', 'meta.json'];
+  const files = names.filter(has).map(rel);
+  if (!has('image.npy') && !has('text.npy')) {
+    if (files.length) {
+      log.push({ severity: 'warning', file: EMBEDDINGS_DIR, message: `found ${files.join(', ')} but no image.npy/text.npy; embeddings not loaded` });
+    }
+    return { embeddings: null, files };
+  }
+  const fail = (file: string, message: string, line?: number): never => {
+    log.push({ severity: 'error', file, line, message: `${message}; the dataset opens without embeddings` });
+    throw new Drop();
+  };
+
+  const load = (name: string): NpyArray => {
+    const file = rel(name);
+    const abs = path.join(root, EMBEDDINGS_DIR, name);
+    const size = statSync(abs).size;
+    if (size > bufferConstants.MAX_LENGTH) fail(file, `is ${(size / 2 ** 30).toFixed(1)} GiB, more than one file can hold in memory here`);
+    let arr: NpyArray;
+    try {
+      arr = readNpy(abs);
+    } catch (err) {
+      if (err instanceof NpyError || (err as NodeJS.ErrnoException).code) {
+        const msg = (err as Error).message.startsWith(abs) ? (err as Error).message.slice(abs.length).replace(/^:\s*/, '') : (err as Error).message;
+        return fail(file, `cannot be read: ${msg}`);
+      }
+      throw err;
+    }
+    if (arr.shape.length !== 2) fail(file, `must be a 2-D array (rows × dims) but has shape ${shapeText(arr.shape)}`);
+    return arr;
+  };
+
+  try {
+    if (!has('image.npy')) fail(rel('image.npy'), 'is missing (embeddings/text.npy is there; both are needed)');
+    if (!has('text.npy')) fail(rel('text.npy'), 'is missing (embeddings/image.npy is there; both are needed)');
+    progress?.(0, 4);
+    const image = load('image.npy');
+    const text = load('text.npy');
+    const [nImg, dImg] = image.shape;
+    const [nTxt, dTxt] = text.shape;
+    if (nImg !== counts.images) fail(rel('image.npy'), `has ${nImg} rows but the dataset has ${counts.images} images`);
+    // text rows: one per caption, or one per caption record of the source when records were skipped.
+    let textRows: number[] | null = null;
+    if (nTxt !== counts.captions) {
+      if (counts.recordCount !== counts.captions && nTxt === counts.recordCount) {
+        textRows = counts.captionRecord;
+        log.push({
+          severity: 'warning',
+          file: rel('text.npy'),
+          message: `has ${nTxt} rows, one per caption record including the ${counts.recordCount - counts.captions} skipped ones; using the rows of the ${counts.captions} loaded captions`,
+        });
+      } else {
+        fail(rel('text.npy'), `has ${nTxt} rows but the dataset has ${counts.captions} captions`);
+      }
+    }
+    if (dImg !== dTxt) fail(rel('text.npy'), `has ${dTxt} dims but embeddings/image.npy has ${dImg} dims`);
+    progress?.(1, 4);
+
+    const variance = (kind: 'image' | 'text', mean: NpyArray): { data: Float32Array; file: string } | null => {
+      const lv = `${kind}_logvar.npy`;
+      const sd = `${kind}_std.npy`;
+      if (!has(lv) && !has(sd)) return null;
+      if (has(lv) && has(sd)) log.push({ severity: 'warning', file: rel(sd), message: `ignored: ${rel(lv)} is used instead` });
+      const name = has(lv) ? lv : sd;
+      const arr = load(name);
+      if (arr.shape[0] !== mean.shape[0] || arr.shape[1] !== mean.shape[1]) {
+        fail(rel(name), `has shape ${shapeText(arr.shape)} but embeddings/${kind}.npy has shape ${shapeText(mean.shape)}`);
+      }
+      if (name === sd) {
+        const d = arr.data;
+        for (let i = 0; i < d.length; i++) d[i] = 2 * Math.log(d[i]); // σ ≤ 0 gives -Inf/NaN, caught below
+      }
+      return { data: arr.data, file: rel(name) };
+    };
+    let imageVar = variance('image', image);
+    let textVar = variance('text', text);
+    if ((imageVar == null) !== (textVar == null)) {
+      const present = (imageVar ?? textVar)!.file;
+      log.push({ severity: 'warning', file: present, message: 'has no counterpart for the other modality (image and text variances go together); variances ignored, embeddings are deterministic' });
+      imageVar = null;
+      textVar = null;
+    }
+    progress?.(2, 4);
+
+    const select = (data: Float32Array, dims: number): Float32Array => {
+      if (!textRows) return data;
+      const out = new Float32Array(textRows.length * dims);
+      textRows.forEach((r, c) => out.set(data.subarray(r * dims, (r + 1) * dims), c * dims));
+      return out;
+    };
+    const dims = dImg;
+    const imageData = image.data;
+    const textData = select(text.data, dims);
+    const imageLogvar = imageVar?.data ?? null;
+    const textLogvar = textVar ? select(textVar.data, dims) : null;
+
+    const clean = (data: Float32Array, file: string, what: 'image' | 'caption', fileRow: (i: number) => number, isStd: boolean): void => {
+      const bad: number[] = [];
+      const rows = data.length / dims;
+      for (let r = 0; r < rows; r++) {
+        const base = r * dims;
+        for (let k = 0; k < dims; k++) {
+          if (!Number.isFinite(data[base + k])) {
+            bad.push(r);
+            data.fill(0, base, base + dims);
+            break;
+          }
+        }
+      }
+      if (!bad.length) return;
+      const listed = bad.slice(0, MAX_LISTED_ROWS).join(', ');
+      const more = bad.length > MAX_LISTED_ROWS ? ` and ${bad.length - MAX_LISTED_ROWS} more` : '';
+      const cause = isStd ? 'NaN, Inf or σ ≤ 0' : 'NaN or Inf';
+      log.push({
+        severity: 'error',
+        file,
+        line: fileRow(bad[0]) + 1,
+        message: `${bad.length} row${bad.length > 1 ? 's' : ''} hold ${cause}: ${what} ${listed}${more} (0-based ${what} indices); those rows were set to 0`,
+      });
+    };
+    const imgRow = (i: number): number => i;
+    const txtRow = (i: number): number => (textRows ? textRows[i] : i);
+    clean(imageData, rel('image.npy'), 'image', imgRow, false);
+    clean(textData, rel('text.npy'), 'caption', txtRow, false);
+    if (imageLogvar && imageVar) clean(imageLogvar, imageVar.file, 'image', imgRow, imageVar.file.endsWith('_std.npy'));
+    if (textLogvar && textVar) clean(textLogvar, textVar.file, 'caption', txtRow, textVar.file.endsWith('_std.npy'));
+    progress?.(3, 4);
+
+    let source = `${EMBEDDINGS_DIR}/*.npy`;
+    let meta: Record<string, unknown> | undefined;
+    if (has('meta.json')) {
+      try {
+        const doc = readJsonFile(path.join(root, EMBEDDINGS_DIR, 'meta.json'), rel('meta.json'));
+        const m = Meta.safeParse(doc.value);
+        if (!m.success) {
+          log.push({ severity: 'warning', file: rel('meta.json'), message: 'must be a JSON object with an optional string "encoder"; ignored' });
+        } else {
+          meta = m.data;
+          if (m.data.encoder) source = m.data.encoder;
+        }
+      } catch (err) {
+        if (!(err instanceof DatasetError)) throw err;
+        log.push({ severity: 'warning', file: rel('meta.json'), line: err.line, message: `${err.message.slice(err.message.indexOf(': ') + 2)}; ignored` });
+      }
+    }
+    progress?.(4, 4);
+    const dtype = image.dtype === 'float16' || text.dtype === 'float16' ? 'float16' : 'float32';
+    const embeddings: Embeddings = { dims, dtype, image: imageData, text: textData, imageLogvar, textLogvar, source };
+    if (meta) embeddings.meta = meta;
+    return { embeddings, files };
+  } catch (err) {
+    if (err instanceof Drop) return { embeddings: null, files };
+    throw err;
+  }
+}

@@ -1,0 +1,134 @@
+// openDataset: detect the folder's format, read it, attach truth, positives and embeddings.
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import type { DatasetFormat } from '../../../shared/dataset.js';
+import { findCocoFiles, readCoco } from './coco.js';
+import { DatasetError, type Dataset } from './dataset.js';
+import { loadEmbeddings } from './embeddings.js';
+import { GENERIC_CAPTIONS, readGeneric } from './generic.js';
+import { datasetHash } from './hash.js';
+import { MAX_JSON_BYTES } from './jsonl.js';
+import { KARPATHY_FILES, findKarpathyFiles, readKarpathy } from './karpathy.js';
+import { makeResolver } from './paths.js';
+import { POSITIVES_FILE, loadPositives } from './positives.js';
+import { ProblemLog } from './problems.js';
+import type { Progress, ReadContext, ReaderResult } from './reader.js';
+import { isFile } from './reader.js';
+import { makeRefs } from './refs.js';
+import { TRUTH_FILE, loadTruth } from './truth.js';
+
+export type { Progress } from './reader.js';
+
+export interface OpenOptions {
+  onProgress?: (p: Progress) => void;
+  /** Read the folder as this format instead of detecting it. */
+  format?: DatasetFormat;
+  /** Largest single .json file parsed (default MAX_JSON_BYTES, 512 MiB). */
+  maxJsonBytes?: number;
+}
+
+const LOOKED_FOR =
+  `${GENERIC_CAPTIONS} (generic folder), ${KARPATHY_FILES.join(' / ')} (Karpathy split) ` +
+  'or annotations/captions_*.json (COCO captions)';
+
+interface Detected {
+  format: DatasetFormat;
+  files: string[];
+  ignored: string[];
+}
+
+/** Which format a folder holds (generic > Karpathy > COCO when several are present), or null. */
+export function detectFormat(root: string, force?: DatasetFormat): Detected | null {
+  const generic = isFile(path.join(root, GENERIC_CAPTIONS)) ? [GENERIC_CAPTIONS] : [];
+  const karpathy = findKarpathyFiles(root);
+  const coco = findCocoFiles(root);
+  const all: Array<[DatasetFormat, string[]]> = [
+    ['generic', generic],
+    ['karpathy', karpathy],
+    ['coco', coco],
+  ];
+  const pick = all.find(([f, files]) => files.length > 0 && (force == null || f === force));
+  if (!pick) return null;
+  const [format, files] = pick;
+  const used = format === 'karpathy' ? files.slice(0, 1) : files;
+  const ignored = all.flatMap(([, fs]) => fs).filter((f) => !used.includes(f));
+  return { format, files: used, ignored };
+}
+
+export async function openDataset(dir: string, opts: OpenOptions = {}): Promise<Dataset> {
+  const root = path.resolve(dir);
+  let st;
+  try {
+    st = statSync(root);
+  } catch {
+    throw new DatasetError('does not exist', root);
+  }
+  if (!st.isDirectory()) throw new DatasetError('is not a folder; open the dataset folder itself', root);
+
+  const detected = detectFormat(root, opts.format);
+  if (!detected) {
+    if (opts.format) throw new DatasetError(`no ${opts.format} dataset here: looked for ${LOOKED_FOR}`, root);
+    throw new DatasetError(`no dataset found: looked for ${LOOKED_FOR}`, root);
+  }
+
+  const log = new ProblemLog();
+  const onProgress = opts.onProgress;
+  const ctx: ReadContext = {
+    root,
+    resolve: makeResolver(root),
+    log,
+    progress: (phase, done, total) => onProgress?.({ phase, done, total }),
+    maxJsonBytes: opts.maxJsonBytes ?? MAX_JSON_BYTES,
+  };
+  if (detected.ignored.length) {
+    log.push({
+      severity: 'warning',
+      file: detected.ignored[0],
+      message: `read the folder as ${detected.format} (${detected.files.join(', ')}); also present and ignored: ${detected.ignored.join(', ')}`,
+    });
+  }
+
+  let read: ReaderResult;
+  if (detected.format === 'generic') read = await readGeneric(ctx);
+  else if (detected.format === 'karpathy') read = await readKarpathy(ctx, detected.files[0]);
+  else read = await readCoco(ctx, detected.files);
+
+  const { images, captions } = read;
+  const perImage = new Uint32Array(images.length);
+  for (const c of captions) perImage[c.imageIndex]++;
+  const lonely = perImage.reduce((n, k) => n + (k === 0 ? 1 : 0), 0);
+  if (lonely) {
+    const first = perImage.findIndex((k) => k === 0);
+    log.push({ severity: 'warning', file: read.captionSource, message: `${lonely} image${lonely > 1 ? 's have' : ' has'} no caption (first: ${images[first].path})` });
+  }
+
+  const refs = makeRefs(images, captions.length, read.captionRecord, read.recordCount, read.captionSource);
+  const annotated = Int32Array.from(captions, (c) => c.imageIndex);
+  const truth = isFile(path.join(root, TRUTH_FILE)) ? await loadTruth(root, refs, annotated, log, (d, t) => ctx.progress('truth', d, t)) : null;
+  const positives = isFile(path.join(root, POSITIVES_FILE)) ? await loadPositives(root, refs, log, (d, t) => ctx.progress('positives', d, t)) : [];
+
+  const emb = loadEmbeddings(
+    root,
+    { images: images.length, captions: captions.length, captionRecord: read.captionRecord, recordCount: read.recordCount },
+    log,
+    (d, t) => ctx.progress('embeddings', d, t),
+  );
+
+  ctx.progress('hash', 0, 1);
+  const hashFiles = [...read.indexFiles, TRUTH_FILE, POSITIVES_FILE, ...emb.files];
+  const hash = await datasetHash(root, hashFiles);
+  ctx.progress('hash', 1, 1);
+
+  return {
+    root,
+    name: path.basename(root),
+    format: read.format,
+    images,
+    captions,
+    truth,
+    positives,
+    embeddings: emb.embeddings,
+    problems: log.finish(),
+    hash,
+  };
+}

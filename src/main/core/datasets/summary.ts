@@ -1,0 +1,30 @@
+// DatasetSummary from an opened Dataset (counts, splits, embeddings info, problems).
+import type { DatasetSummary, SplitCounts } from '../../../shared/dataset.js';
+import type { Dataset } from './dataset.js';
+
+export function summarize(ds: Dataset): DatasetSummary {
+  const splits: Record<string, SplitCounts> = {};
+  const bucket = (s: string): SplitCounts => (splits[s] ??= { images: 0, captions: 0 });
+  let missing = 0;
+  for (const im of ds.images) {
+    if (im.missing) missing++;
+    if (im.split != null) bucket(im.split).images++;
+  }
+  for (const c of ds.captions) if (c.split != null) bucket(c.split).captions++;
+  const e = ds.embeddings;
+  return {
+    hash: ds.hash,
+    root: ds.root,
+    name: ds.name,
+    format: ds.format,
+    images: ds.images.length,
+    captions: ds.captions.length,
+    annotatedPairs: ds.captions.length,
+    missingImages: missing,
+    splits,
+    hasTruth: ds.truth != null,
+    extraPositives: ds.positives.length,
+    embeddings: e ? { dims: e.dims, dtype: e.dtype, probabilistic: e.imageLogvar != null && e.textLogvar != null, source: e.source } : null,
+    problems: ds.problems,
+  };
+}

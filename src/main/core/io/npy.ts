@@ -1,0 +1,98 @@
+// NumPy .npy reader and writer for 2-D float32/float16 arrays in C order (little-endian).
+import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+
+export interface NpyArray {
+  dtype: 'float32' | 'float16';
+  shape: number[];
+  /** Always float32 (float16 input is widened). */
+  data: Float32Array;
+}
+
+export class NpyError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+    readonly row?: number,
+  ) {
+    super(row != null ? `${file}: row ${row}: ${message}` : `${file}: ${message}`);
+    this.name = 'NpyError';
+  }
+}
+
+function halfToFloat(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const f = h & 0x3ff;
+  if (e === 0) return s * 2 ** -14 * (f / 1024);
+  if (e === 31) return f ? NaN : s * Infinity;
+  return s * 2 ** (e - 15) * (1 + f / 1024);
+}
+
+export function parseNpy(buf: Buffer, file = '<npy>'): NpyArray {
+  if (buf.length < 10 || buf[0] !== 0x93 || buf.toString('latin1', 1, 6) !== 'NUMPY') {
+    throw new NpyError(file, 'not a .npy file (bad magic)');
+  }
+  const major = buf[6];
+  let headerLen: number;
+  let offset: number;
+  if (major === 1) {
+    headerLen = buf.readUInt16LE(8);
+    offset = 10;
+  } else if (major === 2 || major === 3) {
+    headerLen = buf.readUInt32LE(8);
+    offset = 12;
+  } else throw new NpyError(file, `unsupported .npy version ${major}`);
+  const header = buf.toString('latin1', offset, offset + headerLen);
+  const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1];
+  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
+  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (!descr || !fortran || shapeText == null) throw new NpyError(file, `unreadable header: ${header.trim()}`);
+  if (fortran === 'True') throw new NpyError(file, 'Fortran order is not supported; save with C order');
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
+  let dtype: 'float32' | 'float16';
+  if (descr === '<f4' || descr === '=f4' || descr === '|f4') dtype = 'float32';
+  else if (descr === '<f2' || descr === '=f2' || descr === '|f2') dtype = 'float16';
+  else throw new NpyError(file, `dtype ${descr} is not supported (use float32 or float16, little-endian)`);
+  const count = shape.reduce((a, b) => a * b, 1);
+  const start = offset + headerLen;
+  const bytes = dtype === 'float32' ? 4 : 2;
+  if (buf.length - start < count * bytes) {
+    throw new NpyError(file, `truncated: header says shape (${shape.join(', ')}) but the file holds ${Math.floor((buf.length - start) / bytes)} values`);
+  }
+  const data = new Float32Array(count);
+  if (dtype === 'float32') {
+    if ((buf.byteOffset + start) % 4 === 0) data.set(new Float32Array(buf.buffer, buf.byteOffset + start, count));
+    else for (let i = 0; i < count; i++) data[i] = buf.readFloatLE(start + 4 * i);
+  } else {
+    for (let i = 0; i < count; i++) data[i] = halfToFloat(buf.readUInt16LE(start + 2 * i));
+  }
+  return { dtype, shape, data };
+}
+
+export function readNpy(file: string): NpyArray {
+  return parseNpy(readFileSync(file), file);
+}
+
+export function encodeNpy(data: Float32Array, shape: number[]): Buffer {
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  const total = 10 + header.length + 1;
+  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
+  const head = Buffer.alloc(10);
+  head[0] = 0x93;
+  head.write('NUMPY', 1, 'latin1');
+  head[6] = 1;
+  head[7] = 0;
+  head.writeUInt16LE(header.length, 8);
+  return Buffer.concat([head, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
+}
+
+/** Writes atomically: a temporary name, then rename. */
+export function writeNpy(file: string, data: Float32Array, shape: number[]): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, encodeNpy(data, shape));
+  renameSync(tmp, file);
+}

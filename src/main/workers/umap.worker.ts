@@ -1,0 +1,56 @@
+// UMAP in a worker thread (umap-js). Input rows arrive as a transferred Float32Array; the
+// 2-D result goes back transferred. Progress per epoch; the caller cancels by terminating us.
+import { parentPort, workerData } from 'node:worker_threads';
+import { UMAP } from 'umap-js';
+
+export interface UmapWorkerInput {
+  data: Float32Array;
+  n: number;
+  dims: number;
+  nNeighbors: number;
+  minDist: number;
+  nEpochs: number;
+  seed: number;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const input = workerData as UmapWorkerInput;
+const port = parentPort!;
+const rows: number[][] = new Array(input.n);
+for (let i = 0; i < input.n; i++) rows[i] = Array.from(input.data.subarray(i * input.dims, (i + 1) * input.dims));
+
+const umap = new UMAP({
+  nComponents: 2,
+  nNeighbors: Math.min(input.nNeighbors, Math.max(2, input.n - 1)),
+  minDist: input.minDist,
+  nEpochs: input.nEpochs,
+  random: mulberry32(input.seed),
+});
+port.postMessage({ type: 'progress', phase: 'neighbours', done: 0, total: 1 });
+const epochs = umap.initializeFit(rows);
+let last = 0;
+for (let e = 0; e < epochs; ) {
+  e = umap.step() + 0;
+  if (e - last >= Math.max(1, Math.floor(epochs / 100)) || e >= epochs) {
+    last = e;
+    port.postMessage({ type: 'progress', phase: 'layout', done: e, total: epochs });
+  }
+  if (e >= epochs) break;
+}
+const emb = umap.getEmbedding();
+const xy = new Float32Array(input.n * 2);
+for (let i = 0; i < input.n; i++) {
+  xy[2 * i] = emb[i][0];
+  xy[2 * i + 1] = emb[i][1];
+}
+port.postMessage({ type: 'done', xy }, [xy.buffer]);

@@ -1,0 +1,9 @@
+// The preload's contract with the renderer: one generic call and one event stream. Nothing else.
+import type { LensEvent, LensMethod } from '../shared/api';
+
+export type BridgeResult = { ok: true; result: unknown } | { ok: false; error: { name: string; message: string } };
+
+export interface LensBridge {
+  call(method: LensMethod, arg: unknown): Promise<BridgeResult>;
+  onEvent(fn: (e: LensEvent) => void): () => void;
+}

@@ -1,0 +1,546 @@
+// The map's imperative core: owns the WebGL2 context, the camera, the picking grid and the input
+// handlers of one canvas. MapView.tsx is a thin React wrapper around it. Redraws happen in
+// requestAnimationFrame, and only when something changed.
+
+import {
+  clamp,
+  computeBounds,
+  dataToScreen,
+  fitCamera,
+  panBy,
+  sameBounds,
+  screenToData,
+  zoomAbout,
+  type Bounds,
+  type Camera,
+} from './camera';
+import { MAP_COLORS } from './colors';
+import { EdgeLayer } from './gl_edges';
+import { PointLayer } from './gl_points';
+import type { ViewUniforms } from './gl_util';
+import { PointGrid, nearestEdge } from './picking';
+import type { MapDebug, MapEdge, MapViewProps } from './types';
+
+declare global {
+  interface Window {
+    __mlensMap?: MapDebug;
+  }
+}
+
+/** Margin (CSS px) left around the data when fitting. */
+const FIT_MARGIN = 24;
+/** A press-and-release that moves less than this (CSS px) is a click, not a drag. */
+const DRAG_THRESHOLD = 4;
+/** Edges are hit within this many CSS px. */
+const EDGE_PICK_PX = 5;
+const KEY_ZOOM = 1.25;
+
+/** Base point diameter (CSS px) for a set of n points: smaller for denser sets. */
+export function basePointSize(n: number): number {
+  return clamp(9 - 1.3 * Math.log10(n + 1), 2.5, 8);
+}
+
+/** Point diameter at a zoom of `zoom` times the fitted scale: grows slowly when zooming in. */
+export function pointSizeAt(n: number, zoom: number): number {
+  return basePointSize(n) * clamp(Math.pow(zoom, 0.3), 0.7, 3);
+}
+
+/** Hover/click radius (CSS px) for points of the given diameter. */
+export function pickRadiusPx(size: number): number {
+  return Math.max(6, size / 2 + 3);
+}
+
+function edgesKey(edges: readonly MapEdge[] | undefined): string {
+  if (!edges || edges.length === 0) return '';
+  let s = '';
+  for (const e of edges) s += `${e.a},${e.b},${e.color ? e.color.join(' ') : ''};`;
+  return s;
+}
+
+export class MapEngine {
+  /** Why the map cannot be drawn (no WebGL2, shaders failed), or null. */
+  readonly error: string | null = null;
+  readonly debug: MapDebug;
+  frames = 0;
+  lastFrameMs = 0;
+
+  private gl: WebGL2RenderingContext | null = null;
+  private pointLayer: PointLayer | null = null;
+  private edgeLayer: EdgeLayer | null = null;
+  private cam: Camera = { cx: 0, cy: 0, scale: 1, width: 0, height: 0 };
+  private dpr = 1;
+  private bounds: Bounds | null = null;
+  private fitted = false;
+  private fitScale = 1;
+  private grid: PointGrid | null = null;
+
+  // What the GL buffers / CPU structures were last built from.
+  private xy: Float32Array | null = null;
+  private uploadedXY: Float32Array | null | undefined = undefined;
+  private uploadedKind: Uint8Array | null | undefined = undefined;
+  private uploadedFlagged: Uint8Array | null | undefined = undefined;
+  private overlayKey: string | undefined = undefined;
+  private edgeKey: string | undefined = undefined;
+  private edgeListKey = '';
+  private edgeList: MapEdge[] = [];
+  private highlightXY = new Float32Array(0);
+  private selectedXY = new Float32Array(0);
+
+  private raf = 0;
+  private dirty = false;
+  private pendingHover: { x: number; y: number } | null = null;
+  private hovered: number | null = null;
+  private drag: { id: number; x0: number; y0: number; x: number; y: number; moved: boolean } | null = null;
+  private readonly resizeObserver: ResizeObserver | null = null;
+  private readonly cleanups: Array<() => void> = [];
+  private destroyed = false;
+
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly container: HTMLElement,
+    private readonly props: () => MapViewProps,
+  ) {
+    const engine = this;
+    this.debug = {
+      project: (index: number) => this.project(index),
+      get pointCount() {
+        return engine.xy ? Math.floor(engine.xy.length / 2) : 0;
+      },
+      get frames() {
+        return engine.frames;
+      },
+      get lastFrameMs() {
+        return engine.lastFrameMs;
+      },
+      fit: () => this.fit(),
+    };
+    canvas.dataset.ready = 'false';
+    const gl = canvas.getContext('webgl2', {
+      alpha: true,
+      antialias: false,
+      premultipliedAlpha: true,
+      preserveDrawingBuffer: false,
+      powerPreference: 'high-performance',
+    });
+    if (!gl) {
+      this.error = 'WebGL2 is not available here, so the map cannot be drawn. Enable hardware acceleration (or WebGL) and reload.';
+      return;
+    }
+    this.gl = gl;
+    try {
+      this.initGL();
+    } catch (err) {
+      this.gl = null;
+      this.error = `The map could not start WebGL: ${err instanceof Error ? err.message : String(err)}`;
+      return;
+    }
+    this.listen();
+    if (typeof ResizeObserver !== 'undefined') {
+      this.resizeObserver = new ResizeObserver(() => this.resize());
+      this.resizeObserver.observe(container);
+    }
+    this.resize();
+  }
+
+  // ---- GL setup ------------------------------------------------------------------------------
+
+  private initGL(): void {
+    const gl = this.gl!;
+    this.pointLayer = new PointLayer(gl);
+    this.edgeLayer = new EdgeLayer(gl);
+    gl.enable(gl.BLEND);
+    // Straight-alpha colours into a premultiplied canvas.
+    gl.blendFuncSeparate(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA, gl.ONE, gl.ONE_MINUS_SRC_ALPHA);
+    gl.disable(gl.DEPTH_TEST);
+    gl.clearColor(0, 0, 0, 0);
+    this.uploadedXY = undefined;
+    this.uploadedKind = undefined;
+    this.uploadedFlagged = undefined;
+    this.edgeKey = undefined;
+  }
+
+  private listen(): void {
+    const c = this.canvas;
+    type Events = HTMLElementEventMap & { webglcontextlost: Event; webglcontextrestored: Event };
+    const on = <K extends keyof Events>(
+      type: K,
+      fn: (e: Events[K]) => void,
+      opts?: AddEventListenerOptions,
+    ): void => {
+      const listener = fn as EventListener;
+      c.addEventListener(type, listener, opts);
+      this.cleanups.push(() => c.removeEventListener(type, listener, opts));
+    };
+    on('pointerdown', (e) => this.onPointerDown(e));
+    on('pointermove', (e) => this.onPointerMove(e));
+    on('pointerup', (e) => this.onPointerUp(e));
+    on('pointercancel', () => {
+      this.drag = null;
+      this.updateCursor();
+    });
+    on('pointerleave', (e) => this.onPointerLeave(e));
+    on('wheel', (e) => this.onWheel(e), { passive: false });
+    on('dblclick', (e) => {
+      e.preventDefault();
+      this.fit();
+    });
+    on('keydown', (e) => this.onKeyDown(e));
+    on('webglcontextlost', (e) => {
+      e.preventDefault();
+      this.pointLayer = null;
+      this.edgeLayer = null;
+    });
+    on('webglcontextrestored', () => {
+      if (!this.gl || this.destroyed) return;
+      try {
+        this.initGL();
+        this.sync();
+      } catch {
+        // Leave the map blank; a later restore may succeed.
+      }
+    });
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    if (this.raf) cancelAnimationFrame(this.raf);
+    this.raf = 0;
+    this.resizeObserver?.disconnect();
+    for (const fn of this.cleanups.splice(0)) fn();
+    if (this.gl && !this.gl.isContextLost()) {
+      this.pointLayer?.dispose();
+      this.edgeLayer?.dispose();
+    }
+    this.pointLayer = null;
+    this.edgeLayer = null;
+    this.gl = null;
+  }
+
+  // ---- Props → GPU / CPU state ----------------------------------------------------------------
+
+  /** Brings buffers, grid and overlays in line with the current props; cheap when nothing changed. */
+  sync(): void {
+    if (this.destroyed) return;
+    const p = this.props();
+    const pts = p.points;
+    const xy = pts ? pts.xy : null;
+    let changed = false;
+
+    if (xy !== this.xy) {
+      this.xy = xy;
+      this.grid = xy ? new PointGrid(xy) : null;
+      const b = xy ? computeBounds(xy) : null;
+      if (!sameBounds(b, this.bounds) || !this.fitted) {
+        this.bounds = b;
+        this.fitted = false;
+        if (this.cam.width > 0 && this.cam.height > 0) this.fit();
+      }
+      if (!xy) this.canvas.dataset.ready = 'false';
+      this.overlayKey = undefined;
+      this.edgeKey = undefined;
+      changed = true;
+    }
+
+    const layer = this.pointLayer;
+    if (layer) {
+      if (this.uploadedXY !== xy) {
+        layer.setPositions(xy ?? new Float32Array(0));
+        this.uploadedXY = xy;
+        this.uploadedKind = undefined;
+        changed = true;
+      }
+      const kind = pts ? pts.kind : null;
+      const flagged = pts?.flagged ?? null;
+      if (this.uploadedKind !== kind || this.uploadedFlagged !== flagged) {
+        layer.setState(kind, flagged);
+        this.uploadedKind = kind;
+        this.uploadedFlagged = flagged;
+        changed = true;
+      }
+    }
+
+    const n = xy ? Math.floor(xy.length / 2) : 0;
+    const sel = p.selected !== null && p.selected >= 0 && p.selected < n ? p.selected : null;
+    const hl = (p.highlighted ?? []).filter((i) => Number.isInteger(i) && i >= 0 && i < n);
+    const oKey = `${sel ?? ''}|${hl.join(',')}`;
+    if (oKey !== this.overlayKey) {
+      this.overlayKey = oKey;
+      this.highlightXY = new Float32Array(hl.length * 2);
+      hl.forEach((i, k) => this.highlightXY.set([xy![2 * i], xy![2 * i + 1]], 2 * k));
+      this.selectedXY = sel === null ? new Float32Array(0) : new Float32Array([xy![2 * sel], xy![2 * sel + 1]]);
+      changed = true;
+    }
+
+    const eKey = edgesKey(p.edges);
+    if (eKey !== this.edgeListKey) {
+      this.edgeListKey = eKey;
+      this.edgeList = p.edges ? p.edges.slice() : [];
+    }
+    if (this.edgeLayer && eKey !== this.edgeKey) {
+      this.edgeKey = eKey;
+      this.edgeLayer.setEdges(xy, this.edgeList, MAP_COLORS.edge.rgba);
+      changed = true;
+    }
+
+    if (changed) this.requestDraw();
+  }
+
+  // ---- Camera -------------------------------------------------------------------------------
+
+  fit(): void {
+    this.cam = fitCamera(this.bounds, this.cam.width, this.cam.height, FIT_MARGIN);
+    this.fitScale = this.cam.scale;
+    this.fitted = this.bounds !== null;
+    this.requestDraw();
+  }
+
+  private resize(): void {
+    if (this.destroyed) return;
+    const w = this.container.clientWidth;
+    const h = this.container.clientHeight;
+    this.cam = { ...this.cam, width: w, height: h };
+    this.applyCanvasSize();
+    if (w > 0 && h > 0) {
+      if (!this.fitted) this.fit();
+      else this.fitScale = fitCamera(this.bounds, w, h, FIT_MARGIN).scale;
+    }
+    this.requestDraw();
+  }
+
+  /** Sizes the drawing buffer to the CSS size times devicePixelRatio; true when it changed. */
+  private applyCanvasSize(): boolean {
+    const dpr = window.devicePixelRatio || 1;
+    const bw = Math.max(1, Math.round(this.cam.width * dpr));
+    const bh = Math.max(1, Math.round(this.cam.height * dpr));
+    this.dpr = dpr;
+    if (this.canvas.width === bw && this.canvas.height === bh) return false;
+    this.canvas.width = bw;
+    this.canvas.height = bh;
+    return true;
+  }
+
+  private zoomLimits(): [number, number] {
+    return [this.fitScale * 0.05, this.fitScale * 1e4];
+  }
+
+  private zoom(sx: number, sy: number, factor: number): void {
+    const [lo, hi] = this.zoomLimits();
+    this.cam = zoomAbout(this.cam, sx, sy, factor, Math.min(lo, this.cam.scale), Math.max(hi, this.cam.scale));
+    this.requestDraw();
+  }
+
+  private pointSize(): number {
+    const n = this.xy ? Math.floor(this.xy.length / 2) : 0;
+    return pointSizeAt(n, this.cam.scale / (this.fitScale || 1));
+  }
+
+  private project(index: number): { x: number; y: number } {
+    const xy = this.xy;
+    if (!xy || !Number.isInteger(index) || index < 0 || index >= xy.length / 2) {
+      throw new RangeError(`No point ${index} on the map`);
+    }
+    const rect = this.canvas.getBoundingClientRect();
+    const s = dataToScreen(this.cam, xy[2 * index], xy[2 * index + 1]);
+    return { x: rect.left + s.x, y: rect.top + s.y };
+  }
+
+  // ---- Picking ------------------------------------------------------------------------------
+
+  private toData(clientX: number, clientY: number): { x: number; y: number } {
+    const rect = this.canvas.getBoundingClientRect();
+    return screenToData(this.cam, clientX - rect.left, clientY - rect.top);
+  }
+
+  private pickPoint(clientX: number, clientY: number): number | null {
+    if (!this.grid || this.cam.width <= 0) return null;
+    const d = this.toData(clientX, clientY);
+    return this.grid.nearest(d.x, d.y, pickRadiusPx(this.pointSize()) / this.cam.scale);
+  }
+
+  private pickEdge(clientX: number, clientY: number): MapEdge | null {
+    if (!this.xy || this.edgeList.length === 0) return null;
+    const d = this.toData(clientX, clientY);
+    const i = nearestEdge(this.xy, this.edgeList, d.x, d.y, EDGE_PICK_PX / this.cam.scale);
+    return i === null ? null : this.edgeList[i];
+  }
+
+  // ---- Input --------------------------------------------------------------------------------
+
+  private onPointerDown(e: PointerEvent): void {
+    if (e.button !== 0 || this.drag) return;
+    this.canvas.focus({ preventScroll: true });
+    try {
+      this.canvas.setPointerCapture(e.pointerId);
+    } catch {
+      // Synthetic events have no capturable pointer.
+    }
+    this.drag = { id: e.pointerId, x0: e.clientX, y0: e.clientY, x: e.clientX, y: e.clientY, moved: false };
+  }
+
+  private onPointerMove(e: PointerEvent): void {
+    const d = this.drag;
+    if (d && d.id === e.pointerId) {
+      if (!d.moved && Math.hypot(e.clientX - d.x0, e.clientY - d.y0) > DRAG_THRESHOLD) {
+        d.moved = true;
+        d.x = d.x0;
+        d.y = d.y0;
+        this.pendingHover = null;
+        this.setHover(null, e.clientX, e.clientY);
+        this.updateCursor();
+      }
+      if (d.moved) {
+        this.cam = panBy(this.cam, e.clientX - d.x, e.clientY - d.y);
+        d.x = e.clientX;
+        d.y = e.clientY;
+        this.requestDraw();
+      }
+      return;
+    }
+    this.pendingHover = { x: e.clientX, y: e.clientY };
+    this.requestFrame();
+  }
+
+  private onPointerUp(e: PointerEvent): void {
+    const d = this.drag;
+    if (!d || d.id !== e.pointerId) return;
+    this.drag = null;
+    if (!d.moved) this.click(e.clientX, e.clientY);
+    this.pendingHover = { x: e.clientX, y: e.clientY };
+    this.requestFrame();
+    this.updateCursor();
+  }
+
+  private onPointerLeave(e: PointerEvent): void {
+    if (this.drag) return;
+    this.pendingHover = null;
+    this.setHover(null, e.clientX, e.clientY);
+  }
+
+  private click(clientX: number, clientY: number): void {
+    const p = this.props();
+    const idx = this.pickPoint(clientX, clientY);
+    if (idx !== null) {
+      p.onClick?.(idx);
+      return;
+    }
+    const edge = p.onEdgeClick ? this.pickEdge(clientX, clientY) : null;
+    if (edge) p.onEdgeClick!(edge);
+    else p.onClick?.(null);
+  }
+
+  private onWheel(e: WheelEvent): void {
+    e.preventDefault();
+    let dy = e.deltaY;
+    if (e.deltaMode === 1) dy *= 16;
+    else if (e.deltaMode === 2) dy *= this.cam.height || 800;
+    // Pinch gestures on trackpads arrive as ctrl+wheel with small deltas.
+    const factor = Math.exp(-clamp(dy, -500, 500) * (e.ctrlKey ? 0.01 : 0.0015));
+    const rect = this.canvas.getBoundingClientRect();
+    this.zoom(e.clientX - rect.left, e.clientY - rect.top, factor);
+    if (!this.drag) this.pendingHover = { x: e.clientX, y: e.clientY };
+  }
+
+  private onKeyDown(e: KeyboardEvent): void {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const { width: w, height: h } = this.cam;
+    const step = 0.1;
+    switch (e.key) {
+      case '+':
+      case '=':
+        this.zoom(w / 2, h / 2, KEY_ZOOM);
+        break;
+      case '-':
+      case '_':
+        this.zoom(w / 2, h / 2, 1 / KEY_ZOOM);
+        break;
+      case '0':
+        this.fit();
+        break;
+      case 'ArrowLeft':
+        this.cam = panBy(this.cam, w * step, 0);
+        break;
+      case 'ArrowRight':
+        this.cam = panBy(this.cam, -w * step, 0);
+        break;
+      case 'ArrowUp':
+        this.cam = panBy(this.cam, 0, h * step);
+        break;
+      case 'ArrowDown':
+        this.cam = panBy(this.cam, 0, -h * step);
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+    this.requestDraw();
+  }
+
+  private setHover(index: number | null, clientX: number, clientY: number): void {
+    if (index === null && this.hovered === null) return;
+    this.hovered = index;
+    this.props().onHover?.(index, clientX, clientY);
+  }
+
+  private processHover(): void {
+    const h = this.pendingHover;
+    this.pendingHover = null;
+    if (!h || this.drag?.moved) return;
+    const idx = this.pickPoint(h.x, h.y);
+    this.setHover(idx, h.x, h.y);
+    this.updateCursor(idx === null && this.props().onEdgeClick ? this.pickEdge(h.x, h.y) !== null : idx !== null);
+  }
+
+  private updateCursor(overTarget = false): void {
+    this.canvas.style.cursor = this.drag?.moved ? 'grabbing' : overTarget ? 'pointer' : 'grab';
+  }
+
+  // ---- Frames -------------------------------------------------------------------------------
+
+  private requestFrame(): void {
+    if (!this.raf && !this.destroyed) this.raf = requestAnimationFrame(this.onFrame);
+  }
+
+  private requestDraw(): void {
+    this.dirty = true;
+    this.requestFrame();
+  }
+
+  private readonly onFrame = (): void => {
+    this.raf = 0;
+    if (this.destroyed) return;
+    if (this.pendingHover) this.processHover();
+    if (this.dirty) {
+      this.dirty = false;
+      this.draw();
+    }
+  };
+
+  private draw(): void {
+    const gl = this.gl;
+    const points = this.pointLayer;
+    const edges = this.edgeLayer;
+    if (!gl || !points || !edges || gl.isContextLost()) return;
+    const t0 = performance.now();
+    if ((window.devicePixelRatio || 1) !== this.dpr) this.applyCanvasSize();
+    const cam = this.cam;
+    gl.viewport(0, 0, this.canvas.width, this.canvas.height);
+    gl.clear(gl.COLOR_BUFFER_BIT);
+    if (cam.width <= 0 || cam.height <= 0) return;
+
+    const view: ViewUniforms = { cx: cam.cx, cy: cam.cy, scale: cam.scale, width: cam.width, height: cam.height, dpr: this.dpr };
+    const size = this.pointSize();
+    const emphasis = this.selectedXY.length > 0 || this.highlightXY.length > 0;
+    points.draw(view, { size, alpha: emphasis ? 0.55 : 1 }, [
+      MAP_COLORS.image.rgba,
+      MAP_COLORS.caption.rgba,
+      MAP_COLORS.flagged.rgba,
+    ]);
+    edges.draw(view);
+    points.drawOverlay(view, this.highlightXY, Math.max(size * 1.8, 8), MAP_COLORS.highlighted.rgba, MAP_COLORS.outline.rgba, false);
+    points.drawOverlay(view, this.selectedXY, Math.max(size * 3.5, 18), MAP_COLORS.selected.rgba, MAP_COLORS.outline.rgba, true);
+
+    this.frames++;
+    this.lastFrameMs = performance.now() - t0;
+    if (this.xy && this.canvas.dataset.ready !== 'true') this.canvas.dataset.ready = 'true';
+  }
+}

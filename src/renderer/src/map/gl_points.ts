@@ -1,0 +1,209 @@
+// The points: one shader program, one position VBO and one per-point state VBO for the whole set
+// (uploaded once per point set; a frame is one gl.POINTS draw call), plus a small overlay buffer for
+// emphasised points (neighbours, the selection) drawn on top.
+
+import type { RGBA } from './colors';
+import { GLSL_VIEW, createProgram, uniforms, type ViewUniforms } from './gl_util';
+
+const VERTEX = `#version 300 es
+precision highp float;
+precision highp int;
+layout(location = 0) in vec2 a_pos;
+layout(location = 1) in uint a_state; // bit 0: caption, bit 1: flagged
+${GLSL_VIEW}
+uniform float u_size;   // CSS px
+uniform float u_dpr;
+uniform int u_mode;     // 0: colour by state, 1: u_color fill, 2: selection ring
+uniform vec4 u_colors[3]; // image, caption, flagged
+uniform vec4 u_color;
+uniform float u_alpha;
+uniform float u_maxPx;
+out vec4 v_color;
+out float v_px;
+void main() {
+  gl_Position = toClip(a_pos);
+  vec4 c = u_color;
+  float size = u_size;
+  if (u_mode == 0) {
+    bool flagged = (a_state & 2u) != 0u;
+    c = flagged ? u_colors[2] : ((a_state & 1u) != 0u ? u_colors[1] : u_colors[0]);
+    if (flagged) size *= 1.5; // flagged points stand out of dense clouds
+  }
+  v_color = vec4(c.rgb, c.a * u_alpha);
+  v_px = min(size * u_dpr, u_maxPx);
+  gl_PointSize = v_px;
+}
+`;
+
+const FRAGMENT = `#version 300 es
+precision highp float;
+precision highp int;
+in vec4 v_color;
+in float v_px;
+uniform int u_mode;
+uniform vec4 u_outline;
+out vec4 outColor;
+void main() {
+  float r = length(gl_PointCoord * 2.0 - 1.0);
+  if (r > 1.0) discard;
+  float aa = 2.0 / max(v_px, 1.0);
+  float a = 1.0 - smoothstep(1.0 - aa, 1.0, r);
+  vec4 c = v_color;
+  if (u_mode == 2) {
+    a *= smoothstep(0.5 - aa, 0.5, r);
+    if (r > 0.78) c = u_outline;
+  } else if (u_mode == 1 && r > 0.72) {
+    c = u_outline;
+  }
+  if (a <= 0.0) discard;
+  outColor = vec4(c.rgb, c.a * a);
+}
+`;
+
+const UNIFORMS = [
+  'u_center',
+  'u_scale',
+  'u_viewport',
+  'u_size',
+  'u_dpr',
+  'u_mode',
+  'u_colors',
+  'u_color',
+  'u_alpha',
+  'u_outline',
+  'u_maxPx',
+] as const;
+
+export interface PointStyle {
+  /** Diameter in CSS px. */
+  size: number;
+  /** Multiplies every colour's alpha. */
+  alpha: number;
+}
+
+export class PointLayer {
+  private readonly program: WebGLProgram;
+  private readonly u: Record<(typeof UNIFORMS)[number], WebGLUniformLocation | null>;
+  private readonly vao: WebGLVertexArrayObject;
+  private readonly posBuf: WebGLBuffer;
+  private readonly stateBuf: WebGLBuffer;
+  private readonly overlayVao: WebGLVertexArrayObject;
+  private readonly overlayBuf: WebGLBuffer;
+  private readonly maxPointSize: number;
+  private count = 0;
+
+  constructor(private readonly gl: WebGL2RenderingContext) {
+    this.program = createProgram(gl, VERTEX, FRAGMENT);
+    this.u = uniforms(gl, this.program, UNIFORMS);
+    const range = gl.getParameter(gl.ALIASED_POINT_SIZE_RANGE) as Float32Array | null;
+    this.maxPointSize = range && range[1] > 0 ? range[1] : 64;
+
+    this.posBuf = gl.createBuffer()!;
+    this.stateBuf = gl.createBuffer()!;
+    this.vao = gl.createVertexArray()!;
+    gl.bindVertexArray(this.vao);
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.posBuf);
+    gl.enableVertexAttribArray(0);
+    gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.stateBuf);
+    gl.enableVertexAttribArray(1);
+    gl.vertexAttribIPointer(1, 1, gl.UNSIGNED_BYTE, 0, 0);
+
+    this.overlayBuf = gl.createBuffer()!;
+    this.overlayVao = gl.createVertexArray()!;
+    gl.bindVertexArray(this.overlayVao);
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.overlayBuf);
+    gl.enableVertexAttribArray(0);
+    gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+    gl.bindVertexArray(null);
+    gl.bindBuffer(gl.ARRAY_BUFFER, null);
+  }
+
+  /** Uploads the positions (interleaved x,y; length 2n). Call once per point set. */
+  setPositions(xy: Float32Array): void {
+    const gl = this.gl;
+    this.count = Math.floor(xy.length / 2);
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.posBuf);
+    gl.bufferData(gl.ARRAY_BUFFER, xy.subarray(0, this.count * 2), gl.STATIC_DRAW);
+    gl.bindBuffer(gl.ARRAY_BUFFER, null);
+  }
+
+  /** Uploads per-point state from modality (1 = caption) and flags (1 = flagged). */
+  setState(kind: Uint8Array | null, flagged: Uint8Array | null | undefined): void {
+    const gl = this.gl;
+    const state = new Uint8Array(this.count);
+    for (let i = 0; i < this.count; i++) {
+      state[i] = (kind && kind[i] === 1 ? 1 : 0) | (flagged && flagged[i] ? 2 : 0);
+    }
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.stateBuf);
+    gl.bufferData(gl.ARRAY_BUFFER, state, gl.STATIC_DRAW);
+    gl.bindBuffer(gl.ARRAY_BUFFER, null);
+  }
+
+  get pointCount(): number {
+    return this.count;
+  }
+
+  private begin(view: ViewUniforms, size: number, alpha: number, mode: number): void {
+    const gl = this.gl;
+    const u = this.u;
+    gl.useProgram(this.program);
+    gl.uniform2f(u.u_center, view.cx, view.cy);
+    gl.uniform1f(u.u_scale, view.scale);
+    gl.uniform2f(u.u_viewport, view.width, view.height);
+    gl.uniform1f(u.u_dpr, view.dpr);
+    gl.uniform1f(u.u_size, size);
+    gl.uniform1f(u.u_maxPx, this.maxPointSize);
+    gl.uniform1f(u.u_alpha, alpha);
+    gl.uniform1i(u.u_mode, mode);
+  }
+
+  /** Draws every point in one call, coloured by state. */
+  draw(view: ViewUniforms, style: PointStyle, colors: readonly [RGBA, RGBA, RGBA]): void {
+    if (this.count === 0) return;
+    const gl = this.gl;
+    this.begin(view, style.size, style.alpha, 0);
+    gl.uniform4fv(this.u.u_colors, new Float32Array([...colors[0], ...colors[1], ...colors[2]]));
+    gl.bindVertexArray(this.vao);
+    gl.drawArrays(gl.POINTS, 0, this.count);
+    gl.bindVertexArray(null);
+  }
+
+  /**
+   * Draws a few emphasised points (copied out of the uploaded set by index) on top:
+   * `ring` draws a selection ring around each, otherwise a filled, outlined dot.
+   */
+  drawOverlay(
+    view: ViewUniforms,
+    xy: Float32Array,
+    size: number,
+    color: RGBA,
+    outline: RGBA,
+    ring: boolean,
+  ): void {
+    const n = Math.floor(xy.length / 2);
+    if (n === 0) return;
+    const gl = this.gl;
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.overlayBuf);
+    gl.bufferData(gl.ARRAY_BUFFER, xy, gl.DYNAMIC_DRAW);
+    gl.bindBuffer(gl.ARRAY_BUFFER, null);
+    this.begin(view, size, 1, ring ? 2 : 1);
+    gl.uniform4fv(this.u.u_color, color);
+    gl.uniform4fv(this.u.u_outline, outline);
+    // Attribute 1 is disabled here; its generic value must still be an unsigned int.
+    gl.vertexAttribI4ui(1, 0, 0, 0, 0);
+    gl.bindVertexArray(this.overlayVao);
+    gl.drawArrays(gl.POINTS, 0, n);
+    gl.bindVertexArray(null);
+  }
+
+  dispose(): void {
+    const gl = this.gl;
+    gl.deleteBuffer(this.posBuf);
+    gl.deleteBuffer(this.stateBuf);
+    gl.deleteBuffer(this.overlayBuf);
+    gl.deleteVertexArray(this.vao);
+    gl.deleteVertexArray(this.overlayVao);
+    gl.deleteProgram(this.program);
+  }
+}

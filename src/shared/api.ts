@@ -1,0 +1,114 @@
+// The one API the renderer (and the CLI's serve mode) uses. Two transports implement it:
+// Electron IPC (preload facade) and WebSocket (browser mode). Requests are validated in main
+// with the schemas in schemas.ts; method names are the keys of LensApi.
+import type { DatasetSummary, ImageItemInfo, CaptionItemInfo } from './dataset.js';
+import type { Flag, FlagLabel, FlagTarget } from './flags.js';
+
+export interface AppInfo {
+  version: string;
+  mode: 'electron' | 'browser';
+  /** Compute backend used by the main process (shown in the status bar). */
+  backend: string;
+  dataDir: string;
+  /** A native folder picker exists (Electron only). */
+  canPickFolder: boolean;
+}
+
+export interface Session {
+  dataset: DatasetSummary | null;
+  /** Where the project store lives (SQLite file). */
+  storePath: string | null;
+  canUndo: boolean;
+  canRedo: boolean;
+}
+
+export interface ItemTable {
+  images: Array<Pick<ImageItemInfo, 'id' | 'path' | 'missing' | 'split'>>;
+  captions: Array<Pick<CaptionItemInfo, 'id' | 'text' | 'imageIndex' | 'split'>>;
+}
+
+export interface Projection {
+  /** Interleaved x,y: images first (index i), then captions (index nImages + c). */
+  xy: Float32Array;
+  nImages: number;
+  nCaptions: number;
+  method: 'umap';
+  params: { nNeighbors: number; minDist: number; nEpochs: number; seed: number };
+  seconds: number;
+  cached: boolean;
+}
+
+export interface Neighbor {
+  kind: 'image' | 'caption';
+  index: number;
+  similarity: number;
+  /** The pair (query, neighbour) is annotated in the dataset. */
+  annotated: boolean;
+  /** The pair is valid per truth.jsonl (null when the dataset has no truth). */
+  valid: boolean | null;
+}
+
+export interface ItemDetail {
+  kind: 'image' | 'caption';
+  index: number;
+  /** Annotated partners (captions of an image, or the image of a caption). */
+  partners: number[];
+  /** Top-k cross-modal neighbours in the original embedding space (not 2-D). */
+  neighbors: Neighbor[];
+  /** Truth-aware counts where truth.jsonl exists: valid partners versus annotated. */
+  truePartners: number | null;
+}
+
+export interface ExportResult {
+  path: string;
+  flags: number;
+  images: number;
+  captions: number;
+  /** Browser mode: a URL (with token) to download the file. */
+  downloadUrl?: string;
+}
+
+export interface JobEvent {
+  type: 'job';
+  jobId: string;
+  kind: string;
+  state: 'running' | 'done' | 'error' | 'cancelled';
+  phase: string;
+  done: number;
+  total: number;
+  message?: string;
+}
+
+export interface FlagsEvent {
+  type: 'flags';
+  flags: Flag[];
+  canUndo: boolean;
+  canRedo: boolean;
+}
+
+export interface SessionEvent {
+  type: 'session';
+  session: Session;
+}
+
+export type LensEvent = JobEvent | FlagsEvent | SessionEvent;
+
+export interface LensApi {
+  appInfo(): Promise<AppInfo>;
+  getSession(): Promise<Session>;
+  openDataset(req: { path: string }): Promise<Session>;
+  openSample(req: { jobId: string }): Promise<Session>;
+  pickFolder(): Promise<string | null>;
+  getItems(): Promise<ItemTable>;
+  getProjection(req: { jobId: string; recompute?: boolean }): Promise<Projection>;
+  getItemDetail(req: { kind: 'image' | 'caption'; index: number; k?: number }): Promise<ItemDetail>;
+  listFlags(): Promise<Flag[]>;
+  addFlag(req: { target: FlagTarget; label: FlagLabel; note?: string }): Promise<Flag>;
+  removeFlag(req: { id: number }): Promise<void>;
+  undo(): Promise<boolean>;
+  redo(): Promise<boolean>;
+  exportFlags(req: { out?: string }): Promise<ExportResult>;
+  cancelJob(req: { jobId: string }): Promise<boolean>;
+}
+
+export type LensMethod = keyof LensApi;

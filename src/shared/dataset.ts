@@ -1,0 +1,75 @@
+// The dataset nouns shared by main, renderer and CLI (DESIGN.md "Data model").
+// Pure types: imports nothing runtime-specific.
+
+export type Modality = 'image' | 'caption';
+
+/** A problem found while reading a dataset: names the file and, where there is one, the line or row. */
+export interface Problem {
+  severity: 'error' | 'warning';
+  /** Path relative to the dataset folder (or absolute when outside it). */
+  file: string;
+  /** 1-based line (JSONL/CSV) or row (npy) where the problem is. */
+  line?: number;
+  message: string;
+}
+
+export type DatasetFormat = 'generic' | 'coco' | 'karpathy';
+
+export interface SplitCounts {
+  images: number;
+  captions: number;
+}
+
+export interface EmbeddingInfo {
+  dims: number;
+  dtype: 'float32' | 'float16';
+  probabilistic: boolean;
+  /** Where the vectors came from (meta.json "encoder", or "embeddings/*.npy"). */
+  source: string;
+}
+
+export interface DatasetSummary {
+  /** Content hash of the dataset's index files (captions, truth, embeddings). */
+  hash: string;
+  root: string;
+  name: string;
+  format: DatasetFormat;
+  images: number;
+  captions: number;
+  annotatedPairs: number;
+  /** Images referenced by captions but missing on disk (still listed as items, marked missing). */
+  missingImages: number;
+  splits: Record<string, SplitCounts>;
+  hasTruth: boolean;
+  /** Extra valid pairs from positives.jsonl. */
+  extraPositives: number;
+  embeddings: EmbeddingInfo | null;
+  problems: Problem[];
+}
+
+export interface ImageItemInfo {
+  kind: 'image';
+  index: number;
+  id: string;
+  /** Path relative to the dataset root, forward slashes. */
+  path: string;
+  split: string | null;
+  missing: boolean;
+}
+
+export interface CaptionItemInfo {
+  kind: 'caption';
+  index: number;
+  id: string;
+  text: string;
+  /** The annotated image of this caption. */
+  imageIndex: number;
+  split: string | null;
+}
+
+export type ItemInfo = ImageItemInfo | CaptionItemInfo;
+
+/** Global item ids on the joint map: images first (0..nImages-1), then captions. */
+export function itemKey(kind: Modality, index: number): string {
+  return `${kind === 'image' ? 'i' : 'c'}${index}`;
+}

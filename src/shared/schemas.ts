@@ -1,0 +1,39 @@
+// Request schemas, checked in main for every call that crosses a process or network boundary.
+import { z } from 'zod';
+import { FLAG_LABELS } from './flags.js';
+import type { LensMethod } from './api.js';
+
+const index = z.number().int().nonnegative().max(1e8);
+const jobId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
+
+export const flagTargetSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('pair'), image: index, caption: index }).strict(),
+  z.object({ kind: z.literal('item'), modality: z.enum(['image', 'caption']), index }).strict(),
+]);
+
+const none = z.undefined().or(z.null()).or(z.object({}).strict());
+
+/** One schema per method: the request argument (methods without one take nothing). */
+export const requestSchemas: Record<LensMethod, z.ZodType> = {
+  appInfo: none,
+  getSession: none,
+  openDataset: z.object({ path: z.string().min(1).max(4096) }).strict(),
+  openSample: z.object({ jobId }).strict(),
+  pickFolder: none,
+  getItems: none,
+  getProjection: z.object({ jobId, recompute: z.boolean().optional() }).strict(),
+  getItemDetail: z.object({ kind: z.enum(['image', 'caption']), index, k: z.number().int().min(1).max(200).optional() }).strict(),
+  listFlags: none,
+  addFlag: z.object({ target: flagTargetSchema, label: z.enum(FLAG_LABELS), note: z.string().max(10_000).optional() }).strict(),
+  removeFlag: z.object({ id: z.number().int().positive() }).strict(),
+  undo: none,
+  redo: none,
+  exportFlags: z.object({ out: z.string().min(1).max(4096).optional() }).strict(),
+  cancelJob: z.object({ jobId }).strict(),
+};
+
+export const LENS_METHODS = Object.keys(requestSchemas) as LensMethod[];
+
+export function isLensMethod(name: unknown): name is LensMethod {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, name);
+}

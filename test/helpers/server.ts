@@ -1,0 +1,101 @@
+// Starts browser mode (`node out/main/serve.js`) as a real child process and talks to it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+
+export const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface ServeHandle {
+  url: string;
+  origin: string;
+  token: string;
+  port: number;
+  child: ChildProcess;
+  stderr: () => string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export async function startServe(args: { dataDir: string; dataset?: string; port?: number }): Promise<ServeHandle> {
+  const argv = [join(root, 'out', 'main', 'serve.js'), '--data-dir', args.dataDir];
+  if (args.dataset) argv.push('--dataset', args.dataset);
+  if (args.port) argv.push('--port', String(args.port));
+  const child = spawn(process.execPath, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (d) => (err += String(d)));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`serve did not print its URL in time; stderr: ${err}`)), 30_000);
+    child.stdout!.on('data', (d) => {
+      out += String(d);
+      const m = /is at (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
+  });
+  const u = new URL(url);
+  return {
+    url,
+    origin: u.origin,
+    token: u.searchParams.get('token')!,
+    port: Number(u.port),
+    child,
+    stderr: () => err,
+    stop: (signal = 'SIGTERM') =>
+      new Promise((resolve) => {
+        if (child.exitCode != null || child.signalCode != null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill(signal);
+      }),
+  };
+}
+
+/** A WebSocket client of the LensApi protocol, for tests that drive the server without a browser. */
+export async function connectApi(h: ServeHandle): Promise<{ call: (method: string, arg?: unknown) => Promise<any>; events: any[]; close: () => void }> {
+  const ws = new WebSocket(`ws://127.0.0.1:${h.port}/ws?token=${h.token}`, { origin: h.origin });
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  let id = 0;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const events: any[] = [];
+  ws.on('message', (data) => {
+    const msg = JSON.parse(String(data));
+    if (msg.event) return void events.push(msg.event);
+    const p = pending.get(msg.id);
+    if (!p) return;
+    pending.delete(msg.id);
+    if (msg.error) p.reject(new Error(msg.error.message));
+    else p.resolve(msg.result);
+  });
+  return {
+    call: (method, arg) =>
+      new Promise((resolve, reject) => {
+        const n = ++id;
+        pending.set(n, { resolve, reject });
+        ws.send(JSON.stringify({ id: n, method, arg: arg ?? null }));
+      }),
+    events,
+    close: () => ws.close(),
+  };
+}
+
+/** Polls until fn returns a truthy value. */
+export async function until<T>(fn: () => Promise<T> | T, what: string, timeoutMs = 60_000): Promise<T> {
+  const t0 = Date.now();
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
