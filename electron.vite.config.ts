@@ -17,6 +17,8 @@ export default defineConfig({
           'workers/umap': resolve('src/main/workers/umap.worker.ts'),
         },
         output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+        // Dev-only tools the benchmarks load from node_modules at run time.
+        external: ['playwright-core'],
       },
     },
   },
@@ -34,7 +36,7 @@ export default defineConfig({
     base: './',
     build: {
       outDir: 'out/renderer',
-      rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
+      rollupOptions: { input: { index: resolve('src/renderer/index.html'), bench: resolve('src/renderer/bench.html') } },
     },
     plugins: [react()],
   },

@@ -1,0 +1,44 @@
+// Frame time of the WebGL2 map in headless Chromium (software GL here) at 1k (baseline), 50k and
+// 100k points, zooming every frame. Serves out/renderer/bench.html from a throwaway static server.
+import { createServer } from 'node:http';
+import { createReadStream, existsSync } from 'node:fs';
+import { extname, join, normalize } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { packageRoot } from '../core/jobs/worker_path.js';
+
+export async function benchMap(): Promise<object> {
+  const chromiumPath = process.env.MLENS_CHROMIUM ?? '/usr/bin/chromium';
+  if (!existsSync(chromiumPath)) return { skipped: `${chromiumPath} missing` };
+  const root = join(packageRoot(), 'out', 'renderer');
+  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+  const server = createServer((req, res) => {
+    const rel = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).slice(1));
+    const file = join(root, rel);
+    if (rel.startsWith('..') || !existsSync(file)) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as AddressInfo).port;
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+  });
+  const results: Record<string, unknown> = { renderer: 'Chromium, SwiftShader software GL (no GPU on this machine)' };
+  try {
+    for (const n of [1000, 50_000, 100_000]) {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(`http://127.0.0.1:${port}/bench.html?n=${n}`);
+      await page.waitForFunction(() => (window as unknown as { __benchResult?: unknown }).__benchResult, null, { timeout: 120_000 });
+      results[`points_${n}`] = await page.evaluate(() => (window as unknown as { __benchResult: unknown }).__benchResult);
+      await page.close();
+    }
+    const base = (results.points_1000 as { meanFrameMs: number }).meanFrameMs;
+    results.ratio50kTo1k = +((results.points_50000 as { meanFrameMs: number }).meanFrameMs / base).toFixed(2);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  return results;
+}

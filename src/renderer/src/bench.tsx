@@ -1,0 +1,53 @@
+// Map benchmark page (npm run bench): N synthetic clustered points, then frame times while the
+// view zooms every frame. Results land on window.__benchResult for the bench runner.
+import { createRoot } from 'react-dom/client';
+import { MapView, type MapPoints } from './map/MapView';
+
+function synthetic(n: number): MapPoints {
+  let s = 12345;
+  const rnd = () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+  const xy = new Float32Array(2 * n);
+  const kind = new Uint8Array(n);
+  const centres = Array.from({ length: 60 }, () => [rnd() * 100, rnd() * 100]);
+  for (let i = 0; i < n; i++) {
+    const c = centres[Math.floor(rnd() * centres.length)];
+    xy[2 * i] = c[0] + (rnd() - 0.5) * 6;
+    xy[2 * i + 1] = c[1] + (rnd() - 0.5) * 6;
+    kind[i] = i % 5 === 0 ? 0 : 1;
+  }
+  return { xy, kind };
+}
+
+const n = Number(new URLSearchParams(location.search).get('n') ?? 50000);
+const points = synthetic(n);
+const w = window as unknown as { __benchResult?: unknown };
+
+async function run(): Promise<void> {
+  const canvas = document.querySelector('[data-testid="map-canvas"]') as HTMLCanvasElement;
+  const r = canvas.getBoundingClientRect();
+  const times: number[] = [];
+  let last = performance.now();
+  for (let f = 0; f < 40; f++) {
+    canvas.dispatchEvent(new WheelEvent('wheel', { deltaY: f % 2 ? 60 : -60, clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, cancelable: true }));
+    await new Promise((res) => requestAnimationFrame(() => res(null)));
+    const now = performance.now();
+    times.push(now - last);
+    last = now;
+  }
+  times.shift();
+  times.sort((a, b) => a - b);
+  const mean = times.reduce((a, b) => a + b, 0) / times.length;
+  w.__benchResult = { points: n, frames: times.length, meanFrameMs: +mean.toFixed(2), p95FrameMs: +times[Math.floor(times.length * 0.95)].toFixed(2) };
+}
+
+function waitReady(): void {
+  const c = document.querySelector('[data-testid="map-canvas"][data-ready="true"]');
+  if (c) void run();
+  else setTimeout(waitReady, 50);
+}
+
+createRoot(document.getElementById('root')!).render(<MapView points={points} selected={null} />);
+waitReady();
