@@ -2,6 +2,7 @@
 // 2-D result goes back transferred. Progress per epoch; the caller cancels by terminating us.
 import { parentPort, workerData } from 'node:worker_threads';
 import { UMAP } from 'umap-js';
+import { exactKnn } from '../core/projection/exact_knn.js';
 
 export interface UmapWorkerInput {
   data: Float32Array;
@@ -26,17 +27,22 @@ function mulberry32(seed: number): () => number {
 
 const input = workerData as UmapWorkerInput;
 const port = parentPort!;
-const rows: number[][] = new Array(input.n);
-for (let i = 0; i < input.n; i++) rows[i] = Array.from(input.data.subarray(i * input.dims, (i + 1) * input.dims));
+const nNeighbors = Math.min(input.nNeighbors, Math.max(2, input.n - 1));
+const umap = new UMAP({ nComponents: 2, nNeighbors, minDist: input.minDist, nEpochs: input.nEpochs, random: mulberry32(input.seed) });
 
-const umap = new UMAP({
-  nComponents: 2,
-  nNeighbors: Math.min(input.nNeighbors, Math.max(2, input.n - 1)),
-  minDist: input.minDist,
-  nEpochs: input.nEpochs,
-  random: mulberry32(input.seed),
-});
-port.postMessage({ type: 'progress', phase: 'neighbours', done: 0, total: 1 });
+// Exact neighbours on the typed rows (faster than NN-descent here), handed to umap-js.
+const knn = exactKnn(input.data, input.dims, nNeighbors, (done, total) => port.postMessage({ type: 'progress', phase: 'neighbours', done, total }));
+const knnIndices: number[][] = new Array(input.n);
+const knnDistances: number[][] = new Array(input.n);
+for (let i = 0; i < input.n; i++) {
+  knnIndices[i] = Array.from(knn.indices.subarray(i * knn.k, (i + 1) * knn.k));
+  knnDistances[i] = Array.from(knn.distances.subarray(i * knn.k, (i + 1) * knn.k));
+}
+umap.setPrecomputedKNN(knnIndices, knnDistances);
+// umap-js still wants the rows (it reads only their count once neighbours are given).
+const rows: number[][] = new Array(input.n);
+for (let i = 0; i < input.n; i++) rows[i] = [];
+port.postMessage({ type: 'progress', phase: 'graph', done: 0, total: 1 });
 const epochs = umap.initializeFit(rows);
 let last = 0;
 for (let e = 0; e < epochs; ) {
