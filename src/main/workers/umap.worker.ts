@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { UMAP } from 'umap-js';
 import { exactKnn } from '../core/projection/exact_knn.js';
+import { optimizeLayout, type UmapOptimizationState } from '../core/projection/umap_sgd.js';
 
 export interface UmapWorkerInput {
   data: Float32Array;
@@ -44,19 +45,13 @@ const rows: number[][] = new Array(input.n);
 for (let i = 0; i < input.n; i++) rows[i] = [];
 port.postMessage({ type: 'progress', phase: 'graph', done: 0, total: 1 });
 const epochs = umap.initializeFit(rows);
-let last = 0;
-for (let e = 0; e < epochs; ) {
-  e = umap.step() + 0;
-  if (e - last >= Math.max(1, Math.floor(epochs / 100)) || e >= epochs) {
-    last = e;
-    port.postMessage({ type: 'progress', phase: 'layout', done: e, total: epochs });
+// umap-js made the graph and the sampling schedule; the epochs run on typed arrays.
+const state = (umap as unknown as { optimizationState: UmapOptimizationState }).optimizationState;
+let lastReported = 0;
+const xy = optimizeLayout({ ...state, nEpochs: epochs }, input.seed, (e, total) => {
+  if (e - lastReported >= Math.max(1, Math.floor(total / 100)) || e === total) {
+    lastReported = e;
+    port.postMessage({ type: 'progress', phase: 'layout', done: e, total });
   }
-  if (e >= epochs) break;
-}
-const emb = umap.getEmbedding();
-const xy = new Float32Array(input.n * 2);
-for (let i = 0; i < input.n; i++) {
-  xy[2 * i] = emb[i][0];
-  xy[2 * i + 1] = emb[i][1];
-}
+});
 port.postMessage({ type: 'done', xy }, [xy.buffer]);
