@@ -15,6 +15,8 @@ export default defineConfig({
           cli: resolve('src/main/cli.ts'),
           bench: resolve('src/main/bench.ts'),
           'workers/umap': resolve('src/main/workers/umap.worker.ts'),
+          'workers/encode': resolve('src/main/workers/encode.worker.ts'),
+          'workers/mine': resolve('src/main/workers/mine.worker.ts'),
         },
         output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
         // Dev-only tools the benchmarks load from node_modules at run time.

@@ -1,0 +1,471 @@
+// The candidate pool and its pair features (SCIENCE 4.2 steps 2–4).
+//
+// Pairs are mined inside groups (splits: a caption's gallery is its own split, as in ECCV
+// Caption and the sample's truth). Per group and space: top-k lists in both directions
+// (knn_blocked.ts), then
+//   pool      C = ∪_e {(i,t): r^e_{t→i} ≤ kT or r^e_{i→t} ≤ kI} \ (annotated ∪ known positives)
+//   agreement #spaces with the pair in their top-k, in either direction
+//   rrf       Σ_e Σ_dir 1/(60 + r), ranks from lists of depth `rankDepth` (deeper ranks add 0)
+//   zMean     mean_e z^e (scores.ts)
+//   margin    mean_e S^e_it − S^e_{a(t),t}  (≥ 0: the candidate outranks t's annotated image)
+//   lev       #spaces where S_it ≥ S_{a(t),t} or S_it ≥ max_{t'∈A(i)} S_{it'} (the pair changes R@1)
+//   tauImg    mean_e cos(u_i, u_{a(t)}); tauTxt: mean_e max_{t'∈A(i)} cos(v_t, v_{t'})
+//   prior     P(valid) before any review. Default 'pu', a positive–unlabelled model (Elkan & Noto
+//             2008): a logistic g(x) = P(annotated | x) on per-space [S, z, 1/(60+r_t)+1/(60+r_i),
+//             τ_txt] and agreement, fitted on the annotated pairs inside the pool's region
+//             (labelled; τ_txt leaves the caption itself out of A(i)) against the candidates
+//             (unlabelled); prior = g/c (squashed smoothly below 1 above 0.9), c = mean g over
+//             the annotated pairs. It assumes
+//             annotation picks valid pairs at random, which COCO-style captioning roughly does.
+//             'platt' (SCIENCE 4.2 step 4 as written): the mean of calibrated views, Platt_e(S^e)
+//             and Platt'_e(τ^e_txt) per space, each fitted on annotated versus random pairs of
+//             the same group (classes weighted equally). Random pairs are easy negatives, so every
+//             pool pair looks positive (most get > 0.9) and Σ p overstates the valid pairs ×2;
+//             the PU prior is calibrated (Σ p within 4 % of the true count on the sample) and
+//             ranks better at budgets ≥ 5,000 (CONTEXT.md has the comparison).
+import { CancelledError } from '../jobs/job.js';
+import type { CrossModalKnn, KnnOptions } from './knn_blocked.js';
+import { applyPlatt, fitLogistic, fitPlatt, predict, type LogisticModel, type Platt } from './logistic.js';
+import { computeSpaceScores, wrapScores, type SpaceScores } from './scores.js';
+import { LoadedSpace, type MiningSpaceInput } from './space_engine.js';
+import { mulberry32 } from './knn_blocked.js';
+
+export interface MiningItems {
+  nImages: number;
+  nCaptions: number;
+  /** Caption → its annotated image. */
+  annotated: Int32Array;
+  /** Group (split) per image and per caption; pairs are only mined inside a group. Absent: one group. */
+  imageGroup?: Int32Array | null;
+  captionGroup?: Int32Array | null;
+  /** Pairs already known to be valid besides the annotated ones (key caption·nImages + image): left out of the pool. */
+  known?: Set<number> | null;
+}
+
+/** Computes one space's cross-modal kNN restricted to the given global rows. */
+export type KnnRunner = (space: MiningSpaceInput, rows: { images: Int32Array; texts: Int32Array }, opts: KnnOptions) => Promise<CrossModalKnn>;
+
+/** Runs async tasks with at most `limit` in flight; results in task order. */
+export async function runLimited<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const out: T[] = new Array(tasks.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < tasks.length) {
+      const k = next++;
+      out[k] = await tasks[k]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, lane));
+  return out;
+}
+
+export interface MiningOptions {
+  /** Images per caption in the pool, per space (default 5). */
+  kT?: number;
+  /** Captions per image in the pool, per space (default 10). */
+  kI?: number;
+  /** Depth of the rank lists behind RRF (default 30; at least max(kT, kI)). */
+  rankDepth?: number;
+  /** The RRF constant (default 60). */
+  rrfK?: number;
+  /** Annotated and random pairs per space for Platt scaling (default 5000 each). */
+  plattSamples?: number;
+  /** Only pairs of this group get lev > 0 (e.g. the test split when the goal is evaluation). */
+  levGroup?: number | null;
+  seed?: number;
+  knn?: Pick<KnnOptions, 'method' | 'exactLimit' | 'ivf'>;
+  blockRows?: number;
+  /**
+   * Runs one space's kNN elsewhere (a worker thread: knn_worker.ts); default in this thread, one
+   * space after the other. Results are identical either way.
+   */
+  knnRunner?: KnnRunner;
+  /** 'pu' (default): positive–unlabelled prior; 'platt': mean of the Platt views. */
+  prior?: 'pu' | 'platt';
+  /** Spaces whose kNN run at once with a knnRunner (default: all). */
+  parallel?: number;
+  signal?: AbortSignal;
+  onProgress?: (phase: string, done: number, total: number) => void;
+}
+
+/** Features of the pool, one entry per candidate pair (columnar). */
+export interface CandidateTable {
+  /** Space ids; bit e of `sources` and column e of `scores` refer to spaces[e]. */
+  spaces: string[];
+  n: number;
+  image: Int32Array;
+  caption: Int32Array;
+  /** Bit e set: the pair is in space e's top-k (either direction). */
+  sources: Int32Array;
+  agreement: Uint8Array;
+  rrf: Float32Array;
+  zMean: Float32Array;
+  margin: Float32Array;
+  lev: Uint8Array;
+  tauImg: Float32Array;
+  tauTxt: Float32Array;
+  prior: Float32Array;
+  /** Current probability of validity: the prior, or the classifier's once refit. */
+  p: Float32Array;
+  /** n × E raw scores. */
+  scores: Float32Array;
+  /** n × E × 2 ranks: [t→i, i→t] per space, 1-based, 0 beyond the rank list. */
+  ranks: Int32Array;
+  /** n × E: τ_txt per space (NaN when i has no annotated caption). */
+  tauTxtBySpace: Float32Array;
+  /** The Platt views' calibrations, per space. */
+  platt: { score: Platt[]; tauTxt: Platt[] };
+  /** The PU prior's model (null when the Platt views were used). */
+  pu: PuPrior | null;
+}
+
+export const DEFAULTS = { kT: 5, kI: 10, rankDepth: 30, rrfK: 60, plattSamples: 5000 } as const;
+
+/** Items of each group, ascending. */
+export function groupsOf(items: MiningItems): { images: Int32Array; captions: Int32Array; group: number }[] {
+  const ig = items.imageGroup;
+  const cg = items.captionGroup;
+  if (!ig || !cg) {
+    return [{ images: Int32Array.from({ length: items.nImages }, (_, i) => i), captions: Int32Array.from({ length: items.nCaptions }, (_, c) => c), group: 0 }];
+  }
+  const ids = [...new Set([...cg])].sort((a, b) => a - b);
+  const out = [];
+  for (const g of ids) {
+    const images: number[] = [];
+    for (let i = 0; i < items.nImages; i++) if (ig[i] === g) images.push(i);
+    const captions: number[] = [];
+    for (let c = 0; c < items.nCaptions; c++) if (cg[c] === g) captions.push(c);
+    if (images.length && captions.length) out.push({ images: Int32Array.from(images), captions: Int32Array.from(captions), group: g });
+  }
+  return out;
+}
+
+class Growable {
+  image: number[] = [];
+  caption: number[] = [];
+  sources: number[] = [];
+  agreement: number[] = [];
+  rrf: number[] = [];
+  zMean: number[] = [];
+  margin: number[] = [];
+  lev: number[] = [];
+  tauImg: number[] = [];
+  tauTxt: number[] = [];
+  scores: number[] = [];
+  ranks: number[] = [];
+  tauTxtBySpace: number[] = [];
+  /** PU features per candidate (puWidth each). */
+  pu: number[] = [];
+  /** PU features of annotated pairs inside the pool's region (labelled positives). */
+  puPos: number[] = [];
+}
+
+/**
+ * Mines the candidate pool of `spaces` (each with all images and captions of `items`) and computes
+ * the features and the prior of every candidate.
+ */
+export async function mineCandidates(items: MiningItems, spaces: MiningSpaceInput[], opts: MiningOptions = {}): Promise<CandidateTable> {
+  if (!spaces.length) throw new RangeError('mining needs at least one space');
+  if (spaces.length > 30) throw new RangeError('mining supports at most 30 spaces');
+  const kT = opts.kT ?? DEFAULTS.kT;
+  const kI = opts.kI ?? DEFAULTS.kI;
+  const depth = Math.max(opts.rankDepth ?? DEFAULTS.rankDepth, kT, kI);
+  const rrfK = opts.rrfK ?? DEFAULTS.rrfK;
+  const nSamples = opts.plattSamples ?? DEFAULTS.plattSamples;
+  const E = spaces.length;
+  const random = mulberry32(opts.seed ?? 1);
+  const { nImages, annotated } = items;
+  for (const s of spaces) {
+    if (s.image.length !== nImages * s.dims || s.text.length !== items.nCaptions * s.dims) {
+      throw new RangeError(`space ${s.id}: ${s.image.length / s.dims} images × ${s.text.length / s.dims} captions, the dataset has ${nImages} × ${items.nCaptions}`);
+    }
+  }
+  const groups = groupsOf(items);
+  const work = groups.reduce((s, g) => s + g.images.length * g.captions.length, 0) * E;
+  let done = 0;
+  const progress = (phase: string, d: number): void => opts.onProgress?.(phase, Math.round(d), work);
+  const out = new Growable();
+  const plattPos: number[][] = spaces.map(() => []);
+  const plattNeg: number[][] = spaces.map(() => []);
+  const tauPos: number[][] = spaces.map(() => []);
+  const tauNeg: number[][] = spaces.map(() => []);
+  const totalCaptions = groups.reduce((s, g) => s + g.captions.length, 0);
+
+  for (const grp of groups) {
+    const nI = grp.images.length;
+    const nT = grp.captions.length;
+    const localImage = new Map<number, number>();
+    grp.images.forEach((g, l) => localImage.set(g, l));
+    // Annotated image (local, −1 when outside the group) per caption; annotated captions per image.
+    const ann = new Int32Array(nT);
+    const annCount = new Int32Array(nI + 1);
+    for (let c = 0; c < nT; c++) {
+      const li = localImage.get(annotated[grp.captions[c]]);
+      ann[c] = li ?? -1;
+      if (li != null) annCount[li + 1]++;
+    }
+    for (let i = 0; i < nI; i++) annCount[i + 1] += annCount[i];
+    const annOf = new Int32Array(annCount[nI]);
+    const fill = annCount.slice(0, nI);
+    for (let c = 0; c < nT; c++) if (ann[c] >= 0) annOf[fill[ann[c]]++] = c;
+
+    const scored: SpaceScores[] = [];
+    const annScore: Float32Array[] = [];
+    const annMax: Float32Array[] = [];
+    const knnOpts = (e: number, f: (x: number) => void): KnnOptions => ({ kI2T: depth, kT2I: depth, ...opts.knn, signal: opts.signal, onProgress: f });
+    if (opts.knnRunner) {
+      // kNN of every space at once (worker threads, at most `parallel` running); features here.
+      const fractions = new Float64Array(E);
+      const base = done;
+      const report = (e: number, f: number): void => {
+        fractions[e] = f;
+        progress('knn', base + fractions.reduce((a, b) => a + b, 0) * nI * nT);
+      };
+      const runner = opts.knnRunner;
+      const knns = await runLimited(
+        spaces.map((sp, e) => () => runner(sp, { images: grp.images, texts: grp.captions }, knnOpts(e, (f) => report(e, f)))),
+        Math.max(1, opts.parallel ?? E),
+      );
+      done += E * nI * nT;
+      for (let e = 0; e < E; e++) scored.push(wrapScores(new LoadedSpace(spaces[e], { images: grp.images, texts: grp.captions, blockRows: 1 }), knns[e]));
+    } else {
+      for (let e = 0; e < E; e++) {
+        if (opts.signal?.aborted) throw new CancelledError('mining');
+        const space = new LoadedSpace(spaces[e], { images: grp.images, texts: grp.captions, blockRows: opts.blockRows });
+        const base = done;
+        scored.push(computeSpaceScores(space, knnOpts(e, (f) => progress(`knn ${spaces[e].id}`, base + f * nI * nT))));
+        done += nI * nT;
+      }
+    }
+    for (let e = 0; e < E; e++) {
+      const space = scored[e].space;
+      const as = new Float32Array(nT).fill(NaN);
+      const am = new Float32Array(nI).fill(-Infinity);
+      for (let c = 0; c < nT; c++) {
+        if (ann[c] < 0) continue;
+        as[c] = space.score(ann[c], c);
+        if (as[c] > am[ann[c]]) am[ann[c]] = as[c];
+      }
+      annScore.push(as);
+      annMax.push(am);
+      // Platt samples, proportional to the group's share of captions.
+      const want = Math.max(1, Math.round((nSamples * nT) / totalCaptions));
+      const maxTau = (i: number, c: number): number => {
+        let best = -Infinity;
+        for (let j = annCount[i]; j < annCount[i + 1]; j++) if (annOf[j] !== c) best = Math.max(best, space.cosTexts(c, annOf[j]));
+        return best;
+      };
+      for (let k = 0; k < want; k++) {
+        const c = Math.floor(random() * nT);
+        const i = Math.floor(random() * nI);
+        if (ann[c] >= 0) {
+          plattPos[e].push(as[c]);
+          const t = maxTau(ann[c], c);
+          if (t > -Infinity) tauPos[e].push(t);
+        }
+        plattNeg[e].push(space.score(i, c));
+        if (i !== ann[c]) {
+          const t = maxTau(i, c);
+          if (t > -Infinity) tauNeg[e].push(t);
+        }
+      }
+    }
+
+    // The pool: keys c·nI + i (local).
+    const pool = new Map<number, number>();
+    const pi: number[] = [];
+    const pc: number[] = [];
+    const add = (i: number, c: number): void => {
+      if (i < 0 || c < 0 || ann[c] === i) return;
+      const key = c * nI + i;
+      if (pool.has(key)) return;
+      if (items.known?.has(grp.captions[c] * nImages + grp.images[i])) return;
+      pool.set(key, pi.length);
+      pi.push(i);
+      pc.push(c);
+    };
+    for (const s of scored) {
+      const { t2i, i2t } = s.knn;
+      for (let c = 0; c < nT; c++) for (let j = 0; j < Math.min(kT, t2i.k); j++) add(t2i.indices[c * t2i.k + j], c);
+      for (let i = 0; i < nI; i++) for (let j = 0; j < Math.min(kI, i2t.k); j++) add(i, i2t.indices[i * i2t.k + j]);
+    }
+
+    // Annotated pairs that fall in the pool's region (some space has them in its top-k): the
+    // labelled positives of the PU prior, with the same features (τ_txt leaving the caption out).
+    for (let c = 0; c < nT; c++) {
+      const i = ann[c];
+      if (i < 0) continue;
+      const row: number[] = [];
+      let agreement = 0;
+      for (let e = 0; e < E; e++) {
+        const s = scored[e];
+        const score = annScore[e][c];
+        const rt = s.rankT2I(c, i);
+        const ri = s.rankI2T(i, c);
+        if ((rt > 0 && rt <= kT) || (ri > 0 && ri <= kI)) agreement++;
+        let best = -Infinity;
+        for (let j = annCount[i]; j < annCount[i + 1]; j++) if (annOf[j] !== c) best = Math.max(best, s.space.cosTexts(c, annOf[j]));
+        row.push(score, s.z(i, c, score), (rt > 0 ? 1 / (rrfK + rt) : 0) + (ri > 0 ? 1 / (rrfK + ri) : 0), best > -Infinity ? best : 0);
+      }
+      if (agreement === 0) continue;
+      row.push(agreement / E);
+      for (const v of row) out.puPos.push(v);
+    }
+
+    const levOk = opts.levGroup == null || opts.levGroup === grp.group;
+    for (let k = 0; k < pi.length; k++) {
+      const i = pi[k];
+      const c = pc[k];
+      let sources = 0;
+      let agreement = 0;
+      let rrf = 0;
+      let z = 0;
+      let margin = 0;
+      let lev = 0;
+      let tauImg = 0;
+      let tauTxt = 0;
+      for (let e = 0; e < E; e++) {
+        const s = scored[e];
+        const sp = s.space;
+        const score = sp.score(i, c);
+        const rt = s.rankT2I(c, i);
+        const ri = s.rankI2T(i, c);
+        if ((rt > 0 && rt <= kT) || (ri > 0 && ri <= kI)) {
+          sources |= 1 << e;
+          agreement++;
+        }
+        if (rt > 0) rrf += 1 / (rrfK + rt);
+        if (ri > 0) rrf += 1 / (rrfK + ri);
+        z += s.z(i, c, score);
+        const as = annScore[e][c];
+        if (ann[c] >= 0) {
+          margin += score - as;
+          tauImg += sp.cosImages(i, ann[c]);
+        }
+        if (levOk && ((ann[c] >= 0 && score >= as) || score >= annMax[e][i])) lev++;
+        let best = -Infinity;
+        for (let j = annCount[i]; j < annCount[i + 1]; j++) {
+          const v = sp.cosTexts(c, annOf[j]);
+          if (v > best) best = v;
+        }
+        if (best > -Infinity) tauTxt += best;
+        out.tauTxtBySpace.push(best > -Infinity ? best : NaN);
+        out.scores.push(score);
+        out.ranks.push(rt, ri);
+        out.pu.push(score, s.z(i, c, score), (rt > 0 ? 1 / (rrfK + rt) : 0) + (ri > 0 ? 1 / (rrfK + ri) : 0), best > -Infinity ? best : 0);
+      }
+      out.pu.push(agreement / E);
+      out.image.push(grp.images[i]);
+      out.caption.push(grp.captions[c]);
+      out.sources.push(sources);
+      out.agreement.push(agreement);
+      out.rrf.push(rrf);
+      out.zMean.push(z / E);
+      out.margin.push(margin / E);
+      out.lev.push(lev);
+      out.tauImg.push(tauImg / E);
+      out.tauTxt.push(tauTxt / E);
+    }
+    progress('features', done);
+  }
+
+  const platt = { score: spaces.map((_, e) => fitPlatt(plattPos[e], plattNeg[e])), tauTxt: spaces.map((_, e) => fitPlatt(tauPos[e], tauNeg[e])) };
+  const n = out.image.length;
+  const scores = Float32Array.from(out.scores);
+  const tauTxtBySpace = Float32Array.from(out.tauTxtBySpace);
+  const prior = new Float32Array(n);
+  let pu: PuPrior | null = null;
+  if ((opts.prior ?? 'pu') === 'pu') pu = puPrior(out.puPos, out.pu, 4 * E + 1, prior);
+  if (!pu) for (let k = 0; k < n; k++) prior[k] = priorOf(platt, scores, tauTxtBySpace, k, E);
+  return {
+    spaces: spaces.map((s) => s.id),
+    n,
+    image: Int32Array.from(out.image),
+    caption: Int32Array.from(out.caption),
+    sources: Int32Array.from(out.sources),
+    agreement: Uint8Array.from(out.agreement),
+    rrf: Float32Array.from(out.rrf),
+    zMean: Float32Array.from(out.zMean),
+    margin: Float32Array.from(out.margin),
+    lev: Uint8Array.from(out.lev),
+    tauImg: Float32Array.from(out.tauImg),
+    tauTxt: Float32Array.from(out.tauTxt),
+    prior,
+    p: Float32Array.from(prior),
+    scores,
+    ranks: Int32Array.from(out.ranks),
+    tauTxtBySpace,
+    platt,
+    pu,
+  };
+}
+
+export interface PuPrior {
+  model: LogisticModel;
+  /** Estimated P(annotated | valid) in the pool's region: E[g(x) | annotated]. */
+  c: number;
+  positives: number;
+  unlabelled: number;
+}
+
+/**
+ * The positive–unlabelled prior (Elkan & Noto 2008): g(x) = P(annotated | x) is fitted on the
+ * annotated pairs of the pool's region (labelled) against the candidates (unlabelled, natural
+ * proportions); with annotation "selected completely at random" among valid pairs,
+ * P(valid | x) = g(x)/c, c = mean g over the annotated pairs. Writes the prior of every candidate.
+ */
+export function puPrior(pos: number[], unl: number[], width: number, prior: Float32Array): PuPrior | null {
+  const np = pos.length / width;
+  const nu = unl.length / width;
+  if (np < 10 || nu < 10) return null;
+  const X = new Float64Array((np + nu) * width);
+  X.set(pos, 0);
+  X.set(unl, np * width);
+  const y = new Float64Array(np + nu);
+  y.fill(1, 0, np);
+  const names = Array.from({ length: width }, (_, j) => `f${j}`);
+  const model = fitLogistic(X, np + nu, width, y, names, { l2: 1e-3 });
+  let c = 0;
+  for (let r = 0; r < np; r++) c += predict(model, X, r * width);
+  c /= np;
+  if (!(c > 0)) return null;
+  for (let k = 0; k < nu; k++) prior[k] = softCap(predict(model, X, (np + k) * width) / c);
+  return { model, c, positives: np, unlabelled: nu };
+}
+
+/**
+ * g/c can exceed 1 where the model is off; instead of clipping (which ties thousands of pairs at
+ * 1), values above 0.9 are squashed smoothly below 1: r for r ≤ 0.9, else 1 − 0.1·e^{−(r−0.9)/0.1}
+ * (continuous with slope 1 at the knee, strictly increasing), so the order of g survives.
+ */
+export function softCap(r: number): number {
+  return r <= 0.9 ? r : 1 - 0.1 * Math.exp(-(r - 0.9) / 0.1);
+}
+
+/** The prior of candidate k: the mean of its defined calibrated views (see the file header). */
+export function priorOf(platt: CandidateTable['platt'], scores: Float32Array, tauTxt: Float32Array, k: number, E: number): number {
+  let p = 0;
+  let views = 0;
+  for (let e = 0; e < E; e++) {
+    p += applyPlatt(platt.score[e], scores[k * E + e]);
+    views++;
+    const t = tauTxt[k * E + e];
+    if (!Number.isNaN(t) && platt.tauTxt[e].positives > 0 && platt.tauTxt[e].negatives > 0) {
+      p += applyPlatt(platt.tauTxt[e], t);
+      views++;
+    }
+  }
+  return p / views;
+}
+
+/** Candidate indices by decreasing p (ties: higher RRF, then higher agreement, then index). */
+export function rankCandidates(t: CandidateTable, by: 'p' | 'prior' | 'rrf' | 'zMean' = 'p'): Int32Array {
+  const key = t[by];
+  const order = Int32Array.from({ length: t.n }, (_, k) => k);
+  return order.sort((a, b) => key[b] - key[a] || t.rrf[b] - t.rrf[a] || t.agreement[b] - t.agreement[a] || a - b);
+}
+
+/** Pair key used throughout mining and review: caption·nImages + image. */
+export function pairKey(nImages: number, image: number, caption: number): number {
+  return caption * nImages + image;
+}

@@ -1,0 +1,200 @@
+// `mlens eval DIR --space ID [--positives annotated|verified|truth|FILE] [--json]`: R@K,
+// R-Precision, mAP@R (and the query counts) of a space in both directions, with the same keys as
+// `mlens metrics` (metrics/metrics_command.ts), against
+//   annotated  the dataset's one-to-one pairs;
+//   verified   annotated ∪ positives.jsonl ∪ imported ∪ reviewed 1–2 (1 only with strict), invalid
+//              items dropped (review/verified_positives.ts);
+//   truth      the dataset's truth.jsonl (complete truth; the sample ships it);
+//   FILE       annotated ∪ the pairs of an ECCV Caption JSON, CxC CSV or positives.jsonl file
+//              (review/import_positives.ts), as ECCV and CxC metrics include the originals.
+// Galleries: every image and caption, or one split (`split`); positives outside the evaluated
+// items are dropped and counted (SCIENCE 1.7.3).
+// metricsTable() is the metrics panel's side-by-side table over spaces and positive sets, with
+// the Kendall τ between the spaces' orders under R@1 and under mAP@R.
+import type { Dataset } from '../datasets/dataset.js';
+import { evaluateSpace, type SpaceResult } from '../metrics/space_eval.js';
+import type { MetricsCommandOutput } from '../metrics/metrics_command.js';
+import type { MetricsResult } from '../metrics/evaluate.js';
+import type { TieMode } from '../metrics/ranks.js';
+import { importPositivesFile } from '../review/import_positives.js';
+import { annotatedPositives, verifiedPositives } from '../review/verified_positives.js';
+import type { ReviewStore } from '../review/review_store.js';
+import { annotatedOf, openProject, projectVerified, resolveSpaces } from './project.js';
+import type { MiningSpaceInput } from './space_engine.js';
+
+export type PositivesChoice = 'annotated' | 'verified' | 'truth' | (string & {});
+
+export interface EvalCommandArgs {
+  dir: string;
+  dataDir: string;
+  space: string;
+  /** Default 'annotated'. Anything else is a file path. */
+  positives?: PositivesChoice;
+  /** Verified: only ECCV answer 1 counts. */
+  strict?: boolean;
+  ks?: number[];
+  ties?: TieMode;
+  /** Evaluate inside one split only (default: all items). */
+  split?: string;
+}
+
+export interface EvalCommandOutput {
+  i2t: MetricsCommandOutput;
+  t2i: MetricsCommandOutput;
+}
+
+function strip(r: MetricsResult): MetricsCommandOutput {
+  return { recall_at: r.recall_at, r_precision: r.r_precision, map_at_r: r.map_at_r, pmrp: r.pmrp, queries: { evaluated: r.queries.evaluated, skipped_empty: r.queries.skipped_empty } };
+}
+
+/** The positive images per caption for a choice. */
+export function positivesFor(ds: Dataset, reviews: ReviewStore | null, choice: PositivesChoice, strict = false): Int32Array[] {
+  const annotated = annotatedOf(ds);
+  if (choice === 'annotated') return annotatedPositives(annotated);
+  if (choice === 'verified') {
+    if (reviews) return projectVerified(ds, reviews, { strict }).t2i;
+    return verifiedPositives({ nImages: ds.images.length, annotated, datasetPositives: ds.positives }, { strict }).t2i;
+  }
+  if (choice === 'truth') {
+    if (!ds.truth) throw new Error(`${ds.root}: the dataset has no truth.jsonl, so --positives truth is not available`);
+    return ds.truth;
+  }
+  const imported = importPositivesFile(choice, ds);
+  return verifiedPositives({ nImages: ds.images.length, annotated, extra: imported.pairs.map(([image, caption, label]) => ({ source: choice, image, caption, label })) }, { strict, dropInvalid: false }).t2i;
+}
+
+export interface EvalSubset {
+  images: Int32Array;
+  captions: Int32Array;
+}
+
+export function splitSubset(ds: Dataset, split: string): EvalSubset {
+  const images = ds.images.flatMap((im, i) => (im.split === split ? [i] : []));
+  const captions = ds.captions.flatMap((c, k) => (c.split === split ? [k] : []));
+  if (!images.length || !captions.length) {
+    const names = [...new Set(ds.captions.map((c) => c.split).filter((s) => s != null))];
+    throw new Error(`split "${split}" has ${images.length} images and ${captions.length} captions (splits: ${names.join(', ') || 'none'})`);
+  }
+  return { images: Int32Array.from(images), captions: Int32Array.from(captions) };
+}
+
+/** Evaluates a space (optionally on a subset) against per-caption positive images. */
+export function evaluateMiningSpace(space: MiningSpaceInput, t2i: readonly ArrayLike<number>[], opts: { ks?: number[]; ties?: TieMode; subset?: EvalSubset } = {}): SpaceResult & { droppedOutside: number } {
+  const { dims } = space;
+  let image = space.image;
+  let text = space.text;
+  let imageLogVar = space.imageLogvar ?? undefined;
+  let textLogVar = space.textLogvar ?? undefined;
+  let positives: ArrayLike<number>[] = t2i as ArrayLike<number>[];
+  let droppedOutside = 0;
+  const sub = opts.subset;
+  if (sub) {
+    const rows = (src: Float32Array, idx: Int32Array, width: number): Float32Array => {
+      const out = new Float32Array(idx.length * width);
+      idx.forEach((g, l) => out.set(src.subarray(g * width, (g + 1) * width), l * width));
+      return out;
+    };
+    const lvWidth = (lv: Float32Array | undefined, n: number): number => (lv && lv.length === n ? 1 : dims);
+    const nI = image.length / dims;
+    const nT = text.length / dims;
+    if (imageLogVar) imageLogVar = rows(imageLogVar, sub.images, lvWidth(imageLogVar, nI));
+    if (textLogVar) textLogVar = rows(textLogVar, sub.captions, lvWidth(textLogVar, nT));
+    image = rows(image, sub.images, dims);
+    text = rows(text, sub.captions, dims);
+    const local = new Map<number, number>();
+    sub.images.forEach((g, l) => local.set(g, l));
+    positives = Array.from(sub.captions, (c) => {
+      const out: number[] = [];
+      const list = t2i[c] ?? [];
+      for (let k = 0; k < list.length; k++) {
+        const l = local.get(list[k]);
+        if (l === undefined) droppedOutside++;
+        else out.push(l);
+      }
+      return out;
+    });
+  }
+  const similarity = space.similarity ?? (imageLogVar && textLogVar ? 'csd' : 'cosine');
+  const r = evaluateSpace(image, text, dims, positives, { ks: opts.ks, ties: opts.ties, similarity, imageLogVar, textLogVar });
+  return { ...r, droppedOutside };
+}
+
+export async function runEvalCommand(args: EvalCommandArgs): Promise<EvalCommandOutput> {
+  const project = await openProject(args.dir, args.dataDir);
+  try {
+    const { ds } = project;
+    const [space] = resolveSpaces(ds, project.dir, [args.space]);
+    const t2i = positivesFor(ds, project.reviews, args.positives ?? 'annotated', args.strict);
+    const r = evaluateMiningSpace(space, t2i, { ks: args.ks, ties: args.ties, subset: args.split ? splitSubset(ds, args.split) : undefined });
+    return { i2t: strip(r.i2t), t2i: strip(r.t2i) };
+  } finally {
+    project.close();
+  }
+}
+
+/** Kendall τ-b between two score lists over the same items. */
+export function kendallTau(a: readonly number[], b: readonly number[]): number {
+  const n = a.length;
+  let concordant = 0;
+  let discordant = 0;
+  let tiesA = 0;
+  let tiesB = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const da = Math.sign(a[i] - a[j]);
+      const db = Math.sign(b[i] - b[j]);
+      if (da === 0 && db === 0) continue;
+      if (da === 0) tiesA++;
+      else if (db === 0) tiesB++;
+      else if (da === db) concordant++;
+      else discordant++;
+    }
+  }
+  const denom = Math.sqrt((concordant + discordant + tiesA) * (concordant + discordant + tiesB));
+  return denom ? (concordant - discordant) / denom : NaN;
+}
+
+export interface MetricsTableRow {
+  space: string;
+  positives: string;
+  i2t: MetricsCommandOutput;
+  t2i: MetricsCommandOutput;
+  /** Positives dropped because they lie outside the evaluated split. */
+  droppedOutside: number;
+}
+
+export interface MetricsTable {
+  rows: MetricsTableRow[];
+  /** Per positive set: Kendall τ between the spaces' order under mean R@1 and under mean mAP@R (null with < 2 spaces). */
+  rankCorrelation: Record<string, number | null>;
+}
+
+/**
+ * The metrics panel: every space against every positive set ('annotated', 'verified', and 'truth'
+ * when the dataset has one). Recompute after reviews arrive.
+ */
+export function metricsTable(
+  ds: Dataset,
+  reviews: ReviewStore | null,
+  spaces: readonly MiningSpaceInput[],
+  opts: { positives?: PositivesChoice[]; strict?: boolean; ks?: number[]; ties?: TieMode; split?: string } = {},
+): MetricsTable {
+  const choices = opts.positives ?? ['annotated', 'verified', ...(ds.truth ? ['truth'] : [])];
+  const subset = opts.split ? splitSubset(ds, opts.split) : undefined;
+  const rows: MetricsTableRow[] = [];
+  const rankCorrelation: Record<string, number | null> = {};
+  for (const choice of choices) {
+    const t2i = positivesFor(ds, reviews, choice, opts.strict);
+    const r1: number[] = [];
+    const map: number[] = [];
+    for (const space of spaces) {
+      const ks = opts.ks ? [...new Set([1, ...opts.ks])].sort((x, y) => x - y) : [1, 5, 10];
+      const r = evaluateMiningSpace(space, t2i, { ks, ties: opts.ties, subset });
+      rows.push({ space: space.id, positives: choice, i2t: strip(r.i2t), t2i: strip(r.t2i), droppedOutside: r.droppedOutside });
+      r1.push((r.i2t.recall_at['1'] + r.t2i.recall_at['1']) / 2);
+      map.push((r.i2t.map_at_r + r.t2i.map_at_r) / 2);
+    }
+    rankCorrelation[choice] = spaces.length >= 2 ? kendallTau(r1, map) : null;
+  }
+  return { rows, rankCorrelation };
+}

@@ -1,0 +1,58 @@
+// Entry points for the app's panels over an opened project (project.ts): the multiplicity panel,
+// the push of a selected pair, and the review-queue refresh after a batch.
+import type { Dataset } from '../datasets/dataset.js';
+import type { ReviewStore } from '../review/review_store.js';
+import { isNegativeLabel, isPositiveLabel } from '../review/review_store.js';
+import { invertT2I } from '../review/verified_positives.js';
+import { multiplicityStats, type MultiplicityStats } from './multiplicity_stats.js';
+import { pairPush, type PairPush, type PushOptions } from './push.js';
+import { annotatedOf, projectVerified } from './project.js';
+import type { MiningSpaceInput } from './space_engine.js';
+
+/** Per stored candidate: 1 reviewed valid, 0 reviewed not valid, −1 not reviewed (invalid items: −1). */
+export function candidateLabels(reviews: ReviewStore, cands: { n: number; image: ArrayLike<number>; caption: ArrayLike<number> }, nImages: number, strict = false): Int8Array {
+  const index = new Map<number, number>();
+  for (let k = 0; k < cands.n; k++) index.set(cands.caption[k] * nImages + cands.image[k], k);
+  const labels = new Int8Array(cands.n).fill(-1);
+  for (const d of reviews.effectiveDecisions()) {
+    const k = index.get(d.caption * nImages + d.image);
+    if (k === undefined) continue;
+    if (isPositiveLabel(d.label, strict)) labels[k] = 1;
+    else if (isNegativeLabel(d.label) || d.label === 2) labels[k] = 0;
+  }
+  return labels;
+}
+
+/** The multiplicity panel: histograms, per-space precision, capture–recapture. */
+export function projectMultiplicity(ds: Dataset, reviews: ReviewStore, opts: { strict?: boolean } = {}): MultiplicityStats {
+  const cands = reviews.candidateColumns();
+  const verified = projectVerified(ds, reviews, { strict: opts.strict });
+  return multiplicityStats({
+    nImages: ds.images.length,
+    annotated: annotatedOf(ds),
+    verified: verified.t2i,
+    truth: ds.truth,
+    spaces: cands.spaces,
+    candidates: cands,
+    labels: candidateLabels(reviews, cands, ds.images.length, opts.strict),
+  });
+}
+
+/**
+ * The push panel for a pair: InfoNCE push and its BCE equivalent, with |V_i| and |V_j| from the
+ * truth when the dataset has it, else from annotated ∪ verified.
+ */
+export function projectPairPush(ds: Dataset, reviews: ReviewStore | null, space: MiningSpaceInput, image: number, caption: number, opts: Omit<PushOptions, 'validOfImage' | 'validOfCaption'> = {}): PairPush & { validFrom: 'truth' | 'verified' } {
+  const t2i = ds.truth ?? (reviews ? projectVerified(ds, reviews).t2i : null);
+  let validOfImage: number | undefined;
+  let validOfCaption: number | undefined;
+  if (t2i) {
+    const i2t = invertT2I(t2i, ds.images.length);
+    // The pair itself counts as valid (it is the one being examined).
+    const hasPair = Array.from(t2i[caption] ?? []).includes(image);
+    validOfImage = i2t[image].length + (hasPair ? 0 : 1);
+    validOfCaption = (t2i[caption]?.length ?? 0) + (hasPair ? 0 : 1);
+  }
+  const r = pairPush(space, annotatedOf(ds), image, caption, { ...opts, validOfImage, validOfCaption });
+  return { ...r, validFrom: ds.truth ? 'truth' : 'verified' };
+}

@@ -1,0 +1,699 @@
+// Mining results and review decisions in the project SQLite file (DESIGN.md "Data model").
+//
+// Takes the project store's connection (better-sqlite3, WAL, synchronous=FULL) and keeps its own
+// tables, created with CREATE TABLE IF NOT EXISTS:
+//   mining_runs            one row per `mine` (spaces, parameters, calibrations, classifier)
+//   mining_candidates      the latest run's candidate pairs with their features and p
+//   mining_clusters        the latest run's review units, in queue order
+//   review_decisions       every decision ever made (ECCV Caption 1–4 or an invalid item), with the
+//                          reviewer, seconds spent and time; an undo marks the last batch undone.
+//                          Decisions outlive re-mining: they are keyed by the pair, not the run.
+//   review_extra_positives imported positives (ECCV Caption JSON, CxC CSV, positives.jsonl)
+// Every call that records or undoes decisions is one transaction, committed (and, with
+// synchronous=FULL, on disk) before it returns.
+import type { Db } from '../store/sqlite.js';
+
+export type ReviewLabel = 1 | 2 | 3 | 4 | 'invalid_image' | 'invalid_caption';
+
+export const REVIEW_LABELS: readonly ReviewLabel[] = [1, 2, 3, 4, 'invalid_image', 'invalid_caption'];
+
+/** ECCV Caption's scale: 1 clearly correct, 2 correct with minor mistakes, 3 mostly wrong, 4 wrong. */
+export const LABEL_TEXT: Record<string, string> = {
+  '1': 'clearly correct',
+  '2': 'correct with minor mistakes',
+  '3': 'mostly wrong',
+  '4': 'wrong',
+  invalid_image: 'invalid image',
+  invalid_caption: 'invalid caption',
+};
+
+export interface DecisionInput {
+  image: number;
+  caption: number;
+  label: ReviewLabel;
+  reviewer: string;
+  /** Seconds the reviewer spent on this decision (null when unknown). */
+  seconds?: number | null;
+  /** The review unit the decision was made in, if any. */
+  clusterId?: number | null;
+}
+
+export interface ReviewDecision {
+  id: number;
+  /** Decisions recorded by one call share a batch; undo takes back a whole batch. */
+  batch: number;
+  image: number;
+  caption: number;
+  label: ReviewLabel;
+  reviewer: string;
+  seconds: number | null;
+  clusterId: number | null;
+  /** ISO time of the decision. */
+  at: string;
+  undone: boolean;
+}
+
+export interface MiningRun {
+  id: number;
+  createdAt: string;
+  spaces: string[];
+  params: Record<string, unknown>;
+  /** Calibrations of the prior (per space), as mining fitted them. */
+  platt: unknown;
+  /** The last classifier refit on reviews, or null. */
+  classifier: unknown;
+  candidates: number;
+  clusters: number;
+  seconds: number;
+}
+
+export interface CandidateRow {
+  image: number;
+  caption: number;
+  runId: number;
+  /** Bit e: in space e's top-k (spaces as in the run). */
+  sources: number;
+  agreement: number;
+  rrf: number;
+  zMean: number;
+  margin: number;
+  lev: number;
+  tauImg: number;
+  tauTxt: number;
+  prior: number;
+  p: number;
+  clusterId: number | null;
+  /** Raw score per space. */
+  scores: number[];
+  /** Per space [rank t→i, rank i→t], 0 = beyond the list. */
+  ranks: number[];
+}
+
+export type UnitKind = 'block' | 'caption_card' | 'image_card';
+
+export interface ClusterRow {
+  id: number;
+  runId: number;
+  kind: UnitKind;
+  /** 0-based place in the review queue. */
+  position: number;
+  servedBy: 'priority' | 'uncertainty';
+  priority: number;
+  expectedValid: number;
+  uncertainty: number;
+  costSeconds: number;
+  captions: number[];
+  /** Candidate images of the unit (grid columns). */
+  images: number[];
+  /** The captions' annotated images, shown as reference. */
+  referenceImages: number[];
+  pairs: number;
+}
+
+/** What saveMiningRun writes per candidate (columnar, like mining's CandidateTable). */
+export interface CandidateColumns {
+  n: number;
+  image: ArrayLike<number>;
+  caption: ArrayLike<number>;
+  sources: ArrayLike<number>;
+  agreement: ArrayLike<number>;
+  rrf: ArrayLike<number>;
+  zMean: ArrayLike<number>;
+  margin: ArrayLike<number>;
+  lev: ArrayLike<number>;
+  tauImg: ArrayLike<number>;
+  tauTxt: ArrayLike<number>;
+  prior: ArrayLike<number>;
+  p: ArrayLike<number>;
+  /** n × E */
+  scores: Float32Array;
+  /** n × E × 2 */
+  ranks: Int32Array;
+}
+
+/** The stored candidates as typed columns (ReviewStore.candidateColumns()). */
+export interface StoredCandidates extends CandidateColumns {
+  spaces: string[];
+  image: Int32Array;
+  caption: Int32Array;
+  sources: Int32Array;
+  agreement: Uint8Array;
+  rrf: Float32Array;
+  zMean: Float32Array;
+  margin: Float32Array;
+  lev: Uint8Array;
+  tauImg: Float32Array;
+  tauTxt: Float32Array;
+  prior: Float32Array;
+  p: Float32Array;
+  /** −1 when the pair is in no unit. */
+  clusterId: Int32Array;
+}
+
+export interface UnitToSave {
+  kind: UnitKind;
+  position: number;
+  servedBy: 'priority' | 'uncertainty';
+  priority: number;
+  expectedValid: number;
+  uncertainty: number;
+  costSeconds: number;
+  captions: ArrayLike<number>;
+  images: ArrayLike<number>;
+  referenceImages: ArrayLike<number>;
+  /** Candidate indices (into the columns) of the unit. */
+  pairs: ArrayLike<number>;
+}
+
+export interface ExtraPositive {
+  source: string;
+  image: number;
+  caption: number;
+  /** ECCV scale label when the source had one (1–4), else 0. */
+  label: number;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS mining_runs (
+    id INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    spaces TEXT NOT NULL,
+    params TEXT NOT NULL,
+    platt TEXT NOT NULL,
+    classifier TEXT,
+    n_candidates INTEGER NOT NULL,
+    n_clusters INTEGER NOT NULL,
+    seconds REAL NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS mining_candidates (
+    image_index INTEGER NOT NULL,
+    caption_index INTEGER NOT NULL,
+    run_id INTEGER NOT NULL,
+    sources INTEGER NOT NULL,
+    agreement INTEGER NOT NULL,
+    rrf REAL NOT NULL,
+    z_mean REAL NOT NULL,
+    margin REAL NOT NULL,
+    lev INTEGER NOT NULL,
+    tau_img REAL NOT NULL,
+    tau_txt REAL NOT NULL,
+    prior REAL NOT NULL,
+    p REAL NOT NULL,
+    cluster_id INTEGER,
+    scores BLOB NOT NULL,
+    ranks BLOB NOT NULL,
+    PRIMARY KEY (caption_index, image_index)
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS mining_candidates_image ON mining_candidates(image_index);
+  CREATE INDEX IF NOT EXISTS mining_candidates_cluster ON mining_candidates(cluster_id);
+  CREATE TABLE IF NOT EXISTS mining_clusters (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('block', 'caption_card', 'image_card')),
+    position INTEGER NOT NULL,
+    served_by TEXT NOT NULL CHECK (served_by IN ('priority', 'uncertainty')),
+    priority REAL NOT NULL,
+    expected_valid REAL NOT NULL,
+    uncertainty REAL NOT NULL,
+    cost_seconds REAL NOT NULL,
+    captions TEXT NOT NULL,
+    images TEXT NOT NULL,
+    reference_images TEXT NOT NULL,
+    n_pairs INTEGER NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS mining_clusters_position ON mining_clusters(position);
+  CREATE TABLE IF NOT EXISTS review_decisions (
+    id INTEGER PRIMARY KEY,
+    batch INTEGER NOT NULL,
+    image_index INTEGER NOT NULL,
+    caption_index INTEGER NOT NULL,
+    label TEXT NOT NULL CHECK (label IN ('1', '2', '3', '4', 'invalid_image', 'invalid_caption')),
+    reviewer TEXT NOT NULL,
+    seconds REAL,
+    cluster_id INTEGER,
+    at TEXT NOT NULL,
+    undone INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX IF NOT EXISTS review_decisions_pair ON review_decisions(caption_index, image_index);
+  CREATE INDEX IF NOT EXISTS review_decisions_batch ON review_decisions(batch);
+  CREATE TABLE IF NOT EXISTS review_extra_positives (
+    source TEXT NOT NULL,
+    image_index INTEGER NOT NULL,
+    caption_index INTEGER NOT NULL,
+    label INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (source, caption_index, image_index)
+  ) WITHOUT ROWID;
+`;
+
+/** Creates the tables (idempotent). */
+export function ensureReviewSchema(db: Db): void {
+  db.exec(SCHEMA);
+}
+
+export function isReviewLabel(x: unknown): x is ReviewLabel {
+  return (REVIEW_LABELS as readonly unknown[]).includes(x);
+}
+
+/** Lenient positive: ECCV answer 1 or 2; strict: 1 only. */
+export function isPositiveLabel(label: ReviewLabel, strict = false): boolean {
+  return strict ? label === 1 : label === 1 || label === 2;
+}
+
+export function isNegativeLabel(label: ReviewLabel): boolean {
+  return label === 3 || label === 4;
+}
+
+function parseLabel(text: string): ReviewLabel {
+  return text === 'invalid_image' || text === 'invalid_caption' ? text : (Number(text) as 1 | 2 | 3 | 4);
+}
+
+interface DecisionDbRow {
+  id: number;
+  batch: number;
+  image_index: number;
+  caption_index: number;
+  label: string;
+  reviewer: string;
+  seconds: number | null;
+  cluster_id: number | null;
+  at: string;
+  undone: number;
+}
+
+function toDecision(r: DecisionDbRow): ReviewDecision {
+  return {
+    id: r.id,
+    batch: r.batch,
+    image: r.image_index,
+    caption: r.caption_index,
+    label: parseLabel(r.label),
+    reviewer: r.reviewer,
+    seconds: r.seconds,
+    clusterId: r.cluster_id,
+    at: r.at,
+    undone: r.undone === 1,
+  };
+}
+
+interface CandidateDbRow {
+  image_index: number;
+  caption_index: number;
+  run_id: number;
+  sources: number;
+  agreement: number;
+  rrf: number;
+  z_mean: number;
+  margin: number;
+  lev: number;
+  tau_img: number;
+  tau_txt: number;
+  prior: number;
+  p: number;
+  cluster_id: number | null;
+  scores: Buffer;
+  ranks: Buffer;
+}
+
+function blobF32(b: Buffer): number[] {
+  return Array.from(new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)));
+}
+
+function blobI32(b: Buffer): number[] {
+  return Array.from(new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)));
+}
+
+function toCandidate(r: CandidateDbRow): CandidateRow {
+  return {
+    image: r.image_index,
+    caption: r.caption_index,
+    runId: r.run_id,
+    sources: r.sources,
+    agreement: r.agreement,
+    rrf: r.rrf,
+    zMean: r.z_mean,
+    margin: r.margin,
+    lev: r.lev,
+    tauImg: r.tau_img,
+    tauTxt: r.tau_txt,
+    prior: r.prior,
+    p: r.p,
+    clusterId: r.cluster_id,
+    scores: blobF32(r.scores),
+    ranks: blobI32(r.ranks),
+  };
+}
+
+interface ClusterDbRow {
+  id: number;
+  run_id: number;
+  kind: UnitKind;
+  position: number;
+  served_by: 'priority' | 'uncertainty';
+  priority: number;
+  expected_valid: number;
+  uncertainty: number;
+  cost_seconds: number;
+  captions: string;
+  images: string;
+  reference_images: string;
+  n_pairs: number;
+}
+
+function toCluster(r: ClusterDbRow): ClusterRow {
+  return {
+    id: r.id,
+    runId: r.run_id,
+    kind: r.kind,
+    position: r.position,
+    servedBy: r.served_by,
+    priority: r.priority,
+    expectedValid: r.expected_valid,
+    uncertainty: r.uncertainty,
+    costSeconds: r.cost_seconds,
+    captions: JSON.parse(r.captions) as number[],
+    images: JSON.parse(r.images) as number[],
+    referenceImages: JSON.parse(r.reference_images) as number[],
+    pairs: r.n_pairs,
+  };
+}
+
+/** Rows of the latest, not undone, decision per pair. */
+const EFFECTIVE = `
+  SELECT d.* FROM review_decisions d
+  JOIN (SELECT MAX(id) AS id FROM review_decisions WHERE undone = 0 GROUP BY caption_index, image_index) m ON d.id = m.id`;
+
+const UNREVIEWED = `NOT EXISTS (SELECT 1 FROM review_decisions d WHERE d.caption_index = k.caption_index AND d.image_index = k.image_index AND d.undone = 0)`;
+
+export class ReviewStore {
+  constructor(readonly db: Db) {
+    ensureReviewSchema(db);
+  }
+
+  // ---- mining results ----
+
+  /**
+   * Replaces the candidates and clusters with a new run, in one transaction. Returns the run id.
+   * Units' `pairs` index into `cands`.
+   */
+  saveMiningRun(
+    run: { spaces: string[]; params: Record<string, unknown>; platt: unknown; seconds: number },
+    cands: CandidateColumns,
+    units: readonly UnitToSave[],
+  ): number {
+    const now = new Date().toISOString();
+    const E = run.spaces.length;
+    if (cands.scores.length !== cands.n * E || cands.ranks.length !== cands.n * E * 2) {
+      throw new RangeError(`candidates: ${cands.scores.length} scores and ${cands.ranks.length} ranks for ${cands.n} pairs × ${E} spaces`);
+    }
+    const insertRun = this.db.prepare(
+      'INSERT INTO mining_runs(created_at, spaces, params, platt, classifier, n_candidates, n_clusters, seconds) VALUES (?, ?, ?, ?, NULL, ?, ?, ?)',
+    );
+    const insertCluster = this.db.prepare(
+      `INSERT INTO mining_clusters(run_id, kind, position, served_by, priority, expected_valid, uncertainty, cost_seconds, captions, images, reference_images, n_pairs)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertCand = this.db.prepare(
+      `INSERT INTO mining_candidates(image_index, caption_index, run_id, sources, agreement, rrf, z_mean, margin, lev, tau_img, tau_txt, prior, p, cluster_id, scores, ranks)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const tx = this.db.transaction(() => {
+      this.db.exec('DELETE FROM mining_candidates; DELETE FROM mining_clusters;');
+      const runId = Number(insertRun.run(now, JSON.stringify(run.spaces), JSON.stringify(run.params), JSON.stringify(run.platt), cands.n, units.length, run.seconds).lastInsertRowid);
+      const clusterOf = new Int32Array(cands.n).fill(-1);
+      for (const u of units) {
+        const id = Number(
+          insertCluster.run(
+            runId,
+            u.kind,
+            u.position,
+            u.servedBy,
+            u.priority,
+            u.expectedValid,
+            u.uncertainty,
+            u.costSeconds,
+            JSON.stringify(Array.from(u.captions)),
+            JSON.stringify(Array.from(u.images)),
+            JSON.stringify(Array.from(u.referenceImages)),
+            u.pairs.length,
+          ).lastInsertRowid,
+        );
+        for (let j = 0; j < u.pairs.length; j++) clusterOf[u.pairs[j]] = id;
+      }
+      for (let k = 0; k < cands.n; k++) {
+        const scores = Buffer.from(cands.scores.buffer, cands.scores.byteOffset + k * E * 4, E * 4);
+        const ranks = Buffer.from(cands.ranks.buffer, cands.ranks.byteOffset + k * E * 8, E * 8);
+        insertCand.run(
+          cands.image[k],
+          cands.caption[k],
+          runId,
+          cands.sources[k],
+          cands.agreement[k],
+          cands.rrf[k],
+          cands.zMean[k],
+          cands.margin[k],
+          cands.lev[k],
+          cands.tauImg[k],
+          cands.tauTxt[k],
+          cands.prior[k],
+          cands.p[k],
+          clusterOf[k] >= 0 ? clusterOf[k] : null,
+          scores,
+          ranks,
+        );
+      }
+      return runId;
+    });
+    return tx();
+  }
+
+  latestRun(): MiningRun | null {
+    const r = this.db.prepare('SELECT * FROM mining_runs ORDER BY id DESC LIMIT 1').get() as
+      | { id: number; created_at: string; spaces: string; params: string; platt: string; classifier: string | null; n_candidates: number; n_clusters: number; seconds: number }
+      | undefined;
+    if (!r) return null;
+    return {
+      id: r.id,
+      createdAt: r.created_at,
+      spaces: JSON.parse(r.spaces) as string[],
+      params: JSON.parse(r.params) as Record<string, unknown>,
+      platt: JSON.parse(r.platt),
+      classifier: r.classifier ? JSON.parse(r.classifier) : null,
+      candidates: r.n_candidates,
+      clusters: r.n_clusters,
+      seconds: r.seconds,
+    };
+  }
+
+  setClassifier(runId: number, classifier: unknown): void {
+    this.db.prepare('UPDATE mining_runs SET classifier = ? WHERE id = ?').run(JSON.stringify(classifier), runId);
+  }
+
+  countCandidates(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM mining_candidates').get() as { n: number }).n;
+  }
+
+  /** Candidates, filtered; ordered by decreasing p. */
+  candidates(filter: { caption?: number; image?: number; clusterId?: number; unreviewedOnly?: boolean; limit?: number; offset?: number } = {}): CandidateRow[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.caption != null) {
+      where.push('k.caption_index = ?');
+      args.push(filter.caption);
+    }
+    if (filter.image != null) {
+      where.push('k.image_index = ?');
+      args.push(filter.image);
+    }
+    if (filter.clusterId != null) {
+      where.push('k.cluster_id = ?');
+      args.push(filter.clusterId);
+    }
+    if (filter.unreviewedOnly) where.push(UNREVIEWED);
+    const sql = `SELECT k.* FROM mining_candidates k ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY k.p DESC, k.rrf DESC LIMIT ? OFFSET ?`;
+    args.push(filter.limit ?? -1, filter.offset ?? 0);
+    return (this.db.prepare(sql).all(...args) as CandidateDbRow[]).map(toCandidate);
+  }
+
+  /** Every candidate's features, columnar (for the classifier and statistics). */
+  candidateColumns(): StoredCandidates {
+    const run = this.latestRun();
+    const E = run?.spaces.length ?? 0;
+    const rows = this.db.prepare('SELECT * FROM mining_candidates ORDER BY caption_index, image_index').all() as CandidateDbRow[];
+    const n = rows.length;
+    const out: StoredCandidates = {
+      n,
+      spaces: run?.spaces ?? [],
+      image: new Int32Array(n),
+      caption: new Int32Array(n),
+      sources: new Int32Array(n),
+      agreement: new Uint8Array(n),
+      rrf: new Float32Array(n),
+      zMean: new Float32Array(n),
+      margin: new Float32Array(n),
+      lev: new Uint8Array(n),
+      tauImg: new Float32Array(n),
+      tauTxt: new Float32Array(n),
+      prior: new Float32Array(n),
+      p: new Float32Array(n),
+      scores: new Float32Array(n * E),
+      ranks: new Int32Array(n * E * 2),
+      clusterId: new Int32Array(n),
+    };
+    rows.forEach((r, k) => {
+      out.image[k] = r.image_index;
+      out.caption[k] = r.caption_index;
+      out.sources[k] = r.sources;
+      out.agreement[k] = r.agreement;
+      out.rrf[k] = r.rrf;
+      out.zMean[k] = r.z_mean;
+      out.margin[k] = r.margin;
+      out.lev[k] = r.lev;
+      out.tauImg[k] = r.tau_img;
+      out.tauTxt[k] = r.tau_txt;
+      out.prior[k] = r.prior;
+      out.p[k] = r.p;
+      out.clusterId[k] = r.cluster_id ?? -1;
+      if (E) {
+        out.scores.set(new Float32Array(r.scores.buffer.slice(r.scores.byteOffset, r.scores.byteOffset + E * 4)), k * E);
+        out.ranks.set(new Int32Array(r.ranks.buffer.slice(r.ranks.byteOffset, r.ranks.byteOffset + E * 8)), k * E * 2);
+      }
+    });
+    return out;
+  }
+
+  /** Writes new probabilities (same order as `image`/`caption`), in one transaction. */
+  updateProbabilities(image: ArrayLike<number>, caption: ArrayLike<number>, p: ArrayLike<number>): void {
+    const st = this.db.prepare('UPDATE mining_candidates SET p = ? WHERE caption_index = ? AND image_index = ?');
+    const tx = this.db.transaction(() => {
+      for (let k = 0; k < p.length; k++) st.run(p[k], caption[k], image[k]);
+    });
+    tx();
+  }
+
+  // ---- review units ----
+
+  clusters(opts: { limit?: number; offset?: number; pendingOnly?: boolean } = {}): ClusterRow[] {
+    const pending = opts.pendingOnly ? `WHERE EXISTS (SELECT 1 FROM mining_candidates k WHERE k.cluster_id = c.id AND ${UNREVIEWED})` : '';
+    const rows = this.db.prepare(`SELECT c.* FROM mining_clusters c ${pending} ORDER BY c.position LIMIT ? OFFSET ?`).all(opts.limit ?? -1, opts.offset ?? 0) as ClusterDbRow[];
+    return rows.map(toCluster);
+  }
+
+  cluster(id: number): ClusterRow | null {
+    const r = this.db.prepare('SELECT * FROM mining_clusters WHERE id = ?').get(id) as ClusterDbRow | undefined;
+    return r ? toCluster(r) : null;
+  }
+
+  /** The first unit in queue order that still has an unreviewed pair. */
+  nextCluster(): ClusterRow | null {
+    return this.clusters({ limit: 1, pendingOnly: true })[0] ?? null;
+  }
+
+  countClusters(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM mining_clusters').get() as { n: number }).n;
+  }
+
+  /** Rewrites queue positions and priorities (after a classifier refit). */
+  updateQueue(rows: readonly { id: number; position: number; servedBy: 'priority' | 'uncertainty'; priority: number; expectedValid: number; uncertainty: number; costSeconds: number }[]): void {
+    const st = this.db.prepare('UPDATE mining_clusters SET position = ?, served_by = ?, priority = ?, expected_valid = ?, uncertainty = ?, cost_seconds = ? WHERE id = ?');
+    const tx = this.db.transaction(() => {
+      for (const r of rows) st.run(r.position, r.servedBy, r.priority, r.expectedValid, r.uncertainty, r.costSeconds, r.id);
+    });
+    tx();
+  }
+
+  // ---- decisions ----
+
+  /** Records one decision or a batch (a whole row or column) in one transaction; durable on return. */
+  record(input: DecisionInput | readonly DecisionInput[]): ReviewDecision[] {
+    const list = Array.isArray(input) ? (input as readonly DecisionInput[]) : [input as DecisionInput];
+    if (!list.length) return [];
+    for (const d of list) {
+      if (!Number.isInteger(d.image) || d.image < 0) throw new RangeError(`image ${d.image} is not a valid index`);
+      if (!Number.isInteger(d.caption) || d.caption < 0) throw new RangeError(`caption ${d.caption} is not a valid index`);
+      if (!isReviewLabel(d.label)) throw new RangeError(`label ${JSON.stringify(d.label)} is not one of 1, 2, 3, 4, invalid_image, invalid_caption`);
+      if (typeof d.reviewer !== 'string' || !d.reviewer.trim()) throw new RangeError('a reviewer name is required');
+      if (d.seconds != null && !(Number.isFinite(d.seconds) && d.seconds >= 0)) throw new RangeError(`seconds ${d.seconds} is not a non-negative number`);
+    }
+    const insert = this.db.prepare('INSERT INTO review_decisions(batch, image_index, caption_index, label, reviewer, seconds, cluster_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const tx = this.db.transaction(() => {
+      const batch = ((this.db.prepare('SELECT MAX(batch) AS b FROM review_decisions').get() as { b: number | null }).b ?? 0) + 1;
+      const at = new Date().toISOString();
+      return list.map((d) => {
+        const id = Number(insert.run(batch, d.image, d.caption, String(d.label), d.reviewer.trim(), d.seconds ?? null, d.clusterId ?? null, at).lastInsertRowid);
+        return { id, batch, image: d.image, caption: d.caption, label: d.label, reviewer: d.reviewer.trim(), seconds: d.seconds ?? null, clusterId: d.clusterId ?? null, at, undone: false };
+      });
+    });
+    return tx();
+  }
+
+  /** Takes back the last batch still in effect; returns its decisions (empty when none). */
+  undo(): ReviewDecision[] {
+    const tx = this.db.transaction(() => {
+      const r = this.db.prepare('SELECT MAX(batch) AS b FROM review_decisions WHERE undone = 0').get() as { b: number | null };
+      if (r.b == null) return [];
+      const rows = this.db.prepare('SELECT * FROM review_decisions WHERE batch = ? ORDER BY id').all(r.b) as DecisionDbRow[];
+      this.db.prepare('UPDATE review_decisions SET undone = 1 WHERE batch = ?').run(r.b);
+      return rows.map((x) => ({ ...toDecision(x), undone: true }));
+    });
+    return tx();
+  }
+
+  canUndo(): boolean {
+    return this.db.prepare('SELECT 1 FROM review_decisions WHERE undone = 0 LIMIT 1').get() !== undefined;
+  }
+
+  /** Every decision, oldest first (undone ones only when asked). */
+  decisions(opts: { includeUndone?: boolean } = {}): ReviewDecision[] {
+    const rows = this.db.prepare(`SELECT * FROM review_decisions ${opts.includeUndone ? '' : 'WHERE undone = 0'} ORDER BY id`).all() as DecisionDbRow[];
+    return rows.map(toDecision);
+  }
+
+  /** The decision in effect per pair: the latest one not undone. */
+  effectiveDecisions(): ReviewDecision[] {
+    return (this.db.prepare(`${EFFECTIVE} ORDER BY d.id`).all() as DecisionDbRow[]).map(toDecision);
+  }
+
+  /** The decision in effect for one pair, or null. */
+  decisionFor(image: number, caption: number): ReviewDecision | null {
+    const r = this.db
+      .prepare('SELECT * FROM review_decisions WHERE caption_index = ? AND image_index = ? AND undone = 0 ORDER BY id DESC LIMIT 1')
+      .get(caption, image) as DecisionDbRow | undefined;
+    return r ? toDecision(r) : null;
+  }
+
+  countDecisions(): { decisions: number; pairs: number } {
+    const a = this.db.prepare('SELECT COUNT(*) AS n FROM review_decisions WHERE undone = 0').get() as { n: number };
+    const b = this.db.prepare('SELECT COUNT(*) AS n FROM (SELECT 1 FROM review_decisions WHERE undone = 0 GROUP BY caption_index, image_index)').get() as { n: number };
+    return { decisions: a.n, pairs: b.n };
+  }
+
+  // ---- imported positives ----
+
+  /** Replaces the pairs of `source` (a file name) in one transaction. */
+  setExtraPositives(source: string, pairs: ReadonlyArray<readonly [number, number, number]>): void {
+    const st = this.db.prepare('INSERT OR REPLACE INTO review_extra_positives(source, image_index, caption_index, label) VALUES (?, ?, ?, ?)');
+    const tx = this.db.transaction(() => {
+      this.db.prepare('DELETE FROM review_extra_positives WHERE source = ?').run(source);
+      for (const [image, caption, label] of pairs) st.run(source, image, caption, label);
+    });
+    tx();
+  }
+
+  removeExtraPositives(source: string): void {
+    this.db.prepare('DELETE FROM review_extra_positives WHERE source = ?').run(source);
+  }
+
+  extraPositives(): ExtraPositive[] {
+    const rows = this.db.prepare('SELECT source, image_index, caption_index, label FROM review_extra_positives ORDER BY source, caption_index, image_index').all() as {
+      source: string;
+      image_index: number;
+      caption_index: number;
+      label: number;
+    }[];
+    return rows.map((r) => ({ source: r.source, image: r.image_index, caption: r.caption_index, label: r.label }));
+  }
+
+  extraSources(): { source: string; pairs: number }[] {
+    return this.db.prepare('SELECT source, COUNT(*) AS pairs FROM review_extra_positives GROUP BY source ORDER BY source').all() as { source: string; pairs: number }[];
+  }
+}
