@@ -11,6 +11,8 @@ import { defaultDataDir } from './core/app/data_dir.js';
 import { appVersion } from './core/app/version.js';
 import { parseArgs, opt, numOpt, UsageError, type ParsedArgs } from './cli/args.js';
 import { progressBar } from './cli/progress.js';
+import { runMineCommand } from './core/mining/mine_command.js';
+import { runEvalCommand } from './core/mining/eval_command.js';
 
 interface Verb {
   summary: string;
@@ -114,6 +116,49 @@ const verbs: Record<string, Verb> = {
         pmK: numOpt(a, 'pm-k', 1, 1e9),
       });
       print(r);
+    },
+  },
+  mine: {
+    summary: 'propose likely false negatives from one or more spaces; write candidates and review units to the project',
+    usage: 'mlens mine DIR --spaces ID[,ID...] [--k-t 5] [--k-i 10] [--json]',
+    flags: ['json'],
+    async run(a) {
+      const dir = needDir(a);
+      const spaces = (opt(a, 'spaces') ?? opt(a, 'space') ?? 'dataset').split(',').map((s) => s.trim()).filter(Boolean);
+      const bar = progressBar(!!process.stderr.isTTY);
+      const r = await runMineCommand({ dir, dataDir: defaultDataDir(), spaces, kT: numOpt(a, 'k-t', 1, 1000), kI: numOpt(a, 'k-i', 1, 1000), onProgress: bar.update });
+      bar.done();
+      if (json(a)) return print(r);
+      console.log(`${r.candidates} candidates in ${r.clusters} review units from ${r.spaces.join(', ')} (${r.seconds.toFixed(1)} s)`);
+      if (r.precisionRecall) {
+        console.log(`against the truth (${r.trueUnannotated} true unannotated pairs):`);
+        for (const [b, f] of Object.entries(r.precisionRecall)) console.log(`  budget ${b.padStart(6)}: precision ${f.precision.toFixed(3)}, recall ${f.recall.toFixed(3)}`);
+      }
+    },
+  },
+  eval: {
+    summary: 'retrieval metrics of a space against annotated, verified, true or file positives',
+    usage: 'mlens eval DIR --space ID [--positives annotated|verified|truth|FILE] [--ks 1,5,10] [--ties MODE] [--split S] [--json]',
+    flags: ['json', 'strict'],
+    async run(a) {
+      const dir = needDir(a);
+      const ties = opt(a, 'ties') ?? 'expected';
+      if (!['expected', 'stable', 'optimistic', 'pessimistic'].includes(ties)) throw new UsageError('--ties must be expected, stable, optimistic or pessimistic');
+      const r = await runEvalCommand({
+        dir,
+        dataDir: defaultDataDir(),
+        space: opt(a, 'space') ?? 'dataset',
+        positives: opt(a, 'positives') ?? 'annotated',
+        strict: a.flags.has('strict'),
+        ks: opt(a, 'ks') ? parseKs(opt(a, 'ks')!) : undefined,
+        ties: ties as 'expected',
+        split: opt(a, 'split'),
+      });
+      if (json(a)) return print(r);
+      for (const dirn of ['i2t', 't2i'] as const) {
+        const m = r[dirn];
+        console.log(`${dirn}: ${Object.entries(m.recall_at).map(([k, v]) => `R@${k} ${(v * 100).toFixed(1)}`).join('  ')}  R-P ${(m.r_precision * 100).toFixed(1)}  mAP@R ${(m.map_at_r * 100).toFixed(1)}  (${m.queries.evaluated} queries, ${m.queries.skipped_empty} without positives)`);
+      }
     },
   },
   serve: {
