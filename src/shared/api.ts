@@ -3,6 +3,7 @@
 // with the schemas in schemas.ts; method names are the keys of LensApi.
 import type { DatasetSummary, ImageItemInfo, CaptionItemInfo } from './dataset.js';
 import type { Flag, FlagLabel, FlagTarget } from './flags.js';
+import type { ClusterSummary, ImportResultView, MetricsTableView, MineSummary, MultiplicityView, PairPushView, ReviewDecisionInput, ReviewUnitView, SpaceInfo } from './analysis.js';
 
 export interface AppInfo {
   version: string;
@@ -20,6 +21,9 @@ export interface Session {
   storePath: string | null;
   canUndo: boolean;
   canRedo: boolean;
+  /** The space the map, neighbours and push use. */
+  spaceId: string | null;
+  spaces: SpaceInfo[];
 }
 
 export interface ItemTable {
@@ -91,7 +95,18 @@ export interface SessionEvent {
   session: Session;
 }
 
-export type LensEvent = JobEvent | FlagsEvent | SessionEvent;
+export interface ReviewsEvent {
+  type: 'reviews';
+  decisions: number;
+  canUndo: boolean;
+}
+
+export interface MiningEvent {
+  type: 'mining';
+  summary: MineSummary;
+}
+
+export type LensEvent = JobEvent | FlagsEvent | SessionEvent | ReviewsEvent | MiningEvent;
 
 export interface LensApi {
   appInfo(): Promise<AppInfo>;
@@ -109,6 +124,18 @@ export interface LensApi {
   redo(): Promise<boolean>;
   exportFlags(req: { out?: string }): Promise<ExportResult>;
   cancelJob(req: { jobId: string }): Promise<boolean>;
+  // Spaces
+  setSpace(req: { spaceId: string }): Promise<Session>;
+  // Mining and review (issue 6)
+  mine(req: { jobId: string; spaceIds?: string[] }): Promise<MineSummary>;
+  reviewQueue(req: { limit?: number; offset?: number; pendingOnly?: boolean }): Promise<ClusterSummary[]>;
+  getReviewUnit(req: { clusterId?: number }): Promise<ReviewUnitView | null>;
+  recordReview(req: { decisions: ReviewDecisionInput[]; reviewer: string; seconds?: number; clusterId?: number }): Promise<{ recorded: number }>;
+  undoReview(): Promise<boolean>;
+  getMetrics(req: { spaceIds?: string[]; ties?: 'expected' | 'stable' | 'optimistic' | 'pessimistic'; strict?: boolean }): Promise<MetricsTableView>;
+  getMultiplicity(): Promise<MultiplicityView>;
+  getPairPush(req: { image: number; caption: number; temperature?: number; batchSize?: number }): Promise<PairPushView>;
+  importPositives(req: { path: string }): Promise<ImportResultView>;
 }
 
 export type LensMethod = keyof LensApi;

@@ -5,6 +5,8 @@ import type { LensMethod } from './api.js';
 
 const index = z.number().int().nonnegative().max(1e8);
 const jobId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
+const spaceId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/);
+const reviewLabel = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal('invalid_image'), z.literal('invalid_caption')]);
 
 export const flagTargetSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('pair'), image: index, caption: index }).strict(),
@@ -30,6 +32,25 @@ export const requestSchemas: Record<LensMethod, z.ZodType> = {
   redo: none,
   exportFlags: z.object({ out: z.string().min(1).max(4096).optional() }).strict(),
   cancelJob: z.object({ jobId }).strict(),
+  setSpace: z.object({ spaceId }).strict(),
+  mine: z.object({ jobId, spaceIds: z.array(spaceId).min(1).max(8).optional() }).strict(),
+  reviewQueue: z.object({ limit: z.number().int().min(1).max(500).optional(), offset: index.optional(), pendingOnly: z.boolean().optional() }).strict(),
+  getReviewUnit: z.object({ clusterId: z.number().int().positive().optional() }).strict(),
+  recordReview: z
+    .object({
+      decisions: z.array(z.object({ image: index, caption: index, label: reviewLabel }).strict()).min(1).max(2000),
+      reviewer: z.string().min(1).max(100),
+      seconds: z.number().min(0).max(86_400).optional(),
+      clusterId: z.number().int().positive().optional(),
+    })
+    .strict(),
+  undoReview: none,
+  getMetrics: z
+    .object({ spaceIds: z.array(spaceId).min(1).max(8).optional(), ties: z.enum(['expected', 'stable', 'optimistic', 'pessimistic']).optional(), strict: z.boolean().optional() })
+    .strict(),
+  getMultiplicity: none,
+  getPairPush: z.object({ image: index, caption: index, temperature: z.number().positive().max(10).optional(), batchSize: z.number().int().min(2).max(1_000_000).optional() }).strict(),
+  importPositives: z.object({ path: z.string().min(1).max(4096) }).strict(),
 };
 
 export const LENS_METHODS = Object.keys(requestSchemas) as LensMethod[];

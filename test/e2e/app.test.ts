@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 async function pointPosition(index: number): Promise<{ x: number; y: number }> {
-  return page.evaluate((i) => (window as any).__mlensMap.project(i), index);
+  return page.evaluate((i) => (globalThis as any).__mlensMap.project(i), index);
 }
 
 describe('browser mode, end to end', () => {
@@ -38,7 +38,7 @@ describe('browser mode, end to end', () => {
     await page.waitForSelector('[data-testid="summary"]', { timeout: 120_000 });
     await expect.poll(() => page.textContent('[data-testid="count-images"]'), { timeout: 10_000 }).toBe('1,000');
     await page.waitForSelector('[data-testid="map-canvas"][data-ready="true"]', { timeout: 180_000 });
-    const count = await page.evaluate(() => (window as any).__mlensMap.pointCount);
+    const count = await page.evaluate(() => (globalThis as any).__mlensMap.pointCount);
     expect(count).toBe(6000); // 1,000 images + 5,000 captions on one map
     mkdirSync(join(root, 'docs'), { recursive: true });
     await page.screenshot({ path: join(tmp.dir, 'map.png') });

@@ -30,8 +30,8 @@ export async function benchMap(): Promise<object> {
     for (const n of [1000, 50_000, 100_000]) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       await page.goto(`http://127.0.0.1:${port}/bench.html?n=${n}`);
-      await page.waitForFunction(() => (window as unknown as { __benchResult?: unknown }).__benchResult, null, { timeout: 120_000 });
-      results[`points_${n}`] = await page.evaluate(() => (window as unknown as { __benchResult: unknown }).__benchResult);
+      await page.waitForFunction(() => (globalThis as unknown as { __benchResult?: unknown }).__benchResult, null, { timeout: 120_000 });
+      results[`points_${n}`] = await page.evaluate(() => (globalThis as unknown as { __benchResult: unknown }).__benchResult);
       await page.close();
     }
     const base = (results.points_1000 as { meanFrameMs: number }).meanFrameMs;

@@ -54,4 +54,4 @@ const xy = optimizeLayout({ ...state, nEpochs: epochs }, input.seed, (e, total) 
     port.postMessage({ type: 'progress', phase: 'layout', done: e, total });
   }
 });
-port.postMessage({ type: 'done', xy }, [xy.buffer]);
+port.postMessage({ type: 'done', xy }, [xy.buffer as ArrayBuffer]);

@@ -15,6 +15,16 @@ import { runUmap, DEFAULT_UMAP, type UmapParams } from '../projection/umap.js';
 import { topKDot, row } from '../knn/cross_modal.js';
 import { CancelledError } from '../jobs/job.js';
 import { readSettings, writeSettings } from './data_dir.js';
+import type { ClusterSummary, ImportResultView, MetricsTableView, MineSummary, MultiplicityView, PairPushView, ReviewDecisionInput, ReviewUnitView, SpaceInfo } from '../../../shared/analysis.js';
+import { SpaceStore } from '../spaces/space_store.js';
+import { ReviewStore, type ClusterRow } from '../review/review_store.js';
+import { resolveSpaces, importPositivesIntoProject, DATASET_SPACE } from '../mining/project.js';
+import type { MiningSpaceInput } from '../mining/space_engine.js';
+import { mineInWorker } from '../mining/mine_job.js';
+import { refreshAfterReviews } from '../mining/classifier.js';
+import { metricsTable } from '../mining/eval_command.js';
+import { projectMultiplicity, projectPairPush } from '../mining/panels.js';
+import { unitLabel } from '../mining/clusters.js';
 import { appVersion } from './version.js';
 
 export const DEFAULT_SAMPLE = { images: 1000, preset: 'A' as const, seed: 0 };
@@ -37,6 +47,9 @@ export class LensService implements LensApi {
   private listeners = new Set<Listener>();
   private jobs = new Map<string, AbortController>();
   private projectionInFlight: { key: string; promise: Promise<Projection> } | null = null;
+  private reviews: ReviewStore | null = null;
+  private spaceId: string | null = null;
+  private spaceCache = new Map<string, MiningSpaceInput>();
 
   constructor(private readonly opts: LensServiceOptions) {
     mkdirSync(opts.dataDir, { recursive: true });
@@ -84,7 +97,46 @@ export class LensService implements LensApi {
       storePath: this.store?.file ?? null,
       canUndo: this.store?.canUndo() ?? false,
       canRedo: this.store?.canRedo() ?? false,
+      spaceId: this.spaceId,
+      spaces: this.listSpaces(),
     };
+  }
+
+  /** The dataset's own embeddings (id 'dataset') and every space stored in the project. */
+  listSpaces(): SpaceInfo[] {
+    const ds = this.dataset;
+    if (!ds || !this.dir) return [];
+    const out: SpaceInfo[] = [];
+    if (ds.embeddings) {
+      const e = ds.embeddings;
+      out.push({ id: DATASET_SPACE, name: `${e.source} (folder embeddings)`, encoder: 'dataset', dims: e.dims, probabilistic: !!(e.imageLogvar && e.textLogvar), parent: null, condition: null, createdAt: null });
+    }
+    for (const r of new SpaceStore(this.dir).list()) {
+      if (r.nImages !== ds.images.length || r.nCaptions !== ds.captions.length) continue;
+      out.push({ id: r.id, name: r.name, encoder: r.encoder, dims: r.dims, probabilistic: r.probabilistic, parent: r.parent, condition: r.condition, createdAt: r.run.startedAt });
+    }
+    return out;
+  }
+
+  private space(id = this.spaceId): MiningSpaceInput {
+    const { ds, dir } = this.need();
+    if (!id) throw new Error(`${ds.name} has no embeddings yet: add embeddings/image.npy and text.npy to the folder, or encode it (mlens encode)`);
+    let s = this.spaceCache.get(id);
+    if (!s) {
+      s = resolveSpaces(ds, dir, [id])[0];
+      this.spaceCache.set(id, s);
+    }
+    return s;
+  }
+
+  async setSpace(req: { spaceId: string }): Promise<Session> {
+    this.need();
+    this.space(req.spaceId);
+    this.spaceId = req.spaceId;
+    this.store!.setMeta('active_space', req.spaceId);
+    const session = await this.getSession();
+    this.emit({ type: 'session', session });
+    return session;
   }
 
   /** On start: reopen the last dataset, or the sample on first launch. */
@@ -120,8 +172,13 @@ export class LensService implements LensApi {
     this.store?.close();
     this.dataset = ds;
     this.store = store;
+    this.reviews = new ReviewStore(store.db);
     this.dir = dir;
     this.projectionInFlight = null;
+    this.spaceCache.clear();
+    const spaces = this.listSpaces();
+    const saved = store.getMeta('active_space');
+    this.spaceId = spaces.find((sp) => sp.id === saved)?.id ?? spaces[0]?.id ?? null;
     writeSettings(this.opts.dataDir, { ...readSettings(this.opts.dataDir), lastDataset: ds.root });
     const session = await this.getSession();
     this.emit({ type: 'session', session });
@@ -161,20 +218,21 @@ export class LensService implements LensApi {
     };
   }
 
-  private spaceName(ds: Dataset): string {
-    return ds.embeddings ? `${ds.embeddings.source} (${ds.embeddings.dims}-d)` : 'none';
+  private spaceName(_ds: Dataset): string {
+    const sp = this.listSpaces().find((x) => x.id === this.spaceId);
+    return sp ? `${sp.id}: ${sp.name} (${sp.dims}-d)` : 'none';
   }
 
   async getProjection(req: { jobId: string; recompute?: boolean }): Promise<Projection> {
     const { ds, dir } = this.need();
-    const emb = ds.embeddings;
-    if (!emb) {
+    if (!this.spaceId) {
       throw new Error(
         `${ds.name} has no embeddings: add embeddings/image.npy and embeddings/text.npy (rows in item order) to the folder to see the map`,
       );
     }
+    const emb = this.space();
     const params: UmapParams = DEFAULT_UMAP;
-    const key = createHash('sha256').update(JSON.stringify({ h: ds.hash, params, v: 1 })).digest('hex').slice(0, 16);
+    const key = createHash('sha256').update(JSON.stringify({ h: ds.hash, space: this.spaceId, params, v: 2 })).digest('hex').slice(0, 16);
     const file = join(dir, `projection-${key}.f32`);
     const nI = ds.images.length;
     const nC = ds.captions.length;
@@ -235,7 +293,7 @@ export class LensService implements LensApi {
       }
     }
     const neighbors: Neighbor[] = [];
-    const emb = ds.embeddings;
+    const emb = this.spaceId ? this.space() : null;
     if (emb) {
       const d = emb.dims;
       const q = req.kind === 'image' ? row(emb.image, d, req.index) : row(emb.text, d, req.index);
@@ -310,6 +368,156 @@ export class LensService implements LensApi {
     return { path: out, ...counts, downloadUrl: this.opts.downloadUrl?.(out) };
   }
 
+  // ---- Mining and review (issue 6) ----
+
+  private needReviews(): ReviewStore {
+    this.need();
+    return this.reviews!;
+  }
+
+  async mine(req: { jobId: string; spaceIds?: string[] }): Promise<MineSummary> {
+    const { ds } = this.need();
+    const spaces = req.spaceIds ?? this.listSpaces().map((s) => s.id);
+    if (!spaces.length) throw new Error(`${ds.name} has no space to mine: it needs embeddings`);
+    const r = await this.job(req.jobId, 'mining', (signal, progress) =>
+      mineInWorker({ dir: ds.root, dataDir: this.opts.dataDir, spaces }, { signal, onProgress: (p) => progress(`mining: ${p.phase}`, p.done, p.total) }),
+    );
+    const summary: MineSummary = { candidates: r.candidates, clusters: r.clusters, spaces: r.spaces, seconds: r.seconds, precisionRecall: r.precisionRecall, trueUnannotated: r.trueUnannotated };
+    this.emit({ type: 'mining', summary });
+    return summary;
+  }
+
+  private clusterSummary(c: ClusterRow): ClusterSummary {
+    const { ds } = this.need();
+    const reviews = this.needReviews();
+    const cands = reviews.candidates({ clusterId: c.id });
+    const reviewed = cands.filter((k) => reviews.decisionFor(k.image, k.caption)).length;
+    return {
+      id: c.id,
+      kind: c.kind,
+      position: c.position,
+      servedBy: c.servedBy,
+      priority: c.priority,
+      expectedValid: c.expectedValid,
+      costSeconds: c.costSeconds,
+      captions: c.captions,
+      images: c.images,
+      referenceImages: c.referenceImages,
+      pairs: c.pairs,
+      label: unitLabel(c.captions.map((i) => ds.captions[i]?.text ?? '')),
+      reviewed,
+    };
+  }
+
+  async reviewQueue(req: { limit?: number; offset?: number; pendingOnly?: boolean }): Promise<ClusterSummary[]> {
+    return this.needReviews()
+      .clusters({ limit: req.limit ?? 50, offset: req.offset ?? 0, pendingOnly: req.pendingOnly ?? false })
+      .map((c) => this.clusterSummary(c));
+  }
+
+  async getReviewUnit(req: { clusterId?: number }): Promise<ReviewUnitView | null> {
+    const { ds } = this.need();
+    const reviews = this.needReviews();
+    const c = req.clusterId != null ? reviews.cluster(req.clusterId) : reviews.nextCluster();
+    if (!c) return null;
+    const inTruth = (image: number, caption: number) => {
+      const t = ds.truth?.[caption];
+      return t ? Array.prototype.includes.call(t, image) : null;
+    };
+    const candidates = reviews.candidates({ clusterId: c.id }).map((k) => ({
+      image: k.image,
+      caption: k.caption,
+      p: k.p,
+      agreement: k.agreement,
+      decision: reviews.decisionFor(k.image, k.caption)?.label ?? null,
+      truth: inTruth(k.image, k.caption) as boolean | null,
+    }));
+    const pending = reviews.clusters({ pendingOnly: true }).length;
+    return { cluster: this.clusterSummary(c), candidates, pending };
+  }
+
+  async recordReview(req: { decisions: ReviewDecisionInput[]; reviewer: string; seconds?: number; clusterId?: number }): Promise<{ recorded: number }> {
+    const { ds } = this.need();
+    const reviews = this.needReviews();
+    for (const d of req.decisions) {
+      if (d.image >= ds.images.length) throw new Error(`no image with index ${d.image}`);
+      if (d.caption >= ds.captions.length) throw new Error(`no caption with index ${d.caption}`);
+    }
+    const per = req.seconds != null ? req.seconds / req.decisions.length : null;
+    const rec = reviews.record(req.decisions.map((d) => ({ ...d, reviewer: req.reviewer, seconds: per, clusterId: req.clusterId ?? null })));
+    this.emitReviews();
+    // Refit the active-learning classifier and re-rank the queue off the request path.
+    setImmediate(() => {
+      try {
+        if (this.reviews === reviews && reviews.latestRun()) refreshAfterReviews(reviews);
+      } catch {
+        // the queue keeps its previous order
+      }
+    });
+    return { recorded: rec.length };
+  }
+
+  async undoReview(): Promise<boolean> {
+    const undone = this.needReviews().undo();
+    this.emitReviews();
+    return undone.length > 0;
+  }
+
+  private emitReviews(): void {
+    const reviews = this.reviews;
+    if (!reviews) return;
+    this.emit({ type: 'reviews', decisions: reviews.countDecisions().decisions, canUndo: reviews.canUndo() });
+  }
+
+  async getMetrics(req: { spaceIds?: string[]; ties?: 'expected' | 'stable' | 'optimistic' | 'pessimistic'; strict?: boolean }): Promise<MetricsTableView> {
+    const { ds } = this.need();
+    const ids = req.spaceIds ?? this.listSpaces().map((s) => s.id);
+    if (!ids.length) throw new Error(`${ds.name} has no space to evaluate: it needs embeddings`);
+    return metricsTable(ds, this.needReviews(), ids.map((id) => this.space(id)), { ties: req.ties, strict: req.strict });
+  }
+
+  async getMultiplicity(): Promise<MultiplicityView> {
+    const { ds } = this.need();
+    const m = projectMultiplicity(ds, this.needReviews());
+    return {
+      imagesPerCaption: m.imagesPerCaption,
+      captionsPerImage: m.captionsPerImage,
+      perSpace: m.perSpace,
+      byAgreement: m.byAgreement,
+      captureRecapture: m.captureRecapture.map((c) => ({ spaceIds: c.spaceIds, estimate: c.estimate, remainingExtrapolated: c.remainingExtrapolated, queries: c.queries, trueTotal: c.trueTotal, bias: c.bias })),
+    };
+  }
+
+  async getPairPush(req: { image: number; caption: number; temperature?: number; batchSize?: number }): Promise<PairPushView> {
+    const { ds } = this.need();
+    if (req.image >= ds.images.length || req.caption >= ds.captions.length) throw new Error(`no pair (image ${req.image}, caption ${req.caption}) in ${ds.name}`);
+    const r = projectPairPush(ds, this.needReviews(), this.space(), req.image, req.caption, { temperature: req.temperature, batchSize: req.batchSize });
+    return {
+      image: r.image,
+      caption: r.caption,
+      cos: r.cos,
+      temperature: r.temperature,
+      batchSize: r.batchSize,
+      validFrom: r.validFrom,
+      infoNce: {
+        expectedForce: r.infoNce.expectedForce,
+        conditionalForce: r.infoNce.conditionalForce,
+        pushShareRow: r.infoNce.pushShareRow,
+        pushShareCol: r.infoNce.pushShareCol,
+        gradientErrorRow: r.infoNce.gradientErrorRow,
+        gradientErrorCol: r.infoNce.gradientErrorCol,
+        coBatchProbability: r.infoNce.coBatchProbability,
+      },
+      bce: { csd: r.bce.csd, logit: r.bce.logit, push: r.bce.push, ppPush: r.bce.ppPush },
+    };
+  }
+
+  async importPositives(req: { path: string }): Promise<ImportResultView> {
+    const { ds } = this.need();
+    const r = importPositivesIntoProject(ds, this.needReviews(), resolve(req.path));
+    return { source: r.source, pairs: r.pairs.length, skipped: r.unmatched.count, problems: r.unmatched.examples };
+  }
+
   async cancelJob(req: { jobId: string }): Promise<boolean> {
     const ac = this.jobs.get(req.jobId);
     if (!ac) return false;
@@ -326,5 +534,6 @@ export class LensService implements LensApi {
     for (const ac of this.jobs.values()) ac.abort();
     this.store?.close();
     this.store = null;
+    this.reviews = null;
   }
 }

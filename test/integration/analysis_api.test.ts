@@ -1,0 +1,68 @@
+// Mining, review, metrics, multiplicity and push through the real server (the calls the UI makes).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { connectApi, startServe, until, type ServeHandle } from '../helpers/server.js';
+import { mlens } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const tmp = tempDir('mlens-analysis-');
+const dataset = join(tmp.dir, 'sample');
+let server: ServeHandle;
+let api: Awaited<ReturnType<typeof connectApi>>;
+
+beforeAll(async () => {
+  const r = mlens(['sample', '--out', dataset, '--images', '150', '--seed', '5', '--json']);
+  expect(r.code, r.stderr).toBe(0);
+  server = await startServe({ dataDir: join(tmp.dir, 'data'), dataset });
+  api = await connectApi(server);
+  await until(async () => (await api.call('getSession')).dataset, 'the dataset to open');
+}, 120_000);
+
+afterAll(async () => {
+  api?.close();
+  await server?.stop();
+  tmp.cleanup();
+});
+
+describe('analysis API', () => {
+  it('lists the folder embeddings as the active space', async () => {
+    const s = await api.call('getSession');
+    expect(s.spaceId).toBe('dataset');
+    expect(s.spaces[0]).toMatchObject({ id: 'dataset', dims: 64 });
+  });
+
+  it('mines candidates, serves review units, records and undoes decisions, and the metrics move', async () => {
+    const summary = await api.call('mine', { jobId: 'mine-1' });
+    expect(summary.candidates).toBeGreaterThan(50);
+    expect(summary.clusters).toBeGreaterThan(5);
+    expect(summary.precisionRecall['100'].precision).toBeGreaterThan(0.5);
+    const unit = await api.call('getReviewUnit', {});
+    expect(unit.candidates.length).toBeGreaterThan(0);
+    expect(unit.pending).toBe(summary.clusters);
+    const before = await api.call('getMetrics', {});
+    const verifiedBefore = before.rows.find((r: any) => r.positives === 'verified');
+    // Accept every truly valid candidate of the unit, reject the rest, as one batch.
+    const decisions = unit.candidates.map((c: any) => ({ image: c.image, caption: c.caption, label: c.truth ? 1 : 4 }));
+    expect(await api.call('recordReview', { decisions, reviewer: 'tester', seconds: 12, clusterId: unit.cluster.id })).toEqual({ recorded: decisions.length });
+    const after = await api.call('getMetrics', {});
+    const verifiedAfter = after.rows.find((r: any) => r.positives === 'verified');
+    const valid = decisions.filter((d: any) => d.label === 1).length;
+    if (valid > 0) expect(verifiedAfter.t2i.map_at_r).not.toBe(verifiedBefore.t2i.map_at_r);
+    const m = await api.call('getMultiplicity');
+    expect(m.imagesPerCaption.verified.mean).toBeGreaterThanOrEqual(1);
+    expect(m.imagesPerCaption.true.mean).toBeGreaterThan(m.imagesPerCaption.annotated.mean);
+    const again = await api.call('getReviewUnit', { clusterId: unit.cluster.id });
+    expect(again.candidates.every((c: any) => c.decision !== null)).toBe(true);
+    expect(await api.call('undoReview')).toBe(true);
+    const undone = await api.call('getReviewUnit', { clusterId: unit.cluster.id });
+    expect(undone.candidates.every((c: any) => c.decision === null)).toBe(true);
+  });
+
+  it('reports the InfoNCE push beside the BCE equivalent for a pair', async () => {
+    const p = await api.call('getPairPush', { image: 3, caption: 40 });
+    expect(p.validFrom).toBe('truth');
+    expect(p.infoNce.expectedForce).toBeGreaterThan(0);
+    expect(p.bce.push).toBeGreaterThan(0);
+    expect(p.bce.push).toBeLessThan(1);
+  });
+});
