@@ -11,6 +11,22 @@ export interface EncodeContext {
   onProgress?: ProgressFn;
   /** Name of the tensor backend in use (from initBackend), recorded in the run. */
   backend?: string;
+  /**
+   * Content hash of each image file (null: missing or unreadable), computed by the job before
+   * encoding; encoders key per-item caches with it, so changing one image recomputes one item.
+   */
+  imageHashes?: (string | null)[];
+  /**
+   * Per-item cache by namespace (name the extractor, its version and parameters). Rows put here are
+   * written to disk only when the job succeeds.
+   */
+  featureCache?: (namespace: string) => ItemCache;
+}
+
+/** Rows keyed by content hash (see feature_cache.ts). */
+export interface ItemCache {
+  get(key: string, dims: number): Float32Array | undefined;
+  put(key: string, row: Float32Array): void;
 }
 
 export interface EncoderOutput {
@@ -25,6 +41,10 @@ export interface EncoderOutput {
   normalized: boolean;
   /** Items that could not be encoded (unreadable images, …): their rows are zero. */
   skipped: Problem[];
+  /** Counters for the job's result (e.g. imagesEncoded, imagesFromCache). */
+  stats?: Record<string, number>;
+  /** The compute backend actually used when it is not the tfjs one in EncodeContext.backend. */
+  backend?: string;
 }
 
 export interface Encoder {
@@ -34,6 +54,12 @@ export interface Encoder {
   readonly params: Record<string, unknown>;
   /** Hash of the weights / model files (or of the code version for the baseline). */
   weightsHash(): Promise<string>;
+  /** False when the output does not depend on image pixels (precomputed spaces); default true. */
+  readonly readsPixels?: boolean;
+  /** False when the encoder does not use the tfjs backend (the job then does not start one). */
+  readonly usesTensors?: boolean;
+  /** Peak bytes the encoding needs for this dataset (the job refuses when it will not fit). */
+  estimateBytes?(dataset: Dataset): number;
   /** Throws before any work when inputs are missing or will not fit in memory. */
   check?(ctx: EncodeContext): Promise<void>;
   encode(ctx: EncodeContext): Promise<EncoderOutput>;
