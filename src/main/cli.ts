@@ -13,6 +13,8 @@ import { parseArgs, opt, numOpt, UsageError, type ParsedArgs } from './cli/args.
 import { progressBar } from './cli/progress.js';
 import { runMineCommand } from './core/mining/mine_command.js';
 import { runEvalCommand } from './core/mining/eval_command.js';
+import { runEncodeCommand } from './core/encoders/encode_command.js';
+import { backendReport } from './core/tensor/report.js';
 
 interface Verb {
   summary: string;
@@ -118,6 +120,22 @@ const verbs: Record<string, Verb> = {
       print(r);
     },
   },
+  encode: {
+    summary: 'embed every image and caption into a space (cached; prints the space record with its id)',
+    usage: 'mlens encode DIR --encoder baseline|clip:PATH|tfjs:PATH|npy:IMG,TXT|dataset [--json]',
+    flags: ['json'],
+    async run(a) {
+      const dir = needDir(a);
+      const encoder = opt(a, 'encoder') ?? 'baseline';
+      const bar = progressBar(!!process.stderr.isTTY);
+      const r = await runEncodeCommand({ dir, encoder, dataDir: defaultDataDir(), onProgress: bar.update, log: json(a) ? () => undefined : (l) => console.error(l) });
+      bar.done();
+      if (json(a)) return print(r);
+      console.log(`space ${r.id}: ${r.name}, ${r.dims}-d, ${r.nImages} images × ${r.nCaptions} captions${r.cached ? ' (cached)' : ''}, backend ${r.run.backend}`);
+      for (const p of r.problems.slice(0, 20)) console.log(`  ${p.severity}: ${p.file}${p.line != null ? `:${p.line}` : ''}: ${p.message}`);
+      if (r.problems.length > 20) console.log(`  … and ${r.problems.length - 20} more problems`);
+    },
+  },
   mine: {
     summary: 'propose likely false negatives from one or more spaces; write candidates and review units to the project',
     usage: 'mlens mine DIR --spaces ID[,ID...] [--k-t 5] [--k-i 10] [--json]',
@@ -190,9 +208,12 @@ const verbs: Record<string, Verb> = {
       } catch (e) {
         sqlite = `failed: ${(e as Error).message}`;
       }
-      const r = { version: appVersion(), node: process.version, platform: `${process.platform}-${process.arch}`, backend: 'js (cpu, worker threads)', gpu: null, dataDir: defaultDataDir(), sqlite };
+      const b = await backendReport();
+      const r = { version: appVersion(), node: process.version, platform: `${process.platform}-${process.arch}`, backend: b.backend, gpu: b.gpu, backendSkipped: b.skipped, backendFeatures: b.features ?? null, dataDir: defaultDataDir(), sqlite };
       if (json(a)) return print(r);
-      for (const [k, v] of Object.entries(r)) console.log(`${k.padEnd(9)} ${v ?? 'none'}`);
+      console.log(`version   ${r.version}\nnode      ${r.node} (${r.platform})\nbackend   ${r.backend}${r.gpu ? ` on ${r.gpu}` : ''}${b.features ? ` (simd ${b.features.simd}, threads ${b.features.threads})` : ''}`);
+      for (const sk of b.skipped) console.log(`          skipped ${sk.name}: ${sk.reason}`);
+      console.log(`data dir  ${r.dataDir}\nsqlite    ${r.sqlite}`);
     },
   },
 };

@@ -124,8 +124,10 @@ export interface LensApi {
   redo(): Promise<boolean>;
   exportFlags(req: { out?: string }): Promise<ExportResult>;
   cancelJob(req: { jobId: string }): Promise<boolean>;
-  // Spaces
+  // Spaces and encoders (issue 4)
   setSpace(req: { spaceId: string }): Promise<Session>;
+  /** Encodes the open dataset into a space (cached on disk) and makes it the active space. */
+  encode(req: { jobId: string; encoder: string }): Promise<SpaceInfo & { cached: boolean; problems: number }>;
   // Mining and review (issue 6)
   mine(req: { jobId: string; spaceIds?: string[] }): Promise<MineSummary>;
   reviewQueue(req: { limit?: number; offset?: number; pendingOnly?: boolean }): Promise<ClusterSummary[]>;

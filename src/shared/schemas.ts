@@ -33,6 +33,7 @@ export const requestSchemas: Record<LensMethod, z.ZodType> = {
   exportFlags: z.object({ out: z.string().min(1).max(4096).optional() }).strict(),
   cancelJob: z.object({ jobId }).strict(),
   setSpace: z.object({ spaceId }).strict(),
+  encode: z.object({ jobId, encoder: z.string().min(1).max(4096) }).strict(),
   mine: z.object({ jobId, spaceIds: z.array(spaceId).min(1).max(8).optional() }).strict(),
   reviewQueue: z.object({ limit: z.number().int().min(1).max(500).optional(), offset: index.optional(), pendingOnly: z.boolean().optional() }).strict(),
   getReviewUnit: z.object({ clusterId: z.number().int().positive().optional() }).strict(),

@@ -58,6 +58,23 @@ describe('analysis API', () => {
     expect(undone.candidates.every((c: any) => c.decision === null)).toBe(true);
   });
 
+  it('encodes the dataset with the built-in baseline encoder into a new active space, reused from cache', async () => {
+    const first = await api.call('encode', { jobId: 'enc-1', encoder: 'baseline' });
+    expect(first).toMatchObject({ encoder: 'baseline', cached: false });
+    expect(first.dims).toBeGreaterThan(8);
+    const s = await api.call('getSession');
+    expect(s.spaceId).toBe(first.id);
+    expect(s.spaces.map((x: any) => x.id)).toEqual(['dataset', first.id]);
+    const jobEvents = api.events.filter((e: any) => e.type === 'job' && e.jobId === 'enc-1');
+    expect(jobEvents.some((e: any) => e.state === 'running' && e.total > 1)).toBe(true);
+    expect(jobEvents.at(-1).state).toBe('done');
+    const again = await api.call('encode', { jobId: 'enc-2', encoder: 'baseline' });
+    expect(again).toMatchObject({ id: first.id, cached: true });
+    const detail = await api.call('getItemDetail', { kind: 'caption', index: 0, k: 5 });
+    expect(detail.neighbors).toHaveLength(5);
+    await api.call('setSpace', { spaceId: 'dataset' });
+  }, 180_000);
+
   it('reports the InfoNCE push beside the BCE equivalent for a pair', async () => {
     const p = await api.call('getPairPush', { image: 3, caption: 40 });
     expect(p.validFrom).toBe('truth');

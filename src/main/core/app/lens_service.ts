@@ -25,6 +25,8 @@ import { refreshAfterReviews } from '../mining/classifier.js';
 import { metricsTable } from '../mining/eval_command.js';
 import { projectMultiplicity, projectPairPush } from '../mining/panels.js';
 import { unitLabel } from '../mining/clusters.js';
+import { encodeSpace } from '../encoders/encode_job.js';
+import { backendReport } from '../tensor/report.js';
 import { appVersion } from './version.js';
 
 export const DEFAULT_SAMPLE = { images: 1000, preset: 'A' as const, seed: 0 };
@@ -87,8 +89,30 @@ export class LensService implements LensApi {
     }
   }
 
+  private backendLabel: Promise<string> | null = null;
+
   async appInfo(): Promise<AppInfo> {
-    return { version: appVersion(), mode: this.opts.mode, backend: 'js (cpu, worker threads)', dataDir: this.opts.dataDir, canPickFolder: !!this.opts.pickFolder };
+    this.backendLabel ??= backendReport().then((b) => (b.error ? `none (${b.error})` : `${b.backend}${b.gpu ? ` on ${b.gpu}` : ''}`));
+    return { version: appVersion(), mode: this.opts.mode, backend: await this.backendLabel, dataDir: this.opts.dataDir, canPickFolder: !!this.opts.pickFolder };
+  }
+
+  async encode(req: { jobId: string; encoder: string }): Promise<SpaceInfo & { cached: boolean; problems: number }> {
+    const { ds, dir } = this.need();
+    const r = await this.job(req.jobId, 'encode', (signal, progress) =>
+      encodeSpace({
+        dataset: ds,
+        encoderSpec: req.encoder,
+        projectDir: dir,
+        signal,
+        onProgress: (p) => progress(`encode: ${p.phase}${p.itemsPerSecond ? ` (${Math.round(p.itemsPerSecond)}/s${p.etaSeconds != null ? `, ${Math.ceil(p.etaSeconds)} s left` : ''})` : ''}`, p.done, p.total),
+        log: () => undefined,
+      }),
+    );
+    this.spaceCache.delete(r.record.id);
+    const info = this.listSpaces().find((x) => x.id === r.record.id);
+    if (!info) throw new Error(`space ${r.record.id} was written but cannot be listed`);
+    await this.setSpace({ spaceId: info.id });
+    return { ...info, cached: r.cached, problems: r.problems.length };
   }
 
   async getSession(): Promise<Session> {
