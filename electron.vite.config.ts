@@ -17,6 +17,7 @@ export default defineConfig({
           'workers/umap': resolve('src/main/workers/umap.worker.ts'),
           'workers/encode': resolve('src/main/workers/encode.worker.ts'),
           'workers/mine': resolve('src/main/workers/mine.worker.ts'),
+          'workers/train': resolve('src/main/workers/train.worker.ts'),
         },
         output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
         // Dev-only tools the benchmarks load from node_modules at run time.

@@ -1,0 +1,403 @@
+// The training loop of every head: epochs of B×B pairwise batches, validation R-Precision and
+// mAP@R after each epoch (core/metrics), early stopping on validation mAP@R with the best weights
+// restored, progress events with the loss and validation curves, a soft stop and a hard cancel.
+import { tf } from './tf.js';
+import { Rng } from '../sample/rng.js';
+import { evaluateSpace } from '../metrics/space_eval.js';
+import { CancelledError, type ProgressFn } from '../jobs/job.js';
+import { csrHas, csrRow, csrTranspose, type Csr } from './csr.js';
+import { gatherRows, roleItems, ROLE_TEST, ROLE_TRAIN, ROLE_VAL, type TrainInput } from './data.js';
+import { Head, headConfig, type Batch, type HeadConfig, type NamedWeights } from './model.js';
+
+export interface TrainParams {
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  /** Decoupled weight decay (AdamW style) on weight matrices. */
+  weightDecay: number;
+  /** Epochs without a better validation mAP@R before stopping; 0 = never stop early. */
+  patience: number;
+  /** Keep the weights of the best validation epoch (default) or of the last one. */
+  keep: 'best' | 'last';
+  seed: number;
+}
+
+export const DEFAULT_TRAIN: TrainParams = { epochs: 20, batchSize: 128, lr: 2e-3, weightDecay: 1e-4, patience: 4, keep: 'best', seed: 0 };
+
+/** Retrieval scores of one evaluation (means over the i2t and t2i directions, and each direction). */
+export interface EvalScores {
+  rPrecision: number;
+  mapAtR: number;
+  i2t: { r1: number; rPrecision: number; mapAtR: number };
+  t2i: { r1: number; rPrecision: number; mapAtR: number };
+  /** Per condition (conditional heads): the same scores against that condition's positives. */
+  perCondition?: Record<string, { rPrecision: number; mapAtR: number; i2t: number; t2i: number }>;
+}
+
+export interface EpochReport {
+  epoch: number;
+  epochs: number;
+  /** Mean training loss over the epoch's steps. */
+  loss: number;
+  val: EvalScores;
+  seconds: number;
+  /** This epoch has the best validation mAP@R so far. */
+  best: boolean;
+}
+
+export interface TrainEvents {
+  onProgress?: ProgressFn;
+  onEpoch?: (r: EpochReport) => void;
+  /** Hard cancel: the run throws CancelledError. */
+  signal?: AbortSignal;
+  /** Soft stop (the UI's "stop early"): ends after the current step with the best weights so far. */
+  shouldStop?: () => boolean;
+}
+
+export type Positives = 'annotated' | 'extra';
+
+export interface HeadSpec {
+  head: HeadConfig['kind'];
+  /** 'annotated': one-to-one pairs; 'extra': annotated plus input.extraPositives as positives. */
+  positives: Positives;
+  config?: Partial<HeadConfig>;
+  train?: Partial<TrainParams>;
+  /** Start from these weights (retraining a saved head). */
+  init?: NamedWeights[];
+}
+
+export interface TrainResult {
+  curves: EpochReport[];
+  /** Validation scores before the first step. */
+  initial: EvalScores;
+  bestEpoch: number;
+  stopped: 'epochs' | 'early' | 'user';
+  steps: number;
+  seconds: number;
+  backend: string;
+  /** Loss of the first and the last epoch (the first epoch's mean). */
+  firstLoss: number;
+  lastLoss: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batches
+
+interface Task {
+  stepsPerEpoch: number;
+  batchSize: number;
+  /** Anchors of one epoch: image, caption and condition (or -1) per row, B rows per step. */
+  epoch(rng: Rng): Array<{ image: Int32Array; caption: Int32Array; cond: Int32Array | null }>;
+  label(image: number, caption: number, cond: number): boolean;
+}
+
+function chunk(images: number[], captions: number[], conds: number[] | null, B: number): Array<{ image: Int32Array; caption: Int32Array; cond: Int32Array | null }> {
+  const out = [];
+  const full = images.length >= B ? Math.floor(images.length / B) * B : images.length;
+  for (let s = 0; s < full; s += B) {
+    const e = Math.min(s + B, full);
+    out.push({ image: Int32Array.from(images.slice(s, e)), caption: Int32Array.from(captions.slice(s, e)), cond: conds ? Int32Array.from(conds.slice(s, e)) : null });
+  }
+  return out;
+}
+
+/**
+ * Pair batches (PCME++, alignment, multi-positive): anchors are training pairs; the label of
+ * (image i, caption j) is 1 when j is annotated to i or (with extra positives) listed for i.
+ */
+function pairTask(input: TrainInput, positives: Positives, B: number): Task {
+  const { captions } = roleItems(input, ROLE_TRAIN);
+  if (captions.length < 2) throw new Error(`too few training captions (${captions.length}) to train a head`);
+  const isTrain = (i: number): boolean => input.imageRole[i] === ROLE_TRAIN;
+  const anchorImages: number[] = [];
+  const anchorCaptions: number[] = [];
+  for (const c of captions) {
+    anchorImages.push(input.captionImage[c]);
+    anchorCaptions.push(c);
+  }
+  const extra = positives === 'extra' ? input.extraPositives : null;
+  if (positives === 'extra' && !extra) throw new Error('multi-positive training needs extra positives');
+  if (extra) {
+    for (const c of captions) {
+      for (const i of csrRow(extra, c)) {
+        if (isTrain(i) && i !== input.captionImage[c]) {
+          anchorImages.push(i);
+          anchorCaptions.push(c);
+        }
+      }
+    }
+  }
+  const epochSize = captions.length;
+  const bs = Math.min(B, epochSize);
+  return {
+    batchSize: bs,
+    stepsPerEpoch: Math.floor(epochSize / bs),
+    epoch(rng) {
+      const order = rng.shuffle(Array.from({ length: anchorImages.length }, (_, k) => k)).slice(0, epochSize);
+      return chunk(
+        order.map((k) => anchorImages[k]),
+        order.map((k) => anchorCaptions[k]),
+        null,
+        bs,
+      );
+    },
+    label(i, c) {
+      return input.captionImage[c] === i || (extra !== null && csrHas(extra, c, i));
+    },
+  };
+}
+
+/**
+ * Conditional batches (SCIENCE §5): each anchor is a training image with a random condition under
+ * which it has a valid training caption, and one such caption; labels follow that condition.
+ */
+function condTask(input: TrainInput, B: number): Task {
+  const cond = input.conditions;
+  if (!cond || cond.names.length === 0) throw new Error('the conditional head needs conditions');
+  const { images, captions } = roleItems(input, ROLE_TRAIN);
+  const trainCaption = new Uint8Array(input.nCaptions);
+  for (const c of captions) trainCaption[c] = 1;
+  // image → valid training captions, per condition
+  const byImage: Csr[] = cond.positives.map((p) => csrTranspose(restrictRows(p, trainCaption), input.nImages));
+  const usable: Array<{ image: number; conds: number[] }> = [];
+  for (const i of images) {
+    const cs: number[] = [];
+    byImage.forEach((m, k) => m.offsets[i + 1] > m.offsets[i] && cs.push(k));
+    if (cs.length) usable.push({ image: i, conds: cs });
+  }
+  if (usable.length < 2) throw new Error('too few training images with a caption under any condition');
+  const epochSize = Math.max(captions.length, usable.length);
+  const bs = Math.min(B, epochSize);
+  return {
+    batchSize: bs,
+    stepsPerEpoch: Math.floor(epochSize / bs),
+    epoch(rng) {
+      const imgs: number[] = [];
+      const caps: number[] = [];
+      const cs: number[] = [];
+      let order = rng.shuffle(usable.slice());
+      let k = 0;
+      while (imgs.length < epochSize) {
+        if (k === order.length) {
+          order = rng.shuffle(order);
+          k = 0;
+        }
+        const u = order[k++];
+        const c = u.conds[rng.int(u.conds.length)];
+        const row = csrRow(byImage[c], u.image);
+        imgs.push(u.image);
+        caps.push(row[rng.int(row.length)]);
+        cs.push(c);
+      }
+      return chunk(imgs, caps, cs, bs);
+    },
+    label(i, c, k) {
+      return csrHas(cond.positives[k], c, i);
+    },
+  };
+}
+
+function restrictRows(m: Csr, keep: Uint8Array): Csr {
+  const n = m.offsets.length - 1;
+  const offsets = new Int32Array(n + 1);
+  const items: number[] = [];
+  for (let r = 0; r < n; r++) {
+    if (keep[r]) for (let k = m.offsets[r]; k < m.offsets[r + 1]; k++) items.push(m.items[k]);
+    offsets[r + 1] = items.length;
+  }
+  return { offsets, items: Int32Array.from(items) };
+}
+
+function makeBatch(input: TrainInput, task: Task, a: { image: Int32Array; caption: Int32Array; cond: Int32Array | null }): Batch {
+  const B = a.image.length;
+  const labels = new Float32Array(B * B);
+  for (let i = 0; i < B; i++) {
+    const k = a.cond ? a.cond[i] : -1;
+    for (let j = 0; j < B; j++) if (i === j || task.label(a.image[i], a.caption[j], k)) labels[i * B + j] = 1;
+  }
+  return {
+    image: gatherRows(input.imageFeatures, input.imageDims, a.image),
+    text: gatherRows(input.textFeatures, input.textDims, a.caption),
+    cond: a.cond,
+    labels,
+    size: B,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation
+
+function localPositives(m: Csr, captions: Int32Array, images: Int32Array, nImages: number): Int32Array[] {
+  const local = new Int32Array(nImages).fill(-1);
+  images.forEach((g, k) => (local[g] = k));
+  return Array.from(captions, (c) => {
+    const out: number[] = [];
+    for (const g of csrRow(m, c)) if (local[g] >= 0) out.push(local[g]);
+    return Int32Array.from(out);
+  });
+}
+
+function scores(r: ReturnType<typeof evaluateSpace>): EvalScores {
+  const pick = (m: (typeof r)['i2t']) => ({ r1: m.recall_at['1'], rPrecision: m.r_precision, mapAtR: m.map_at_r });
+  const i2t = pick(r.i2t);
+  const t2i = pick(r.t2i);
+  return { rPrecision: meanDefined(i2t.rPrecision, t2i.rPrecision), mapAtR: meanDefined(i2t.mapAtR, t2i.mapAtR), i2t, t2i };
+}
+
+function meanDefined(a: number, b: number): number {
+  if (Number.isNaN(a)) return b;
+  if (Number.isNaN(b)) return a;
+  return (a + b) / 2;
+}
+
+/** Encodes the role's items with the head and scores them against evalPositives (and per condition). */
+export function evaluateHead(head: Head, input: TrainInput, role: number): EvalScores {
+  const { images, captions } = roleItems(input, role);
+  if (images.length === 0 || captions.length === 0) throw new Error(`no ${role === ROLE_VAL ? 'validation' : 'test'} items to evaluate on`);
+  const xi = gatherRows(input.imageFeatures, input.imageDims, images);
+  const xt = gatherRows(input.textFeatures, input.textDims, captions);
+  const D = head.config.dims;
+  const txt = head.encode('text', xt);
+  const simOpts = (img: { logvar: Float32Array | null }) =>
+    head.config.probabilistic ? { similarity: 'csd' as const, imageLogVar: img.logvar!, textLogVar: txt.logvar! } : { similarity: 'cosine' as const };
+  const cond = input.conditions;
+  if (head.config.kind === 'cond' && cond) {
+    const per: NonNullable<EvalScores['perCondition']> = {};
+    let rp = 0;
+    let map = 0;
+    let n = 0;
+    const dir = { i2t: { r1: 0, rPrecision: 0, mapAtR: 0 }, t2i: { r1: 0, rPrecision: 0, mapAtR: 0 } };
+    cond.names.forEach((name, k) => {
+      const pos = localPositives(cond.positives[k], captions, images, input.nImages);
+      if (!pos.some((p) => p.length)) return;
+      const img = head.encode('image', xi, head.config.condMode === 'none' ? null : k);
+      const s = scores(evaluateSpace(img.mean, txt.mean, D, pos, simOpts(img)));
+      per[name] = { rPrecision: s.rPrecision, mapAtR: s.mapAtR, i2t: s.i2t.mapAtR, t2i: s.t2i.mapAtR };
+      rp += s.rPrecision;
+      map += s.mapAtR;
+      for (const d of ['i2t', 't2i'] as const) for (const m of ['r1', 'rPrecision', 'mapAtR'] as const) dir[d][m] += s[d][m];
+      n++;
+    });
+    if (n === 0) throw new Error('no evaluation caption has a positive under any condition');
+    for (const d of ['i2t', 't2i'] as const) for (const m of ['r1', 'rPrecision', 'mapAtR'] as const) dir[d][m] /= n;
+    return { rPrecision: rp / n, mapAtR: map / n, ...dir, perCondition: per };
+  }
+  const img = head.encode('image', xi);
+  return scores(evaluateSpace(img.mean, txt.mean, D, localPositives(input.evalPositives, captions, images, input.nImages), simOpts(img)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The loop
+
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** Trains `head` on the task; keeps the weights of the best validation epoch. */
+export async function trainLoop(head: Head, input: TrainInput, spec: HeadSpec, events: TrainEvents = {}): Promise<TrainResult> {
+  const p: TrainParams = { ...DEFAULT_TRAIN, ...spec.train };
+  const task = spec.head === 'cond' ? condTask(input, p.batchSize) : pairTask(input, spec.positives, p.batchSize);
+  const rng = new Rng(p.seed, 'head-batches');
+  const optimizer = tf.train.adam(p.lr);
+  const vars = head.trainable();
+  const decayed = head.decayed();
+  const t0 = performance.now();
+  const curves: EpochReport[] = [];
+  const initial = evaluateHead(head, input, ROLE_VAL);
+  let best = initial.mapAtR;
+  let bestWeights: NamedWeights[] = head.weights();
+  let bestEpoch = 0;
+  let since = 0;
+  let steps = 0;
+  let stopped: TrainResult['stopped'] = 'epochs';
+  const total = p.epochs * task.stepsPerEpoch;
+  const check = (): void => {
+    if (events.signal?.aborted) throw new CancelledError('training');
+  };
+  try {
+    outer: for (let epoch = 1; epoch <= p.epochs; epoch++) {
+      const te = performance.now();
+      let lossSum = 0;
+      let lossN = 0;
+      for (const anchors of task.epoch(rng)) {
+        check();
+        const batch = makeBatch(input, task, anchors);
+        const loss = optimizer.minimize(() => head.loss(batch), true, vars);
+        lossSum += loss!.dataSync()[0];
+        lossN++;
+        loss!.dispose();
+        if (p.weightDecay > 0) {
+          const k = 1 - p.lr * p.weightDecay;
+          tf.tidy(() => decayed.forEach((v) => v.assign(tf.mul(v, k))));
+        }
+        steps++;
+        events.onProgress?.({ phase: `epoch ${epoch}/${p.epochs}`, done: steps, total });
+        await tick();
+        check();
+        if (events.shouldStop?.()) {
+          stopped = 'user';
+          break;
+        }
+      }
+      const val = evaluateHead(head, input, ROLE_VAL);
+      const improved = val.mapAtR > best + 1e-6 || bestEpoch === 0;
+      if (improved) {
+        best = val.mapAtR;
+        bestWeights = head.weights();
+        bestEpoch = epoch;
+        since = 0;
+      } else since++;
+      const report: EpochReport = { epoch, epochs: p.epochs, loss: lossN ? lossSum / lossN : NaN, val, seconds: (performance.now() - te) / 1000, best: improved };
+      curves.push(report);
+      events.onEpoch?.(report);
+      if (stopped === 'user') break outer;
+      if (p.patience > 0 && since >= p.patience) {
+        stopped = 'early';
+        break;
+      }
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  if (bestEpoch > 0 && p.keep === 'best') head.setWeights(bestWeights);
+  return {
+    curves,
+    initial,
+    bestEpoch,
+    stopped,
+    steps,
+    seconds: (performance.now() - t0) / 1000,
+    backend: tf.getBackend(),
+    firstLoss: curves[0]?.loss ?? NaN,
+    lastLoss: curves[curves.length - 1]?.loss ?? NaN,
+  };
+}
+
+export interface TrainedHead {
+  head: Head;
+  config: HeadConfig;
+  result: TrainResult;
+  /** Scores of the returned weights on validation and (when there is a test split) test. */
+  val: EvalScores;
+  test: EvalScores | null;
+}
+
+/** Builds the head of `spec`, trains it on `input` and scores it. The caller disposes result.head. */
+export async function trainHeadOn(input: TrainInput, spec: HeadSpec, events: TrainEvents = {}): Promise<TrainedHead> {
+  const config = headConfig({
+    kind: spec.head,
+    imageIn: input.imageDims,
+    textIn: input.textDims,
+    ...(spec.head === 'cond' && input.conditions ? { conditions: input.conditions.names } : {}),
+    ...spec.config,
+  });
+  const head = new Head(config, spec.init);
+  try {
+    const result = await trainLoop(head, input, spec, events);
+    const val = evaluateHead(head, input, ROLE_VAL);
+    const hasTest = input.imageRole.some((r) => r === ROLE_TEST);
+    const test = hasTest ? evaluateHead(head, input, ROLE_TEST) : null;
+    return { head, config, result, val, test };
+  } catch (e) {
+    head.dispose();
+    throw e;
+  }
+}

@@ -1,0 +1,297 @@
+// `mlens train DIR --space ID --head pcme|cond|multipos [--condition C] [--epochs N]
+// [--positives auto|flags|file|truth] [--json]`: trains a head on a space of the dataset, saves the
+// head (with provenance) and the space(s) it produces, and returns the new space's record with the
+// validation/test metrics and, where the dataset has truth and the space is probabilistic, the
+// Spearman correlation of caption total variance with true multiplicity (key `spearman`).
+import { join } from 'node:path';
+import type { Dataset } from '../datasets/dataset.js';
+import { openDataset } from '../datasets/open.js';
+import type { Space, SpaceRecord } from '../spaces/space.js';
+import { SpaceStore, spaceId } from '../spaces/space_store.js';
+import { encodeSpace } from '../encoders/encode_job.js';
+import { ProjectStore, projectDir } from '../store/project_store.js';
+import { appVersion } from '../app/version.js';
+import type { ProgressFn } from '../jobs/job.js';
+import { conditionsFromKeywords, condSpec, DEFAULT_KEYWORD_RULES, keywordConditionPositives, sampleConditions, type ConditionSemantics, type KeywordRule } from './cond.js';
+import { csrFromLists, csrUnion } from './csr.js';
+import { totalVariance } from './csd.js';
+import { annotatedPositives, buildTrainInput, type ConditionPositives } from './data.js';
+import type { CondMode, LossKind } from './model.js';
+import { extraPositives, multiposSpec, type ExtraSource } from './multipos.js';
+import { pcmeSpec } from './pcme.js';
+import { HeadStore, type HeadMeta } from './save.js';
+import { spearman } from './stats.js';
+import { runTrainJob, type TrainJobResult } from './train_job.js';
+import type { EpochReport, EvalScores, HeadSpec } from './train.js';
+
+export type HeadChoice = 'pcme' | 'cond' | 'multipos';
+export const HEAD_CHOICES: readonly HeadChoice[] = ['pcme', 'cond', 'multipos'];
+
+export interface TrainCommandArgs {
+  /** Dataset folder. */
+  dir: string;
+  /** App data folder (project stores of read-only datasets live there). */
+  dataDir: string;
+  /** Parent space id, or 'dataset' for the folder's embeddings/*.npy. */
+  space: string;
+  head: HeadChoice;
+  /** Conditional head: the condition whose space is returned (default the first). */
+  condition?: string;
+  epochs?: number;
+  /** Multi-positive: where extra positives come from (default 'auto': flags ∪ positives.jsonl). */
+  positives?: ExtraSource;
+  /** Multi-positive: retrain this saved head (else a fresh head of `base`). */
+  from?: string;
+  base?: 'align' | 'pcme' | 'cond';
+  loss?: LossKind;
+  condMode?: CondMode;
+  /** Sample datasets: how a caption is valid under a condition (default 'project' when scenes.jsonl exists). */
+  semantics?: ConditionSemantics;
+  /** Keyword rules for conditions on real data (default DEFAULT_KEYWORD_RULES). */
+  rules?: KeywordRule[];
+  seed?: number;
+  batchSize?: number;
+  /** Tensor backend for the run (default: the process's choice). */
+  backend?: string;
+  /** Train on this thread instead of a worker (tests; the worker needs the built bundle). */
+  inProcess?: boolean;
+  onProgress?: ProgressFn;
+  onEpoch?: (r: EpochReport) => void;
+  signal?: AbortSignal;
+  shouldStop?: () => boolean;
+}
+
+export interface TrainCommandMetrics {
+  val: EvalScores;
+  test: EvalScores | null;
+  /** Validation scores of the untrained head (the frozen features' starting point). */
+  initial: EvalScores;
+  bestEpoch: number;
+  stopped: 'epochs' | 'early' | 'user';
+  epochs: Array<{ epoch: number; loss: number; rPrecision: number; mapAtR: number; seconds: number }>;
+  seconds: number;
+  backend: string;
+  /** Whether the scores are against the complete truth (truth.jsonl) or the annotated/extra positives. */
+  againstTruth: boolean;
+}
+
+export type TrainCommandResult = SpaceRecord & {
+  head: string;
+  spearman?: number;
+  spearmanBySplit?: Record<string, number>;
+  metrics: TrainCommandMetrics;
+  /** Conditional heads: every condition's space. */
+  conditions?: Array<{ condition: string; id: string }>;
+  extraPositives?: { source: ExtraSource; pairs: number };
+};
+
+export const DATASET_SPACE = 'dataset';
+
+/**
+ * The parent space: a stored space by id, or 'dataset' for the folder's embeddings/*.npy (made or
+ * found through the encoders' 'dataset' encoder, so its id is the one `mlens encode --encoder
+ * dataset` prints).
+ */
+export async function resolveSpace(store: SpaceStore, ds: Dataset, id: string, projectDirectory: string): Promise<Space> {
+  let key = id;
+  if (id === DATASET_SPACE && !store.has(id)) {
+    if (!ds.embeddings) throw new Error(`${ds.root} has no embeddings/image.npy and text.npy: encode a space first (mlens encode) and pass its id`);
+    const r = await encodeSpace({ dataset: ds, encoderSpec: 'dataset', projectDir: projectDirectory, inProcess: true });
+    key = r.record.id;
+  }
+  if (!store.has(key)) {
+    const known = store.list().map((s) => s.id);
+    throw new Error(`no space with id ${id} (spaces: ${[...known, ...(ds.embeddings ? [DATASET_SPACE] : [])].join(', ') || 'none'})`);
+  }
+  const s = store.load(key);
+  if (s.record.nImages !== ds.images.length || s.record.nCaptions !== ds.captions.length) {
+    throw new Error(`space ${key} has ${s.record.nImages} images and ${s.record.nCaptions} captions; the dataset has ${ds.images.length} and ${ds.captions.length}`);
+  }
+  return s;
+}
+
+function conditionsFor(ds: Dataset, args: TrainCommandArgs, extra: ReturnType<typeof extraPositives> | null): ConditionPositives {
+  const sample = sampleConditions(ds, { semantics: args.semantics });
+  if (sample) return sample;
+  const base = ds.truth ? csrFromLists(ds.truth, ds.captions.length) : annotatedPositives(ds);
+  const kc = conditionsFromKeywords(args.rules ?? DEFAULT_KEYWORD_RULES, ds.captions);
+  return keywordConditionPositives(kc, extra ? csrUnion(base, extra.csr) : base);
+}
+
+function summary(r: TrainJobResult, againstTruth: boolean): TrainCommandMetrics {
+  return {
+    val: r.val,
+    test: r.test,
+    initial: r.result.initial,
+    bestEpoch: r.result.bestEpoch,
+    stopped: r.result.stopped,
+    epochs: r.result.curves.map((e) => ({ epoch: e.epoch, loss: e.loss, rPrecision: e.val.rPrecision, mapAtR: e.val.mapAtR, seconds: e.seconds })),
+    seconds: r.result.seconds,
+    backend: r.backend,
+    againstTruth,
+  };
+}
+
+/** Spearman of caption Σσ² with |truth| over all captions, and per split. */
+export function varianceMultiplicity(ds: Pick<Dataset, 'truth' | 'captions' | 'images'>, textLogvar: Float32Array, dims: number): { all: number; bySplit: Record<string, number> } | null {
+  if (!ds.truth) return null;
+  const T = totalVariance(textLogvar, ds.captions.length, dims);
+  const m = ds.truth.map((t) => t.length);
+  const bySplit: Record<string, number> = {};
+  const groups = new Map<string, number[]>();
+  ds.captions.forEach((c, j) => {
+    const s = ds.images[c.imageIndex]?.split ?? c.split ?? 'none';
+    if (!groups.has(s)) groups.set(s, []);
+    groups.get(s)!.push(j);
+  });
+  for (const [s, idx] of groups) if (idx.length > 2) bySplit[s] = spearman(idx.map((j) => T[j]), idx.map((j) => m[j]));
+  return { all: spearman(T, m), bySplit };
+}
+
+export async function runTrainCommand(args: TrainCommandArgs): Promise<TrainCommandResult> {
+  const started = new Date();
+  if (!HEAD_CHOICES.includes(args.head)) throw new Error(`--head must be one of ${HEAD_CHOICES.join(', ')} (got ${String(args.head)})`);
+  if (args.epochs != null && !(Number.isInteger(args.epochs) && args.epochs >= 1)) throw new Error(`--epochs must be a positive integer (got ${args.epochs})`);
+  const ds = await openDataset(args.dir);
+  const pdir = projectDir(ds.root, args.dataDir);
+  const spaces = new SpaceStore(pdir);
+  const heads = new HeadStore(pdir);
+  const parent = await resolveSpace(spaces, ds, args.space, pdir);
+  const dims = parent.record.dims;
+  const train = { ...(args.epochs ? { epochs: args.epochs } : {}), ...(args.seed != null ? { seed: args.seed } : {}), ...(args.batchSize ? { batchSize: args.batchSize } : {}) };
+
+  let extra: ReturnType<typeof extraPositives> | null = null;
+  let spec: HeadSpec;
+  let initFrom: string | null = null;
+  if (args.head === 'multipos') {
+    let flags: ReturnType<ProjectStore['listFlags']> = [];
+    const source = args.positives ?? 'auto';
+    if (source === 'flags' || source === 'auto') {
+      const store = new ProjectStore(join(pdir, 'project.sqlite'));
+      try {
+        flags = store.listFlags();
+      } finally {
+        store.close();
+      }
+    }
+    extra = extraPositives(ds, source, flags);
+    if (extra.pairs === 0) {
+      throw new Error(`no extra positives from ${source}: flag pairs as false negatives in the app, add positives.jsonl, or use --positives truth on a dataset with truth.jsonl`);
+    }
+    let init;
+    if (args.from) {
+      const loaded = heads.meta(args.from);
+      if (loaded.provenance.parent !== parent.record.id) throw new Error(`head ${args.from} was trained on space ${loaded.provenance.parent}, not ${parent.record.id}`);
+      init = { config: loaded.config, weights: heads.weights(args.from) };
+      initFrom = args.from;
+    }
+    spec = multiposSpec(dims, { base: args.base, loss: args.loss, init, train });
+  } else if (args.head === 'cond') {
+    spec = condSpec(dims, { mode: args.condMode, train });
+  } else {
+    spec = pcmeSpec(dims, { train });
+  }
+  const needsConditions = spec.head === 'cond';
+  const conditions = needsConditions ? conditionsFor(ds, args, extra) : null;
+  if (conditions && args.condition && !conditions.names.includes(args.condition)) {
+    throw new Error(`--condition ${args.condition} is not one of ${conditions.names.join(', ')}`);
+  }
+  const input = buildTrainInput(ds, { image: parent.image, text: parent.text, dims, extraPositives: extra?.csr ?? null, conditions, seed: args.seed ?? 0 });
+  const againstTruth = input.evalIsTruth;
+
+  const r = await runTrainJob(
+    { input, spec, backend: args.backend },
+    { onProgress: args.onProgress, onEpoch: args.onEpoch, signal: args.signal, shouldStop: args.shouldStop },
+    { inProcess: args.inProcess },
+  );
+
+  const encoder = args.head === 'multipos' ? 'multipos' : args.head === 'pcme' ? 'pcme' : 'cond';
+  const trainParams = { ...spec.train } as HeadMeta['provenance']['train'];
+  const meta = heads.save(
+    {
+      name: `${encoder}${conditions ? ` (${conditions.names.join(', ')})` : ''} on ${parent.record.name}`,
+      config: r.config,
+      provenance: {
+        parent: parent.record.id,
+        datasetHash: ds.hash,
+        positives: spec.positives,
+        extraSource: extra?.source ?? null,
+        extraPairs: extra?.pairs ?? 0,
+        initFrom,
+        train: trainParams,
+        appVersion: appVersion(),
+        createdAt: started.toISOString(),
+      },
+      result: r.result,
+      val: r.val,
+      test: r.test,
+      match: r.match,
+      spaces: [],
+    },
+    r.weights,
+  );
+
+  const records: Array<{ condition: string | null; record: SpaceRecord }> = [];
+  for (const img of r.images) {
+    const enc = img.condition ? `${encoder}:${img.condition}` : encoder;
+    const params = { head: meta.id, config: r.config, train: trainParams, positives: spec.positives, extra: extra ? { source: extra.source, pairs: extra.pairs } : null };
+    const rec: SpaceRecord = {
+      id: spaceId({ datasetHash: ds.hash, encoder: enc, weightsHash: meta.weightsHash, params, parent: parent.record.id, condition: img.condition }),
+      name: `${img.condition ? `${img.condition} · ` : ''}${meta.name}`,
+      encoder: enc,
+      weightsHash: meta.weightsHash,
+      dims: r.config.dims,
+      nImages: ds.images.length,
+      nCaptions: ds.captions.length,
+      probabilistic: !!(img.logvar && r.text.logvar),
+      normalized: true,
+      parent: parent.record.id,
+      condition: img.condition,
+      run: {
+        appVersion: appVersion(),
+        datasetHash: ds.hash,
+        encoder: enc,
+        weightsHash: meta.weightsHash,
+        params,
+        seed: trainParams.seed ?? 0,
+        backend: r.backend,
+        startedAt: started.toISOString(),
+        seconds: r.result.seconds,
+      },
+    };
+    records.push({ condition: img.condition, record: spaces.save(rec, { image: img.mean, text: r.text.mean, imageLogvar: img.logvar, textLogvar: r.text.logvar }) });
+  }
+  meta.spaces = records.map((x) => ({ id: x.record.id, condition: x.condition }));
+  heads.update(meta);
+
+  const chosen = (args.condition ? records.find((x) => x.condition === args.condition) : records[0])!;
+  const out: TrainCommandResult = { ...chosen.record, head: meta.id, metrics: summary(r, againstTruth) };
+  if (r.text.logvar) {
+    const sp = varianceMultiplicity(ds, r.text.logvar, r.config.dims);
+    if (sp) {
+      out.spearman = sp.all;
+      out.spearmanBySplit = sp.bySplit;
+    }
+  }
+  if (conditions && records.length > 1) out.conditions = records.map((x) => ({ condition: x.condition!, id: x.record.id }));
+  if (extra) out.extraPositives = { source: extra.source, pairs: extra.pairs };
+  return out;
+}
+
+/** Human-readable lines for the CLI (without --json). */
+export function formatTrainResult(r: TrainCommandResult): string[] {
+  const m = r.metrics;
+  const f = (x: number | undefined | null): string => (x == null || Number.isNaN(x) ? 'n/a' : x.toFixed(4));
+  const lines = [
+    `space ${r.id}: ${r.name}`,
+    `  head ${r.head}, parent ${r.parent}, ${r.dims}-d${r.probabilistic ? ', probabilistic' : ''}${r.condition ? `, condition ${r.condition}` : ''}`,
+    `  trained ${m.epochs.length} epoch(s) on ${m.backend} in ${m.seconds.toFixed(1)} s (best epoch ${m.bestEpoch}, stopped: ${m.stopped})`,
+    `  validation R-P ${f(m.val.rPrecision)}, mAP@R ${f(m.val.mapAtR)} (before training ${f(m.initial.mapAtR)})${m.againstTruth ? ' against the truth' : ''}`,
+  ];
+  if (m.test) lines.push(`  test R-P ${f(m.test.rPrecision)}, mAP@R ${f(m.test.mapAtR)}`);
+  if (m.val.perCondition) for (const [c, s] of Object.entries(m.val.perCondition)) lines.push(`    ${c}: mAP@R ${f(s.mapAtR)}`);
+  if (r.spearman != null) lines.push(`  Spearman(caption Σσ², true multiplicity) = ${f(r.spearman)}`);
+  if (r.conditions) lines.push(`  condition spaces: ${r.conditions.map((c) => `${c.condition}=${c.id}`).join(', ')}`);
+  if (r.extraPositives) lines.push(`  extra positives: ${r.extraPositives.pairs} pairs from ${r.extraPositives.source}`);
+  return lines;
+}

@@ -1,0 +1,94 @@
+// What the heads must show on the sample dataset (issue 5), on a 500-image preset-A sample
+// (seed 3; 400 train / 50 val / 50 test images, 2,500 captions) with the sample-oracle features:
+// 1. PCME++ (one-to-one training): caption Σσ² correlates positively with true multiplicity. On the
+//    oracle's L2-normalised bag-of-attribute features this correlation is weak (measured 0.11 here,
+//    ~0 at 1,000 images); see CONTEXT.md for why. The toy in heads_train.test.ts shows the mechanism
+//    where the features leave the ambiguity to σ;
+// 2. the conditional head (FiLM) beats the same head without the condition on per-condition mAP@R
+//    for most conditions;
+// 3. multi-positive retraining with the train split's true false negatives raises held-out mAP@R
+//    against the truth over one-to-one training.
+// Features for 2 and 3 are degraded (seeded 64×64 Gaussian mixing plus noise 0.5/√64 per entry,
+// re-normalised) so the heads have room to help; 1 uses the oracle features as they are.
+// Thresholds sit below the values measured on the wasm backend (see core/heads/CONTEXT.md).
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSample } from '../../src/main/core/sample/generate.js';
+import { openDataset } from '../../src/main/core/datasets/open.js';
+import type { Dataset } from '../../src/main/core/datasets/dataset.js';
+import { buildTrainInput, degradeFeatures } from '../../src/main/core/heads/data.js';
+import { condSpec, multiplicityReduction, sampleConditions } from '../../src/main/core/heads/cond.js';
+import { csrFromLists } from '../../src/main/core/heads/csr.js';
+import { alignSpec, extraPositives, multiposSpec } from '../../src/main/core/heads/multipos.js';
+import { pcmeSpec } from '../../src/main/core/heads/pcme.js';
+import { trainHeadOn } from '../../src/main/core/heads/train.js';
+import { varianceMultiplicity } from '../../src/main/core/heads/train_command.js';
+import { initBackend } from '../../src/main/core/heads/tf.js';
+import { tempDir } from '../helpers/tmp.js';
+
+let tmp: ReturnType<typeof tempDir>;
+let ds: Dataset;
+let degradedImage: Float32Array;
+let degradedText: Float32Array;
+
+beforeAll(async () => {
+  await initBackend();
+  tmp = tempDir('mlens-heads-sample-');
+  const dir = join(tmp.dir, 'sample');
+  await generateSample({ out: dir, images: 500, preset: 'A', seed: 3, renderImages: false });
+  ds = await openDataset(dir);
+  const e = ds.embeddings!;
+  degradedImage = degradeFeatures(e.image, e.dims, { noise: 0.5, seed: 1 });
+  degradedText = degradeFeatures(e.text, e.dims, { noise: 0.5, seed: 2 });
+});
+
+afterAll(() => tmp?.cleanup());
+
+describe('heads on the sample dataset', () => {
+  it('PCME++: captions valid for more images get larger variance', async () => {
+    const e = ds.embeddings!;
+    const input = buildTrainInput(ds, { image: e.image, text: e.text, dims: e.dims });
+    // Full-length run (no early stopping): the correlation builds up after validation mAP@R peaks.
+    const r = await trainHeadOn(input, pcmeSpec(e.dims, { train: { epochs: 15, patience: 0, keep: 'last' } }));
+    const text = r.head.encode('text', input.textFeatures);
+    const sp = varianceMultiplicity(ds, text.logvar!, r.config.dims)!;
+    console.log(`PCME++ Spearman(Σσ², multiplicity): all ${sp.all.toFixed(3)}, by split ${JSON.stringify(sp.bySplit)}; best epoch ${r.result.bestEpoch}`);
+    expect(sp.all).toBeGreaterThan(SPEARMAN_MIN);
+    r.head.dispose();
+  });
+
+  it('the conditional head beats the unconditioned head for most conditions', async () => {
+    const conditions = sampleConditions(ds, { semantics: 'project' })!;
+    expect(conditions.names).toEqual(['colour', 'shape', 'size', 'position', 'count']);
+    const red = multiplicityReduction(csrFromLists(ds.truth!), sampleConditions(ds, { semantics: 'filter' })!, ds.images.length);
+    expect(red.perImageCondition.size).toBeLessThan(red.perImage);
+    const input = buildTrainInput(ds, { image: degradedImage, text: degradedText, dims: 64, conditions });
+    const train = { epochs: 12, patience: 0, lr: 6e-3 };
+    const uncond = await trainHeadOn(input, condSpec(64, { mode: 'none', train }));
+    const film = await trainHeadOn(input, condSpec(64, { mode: 'film', train }));
+    const a = uncond.test!.perCondition!;
+    const b = film.test!.perCondition!;
+    const names = Object.keys(b);
+    const wins = names.filter((c) => b[c].mapAtR > a[c].mapAtR);
+    console.log(`per-condition test mAP@R, uncond → FiLM: ${names.map((c) => `${c} ${a[c].mapAtR.toFixed(3)} → ${b[c].mapAtR.toFixed(3)}`).join(', ')}`);
+    expect(names.length).toBeGreaterThanOrEqual(3);
+    expect(wins.length).toBeGreaterThan(names.length / 2);
+    expect(film.test!.mapAtR).toBeGreaterThan(uncond.test!.mapAtR + 0.05);
+    uncond.head.dispose();
+    film.head.dispose();
+  });
+
+  it('multi-positive retraining with the true false negatives beats one-to-one training on held-out captions', async () => {
+    const extra = extraPositives(ds, 'truth');
+    const input = buildTrainInput(ds, { image: degradedImage, text: degradedText, dims: 64, extraPositives: extra.csr });
+    const train = { epochs: 10 };
+    const one = await trainHeadOn(input, alignSpec(64, { train }));
+    const multi = await trainHeadOn(input, multiposSpec(64, { base: 'align', train }));
+    console.log(`test mAP@R against the truth: one-to-one ${one.test!.mapAtR.toFixed(3)}, multi-positive ${multi.test!.mapAtR.toFixed(3)}`);
+    expect(multi.test!.mapAtR).toBeGreaterThan(one.test!.mapAtR + 0.01);
+    one.head.dispose();
+    multi.head.dispose();
+  });
+});
+
+const SPEARMAN_MIN = 0.05; // measured 0.113 on wasm
