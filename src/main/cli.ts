@@ -15,6 +15,7 @@ import { runMineCommand } from './core/mining/mine_command.js';
 import { runEvalCommand } from './core/mining/eval_command.js';
 import { runEncodeCommand } from './core/encoders/encode_command.js';
 import { backendReport } from './core/tensor/report.js';
+import { runTrainCommand, formatTrainResult, HEAD_CHOICES, type HeadChoice } from './core/heads/train_command.js';
 
 interface Verb {
   summary: string;
@@ -134,6 +135,32 @@ const verbs: Record<string, Verb> = {
       console.log(`space ${r.id}: ${r.name}, ${r.dims}-d, ${r.nImages} images × ${r.nCaptions} captions${r.cached ? ' (cached)' : ''}, backend ${r.run.backend}`);
       for (const p of r.problems.slice(0, 20)) console.log(`  ${p.severity}: ${p.file}${p.line != null ? `:${p.line}` : ''}: ${p.message}`);
       if (r.problems.length > 20) console.log(`  … and ${r.problems.length - 20} more problems`);
+    },
+  },
+  train: {
+    summary: 'train a head on a space (pcme: probabilistic, cond: conditional, multipos: with verified / flagged positives)',
+    usage: 'mlens train DIR --space ID --head pcme|cond|multipos [--condition C] [--epochs N] [--positives auto|flags|file|truth] [--json]',
+    flags: ['json'],
+    async run(a) {
+      const dir = needDir(a);
+      const head = opt(a, 'head') ?? 'pcme';
+      if (!HEAD_CHOICES.includes(head as HeadChoice)) throw new UsageError(`--head must be one of ${HEAD_CHOICES.join(', ')}`);
+      const positives = opt(a, 'positives');
+      if (positives && !['auto', 'flags', 'file', 'truth'].includes(positives)) throw new UsageError('--positives must be auto, flags, file or truth');
+      const bar = progressBar(!!process.stderr.isTTY);
+      const r = await runTrainCommand({
+        dir,
+        dataDir: defaultDataDir(),
+        space: opt(a, 'space') ?? 'dataset',
+        head: head as HeadChoice,
+        condition: opt(a, 'condition'),
+        epochs: numOpt(a, 'epochs', 1, 10_000),
+        positives: positives as 'auto' | undefined,
+        onProgress: bar.update,
+      });
+      bar.done();
+      if (json(a)) return print(r);
+      for (const line of formatTrainResult(r)) console.log(line);
     },
   },
   mine: {
