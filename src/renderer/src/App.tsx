@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo, ExportResult, ItemDetail, ItemTable, JobEvent, LensEvent, Projection, Session } from '../../shared/api';
+import type { ClusterSummary, MineSummary, PairPushView, ReviewCandidate, ReviewUnitView } from '../../shared/analysis';
 import type { Flag, FlagLabel, FlagTarget } from '../../shared/flags';
 import type { Transport } from './transport';
 import { MapView, type MapEdge, type MapPoints } from './map/MapView';
@@ -8,11 +9,40 @@ import { SummaryPanel } from './components/SummaryPanel';
 import { DetailPanel } from './components/DetailPanel';
 import { FlagsList } from './components/FlagsList';
 import { newJobId } from './jobs';
+import { Tabs, TabPanel } from './components/Tabs';
+import { ReviewPanel } from './components/ReviewPanel';
+import { MetricsPanel } from './components/MetricsPanel';
+import { MultiplicityPanel } from './components/MultiplicityPanel';
+import { PushPanel, type PushParams } from './components/PushPanel';
+import { convexHull, hullEdges, unitColor } from './review/hull';
+import { isPositive } from './review/grid';
 
 type Sel = { kind: 'image' | 'caption'; index: number };
 
 const PARTNER_EDGE: [number, number, number, number] = [0.15, 0.6, 0.25, 0.9];
 const NEIGHBOR_EDGE: [number, number, number, number] = [0.95, 0.55, 0.1, 0.75];
+const OPEN_UNIT_EDGE: [number, number, number, number] = [0.07, 0.09, 0.15, 0.95];
+const CAND_EDGE = {
+  open: [0.55, 0.35, 0.85, 0.55] as [number, number, number, number],
+  yes: [0.1, 0.62, 0.3, 0.9] as [number, number, number, number],
+  no: [0.85, 0.15, 0.15, 0.5] as [number, number, number, number],
+  focus: [1, 0.75, 0, 1] as [number, number, number, number],
+};
+/** How many pending units may be outlined on the map (the user picks). */
+const MAP_UNIT_CHOICES = [10, 30, 60];
+
+type TabId = 'inspect' | 'review' | 'metrics' | 'multiplicity';
+const TAB_IDS: TabId[] = ['inspect', 'review', 'metrics', 'multiplicity'];
+type Pair = { image: number; caption: number };
+
+function initialTab(): TabId {
+  try {
+    const t = localStorage.getItem('mlens-tab') as TabId | null;
+    return t && TAB_IDS.includes(t) ? t : 'inspect';
+  } catch {
+    return 'inspect';
+  }
+}
 
 export function App({ transport }: { transport: Transport }) {
   const api = transport.api;
@@ -32,10 +62,37 @@ export function App({ transport }: { transport: Transport }) {
   const [focusPair, setFocusPair] = useState<{ image: number; caption: number } | null>(null);
   const [exported, setExported] = useState<ExportResult | null>(null);
   const [folder, setFolder] = useState('');
+  const [tab, setTabState] = useState<TabId>(initialTab);
+  const [reviewsTick, setReviewsTick] = useState(0);
+  const [miningTick, setMiningTick] = useState(0);
+  const [decisions, setDecisions] = useState<number | null>(null);
+  const [mineSummary, setMineSummary] = useState<MineSummary | null>(null);
+  const [openRequest, setOpenRequest] = useState<{ id: number; nonce: number } | null>(null);
+  const [reviewUnit, setReviewUnit] = useState<ReviewUnitView | null>(null);
+  const [reviewFocus, setReviewFocus] = useState<Pair | null>(null);
+  const [pushPair, setPushPair] = useState<Pair | null>(null);
+  const [push, setPush] = useState<PairPushView | null>(null);
+  const [pushError, setPushError] = useState<string | null>(null);
+  const [pushParams, setPushParams] = useState<PushParams>({ temperature: 0.07, batchSize: 128 });
+  const [mapUnits, setMapUnits] = useState<ClusterSummary[]>([]);
+  const [showUnits, setShowUnits] = useState(true);
+  const [mapUnitCount, setMapUnitCount] = useState(10);
+  const [hoverUnit, setHoverUnit] = useState<number | null>(null);
+  const [hoverCands, setHoverCands] = useState<{ id: number; candidates: ReviewCandidate[] } | null>(null);
+  const unitCache = useRef(new Map<number, ReviewCandidate[]>());
   const loadedKey = useRef<string | null>(null);
+  const loadedSpace = useRef<string | null>(null);
   const projJob = useRef<string | null>(null);
 
   const fail = useCallback((e: unknown) => setError(e instanceof Error ? e.message : String(e)), []);
+  const setTab = useCallback((t: TabId) => {
+    setTabState(t);
+    try {
+      localStorage.setItem('mlens-tab', t);
+    } catch {
+      // not remembered
+    }
+  }, []);
 
   const computeProjection = useCallback(
     async (recompute = false) => {
@@ -57,8 +114,22 @@ export function App({ transport }: { transport: Transport }) {
       setSession(s);
       setUndoRedo({ canUndo: s.canUndo, canRedo: s.canRedo });
       const key = s.dataset ? `${s.dataset.root}#${s.dataset.hash}` : null;
-      if (key === loadedKey.current) return;
+      if (key === loadedKey.current) {
+        // Same dataset, another space: the map and the neighbours follow the active space.
+        if (s.dataset && s.spaceId !== loadedSpace.current) {
+          loadedSpace.current = s.spaceId;
+          void computeProjection();
+        }
+        return;
+      }
       loadedKey.current = key;
+      loadedSpace.current = s.spaceId;
+      setMineSummary(null);
+      setMapUnits([]);
+      setReviewUnit(null);
+      setPushPair(null);
+      setDecisions(null);
+      unitCache.current.clear();
       setItems(null);
       setProjection(null);
       setSelected(null);
@@ -90,6 +161,12 @@ export function App({ transport }: { transport: Transport }) {
       } else if (e.type === 'flags') {
         setFlags(e.flags);
         setUndoRedo({ canUndo: e.canUndo, canRedo: e.canRedo });
+      } else if (e.type === 'reviews') {
+        setDecisions(e.decisions);
+        setReviewsTick((t) => t + 1);
+      } else if (e.type === 'mining') {
+        setMineSummary(e.summary);
+        setMiningTick((t) => t + 1);
       } else if (e.type === 'session') {
         if (e.session.dataset) void loadSession(e.session);
         else void api.getSession().then(loadSession, () => undefined);
@@ -104,10 +181,82 @@ export function App({ transport }: { transport: Transport }) {
     (kind: 'image' | 'caption', index: number) => {
       setSelected({ kind, index });
       setFocusPair(null);
+      setTab('inspect');
       api.getItemDetail({ kind, index, k: 10 }).then(setDetail, fail);
     },
-    [api, fail],
+    [api, fail, setTab],
   );
+
+  const openInReview = useCallback(
+    (id: number) => {
+      setTab('review');
+      setOpenRequest((r) => ({ id, nonce: (r?.nonce ?? 0) + 1 }));
+    },
+    [setTab],
+  );
+
+  const hasSpace = !!session?.spaces.length;
+
+  // The push of the selected pair (a neighbour row, a pair edge, or the focused review cell).
+  useEffect(() => {
+    if (!pushPair || !hasSpace) {
+      setPush(null);
+      return;
+    }
+    let cancelled = false;
+    setPushError(null);
+    const t = setTimeout(() => {
+      api.getPairPush({ ...pushPair, temperature: pushParams.temperature, batchSize: pushParams.batchSize }).then(
+        (p) => !cancelled && setPush(p),
+        (e: unknown) => !cancelled && setPushError(e instanceof Error ? e.message : String(e)),
+      );
+    }, 120);
+    return () => {
+      cancelled = true;
+      clearTimeout(t);
+    };
+  }, [api, pushPair, pushParams, hasSpace, reviewsTick]);
+
+  const onReviewFocus = useCallback((p: Pair | null) => {
+    setReviewFocus(p);
+    if (p) setPushPair(p);
+  }, []);
+
+  // The top pending units, outlined on the map (refreshed as mining and reviews change the queue).
+  const dsHash = session?.dataset?.hash ?? null;
+  useEffect(() => {
+    if (!dsHash || !hasSpace) return;
+    unitCache.current.clear();
+    const t = setTimeout(() => {
+      api.reviewQueue({ pendingOnly: true, limit: mapUnitCount }).then(setMapUnits, () => setMapUnits([]));
+    }, reviewsTick || miningTick ? 600 : 0);
+    return () => clearTimeout(t);
+  }, [api, dsHash, hasSpace, reviewsTick, miningTick, mapUnitCount]);
+
+  // Hovering a unit (in a list or on the map) shows its candidate edges.
+  useEffect(() => {
+    if (hoverUnit == null) {
+      setHoverCands(null);
+      return;
+    }
+    const cached = unitCache.current.get(hoverUnit);
+    if (cached) {
+      setHoverCands({ id: hoverUnit, candidates: cached });
+      return;
+    }
+    let cancelled = false;
+    api.getReviewUnit({ clusterId: hoverUnit }).then(
+      (u) => {
+        if (!u) return;
+        unitCache.current.set(u.cluster.id, u.candidates);
+        if (!cancelled) setHoverCands({ id: u.cluster.id, candidates: u.candidates });
+      },
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [api, hoverUnit]);
 
   const nImages = projection?.nImages ?? 0;
   const pointOf = (kind: 'image' | 'caption', index: number) => (kind === 'image' ? index : nImages + index);
@@ -128,16 +277,69 @@ export function App({ transport }: { transport: Transport }) {
     return { xy: projection.xy, kind, flagged };
   }, [projection, flags]);
 
-  const edges: MapEdge[] = useMemo(() => {
-    if (!detail || !projection) return [];
-    const from = pointOf(detail.kind, detail.index);
-    const other = detail.kind === 'image' ? 'caption' : 'image';
-    return [
-      ...detail.partners.map((p) => ({ a: from, b: pointOf(other, p), color: PARTNER_EDGE })),
-      ...detail.neighbors.filter((n) => !n.annotated).map((n) => ({ a: from, b: pointOf(n.kind, n.index), color: NEIGHBOR_EDGE })),
-    ];
+  const unitPoints = (u: { captions: number[]; images: number[]; referenceImages: number[] }) => [
+    ...u.images.map((i) => pointOf('image', i)),
+    ...u.referenceImages.map((i) => pointOf('image', i)),
+    ...u.captions.map((c) => pointOf('caption', c)),
+  ];
+
+  const reviewOpen = tab === 'review' && reviewUnit != null;
+
+  // Map edges: the selection's partners and neighbours, the outlines of the top pending units, the
+  // candidate edges of a hovered unit, and the unit open in Review. `edgeOwner` maps an edge to the
+  // unit it belongs to (a click on it opens the unit).
+  const { edges, edgeOwner, unitColors } = useMemo(() => {
+    const out: MapEdge[] = [];
+    const owner = new Map<string, number>();
+    const colors = new Map<number, string>();
+    if (!projection) return { edges: out, edgeOwner: owner, unitColors: colors };
+    const xy = projection.xy;
+    if (detail && tab === 'inspect') {
+      const from = pointOf(detail.kind, detail.index);
+      const other = detail.kind === 'image' ? 'caption' : 'image';
+      out.push(...detail.partners.map((p) => ({ a: from, b: pointOf(other, p), color: PARTNER_EDGE })));
+      out.push(...detail.neighbors.filter((n) => !n.annotated).map((n) => ({ a: from, b: pointOf(n.kind, n.index), color: NEIGHBOR_EDGE })));
+    }
+    mapUnits.forEach((u, rank) => {
+      const c = unitColor(rank);
+      colors.set(u.id, c.css);
+      if (!showUnits || (reviewOpen && reviewUnit!.cluster.id === u.id)) return;
+      // The hovered unit stands out; the others step back while one is hovered.
+      const alpha = hoverUnit == null ? 0.55 : hoverUnit === u.id ? 1 : 0.15;
+      for (const [a, b] of hullEdges(convexHull(xy, unitPoints(u)))) {
+        out.push({ a, b, color: [c.rgba[0], c.rgba[1], c.rgba[2], alpha] });
+        owner.set(`${a},${b}`, u.id);
+      }
+    });
+    if (hoverCands && !(reviewOpen && reviewUnit!.cluster.id === hoverCands.id)) {
+      const c = colors.get(hoverCands.id);
+      const rgba = c ? unitColor(mapUnits.findIndex((u) => u.id === hoverCands.id)).rgba : CAND_EDGE.open;
+      for (const k of hoverCands.candidates) {
+        const a = pointOf('caption', k.caption);
+        const b = pointOf('image', k.image);
+        out.push({ a, b, color: rgba });
+        owner.set(`${a},${b}`, hoverCands.id);
+      }
+    }
+    if (reviewOpen) {
+      const u = reviewUnit!;
+      for (const [a, b] of hullEdges(convexHull(xy, unitPoints(u.cluster)))) out.push({ a, b, color: OPEN_UNIT_EDGE });
+      for (const k of u.candidates) {
+        const focused = reviewFocus && reviewFocus.image === k.image && reviewFocus.caption === k.caption;
+        const color = focused ? CAND_EDGE.focus : k.decision == null ? CAND_EDGE.open : isPositive(k.decision) ? CAND_EDGE.yes : CAND_EDGE.no;
+        out.push({ a: pointOf('caption', k.caption), b: pointOf('image', k.image), color });
+      }
+    }
+    return { edges: out, edgeOwner: owner, unitColors: colors };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [detail, projection]);
+  }, [detail, projection, tab, mapUnits, showUnits, hoverUnit, hoverCands, reviewOpen, reviewUnit, reviewFocus]);
+
+  const highlighted = useMemo(() => {
+    if (!projection) return undefined;
+    if (reviewOpen) return unitPoints(reviewUnit!.cluster);
+    return detail ? detail.neighbors.map((n) => pointOf(n.kind, n.index)) : undefined;
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [projection, reviewOpen, reviewUnit, detail]);
 
   const addFlag = useCallback(
     async (target: FlagTarget, label: FlagLabel, note: string) => {
@@ -222,6 +424,21 @@ export function App({ transport }: { transport: Transport }) {
           )}
         </form>
         <button type="button" data-testid="open-sample" onClick={() => void openSample()}>Open sample dataset</button>
+        {session && session.spaces.length > 1 && (
+          <label className="space-select">
+            space{' '}
+            <select
+              data-testid="space-select"
+              value={session.spaceId ?? ''}
+              onChange={(e) => void api.setSpace({ spaceId: e.target.value }).then(loadSession, fail)}
+              title="The space the map, the neighbours and the push use"
+            >
+              {session.spaces.map((sp) => (
+                <option key={sp.id} value={sp.id}>{sp.name} ({sp.dims}-d)</option>
+              ))}
+            </select>
+          </label>
+        )}
         <span className="spacer" />
         <button type="button" data-testid="undo" disabled={!undoRedo.canUndo} onClick={undo} title="Undo (Ctrl+Z)">Undo</button>
         <button type="button" data-testid="redo" disabled={!undoRedo.canRedo} onClick={redo} title="Redo (Ctrl+Shift+Z)">Redo</button>
@@ -258,7 +475,7 @@ export function App({ transport }: { transport: Transport }) {
           <MapView
             points={points}
             selected={selected && projection ? pointOf(selected.kind, selected.index) : null}
-            highlighted={detail ? detail.neighbors.map((n) => pointOf(n.kind, n.index)) : undefined}
+            highlighted={highlighted}
             edges={edges}
             onHover={(index, x, y) => setHover(index == null ? null : { index, x, y })}
             onClick={(index) => {
@@ -267,11 +484,19 @@ export function App({ transport }: { transport: Transport }) {
               select(it.kind, it.index);
             }}
             onEdgeClick={(edge) => {
+              const unit = edgeOwner.get(`${edge.a},${edge.b}`) ?? edgeOwner.get(`${edge.b},${edge.a}`);
+              if (unit != null) {
+                openInReview(unit);
+                setNotice(`Unit #${unit} opened in Review`);
+                return;
+              }
               const a = itemOf(edge.a);
               const b = itemOf(edge.b);
               const image = a.kind === 'image' ? a.index : b.index;
               const caption = a.kind === 'caption' ? a.index : b.index;
               setFocusPair({ image, caption });
+              setPushPair({ image, caption });
+              if (tab !== 'review') setTab('inspect');
               setNotice(`Pair image #${image} × caption #${caption}: flag it in the panel`);
             }}
           />
@@ -279,6 +504,41 @@ export function App({ transport }: { transport: Transport }) {
             <div className="legend">
               <span className="dot image" /> images ({projection.nImages.toLocaleString()}) <span className="dot caption" /> captions ({projection.nCaptions.toLocaleString()}) <span className="dot flagged" /> flagged ·{' '}
               <span className="muted">UMAP {projection.cached ? '(cached)' : `${projection.seconds.toFixed(1)} s`}</span>
+            </div>
+          )}
+          {projection && mapUnits.length > 0 && (
+            <div className="unit-overlay" data-testid="map-units">
+              <div className="row tight">
+                <label>
+                  <input type="checkbox" data-testid="show-units" checked={showUnits} onChange={(e) => setShowUnits(e.target.checked)} /> outline the top
+                </label>
+                <select aria-label="units outlined" value={mapUnitCount} onChange={(e) => setMapUnitCount(Number(e.target.value))}>
+                  {MAP_UNIT_CHOICES.map((n) => (
+                    <option key={n} value={n}>{n}</option>
+                  ))}
+                </select>
+                <span>pending units</span>
+              </div>
+              {showUnits && (
+                <ol>
+                  {mapUnits.map((u) => (
+                    <li
+                      key={u.id}
+                      data-testid="map-unit"
+                      data-cluster-id={u.id}
+                      className={reviewOpen && reviewUnit!.cluster.id === u.id ? 'current' : ''}
+                      onMouseEnter={() => setHoverUnit(u.id)}
+                      onMouseLeave={() => setHoverUnit(null)}
+                      onClick={() => openInReview(u.id)}
+                      title={`${u.kind.replace('_', ' ')} · ${u.captions.length} captions × ${u.images.length} images · expected valid ${u.expectedValid.toFixed(1)} · click to review`}
+                    >
+                      <span className="swatch" style={{ background: unitColors.get(u.id) }} />
+                      <span className="unit-name">{u.label}</span>
+                      <span className="muted"> {u.reviewed}/{u.pairs}</span>
+                    </li>
+                  ))}
+                </ol>
+              )}
             </div>
           )}
           {hover && hoverItem && items && (
@@ -297,11 +557,76 @@ export function App({ transport }: { transport: Transport }) {
             </div>
           )}
         </section>
-        <aside className="right">
-          {detail && items ? (
-            <DetailPanel detail={detail} items={items} flags={flags} imageUrl={transport.imageUrl} focusPair={focusPair} onSelect={select} onFlag={(t, l, n) => void addFlag(t, l, n)} />
+        <aside className={tab === 'inspect' ? 'right' : 'right wide'}>
+          <Tabs<TabId>
+            idPrefix="side"
+            active={tab}
+            onChange={setTab}
+            tabs={[
+              { id: 'inspect', label: 'Inspect' },
+              { id: 'review', label: 'Review', badge: decisions ?? null },
+              { id: 'metrics', label: 'Metrics' },
+              { id: 'multiplicity', label: 'Multiplicity' },
+            ]}
+          />
+          <TabPanel id="inspect" idPrefix="side" active={tab === 'inspect'}>
+            {pushPair && hasSpace && (
+              <PushPanel pair={pushPair} push={push} error={pushError} params={pushParams} onParams={setPushParams} onClose={() => setPushPair(null)} />
+            )}
+            {detail && items ? (
+              <DetailPanel
+                detail={detail}
+                items={items}
+                flags={flags}
+                imageUrl={transport.imageUrl}
+                focusPair={focusPair}
+                onSelect={select}
+                onFlag={(t, l, n) => void addFlag(t, l, n)}
+                onPushPair={(p) => {
+                  setFocusPair(p);
+                  setPushPair(p);
+                }}
+              />
+            ) : (
+              <section className="panel muted">Click a point on the map to inspect it: its annotated partners and its nearest neighbours in the embedding space.</section>
+            )}
+          </TabPanel>
+          {ds && session && items ? (
+            <>
+              <TabPanel id="review" idPrefix="side" active={tab === 'review'}>
+                <ReviewPanel
+                  key={ds.hash}
+                  api={api}
+                  imageUrl={transport.imageUrl}
+                  items={items}
+                  session={session}
+                  active={tab === 'review'}
+                  reviewsTick={reviewsTick}
+                  miningTick={miningTick}
+                  mineSummary={mineSummary}
+                  decisions={decisions}
+                  onMined={setMineSummary}
+                  openRequest={openRequest}
+                  onUnitChange={setReviewUnit}
+                  onFocusPair={onReviewFocus}
+                  onHoverUnit={setHoverUnit}
+                  push={push}
+                  pushError={pushError}
+                  pushParams={pushParams}
+                  onPushParams={setPushParams}
+                  onError={setError}
+                  onNotice={setNotice}
+                />
+              </TabPanel>
+              <TabPanel id="metrics" idPrefix="side" active={tab === 'metrics'}>
+                <MetricsPanel key={ds.hash} api={api} session={session} active={tab === 'metrics'} reviewsTick={reviewsTick} onError={setError} onNotice={setNotice} onImported={() => setReviewsTick((t) => t + 1)} />
+              </TabPanel>
+              <TabPanel id="multiplicity" idPrefix="side" active={tab === 'multiplicity'}>
+                <MultiplicityPanel key={ds.hash} api={api} session={session} active={tab === 'multiplicity'} reviewsTick={reviewsTick} miningTick={miningTick} />
+              </TabPanel>
+            </>
           ) : (
-            <section className="panel muted">Click a point on the map to inspect it: its annotated partners and its nearest neighbours in the embedding space.</section>
+            tab !== 'inspect' && <section className="panel muted">Open a dataset first.</section>
           )}
         </aside>
       </main>

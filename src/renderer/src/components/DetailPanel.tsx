@@ -11,13 +11,15 @@ interface Props {
   focusPair: { image: number; caption: number } | null;
   onSelect: (kind: 'image' | 'caption', index: number) => void;
   onFlag: (target: FlagTarget, label: FlagLabel, note: string) => void;
+  /** Show the training push of a pair (the Push panel above). */
+  onPushPair?: (pair: { image: number; caption: number }) => void;
 }
 
 function pairFlags(flags: Flag[], image: number, caption: number): Flag[] {
   return flags.filter((f) => f.target.kind === 'pair' && f.target.image === image && f.target.caption === caption);
 }
 
-export function DetailPanel({ detail, items, flags, imageUrl, focusPair, onSelect, onFlag }: Props) {
+export function DetailPanel({ detail, items, flags, imageUrl, focusPair, onSelect, onFlag, onPushPair }: Props) {
   const isImage = detail.kind === 'image';
   const Item = ({ kind, index }: { kind: 'image' | 'caption'; index: number }) =>
     kind === 'image' ? (
@@ -74,6 +76,9 @@ export function DetailPanel({ detail, items, flags, imageUrl, focusPair, onSelec
                 {fl.map((f) => (
                   <span key={f.id} className="badge flagged" data-testid="pair-flag-badge">{FLAG_LABEL_TEXT[f.label]}</span>
                 ))}
+                {onPushPair && (
+                  <button type="button" className="mini" data-testid="push-button" onClick={() => onPushPair(pair)} title="How hard InfoNCE / BCE training pushes this pair apart">push</button>
+                )}
               </div>
               <FlagControls testid="pair-flag" defaultLabel={n.annotated ? 'ambiguous' : 'false_negative'} onFlag={(label, note) => onFlag({ kind: 'pair', ...pair }, label, note)} />
             </li>
