@@ -137,3 +137,84 @@ export interface ImportResultView {
   skipped: number;
   problems: string[];
 }
+
+// ---- Heads, uncertainty and glyphs (issue 5) ----
+
+export type HeadKind = 'pcme' | 'cond' | 'multipos';
+
+export interface TrainEpochEvent {
+  type: 'train';
+  jobId: string;
+  epoch: number;
+  epochs: number;
+  loss: number;
+  /** Validation R-Precision and mAP@R (mean of both directions). */
+  valRPrecision: number;
+  valMapAtR: number;
+  best: boolean;
+  seconds: number;
+}
+
+export interface TrainResultView {
+  space: SpaceInfo;
+  head: string;
+  /** Spearman correlation of caption total variance with true multiplicity (with truth). */
+  spearman: number | null;
+  bestEpoch: number;
+  stopped: 'epochs' | 'early' | 'user';
+  val: { rPrecision: number; mapAtR: number };
+  test: { rPrecision: number; mapAtR: number } | null;
+  initial: { rPrecision: number; mapAtR: number };
+  againstTruth: boolean;
+  seconds: number;
+  backend: string;
+  /** Conditional heads: one space per condition. */
+  conditions: Array<{ condition: string; id: string }>;
+}
+
+export interface HeadView {
+  id: string;
+  name: string;
+  kind: string;
+  parent: string;
+  createdAt: string;
+  positives: 'annotated' | 'extra';
+  extraPairs: number;
+  val: { rPrecision: number; mapAtR: number };
+  test: { rPrecision: number; mapAtR: number } | null;
+  curves: Array<{ epoch: number; loss: number; rPrecision: number; mapAtR: number }>;
+  spaces: Array<{ id: string; condition: string | null }>;
+}
+
+export interface UncertaintyView {
+  spaceId: string;
+  /** Σσ² per image / caption (item order). */
+  image: Float32Array;
+  text: Float32Array;
+}
+
+export interface GlyphsView {
+  spaceId: string;
+  /** Per map point (images then captions, as the projection): CSD disk radius ρ = s·√T in map units. */
+  radius: Float32Array;
+  /** n × 3: semi-axes a, b and angle (radians) of the anisotropy ellipse (zeros when hidden). */
+  ellipse: Float32Array;
+  /** 1 where the ellipse passes the fit (R² ≥ 0.5) and anisotropy (λ₁/λ₂ ≥ 1.2) tests. */
+  ellipseShown: Uint8Array;
+  /** Local fit quality R² (hatch glyphs where it is low). */
+  r2: Float32Array;
+  /** T = Σσ² per point. */
+  trace: Float32Array;
+  seconds: number;
+}
+
+export interface PairCsdView {
+  meanDistance2: number;
+  imageTrace: number;
+  textTrace: number;
+  csd: number;
+  probability: number;
+  cosine: number;
+  a: number;
+  b: number;
+}

@@ -3,7 +3,7 @@
 // with the schemas in schemas.ts; method names are the keys of LensApi.
 import type { DatasetSummary, ImageItemInfo, CaptionItemInfo } from './dataset.js';
 import type { Flag, FlagLabel, FlagTarget } from './flags.js';
-import type { ClusterSummary, ImportResultView, MetricsTableView, MineSummary, MultiplicityView, PairPushView, ReviewDecisionInput, ReviewUnitView, SpaceInfo } from './analysis.js';
+import type { GlyphsView, HeadKind, HeadView, PairCsdView, TrainEpochEvent, TrainResultView, UncertaintyView, ClusterSummary, ImportResultView, MetricsTableView, MineSummary, MultiplicityView, PairPushView, ReviewDecisionInput, ReviewUnitView, SpaceInfo } from './analysis.js';
 
 export interface AppInfo {
   version: string;
@@ -106,7 +106,7 @@ export interface MiningEvent {
   summary: MineSummary;
 }
 
-export type LensEvent = JobEvent | FlagsEvent | SessionEvent | ReviewsEvent | MiningEvent;
+export type LensEvent = JobEvent | FlagsEvent | SessionEvent | ReviewsEvent | MiningEvent | TrainEpochEvent;
 
 export interface LensApi {
   appInfo(): Promise<AppInfo>;
@@ -128,6 +128,18 @@ export interface LensApi {
   setSpace(req: { spaceId: string }): Promise<Session>;
   /** Encodes the open dataset into a space (cached on disk) and makes it the active space. */
   encode(req: { jobId: string; encoder: string }): Promise<SpaceInfo & { cached: boolean; problems: number }>;
+  // Heads, uncertainty and glyphs (issue 5)
+  /** Trains a head on a space (default: the active one); emits {type:'train'} per epoch; the new space becomes active. */
+  trainHead(req: { jobId: string; head: HeadKind; spaceId?: string; condition?: string; epochs?: number }): Promise<TrainResultView>;
+  /** Early stop: ends the run after the current epoch, keeping the best weights so far. */
+  stopTraining(req: { jobId: string }): Promise<boolean>;
+  listHeads(): Promise<HeadView[]>;
+  /** Σσ² per item of a probabilistic space (null for deterministic spaces). */
+  getUncertainty(req: { spaceId?: string }): Promise<UncertaintyView | null>;
+  /** CSD disks and anisotropy ellipses of the active space on its current map (null when not probabilistic). */
+  getGlyphs(req: { jobId: string }): Promise<GlyphsView | null>;
+  /** Exact D-dimensional CSD and match probability of a pair in the active space (null when not probabilistic). */
+  getPairCsd(req: { image: number; caption: number }): Promise<PairCsdView | null>;
   // Mining and review (issue 6)
   mine(req: { jobId: string; spaceIds?: string[] }): Promise<MineSummary>;
   reviewQueue(req: { limit?: number; offset?: number; pendingOnly?: boolean }): Promise<ClusterSummary[]>;

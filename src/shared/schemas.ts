@@ -34,6 +34,14 @@ export const requestSchemas: Record<LensMethod, z.ZodType> = {
   cancelJob: z.object({ jobId }).strict(),
   setSpace: z.object({ spaceId }).strict(),
   encode: z.object({ jobId, encoder: z.string().min(1).max(4096) }).strict(),
+  trainHead: z
+    .object({ jobId, head: z.enum(['pcme', 'cond', 'multipos']), spaceId: spaceId.optional(), condition: z.string().min(1).max(64).optional(), epochs: z.number().int().min(1).max(1000).optional() })
+    .strict(),
+  stopTraining: z.object({ jobId }).strict(),
+  listHeads: none,
+  getUncertainty: z.object({ spaceId: spaceId.optional() }).strict(),
+  getGlyphs: z.object({ jobId }).strict(),
+  getPairCsd: z.object({ image: index, caption: index }).strict(),
   mine: z.object({ jobId, spaceIds: z.array(spaceId).min(1).max(8).optional() }).strict(),
   reviewQueue: z.object({ limit: z.number().int().min(1).max(500).optional(), offset: index.optional(), pendingOnly: z.boolean().optional() }).strict(),
   getReviewUnit: z.object({ clusterId: z.number().int().positive().optional() }).strict(),

@@ -75,6 +75,29 @@ describe('analysis API', () => {
     await api.call('setSpace', { spaceId: 'dataset' });
   }, 180_000);
 
+  it('trains a PCME++ head with live epochs, then serves uncertainty, glyphs and the exact CSD', async () => {
+    const r = await api.call('trainHead', { jobId: 'train-1', head: 'pcme', spaceId: 'dataset', epochs: 3 });
+    expect(r.space.probabilistic).toBe(true);
+    expect(r.space.parent).toBeTruthy();
+    expect(typeof r.spearman).toBe('number');
+    const epochs = api.events.filter((e: any) => e.type === 'train' && e.jobId === 'train-1');
+    expect(epochs.map((e: any) => e.epoch)).toEqual([1, 2, 3]);
+    expect(Number.isFinite(epochs[0].loss)).toBe(true);
+    expect((await api.call('getSession')).spaceId).toBe(r.space.id);
+    const u = await api.call('getUncertainty', {});
+    expect(u.text.b64.length).toBeGreaterThan(0);
+    const heads = await api.call('listHeads');
+    expect(heads.some((h: any) => h.spaces.some((sp: any) => sp.id === r.space.id) && h.curves.length === 3)).toBe(true);
+    const csd = await api.call('getPairCsd', { image: 0, caption: 0 });
+    expect(csd.csd).toBeCloseTo(csd.meanDistance2 + csd.imageTrace + csd.textTrace, 5);
+    expect(csd.probability).toBeCloseTo(1 / (1 + Math.exp(csd.a * csd.csd - csd.b)), 6);
+    const g = await api.call('getGlyphs', { jobId: 'glyphs-1' });
+    expect(g.spaceId).toBe(r.space.id);
+    expect(g.radius.$typed).toBe('f32');
+    await api.call('setSpace', { spaceId: 'dataset' });
+    expect(await api.call('getPairCsd', { image: 0, caption: 0 })).toBeNull();
+  }, 180_000);
+
   it('reports the InfoNCE push beside the BCE equivalent for a pair', async () => {
     const p = await api.call('getPairPush', { image: 3, caption: 40 });
     expect(p.validFrom).toBe('truth');

@@ -15,7 +15,7 @@ import { runUmap, DEFAULT_UMAP, type UmapParams } from '../projection/umap.js';
 import { topKDot, row } from '../knn/cross_modal.js';
 import { CancelledError } from '../jobs/job.js';
 import { readSettings, writeSettings } from './data_dir.js';
-import type { ClusterSummary, ImportResultView, MetricsTableView, MineSummary, MultiplicityView, PairPushView, ReviewDecisionInput, ReviewUnitView, SpaceInfo } from '../../../shared/analysis.js';
+import type { GlyphsView, HeadKind, HeadView, PairCsdView, TrainResultView, UncertaintyView, ClusterSummary, ImportResultView, MetricsTableView, MineSummary, MultiplicityView, PairPushView, ReviewDecisionInput, ReviewUnitView, SpaceInfo } from '../../../shared/analysis.js';
 import { SpaceStore } from '../spaces/space_store.js';
 import { ReviewStore, type ClusterRow } from '../review/review_store.js';
 import { resolveSpaces, importPositivesIntoProject, DATASET_SPACE } from '../mining/project.js';
@@ -27,6 +27,10 @@ import { projectMultiplicity, projectPairPush } from '../mining/panels.js';
 import { unitLabel } from '../mining/clusters.js';
 import { encodeSpace } from '../encoders/encode_job.js';
 import { backendReport } from '../tensor/report.js';
+import { runTrainCommand } from '../heads/train_command.js';
+import { HeadStore } from '../heads/save.js';
+import { pairCsd, uncertaintySummary, DEFAULT_A, DEFAULT_B } from '../heads/csd.js';
+import { computeGlyphs } from '../glyphs/glyphs.js';
 import { appVersion } from './version.js';
 
 export const DEFAULT_SAMPLE = { images: 1000, preset: 'A' as const, seed: 0 };
@@ -52,6 +56,8 @@ export class LensService implements LensApi {
   private reviews: ReviewStore | null = null;
   private spaceId: string | null = null;
   private spaceCache = new Map<string, MiningSpaceInput>();
+  private stopRequests = new Set<string>();
+  private glyphCache = new Map<string, GlyphsView>();
 
   constructor(private readonly opts: LensServiceOptions) {
     mkdirSync(opts.dataDir, { recursive: true });
@@ -392,6 +398,122 @@ export class LensService implements LensApi {
     return { path: out, ...counts, downloadUrl: this.opts.downloadUrl?.(out) };
   }
 
+  // ---- Heads, uncertainty and glyphs (issue 5) ----
+
+  async trainHead(req: { jobId: string; head: HeadKind; spaceId?: string; condition?: string; epochs?: number }): Promise<TrainResultView> {
+    const { ds } = this.need();
+    const parent = req.spaceId ?? this.spaceId;
+    if (!parent) throw new Error(`${ds.name} has no space to train on: it needs embeddings`);
+    const r = await this.job(req.jobId, 'train', (signal, progress) =>
+      runTrainCommand({
+        dir: ds.root,
+        dataDir: this.opts.dataDir,
+        space: parent,
+        head: req.head,
+        condition: req.condition,
+        epochs: req.epochs,
+        signal,
+        shouldStop: () => this.stopRequests.has(req.jobId),
+        onProgress: (p) => progress(`train ${req.head}: ${p.phase}`, p.done, p.total),
+        onEpoch: (e) =>
+          this.emit({ type: 'train', jobId: req.jobId, epoch: e.epoch, epochs: e.epochs, loss: e.loss, valRPrecision: e.val.rPrecision, valMapAtR: e.val.mapAtR, best: e.best, seconds: e.seconds }),
+      }),
+    ).finally(() => this.stopRequests.delete(req.jobId));
+    this.spaceCache.delete(r.id);
+    const info = this.listSpaces().find((x) => x.id === r.id);
+    if (!info) throw new Error(`space ${r.id} was written but cannot be listed`);
+    await this.setSpace({ spaceId: info.id });
+    const pick = (e: { rPrecision: number; mapAtR: number } | null) => (e ? { rPrecision: e.rPrecision, mapAtR: e.mapAtR } : null);
+    return {
+      space: info,
+      head: r.head,
+      spearman: r.spearman ?? null,
+      bestEpoch: r.metrics.bestEpoch,
+      stopped: r.metrics.stopped,
+      val: pick(r.metrics.val)!,
+      test: pick(r.metrics.test),
+      initial: pick(r.metrics.initial)!,
+      againstTruth: r.metrics.againstTruth,
+      seconds: r.metrics.seconds,
+      backend: r.metrics.backend,
+      conditions: r.conditions ?? [],
+    };
+  }
+
+  async stopTraining(req: { jobId: string }): Promise<boolean> {
+    if (!this.jobs.has(req.jobId)) return false;
+    this.stopRequests.add(req.jobId);
+    return true;
+  }
+
+  async listHeads(): Promise<HeadView[]> {
+    const { dir } = this.need();
+    return new HeadStore(dir).list().map((h) => ({
+      id: h.id,
+      name: h.name,
+      kind: h.config.kind,
+      parent: h.provenance.parent,
+      createdAt: h.provenance.createdAt,
+      positives: h.provenance.positives,
+      extraPairs: h.provenance.extraPairs,
+      val: { rPrecision: h.val.rPrecision, mapAtR: h.val.mapAtR },
+      test: h.test ? { rPrecision: h.test.rPrecision, mapAtR: h.test.mapAtR } : null,
+      curves: h.result.curves.map((c) => ({ epoch: c.epoch, loss: c.loss, rPrecision: c.val.rPrecision, mapAtR: c.val.mapAtR })),
+      spaces: h.spaces,
+    }));
+  }
+
+  private matchParams(spaceId: string): { a: number; b: number } {
+    const { dir } = this.need();
+    const head = new HeadStore(dir).list().find((h) => h.spaces.some((sp) => sp.id === spaceId));
+    return head?.match ?? { a: DEFAULT_A, b: DEFAULT_B };
+  }
+
+  async getUncertainty(req: { spaceId?: string }): Promise<UncertaintyView | null> {
+    const id = req.spaceId ?? this.spaceId;
+    if (!id) return null;
+    const sp = this.space(id);
+    if (!sp.imageLogvar || !sp.textLogvar) return null;
+    const u = uncertaintySummary({ dims: sp.dims, image: sp.image, text: sp.text, imageLogvar: sp.imageLogvar, textLogvar: sp.textLogvar });
+    return { spaceId: id, image: u.image, text: u.text };
+  }
+
+  async getGlyphs(req: { jobId: string }): Promise<GlyphsView | null> {
+    const id = this.spaceId;
+    if (!id) return null;
+    const sp = this.space(id);
+    if (!sp.imageLogvar || !sp.textLogvar) return null;
+    const proj = await this.getProjection({ jobId: req.jobId });
+    const key = `${id}:${proj.xy.length}:${proj.xy[0]}:${proj.xy[1]}`;
+    const hit = this.glyphCache.get(key);
+    if (hit) return hit;
+    const n = proj.nImages + proj.nCaptions;
+    const d = sp.dims;
+    const means = new Float32Array(n * d);
+    means.set(sp.image, 0);
+    means.set(sp.text, proj.nImages * d);
+    const logvar = new Float32Array(n * d);
+    logvar.set(sp.imageLogvar, 0);
+    logvar.set(sp.textLogvar, proj.nImages * d);
+    const t0 = performance.now();
+    const g = computeGlyphs(means, logvar, d, proj.xy, { method: 'local' });
+    const view: GlyphsView = { spaceId: id, radius: g.radius, ellipse: g.ellipse, ellipseShown: g.ellipseShown, r2: g.r2, trace: g.trace, seconds: (performance.now() - t0) / 1000 };
+    this.glyphCache.set(key, view);
+    return view;
+  }
+
+  async getPairCsd(req: { image: number; caption: number }): Promise<PairCsdView | null> {
+    const { ds } = this.need();
+    const id = this.spaceId;
+    if (!id) return null;
+    if (req.image >= ds.images.length || req.caption >= ds.captions.length) throw new Error(`no pair (image ${req.image}, caption ${req.caption}) in ${ds.name}`);
+    const sp = this.space(id);
+    if (!sp.imageLogvar || !sp.textLogvar) return null;
+    const ab = this.matchParams(id);
+    const r = pairCsd({ dims: sp.dims, image: sp.image, text: sp.text, imageLogvar: sp.imageLogvar, textLogvar: sp.textLogvar }, req.image, req.caption, ab);
+    return { ...r, a: ab.a, b: ab.b };
+  }
+
   // ---- Mining and review (issue 6) ----
 
   private needReviews(): ReviewStore {
@@ -539,6 +661,7 @@ export class LensService implements LensApi {
   async importPositives(req: { path: string }): Promise<ImportResultView> {
     const { ds } = this.need();
     const r = importPositivesIntoProject(ds, this.needReviews(), resolve(req.path));
+    this.emitReviews();
     return { source: r.source, pairs: r.pairs.length, skipped: r.unmatched.count, problems: r.unmatched.examples };
   }
 
