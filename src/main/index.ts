@@ -2,7 +2,6 @@
 import { app, BrowserWindow, dialog, shell, session } from 'electron';
 import { join } from 'node:path';
 import { LensService } from './core/app/lens_service.js';
-import { defaultDataDir } from './core/app/data_dir.js';
 import { packageRoot } from './core/jobs/worker_path.js';
 import { registerSchemes, handleLensProtocol, CSP } from './electron/protocol.js';
 import { wireIpc } from './electron/ipc.js';
@@ -14,7 +13,7 @@ async function main(): Promise<void> {
   const root = packageRoot();
   let win: BrowserWindow | null = null;
   const service = new LensService({
-    dataDir: process.env.MLENS_DATA_DIR ?? join(app.getPath('userData'), 'data') ?? defaultDataDir(),
+    dataDir: process.env.MLENS_DATA_DIR ?? join(app.getPath('userData'), 'data'),
     mode: 'electron',
     pickFolder: async () => {
       const r = await dialog.showOpenDialog(win!, { properties: ['openDirectory'], title: 'Open a dataset folder' });

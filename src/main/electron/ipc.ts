@@ -8,7 +8,7 @@ export function wireIpc(service: LensService, win: BrowserWindow): void {
   const dispatch = createDispatch(service);
   const trusted = (e: IpcMainInvokeEvent) => {
     const frame = e.senderFrame;
-    return e.sender.id === win.webContents.id && !!frame && new URL(frame.url).origin === 'lens://app' && frame === win.webContents.mainFrame;
+    return e.sender.id === win.webContents.id && !!frame && frame.url.startsWith('lens://app/') && frame.routingId === win.webContents.mainFrame.routingId;
   };
   ipcMain.handle('lens:call', async (e, method: unknown, arg: unknown) => {
     if (!trusted(e)) return { ok: false, error: { name: 'SecurityError', message: 'untrusted sender' } };
