@@ -206,6 +206,32 @@ const verbs: Record<string, Verb> = {
       }
     },
   },
+  project: {
+    summary: 'compute (or reuse) the joint UMAP map of a space, as the app shows it',
+    usage: 'mlens project DIR [--space ID] [--recompute] [--json]',
+    flags: ['json', 'recompute'],
+    async run(a) {
+      const { LensService } = await import('./core/app/lens_service.js');
+      const service = new LensService({ dataDir: defaultDataDir(), mode: 'browser' });
+      try {
+        await service.openDataset({ path: needDir(a) });
+        const space = opt(a, 'space');
+        if (space) await service.setSpace({ spaceId: space });
+        const bar = progressBar(!!process.stderr.isTTY);
+        service.onEvent((e) => e.type === 'job' && e.state === 'running' && bar.update(e));
+        let peak = process.memoryUsage().rss;
+        const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+        const p = await service.getProjection({ jobId: 'cli-project', recompute: a.flags.has('recompute') });
+        clearInterval(timer);
+        bar.done();
+        const r = { points: p.nImages + p.nCaptions, images: p.nImages, captions: p.nCaptions, seconds: +p.seconds.toFixed(2), cached: p.cached, params: p.params, peakRssMiB: Math.round(peak / 2 ** 20) };
+        if (json(a)) return print(r);
+        console.log(`${r.points} points (${r.images} images + ${r.captions} captions): UMAP ${r.seconds} s${r.cached ? ' (cached)' : ''}, peak RSS ${r.peakRssMiB} MiB`);
+      } finally {
+        service.close();
+      }
+    },
+  },
   serve: {
     summary: 'start browser mode: the app on http://127.0.0.1 with a one-time token',
     usage: 'mlens serve [--port P] [--dataset DIR] [--data-dir DIR]',

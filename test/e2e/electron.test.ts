@@ -16,6 +16,8 @@ function electronBinary(): string | null {
 const bin = electronBinary();
 if (!bin) {
   console.warn('Electron smoke test skipped: no Electron binary in node_modules/electron/dist (it downloads on the first `npm start`, which needs the network).');
+} else if (!process.env.DISPLAY) {
+  console.warn('Electron smoke test skipped: an Electron binary exists but there is no display (set DISPLAY, e.g. run under xvfb-run).');
 }
 
 describe.skipIf(!bin || !process.env.DISPLAY)('Electron app (smoke)', () => {
