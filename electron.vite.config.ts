@@ -18,6 +18,7 @@ export default defineConfig({
           'workers/encode': resolve('src/main/workers/encode.worker.ts'),
           'workers/mine': resolve('src/main/workers/mine.worker.ts'),
           'workers/train': resolve('src/main/workers/train.worker.ts'),
+          'workers/metrics': resolve('src/main/workers/metrics.worker.ts'),
         },
         output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
         // Dev-only tools the benchmarks load from node_modules at run time.

@@ -22,7 +22,7 @@ import { resolveSpaces, importPositivesIntoProject, DATASET_SPACE } from '../min
 import type { MiningSpaceInput } from '../mining/space_engine.js';
 import { mineInWorker } from '../mining/mine_job.js';
 import { refreshAfterReviews } from '../mining/classifier.js';
-import { metricsTable } from '../mining/eval_command.js';
+import { metricsTableAsync } from '../mining/eval_command.js';
 import { projectMultiplicity, projectPairPush } from '../mining/panels.js';
 import { unitLabel } from '../mining/clusters.js';
 import { encodeSpace } from '../encoders/encode_job.js';
@@ -619,7 +619,8 @@ export class LensService implements LensApi {
     const { ds } = this.need();
     const ids = req.spaceIds ?? this.listSpaces().map((s) => s.id);
     if (!ids.length) throw new Error(`${ds.name} has no space to evaluate: it needs embeddings`);
-    return metricsTable(ds, this.needReviews(), ids.map((id) => this.space(id)), { ties: req.ties, strict: req.strict });
+    // Large spaces run on worker threads (the static import above is the sync version).
+    return await metricsTableAsync(ds, this.needReviews(), ids.map((id) => this.space(id)), { ties: req.ties, strict: req.strict });
   }
 
   async getMultiplicity(): Promise<MultiplicityView> {

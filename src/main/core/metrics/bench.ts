@@ -3,6 +3,7 @@
 import { createDotEngine, TILE_ROWS, WasmDotEngine } from './dot_engine.js';
 import { KERNEL_SHAPES } from './wasm_dot_module.js';
 import { evaluateSpace, scoreSpace, DEFAULT_BLOCK } from './space_eval.js';
+import { evaluateSpaceParallel, metricsWorkerAvailable } from './space_parallel.js';
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -131,7 +132,8 @@ export async function benchMetrics(): Promise<object> {
   const generate = secs(t0);
   const rssBefore = process.memoryUsage().rss;
 
-  // The full evaluation first (its peak memory is the one that matters), then scoring alone.
+  // The full evaluation first (its peak memory is the one that matters), then scoring alone,
+  // then the same evaluation on two worker threads (results compared bit for bit).
   let peakRss = process.memoryUsage().rss;
   let cpu0 = process.cpuUsage();
   t0 = performance.now();
@@ -150,6 +152,30 @@ export async function benchMetrics(): Promise<object> {
   for (let i0 = 0; i0 < nImages; i0 += DEFAULT_BLOCK) space.scoreBlock(i0, Math.min(DEFAULT_BLOCK, nImages - i0));
   const scoringOnly = secs(t0);
   const scoringCpu = cpuSecs(cpu0);
+
+  let parallel: object = { skipped: 'out/main/workers/metrics.js is not built' };
+  if (metricsWorkerAvailable()) {
+    const threads = 2;
+    let peak2 = process.memoryUsage().rss;
+    const cpu2 = process.cpuUsage();
+    t0 = performance.now();
+    const r2 = await evaluateSpaceParallel(image, text, dims, t2i, {
+      ks: [1, 5, 10],
+      threads,
+      onProgress: () => {
+        peak2 = Math.max(peak2, process.memoryUsage().rss);
+      },
+    });
+    const total2 = secs(t0);
+    parallel = {
+      threads,
+      seconds: total2,
+      cpu_seconds: cpuSecs(cpu2),
+      speedup_vs_1_thread: Number((total / total2).toFixed(2)),
+      peak_rss_during_mb: mb(peak2),
+      identical_to_1_thread: JSON.stringify(r2) === JSON.stringify(result),
+    };
+  }
   return {
     problem: `${nImages} images × ${nTexts} captions × ${dims} dims, cosine, ties 'expected', 1 + ${extra} positive images per caption`,
     engine: space.engine.kind,
@@ -161,6 +187,7 @@ export async function benchMetrics(): Promise<object> {
     },
     cpu_seconds: { evaluate_space_both_directions: totalCpu, scoring_only: scoringCpu },
     memory_mb: { rss_before: mb(rssBefore), peak_rss_during: mb(peakRss), process_max_rss: Math.round(process.resourceUsage().maxRSS / 1024) },
+    worker_threads: parallel,
     result: {
       i2t: { r1: result.i2t.recall_at['1'], map_at_r: result.i2t.map_at_r, queries: result.i2t.queries },
       t2i: { r1: result.t2i.recall_at['1'], map_at_r: result.t2i.map_at_r, queries: result.t2i.queries },

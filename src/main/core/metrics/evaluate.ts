@@ -84,6 +84,45 @@ export class MetricsAccumulator {
     this.map += mapAtR(q, this.ties);
   }
 
+  /** Floats per query in writeValues()/addValues(): one per K, then R-Precision and mAP@R. */
+  get valueWidth(): number {
+    return this.ks.length + 2;
+  }
+
+  /**
+   * Writes one query's metric values at out[offset..] (what add(q) would sum), for merging
+   * partial evaluations in query order with addValues(): the sums come out bit-identical.
+   */
+  writeValues(q: QueryRanking, out: Float64Array, offset: number): void {
+    for (let i = 0; i < this.ks.length; i++) out[offset + i] = recallAtK(q, this.ks[i], this.ties);
+    out[offset + this.ks.length] = rPrecision(q, this.ties);
+    out[offset + this.ks.length + 1] = mapAtR(q, this.ties);
+  }
+
+  /** add() from values written by writeValues(); null for a query without positives. */
+  addValues(values: Float64Array | null, offset = 0): void {
+    if (!values) {
+      this.skipped++;
+      return;
+    }
+    this.evaluated++;
+    for (let i = 0; i < this.ks.length; i++) this.recall[i] += values[offset + i];
+    this.rp += values[offset + this.ks.length];
+    this.map += values[offset + this.ks.length + 1];
+  }
+
+  /** One query's PMRP for set `set`, as addPm() would compute it. */
+  pmValue(q: QueryRanking): number {
+    return pmrp(q, this.ties, this.pmK);
+  }
+
+  /** addPm() from a value of pmValue(); null when the query has no plausible match in the set. */
+  addPmValue(set: number, value: number | null): void {
+    if (value === null) return;
+    this.pmCount[set]++;
+    this.pmSum[set] += value;
+  }
+
   /** One query's plausible matches from set `set`; null when the query has none in that set. */
   addPm(set: number, q: QueryRanking | null): void {
     if (!q) return;

@@ -9,3 +9,4 @@ export { evaluateScores, MetricsAccumulator, DEFAULT_KS, type MetricsOptions, ty
 export { evaluateSpace, spaceScores, scoreSpace, type SpaceOptions, type SpaceResult, type Similarity } from './space_eval.js';
 export { createDotEngine, wasmSimdAvailable, type DotEngine, type EngineKind } from './dot_engine.js';
 export { runMetricsCommand, parseKs, readPositivesJson, type MetricsCommandArgs, type MetricsCommandOutput } from './metrics_command.js';
+export { evaluateSpaceParallel, metricsWorkerAvailable, defaultMetricsThreads, type ParallelSpaceOptions } from './space_parallel.js';

@@ -196,6 +196,52 @@ export class RankTally {
     this.scanned += count;
   }
 
+  /**
+   * Starts this tally at gallery item `galleryStart` instead of 0 (one image partition of a
+   * parallel evaluation): positives before it are taken as met elsewhere. Call before scan().
+   */
+  startAt(galleryStart: number): void {
+    if (this.scanned !== 0) throw new RangeError('startAt() must come before scan()');
+    let next = 0;
+    const r = this.posIndex.length;
+    while (next < r && this.posIndex[next] < galleryStart) next++;
+    this.next = next;
+    this.first = next;
+  }
+
+  private first = 0;
+
+  /** Floats writeState() needs. */
+  stateSize(): number {
+    return TALLY_HEADER + 3 * this.levels.length + 2 * this.posIndex.length;
+  }
+
+  /**
+   * Writes the counts of this (partial) tally at out[offset..]; returns the offset after it.
+   * Layout: u, r, first, next, scanned, nan, above[u], equal[u], levelCount[u], eqBefore[r], posLevel[r].
+   */
+  writeState(out: Float64Array, offset: number): number {
+    const u = this.levels.length;
+    const r = this.posIndex.length;
+    let o = offset;
+    out[o++] = u;
+    out[o++] = r;
+    out[o++] = this.first;
+    out[o++] = this.next;
+    out[o++] = this.scanned;
+    out[o++] = this.nan;
+    out.set(this.above, o);
+    o += u;
+    out.set(this.equal, o);
+    o += u;
+    out.set(this.levelCount, o);
+    o += u;
+    out.set(this.eqBefore, o);
+    o += r;
+    for (let j = 0; j < r; j++) out[o + j] = this.posLevel[j];
+    return o + r;
+  }
+
   /** Closes the tally once the whole gallery (n items) has been scanned. */
   finish(n: number): QueryRanking {
     const r = this.posIndex.length;
@@ -216,6 +262,70 @@ export class RankTally {
     stable.sort();
     return new QueryRanking(n, r, before, this.equal.slice(), this.levelCount, stable);
   }
+}
+
+const TALLY_HEADER = 6;
+
+/** A cursor over the partial tallies written by writeState(), one per caption in order. */
+export interface TallyStateCursor {
+  data: Float64Array;
+  offset: number;
+}
+
+/**
+ * Merges the partial tallies of one query over consecutive gallery partitions (parts in gallery
+ * order, each advanced past its record) and closes it, exactly as one tally over the whole
+ * gallery would: counts are integers, so the sums are exact.
+ */
+export function finishTallyStates(parts: TallyStateCursor[], n: number): { ranking: QueryRanking; nan: number } {
+  const head = parts[0];
+  const d0 = head.data;
+  const o0 = head.offset;
+  const u = d0[o0];
+  const r = d0[o0 + 1];
+  const above = new Float64Array(u);
+  const equal = new Float64Array(u);
+  const levelCount = d0.slice(o0 + TALLY_HEADER + 2 * u, o0 + TALLY_HEADER + 3 * u);
+  const posLevel = d0.subarray(o0 + TALLY_HEADER + 3 * u + r, o0 + TALLY_HEADER + 3 * u + 2 * r);
+  const eqBefore = new Float64Array(r);
+  let next = 0;
+  let scanned = 0;
+  let nan = 0;
+  for (const part of parts) {
+    const d = part.data;
+    const o = part.offset;
+    if (d[o] !== u || d[o + 1] !== r) throw new RangeError('partial tallies of different queries');
+    const first = d[o + 2];
+    const pNext = d[o + 3];
+    if (first !== next) throw new RangeError(`partial tally starts at positive ${first}, expected ${next} (partitions out of order?)`);
+    const oAbove = o + TALLY_HEADER;
+    const oEqual = oAbove + u;
+    const oEqB = oEqual + 2 * u;
+    // Tied items before a positive met in this part: all tied items of the earlier parts plus
+    // those before it inside this part.
+    for (let j = first; j < pNext; j++) eqBefore[j] = equal[posLevel[j]] + d[oEqB + j];
+    for (let l = 0; l < u; l++) {
+      above[l] += d[oAbove + l];
+      equal[l] += d[oEqual + l];
+    }
+    next = pNext;
+    scanned += d[o + 4];
+    nan += d[o + 5];
+    part.offset = oEqB + 2 * r;
+  }
+  if (next !== r) throw new RangeError(`positive ${next} of ${r} was not met while scanning (its score changed?)`);
+  if (scanned !== n) throw new RangeError(`scanned ${scanned} gallery items, expected ${n}`);
+  const before = new Float64Array(u);
+  let g = 0;
+  for (let l = 0; l < u; l++) {
+    g += above[l];
+    before[l] = g;
+    g += equal[l];
+  }
+  const stable = new Float64Array(r);
+  for (let j = 0; j < r; j++) stable[j] = before[posLevel[j]] + eqBefore[j] + 1;
+  stable.sort();
+  return { ranking: new QueryRanking(n, r, before, equal, levelCount, stable), nan };
 }
 
 /** Tie groups of one query from its full score row (gallery length = row.length). */

@@ -12,7 +12,8 @@
 // metricsTable() is the metrics panel's side-by-side table over spaces and positive sets, with
 // the Kendall τ between the spaces' orders under R@1 and under mAP@R.
 import type { Dataset } from '../datasets/dataset.js';
-import { evaluateSpace, type SpaceResult } from '../metrics/space_eval.js';
+import { evaluateSpace, type SpaceOptions, type SpaceResult } from '../metrics/space_eval.js';
+import { evaluateSpaceParallel } from '../metrics/space_parallel.js';
 import type { MetricsCommandOutput } from '../metrics/metrics_command.js';
 import type { MetricsResult } from '../metrics/evaluate.js';
 import type { TieMode } from '../metrics/ranks.js';
@@ -78,8 +79,33 @@ export function splitSubset(ds: Dataset, split: string): EvalSubset {
   return { images: Int32Array.from(images), captions: Int32Array.from(captions) };
 }
 
+interface PreparedEval {
+  image: Float32Array;
+  text: Float32Array;
+  dims: number;
+  positives: ArrayLike<number>[];
+  opts: SpaceOptions;
+  droppedOutside: number;
+}
+
+/** Below this many multiply-adds (about a second on one thread) worker start-up is not worth it. */
+const PARALLEL_MIN_FMA = 1e10;
+
 /** Evaluates a space (optionally on a subset) against per-caption positive images. */
 export function evaluateMiningSpace(space: MiningSpaceInput, t2i: readonly ArrayLike<number>[], opts: { ks?: number[]; ties?: TieMode; subset?: EvalSubset } = {}): SpaceResult & { droppedOutside: number } {
+  const p = prepareEval(space, t2i, opts);
+  return { ...evaluateSpace(p.image, p.text, p.dims, p.positives, p.opts), droppedOutside: p.droppedOutside };
+}
+
+/** evaluateMiningSpace on worker threads for large spaces (same results, bit for bit). */
+export async function evaluateMiningSpaceAsync(space: MiningSpaceInput, t2i: readonly ArrayLike<number>[], opts: { ks?: number[]; ties?: TieMode; subset?: EvalSubset; threads?: number } = {}): Promise<SpaceResult & { droppedOutside: number }> {
+  const p = prepareEval(space, t2i, opts);
+  const fma = (p.image.length / p.dims) * p.text.length;
+  const threads = opts.threads ?? (fma < PARALLEL_MIN_FMA ? 1 : undefined);
+  return { ...(await evaluateSpaceParallel(p.image, p.text, p.dims, p.positives, { ...p.opts, threads })), droppedOutside: p.droppedOutside };
+}
+
+function prepareEval(space: MiningSpaceInput, t2i: readonly ArrayLike<number>[], opts: { ks?: number[]; ties?: TieMode; subset?: EvalSubset }): PreparedEval {
   const { dims } = space;
   let image = space.image;
   let text = space.text;
@@ -115,8 +141,7 @@ export function evaluateMiningSpace(space: MiningSpaceInput, t2i: readonly Array
     });
   }
   const similarity = space.similarity ?? (imageLogVar && textLogVar ? 'csd' : 'cosine');
-  const r = evaluateSpace(image, text, dims, positives, { ks: opts.ks, ties: opts.ties, similarity, imageLogVar, textLogVar });
-  return { ...r, droppedOutside };
+  return { image, text, dims, positives, opts: { ks: opts.ks, ties: opts.ties, similarity, imageLogVar, textLogVar }, droppedOutside };
 }
 
 export async function runEvalCommand(args: EvalCommandArgs): Promise<EvalCommandOutput> {
@@ -125,7 +150,7 @@ export async function runEvalCommand(args: EvalCommandArgs): Promise<EvalCommand
     const { ds } = project;
     const [space] = resolveSpaces(ds, project.dir, [args.space]);
     const t2i = positivesFor(ds, project.reviews, args.positives ?? 'annotated', args.strict);
-    const r = evaluateMiningSpace(space, t2i, { ks: args.ks, ties: args.ties, subset: args.split ? splitSubset(ds, args.split) : undefined });
+    const r = await evaluateMiningSpaceAsync(space, t2i, { ks: args.ks, ties: args.ties, subset: args.split ? splitSubset(ds, args.split) : undefined });
     return { i2t: strip(r.i2t), t2i: strip(r.t2i) };
   } finally {
     project.close();
@@ -169,32 +194,54 @@ export interface MetricsTable {
   rankCorrelation: Record<string, number | null>;
 }
 
+type MetricsTableOptions = { positives?: PositivesChoice[]; strict?: boolean; ks?: number[]; ties?: TieMode; split?: string };
+
 /**
  * The metrics panel: every space against every positive set ('annotated', 'verified', and 'truth'
  * when the dataset has one). Recompute after reviews arrive.
  */
-export function metricsTable(
-  ds: Dataset,
-  reviews: ReviewStore | null,
-  spaces: readonly MiningSpaceInput[],
-  opts: { positives?: PositivesChoice[]; strict?: boolean; ks?: number[]; ties?: TieMode; split?: string } = {},
-): MetricsTable {
+export function metricsTable(ds: Dataset, reviews: ReviewStore | null, spaces: readonly MiningSpaceInput[], opts: MetricsTableOptions = {}): MetricsTable {
+  const { choices, evals } = metricsTableEvals(ds, reviews, spaces, opts);
+  return tableOf(choices, evals.map((e) => ({ ...e, r: evaluateMiningSpace(e.space, e.t2i, e.opts) })), spaces.length);
+}
+
+/** metricsTable with large spaces evaluated on worker threads (evaluateMiningSpaceAsync); same table. */
+export async function metricsTableAsync(ds: Dataset, reviews: ReviewStore | null, spaces: readonly MiningSpaceInput[], opts: MetricsTableOptions = {}): Promise<MetricsTable> {
+  const { choices, evals } = metricsTableEvals(ds, reviews, spaces, opts);
+  const done = [];
+  for (const e of evals) done.push({ ...e, r: await evaluateMiningSpaceAsync(e.space, e.t2i, e.opts) });
+  return tableOf(choices, done, spaces.length);
+}
+
+interface TableEval {
+  choice: string;
+  space: MiningSpaceInput;
+  t2i: Int32Array[];
+  opts: { ks: number[]; ties?: TieMode; subset?: EvalSubset };
+}
+
+function metricsTableEvals(ds: Dataset, reviews: ReviewStore | null, spaces: readonly MiningSpaceInput[], opts: MetricsTableOptions): { choices: string[]; evals: TableEval[] } {
   const choices = opts.positives ?? ['annotated', 'verified', ...(ds.truth ? ['truth'] : [])];
   const subset = opts.split ? splitSubset(ds, opts.split) : undefined;
-  const rows: MetricsTableRow[] = [];
-  const rankCorrelation: Record<string, number | null> = {};
+  const ks = opts.ks ? [...new Set([1, ...opts.ks])].sort((x, y) => x - y) : [1, 5, 10];
+  const out: TableEval[] = [];
   for (const choice of choices) {
     const t2i = positivesFor(ds, reviews, choice, opts.strict);
-    const r1: number[] = [];
-    const map: number[] = [];
-    for (const space of spaces) {
-      const ks = opts.ks ? [...new Set([1, ...opts.ks])].sort((x, y) => x - y) : [1, 5, 10];
-      const r = evaluateMiningSpace(space, t2i, { ks, ties: opts.ties, subset });
-      rows.push({ space: space.id, positives: choice, i2t: strip(r.i2t), t2i: strip(r.t2i), droppedOutside: r.droppedOutside });
-      r1.push((r.i2t.recall_at['1'] + r.t2i.recall_at['1']) / 2);
-      map.push((r.i2t.map_at_r + r.t2i.map_at_r) / 2);
-    }
-    rankCorrelation[choice] = spaces.length >= 2 ? kendallTau(r1, map) : null;
+    for (const space of spaces) out.push({ choice, space, t2i, opts: { ks, ties: opts.ties, subset } });
   }
+  return { choices, evals: out };
+}
+
+function tableOf(choices: readonly string[], evals: (TableEval & { r: SpaceResult & { droppedOutside: number } })[], nSpaces: number): MetricsTable {
+  const rows: MetricsTableRow[] = [];
+  const rankCorrelation: Record<string, number | null> = {};
+  const byChoice = new Map<string, { r1: number[]; map: number[] }>(choices.map((c) => [c, { r1: [], map: [] }]));
+  for (const { choice, space, r } of evals) {
+    rows.push({ space: space.id, positives: choice, i2t: strip(r.i2t), t2i: strip(r.t2i), droppedOutside: r.droppedOutside });
+    const c = byChoice.get(choice)!;
+    c.r1.push((r.i2t.recall_at['1'] + r.t2i.recall_at['1']) / 2);
+    c.map.push((r.i2t.map_at_r + r.t2i.map_at_r) / 2);
+  }
+  for (const [choice, c] of byChoice) rankCorrelation[choice] = nSpaces >= 2 ? kendallTau(c.r1, c.map) : null;
   return { rows, rankCorrelation };
 }
