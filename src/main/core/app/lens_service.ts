@@ -619,7 +619,7 @@ export class LensService implements LensApi {
     const { ds } = this.need();
     const ids = req.spaceIds ?? this.listSpaces().map((s) => s.id);
     if (!ids.length) throw new Error(`${ds.name} has no space to evaluate: it needs embeddings`);
-    // Large spaces run on worker threads (the static import above is the sync version).
+    // Large spaces run on worker threads.
     return await metricsTableAsync(ds, this.needReviews(), ids.map((id) => this.space(id)), { ties: req.ties, strict: req.strict });
   }
 
