@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo, ExportResult, ItemDetail, ItemTable, JobEvent, LensEvent, Projection, Session } from '../../shared/api';
-import type { ClusterSummary, MineSummary, PairPushView, ReviewCandidate, ReviewUnitView } from '../../shared/analysis';
+import type { ClusterSummary, GlyphsView, MineSummary, PairCsdView, PairPushView, ReviewCandidate, ReviewUnitView, UncertaintyView } from '../../shared/analysis';
 import type { Flag, FlagLabel, FlagTarget } from '../../shared/flags';
 import type { Transport } from './transport';
-import { MapView, type MapEdge, type MapPoints } from './map/MapView';
+import { MapView, type MapEdge, type MapGlyphs, type MapPoints } from './map/MapView';
 import { ProgressBar } from './components/ProgressBar';
 import { SummaryPanel } from './components/SummaryPanel';
 import { DetailPanel } from './components/DetailPanel';
@@ -16,6 +16,22 @@ import { MultiplicityPanel } from './components/MultiplicityPanel';
 import { PushPanel, type PushParams } from './components/PushPanel';
 import { convexHull, hullEdges, unitColor } from './review/hull';
 import { isPositive } from './review/grid';
+import { SpacesPanel, spaceLabel } from './components/SpacesPanel';
+import { TrainPanel } from './components/TrainPanel';
+import { UncertaintyPanel } from './components/UncertaintyPanel';
+import { PairCsdPanel } from './components/PairCsdPanel';
+
+/** Rank percentile (0..1) of each value within its array; non-finite values → -1 (default colour). */
+function percentiles(v: Float32Array): Float32Array {
+  const idx = Array.from({ length: v.length }, (_, i) => i).filter((i) => Number.isFinite(v[i]));
+  idx.sort((a, b) => v[a] - v[b]);
+  const out = new Float32Array(v.length).fill(-1);
+  const d = Math.max(1, idx.length - 1);
+  idx.forEach((i, r) => (out[i] = r / d));
+  return out;
+}
+
+const EXAG_STEPS = [0.25, 0.5, 1, 2, 3, 5, 10, 20];
 
 type Sel = { kind: 'image' | 'caption'; index: number };
 
@@ -31,8 +47,8 @@ const CAND_EDGE = {
 /** How many pending units may be outlined on the map (the user picks). */
 const MAP_UNIT_CHOICES = [10, 30, 60];
 
-type TabId = 'inspect' | 'review' | 'metrics' | 'multiplicity';
-const TAB_IDS: TabId[] = ['inspect', 'review', 'metrics', 'multiplicity'];
+type TabId = 'inspect' | 'review' | 'metrics' | 'multiplicity' | 'spaces' | 'train' | 'uncertainty';
+const TAB_IDS: TabId[] = ['inspect', 'review', 'metrics', 'multiplicity', 'spaces', 'train', 'uncertainty'];
 type Pair = { image: number; caption: number };
 
 function initialTab(): TabId {
@@ -79,6 +95,15 @@ export function App({ transport }: { transport: Transport }) {
   const [mapUnitCount, setMapUnitCount] = useState(10);
   const [hoverUnit, setHoverUnit] = useState<number | null>(null);
   const [hoverCands, setHoverCands] = useState<{ id: number; candidates: ReviewCandidate[] } | null>(null);
+  const [projSpace, setProjSpace] = useState<string | null>(null);
+  const [glyphView, setGlyphView] = useState<GlyphsView | null>(null);
+  const [showGlyphs, setShowGlyphs] = useState(true);
+  const [exagStep, setExagStep] = useState(2);
+  const [colorByUnc, setColorByUnc] = useState(false);
+  const [uncertainty, setUncertainty] = useState<UncertaintyView | null>(null);
+  const [csdMap, setCsdMap] = useState<Map<string, PairCsdView> | null>(null);
+  const [pairCsd, setPairCsd] = useState<PairCsdView | null>(null);
+  const [keepView, setKeepView] = useState<{ center: number | null } | null>(null);
   const unitCache = useRef(new Map<number, ReviewCandidate[]>());
   const loadedKey = useRef<string | null>(null);
   const loadedSpace = useRef<string | null>(null);
@@ -98,10 +123,14 @@ export function App({ transport }: { transport: Transport }) {
     async (recompute = false) => {
       const jobId = newJobId('projection');
       projJob.current = jobId;
+      const space = loadedSpace.current;
       setProjError(null);
       try {
         const p = await api.getProjection({ jobId, recompute });
-        if (projJob.current === jobId) setProjection(p);
+        if (projJob.current === jobId) {
+          setProjSpace(space);
+          setProjection(p);
+        }
       } catch (e) {
         if (projJob.current === jobId) setProjError(e instanceof Error ? e.message : String(e));
       }
@@ -167,6 +196,8 @@ export function App({ transport }: { transport: Transport }) {
       } else if (e.type === 'mining') {
         setMineSummary(e.summary);
         setMiningTick((t) => t + 1);
+      } else if (e.type === 'train') {
+        // handled by the Train tab (it subscribes itself)
       } else if (e.type === 'session') {
         if (e.session.dataset) void loadSession(e.session);
         else void api.getSession().then(loadSession, () => undefined);
@@ -196,6 +227,85 @@ export function App({ transport }: { transport: Transport }) {
   );
 
   const hasSpace = !!session?.spaces.length;
+  const subscribe = useCallback((fn: (e: LensEvent) => void) => transport.onEvent(fn), [transport]);
+  const activeSpace = session?.spaces.find((sp) => sp.id === session.spaceId) ?? null;
+  const probabilistic = !!activeSpace?.probabilistic;
+  const spaceId = session?.spaceId ?? null;
+
+  const switchSpace = useCallback(
+    (id: string, keep = false) => {
+      if (keep) setKeepView({ center: selected ? (selected.kind === 'image' ? selected.index : (projection?.nImages ?? 0) + selected.index) : null });
+      else setKeepView(null);
+      api.setSpace({ spaceId: id }).then(loadSession, fail);
+    },
+    [api, loadSession, fail, selected, projection],
+  );
+
+  // keepCamera applies to the projection that follows a condition switch only.
+  useEffect(() => {
+    setKeepView(null);
+  }, [projection]);
+
+  // The selection's neighbours follow the active space.
+  const selRef = useRef<Sel | null>(null);
+  selRef.current = selected;
+  useEffect(() => {
+    const sel = selRef.current;
+    if (sel && spaceId) api.getItemDetail({ kind: sel.kind, index: sel.index, k: 10 }).then(setDetail, () => undefined);
+  }, [api, spaceId]);
+
+  // Uncertainty (Σσ² per item) of a probabilistic active space.
+  useEffect(() => {
+    setUncertainty(null);
+    if (!probabilistic || !spaceId) return;
+    let cancelled = false;
+    api.getUncertainty({ spaceId }).then((u) => !cancelled && setUncertainty(u), () => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [api, probabilistic, spaceId]);
+
+  // Glyphs of the active space on its current map.
+  useEffect(() => {
+    setGlyphView(null);
+    if (!probabilistic || !projection || projSpace !== spaceId) return;
+    let cancelled = false;
+    api.getGlyphs({ jobId: newJobId('glyphs') }).then((g) => !cancelled && setGlyphView(g), (e: unknown) => !cancelled && setNotice(`Glyphs unavailable: ${e instanceof Error ? e.message : String(e)}`));
+    return () => {
+      cancelled = true;
+    };
+  }, [api, probabilistic, projection, projSpace, spaceId]);
+
+  // Exact CSD and match probability of the selection's neighbour pairs.
+  useEffect(() => {
+    setCsdMap(null);
+    if (!probabilistic || !detail) return;
+    let cancelled = false;
+    const pairs = detail.neighbors.map((n) => (detail.kind === 'image' ? { image: detail.index, caption: n.index } : { image: n.index, caption: detail.index }));
+    Promise.all(pairs.map((p) => api.getPairCsd(p))).then(
+      (rs) => {
+        if (cancelled) return;
+        const m = new Map<string, PairCsdView>();
+        rs.forEach((r, i) => r && m.set(`${pairs[i].image}:${pairs[i].caption}`, r));
+        setCsdMap(m);
+      },
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [api, probabilistic, detail]);
+
+  // Exact CSD of the selected pair.
+  useEffect(() => {
+    setPairCsd(null);
+    if (!pushPair || !probabilistic) return;
+    let cancelled = false;
+    api.getPairCsd(pushPair).then((c) => !cancelled && setPairCsd(c), () => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [api, pushPair, probabilistic, spaceId]);
 
   // The push of the selected pair (a neighbour row, a pair edge, or the focused review cell).
   useEffect(() => {
@@ -274,8 +384,25 @@ export function App({ transport }: { transport: Transport }) {
         flagged[projection.nImages + f.target.caption] = 1;
       } else flagged[f.target.modality === 'image' ? f.target.index : projection.nImages + f.target.index] = 1;
     }
-    return { xy: projection.xy, kind, flagged };
-  }, [projection, flags]);
+    let value: Float32Array | null = null;
+    if (colorByUnc && uncertainty && uncertainty.image.length === projection.nImages && uncertainty.text.length === projection.nCaptions && projSpace === uncertainty.spaceId) {
+      value = new Float32Array(n);
+      value.set(percentiles(uncertainty.image), 0);
+      value.set(percentiles(uncertainty.text), projection.nImages);
+    }
+    return { xy: projection.xy, kind, flagged, value };
+  }, [projection, flags, colorByUnc, uncertainty, projSpace]);
+
+  const exaggeration = EXAG_STEPS[exagStep];
+  const glyphArrays = useMemo(() => {
+    if (!glyphView || !projection || glyphView.spaceId !== projSpace) return null;
+    const n = projection.nImages + projection.nCaptions;
+    if (glyphView.radius.length !== n) return null;
+    const lowFit = new Uint8Array(n);
+    for (let i = 0; i < n; i++) lowFit[i] = glyphView.r2[i] < 0.5 ? 1 : 0;
+    return { radius: glyphView.radius, ellipse: glyphView.ellipse, shown: glyphView.ellipseShown, lowFit };
+  }, [glyphView, projection, projSpace]);
+  const mapGlyphs: MapGlyphs | null = useMemo(() => (glyphArrays && showGlyphs ? { ...glyphArrays, exaggeration } : null), [glyphArrays, showGlyphs, exaggeration]);
 
   const unitPoints = (u: { captions: number[]; images: number[]; referenceImages: number[] }) => [
     ...u.images.map((i) => pointOf('image', i)),
@@ -430,11 +557,11 @@ export function App({ transport }: { transport: Transport }) {
             <select
               data-testid="space-select"
               value={session.spaceId ?? ''}
-              onChange={(e) => void api.setSpace({ spaceId: e.target.value }).then(loadSession, fail)}
+              onChange={(e) => switchSpace(e.target.value)}
               title="The space the map, the neighbours and the push use"
             >
               {session.spaces.map((sp) => (
-                <option key={sp.id} value={sp.id}>{sp.name} ({sp.dims}-d)</option>
+                <option key={sp.id} value={sp.id}>{spaceLabel(sp)} ({sp.dims}-d{sp.probabilistic ? ', probabilistic' : ''})</option>
               ))}
             </select>
           </label>
@@ -477,6 +604,9 @@ export function App({ transport }: { transport: Transport }) {
             selected={selected && projection ? pointOf(selected.kind, selected.index) : null}
             highlighted={highlighted}
             edges={edges}
+            glyphs={mapGlyphs}
+            keepCamera={keepView != null}
+            centerOn={keepView?.center ?? null}
             onHover={(index, x, y) => setHover(index == null ? null : { index, x, y })}
             onClick={(index) => {
               if (index == null) return;
@@ -504,6 +634,40 @@ export function App({ transport }: { transport: Transport }) {
             <div className="legend">
               <span className="dot image" /> images ({projection.nImages.toLocaleString()}) <span className="dot caption" /> captions ({projection.nCaptions.toLocaleString()}) <span className="dot flagged" /> flagged ·{' '}
               <span className="muted">UMAP {projection.cached ? '(cached)' : `${projection.seconds.toFixed(1)} s`}</span>
+            </div>
+          )}
+          {projection && (probabilistic || colorByUnc) && (
+            <div className="glyph-overlay" data-testid="glyph-controls">
+              {glyphArrays ? (
+                <>
+                  <label>
+                    <input type="checkbox" data-testid="show-glyphs" checked={showGlyphs} onChange={(e) => setShowGlyphs(e.target.checked)} /> variance glyphs
+                  </label>
+                  <div className="row tight">
+                    <span>exaggeration</span>
+                    <input type="range" data-testid="glyph-exaggeration" aria-label="glyph exaggeration" min={0} max={EXAG_STEPS.length - 1} step={1} value={exagStep} onChange={(e) => setExagStep(Number(e.target.value))} disabled={!showGlyphs} />
+                    <strong data-testid="glyph-exaggeration-value">×{exaggeration}</strong>
+                  </div>
+                  <div className="glyph-legend" data-testid="glyph-legend">
+                    <svg width="92" height="22" aria-hidden="true">
+                      <circle cx="11" cy="11" r="8" fill="rgba(59,130,246,0.1)" stroke="#3b82f6" />
+                      <ellipse cx="38" cy="11" rx="10" ry="5" transform="rotate(-25 38 11)" fill="none" stroke="#111827" />
+                      <circle cx="70" cy="11" r="8" fill="none" stroke="#f59e0b" strokeDasharray="3 3" />
+                    </svg>
+                    <div>disk: radius = √(Σσ²) in local map units{exaggeration !== 1 ? ` × ${exaggeration} (exaggerated)` : ''}</div>
+                    <div>ellipse: in-map shape of the variance (shown where the local fit R² ≥ 0.5 and anisotropic)</div>
+                    <div>dashed / hatched: local fit poor (R² &lt; 0.5)</div>
+                  </div>
+                </>
+              ) : probabilistic ? (
+                <span className="muted">computing glyphs…</span>
+              ) : null}
+              {uncertainty && (
+                <label className="row tight">
+                  <input type="checkbox" data-testid="color-uncertainty" checked={colorByUnc} onChange={(e) => setColorByUnc(e.target.checked)} /> colour points by Σσ²
+                  {colorByUnc && <span className="ramp" title="rank percentile of Σσ² within each modality: low → high" />}
+                </label>
+              )}
             </div>
           )}
           {projection && mapUnits.length > 0 && (
@@ -567,9 +731,13 @@ export function App({ transport }: { transport: Transport }) {
               { id: 'review', label: 'Review', badge: decisions ?? null },
               { id: 'metrics', label: 'Metrics' },
               { id: 'multiplicity', label: 'Multiplicity' },
+              { id: 'spaces', label: 'Spaces', badge: session?.spaces.length || null },
+              { id: 'train', label: 'Train' },
+              { id: 'uncertainty', label: 'Uncertainty' },
             ]}
           />
           <TabPanel id="inspect" idPrefix="side" active={tab === 'inspect'}>
+            {pushPair && probabilistic && <PairCsdPanel pair={pushPair} csd={pairCsd} onClose={() => setPushPair(null)} />}
             {pushPair && hasSpace && (
               <PushPanel pair={pushPair} push={push} error={pushError} params={pushParams} onParams={setPushParams} onClose={() => setPushPair(null)} />
             )}
@@ -586,6 +754,7 @@ export function App({ transport }: { transport: Transport }) {
                   setFocusPair(p);
                   setPushPair(p);
                 }}
+                csd={probabilistic ? csdMap : null}
               />
             ) : (
               <section className="panel muted">Click a point on the map to inspect it: its annotated partners and its nearest neighbours in the embedding space.</section>
@@ -624,6 +793,15 @@ export function App({ transport }: { transport: Transport }) {
               <TabPanel id="multiplicity" idPrefix="side" active={tab === 'multiplicity'}>
                 <MultiplicityPanel key={ds.hash} api={api} session={session} active={tab === 'multiplicity'} reviewsTick={reviewsTick} miningTick={miningTick} />
               </TabPanel>
+              <TabPanel id="spaces" idPrefix="side" active={tab === 'spaces'}>
+                <SpacesPanel api={api} session={session} jobs={jobs} onSetSpace={switchSpace} onNotice={setNotice} />
+              </TabPanel>
+              <TabPanel id="train" idPrefix="side" active={tab === 'train'}>
+                <TrainPanel key={ds.hash} api={api} session={session} jobs={jobs} active={tab === 'train'} onEvent={subscribe} onNotice={setNotice} onTrained={() => void api.getSession().then(loadSession, fail)} />
+              </TabPanel>
+              <TabPanel id="uncertainty" idPrefix="side" active={tab === 'uncertainty'}>
+                <UncertaintyPanel uncertainty={uncertainty} probabilistic={probabilistic} items={items} onSelect={select} />
+              </TabPanel>
             </>
           ) : (
             tab !== 'inspect' && <section className="panel muted">Open a dataset first.</section>
@@ -631,7 +809,12 @@ export function App({ transport }: { transport: Transport }) {
         </aside>
       </main>
       <footer className="statusbar" data-testid="statusbar">
-        <span>{info ? `v${info.version} · ${info.mode} · backend: ${info.backend}` : 'connecting…'}</span>
+        <span>{info ? `v${info.version} · ${info.mode} · backend: ` : 'connecting…'}{info && <strong data-testid="status-backend">{info.backend}</strong>}</span>
+        {activeSpace && (
+          <span data-testid="status-space" data-space-id={activeSpace.id}>
+            · space: <strong>{spaceLabel(activeSpace)}</strong> ({activeSpace.dims}-d{activeSpace.probabilistic ? ', probabilistic' : ''})
+          </span>
+        )}
         <span className="spacer" />
         {notice && <span data-testid="notice">{notice}</span>}
         <span className="muted" title="project store">{session?.storePath ?? ''}</span>

@@ -1,7 +1,7 @@
 // Map benchmark page (npm run bench): N synthetic clustered points, then frame times while the
 // view zooms every frame. Results land on window.__benchResult for the bench runner.
 import { createRoot } from 'react-dom/client';
-import { MapView, type MapPoints } from './map/MapView';
+import { MapView, type MapGlyphs, type MapPoints } from './map/MapView';
 
 function synthetic(n: number): MapPoints {
   let s = 12345;
@@ -21,8 +21,34 @@ function synthetic(n: number): MapPoints {
   return { xy, kind };
 }
 
-const n = Number(new URLSearchParams(location.search).get('n') ?? 50000);
+const params = new URLSearchParams(location.search);
+const n = Number(params.get('n') ?? 50000);
 const points = synthetic(n);
+
+/** Variance glyphs for the synthetic points (radius ~0.3–1.5 map units; ellipses on ~half, low fit on ~a fifth). */
+function syntheticGlyphs(count: number): MapGlyphs {
+  let s = 777;
+  const rnd = () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+  const radius = new Float32Array(count);
+  const ellipse = new Float32Array(3 * count);
+  const shown = new Uint8Array(count);
+  const lowFit = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const r = 0.3 + rnd() * 1.2;
+    radius[i] = r;
+    const k = 1.2 + rnd() * 2;
+    ellipse[3 * i] = r * Math.sqrt((2 * k * k) / (1 + k * k));
+    ellipse[3 * i + 1] = ellipse[3 * i] / k;
+    ellipse[3 * i + 2] = rnd() * Math.PI;
+    shown[i] = rnd() < 0.5 ? 1 : 0;
+    lowFit[i] = rnd() < 0.2 ? 1 : 0;
+  }
+  return { radius, ellipse, shown, lowFit, exaggeration: 1 };
+}
+const glyphs = params.get('glyphs') === '1' ? syntheticGlyphs(n) : null;
 const w = window as unknown as { __benchResult?: unknown };
 
 async function run(): Promise<void> {
@@ -30,7 +56,8 @@ async function run(): Promise<void> {
   const r = canvas.getBoundingClientRect();
   const times: number[] = [];
   let last = performance.now();
-  for (let f = 0; f < 40; f++) {
+  const nFrames = Math.max(3, Number(params.get('frames') ?? 40));
+  for (let f = 0; f < nFrames; f++) {
     canvas.dispatchEvent(new WheelEvent('wheel', { deltaY: f % 2 ? 60 : -60, clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, cancelable: true }));
     await new Promise((res) => requestAnimationFrame(() => res(null)));
     const now = performance.now();
@@ -40,7 +67,7 @@ async function run(): Promise<void> {
   times.shift();
   times.sort((a, b) => a - b);
   const mean = times.reduce((a, b) => a + b, 0) / times.length;
-  w.__benchResult = { points: n, frames: times.length, meanFrameMs: +mean.toFixed(2), p95FrameMs: +times[Math.floor(times.length * 0.95)].toFixed(2) };
+  w.__benchResult = { points: n, glyphs: glyphs ? (window as unknown as { __mlensMap?: { glyphCount: number } }).__mlensMap?.glyphCount ?? 0 : 0, frames: times.length, meanFrameMs: +mean.toFixed(2), p95FrameMs: +times[Math.floor(times.length * 0.95)].toFixed(2) };
 }
 
 function waitReady(): void {
@@ -49,5 +76,5 @@ function waitReady(): void {
   else setTimeout(waitReady, 50);
 }
 
-createRoot(document.getElementById('root')!).render(<MapView points={points} selected={null} />);
+createRoot(document.getElementById('root')!).render(<MapView points={points} selected={null} glyphs={glyphs} />);
 waitReady();

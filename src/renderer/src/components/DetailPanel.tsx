@@ -2,6 +2,7 @@ import type { ItemDetail, ItemTable } from '../../../shared/api';
 import type { Flag, FlagLabel, FlagTarget } from '../../../shared/flags';
 import { FLAG_LABEL_TEXT } from '../../../shared/flags';
 import { FlagControls } from './FlagControls';
+import type { PairCsdView } from '../../../shared/analysis';
 
 interface Props {
   detail: ItemDetail;
@@ -13,13 +14,15 @@ interface Props {
   onFlag: (target: FlagTarget, label: FlagLabel, note: string) => void;
   /** Show the training push of a pair (the Push panel above). */
   onPushPair?: (pair: { image: number; caption: number }) => void;
+  /** Exact CSD and match probability per neighbour pair (`image:caption`), in probabilistic spaces. */
+  csd?: Map<string, PairCsdView> | null;
 }
 
 function pairFlags(flags: Flag[], image: number, caption: number): Flag[] {
   return flags.filter((f) => f.target.kind === 'pair' && f.target.image === image && f.target.caption === caption);
 }
 
-export function DetailPanel({ detail, items, flags, imageUrl, focusPair, onSelect, onFlag, onPushPair }: Props) {
+export function DetailPanel({ detail, items, flags, imageUrl, focusPair, onSelect, onFlag, onPushPair, csd }: Props) {
   const isImage = detail.kind === 'image';
   const Item = ({ kind, index }: { kind: 'image' | 'caption'; index: number }) =>
     kind === 'image' ? (
@@ -65,6 +68,7 @@ export function DetailPanel({ detail, items, flags, imageUrl, focusPair, onSelec
           const pair = pairOf(n.index);
           const fl = pairFlags(flags, pair.image, pair.caption);
           const focused = focusPair && focusPair.image === pair.image && focusPair.caption === pair.caption;
+          const c = csd?.get(`${pair.image}:${pair.caption}`);
           return (
             <li key={n.index} data-testid="neighbor-row" data-index={n.index} className={focused ? 'focused' : ''}>
               <div className="neighbor-head">
@@ -80,6 +84,11 @@ export function DetailPanel({ detail, items, flags, imageUrl, focusPair, onSelec
                   <button type="button" className="mini" data-testid="push-button" onClick={() => onPushPair(pair)} title="How hard InfoNCE / BCE training pushes this pair apart">push</button>
                 )}
               </div>
+              {c && (
+                <div className="csd-line small" data-testid="neighbor-csd" title="exact D-dimensional CSD = ‖μv − μt‖² + Σσ²v + Σσ²t; p = sigmoid(−a·CSD + b)">
+                  CSD {c.csd.toFixed(3)} = {c.meanDistance2.toFixed(3)} + {c.imageTrace.toFixed(3)} + {c.textTrace.toFixed(3)} · match p <strong>{c.probability.toFixed(3)}</strong>
+                </div>
+              )}
               <FlagControls testid="pair-flag" defaultLabel={n.annotated ? 'ambiguous' : 'false_negative'} onFlag={(label, note) => onFlag({ kind: 'pair', ...pair }, label, note)} />
             </li>
           );

@@ -16,10 +16,13 @@ import {
 } from './camera';
 import { MAP_COLORS } from './colors';
 import { EdgeLayer } from './gl_edges';
+import { GlyphLayer } from './gl_glyphs';
 import { PointLayer } from './gl_points';
 import type { ViewUniforms } from './gl_util';
 import { PointGrid, nearestEdge } from './picking';
-import type { MapDebug, MapEdge, MapViewProps } from './types';
+import type { MapDebug, MapEdge, MapGlyphs, MapViewProps } from './types';
+
+const GLYPH_ELLIPSE: [number, number, number, number] = [0.07, 0.09, 0.15, 0.6];
 
 declare global {
   interface Window {
@@ -67,6 +70,11 @@ export class MapEngine {
   private gl: WebGL2RenderingContext | null = null;
   private pointLayer: PointLayer | null = null;
   private edgeLayer: EdgeLayer | null = null;
+  private glyphLayer: GlyphLayer | null = null;
+  private uploadedGlyphs: MapGlyphs | null | undefined = undefined;
+  private uploadedGlyphXY: Float32Array | null | undefined = undefined;
+  private uploadedValue: Float32Array | null | undefined = undefined;
+  private exaggeration = 1;
   private cam: Camera = { cx: 0, cy: 0, scale: 1, width: 0, height: 0 };
   private dpr = 1;
   private bounds: Bounds | null = null;
@@ -112,6 +120,12 @@ export class MapEngine {
       get lastFrameMs() {
         return engine.lastFrameMs;
       },
+      get glyphCount() {
+        return engine.glyphLayer && engine.uploadedGlyphs ? engine.glyphLayer.visible : 0;
+      },
+      get scale() {
+        return engine.cam.scale;
+      },
       fit: () => this.fit(),
     };
     canvas.dataset.ready = 'false';
@@ -148,6 +162,7 @@ export class MapEngine {
     const gl = this.gl!;
     this.pointLayer = new PointLayer(gl);
     this.edgeLayer = new EdgeLayer(gl);
+    this.glyphLayer = new GlyphLayer(gl);
     gl.enable(gl.BLEND);
     // Straight-alpha colours into a premultiplied canvas.
     gl.blendFuncSeparate(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA, gl.ONE, gl.ONE_MINUS_SRC_ALPHA);
@@ -156,6 +171,9 @@ export class MapEngine {
     this.uploadedXY = undefined;
     this.uploadedKind = undefined;
     this.uploadedFlagged = undefined;
+    this.uploadedValue = undefined;
+    this.uploadedGlyphs = undefined;
+    this.uploadedGlyphXY = undefined;
     this.edgeKey = undefined;
   }
 
@@ -189,6 +207,7 @@ export class MapEngine {
       e.preventDefault();
       this.pointLayer = null;
       this.edgeLayer = null;
+      this.glyphLayer = null;
     });
     on('webglcontextrestored', () => {
       if (!this.gl || this.destroyed) return;
@@ -210,9 +229,11 @@ export class MapEngine {
     if (this.gl && !this.gl.isContextLost()) {
       this.pointLayer?.dispose();
       this.edgeLayer?.dispose();
+      this.glyphLayer?.dispose();
     }
     this.pointLayer = null;
     this.edgeLayer = null;
+    this.glyphLayer = null;
     this.gl = null;
   }
 
@@ -230,7 +251,18 @@ export class MapEngine {
       this.xy = xy;
       this.grid = xy ? new PointGrid(xy) : null;
       const b = xy ? computeBounds(xy) : null;
-      if (!sameBounds(b, this.bounds) || !this.fitted) {
+      if (p.keepCamera && this.fitted && xy && b) {
+        // Another space of the same items: keep the zoom (relative to the fitted scale) and either
+        // centre the chosen point or stay where the camera was.
+        const zoomRel = this.cam.scale / (this.fitScale || 1);
+        this.bounds = b;
+        const fitted = fitCamera(b, this.cam.width, this.cam.height, FIT_MARGIN);
+        this.fitScale = fitted.scale;
+        const c = p.centerOn;
+        if (c != null && c >= 0 && 2 * c + 1 < xy.length) {
+          this.cam = { ...this.cam, cx: xy[2 * c], cy: xy[2 * c + 1], scale: fitted.scale * zoomRel };
+        }
+      } else if (!sameBounds(b, this.bounds) || !this.fitted) {
         this.bounds = b;
         this.fitted = false;
         if (this.cam.width > 0 && this.cam.height > 0) this.fit();
@@ -257,6 +289,27 @@ export class MapEngine {
         this.uploadedFlagged = flagged;
         changed = true;
       }
+      const value = pts?.value ?? null;
+      if (this.uploadedValue !== value || this.uploadedXY !== xy) {
+        layer.setValues(value);
+        this.uploadedValue = value;
+        changed = true;
+      }
+    }
+
+    const glyphs = p.glyphs ?? null;
+    const gl = this.glyphLayer;
+    if (gl && (glyphs !== this.uploadedGlyphs || xy !== this.uploadedGlyphXY)) {
+      const n = xy ? Math.floor(xy.length / 2) : 0;
+      gl.set(glyphs && xy && glyphs.radius.length === n ? { xy, radius: glyphs.radius, ellipse: glyphs.ellipse, shown: glyphs.shown, lowFit: glyphs.lowFit, kind: pts?.kind ?? null } : null);
+      this.uploadedGlyphs = glyphs;
+      this.uploadedGlyphXY = xy;
+      changed = true;
+    }
+    const exag = glyphs ? glyphs.exaggeration : 1;
+    if (exag !== this.exaggeration) {
+      this.exaggeration = exag;
+      changed = true;
     }
 
     const n = xy ? Math.floor(xy.length / 2) : 0;
@@ -530,6 +583,9 @@ export class MapEngine {
     const view: ViewUniforms = { cx: cam.cx, cy: cam.cy, scale: cam.scale, width: cam.width, height: cam.height, dpr: this.dpr };
     const size = this.pointSize();
     const emphasis = this.selectedXY.length > 0 || this.highlightXY.length > 0;
+    if (this.glyphLayer && this.uploadedGlyphs) {
+      this.glyphLayer.draw(view, this.exaggeration, MAP_COLORS.image.rgba, MAP_COLORS.caption.rgba, GLYPH_ELLIPSE);
+    }
     points.draw(view, { size, alpha: emphasis ? 0.55 : 1 }, [
       MAP_COLORS.image.rgba,
       MAP_COLORS.caption.rgba,

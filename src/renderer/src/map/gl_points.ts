@@ -10,6 +10,7 @@ precision highp float;
 precision highp int;
 layout(location = 0) in vec2 a_pos;
 layout(location = 1) in uint a_state; // bit 0: caption, bit 1: flagged
+layout(location = 2) in float a_value; // 0..1 colour-ramp value (< 0: none)
 ${GLSL_VIEW}
 uniform float u_size;   // CSS px
 uniform float u_dpr;
@@ -19,6 +20,19 @@ uniform vec4 u_color;
 uniform float u_alpha;
 uniform float u_maxPx;
 out vec4 v_color;
+// Sequential ramp (dark purple → teal → yellow, viridis-like) for per-point values.
+vec3 ramp(float t) {
+  t = clamp(t, 0.0, 1.0);
+  vec3 c0 = vec3(0.267, 0.005, 0.329);
+  vec3 c1 = vec3(0.229, 0.322, 0.546);
+  vec3 c2 = vec3(0.128, 0.567, 0.551);
+  vec3 c3 = vec3(0.369, 0.789, 0.383);
+  vec3 c4 = vec3(0.993, 0.906, 0.144);
+  if (t < 0.25) return mix(c0, c1, t * 4.0);
+  if (t < 0.5) return mix(c1, c2, (t - 0.25) * 4.0);
+  if (t < 0.75) return mix(c2, c3, (t - 0.5) * 4.0);
+  return mix(c3, c4, (t - 0.75) * 4.0);
+}
 out float v_px;
 void main() {
   gl_Position = toClip(a_pos);
@@ -27,6 +41,7 @@ void main() {
   if (u_mode == 0) {
     bool flagged = (a_state & 2u) != 0u;
     c = flagged ? u_colors[2] : ((a_state & 1u) != 0u ? u_colors[1] : u_colors[0]);
+    if (!flagged && a_value >= 0.0) c = vec4(ramp(a_value), 0.9);
     if (flagged) size *= 1.5; // flagged points stand out of dense clouds
   }
   v_color = vec4(c.rgb, c.a * u_alpha);
@@ -87,6 +102,7 @@ export class PointLayer {
   private readonly vao: WebGLVertexArrayObject;
   private readonly posBuf: WebGLBuffer;
   private readonly stateBuf: WebGLBuffer;
+  private readonly valueBuf: WebGLBuffer;
   private readonly overlayVao: WebGLVertexArrayObject;
   private readonly overlayBuf: WebGLBuffer;
   private readonly maxPointSize: number;
@@ -100,6 +116,7 @@ export class PointLayer {
 
     this.posBuf = gl.createBuffer()!;
     this.stateBuf = gl.createBuffer()!;
+    this.valueBuf = gl.createBuffer()!;
     this.vao = gl.createVertexArray()!;
     gl.bindVertexArray(this.vao);
     gl.bindBuffer(gl.ARRAY_BUFFER, this.posBuf);
@@ -140,6 +157,22 @@ export class PointLayer {
     gl.bindBuffer(gl.ARRAY_BUFFER, null);
   }
 
+  /** Uploads per-point ramp values (0..1; negative = default colour), or clears them (null). */
+  setValues(values: Float32Array | null | undefined): void {
+    const gl = this.gl;
+    gl.bindVertexArray(this.vao);
+    if (values && values.length >= this.count && this.count > 0) {
+      gl.bindBuffer(gl.ARRAY_BUFFER, this.valueBuf);
+      gl.bufferData(gl.ARRAY_BUFFER, values.subarray(0, this.count), gl.STATIC_DRAW);
+      gl.enableVertexAttribArray(2);
+      gl.vertexAttribPointer(2, 1, gl.FLOAT, false, 0, 0);
+      gl.bindBuffer(gl.ARRAY_BUFFER, null);
+    } else {
+      gl.disableVertexAttribArray(2);
+    }
+    gl.bindVertexArray(null);
+  }
+
   get pointCount(): number {
     return this.count;
   }
@@ -156,6 +189,8 @@ export class PointLayer {
     gl.uniform1f(u.u_maxPx, this.maxPointSize);
     gl.uniform1f(u.u_alpha, alpha);
     gl.uniform1i(u.u_mode, mode);
+    // Used where attribute 2 is disabled (no values): the default colours.
+    gl.vertexAttrib1f(2, -1);
   }
 
   /** Draws every point in one call, coloured by state. */
@@ -201,6 +236,7 @@ export class PointLayer {
     const gl = this.gl;
     gl.deleteBuffer(this.posBuf);
     gl.deleteBuffer(this.stateBuf);
+    gl.deleteBuffer(this.valueBuf);
     gl.deleteBuffer(this.overlayBuf);
     gl.deleteVertexArray(this.vao);
     gl.deleteVertexArray(this.overlayVao);

@@ -7,6 +7,22 @@ export interface MapPoints {
   kind: Uint8Array;
   /** Optional per-point flag state for colouring: 0 none, 1 flagged. */
   flagged?: Uint8Array;
+  /** Optional per-point value 0..1 drawn with a sequential colour ramp (negative: default colour). */
+  value?: Float32Array | null;
+}
+
+/** Variance glyphs per point (SCIENCE §3.3), same order as the points. */
+export interface MapGlyphs {
+  /** CSD disk radius ρ = s·√T per point, in map (data) units. */
+  radius: Float32Array;
+  /** n × 3: anisotropy ellipse semi-axes a, b (map units) and angle (radians). */
+  ellipse: Float32Array;
+  /** 1 where the ellipse is drawn. */
+  shown: Uint8Array;
+  /** 1 where the local fit is poor (R² < 0.5): outline dashed, fill hatched. */
+  lowFit: Uint8Array;
+  /** Global exaggeration factor applied to every radius and axis. */
+  exaggeration: number;
 }
 
 export interface MapEdge {
@@ -30,6 +46,15 @@ export interface MapViewProps {
   className?: string;
   /** Whenever this value changes (after the first render), the map fits the data again. */
   fitKey?: unknown;
+  /** Variance glyphs (null or absent: none). */
+  glyphs?: MapGlyphs | null;
+  /**
+   * When new positions arrive (another space), keep the zoom instead of refitting; with
+   * `centerOn` the view centres on that point, else the camera stays where it was.
+   */
+  keepCamera?: boolean;
+  /** Point to centre on when positions change under `keepCamera`. */
+  centerOn?: number | null;
 }
 
 /** What the map puts on `window.__mlensMap` for end-to-end tests. */
@@ -42,6 +67,10 @@ export interface MapDebug {
   readonly frames: number;
   /** CPU time (ms) spent issuing the last frame's GL calls. */
   readonly lastFrameMs: number;
+  /** Glyph instances drawn (points with a positive CSD radius; 0 when glyphs are off). */
+  readonly glyphCount: number;
+  /** Current camera scale (CSS px per map unit). */
+  readonly scale: number;
   /** Fits the view to the data. */
   fit(): void;
 }

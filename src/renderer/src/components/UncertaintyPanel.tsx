@@ -1,0 +1,83 @@
+// Uncertainty tab (probabilistic spaces): histograms of Σσ² per modality and the most / least
+// uncertain captions and images (click selects the item on the map).
+import { useMemo, useState } from 'react';
+import type { ItemTable } from '../../../shared/api';
+import type { UncertaintyView } from '../../../shared/analysis';
+import { ValueHistogram } from '../charts/lines';
+
+interface Props {
+  uncertainty: UncertaintyView | null;
+  probabilistic: boolean;
+  items: ItemTable;
+  onSelect: (kind: 'image' | 'caption', index: number) => void;
+}
+
+function order(v: Float32Array): number[] {
+  const idx = Array.from({ length: v.length }, (_, i) => i).filter((i) => Number.isFinite(v[i]));
+  return idx.sort((a, b) => v[b] - v[a] || a - b);
+}
+
+export function UncertaintyPanel({ uncertainty, probabilistic, items, onSelect }: Props) {
+  const [modality, setModality] = useState<'caption' | 'image'>('caption');
+  const [dir, setDir] = useState<'most' | 'least'>('most');
+  const [limit, setLimit] = useState(15);
+  const [filter, setFilter] = useState('');
+  const sorted = useMemo(() => {
+    if (!uncertainty) return null;
+    return { caption: order(uncertainty.text), image: order(uncertainty.image) };
+  }, [uncertainty]);
+
+  if (!probabilistic) {
+    return <section className="panel muted" data-testid="uncertainty-panel">The active space is deterministic (one point per item). Train a PCME++ head in the Train tab, or open precomputed <code>*_logvar.npy</code> / <code>*_std.npy</code>, to see uncertainty.</section>;
+  }
+  if (!uncertainty || !sorted) return <section className="panel muted" data-testid="uncertainty-panel">Loading uncertainty…</section>;
+  const values = modality === 'caption' ? uncertainty.text : uncertainty.image;
+  const q = filter.trim().toLowerCase();
+  let list = sorted[modality];
+  if (dir === 'least') list = list.slice().reverse();
+  if (q && modality === 'caption') list = list.filter((i) => items.captions[i]?.text.toLowerCase().includes(q));
+  list = list.slice(0, limit);
+  return (
+    <div data-testid="uncertainty-panel">
+      <section className="panel">
+        <h2>Uncertainty (Σσ²)</h2>
+        <p className="muted small">Total variance T = Σσ² of each item in the active space. Captions valid for many images should get larger T.</p>
+        <ValueHistogram
+          title="Σσ² per modality"
+          xLabel="Σσ²"
+          testid="uncertainty-hist"
+          series={[
+            { name: 'images', color: '#3b82f6', values: uncertainty.image },
+            { name: 'captions', color: '#f59e0b', values: uncertainty.text },
+          ]}
+        />
+      </section>
+      <section className="panel">
+        <div className="row wrap">
+          <select aria-label="order" data-testid="uncertainty-order" value={dir} onChange={(e) => setDir(e.target.value as 'most' | 'least')}>
+            <option value="most">most uncertain</option>
+            <option value="least">least uncertain</option>
+          </select>
+          <select aria-label="modality" data-testid="uncertainty-modality" value={modality} onChange={(e) => setModality(e.target.value as 'caption' | 'image')}>
+            <option value="caption">captions</option>
+            <option value="image">images</option>
+          </select>
+          <select aria-label="how many" value={limit} onChange={(e) => setLimit(Number(e.target.value))}>
+            {[15, 50, 200].map((n) => <option key={n} value={n}>{n}</option>)}
+          </select>
+          {modality === 'caption' && <input aria-label="filter captions" placeholder="filter text" value={filter} onChange={(e) => setFilter(e.target.value)} style={{ width: '8em' }} />}
+        </div>
+        <ol className="uncertainty-list">
+          {list.map((i) => (
+            <li key={i} data-testid="uncertain-item" data-kind={modality} data-index={i}>
+              <button type="button" className="link" onClick={() => onSelect(modality, i)}>
+                <span className="sim">{values[i].toPrecision(3)}</span>{' '}
+                {modality === 'caption' ? `“${items.captions[i]?.text ?? ''}”` : items.images[i]?.path ?? `image #${i}`} <span className="muted">#{i}</span>
+              </button>
+            </li>
+          ))}
+        </ol>
+      </section>
+    </div>
+  );
+}

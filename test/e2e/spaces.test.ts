@@ -1,0 +1,157 @@
+// Spaces, encoders, heads and glyphs in real Chromium against browser mode: encode the sample with
+// the baseline encoder from the UI (progress, a new active space, the map redrawn with the same
+// points), switch back to the folder's embeddings, train a PCME++ head for 3 epochs from the Train
+// tab (live curve, result), then the map draws variance glyphs, the uncertainty histogram renders,
+// and neighbour rows show the exact CSD and match probability.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium.js';
+import { startServe, root, type ServeHandle } from '../helpers/server.js';
+import { mlens } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const tmp = tempDir('mlens-e2e-spaces-');
+const dataset = join(tmp.dir, 'sample');
+const dataDir = join(tmp.dir, 'data');
+let server: ServeHandle;
+let browser: Browser;
+let page: Page;
+
+type MapHook = { pointCount: number; frames: number; glyphCount: number };
+const mapState = () => page.evaluate(() => {
+  const m = (globalThis as unknown as { __mlensMap?: MapHook }).__mlensMap;
+  return m ? { pointCount: m.pointCount, frames: m.frames, glyphCount: m.glyphCount } : null;
+});
+
+beforeAll(async () => {
+  const r = mlens(['sample', '--out', dataset, '--images', '150', '--json']);
+  expect(r.code, r.stderr).toBe(0);
+  server = await startServe({ dataDir, dataset });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  tmp.cleanup();
+});
+
+let points = 0;
+let encodedId = '';
+
+describe('spaces, encoders, heads and glyphs in the browser', () => {
+  it('shows the backend and the active space in the status bar', async () => {
+    await page.goto(server.url);
+    await page.waitForSelector('[data-testid="summary"]', { timeout: 120_000 });
+    await page.waitForSelector('[data-testid="map-canvas"][data-ready="true"]', { timeout: 120_000 });
+    points = (await mapState())!.pointCount;
+    expect(points).toBeGreaterThan(150);
+    expect((await page.textContent('[data-testid="status-backend"]'))!.length).toBeGreaterThan(0);
+    expect(await page.getAttribute('[data-testid="status-space"]', 'data-space-id')).toBe('dataset');
+  }, 180_000);
+
+  it('encodes with the baseline encoder from the UI: progress, a new active space, the same points redrawn', async () => {
+    await page.click('[data-testid="tab-spaces"]');
+    await page.waitForSelector('[data-testid="encode-panel"]');
+    expect(await page.locator('[data-testid="space-row"]').count()).toBe(1);
+    // Record whether the inline progress bar ever appeared (encoding 150 images can be quick).
+    await page.evaluate(() => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const g = globalThis as any;
+      const obs = new g.MutationObserver(() => {
+        const el = g.document.querySelector('[data-testid="encode-progress"]');
+        if (el && el.textContent) g.__sawProgress = el.textContent;
+      });
+      obs.observe(g.document.body, { childList: true, subtree: true, characterData: true });
+    });
+    await page.selectOption('[data-testid="encoder-kind"]', 'baseline');
+    const framesBefore = (await mapState())!.frames;
+    await page.click('[data-testid="encode-start"]');
+    await page.waitForSelector('[data-testid="encode-result"]', { timeout: 240_000 });
+    expect(await page.evaluate(() => (globalThis as unknown as { __sawProgress?: string }).__sawProgress ?? '')).not.toBe('');
+    await expect.poll(() => page.locator('[data-testid="space-row"]').count(), { timeout: 10_000 }).toBe(2);
+    const active = page.locator('[data-testid="space-row"][data-active="true"]');
+    encodedId = (await active.getAttribute('data-space-id'))!;
+    expect(encodedId).not.toBe('dataset');
+    await expect.poll(() => page.getAttribute('[data-testid="status-space"]', 'data-space-id'), { timeout: 10_000 }).toBe(encodedId);
+    // The map reloads the projection of the new space and redraws the same items.
+    await expect.poll(async () => (await mapState())!.frames, { timeout: 120_000 }).toBeGreaterThan(framesBefore);
+    await page.waitForSelector('[data-testid="map-canvas"][data-ready="true"]', { timeout: 120_000 });
+    expect((await mapState())!.pointCount).toBe(points);
+    expect(await page.locator('[data-testid="encode-error"]').count()).toBe(0);
+  }, 300_000);
+
+  it('names the missing model files when a CLIP folder is incomplete', async () => {
+    await page.selectOption('[data-testid="encoder-kind"]', 'clip');
+    await page.fill('[data-testid="encoder-path"]', join(tmp.dir, 'no-such-model'));
+    await page.click('[data-testid="encode-start"]');
+    await page.waitForSelector('[data-testid="encode-error"]', { timeout: 60_000 });
+    expect((await page.textContent('[data-testid="encode-error"]'))!.length).toBeGreaterThan(5);
+    await page.selectOption('[data-testid="encoder-kind"]', 'baseline');
+  }, 90_000);
+
+  it('switches back to the folder embeddings', async () => {
+    await page.click('[data-testid="space-row"][data-space-id="dataset"] [data-testid="activate-space"]');
+    await expect.poll(() => page.getAttribute('[data-testid="status-space"]', 'data-space-id'), { timeout: 10_000 }).toBe('dataset');
+    await expect.poll(() => page.getAttribute('[data-testid="space-row"][data-space-id="dataset"]', 'data-active')).toBe('true');
+  });
+
+  it('trains a PCME++ head for 3 epochs from the Train tab with a live curve and a result', async () => {
+    await page.click('[data-testid="tab-train"]');
+    await page.selectOption('[data-testid="head-kind"]', 'pcme');
+    await page.fill('[data-testid="head-epochs"]', '3');
+    await page.click('[data-testid="train-start"]');
+    await page.waitForSelector('[data-testid="train-result"]', { timeout: 240_000 });
+    expect(await page.getAttribute('[data-testid="train-curves"]', 'data-epochs')).toBe('3');
+    expect(await page.locator('[data-testid="loss-chart-point"]').count()).toBe(3);
+    expect(await page.locator('[data-testid="val-chart-point"]').count()).toBe(6);
+    expect(await page.textContent('[data-testid="train-result"]')).toMatch(/validation/);
+    await page.waitForSelector('[data-testid="run-row"]', { timeout: 30_000 });
+    // The new probabilistic space is active.
+    await expect.poll(() => page.textContent('[data-testid="status-space"]'), { timeout: 10_000 }).toContain('probabilistic');
+  }, 300_000);
+
+  it('draws variance glyphs on the map, with a legend and an exaggeration control', async () => {
+    await page.waitForSelector('[data-testid="map-canvas"][data-ready="true"]', { timeout: 120_000 });
+    await expect.poll(async () => (await mapState())!.glyphCount, { timeout: 120_000 }).toBeGreaterThan(0);
+    expect((await mapState())!.pointCount).toBe(points);
+    expect(await page.textContent('[data-testid="glyph-legend"]')).toContain('radius = √(Σσ²) in local map units');
+    await page.fill('[data-testid="glyph-exaggeration"]', '4');
+    expect(await page.textContent('[data-testid="glyph-exaggeration-value"]')).toBe('×3');
+    await page.fill('[data-testid="glyph-exaggeration"]', '2');
+    expect(await page.textContent('[data-testid="glyph-exaggeration-value"]')).toBe('×1');
+    await page.uncheck('[data-testid="show-glyphs"]');
+    await expect.poll(async () => (await mapState())!.glyphCount).toBe(0);
+    await page.check('[data-testid="show-glyphs"]');
+    await expect.poll(async () => (await mapState())!.glyphCount).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('renders the uncertainty histogram and selects an item from the most-uncertain list', async () => {
+    await page.click('[data-testid="tab-uncertainty"]');
+    await page.waitForSelector('[data-testid="uncertainty-hist"]', { timeout: 60_000 });
+    expect(await page.locator('[data-testid="uncertainty-hist"] rect[data-series]').count()).toBeGreaterThan(2);
+    expect(await page.locator('[data-testid="uncertain-item"]').count()).toBeGreaterThan(5);
+    await page.check('[data-testid="color-uncertainty"]');
+    await page.click('[data-testid="uncertain-item"] >> nth=0 >> button');
+    await page.waitForSelector('[data-testid="detail-panel"]', { timeout: 30_000 });
+  }, 90_000);
+
+  it('shows the exact CSD and match probability of neighbour pairs', async () => {
+    await page.waitForSelector('[data-testid="neighbor-row"] [data-testid="neighbor-csd"]', { timeout: 30_000 });
+    const text = (await page.locator('[data-testid="neighbor-csd"]').first().textContent())!;
+    expect(text).toMatch(/CSD \d/);
+    expect(text).toMatch(/match p 0?\.\d+|match p 1\.0/);
+    await page.click('[data-testid="neighbor-row"] >> nth=0 >> [data-testid="push-button"]');
+    await page.waitForSelector('[data-testid="pair-csd-p"]', { timeout: 30_000 });
+    expect(await page.textContent('[data-testid="pair-csd"]')).toContain('Σσ²');
+    // A picture of the glyphs with the detail panel (docs/glyphs.png).
+    const dismiss = page.locator('[data-testid="error"] button.x');
+    if (await dismiss.count()) await dismiss.click();
+    await page.uncheck('[data-testid="color-uncertainty"]');
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: join(root, 'docs', 'glyphs.png') });
+  }, 60_000);
+});
