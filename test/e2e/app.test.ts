@@ -40,9 +40,6 @@ describe('browser mode, end to end', () => {
     await page.waitForSelector('[data-testid="map-canvas"][data-ready="true"]', { timeout: 180_000 });
     const count = await page.evaluate(() => (globalThis as any).__mlensMap.pointCount);
     expect(count).toBe(6000); // 1,000 images + 5,000 captions on one map
-    mkdirSync(join(root, 'docs'), { recursive: true });
-    await page.screenshot({ path: join(tmp.dir, 'map.png') });
-    copyFileSync(join(tmp.dir, 'map.png'), join(root, 'docs', 'screenshot.png'));
   });
 
   it('shows an image thumbnail and a caption text on hover', async () => {
@@ -65,6 +62,10 @@ describe('browser mode, end to end', () => {
     expect(await page.textContent('[data-testid="detail-panel"] h2')).toMatch(/Caption #\d+/);
     await expect.poll(() => page.locator('[data-testid="neighbor-row"]').count()).toBe(10);
     expect(await page.locator('[data-testid="partner-row"]').count()).toBe(1);
+    // README's screenshot: the map with a caption selected, its annotated image and neighbours.
+    mkdirSync(join(root, 'docs'), { recursive: true });
+    await page.screenshot({ path: join(tmp.dir, 'map.png') });
+    copyFileSync(join(tmp.dir, 'map.png'), join(root, 'docs', 'screenshot.png'));
   });
 
   it('flags a pair, undoes, flags again, and exports to SQLite', async () => {
