@@ -69,6 +69,33 @@ describe('npy:IMG,TXT', () => {
     expect(enc.readsPixels).toBe(false);
   });
 
+  it('reads .safetensors files (one 2-D tensor, or one named "embeddings") and names what is wrong', async () => {
+    const st = (name: string, tensors: Record<string, { shape: number[]; data: Float32Array }>): string => {
+      const header: Record<string, unknown> = {};
+      let off = 0;
+      const parts: Buffer[] = [];
+      for (const [k, t] of Object.entries(tensors)) {
+        const bytes = Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+        header[k] = { dtype: 'F32', shape: t.shape, data_offsets: [off, off + bytes.length] };
+        off += bytes.length;
+        parts.push(bytes);
+      }
+      const h = Buffer.from(JSON.stringify(header));
+      const len = Buffer.alloc(8);
+      len.writeBigUInt64LE(BigInt(h.length));
+      return write(name, Buffer.concat([len, h, ...parts]));
+    };
+    const img = st('img.safetensors', { embeddings: { shape: [N_IMG, 3], data: matrix(N_IMG, 3) }, bias: { shape: [3], data: matrix(1, 3) } });
+    const txt = st('txt.safetensors', { x: { shape: [N_CAP, 3], data: matrix(N_CAP, 3) } });
+    const out = await new NpyEncoder(img, txt).encode({ dataset: ds });
+    expect(out.dims).toBe(3);
+    expect(Math.hypot(...out.text.subarray(0, 3))).toBeCloseTo(1, 6);
+    const two = st('two.safetensors', { a: { shape: [N_CAP, 3], data: matrix(N_CAP, 3) }, b: { shape: [N_CAP, 3], data: matrix(N_CAP, 3) } });
+    await expect(new NpyEncoder(img, two).encode({ dataset: ds })).rejects.toThrow(/two\.safetensors: holds 2 tensors \(a, b\)/);
+    const short = st('short.safetensors', { embeddings: { shape: [N_CAP - 1, 3], data: matrix(N_CAP - 1, 3) } });
+    await expect(new NpyEncoder(img, short).encode({ dataset: ds })).rejects.toThrow(/short\.safetensors: has 5 rows but the dataset has 6 captions/);
+  });
+
   it('accepts float16 (widened to float32)', async () => {
     // 1.0 = 0x3c00, 2.0 = 0x4000, 0.5 = 0x3800
     const halves = Buffer.alloc(N_IMG * 2 * 2);
@@ -133,7 +160,7 @@ describe('npy:IMG,TXT', () => {
   it('parses and normalises specs, and says what is wrong with a bad one', async () => {
     expect(normalizeEncoderSpec('npy:a.npy, b.npy', '/data')).toBe('npy:/data/a.npy,/data/b.npy');
     expect(parseEncoderSpec('baseline:dims=32')).toEqual({ kind: 'baseline', arg: 'dims=32' });
-    expect(() => parseEncoderSpec('npy:only.npy')).toThrow(/two .npy files separated by one comma/);
+    expect(() => parseEncoderSpec('npy:only.npy')).toThrow(/two .npy or .safetensors files separated by one comma/);
     expect(() => parseEncoderSpec('word2vec')).toThrow(/unknown encoder 'word2vec': use baseline/);
     expect(() => parseEncoderSpec('clip:')).toThrow(/needs a path/);
     await expect(createEncoder('baseline:depth=3')).rejects.toThrow(/unknown parameter depth/);

@@ -9,7 +9,8 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Problem } from '../../../shared/dataset.js';
 import type { Dataset } from '../datasets/dataset.js';
-import { NpyError, readNpy } from '../io/npy.js';
+import { NpyError, readNpy, type NpyArray } from '../io/npy.js';
+import { readSafetensorsSync, SafetensorsError } from './safetensors.js';
 import type { EncodeContext, Encoder, EncoderOutput } from './encoder.js';
 
 /** A precomputed file does not fit the dataset; names the file and, where there is one, the row. */
@@ -68,13 +69,26 @@ interface Matrix {
   data: Float32Array;
 }
 
+/** A .safetensors file holding the embeddings: its one 2-D tensor, or the one named "embeddings". */
+function safetensorsMatrix(file: string): Pick<NpyArray, 'shape' | 'data'> {
+  const tensors = readSafetensorsSync(file);
+  const twoD = [...tensors.entries()].filter(([, t]) => t.shape.length === 2);
+  const named = tensors.get('embeddings');
+  const pick = named ?? (twoD.length === 1 ? twoD[0][1] : null);
+  if (!pick) {
+    throw new EmbeddingFileError(file, `holds ${tensors.size} tensors (${[...tensors.keys()].slice(0, 5).join(', ')}); name the embeddings tensor "embeddings" or keep exactly one 2-D tensor`);
+  }
+  return { shape: pick.shape, data: pick.data };
+}
+
 function readMatrix(file: string, kind: 'image' | 'caption', expectedRows: number): Matrix {
   if (!existsSync(file)) throw new EmbeddingFileError(file, 'does not exist');
-  let arr;
+  let arr: Pick<NpyArray, 'shape' | 'data'>;
   try {
-    arr = readNpy(file);
+    arr = file.toLowerCase().endsWith('.safetensors') ? safetensorsMatrix(file) : readNpy(file);
   } catch (e) {
-    if (e instanceof NpyError) throw new EmbeddingFileError(file, e.message.startsWith(`${file}: `) ? e.message.slice(file.length + 2) : e.message);
+    if (e instanceof EmbeddingFileError) throw e;
+    if (e instanceof NpyError || e instanceof SafetensorsError) throw new EmbeddingFileError(file, e.message.startsWith(`${file}: `) ? e.message.slice(file.length + 2) : e.message);
     throw new EmbeddingFileError(file, `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   if (arr.shape.length !== 2) throw new EmbeddingFileError(file, `must be a 2-D array (rows × dims) but has shape (${arr.shape.join(', ')})`);

@@ -40,7 +40,7 @@ export function parseEncoderSpec(spec: string): ParsedSpec {
   }
   if (kind === 'npy' || kind === 'clip' || kind === 'tfjs') {
     if (!arg.trim()) throw new EncoderSpecError(`'${kind}:' needs a path: ${SPEC_HELP}`);
-    if (kind === 'npy' && arg.split(',').length !== 2) throw new EncoderSpecError(`npy:IMAGE.npy,TEXT.npy takes two .npy files separated by one comma (got '${arg}')`);
+    if (kind === 'npy' && arg.split(',').length !== 2) throw new EncoderSpecError(`npy:IMAGE,TEXT takes two .npy or .safetensors files separated by one comma (got '${arg}')`);
     return { kind, arg };
   }
   throw new EncoderSpecError(`unknown encoder '${s}': use ${SPEC_HELP}`);
