@@ -10,17 +10,7 @@ import {
   zoomAbout,
   type Camera,
 } from '../../src/renderer/src/map/camera';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../src/shared/random.js';
 
 const cam: Camera = { cx: 3.5, cy: -2, scale: 40, width: 800, height: 600 };
 

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PointGrid, nearestBrute, nearestEdge, pointSegmentDistance } from '../../src/renderer/src/map/picking';
 import { dataToScreen, fitCamera, computeBounds, screenToData } from '../../src/renderer/src/map/camera';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../src/shared/random.js';
 
 /** Uniform, clustered (UMAP-like) and elongated sets of n points. */
 function makeSet(kind: 'uniform' | 'clusters' | 'line', n: number, r: () => number): Float32Array {

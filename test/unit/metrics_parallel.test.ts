@@ -4,17 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { TIE_MODES } from '../../src/main/core/metrics/ranks.js';
 import { evaluateSpace } from '../../src/main/core/metrics/space_eval.js';
 import { evaluateSpaceParallel, metricsWorkerAvailable, runSpacePart } from '../../src/main/core/metrics/space_parallel.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../src/shared/random.js';
 
 /** Entries in {-1, 0, 1} and duplicated rows: many exact ties; random positives, some empty. */
 function tiedSpace(seed: number, nImages: number, nTexts: number, dims: number) {

@@ -3,17 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createDotEngine, dotF32x4, paddedRow, wasmSimdAvailable } from '../../src/main/core/metrics/dot_engine.js';
 import { evaluateScores } from '../../src/main/core/metrics/evaluate.js';
 import { evaluateSpace, spaceScores } from '../../src/main/core/metrics/space_eval.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../src/shared/random.js';
 
 function transpose(m: Float32Array, rows: number, cols: number): Float32Array {
   const t = new Float32Array(m.length);

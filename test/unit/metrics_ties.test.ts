@@ -2,21 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateScores, type MetricsResult } from '../../src/main/core/metrics/evaluate.js';
 import type { TieMode } from '../../src/main/core/metrics/ranks.js';
+import { mulberry32 as rng } from '../../src/shared/random.js';
 
 const MODES: TieMode[] = ['expected', 'stable', 'optimistic', 'pessimistic'];
 
 /** Deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Values {
   recall: number[];
   rp: number;

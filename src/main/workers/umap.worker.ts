@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { UMAP } from 'umap-js';
 import { exactKnn } from '../core/projection/exact_knn.js';
 import { optimizeLayout, type UmapOptimizationState } from '../core/projection/umap_sgd.js';
+import { mulberry32 } from '../../shared/random.js';
 
 export interface UmapWorkerInput {
   data: Float32Array;
@@ -13,17 +14,6 @@ export interface UmapWorkerInput {
   minDist: number;
   nEpochs: number;
   seed: number;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const input = workerData as UmapWorkerInput;

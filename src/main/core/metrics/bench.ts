@@ -4,17 +4,7 @@ import { createDotEngine, TILE_ROWS, WasmDotEngine } from './dot_engine.js';
 import { KERNEL_SHAPES } from './wasm_dot_module.js';
 import { evaluateSpace, scoreSpace, DEFAULT_BLOCK } from './space_eval.js';
 import { evaluateSpaceParallel, metricsWorkerAvailable } from './space_parallel.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../../shared/random.js';
 
 /** n unit vectors with Gaussian directions. */
 function randomUnit(n: number, dims: number, random: () => number): Float32Array {

@@ -16,6 +16,8 @@
 import type { LoadedSpace } from './space_engine.js';
 import { createDotEngine } from '../metrics/dot_engine.js';
 import { CancelledError } from '../jobs/job.js';
+import { mulberry32 } from '../../../shared/random.js';
+export { mulberry32 };
 
 export interface TopKLists {
   /** Number of queries. */
@@ -203,17 +205,6 @@ export function exactCrossModal(space: LoadedSpace, opts: KnnOptions): CrossModa
 }
 
 /** A small seeded generator (mulberry32) for sampling. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Indices 0..n-1 in a seeded random order (first m of them when m < n). */
 function sampleIndices(n: number, m: number, random: () => number): Int32Array {
   const perm = new Int32Array(n);
