@@ -4,6 +4,7 @@
 import { initBackend, tf } from '../tensor/backend.js';
 import { createDotEngine } from '../metrics/dot_engine.js';
 import { evaluateSpace } from '../metrics/space_eval.js';
+import { evaluateSpaceParallel } from '../metrics/space_parallel.js';
 import { mineCandidates } from './candidates.js';
 import { buildReviewUnits, fusedTextSimilarity } from './clusters.js';
 import { mulberry32 } from './knn_blocked.js';
@@ -192,7 +193,21 @@ export async function benchMining(opts: { nImages?: number; captionsPerImage?: n
     peak = process.memoryUsage().rss;
     t0 = performance.now();
     const r = evaluateSpace(s.image, s.text, dims, t2i, { onProgress: sample });
-    metrics[s.id] = { seconds: secs(t0), peak_rss_mb: mb(peak), i2t_r1: r.i2t.recall_at['1'], t2i_r1: r.t2i.recall_at['1'], t2i_map_at_r: r.t2i.map_at_r };
+    const oneThread = secs(t0);
+    const onePeak = mb(peak);
+    peak = process.memoryUsage().rss;
+    t0 = performance.now();
+    const sampler = setInterval(sample, 50);
+    const rp = await evaluateSpaceParallel(s.image, s.text, dims, t2i, { threads: 2 });
+    clearInterval(sampler);
+    metrics[s.id] = {
+      seconds: oneThread,
+      peak_rss_mb: onePeak,
+      two_threads: { seconds: secs(t0), peak_rss_mb: mb(peak), same_result: rp.t2i.map_at_r === r.t2i.map_at_r && rp.i2t.map_at_r === r.i2t.map_at_r },
+      i2t_r1: r.i2t.recall_at['1'],
+      t2i_r1: r.t2i.recall_at['1'],
+      t2i_map_at_r: r.t2i.map_at_r,
+    };
   }
   return {
     problem: `${nImages} images × ${annotated.length} captions × ${dims} dims, two cosine spaces, kT 5, kI 10, rank depth 30`,
