@@ -24,6 +24,8 @@ export interface Session {
   /** The space the map, neighbours and push use. */
   spaceId: string | null;
   spaces: SpaceInfo[];
+  /** The last mining run of this project (so a reload still shows its summary). */
+  lastMining: MineSummary | null;
 }
 
 export interface ItemTable {

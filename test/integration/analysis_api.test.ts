@@ -36,6 +36,7 @@ describe('analysis API', () => {
     expect(summary.candidates).toBeGreaterThan(50);
     expect(summary.clusters).toBeGreaterThan(5);
     expect(summary.precisionRecall['100'].precision).toBeGreaterThan(0.5);
+    expect((await api.call('getSession')).lastMining).toEqual(summary);
     const unit = await api.call('getReviewUnit', {});
     expect(unit.candidates.length).toBeGreaterThan(0);
     expect(unit.pending).toBe(summary.clusters);

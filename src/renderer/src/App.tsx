@@ -153,7 +153,7 @@ export function App({ transport }: { transport: Transport }) {
       }
       loadedKey.current = key;
       loadedSpace.current = s.spaceId;
-      setMineSummary(null);
+      setMineSummary(s.lastMining ?? null);
       setMapUnits([]);
       setReviewUnit(null);
       setPushPair(null);

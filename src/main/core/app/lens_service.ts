@@ -129,6 +129,7 @@ export class LensService implements LensApi {
       canRedo: this.store?.canRedo() ?? false,
       spaceId: this.spaceId,
       spaces: this.listSpaces(),
+      lastMining: this.lastMining(),
     };
   }
 
@@ -529,8 +530,19 @@ export class LensService implements LensApi {
       mineInWorker({ dir: ds.root, dataDir: this.opts.dataDir, spaces }, { signal, onProgress: (p) => progress(`mining: ${p.phase}`, p.done, p.total) }),
     );
     const summary: MineSummary = { candidates: r.candidates, clusters: r.clusters, spaces: r.spaces, seconds: r.seconds, precisionRecall: r.precisionRecall, trueUnannotated: r.trueUnannotated };
+    this.store?.setMeta('last_mining', JSON.stringify(summary));
     this.emit({ type: 'mining', summary });
     return summary;
+  }
+
+  private lastMining(): MineSummary | null {
+    const text = this.store?.getMeta('last_mining');
+    if (!text) return null;
+    try {
+      return JSON.parse(text) as MineSummary;
+    } catch {
+      return null;
+    }
   }
 
   private clusterSummary(c: ClusterRow): ClusterSummary {

@@ -37,7 +37,7 @@ export function createWsTransport(): Transport {
           p.reject(new Error('connection to the server was lost'));
         }
         // Reconnect, so a restarted server is picked up without a reload.
-        setTimeout(() => void connect().then(() => listeners.forEach((fn) => fn({ type: 'session', session: { dataset: null, storePath: null, canUndo: false, canRedo: false, spaceId: null, spaces: [] } }))).catch(() => undefined), 1000);
+        setTimeout(() => void connect().then(() => listeners.forEach((fn) => fn({ type: 'session', session: { dataset: null, storePath: null, canUndo: false, canRedo: false, spaceId: null, spaces: [], lastMining: null } }))).catch(() => undefined), 1000);
       };
       sock.onmessage = (ev) => {
         const msg = JSON.parse(String(ev.data)) as { id?: number; result?: unknown; error?: { name: string; message: string }; event?: unknown };
