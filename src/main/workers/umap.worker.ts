@@ -44,4 +44,4 @@ const xy = optimizeLayout({ ...state, nEpochs: epochs }, input.seed, (e, total) 
     port.postMessage({ type: 'progress', phase: 'layout', done: e, total });
   }
 });
-port.postMessage({ type: 'done', xy }, [xy.buffer as ArrayBuffer]);
+port.postMessage({ type: 'done', result: xy }, [xy.buffer as ArrayBuffer]);

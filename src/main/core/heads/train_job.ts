@@ -1,9 +1,8 @@
 // Head training as a job: in a worker thread (out/main/workers/train.js, on the active tensor
 // backend) with progress, per-epoch curves, a soft stop that keeps the best weights so far, and a
 // hard cancel; or in-process (tests, CLI fallback) through the same executeTrain.
-import { Worker } from 'node:worker_threads';
-import { CancelledError, type ProgressFn } from '../jobs/job.js';
-import { workerPath } from '../jobs/worker_path.js';
+import type { ProgressFn } from '../jobs/job.js';
+import { runWorkerJob } from '../jobs/worker_job.js';
 import { transferables, type TrainInput } from './data.js';
 import type { HeadConfig, NamedWeights } from './model.js';
 import { initBackend } from './tf.js';
@@ -100,42 +99,26 @@ type WorkerMessage =
  */
 export function runTrainJob(req: TrainJobRequest, events: TrainJobEvents = {}, opts: { inProcess?: boolean } = {}): Promise<TrainJobResult> {
   if (opts.inProcess) return executeTrain(req, events);
-  return new Promise((resolve, reject) => {
-    if (events.signal?.aborted) return reject(new CancelledError('training'));
-    const worker = new Worker(workerPath('train'), { workerData: req, transferList: transferables(req.input) });
-    let settled = false;
-    const finish = (fn: () => void): void => {
-      if (settled) return;
-      settled = true;
-      clearInterval(poll);
-      events.signal?.removeEventListener('abort', onAbort);
-      fn();
-    };
-    const onAbort = (): void =>
-      finish(() => {
-        void worker.terminate();
-        reject(new CancelledError('training'));
-      });
-    events.signal?.addEventListener('abort', onAbort, { once: true });
-    let stopSent = false;
-    const poll = setInterval(() => {
-      if (!stopSent && events.shouldStop?.()) {
-        stopSent = true;
-        worker.postMessage({ type: 'stop' });
-      }
-    }, 100);
-    worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'progress') events.onProgress?.({ phase: m.phase, done: m.done, total: m.total });
-      else if (m.type === 'epoch') events.onEpoch?.(m.report);
-      else if (m.type === 'done') finish(() => resolve(m.result));
-      else if (m.type === 'error') {
-        const err = new Error(m.message);
-        err.name = m.name;
-        finish(() => reject(err));
-      }
-      if (m.type === 'done' || m.type === 'error') void worker.terminate();
-    });
-    worker.on('error', (e) => finish(() => reject(e)));
-    worker.on('exit', (code) => finish(() => reject(new Error(`training worker exited with code ${code}`))));
+  return runWorkerJob<TrainJobResult>('train', {
+    what: 'training',
+    workerData: req,
+    transferList: transferables(req.input),
+    signal: events.signal,
+    onProgress: events.onProgress,
+    onMessage: (m) => {
+      const msg = m as WorkerMessage;
+      if (msg.type === 'epoch') events.onEpoch?.(msg.report);
+    },
+    // A soft stop: the worker ends after the current epoch and keeps the best weights so far.
+    onStart: (worker) => {
+      let stopSent = false;
+      const poll = setInterval(() => {
+        if (!stopSent && events.shouldStop?.()) {
+          stopSent = true;
+          worker.postMessage({ type: 'stop' });
+        }
+      }, 100);
+      return () => clearInterval(poll);
+    },
   });
 }

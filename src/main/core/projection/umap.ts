@@ -1,8 +1,7 @@
 // Joint UMAP of images and captions, run in a worker thread (DESIGN.md "Compute").
 // Rows are L2-normalised first, so euclidean UMAP neighbours are cosine neighbours.
-import { Worker } from 'node:worker_threads';
-import { workerPath } from '../jobs/worker_path.js';
-import { CancelledError, type ProgressFn } from '../jobs/job.js';
+import { runWorkerJob } from '../jobs/worker_job.js';
+import type { ProgressFn } from '../jobs/job.js';
 
 export interface UmapParams {
   nNeighbors: number;
@@ -34,39 +33,11 @@ export function runUmap(
 ): Promise<Float32Array> {
   const n = data.length / dims;
   const rows = normalizedRows(data, dims);
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new CancelledError('projection'));
-    const worker = new Worker(workerPath('umap'), {
-      workerData: { data: rows, n, dims, ...params },
-      transferList: [rows.buffer as ArrayBuffer],
-    });
-    let settled = false;
-    const onAbort = () => {
-      if (settled) return;
-      settled = true;
-      void worker.terminate();
-      reject(new CancelledError('projection'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    worker.on('message', (m: { type: string; phase?: string; done?: number; total?: number; xy?: Float32Array }) => {
-      if (m.type === 'progress') onProgress?.({ phase: m.phase!, done: m.done!, total: m.total! });
-      else if (m.type === 'done' && !settled) {
-        settled = true;
-        signal?.removeEventListener('abort', onAbort);
-        resolve(m.xy!);
-        void worker.terminate();
-      }
-    });
-    worker.on('error', (e) => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      reject(e);
-    });
-    worker.on('exit', (code) => {
-      if (settled) return;
-      settled = true;
-      reject(new Error(`UMAP worker exited with code ${code}`));
-    });
+  return runWorkerJob<Float32Array>('umap', {
+    what: 'projection',
+    workerData: { data: rows, n, dims, ...params },
+    transferList: [rows.buffer as ArrayBuffer],
+    signal,
+    onProgress,
   });
 }
