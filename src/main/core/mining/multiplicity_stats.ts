@@ -4,15 +4,9 @@
 // capture–recapture estimate of the false negatives still unfound (with its bias against the
 // truth where there is one).
 import { estimateRemaining, type RecaptureEstimate } from './capture_recapture.js';
+import type { Histogram, PrecisionRow } from '../../../shared/analysis.js';
 
-export interface Histogram {
-  /** counts[v] = number of items with value v. */
-  counts: number[];
-  n: number;
-  mean: number;
-  median: number;
-  max: number;
-}
+export type { Histogram, PrecisionRow } from '../../../shared/analysis.js';
 
 export function histogram(values: ArrayLike<number>): Histogram {
   const n = values.length;
@@ -41,16 +35,6 @@ export function histogram(values: ArrayLike<number>): Histogram {
   return { counts, n, mean: n ? sum / n : 0, median, max };
 }
 
-export interface PrecisionRow {
-  candidates: number;
-  reviewed: number;
-  /** Reviewed as valid (ECCV 1–2). */
-  confirmed: number;
-  /** confirmed / reviewed (null before any review). */
-  precision: number | null;
-  /** Share of the candidates that are true unannotated pairs (null without truth). */
-  truthPrecision: number | null;
-}
 
 export interface MultiplicityStats {
   imagesPerCaption: { annotated: Histogram; verified: Histogram; true: Histogram | null };

@@ -12,20 +12,11 @@
 // Every call that records or undoes decisions is one transaction, committed (and, with
 // synchronous=FULL, on disk) before it returns.
 import type { Db } from '../store/sqlite.js';
+import type { ReviewLabel } from '../../../shared/analysis.js';
 
-export type ReviewLabel = 1 | 2 | 3 | 4 | 'invalid_image' | 'invalid_caption';
+export type { ReviewLabel } from '../../../shared/analysis.js';
 
 export const REVIEW_LABELS: readonly ReviewLabel[] = [1, 2, 3, 4, 'invalid_image', 'invalid_caption'];
-
-/** ECCV Caption's scale: 1 clearly correct, 2 correct with minor mistakes, 3 mostly wrong, 4 wrong. */
-export const LABEL_TEXT: Record<string, string> = {
-  '1': 'clearly correct',
-  '2': 'correct with minor mistakes',
-  '3': 'mostly wrong',
-  '4': 'wrong',
-  invalid_image: 'invalid image',
-  invalid_caption: 'invalid caption',
-};
 
 export interface DecisionInput {
   image: number;
