@@ -8,25 +8,21 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/chromium.js';
-import { startServe, root, type ServeHandle } from '../helpers/server.js';
-import { mlens } from '../helpers/cli.js';
+import { launchChromium, newAppPage } from '../helpers/chromium.js';
+import { startServe, serveSample, root, type ServeHandle } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir('mlens-e2e-review-');
-const dataset = join(tmp.dir, 'sample');
-const dataDir = join(tmp.dir, 'data');
+let dataset = '';
+let dataDir = '';
 let server: ServeHandle;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  const r = mlens(['sample', '--out', dataset, '--images', '200', '--json']);
-  expect(r.code, r.stderr).toBe(0);
-  server = await startServe({ dataDir, dataset });
+  ({ dataset, dataDir, server } = await serveSample(tmp.dir, 200));
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 860 }, acceptDownloads: true });
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  page = await newAppPage(browser, { acceptDownloads: true });
 }, 180_000);
 
 afterAll(async () => {

@@ -6,14 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/chromium.js';
-import { startServe, root, type ServeHandle } from '../helpers/server.js';
-import { mlens } from '../helpers/cli.js';
+import { launchChromium, newAppPage } from '../helpers/chromium.js';
+import { serveSample, root, type ServeHandle } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir('mlens-e2e-spaces-');
-const dataset = join(tmp.dir, 'sample');
-const dataDir = join(tmp.dir, 'data');
 let server: ServeHandle;
 let browser: Browser;
 let page: Page;
@@ -25,12 +22,9 @@ const mapState = () => page.evaluate(() => {
 });
 
 beforeAll(async () => {
-  const r = mlens(['sample', '--out', dataset, '--images', '150', '--json']);
-  expect(r.code, r.stderr).toBe(0);
-  server = await startServe({ dataDir, dataset });
+  ({ server } = await serveSample(tmp.dir, 150));
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  page = await newAppPage(browser);
 }, 180_000);
 
 afterAll(async () => {

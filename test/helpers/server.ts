@@ -99,3 +99,13 @@ export async function until<T>(fn: () => Promise<T> | T, what: string, timeoutMs
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** Generates a sample of `images` images into `dir`/sample (real CLI) and serves it from `dir`/data. */
+export async function serveSample(dir: string, images: number): Promise<{ dataset: string; dataDir: string; server: ServeHandle }> {
+  const { mlens } = await import('./cli.js');
+  const dataset = join(dir, 'sample');
+  const dataDir = join(dir, 'data');
+  const r = mlens(['sample', '--out', dataset, '--images', String(images), '--json']);
+  if (r.code !== 0) throw new Error(`mlens sample failed: ${r.stderr}`);
+  return { dataset, dataDir, server: await startServe({ dataDir, dataset }) };
+}
