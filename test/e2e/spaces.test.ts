@@ -15,10 +15,11 @@ let server: ServeHandle;
 let browser: Browser;
 let page: Page;
 
-type MapHook = { pointCount: number; frames: number; glyphCount: number };
+type GlyphLod = { drawn: number; candidates: number; small: number; limit: string };
+type MapHook = { pointCount: number; frames: number; glyphCount: number; glyphsDrawn: number; glyphLod: GlyphLod | null; scale: number };
 const mapState = () => page.evaluate(() => {
   const m = (globalThis as unknown as { __mlensMap?: MapHook }).__mlensMap;
-  return m ? { pointCount: m.pointCount, frames: m.frames, glyphCount: m.glyphCount } : null;
+  return m ? { pointCount: m.pointCount, frames: m.frames, glyphCount: m.glyphCount, glyphsDrawn: m.glyphsDrawn, glyphLod: m.glyphLod, scale: m.scale } : null;
 });
 
 beforeAll(async () => {
@@ -122,6 +123,30 @@ describe('spaces, encoders, heads and glyphs in the browser', () => {
     await page.check('[data-testid="show-glyphs"]');
     await expect.poll(async () => (await mapState())!.glyphCount).toBeGreaterThan(0);
   }, 180_000);
+
+  it('draws glyphs with a level of detail: zoomed far out they are plain points, and the legend says so', async () => {
+    // At the fitted view the glyphs on screen are drawn as glyph quads.
+    await page.focus('[data-testid="map-canvas"]');
+    const framesBefore = (await mapState())!.frames;
+    await page.keyboard.press('0');
+    await expect.poll(async () => (await mapState())!.frames, { timeout: 30_000 }).toBeGreaterThan(framesBefore);
+    const fitted = (await mapState())!;
+    expect(fitted.glyphsDrawn).toBeGreaterThan(0);
+    expect(fitted.glyphsDrawn).toBeLessThanOrEqual(fitted.glyphCount);
+    expect(fitted.glyphsDrawn).toBe(fitted.glyphLod!.drawn);
+    // Zoom out to the limit (1/20 of the fitted scale): glyphs shrink under 1.5 px and become points.
+    for (let k = 0; k < 16; k++) await page.keyboard.press('-');
+    await expect.poll(async () => (await mapState())!.scale, { timeout: 30_000 }).toBeLessThan(fitted.scale / 10);
+    await expect.poll(async () => (await mapState())!.glyphsDrawn, { timeout: 30_000 }).toBeLessThan(fitted.glyphsDrawn);
+    const far = (await mapState())!;
+    expect(far.glyphLod!.small).toBeGreaterThan(0);
+    expect(far.pointCount).toBe(points);
+    const note = page.locator('[data-testid="glyph-lod-note"]');
+    await expect.poll(() => note.textContent(), { timeout: 10_000 }).toMatch(/glyphs? under 1\.5 px radius shown as plain points/);
+    // Fitting again brings the glyphs back.
+    await page.keyboard.press('0');
+    await expect.poll(async () => (await mapState())!.glyphsDrawn, { timeout: 30_000 }).toBe(fitted.glyphsDrawn);
+  }, 90_000);
 
   it('renders the uncertainty histogram and selects an item from the most-uncertain list', async () => {
     await page.click('[data-testid="tab-uncertainty"]');

@@ -1,5 +1,9 @@
 // Frame time of the WebGL2 map in headless Chromium (software GL here) at 1k (baseline), 50k and
 // 100k points, and 100k points with variance glyphs on, zooming every frame. Serves out/renderer/bench.html from a throwaway static server.
+// Glyph cases (level of detail, glyph_lod.ts): the fitted view; the worst cases for fill (glyphs ×3
+// exaggerated, so the area budget is full of large glyphs; zoomed in ×8, so every glyph on screen
+// is large and many are capped); and the level of detail switched off (every glyph a quad, as before)
+// for comparison, with few frames because it takes seconds per frame under software GL.
 import { createServer } from 'node:http';
 import { createReadStream, existsSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
@@ -34,16 +38,21 @@ export async function benchMap(): Promise<object> {
       results[`points_${n}`] = await page.evaluate(() => (globalThis as unknown as { __benchResult: unknown }).__benchResult);
       await page.close();
     }
-    // Variance glyphs on (issue 5): 100k instanced disk/ellipse quads in one draw call.
-    // Software GL fills every glyph quad on the CPU, so this case uses fewer frames and may time out.
-    {
+    // Variance glyphs on (issue 5), drawn with the level of detail.
+    const glyphCases: Array<[string, string]> = [
+      ['points_100000_glyphs', 'n=100000&glyphs=1&frames=20'],
+      ['points_100000_glyphs_exag3', 'n=100000&glyphs=1&frames=20&exag=3'],
+      ['points_100000_glyphs_zoom8', 'n=100000&glyphs=1&frames=20&zoom=8'],
+      ['points_100000_glyphs_no_lod', 'n=100000&glyphs=1&frames=4&budget=1000000&area=1e15'],
+    ];
+    for (const [name, query] of glyphCases) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       try {
-        await page.goto(`http://127.0.0.1:${port}/bench.html?n=100000&glyphs=1&frames=8`);
+        await page.goto(`http://127.0.0.1:${port}/bench.html?${query}`);
         await page.waitForFunction(() => (globalThis as unknown as { __benchResult?: unknown }).__benchResult, null, { timeout: 240_000 });
-        results.points_100000_glyphs = await page.evaluate(() => (globalThis as unknown as { __benchResult: unknown }).__benchResult);
+        results[name] = await page.evaluate(() => (globalThis as unknown as { __benchResult: unknown }).__benchResult);
       } catch (err) {
-        results.points_100000_glyphs = { skipped: `no result within 240 s (${err instanceof Error ? err.message.split('\n')[0] : String(err)})` };
+        results[name] = { skipped: `no result within 240 s (${err instanceof Error ? err.message.split('\n')[0] : String(err)})` };
       } finally {
         await page.close();
       }

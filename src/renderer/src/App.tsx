@@ -20,6 +20,7 @@ import { SpacesPanel, spaceLabel } from './components/SpacesPanel';
 import { TrainPanel } from './components/TrainPanel';
 import { UncertaintyPanel } from './components/UncertaintyPanel';
 import { PairCsdPanel } from './components/PairCsdPanel';
+import { GlyphLodNote, useGlyphLodStore } from './components/GlyphLodNote';
 
 /** Rank percentile (0..1) of each value within its array; non-finite values → -1 (default colour). */
 function percentiles(v: Float32Array): Float32Array {
@@ -98,6 +99,7 @@ export function App({ transport }: { transport: Transport }) {
   const [projSpace, setProjSpace] = useState<string | null>(null);
   const [glyphView, setGlyphView] = useState<GlyphsView | null>(null);
   const [showGlyphs, setShowGlyphs] = useState(true);
+  const glyphLod = useGlyphLodStore();
   const [exagStep, setExagStep] = useState(2);
   const [colorByUnc, setColorByUnc] = useState(false);
   const [uncertainty, setUncertainty] = useState<UncertaintyView | null>(null);
@@ -605,6 +607,7 @@ export function App({ transport }: { transport: Transport }) {
             highlighted={highlighted}
             edges={edges}
             glyphs={mapGlyphs}
+            onGlyphLod={glyphLod.set}
             keepCamera={keepView != null}
             centerOn={keepView?.center ?? null}
             onHover={(index, x, y) => setHover(index == null ? null : { index, x, y })}
@@ -657,6 +660,7 @@ export function App({ transport }: { transport: Transport }) {
                     <div>disk: radius = √(Σσ²) in local map units{exaggeration !== 1 ? ` × ${exaggeration} (exaggerated)` : ''}</div>
                     <div>ellipse: in-map shape of the variance (shown where the local fit R² ≥ 0.5 and anisotropic)</div>
                     <div>dashed / hatched: local fit poor (R² &lt; 0.5)</div>
+                    {showGlyphs && <GlyphLodNote store={glyphLod} />}
                   </div>
                 </>
               ) : probabilistic ? (

@@ -1,7 +1,9 @@
 // Map benchmark page (npm run bench): N synthetic clustered points, then frame times while the
 // view zooms every frame. Results land on window.__benchResult for the bench runner.
+// Parameters: n (points), glyphs=1 (variance glyphs on), exag (glyph exaggeration), zoom (zoom in by
+// this factor about the centre before measuring), frames, budget / area (glyph LOD overrides).
 import { createRoot } from 'react-dom/client';
-import { MapView, type MapGlyphs, type MapPoints } from './map/MapView';
+import { MapView, type MapDebug, type MapGlyphs, type MapPoints, type MapViewProps } from './map/MapView';
 
 function synthetic(n: number): MapPoints {
   let s = 12345;
@@ -46,28 +48,62 @@ function syntheticGlyphs(count: number): MapGlyphs {
     shown[i] = rnd() < 0.5 ? 1 : 0;
     lowFit[i] = rnd() < 0.2 ? 1 : 0;
   }
-  return { radius, ellipse, shown, lowFit, exaggeration: 1 };
+  return { radius, ellipse, shown, lowFit, exaggeration: Number(params.get('exag') ?? 1) };
 }
 const glyphs = params.get('glyphs') === '1' ? syntheticGlyphs(n) : null;
-const w = window as unknown as { __benchResult?: unknown };
+const w = window as unknown as { __benchResult?: unknown; __mlensMap?: MapDebug };
+const lod: MapViewProps['glyphLod'] = {};
+if (params.has('budget')) lod.budget = Number(params.get('budget'));
+if (params.has('area')) lod.maxAreaPx = Number(params.get('area'));
+
+const nextFrame = (): Promise<unknown> => new Promise((res) => requestAnimationFrame(() => res(null)));
 
 async function run(): Promise<void> {
   const canvas = document.querySelector('[data-testid="map-canvas"]') as HTMLCanvasElement;
   const r = canvas.getBoundingClientRect();
+  const wheel = (deltaY: number): void => {
+    canvas.dispatchEvent(new WheelEvent('wheel', { deltaY, clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, cancelable: true }));
+  };
+  // Zoom in first (the engine zooms by exp(-deltaY · 0.0015), |deltaY| ≤ 500 per event).
+  let zoom = Math.log(Math.max(1, Number(params.get('zoom') ?? 1))) / 0.0015;
+  while (zoom > 1e-6) {
+    const d = Math.min(500, zoom);
+    wheel(-d);
+    zoom -= d;
+    await nextFrame();
+  }
   const times: number[] = [];
+  const drawn: number[] = [];
+  await nextFrame();
   let last = performance.now();
   const nFrames = Math.max(3, Number(params.get('frames') ?? 40));
   for (let f = 0; f < nFrames; f++) {
-    canvas.dispatchEvent(new WheelEvent('wheel', { deltaY: f % 2 ? 60 : -60, clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, cancelable: true }));
-    await new Promise((res) => requestAnimationFrame(() => res(null)));
+    wheel(f % 2 ? 60 : -60);
+    await nextFrame();
     const now = performance.now();
     times.push(now - last);
+    drawn.push(w.__mlensMap?.glyphsDrawn ?? 0);
     last = now;
   }
   times.shift();
+  drawn.shift();
   times.sort((a, b) => a - b);
+  drawn.sort((a, b) => a - b);
   const mean = times.reduce((a, b) => a + b, 0) / times.length;
-  w.__benchResult = { points: n, glyphs: glyphs ? (window as unknown as { __mlensMap?: { glyphCount: number } }).__mlensMap?.glyphCount ?? 0 : 0, frames: times.length, meanFrameMs: +mean.toFixed(2), p95FrameMs: +times[Math.floor(times.length * 0.95)].toFixed(2) };
+  const median = (v: number[]): number => (v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2);
+  const m = w.__mlensMap;
+  w.__benchResult = {
+    points: n,
+    // Points with a glyph, and glyph quads actually drawn per frame (median over the frames).
+    glyphs: glyphs ? m?.glyphCount ?? 0 : 0,
+    glyphsDrawn: glyphs ? median(drawn) : 0,
+    ...(glyphs ? { glyphLod: m?.glyphLod ?? null, exaggeration: glyphs.exaggeration, zoom: Number(params.get('zoom') ?? 1) } : {}),
+    softwareGL: m?.softwareGL ?? null,
+    frames: times.length,
+    medianFrameMs: +median(times).toFixed(2),
+    meanFrameMs: +mean.toFixed(2),
+    p95FrameMs: +times[Math.floor(times.length * 0.95)].toFixed(2),
+  };
 }
 
 function waitReady(): void {
@@ -76,5 +112,5 @@ function waitReady(): void {
   else setTimeout(waitReady, 50);
 }
 
-createRoot(document.getElementById('root')!).render(<MapView points={points} selected={null} glyphs={glyphs} />);
+createRoot(document.getElementById('root')!).render(<MapView points={points} selected={null} glyphs={glyphs} glyphLod={lod} />);
 waitReady();

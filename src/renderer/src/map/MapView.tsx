@@ -5,7 +5,8 @@ import { useEffect, useLayoutEffect, useRef, useState, type CSSProperties, type 
 import { MapEngine } from './engine';
 import type { MapViewProps } from './types';
 
-export type { MapDebug, MapEdge, MapGlyphs, MapPoints, MapViewProps } from './types';
+export type { GlyphLodStats, MapDebug, MapEdge, MapGlyphs, MapPoints, MapViewProps } from './types';
+export { DEFAULT_GLYPH_LOD, glyphLodNote } from './glyph_lod';
 export { MAP_COLORS, MAP_LEGEND, type MapSwatch, type RGBA } from './colors';
 
 const FILL: CSSProperties = { position: 'relative', width: '100%', height: '100%', overflow: 'hidden' };

@@ -17,6 +17,7 @@ import {
 import { MAP_COLORS } from './colors';
 import { EdgeLayer } from './gl_edges';
 import { GlyphLayer } from './gl_glyphs';
+import { GLYPH_LOD_HARDWARE, GLYPH_LOD_SOFTWARE, isSoftwareRenderer, sameLodNote, type GlyphLodStats } from './glyph_lod';
 import { PointLayer } from './gl_points';
 import type { ViewUniforms } from './gl_util';
 import { PointGrid, nearestEdge } from './picking';
@@ -75,6 +76,9 @@ export class MapEngine {
   private uploadedGlyphXY: Float32Array | null | undefined = undefined;
   private uploadedValue: Float32Array | null | undefined = undefined;
   private exaggeration = 1;
+  private glyphLodKey: string | undefined = undefined;
+  /** The context rasterises on the CPU (SwiftShader, llvmpipe): tighter glyph budgets. */
+  private softwareGL = true;
   private cam: Camera = { cx: 0, cy: 0, scale: 1, width: 0, height: 0 };
   private dpr = 1;
   private bounds: Bounds | null = null;
@@ -93,6 +97,11 @@ export class MapEngine {
   private edgeList: MapEdge[] = [];
   private highlightXY = new Float32Array(0);
   private selectedXY = new Float32Array(0);
+  /** Selected point then highlighted ones: their glyphs come first when over the glyph budget. */
+  private glyphPriority: number[] = [];
+  private glyphFocus: { x: number; y: number } | null = null;
+  /** Glyph LOD stats last passed to `onGlyphLod` (undefined: never). */
+  private reportedLod: GlyphLodStats | null | undefined = undefined;
 
   private raf = 0;
   private dirty = false;
@@ -123,8 +132,18 @@ export class MapEngine {
       get glyphCount() {
         return engine.glyphLayer && engine.uploadedGlyphs ? engine.glyphLayer.visible : 0;
       },
+      get glyphsDrawn() {
+        return engine.glyphLayer && engine.uploadedGlyphs ? engine.glyphLayer.instanceCount : 0;
+      },
+      get glyphLod() {
+        const st = engine.glyphLayer && engine.uploadedGlyphs ? engine.glyphLayer.stats : null;
+        return st ? { ...st } : null;
+      },
       get scale() {
         return engine.cam.scale;
+      },
+      get softwareGL() {
+        return engine.softwareGL;
       },
       fit: () => this.fit(),
     };
@@ -163,6 +182,8 @@ export class MapEngine {
     this.pointLayer = new PointLayer(gl);
     this.edgeLayer = new EdgeLayer(gl);
     this.glyphLayer = new GlyphLayer(gl);
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    this.softwareGL = isSoftwareRenderer(String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? ''));
     gl.enable(gl.BLEND);
     // Straight-alpha colours into a premultiplied canvas.
     gl.blendFuncSeparate(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA, gl.ONE, gl.ONE_MINUS_SRC_ALPHA);
@@ -174,6 +195,7 @@ export class MapEngine {
     this.uploadedValue = undefined;
     this.uploadedGlyphs = undefined;
     this.uploadedGlyphXY = undefined;
+    this.glyphLodKey = undefined;
     this.edgeKey = undefined;
   }
 
@@ -306,6 +328,12 @@ export class MapEngine {
       this.uploadedGlyphXY = xy;
       changed = true;
     }
+    const lodKey = JSON.stringify(p.glyphLod ?? {});
+    if (gl && lodKey !== this.glyphLodKey) {
+      gl.setOptions({ ...(this.softwareGL ? GLYPH_LOD_SOFTWARE : GLYPH_LOD_HARDWARE), ...p.glyphLod });
+      this.glyphLodKey = lodKey;
+      changed = true;
+    }
     const exag = glyphs ? glyphs.exaggeration : 1;
     if (exag !== this.exaggeration) {
       this.exaggeration = exag;
@@ -321,6 +349,8 @@ export class MapEngine {
       this.highlightXY = new Float32Array(hl.length * 2);
       hl.forEach((i, k) => this.highlightXY.set([xy![2 * i], xy![2 * i + 1]], 2 * k));
       this.selectedXY = sel === null ? new Float32Array(0) : new Float32Array([xy![2 * sel], xy![2 * sel + 1]]);
+      this.glyphPriority = sel === null ? hl : [sel, ...hl];
+      this.glyphFocus = sel === null ? null : { x: xy![2 * sel], y: xy![2 * sel + 1] };
       changed = true;
     }
 
@@ -568,6 +598,13 @@ export class MapEngine {
     }
   };
 
+  /** Tells the owner (the glyph legend) when what it would say about the level of detail changes. */
+  private reportLod(stats: GlyphLodStats | null): void {
+    if (this.reportedLod !== undefined && sameLodNote(this.reportedLod, stats)) return;
+    this.reportedLod = stats ? { ...stats } : null;
+    this.props().onGlyphLod?.(this.reportedLod);
+  }
+
   private draw(): void {
     const gl = this.gl;
     const points = this.pointLayer;
@@ -584,8 +621,9 @@ export class MapEngine {
     const size = this.pointSize();
     const emphasis = this.selectedXY.length > 0 || this.highlightXY.length > 0;
     if (this.glyphLayer && this.uploadedGlyphs) {
-      this.glyphLayer.draw(view, this.exaggeration, MAP_COLORS.image.rgba, MAP_COLORS.caption.rgba, GLYPH_ELLIPSE);
+      this.glyphLayer.draw(view, this.exaggeration, MAP_COLORS.image.rgba, MAP_COLORS.caption.rgba, GLYPH_ELLIPSE, this.glyphPriority, this.glyphFocus, this.overlayKey ?? '');
     }
+    this.reportLod(this.glyphLayer && this.uploadedGlyphs ? this.glyphLayer.stats : null);
     points.draw(view, { size, alpha: emphasis ? 0.55 : 1 }, [
       MAP_COLORS.image.rgba,
       MAP_COLORS.caption.rgba,

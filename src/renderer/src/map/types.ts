@@ -1,5 +1,9 @@
 // Props and data shapes of the point map (re-exported from MapView.tsx).
 
+import type { GlyphLodOptions, GlyphLodStats } from './glyph_lod';
+
+export type { GlyphLodStats } from './glyph_lod';
+
 export interface MapPoints {
   /** Interleaved x,y in data units, length 2n. */
   xy: Float32Array;
@@ -55,6 +59,13 @@ export interface MapViewProps {
   keepCamera?: boolean;
   /** Point to centre on when positions change under `keepCamera`. */
   centerOn?: number | null;
+  /**
+   * Called when the glyph level of detail changes in a way the legend would show (budget reached,
+   * glyphs too small to draw, glyphs capped); null when no glyphs are drawn. Feed `glyphLodNote`.
+   */
+  onGlyphLod?: (stats: GlyphLodStats | null) => void;
+  /** Overrides of the glyph level-of-detail settings (budget, sizes; DEFAULT_GLYPH_LOD otherwise). */
+  glyphLod?: Partial<Pick<GlyphLodOptions, 'budget' | 'minRadiusPx' | 'maxRadiusPx' | 'maxRadiusFrac' | 'maxAreaPx'>>;
 }
 
 /** What the map puts on `window.__mlensMap` for end-to-end tests. */
@@ -67,10 +78,16 @@ export interface MapDebug {
   readonly frames: number;
   /** CPU time (ms) spent issuing the last frame's GL calls. */
   readonly lastFrameMs: number;
-  /** Glyph instances drawn (points with a positive CSD radius; 0 when glyphs are off). */
+  /** Points with a glyph (a positive CSD radius; 0 when glyphs are off). */
   readonly glyphCount: number;
+  /** Glyph instances drawn in the last frame (the level of detail: on screen, visible, in budget). */
+  readonly glyphsDrawn: number;
+  /** What the last glyph selection did (null when glyphs are off). */
+  readonly glyphLod: GlyphLodStats | null;
   /** Current camera scale (CSS px per map unit). */
   readonly scale: number;
+  /** WebGL rasterises on the CPU here (SwiftShader, llvmpipe), so glyph budgets are tighter. */
+  readonly softwareGL: boolean;
   /** Fits the view to the data. */
   fit(): void;
 }
