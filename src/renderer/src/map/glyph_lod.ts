@@ -9,6 +9,7 @@
 // nearest the centre of the view) and at most `maxAreaPx` of quad area in all. Every point is still drawn as an ordinary point sprite, so a glyph left out is never missing
 // data. `GlyphLod` indexes the points in a uniform grid once per data set; `select` visits only the
 // cells under the viewport and writes the chosen point indices into a caller-owned array.
+import { gridCell } from './picking';
 
 /** The camera as the map has it: centre (data units), CSS px per data unit, viewport CSS px. */
 export interface GlyphLodView {
@@ -215,13 +216,11 @@ export class GlyphLod {
   }
 
   private col(x: number): number {
-    const c = Math.floor((x - this.minX) * this.inv);
-    return c < 0 ? 0 : c >= this.cols ? this.cols - 1 : c;
+    return gridCell(x, this.minX, this.inv, this.cols);
   }
 
   private row(y: number): number {
-    const r = Math.floor((y - this.minY) * this.inv);
-    return r < 0 ? 0 : r >= this.rows ? this.rows - 1 : r;
+    return gridCell(y, this.minY, this.inv, this.rows);
   }
 
   /**

@@ -1,6 +1,12 @@
 // CPU picking in data space: a uniform grid over the points for nearest-point queries, and
 // point-to-segment distance for edges. Pure TypeScript; no DOM, no GL.
 
+/** The cell of coordinate v in a uniform grid starting at min with `inv` cells per unit, clamped to 0..n−1. */
+export function gridCell(v: number, min: number, inv: number, n: number): number {
+  const c = Math.floor((v - min) * inv);
+  return c < 0 ? 0 : c >= n ? n - 1 : c;
+}
+
 /**
  * A uniform grid over the finite points of an interleaved x,y array, built once per point set
  * (O(n), counting sort). `nearest` searches outward ring by ring from the query's cell and stops as
@@ -96,13 +102,11 @@ export class PointGrid {
   }
 
   private col(x: number): number {
-    const c = Math.floor((x - this.minX) * this.inv);
-    return c < 0 ? 0 : c >= this.cols ? this.cols - 1 : c;
+    return gridCell(x, this.minX, this.inv, this.cols);
   }
 
   private row(y: number): number {
-    const r = Math.floor((y - this.minY) * this.inv);
-    return r < 0 ? 0 : r >= this.rows ? this.rows - 1 : r;
+    return gridCell(y, this.minY, this.inv, this.rows);
   }
 
   /**
