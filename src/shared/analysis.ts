@@ -191,6 +191,32 @@ export interface UncertaintyView {
   /** Σσ² per image / caption (item order). */
   image: Float32Array;
   text: Float32Array;
+  /** What Σσ² follows in this space (rank correlations); null when it could not be computed. */
+  diagnostics: VarianceDiagnostics | null;
+}
+
+/** What Σσ² is ranked against: true multiplicity, distance to the nearest partner, known positives. */
+export type VarianceAgainst = 'multiplicity' | 'nearest' | 'known';
+
+export interface VarianceCorrelation {
+  against: VarianceAgainst;
+  /** Spearman ρ of Σσ² with it (NaN when one side is constant). */
+  rho: number;
+  /** Items it was computed over. */
+  n: number;
+}
+
+/**
+ * Rank correlations of each item's Σσ² with its true multiplicity (truth.jsonl), the squared distance
+ * to the nearest mean of the other modality in its split, and (captions) the positives known beyond
+ * the annotation.
+ */
+export interface VarianceDiagnostics {
+  captions: VarianceCorrelation[];
+  images: VarianceCorrelation[];
+  /** Items per modality were a seeded sample. */
+  sampled: boolean;
+  seconds: number;
 }
 
 export interface GlyphsView {

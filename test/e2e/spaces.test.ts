@@ -153,6 +153,12 @@ describe('spaces, encoders, heads and glyphs in the browser', () => {
     await page.waitForSelector('[data-testid="uncertainty-hist"]', { timeout: 60_000 });
     expect(await page.locator('[data-testid="uncertainty-hist"] rect[data-series]').count()).toBeGreaterThan(2);
     expect(await page.locator('[data-testid="uncertain-item"]').count()).toBeGreaterThan(5);
+    // What Σσ² follows: the sample has truth, so multiplicity and nearest-partner ρ are both numbers.
+    await page.waitForSelector('[data-testid="variance-follows"]', { timeout: 60_000 });
+    for (const cell of ['follows-caption-multiplicity', 'follows-caption-nearest', 'follows-image-multiplicity', 'follows-image-nearest']) {
+      expect(await page.textContent(`[data-testid="${cell}"]`)).toMatch(/^-?[01]\.\d\d$/);
+    }
+    expect(await page.textContent('[data-testid="variance-follows"]')).toMatch(/Over [\d,]+ captions/);
     await page.check('[data-testid="color-uncertainty"]');
     await page.click('[data-testid="uncertain-item"] >> nth=0 >> button');
     await page.waitForSelector('[data-testid="detail-panel"]', { timeout: 30_000 });

@@ -15,7 +15,7 @@ import { runUmap, DEFAULT_UMAP, type UmapParams } from '../projection/umap.js';
 import { topKDot, row } from '../knn/cross_modal.js';
 import { CancelledError } from '../jobs/job.js';
 import { readSettings, writeSettings } from './data_dir.js';
-import type { GlyphsView, HeadKind, HeadView, PairCsdView, TrainResultView, UncertaintyView, ClusterSummary, ImportResultView, MetricsTableView, MineSummary, MultiplicityView, PairPushView, ReviewDecisionInput, ReviewUnitView, SpaceInfo } from '../../../shared/analysis.js';
+import type { VarianceDiagnostics, GlyphsView, HeadKind, HeadView, PairCsdView, TrainResultView, UncertaintyView, ClusterSummary, ImportResultView, MetricsTableView, MineSummary, MultiplicityView, PairPushView, ReviewDecisionInput, ReviewUnitView, SpaceInfo } from '../../../shared/analysis.js';
 import { SpaceStore } from '../spaces/space_store.js';
 import { ReviewStore, type ClusterRow } from '../review/review_store.js';
 import { resolveSpaces, importPositivesIntoProject, DATASET_SPACE } from '../mining/project.js';
@@ -29,6 +29,8 @@ import { encodeSpace } from '../encoders/encode_job.js';
 import { backendReport } from '../tensor/report.js';
 import { runTrainCommand } from '../heads/train_command.js';
 import { HeadStore } from '../heads/save.js';
+import { extraPositives } from '../heads/multipos.js';
+import { datasetVarianceDiagnostics } from '../heads/variance_diagnostics.js';
 import { pairCsd, uncertaintySummary, DEFAULT_A, DEFAULT_B } from '../heads/csd.js';
 import { computeGlyphs } from '../glyphs/glyphs.js';
 import { appVersion } from './version.js';
@@ -58,6 +60,7 @@ export class LensService implements LensApi {
   private spaceCache = new Map<string, MiningSpaceInput>();
   private stopRequests = new Set<string>();
   private glyphCache = new Map<string, GlyphsView>();
+  private diagnosticsCache = new Map<string, VarianceDiagnostics>();
 
   constructor(private readonly opts: LensServiceOptions) {
     mkdirSync(opts.dataDir, { recursive: true });
@@ -476,7 +479,22 @@ export class LensService implements LensApi {
     const sp = this.space(id);
     if (!sp.imageLogvar || !sp.textLogvar) return null;
     const u = uncertaintySummary({ dims: sp.dims, image: sp.image, text: sp.text, imageLogvar: sp.imageLogvar, textLogvar: sp.textLogvar });
-    return { spaceId: id, image: u.image, text: u.text };
+    let diagnostics: VarianceDiagnostics | null = null;
+    const { ds, store } = this.need();
+    try {
+      // Known positives: false-negative flags and positives.jsonl (what multi-positive training uses).
+      const known = extraPositives(ds, 'auto', store.listFlags());
+      const key = `${id}:${known.pairs}`;
+      diagnostics = this.diagnosticsCache.get(key) ?? null;
+      if (!diagnostics) {
+        diagnostics = datasetVarianceDiagnostics(ds, { dims: sp.dims, image: sp.image, text: sp.text, imageLogvar: sp.imageLogvar, textLogvar: sp.textLogvar }, known.csr);
+        this.diagnosticsCache.set(key, diagnostics);
+      }
+    } catch (err) {
+      // The histogram and lists do not depend on this; say why in the log and show them anyway.
+      console.warn(`uncertainty diagnostics for space ${id}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    return { spaceId: id, image: u.image, text: u.text, diagnostics };
   }
 
   async getGlyphs(req: { jobId: string }): Promise<GlyphsView | null> {

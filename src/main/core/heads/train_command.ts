@@ -21,6 +21,7 @@ import { extraPositives, multiposSpec, type ExtraSource } from './multipos.js';
 import { pcmeSpec } from './pcme.js';
 import { HeadStore, type HeadMeta } from './save.js';
 import { spearman } from './stats.js';
+import { datasetVarianceDiagnostics, describeVarianceDiagnostics, type VarianceDiagnostics } from './variance_diagnostics.js';
 import { runTrainJob, type TrainJobResult } from './train_job.js';
 import type { EpochReport, EvalScores, HeadSpec } from './train.js';
 
@@ -79,6 +80,8 @@ export type TrainCommandResult = SpaceRecord & {
   head: string;
   spearman?: number;
   spearmanBySplit?: Record<string, number>;
+  /** Probabilistic heads: what caption and image Σσ² follow (multiplicity, nearest partner, known positives). */
+  varianceDiagnostics?: VarianceDiagnostics;
   metrics: TrainCommandMetrics;
   /** Conditional heads: every condition's space. */
   conditions?: Array<{ condition: string; id: string }>;
@@ -272,6 +275,11 @@ export async function runTrainCommand(args: TrainCommandArgs): Promise<TrainComm
       out.spearman = sp.all;
       out.spearmanBySplit = sp.bySplit;
     }
+    const img = r.images[0];
+    if (img?.logvar) {
+      const known = extra?.csr ?? extraPositives(ds, 'file', []).csr;
+      out.varianceDiagnostics = datasetVarianceDiagnostics(ds, { dims: r.config.dims, image: img.mean, text: r.text.mean, imageLogvar: img.logvar, textLogvar: r.text.logvar }, known);
+    }
   }
   if (conditions && records.length > 1) out.conditions = records.map((x) => ({ condition: x.condition!, id: x.record.id }));
   if (extra) out.extraPositives = { source: extra.source, pairs: extra.pairs };
@@ -291,6 +299,7 @@ export function formatTrainResult(r: TrainCommandResult): string[] {
   if (m.test) lines.push(`  test R-P ${f(m.test.rPrecision)}, mAP@R ${f(m.test.mapAtR)}`);
   if (m.val.perCondition) for (const [c, s] of Object.entries(m.val.perCondition)) lines.push(`    ${c}: mAP@R ${f(s.mapAtR)}`);
   if (r.spearman != null) lines.push(`  Spearman(caption Σσ², true multiplicity) = ${f(r.spearman)}`);
+  if (r.varianceDiagnostics) lines.push('  Σσ² against (Spearman ρ, partners within each split):', ...describeVarianceDiagnostics(r.varianceDiagnostics).map((l) => `    ${l}`));
   if (r.conditions) lines.push(`  condition spaces: ${r.conditions.map((c) => `${c.condition}=${c.id}`).join(', ')}`);
   if (r.extraPositives) lines.push(`  extra positives: ${r.extraPositives.pairs} pairs from ${r.extraPositives.source}`);
   return lines;

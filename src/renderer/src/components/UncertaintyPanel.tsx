@@ -2,7 +2,7 @@
 // uncertain captions and images (click selects the item on the map).
 import { useMemo, useState } from 'react';
 import type { ItemTable } from '../../../shared/api';
-import type { UncertaintyView } from '../../../shared/analysis';
+import type { UncertaintyView, VarianceAgainst, VarianceDiagnostics } from '../../../shared/analysis';
 import { ValueHistogram } from '../charts/lines';
 
 interface Props {
@@ -41,7 +41,7 @@ export function UncertaintyPanel({ uncertainty, probabilistic, items, onSelect }
     <div data-testid="uncertainty-panel">
       <section className="panel">
         <h2>Uncertainty (Σσ²)</h2>
-        <p className="muted small">Total variance T = Σσ² of each item in the active space. Captions valid for many images should get larger T.</p>
+        <p className="muted small">Total variance T = Σσ² of each item in the active space. In the PCME++ argument, captions valid for many images get larger T; the table below shows what T follows in this space.</p>
         <ValueHistogram
           title="Σσ² per modality"
           xLabel="Σσ²"
@@ -51,6 +51,7 @@ export function UncertaintyPanel({ uncertainty, probabilistic, items, onSelect }
             { name: 'captions', color: '#f59e0b', values: uncertainty.text },
           ]}
         />
+        {uncertainty.diagnostics && <VarianceFollows d={uncertainty.diagnostics} />}
       </section>
       <section className="panel">
         <div className="row wrap">
@@ -78,6 +79,57 @@ export function UncertaintyPanel({ uncertainty, probabilistic, items, onSelect }
           ))}
         </ol>
       </section>
+    </div>
+  );
+}
+
+const AGAINST: Record<VarianceAgainst, { label: string; title: string }> = {
+  multiplicity: { label: 'true multiplicity', title: 'captions: images valid for it (truth.jsonl); images: captions valid for it' },
+  nearest: { label: 'distance to nearest partner', title: 'squared distance from the mean to the nearest mean of the other modality in the same split' },
+  known: { label: 'known positives', title: '1 + false-negative flags and positives.jsonl pairs of the caption' },
+};
+
+function rhoText(rho: number | null | undefined): string {
+  return typeof rho === 'number' && Number.isFinite(rho) ? rho.toFixed(2) : 'n/a';
+}
+
+/** Spearman ρ of Σσ² with multiplicity, nearest-partner distance and known positives, and what that means. */
+function VarianceFollows({ d }: { d: VarianceDiagnostics }) {
+  const rows = (['multiplicity', 'nearest', 'known'] as const).filter((a) => d.captions.some((x) => x.against === a) || d.images.some((x) => x.against === a));
+  const get = (list: VarianceDiagnostics['captions'], a: VarianceAgainst) => list.find((x) => x.against === a);
+  const m = get(d.captions, 'multiplicity')?.rho;
+  const near = get(d.captions, 'nearest')?.rho;
+  let verdict: string | null = null;
+  if (typeof m === 'number' && Number.isFinite(m) && typeof near === 'number' && Number.isFinite(near)) {
+    if (m >= 0.3) verdict = 'Caption Σσ² rises with the number of valid images here: it can serve as a multiplicity signal.';
+    else if (Math.abs(near) > Math.abs(m) + 0.1) verdict = 'Caption Σσ² here mostly follows how close a caption’s nearest image is, not how many images it fits.';
+    else verdict = 'Caption Σσ² is only weakly related to multiplicity here.';
+  }
+  const n = Math.max(0, ...d.captions.map((x) => x.n));
+  return (
+    <div data-testid="variance-follows">
+      <h3>What Σσ² follows (Spearman ρ)</h3>
+      <table className="grid-table small">
+        <thead>
+          <tr>
+            <th />
+            <th>captions</th>
+            <th>images</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((a) => (
+            <tr key={a} data-against={a} title={AGAINST[a].title}>
+              <td>{AGAINST[a].label}</td>
+              <td data-testid={`follows-caption-${a}`}>{rhoText(get(d.captions, a)?.rho)}</td>
+              <td data-testid={`follows-image-${a}`}>{rhoText(get(d.images, a)?.rho)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="muted small">
+        {verdict ? `${verdict} ` : ''}Over {n.toLocaleString()} captions{d.sampled ? ' (a seeded sample)' : ''}; partners are searched within each split. A negative ρ with distance means items whose nearest partner is close get larger Σσ².
+      </p>
     </div>
   );
 }
