@@ -160,6 +160,10 @@ export interface TrainResultView {
   head: string;
   /** Spearman correlation of caption total variance with true multiplicity (with truth). */
   spearman: number | null;
+  /** Which captions `spearman` is over: held-out (validation + test images) or all. */
+  spearmanScope: 'held-out' | 'all' | null;
+  /** The same over every caption. */
+  spearmanAll: number | null;
   bestEpoch: number;
   stopped: 'epochs' | 'early' | 'user';
   val: { rPrecision: number; mapAtR: number };

@@ -137,9 +137,10 @@ describe('spaces, encoders, heads and glyphs in the browser', () => {
     // Zoom out to the limit (1/20 of the fitted scale): glyphs shrink under 1.5 px and become points.
     for (let k = 0; k < 16; k++) await page.keyboard.press('-');
     await expect.poll(async () => (await mapState())!.scale, { timeout: 30_000 }).toBeLessThan(fitted.scale / 10);
-    await expect.poll(async () => (await mapState())!.glyphsDrawn, { timeout: 30_000 }).toBeLessThan(fitted.glyphsDrawn);
+    // (At the fitted view the pixel budget may bind, so fewer glyphs are not guaranteed; sub-pixel ones are.)
+    await expect.poll(async () => (await mapState())!.glyphLod!.small, { timeout: 30_000 }).toBeGreaterThan(fitted.glyphLod!.small);
     const far = (await mapState())!;
-    expect(far.glyphLod!.small).toBeGreaterThan(0);
+    expect(far.glyphsDrawn).toBe(far.glyphLod!.drawn);
     expect(far.pointCount).toBe(points);
     const note = page.locator('[data-testid="glyph-lod-note"]');
     await expect.poll(() => note.textContent(), { timeout: 10_000 }).toMatch(/glyphs? under 1\.5 px radius shown as plain points/);

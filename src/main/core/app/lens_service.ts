@@ -432,6 +432,8 @@ export class LensService implements LensApi {
       space: info,
       head: r.head,
       spearman: r.spearman ?? null,
+      spearmanScope: r.spearmanScope ?? null,
+      spearmanAll: r.spearmanAll ?? null,
       bestEpoch: r.metrics.bestEpoch,
       stopped: r.metrics.stopped,
       val: pick(r.metrics.val)!,

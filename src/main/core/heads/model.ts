@@ -237,6 +237,11 @@ export class Head {
     return [...this.vars.values()];
   }
 
+  /** The mean towers' weights and biases (not the log-variance heads, conditions or a, b). */
+  meanVariables(): V[] {
+    return [...this.vars.entries()].filter(([n]) => /^(img|txt)\.[wb]\d$/.test(n)).map(([, v]) => v);
+  }
+
   /** Matrices that get (decoupled) weight decay. */
   decayed(): V[] {
     return [...this.vars.entries()].filter(([n]) => /\.w\d$/.test(n)).map(([, v]) => v);

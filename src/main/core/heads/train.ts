@@ -19,10 +19,15 @@ export interface TrainParams {
   patience: number;
   /** Keep the weights of the best validation epoch (default) or of the last one. */
   keep: 'best' | 'last';
+  /**
+   * Learning rate of the mean towers relative to `lr` (0 freezes them). The mean towers start at the
+   * parent space (identity or shared projection), so they are the pre-trained part of a head.
+   */
+  meanLrScale: number;
   seed: number;
 }
 
-export const DEFAULT_TRAIN: TrainParams = { epochs: 20, batchSize: 128, lr: 2e-3, weightDecay: 1e-4, patience: 4, keep: 'best', seed: 0 };
+export const DEFAULT_TRAIN: TrainParams = { epochs: 20, batchSize: 128, lr: 2e-3, weightDecay: 1e-4, patience: 4, keep: 'best', meanLrScale: 1, seed: 0 };
 
 /** Retrieval scores of one evaluation (means over the i2t and t2i directions, and each direction). */
 export interface EvalScores {
@@ -71,6 +76,8 @@ export interface TrainResult {
   /** Validation scores before the first step. */
   initial: EvalScores;
   bestEpoch: number;
+  /** Which weights the head kept: the best validation epoch's or the last. */
+  kept: 'best' | 'last';
   stopped: 'epochs' | 'early' | 'user';
   steps: number;
   seconds: number;
@@ -297,7 +304,19 @@ export async function trainLoop(head: Head, input: TrainInput, spec: HeadSpec, e
   const task = spec.head === 'cond' ? condTask(input, p.batchSize) : pairTask(input, spec.positives, p.batchSize);
   const rng = new Rng(p.seed, 'head-batches');
   const optimizer = tf.train.adam(p.lr);
-  const vars = head.trainable();
+  const meanVars = head.meanVariables();
+  const meanOptimizer = p.meanLrScale > 0 && p.meanLrScale !== 1 ? tf.train.adam(p.lr * p.meanLrScale) : null;
+  const vars = p.meanLrScale === 1 ? head.trainable() : head.trainable().filter((v) => !meanVars.includes(v));
+  const step = (batch: Batch): tf.Scalar => {
+    if (!meanOptimizer) return optimizer.minimize(() => head.loss(batch), true, vars)!;
+    // Two learning rates: one gradient pass, each optimiser applies its own variables' gradients.
+    const { value, grads } = tf.variableGrads(() => head.loss(batch), [...vars, ...meanVars]);
+    const pick = (list: tf.Variable[]) => list.map((v) => ({ name: v.name, tensor: grads[v.name] }));
+    optimizer.applyGradients(pick(vars));
+    meanOptimizer.applyGradients(pick(meanVars));
+    tf.dispose(grads);
+    return value;
+  };
   const decayed = head.decayed();
   const t0 = performance.now();
   const curves: EpochReport[] = [];
@@ -320,13 +339,18 @@ export async function trainLoop(head: Head, input: TrainInput, spec: HeadSpec, e
       for (const anchors of task.epoch(rng)) {
         check();
         const batch = makeBatch(input, task, anchors);
-        const loss = optimizer.minimize(() => head.loss(batch), true, vars);
-        lossSum += loss!.dataSync()[0];
+        const loss = step(batch);
+        lossSum += loss.dataSync()[0];
         lossN++;
-        loss!.dispose();
+        loss.dispose();
         if (p.weightDecay > 0) {
-          const k = 1 - p.lr * p.weightDecay;
-          tf.tidy(() => decayed.forEach((v) => v.assign(tf.mul(v, k))));
+          // Decoupled decay at each variable's own learning rate (frozen mean towers stay as they are).
+          tf.tidy(() =>
+            decayed.forEach((v) => {
+              const k = 1 - p.lr * (meanVars.includes(v) ? p.meanLrScale : 1) * p.weightDecay;
+              if (k !== 1) v.assign(tf.mul(v, k));
+            }),
+          );
         }
         steps++;
         events.onProgress?.({ phase: `epoch ${epoch}/${p.epochs}`, done: steps, total });
@@ -356,12 +380,14 @@ export async function trainLoop(head: Head, input: TrainInput, spec: HeadSpec, e
     }
   } finally {
     optimizer.dispose();
+    meanOptimizer?.dispose();
   }
   if (bestEpoch > 0 && p.keep === 'best') head.setWeights(bestWeights);
   return {
     curves,
     initial,
     bestEpoch,
+    kept: bestEpoch > 0 && p.keep === 'best' ? 'best' : 'last',
     stopped,
     steps,
     seconds: (performance.now() - t0) / 1000,

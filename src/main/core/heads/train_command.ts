@@ -15,7 +15,7 @@ import type { ProgressFn } from '../jobs/job.js';
 import { conditionsFromKeywords, condSpec, DEFAULT_KEYWORD_RULES, keywordConditionPositives, sampleConditions, type ConditionSemantics, type KeywordRule } from './cond.js';
 import { csrFromLists, csrUnion } from './csr.js';
 import { totalVariance } from './csd.js';
-import { annotatedPositives, buildTrainInput, type ConditionPositives } from './data.js';
+import { annotatedPositives, buildTrainInput, ROLE_TEST, ROLE_VAL, type ConditionPositives } from './data.js';
 import type { CondMode, LossKind } from './model.js';
 import { extraPositives, multiposSpec, type ExtraSource } from './multipos.js';
 import { pcmeSpec } from './pcme.js';
@@ -68,6 +68,7 @@ export interface TrainCommandMetrics {
   /** Validation scores of the untrained head (the frozen features' starting point). */
   initial: EvalScores;
   bestEpoch: number;
+  kept: 'best' | 'last';
   stopped: 'epochs' | 'early' | 'user';
   epochs: Array<{ epoch: number; loss: number; rPrecision: number; mapAtR: number; seconds: number }>;
   seconds: number;
@@ -78,7 +79,12 @@ export interface TrainCommandMetrics {
 
 export type TrainCommandResult = SpaceRecord & {
   head: string;
+  /** Spearman(caption Σσ², true multiplicity) over held-out captions (validation + test images), else all. */
   spearman?: number;
+  spearmanScope?: 'held-out' | 'all';
+  spearmanCaptions?: number;
+  /** The same over every caption, and per split. */
+  spearmanAll?: number;
   spearmanBySplit?: Record<string, number>;
   /** Probabilistic heads: what caption and image Σσ² follow (multiplicity, nearest partner, known positives). */
   varianceDiagnostics?: VarianceDiagnostics;
@@ -127,6 +133,7 @@ function summary(r: TrainJobResult, againstTruth: boolean): TrainCommandMetrics 
     test: r.test,
     initial: r.result.initial,
     bestEpoch: r.result.bestEpoch,
+    kept: r.result.kept,
     stopped: r.result.stopped,
     epochs: r.result.curves.map((e) => ({ epoch: e.epoch, loss: e.loss, rPrecision: e.val.rPrecision, mapAtR: e.val.mapAtR, seconds: e.seconds })),
     seconds: r.result.seconds,
@@ -135,20 +142,37 @@ function summary(r: TrainJobResult, againstTruth: boolean): TrainCommandMetrics 
   };
 }
 
-/** Spearman of caption Σσ² with |truth| over all captions, and per split. */
-export function varianceMultiplicity(ds: Pick<Dataset, 'truth' | 'captions' | 'images'>, textLogvar: Float32Array, dims: number): { all: number; bySplit: Record<string, number> } | null {
+export interface VarianceMultiplicity {
+  /** Over every caption. */
+  all: number;
+  /** Per split of the caption's image. */
+  bySplit: Record<string, number>;
+  /** Over the captions of held-out images (validation and test roles), or null when there are none. */
+  heldOut: number | null;
+  heldOutCaptions: number;
+}
+
+/**
+ * Spearman of caption Σσ² with |truth| over all captions, per split, and over held-out captions
+ * (`roles`: image roles of the training input; captions of ROLE_VAL / ROLE_TEST images).
+ */
+export function varianceMultiplicity(ds: Pick<Dataset, 'truth' | 'captions' | 'images'>, textLogvar: Float32Array, dims: number, roles?: ArrayLike<number>): VarianceMultiplicity | null {
   if (!ds.truth) return null;
   const T = totalVariance(textLogvar, ds.captions.length, dims);
   const m = ds.truth.map((t) => t.length);
   const bySplit: Record<string, number> = {};
   const groups = new Map<string, number[]>();
+  const held: number[] = [];
   ds.captions.forEach((c, j) => {
     const s = ds.images[c.imageIndex]?.split ?? c.split ?? 'none';
     if (!groups.has(s)) groups.set(s, []);
     groups.get(s)!.push(j);
+    const role = roles?.[c.imageIndex];
+    if (role === ROLE_VAL || role === ROLE_TEST) held.push(j);
   });
   for (const [s, idx] of groups) if (idx.length > 2) bySplit[s] = spearman(idx.map((j) => T[j]), idx.map((j) => m[j]));
-  return { all: spearman(T, m), bySplit };
+  const heldOut = held.length > 2 ? spearman(held.map((j) => T[j]), held.map((j) => m[j])) : null;
+  return { all: spearman(T, m), bySplit, heldOut, heldOutCaptions: held.length };
 }
 
 export async function runTrainCommand(args: TrainCommandArgs): Promise<TrainCommandResult> {
@@ -201,6 +225,8 @@ export async function runTrainCommand(args: TrainCommandArgs): Promise<TrainComm
   }
   const input = buildTrainInput(ds, { image: parent.image, text: parent.text, dims, extraPositives: extra?.csr ?? null, conditions, seed: args.seed ?? 0 });
   const againstTruth = input.evalIsTruth;
+  // The worker takes the input's buffers (transferred), so keep what is needed afterwards.
+  const imageRoles = Int8Array.from(input.imageRole);
 
   const r = await runTrainJob(
     { input, spec, backend: args.backend },
@@ -270,9 +296,13 @@ export async function runTrainCommand(args: TrainCommandArgs): Promise<TrainComm
   const chosen = (args.condition ? records.find((x) => x.condition === args.condition) : records[0])!;
   const out: TrainCommandResult = { ...chosen.record, head: meta.id, metrics: summary(r, againstTruth) };
   if (r.text.logvar) {
-    const sp = varianceMultiplicity(ds, r.text.logvar, r.config.dims);
+    const sp = varianceMultiplicity(ds, r.text.logvar, r.config.dims, imageRoles);
     if (sp) {
-      out.spearman = sp.all;
+      // The model's claim is judged on captions it did not train on; every caption is reported too.
+      out.spearman = sp.heldOut ?? sp.all;
+      out.spearmanScope = sp.heldOut != null ? 'held-out' : 'all';
+      out.spearmanCaptions = sp.heldOut != null ? sp.heldOutCaptions : ds.captions.length;
+      out.spearmanAll = sp.all;
       out.spearmanBySplit = sp.bySplit;
     }
     const img = r.images[0];
@@ -293,12 +323,16 @@ export function formatTrainResult(r: TrainCommandResult): string[] {
   const lines = [
     `space ${r.id}: ${r.name}`,
     `  head ${r.head}, parent ${r.parent}, ${r.dims}-d${r.probabilistic ? ', probabilistic' : ''}${r.condition ? `, condition ${r.condition}` : ''}`,
-    `  trained ${m.epochs.length} epoch(s) on ${m.backend} in ${m.seconds.toFixed(1)} s (best epoch ${m.bestEpoch}, stopped: ${m.stopped})`,
+    `  trained ${m.epochs.length} epoch(s) on ${m.backend} in ${m.seconds.toFixed(1)} s (${m.kept === 'last' ? `kept the last epoch; best validation mAP@R at epoch ${m.bestEpoch}` : `best epoch ${m.bestEpoch}`}, stopped: ${m.stopped})`,
     `  validation R-P ${f(m.val.rPrecision)}, mAP@R ${f(m.val.mapAtR)} (before training ${f(m.initial.mapAtR)})${m.againstTruth ? ' against the truth' : ''}`,
   ];
   if (m.test) lines.push(`  test R-P ${f(m.test.rPrecision)}, mAP@R ${f(m.test.mapAtR)}`);
   if (m.val.perCondition) for (const [c, s] of Object.entries(m.val.perCondition)) lines.push(`    ${c}: mAP@R ${f(s.mapAtR)}`);
-  if (r.spearman != null) lines.push(`  Spearman(caption Σσ², true multiplicity) = ${f(r.spearman)}`);
+  if (r.spearman != null) {
+    const by = Object.entries(r.spearmanBySplit ?? {}).map(([k, v]) => `${k} ${f(v)}`).join(', ');
+    const scope = r.spearmanScope === 'held-out' ? `over ${(r.spearmanCaptions ?? 0).toLocaleString('en-US')} held-out captions (all captions ${f(r.spearmanAll)}${by ? `; ${by}` : ''})` : `over all captions${by ? ` (${by})` : ''}`;
+    lines.push(`  Spearman(caption Σσ², true multiplicity) = ${f(r.spearman)} ${scope}`);
+  }
   if (r.varianceDiagnostics) lines.push('  Σσ² against (Spearman ρ, partners within each split):', ...describeVarianceDiagnostics(r.varianceDiagnostics).map((l) => `    ${l}`));
   if (r.conditions) lines.push(`  condition spaces: ${r.conditions.map((c) => `${c.condition}=${c.id}`).join(', ')}`);
   if (r.extraPositives) lines.push(`  extra positives: ${r.extraPositives.pairs} pairs from ${r.extraPositives.source}`);

@@ -150,7 +150,12 @@ export function TrainPanel({ api, session, jobs, active, onEvent, onNotice, onTr
             </table>
             <div className="small">scored against {result.againstTruth ? 'the full truth' : 'annotated pairs'}</div>
             {result.spearman != null && (
-              <div data-testid="train-spearman">Spearman ρ (caption Σσ² vs true multiplicity): <strong>{result.spearman.toFixed(3)}</strong></div>
+              <div data-testid="train-spearman">
+                Spearman ρ (caption Σσ² vs true multiplicity): <strong>{result.spearman.toFixed(3)}</strong>
+                {result.spearmanScope === 'held-out' && result.spearmanAll != null && (
+                  <span className="muted"> over held-out captions (all captions {result.spearmanAll.toFixed(3)})</span>
+                )}
+              </div>
             )}
             {result.conditions.length > 0 && <div className="small">conditions: {result.conditions.map((c) => c.condition).join(', ')} (switch in the Spaces tab)</div>}
           </div>
