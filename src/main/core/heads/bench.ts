@@ -76,7 +76,8 @@ export async function benchChild(c: HeadBenchCase): Promise<HeadBenchResult> {
     head: c.head,
     positives: 'annotated',
     config: { dims: c.dims, probabilistic: c.head === 'pcme', ppAlpha: c.head === 'pcme' ? 0.1 : 0, vibBeta: c.head === 'pcme' ? 1e-4 : 0 },
-    train: { epochs: c.epochs, batchSize: c.batchSize, patience: 0 },
+    // PCME++ as it trains by default: mean towers at lr × 0.1 (two optimisers over one gradient pass).
+    train: { epochs: c.epochs, batchSize: c.batchSize, patience: 0, meanLrScale: c.head === 'pcme' ? 0.1 : 1 },
   };
   const r = await executeTrain({ input, spec }, {});
   // One step's tensor peak, profiled on a fresh head of the same configuration.
