@@ -60,31 +60,21 @@ export function nearestSquaredDistance(q: Float32Array, queries: ArrayLike<numbe
   const oOff = qOff + block * rf;
   const engine = createDotEngine(oOff + block * nG);
   const mem = engine.memory;
-  const gNorm = new Float64Array(nG);
-  for (let j = 0; j < nG; j++) {
-    const src = gallery[j] * dims;
+  // Copies row `src` of x into the engine at `at` and returns its squared norm.
+  const put = (x: Float32Array, src: number, at: number): number => {
     let s = 0;
     for (let d = 0; d < dims; d++) {
-      const v = g[src + d];
-      mem[gOff + j * rf + d] = v;
+      const v = x[src * dims + d];
+      mem[at + d] = v;
       s += v * v;
     }
-    gNorm[j] = s;
-  }
+    return s;
+  };
+  const gNorm = Float64Array.from({ length: nG }, (_, j) => put(g, gallery[j], gOff + j * rf));
   for (let b0 = 0; b0 < queries.length; b0 += block) {
     const nb = Math.min(block, queries.length - b0);
-    const qNorm = new Float64Array(nb);
     mem.fill(0, qOff, qOff + block * rf);
-    for (let i = 0; i < nb; i++) {
-      const src = queries[b0 + i] * dims;
-      let s = 0;
-      for (let d = 0; d < dims; d++) {
-        const v = q[src + d];
-        mem[qOff + i * rf + d] = v;
-        s += v * v;
-      }
-      qNorm[i] = s;
-    }
+    const qNorm = Float64Array.from({ length: nb }, (_, i) => put(q, queries[b0 + i], qOff + i * rf));
     engine.dots(qOff, nb, gOff, nG, rf, oOff, nG);
     for (let i = 0; i < nb; i++) {
       let best = Infinity;
