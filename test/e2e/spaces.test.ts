@@ -36,6 +36,7 @@ afterAll(async () => {
 
 let points = 0;
 let encodedId = '';
+let autoStep = '4';
 
 describe('spaces, encoders, heads and glyphs in the browser', () => {
   it('shows the backend and the active space in the status bar', async () => {
@@ -114,9 +115,16 @@ describe('spaces, encoders, heads and glyphs in the browser', () => {
     await expect.poll(async () => (await mapState())!.glyphCount, { timeout: 120_000 }).toBeGreaterThan(0);
     expect((await mapState())!.pointCount).toBe(points);
     expect(await page.textContent('[data-testid="glyph-legend"]')).toContain('radius = √(Σσ²) in local map units');
-    await page.fill('[data-testid="glyph-exaggeration"]', '4');
+    // The glyphs start scaled down when the variances are large next to the map ("auto"), else at ×1.
+    const startValue = Number((await page.textContent('[data-testid="glyph-exaggeration-value"]'))!.slice(1));
+    autoStep = await page.inputValue('[data-testid="glyph-exaggeration"]');
+    expect(startValue).toBeLessThanOrEqual(1);
+    expect(await page.locator('[data-testid="glyph-exaggeration-auto"]').count()).toBe(startValue < 1 ? 1 : 0);
+    await page.fill('[data-testid="glyph-exaggeration"]', '6');
     expect(await page.textContent('[data-testid="glyph-exaggeration-value"]')).toBe('×3');
-    await page.fill('[data-testid="glyph-exaggeration"]', '2');
+    expect(await page.locator('[data-testid="glyph-exaggeration-auto"]').count()).toBe(0);
+    expect(await page.textContent('[data-testid="glyph-legend"]')).toContain('× 3 (exaggerated)');
+    await page.fill('[data-testid="glyph-exaggeration"]', '4');
     expect(await page.textContent('[data-testid="glyph-exaggeration-value"]')).toBe('×1');
     await page.uncheck('[data-testid="show-glyphs"]');
     await expect.poll(async () => (await mapState())!.glyphCount).toBe(0);
@@ -177,6 +185,7 @@ describe('spaces, encoders, heads and glyphs in the browser', () => {
     const dismiss = page.locator('[data-testid="error"] button.x');
     if (await dismiss.count()) await dismiss.click();
     await page.uncheck('[data-testid="color-uncertainty"]');
+    await page.fill('[data-testid="glyph-exaggeration"]', autoStep);
     await page.waitForTimeout(400);
     await page.screenshot({ path: join(root, 'docs', 'glyphs.png') });
   }, 60_000);

@@ -32,7 +32,35 @@ function percentiles(v: Float32Array): Float32Array {
   return out;
 }
 
-const EXAG_STEPS = [0.25, 0.5, 1, 2, 3, 5, 10, 20];
+const EXAG_STEPS = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20];
+const EXAG_ONE = EXAG_STEPS.indexOf(1);
+/** Auto exaggeration keeps the 90th-percentile glyph radius within this share of the map's extent. */
+const GLYPH_TARGET_SHARE = 0.03;
+
+/**
+ * The exaggeration step a new glyph set starts at: ×1 when the large glyphs (90th percentile) are
+ * already small next to the map, else the largest smaller step that brings them within
+ * GLYPH_TARGET_SHARE of the extent. Radii are heavy-tailed where the map magnifies tight clusters of
+ * near-duplicates (on the sample the 90th percentile is 30× the median), and a few disks as large as
+ * the map would hide it.
+ */
+function autoExaggerationStep(radius: Float32Array, xy: Float32Array): number {
+  const lo = [Infinity, Infinity];
+  const hi = [-Infinity, -Infinity];
+  for (let i = 0; i + 1 < xy.length; i += 2) {
+    if (!Number.isFinite(xy[i]) || !Number.isFinite(xy[i + 1])) continue;
+    for (const a of [0, 1]) {
+      lo[a] = Math.min(lo[a], xy[i + a]);
+      hi[a] = Math.max(hi[a], xy[i + a]);
+    }
+  }
+  const extent = Math.max(hi[0] - lo[0], hi[1] - lo[1]);
+  const r = Array.from(radius).filter((v) => Number.isFinite(v) && v > 0).sort((a, b) => a - b);
+  if (!(extent > 0) || r.length === 0) return EXAG_ONE;
+  const large = r[Math.floor(0.9 * (r.length - 1))];
+  for (let k = EXAG_ONE; k >= 0; k--) if (large * EXAG_STEPS[k] <= GLYPH_TARGET_SHARE * extent) return k;
+  return 0;
+}
 
 type Sel = { kind: 'image' | 'caption'; index: number };
 
@@ -100,7 +128,9 @@ export function App({ transport }: { transport: Transport }) {
   const [glyphView, setGlyphView] = useState<GlyphsView | null>(null);
   const [showGlyphs, setShowGlyphs] = useState(true);
   const glyphLod = useGlyphLodStore();
-  const [exagStep, setExagStep] = useState(2);
+  const [exagStep, setExagStep] = useState(EXAG_ONE);
+  /** The exaggeration was chosen for the glyph set, not by the user (cleared when the slider moves). */
+  const [exagAuto, setExagAuto] = useState(false);
   const [colorByUnc, setColorByUnc] = useState(false);
   const [uncertainty, setUncertainty] = useState<UncertaintyView | null>(null);
   const [csdMap, setCsdMap] = useState<Map<string, PairCsdView> | null>(null);
@@ -272,7 +302,18 @@ export function App({ transport }: { transport: Transport }) {
     setGlyphView(null);
     if (!probabilistic || !projection || projSpace !== spaceId) return;
     let cancelled = false;
-    api.getGlyphs({ jobId: newJobId('glyphs') }).then((g) => !cancelled && setGlyphView(g), (e: unknown) => !cancelled && setNotice(`Glyphs unavailable: ${e instanceof Error ? e.message : String(e)}`));
+    api.getGlyphs({ jobId: newJobId('glyphs') }).then(
+      (g) => {
+        if (cancelled) return;
+        setGlyphView(g);
+        if (g) {
+          const step = autoExaggerationStep(g.radius, projection.xy);
+          setExagStep(step);
+          setExagAuto(step !== EXAG_ONE);
+        }
+      },
+      (e: unknown) => !cancelled && setNotice(`Glyphs unavailable: ${e instanceof Error ? e.message : String(e)}`),
+    );
     return () => {
       cancelled = true;
     };
@@ -648,8 +689,12 @@ export function App({ transport }: { transport: Transport }) {
                   </label>
                   <div className="row tight">
                     <span>exaggeration</span>
-                    <input type="range" data-testid="glyph-exaggeration" aria-label="glyph exaggeration" min={0} max={EXAG_STEPS.length - 1} step={1} value={exagStep} onChange={(e) => setExagStep(Number(e.target.value))} disabled={!showGlyphs} />
+                    <input type="range" data-testid="glyph-exaggeration" aria-label="glyph exaggeration" min={0} max={EXAG_STEPS.length - 1} step={1} value={exagStep} onChange={(e) => {
+                        setExagStep(Number(e.target.value));
+                        setExagAuto(false);
+                      }} disabled={!showGlyphs} />
                     <strong data-testid="glyph-exaggeration-value">×{exaggeration}</strong>
+                    {exagAuto && <span className="muted small" data-testid="glyph-exaggeration-auto" title="The variances are large next to the map's spread, so the glyphs start scaled down; move the slider to change it.">auto</span>}
                   </div>
                   <div className="glyph-legend" data-testid="glyph-legend">
                     <svg width="92" height="22" aria-hidden="true">
@@ -657,7 +702,7 @@ export function App({ transport }: { transport: Transport }) {
                       <ellipse cx="38" cy="11" rx="10" ry="5" transform="rotate(-25 38 11)" fill="none" stroke="#111827" />
                       <circle cx="70" cy="11" r="8" fill="none" stroke="#f59e0b" strokeDasharray="3 3" />
                     </svg>
-                    <div>disk: radius = √(Σσ²) in local map units{exaggeration !== 1 ? ` × ${exaggeration} (exaggerated)` : ''}</div>
+                    <div>disk: radius = √(Σσ²) in local map units{exaggeration !== 1 ? ` × ${exaggeration} (${exaggeration < 1 ? 'scaled down' : 'exaggerated'})` : ''}</div>
                     <div>ellipse: in-map shape of the variance (shown where the local fit R² ≥ 0.5 and anisotropic)</div>
                     <div>dashed / hatched: local fit poor (R² &lt; 0.5)</div>
                     {showGlyphs && <GlyphLodNote store={glyphLod} />}
