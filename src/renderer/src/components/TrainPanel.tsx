@@ -25,12 +25,15 @@ interface Props {
   onTrained: () => void;
 }
 
+/** Each head's default epochs (as `mlens train` runs it: core/heads/pcme.ts, cond.ts, multipos.ts). */
+const HEAD_EPOCHS: Record<HeadKind, number> = { pcme: 30, cond: 20, multipos: 20 };
+
 const f3 = (v: number | null | undefined) => (v == null || !Number.isFinite(v) ? '–' : v.toFixed(3));
 
 export function TrainPanel({ api, session, jobs, active, onEvent, onNotice, onTrained }: Props) {
   const [head, setHead] = useState<HeadKind>('pcme');
   const [condition, setCondition] = useState('');
-  const [epochs, setEpochs] = useState(10);
+  const [epochs, setEpochs] = useState(HEAD_EPOCHS.pcme);
   const [jobId, setJobId] = useState<string | null>(null);
   const [curve, setCurve] = useState<TrainEpochEvent[]>([]);
   const [result, setResult] = useState<TrainResultView | null>(null);
@@ -102,7 +105,15 @@ export function TrainPanel({ api, session, jobs, active, onEvent, onNotice, onTr
         >
           <label>
             head{' '}
-            <select data-testid="head-kind" value={head} onChange={(e) => setHead(e.target.value as HeadKind)}>
+            <select
+              data-testid="head-kind"
+              value={head}
+              onChange={(e) => {
+                const h = e.target.value as HeadKind;
+                setHead(h);
+                setEpochs(HEAD_EPOCHS[h]);
+              }}
+            >
               {(Object.keys(HEAD_TEXT) as HeadKind[]).map((k) => (
                 <option key={k} value={k}>{HEAD_TEXT[k]}</option>
               ))}
