@@ -204,6 +204,8 @@ export type VarianceAgainst = 'multiplicity' | 'nearest' | 'known';
 
 export interface VarianceCorrelation {
   against: VarianceAgainst;
+  /** Which items: all (sampled) or only those of validation/test images (multiplicity only). */
+  scope?: 'all' | 'val+test';
   /** Spearman ρ of Σσ² with it (NaN when one side is constant). */
   rho: number;
   /** Items it was computed over. */

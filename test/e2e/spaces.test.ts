@@ -164,7 +164,7 @@ describe('spaces, encoders, heads and glyphs in the browser', () => {
     expect(await page.locator('[data-testid="uncertain-item"]').count()).toBeGreaterThan(5);
     // What Σσ² follows: the sample has truth, so multiplicity and nearest-partner ρ are both numbers.
     await page.waitForSelector('[data-testid="variance-follows"]', { timeout: 60_000 });
-    for (const cell of ['follows-caption-multiplicity', 'follows-caption-nearest', 'follows-image-multiplicity', 'follows-image-nearest']) {
+    for (const cell of ['follows-caption-multiplicity', 'follows-caption-multiplicity-valtest', 'follows-caption-nearest', 'follows-image-multiplicity', 'follows-image-nearest']) {
       expect(await page.textContent(`[data-testid="${cell}"]`)).toMatch(/^-?[01]\.\d\d$/);
     }
     expect(await page.textContent('[data-testid="variance-follows"]')).toMatch(/Over [\d,]+ captions/);

@@ -53,9 +53,13 @@ describe('varianceDiagnostics', () => {
   it('reports ρ = 1 with multiplicity when Σσ² grows with the number of true images', () => {
     const tText = Float64Array.from(truth, (t) => 0.1 + t.length);
     const r = varianceDiagnostics({ dims, image, text, imageLogvar: logvarFor(new Float64Array(nI).fill(0.3), dims), textLogvar: logvarFor(tText, dims), captionImage, imageSplit, truth });
-    const m = r.captions.find((x) => x.against === 'multiplicity')!;
+    const m = r.captions.find((x) => x.against === 'multiplicity' && x.scope === undefined)!;
     expect(m.rho).toBeCloseTo(1, 6);
     expect(m.n).toBe(nC);
+    // the same over every caption of validation/test images (here the 20 test images' 60 captions)
+    const held = r.captions.find((x) => x.against === 'multiplicity' && x.scope === 'val+test')!;
+    expect(held.n).toBe(captionImage.filter((i) => imageSplit[i] === 'test').length);
+    expect(held.rho).toBeCloseTo(1, 6);
     expect(r.sampled).toBe(false);
     // constant image variance: no correlation can be computed
     expect(Number.isNaN(r.images.find((x) => x.against === 'nearest')!.rho)).toBe(true);
@@ -91,7 +95,7 @@ describe('varianceDiagnostics', () => {
     expect(r.captions.find((x) => x.against === 'known')!.rho).toBeCloseTo(1, 6);
     const s = varianceDiagnostics({ dims, image, text, imageLogvar: logvarFor(perImage, dims), textLogvar: logvarFor(Float64Array.from(truth, (t) => t.length), dims), captionImage, imageSplit, truth }, { maxItems: 50 });
     expect(s.sampled).toBe(true);
-    expect(s.captions.every((x) => x.n === 50)).toBe(true);
+    expect(s.captions.filter((x) => x.scope === undefined).every((x) => x.n === 50)).toBe(true);
     expect(s.captions.find((x) => x.against === 'multiplicity')!.rho).toBeCloseTo(1, 6);
   });
 });

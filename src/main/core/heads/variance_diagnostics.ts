@@ -31,6 +31,8 @@ export interface DiagnosticsInput {
   knownPerCaption?: ArrayLike<number> | null;
 }
 
+const HELD_OUT_SPLITS = new Set(['val', 'dev', 'test']);
+
 /** Seeded sample of min(n, max) indices in increasing order. */
 function sampleIndices(n: number, max: number, seed: number): Int32Array {
   if (n <= max) return Int32Array.from({ length: n }, (_, i) => i);
@@ -161,6 +163,12 @@ export function varianceDiagnostics(input: DiagnosticsInput, opts: { maxItems?: 
     const perImage = new Float64Array(nI);
     for (const imgs of input.truth) for (let k = 0; k < imgs.length; k++) if (imgs[k] >= 0 && imgs[k] < nI) perImage[imgs[k]]++;
     captions.push(correlate('multiplicity', tc, Float64Array.from(capSample, (c) => input.truth![c]?.length ?? NaN)));
+    // Every caption of validation/test images (those a head trained on this dataset did not see).
+    const held: number[] = [];
+    for (let c = 0; c < nC; c++) if (HELD_OUT_SPLITS.has(splitOf(input.captionImage[c]))) held.push(c);
+    if (held.length > 2) {
+      captions.push({ ...correlate('multiplicity', Float64Array.from(held, (c) => tText[c]), Float64Array.from(held, (c) => input.truth![c]?.length ?? NaN)), scope: 'val+test' });
+    }
     images.push(correlate('multiplicity', ti, Float64Array.from(imgSample, (i) => perImage[i])));
   }
   captions.push(correlate('nearest', tc, capNearest));
@@ -207,6 +215,6 @@ const AGAINST_WORDS: Record<VarianceAgainst, string> = {
 export function describeVarianceDiagnostics(d: VarianceDiagnostics): string[] {
   const f = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
   const line = (name: string, rows: VarianceCorrelation[]): string =>
-    `${name}: ${rows.map((r) => `${AGAINST_WORDS[r.against]} ρ = ${f(r.rho)}`).join(', ')} (n = ${Math.max(0, ...rows.map((r) => r.n)).toLocaleString('en-US')})`;
+    `${name}: ${rows.map((r) => `${AGAINST_WORDS[r.against]}${r.scope === 'val+test' ? ` (val + test, n = ${r.n.toLocaleString('en-US')})` : ''} ρ = ${f(r.rho)}`).join(', ')} (n = ${Math.max(0, ...rows.filter((r) => r.scope !== 'val+test').map((r) => r.n)).toLocaleString('en-US')})`;
   return [line('captions', d.captions), line('images', d.images)];
 }

@@ -95,17 +95,28 @@ function rhoText(rho: number | null | undefined): string {
 
 /** Spearman ρ of Σσ² with multiplicity, nearest-partner distance and known positives, and what that means. */
 function VarianceFollows({ d }: { d: VarianceDiagnostics }) {
-  const rows = (['multiplicity', 'nearest', 'known'] as const).filter((a) => d.captions.some((x) => x.against === a) || d.images.some((x) => x.against === a));
-  const get = (list: VarianceDiagnostics['captions'], a: VarianceAgainst) => list.find((x) => x.against === a);
-  const m = get(d.captions, 'multiplicity')?.rho;
-  const near = get(d.captions, 'nearest')?.rho;
-  let verdict: string | null = null;
-  if (typeof m === 'number' && Number.isFinite(m) && typeof near === 'number' && Number.isFinite(near)) {
-    if (m >= 0.3) verdict = 'Caption Σσ² rises with the number of valid images here: it can serve as a multiplicity signal.';
-    else if (Math.abs(near) > Math.abs(m) + 0.1) verdict = 'Caption Σσ² here mostly follows how close a caption’s nearest image is, not how many images it fits.';
-    else verdict = 'Caption Σσ² is only weakly related to multiplicity here.';
+  type Row = { against: VarianceAgainst; scope: 'all' | 'val+test' };
+  const rows: Row[] = [];
+  for (const a of ['multiplicity', 'nearest', 'known'] as const) {
+    for (const scope of ['all', 'val+test'] as const) {
+      const has = (list: VarianceDiagnostics['captions']) => list.some((x) => x.against === a && (x.scope ?? 'all') === scope);
+      if (has(d.captions) || has(d.images)) rows.push({ against: a, scope });
+    }
   }
-  const n = Math.max(0, ...d.captions.map((x) => x.n));
+  const get = (list: VarianceDiagnostics['captions'], r: Row) => list.find((x) => x.against === r.against && (x.scope ?? 'all') === r.scope);
+  const num = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
+  const mAll = get(d.captions, { against: 'multiplicity', scope: 'all' })?.rho;
+  const mHeld = get(d.captions, { against: 'multiplicity', scope: 'val+test' })?.rho;
+  const m = num(mHeld) ? mHeld : mAll;
+  const near = get(d.captions, { against: 'nearest', scope: 'all' })?.rho;
+  let verdict: string | null = null;
+  if (num(m) && num(near)) {
+    const where = num(mHeld) ? ' on validation and test captions' : '';
+    if (m >= 0.3) verdict = `Caption Σσ² rises with the number of valid images${where}: it can serve as a multiplicity signal.`;
+    else if (Math.abs(near) > Math.abs(m) + 0.1) verdict = 'Caption Σσ² here mostly follows how close a caption’s nearest image is, not how many images it fits.';
+    else verdict = `Caption Σσ² is only weakly related to multiplicity${where}.`;
+  }
+  const n = Math.max(0, ...d.captions.filter((x) => (x.scope ?? 'all') === 'all').map((x) => x.n));
   return (
     <div data-testid="variance-follows">
       <h3>What Σσ² follows (Spearman ρ)</h3>
@@ -118,13 +129,16 @@ function VarianceFollows({ d }: { d: VarianceDiagnostics }) {
           </tr>
         </thead>
         <tbody>
-          {rows.map((a) => (
-            <tr key={a} data-against={a} title={AGAINST[a].title}>
-              <td>{AGAINST[a].label}</td>
-              <td data-testid={`follows-caption-${a}`}>{rhoText(get(d.captions, a)?.rho)}</td>
-              <td data-testid={`follows-image-${a}`}>{rhoText(get(d.images, a)?.rho)}</td>
-            </tr>
-          ))}
+          {rows.map((r) => {
+            const key = r.scope === 'all' ? r.against : `${r.against}-valtest`;
+            return (
+              <tr key={key} data-against={r.against} data-scope={r.scope} title={AGAINST[r.against].title}>
+                <td>{AGAINST[r.against].label}{r.scope === 'val+test' ? ' (val + test captions)' : ''}</td>
+                <td data-testid={`follows-caption-${key}`}>{rhoText(get(d.captions, r)?.rho)}</td>
+                <td data-testid={`follows-image-${key}`}>{r.scope === 'all' ? rhoText(get(d.images, r)?.rho) : ''}</td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
       <p className="muted small">
