@@ -34,14 +34,14 @@ function percentiles(v: Float32Array): Float32Array {
 
 const EXAG_STEPS = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20];
 const EXAG_ONE = EXAG_STEPS.indexOf(1);
-/** Auto exaggeration keeps the 90th-percentile glyph radius within this share of the map's extent. */
-const GLYPH_TARGET_SHARE = 0.03;
+/** Auto exaggeration keeps the 99th-percentile glyph radius within this share of the map's extent. */
+const GLYPH_TARGET_SHARE = 0.05;
 
 /**
- * The exaggeration step a new glyph set starts at: ×1 when the large glyphs (90th percentile) are
+ * The exaggeration step a new glyph set starts at: ×1 when the largest glyphs (99th percentile) are
  * already small next to the map, else the largest smaller step that brings them within
  * GLYPH_TARGET_SHARE of the extent. Radii are heavy-tailed where the map magnifies tight clusters of
- * near-duplicates (on the sample the 90th percentile is 30× the median), and a few disks as large as
+ * near-duplicates (on the sample the 90th percentile is 30× the median, the 99th 200×), and a few disks as large as
  * the map would hide it.
  */
 function autoExaggerationStep(radius: Float32Array, xy: Float32Array): number {
@@ -57,7 +57,7 @@ function autoExaggerationStep(radius: Float32Array, xy: Float32Array): number {
   const extent = Math.max(hi[0] - lo[0], hi[1] - lo[1]);
   const r = Array.from(radius).filter((v) => Number.isFinite(v) && v > 0).sort((a, b) => a - b);
   if (!(extent > 0) || r.length === 0) return EXAG_ONE;
-  const large = r[Math.floor(0.9 * (r.length - 1))];
+  const large = r[Math.floor(0.99 * (r.length - 1))];
   for (let k = EXAG_ONE; k >= 0; k--) if (large * EXAG_STEPS[k] <= GLYPH_TARGET_SHARE * extent) return k;
   return 0;
 }
