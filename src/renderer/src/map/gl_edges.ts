@@ -2,7 +2,7 @@
 // the edge list or the point set changes.
 
 import type { RGBA } from './colors';
-import { GLSL_VIEW, createProgram, uniforms, type ViewUniforms } from './gl_util';
+import { GLSL_VIEW, createProgram, setViewUniforms, uniforms, type ViewUniforms } from './gl_util';
 
 const VERTEX = `#version 300 es
 precision highp float;
@@ -94,9 +94,7 @@ export class EdgeLayer {
     if (this.vertices === 0) return;
     const gl = this.gl;
     gl.useProgram(this.program);
-    gl.uniform2f(this.u.u_center, view.cx, view.cy);
-    gl.uniform1f(this.u.u_scale, view.scale);
-    gl.uniform2f(this.u.u_viewport, view.width, view.height);
+    setViewUniforms(gl, this.u, view);
     gl.uniform1f(this.u.u_alpha, alpha);
     gl.bindVertexArray(this.vao);
     gl.drawArrays(gl.LINES, 0, this.vertices);

@@ -11,7 +11,7 @@
 // at most a quarter of the viewport's smaller side), shape kept, so no single glyph fills the screen.
 
 import type { RGBA } from './colors';
-import { createProgram, uniforms, type ViewUniforms } from './gl_util';
+import { GLSL_VIEW, createProgram, setViewUniforms, uniforms, type ViewUniforms } from './gl_util';
 import { DEFAULT_GLYPH_LOD, GlyphLod, glyphCapPx, glyphExtents, type GlyphLodOptions, type GlyphLodStats } from './glyph_lod';
 
 const VERTEX = `#version 300 es
@@ -21,9 +21,7 @@ layout(location = 0) in vec2 a_corner;
 layout(location = 1) in vec2 a_pos;
 layout(location = 2) in vec4 a_glyph;   // radius, ellipse a, b, angle (data units / radians)
 layout(location = 3) in float a_flags;  // bit0 ellipse shown, bit1 low fit, bit2 caption
-uniform vec2 u_center;
-uniform float u_scale;
-uniform vec2 u_viewport;
+${GLSL_VIEW}
 uniform float u_exag;
 uniform float u_maxPx;
 out vec2 v_local;
@@ -49,8 +47,7 @@ void main() {
   }
   float hp = ext + 2.0;            // CSS px, room for the outline (GLYPH_PAD_PX)
   v_local = a_corner * hp;
-  vec2 d = (a_pos - u_center) * u_scale + v_local;
-  gl_Position = vec4(d * 2.0 / u_viewport, 0.0, 1.0);
+  gl_Position = toClipPx(a_pos, v_local);
   v_r = r;
   v_ab = ab;
   v_rot = vec2(cos(a_glyph.w), sin(a_glyph.w));
@@ -302,9 +299,7 @@ export class GlyphLayer {
     const gl = this.gl;
     const u = this.u;
     gl.useProgram(this.program);
-    gl.uniform2f(u.u_center, view.cx, view.cy);
-    gl.uniform1f(u.u_scale, view.scale);
-    gl.uniform2f(u.u_viewport, view.width, view.height);
+    setViewUniforms(gl, u, view);
     gl.uniform1f(u.u_exag, exaggeration);
     gl.uniform1f(u.u_maxPx, glyphCapPx(this.options, view.width, view.height));
     gl.uniform1f(u.u_dpr, view.dpr);

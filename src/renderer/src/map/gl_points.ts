@@ -3,7 +3,7 @@
 // emphasised points (neighbours, the selection) drawn on top.
 
 import type { RGBA } from './colors';
-import { GLSL_VIEW, createProgram, uniforms, type ViewUniforms } from './gl_util';
+import { GLSL_VIEW, createProgram, setViewUniforms, uniforms, type ViewUniforms } from './gl_util';
 
 const VERTEX = `#version 300 es
 precision highp float;
@@ -181,9 +181,7 @@ export class PointLayer {
     const gl = this.gl;
     const u = this.u;
     gl.useProgram(this.program);
-    gl.uniform2f(u.u_center, view.cx, view.cy);
-    gl.uniform1f(u.u_scale, view.scale);
-    gl.uniform2f(u.u_viewport, view.width, view.height);
+    setViewUniforms(gl, u, view);
     gl.uniform1f(u.u_dpr, view.dpr);
     gl.uniform1f(u.u_size, size);
     gl.uniform1f(u.u_maxPx, this.maxPointSize);

@@ -53,13 +53,26 @@ export interface ViewUniforms {
   dpr: number;
 }
 
-/** GLSL for the data → clip transform; expects uniforms u_center, u_scale, u_viewport. */
+/**
+ * GLSL for the data → clip transform (declares u_center, u_scale, u_viewport): `toClip(p)` for a data
+ * point, `toClipPx(p, px)` for a data point moved by `px` CSS pixels (instanced quads).
+ */
 export const GLSL_VIEW = `
 uniform vec2 u_center;
 uniform float u_scale;
 uniform vec2 u_viewport;
-vec4 toClip(vec2 p) {
-  vec2 d = (p - u_center) * u_scale;
+vec4 toClipPx(vec2 p, vec2 px) {
+  vec2 d = (p - u_center) * u_scale + px;
   return vec4(d * 2.0 / u_viewport, 0.0, 1.0);
 }
+vec4 toClip(vec2 p) {
+  return toClipPx(p, vec2(0.0));
+}
 `;
+
+/** Sets the uniforms GLSL_VIEW declares (the program must be in use). */
+export function setViewUniforms(gl: WebGL2RenderingContext, u: Record<'u_center' | 'u_scale' | 'u_viewport', WebGLUniformLocation | null>, view: ViewUniforms): void {
+  gl.uniform2f(u.u_center, view.cx, view.cy);
+  gl.uniform1f(u.u_scale, view.scale);
+  gl.uniform2f(u.u_viewport, view.width, view.height);
+}
