@@ -240,12 +240,17 @@ export interface GlyphsView {
   seconds: number;
 }
 
+/** The exact D-dimensional CSD of one image–caption pair (detail panel). */
 export interface PairCsdView {
+  /** ‖μ_v − μ_t‖². */
   meanDistance2: number;
+  /** Σσ² of the image and of the caption. */
   imageTrace: number;
   textTrace: number;
   csd: number;
+  /** sigmoid(−a·csd + b) with the head's a, b. */
   probability: number;
+  /** The cosine of the two means (for comparison with deterministic spaces). */
   cosine: number;
   a: number;
   b: number;

@@ -2,6 +2,7 @@
 // detail panel, the glyphs and the CLI; no tensors. Log-variances come as log σ² per dimension
 // (n × dims) or one value per item (n: the same log σ² on every dimension), as the dataset reader
 // and SpaceStore give them (`*_std.npy` is already turned into 2·ln σ there).
+import type { PairCsdView } from '../../../shared/analysis.js';
 
 /** Initial a (negative_scale) and b (shift) of PCME++ (SCIENCE §2.3). */
 export const DEFAULT_A = 5;
@@ -75,18 +76,8 @@ export interface SpaceLike {
   textLogvar: Float32Array | null;
 }
 
-export interface PairCsd {
-  /** ‖μ_v − μ_t‖². */
-  meanDistance2: number;
-  /** Σσ² of the image and of the caption. */
-  imageTrace: number;
-  textTrace: number;
-  csd: number;
-  /** sigmoid(−a·csd + b) with the head's a, b (defaults 5, 5). */
-  probability: number;
-  /** The cosine of the two means (for comparison with deterministic spaces). */
-  cosine: number;
-}
+/** The shared contract's pair CSD without the match parameters (the caller knows a, b; defaults 5, 5). */
+export type PairCsd = Omit<PairCsdView, 'a' | 'b'>;
 
 /** The exact D-dimensional CSD and match probability of one image–caption pair (detail panel). */
 export function pairCsd(space: SpaceLike, image: number, caption: number, ab: { a: number; b: number } = { a: DEFAULT_A, b: DEFAULT_B }): PairCsd {

@@ -152,6 +152,33 @@ export function spaceScores(image: Float32Array, text: Float32Array, dims: numbe
   return out;
 }
 
+/**
+ * One RankTally per caption with positives (null otherwise), ranking its positives' scores among the
+ * images it will scan; `galleryStart` > 0 when the scan starts at that image (a worker's range).
+ */
+export function captionTallies(space: Pick<ScoredSpace, 'pairScore' | 'nTexts'>, lists: PositiveLists, galleryStart = 0): (RankTally | null)[] {
+  const out: (RankTally | null)[] = new Array(space.nTexts);
+  for (let c = 0; c < space.nTexts; c++) {
+    const pos = positivesOf(lists, c);
+    if (!pos.length) {
+      out[c] = null;
+      continue;
+    }
+    const t = new RankTally(pos, (j) => space.pairScore(pos[j], c));
+    if (galleryStart > 0) t.startAt(galleryStart);
+    out[c] = t;
+  }
+  return out;
+}
+
+/** The i2t ranking of one image whose scores against the nTexts captions sit at mem[off…]. */
+export function rankScoreRow(mem: Float32Array, off: number, pos: Int32Array, nTexts: number): QueryRanking | null {
+  if (!pos.length) return null;
+  const tally = new RankTally(pos, (j) => mem[off + pos[j]]);
+  tally.scan(mem, off, 1, nTexts, 0);
+  return tally.finish(nTexts);
+}
+
 function finishAll(tallies: (RankTally | null)[], n: number, add: (q: QueryRanking | null) => void): void {
   for (let c = 0; c < tallies.length; c++) {
     const t = tallies[c];
@@ -182,24 +209,11 @@ export function evaluateSpace(
   const accI2t = new MetricsAccumulator(ks, ties, pmI2t.length, opts.pmK);
   const accT2i = new MetricsAccumulator(ks, ties, pmT2i.length, opts.pmK);
 
-  const captionTallies = (lists: PositiveLists): (RankTally | null)[] => {
-    const out: (RankTally | null)[] = new Array(nTexts);
-    for (let c = 0; c < nTexts; c++) {
-      const pos = positivesOf(lists, c);
-      out[c] = pos.length ? new RankTally(pos, (j) => space.pairScore(pos[j], c)) : null;
-    }
-    return out;
-  };
-  const t2iTallies = captionTallies(t2i);
-  const pmTallies = pmT2i.map(captionTallies);
+  const t2iTallies = captionTallies(space, t2i);
+  const pmTallies = pmT2i.map((lists) => captionTallies(space, lists));
 
   const mem = engine.memory;
-  const rankImage = (off: number, pos: Int32Array): QueryRanking | null => {
-    if (!pos.length) return null;
-    const tally = new RankTally(pos, (j) => mem[off + pos[j]]);
-    tally.scan(mem, off, 1, nTexts, 0);
-    return tally.finish(nTexts);
-  };
+  const rankImage = (off: number, pos: Int32Array): QueryRanking | null => rankScoreRow(mem, off, pos, nTexts);
   const block = Math.min(opts.blockSize ?? DEFAULT_BLOCK, nImages);
   for (let i0 = 0; i0 < nImages; i0 += block) {
     const rows = Math.min(block, nImages - i0);

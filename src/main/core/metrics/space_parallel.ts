@@ -14,8 +14,8 @@ import { Worker } from 'node:worker_threads';
 import { workerPath } from '../jobs/worker_path.js';
 import { DEFAULT_KS, MetricsAccumulator } from './evaluate.js';
 import { invertPositives, positivesOf, toPositiveLists, type PositiveLists, type PositivesLike } from './positives.js';
-import { finishTallyStates, RankTally, type QueryRanking, type TallyStateCursor, type TieMode } from './ranks.js';
-import { DEFAULT_BLOCK, evaluateSpace, scoreSpace, type SpaceOptions, type SpaceResult } from './space_eval.js';
+import { finishTallyStates, type QueryRanking, type TallyStateCursor, type TieMode } from './ranks.js';
+import { captionTallies, DEFAULT_BLOCK, evaluateSpace, rankScoreRow, scoreSpace, type SpaceOptions, type SpaceResult } from './space_eval.js';
 
 export interface ParallelSpaceOptions extends SpaceOptions {
   /** Worker threads (default min(2, available cores)); 1 runs evaluateSpace on this thread. */
@@ -63,29 +63,10 @@ export function runSpacePart(task: SpacePartTask, onBlock?: (rows: number) => vo
   const pmValues = new Float64Array(rowsTotal * nPm);
   const pmPresent = new Uint8Array(rowsTotal * nPm);
 
-  const captionTallies = (lists: PositiveLists): (RankTally | null)[] => {
-    const out: (RankTally | null)[] = new Array(nTexts);
-    for (let c = 0; c < nTexts; c++) {
-      const pos = positivesOf(lists, c);
-      if (!pos.length) {
-        out[c] = null;
-        continue;
-      }
-      const t = new RankTally(pos, (j) => space.pairScore(pos[j], c));
-      t.startAt(i0);
-      out[c] = t;
-    }
-    return out;
-  };
-  const tallySets = [task.t2i, ...task.pmT2i].map(captionTallies);
+  const tallySets = [task.t2i, ...task.pmT2i].map((lists) => captionTallies(space, lists, i0));
 
   const mem = engine.memory;
-  const rankImage = (off: number, pos: Int32Array): QueryRanking | null => {
-    if (!pos.length) return null;
-    const tally = new RankTally(pos, (j) => mem[off + pos[j]]);
-    tally.scan(mem, off, 1, nTexts, 0);
-    return tally.finish(nTexts);
-  };
+  const rankImage = (off: number, pos: Int32Array): QueryRanking | null => rankScoreRow(mem, off, pos, nTexts);
   const block = Math.min(opts.blockSize ?? DEFAULT_BLOCK, nImages);
   for (let b0 = i0; b0 < i1; b0 += block) {
     const rows = Math.min(block, i1 - b0);
