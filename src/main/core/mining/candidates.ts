@@ -24,6 +24,7 @@
 //             the PU prior is calibrated (Σ p within 4 % of the true count on the sample) and
 //             ranks better at budgets ≥ 5,000 (CONTEXT.md has the comparison).
 import { CancelledError } from '../jobs/job.js';
+import type { StoredCandidates } from '../review/review_store.js';
 import type { CrossModalKnn, KnnOptions } from './knn_blocked.js';
 import { applyPlatt, fitLogistic, fitPlatt, predict, type LogisticModel, type Platt } from './logistic.js';
 import { computeSpaceScores, wrapScores, type SpaceScores } from './scores.js';
@@ -88,29 +89,11 @@ export interface MiningOptions {
   onProgress?: (phase: string, done: number, total: number) => void;
 }
 
-/** Features of the pool, one entry per candidate pair (columnar). */
-export interface CandidateTable {
-  /** Space ids; bit e of `sources` and column e of `scores` refer to spaces[e]. */
-  spaces: string[];
-  n: number;
-  image: Int32Array;
-  caption: Int32Array;
-  /** Bit e set: the pair is in space e's top-k (either direction). */
-  sources: Int32Array;
-  agreement: Uint8Array;
-  rrf: Float32Array;
-  zMean: Float32Array;
-  margin: Float32Array;
-  lev: Uint8Array;
-  tauImg: Float32Array;
-  tauTxt: Float32Array;
-  prior: Float32Array;
-  /** Current probability of validity: the prior, or the classifier's once refit. */
-  p: Float32Array;
-  /** n × E raw scores. */
-  scores: Float32Array;
-  /** n × E × 2 ranks: [t→i, i→t] per space, 1-based, 0 beyond the rank list. */
-  ranks: Int32Array;
+/**
+ * Features of the pool, one entry per candidate pair (columnar): the columns the review store keeps
+ * (StoredCandidates, documented there), plus what only a mining run has.
+ */
+export interface CandidateTable extends Omit<StoredCandidates, 'clusterId'> {
   /** n × E: τ_txt per space (NaN when i has no annotated caption). */
   tauTxtBySpace: Float32Array;
   /** The Platt views' calibrations, per space. */

@@ -116,17 +116,19 @@ export interface CandidateColumns {
   tauTxt: ArrayLike<number>;
   prior: ArrayLike<number>;
   p: ArrayLike<number>;
-  /** n × E */
+  /** n × E raw scores. */
   scores: Float32Array;
-  /** n × E × 2 */
+  /** n × E × 2 ranks: [t→i, i→t] per space, 1-based, 0 beyond the rank list. */
   ranks: Int32Array;
 }
 
-/** The stored candidates as typed columns (ReviewStore.candidateColumns()). */
+/** The stored candidates as typed columns (ReviewStore.candidateColumns(); mining's CandidateTable). */
 export interface StoredCandidates extends CandidateColumns {
+  /** Space ids; bit e of `sources` and column e of `scores` refer to spaces[e]. */
   spaces: string[];
   image: Int32Array;
   caption: Int32Array;
+  /** Bit e set: the pair is in space e's top-k (either direction). */
   sources: Int32Array;
   agreement: Uint8Array;
   rrf: Float32Array;
@@ -136,6 +138,7 @@ export interface StoredCandidates extends CandidateColumns {
   tauImg: Float32Array;
   tauTxt: Float32Array;
   prior: Float32Array;
+  /** Current probability of validity: the prior, or the classifier's once refit. */
   p: Float32Array;
   /** −1 when the pair is in no unit. */
   clusterId: Int32Array;
