@@ -13,7 +13,7 @@ export interface Problem {
   message: string;
 }
 
-export type DatasetFormat = 'generic' | 'coco' | 'karpathy';
+export type DatasetFormat = 'generic' | 'coco' | 'karpathy' | 'flickr' | 'img2dataset';
 
 export interface SplitCounts {
   images: number;

@@ -3,6 +3,8 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { DatasetFormat } from '../../../shared/dataset.js';
 import { findCocoFiles, readCoco } from './coco.js';
+import { FLICKR_FILES, findFlickrFiles, readFlickr } from './flickr.js';
+import { findImg2datasetShards, readImg2dataset } from './img2dataset.js';
 import { DatasetError, type Dataset } from './dataset.js';
 import { loadEmbeddings } from './embeddings.js';
 import { GENERIC_CAPTIONS, readGeneric } from './generic.js';
@@ -28,8 +30,9 @@ export interface OpenOptions {
 }
 
 const LOOKED_FOR =
-  `${GENERIC_CAPTIONS} (generic folder), ${KARPATHY_FILES.join(' / ')} (Karpathy split) ` +
-  'or annotations/captions_*.json (COCO captions)';
+  `${GENERIC_CAPTIONS} (generic folder), ${KARPATHY_FILES.join(' / ')} (Karpathy split), ` +
+  'annotations/captions_*.json (COCO captions), ' +
+  `${FLICKR_FILES.join(' / ')} (Flickr30k / Flickr8k) or numbered shard folders of KEY.jpg + KEY.txt (img2dataset)`;
 
 interface Detected {
   format: DatasetFormat;
@@ -37,21 +40,26 @@ interface Detected {
   ignored: string[];
 }
 
-/** Which format a folder holds (generic > Karpathy > COCO when several are present), or null. */
+/** Which format a folder holds (generic > Karpathy > COCO > Flickr > img2dataset when several are present), or null. */
 export function detectFormat(root: string, force?: DatasetFormat): Detected | null {
   const generic = isFile(path.join(root, GENERIC_CAPTIONS)) ? [GENERIC_CAPTIONS] : [];
   const karpathy = findKarpathyFiles(root);
   const coco = findCocoFiles(root);
+  const flickr = findFlickrFiles(root);
+  const shards = findImg2datasetShards(root);
   const all: Array<[DatasetFormat, string[]]> = [
     ['generic', generic],
     ['karpathy', karpathy],
     ['coco', coco],
+    ['flickr', flickr],
+    ['img2dataset', shards],
   ];
   const pick = all.find(([f, files]) => files.length > 0 && (force == null || f === force));
   if (!pick) return null;
   const [format, files] = pick;
-  const used = format === 'karpathy' ? files.slice(0, 1) : files;
-  const ignored = all.flatMap(([, fs]) => fs).filter((f) => !used.includes(f));
+  const used = format === 'karpathy' || format === 'flickr' ? files.slice(0, 1) : files;
+  // Shard folders are data, not a competing index: they are never listed as ignored.
+  const ignored = all.flatMap(([f, fs]) => (f === 'img2dataset' ? [] : fs)).filter((f) => !used.includes(f));
   return { format, files: used, ignored };
 }
 
@@ -91,6 +99,8 @@ export async function openDataset(dir: string, opts: OpenOptions = {}): Promise<
   let read: ReaderResult;
   if (detected.format === 'generic') read = await readGeneric(ctx);
   else if (detected.format === 'karpathy') read = await readKarpathy(ctx, detected.files[0]);
+  else if (detected.format === 'flickr') read = await readFlickr(ctx, detected.files[0]);
+  else if (detected.format === 'img2dataset') read = await readImg2dataset(ctx, detected.files);
   else read = await readCoco(ctx, detected.files);
 
   const { images, captions } = read;
