@@ -2,6 +2,7 @@
 import { resolve, join } from 'node:path';
 import { openDataset } from './core/datasets/open.js';
 import { summarize } from './core/datasets/summary.js';
+import type { ColumnMap } from './core/datasets/parquet_rows.js';
 import { DatasetError } from './core/datasets/dataset.js';
 import { generateSample } from './core/sample/generate.js';
 import { ProjectStore, projectDir } from './core/store/project_store.js';
@@ -33,14 +34,26 @@ function needDir(a: ParsedArgs): string {
   return resolve(dir);
 }
 
+/** `image=COL,caption=COL,split=COL` → the column mapping for Parquet tables. */
+function columnMap(v: string | undefined): ColumnMap | undefined {
+  if (v == null) return undefined;
+  const out: ColumnMap = {};
+  for (const part of v.split(',')) {
+    const [k, col] = part.split('=');
+    if ((k !== 'image' && k !== 'caption' && k !== 'split') || !col) throw new UsageError(`--columns takes image=COL,caption=COL[,split=COL], got ${JSON.stringify(part)}`);
+    out[k] = col;
+  }
+  return out;
+}
+
 const verbs: Record<string, Verb> = {
   open: {
     summary: 'read a dataset folder and print its summary (counts, splits, problems)',
-    usage: 'mlens open DIR [--json]',
+    usage: 'mlens open DIR [--columns image=COL,caption=COL[,split=COL]] [--json]',
     flags: ['json'],
     async run(a) {
       const bar = progressBar(!json(a) && !!process.stderr.isTTY);
-      const ds = await openDataset(needDir(a), { onProgress: bar.update });
+      const ds = await openDataset(needDir(a), { onProgress: bar.update, columns: columnMap(opt(a, 'columns')) });
       bar.done();
       const s = summarize(ds);
       if (json(a)) return print(s);

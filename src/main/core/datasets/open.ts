@@ -5,6 +5,9 @@ import type { DatasetFormat } from '../../../shared/dataset.js';
 import { findCocoFiles, readCoco } from './coco.js';
 import { FLICKR_FILES, findFlickrFiles, readFlickr } from './flickr.js';
 import { findImg2datasetShards, readImg2dataset } from './img2dataset.js';
+import { loadEmbeddingShards } from './embedding_shards.js';
+import { parquetColumns, type ColumnMap } from './parquet_rows.js';
+import { findClipRetrieval, findParquetTables, readParquetTables } from './parquet_tables.js';
 import { DatasetError, type Dataset } from './dataset.js';
 import { loadEmbeddings } from './embeddings.js';
 import { GENERIC_CAPTIONS, readGeneric } from './generic.js';
@@ -27,12 +30,15 @@ export interface OpenOptions {
   format?: DatasetFormat;
   /** Largest single .json file parsed (default MAX_JSON_BYTES, 512 MiB). */
   maxJsonBytes?: number;
+  /** Which table columns hold the image, the caption and the split (Parquet tables). */
+  columns?: ColumnMap;
 }
 
 const LOOKED_FOR =
   `${GENERIC_CAPTIONS} (generic folder), ${KARPATHY_FILES.join(' / ')} (Karpathy split), ` +
   'annotations/captions_*.json (COCO captions), ' +
-  `${FLICKR_FILES.join(' / ')} (Flickr30k / Flickr8k) or numbered shard folders of KEY.jpg + KEY.txt (img2dataset)`;
+  `${FLICKR_FILES.join(' / ')} (Flickr30k / Flickr8k), numbered shard folders of KEY.jpg + KEY.txt (img2dataset), ` +
+  'metadata/metadata_N.parquet with img_emb/ and text_emb/ (clip-retrieval) or *.parquet / data/*.parquet caption tables';
 
 interface Detected {
   format: DatasetFormat;
@@ -40,7 +46,7 @@ interface Detected {
   ignored: string[];
 }
 
-/** Which format a folder holds (generic > Karpathy > COCO > Flickr > img2dataset when several are present), or null. */
+/** Which format a folder holds (generic > Karpathy > COCO > Flickr > img2dataset > clip-retrieval > Parquet), or null. */
 export function detectFormat(root: string, force?: DatasetFormat): Detected | null {
   const generic = isFile(path.join(root, GENERIC_CAPTIONS)) ? [GENERIC_CAPTIONS] : [];
   const karpathy = findKarpathyFiles(root);
@@ -53,14 +59,23 @@ export function detectFormat(root: string, force?: DatasetFormat): Detected | nu
     ['coco', coco],
     ['flickr', flickr],
     ['img2dataset', shards],
+    ['clip-retrieval', findClipRetrieval(root)],
+    ['parquet', shards.length ? [] : findParquetTables(root)],
   ];
   const pick = all.find(([f, files]) => files.length > 0 && (force == null || f === force));
   if (!pick) return null;
   const [format, files] = pick;
   const used = format === 'karpathy' || format === 'flickr' ? files.slice(0, 1) : files;
   // Shard folders are data, not a competing index: they are never listed as ignored.
-  const ignored = all.flatMap(([f, fs]) => (f === 'img2dataset' ? [] : fs)).filter((f) => !used.includes(f));
+  const ignored = all.flatMap(([f, fs]) => (f === 'img2dataset' || f === 'parquet' ? [] : fs)).filter((f) => !used.includes(f));
   return { format, files: used, ignored };
+}
+
+/** Row counts of clip-retrieval's metadata shards, which its embedding shards must match. */
+async function shardRows(root: string, files: string[]): Promise<number[]> {
+  const out: number[] = [];
+  for (const f of files) out.push((await parquetColumns(path.join(root, f), f)).rows);
+  return out;
 }
 
 export async function openDataset(dir: string, opts: OpenOptions = {}): Promise<Dataset> {
@@ -101,6 +116,7 @@ export async function openDataset(dir: string, opts: OpenOptions = {}): Promise<
   else if (detected.format === 'karpathy') read = await readKarpathy(ctx, detected.files[0]);
   else if (detected.format === 'flickr') read = await readFlickr(ctx, detected.files[0]);
   else if (detected.format === 'img2dataset') read = await readImg2dataset(ctx, detected.files);
+  else if (detected.format === 'parquet' || detected.format === 'clip-retrieval') read = await readParquetTables(ctx, detected.files, detected.format, opts.columns);
   else read = await readCoco(ctx, detected.files);
 
   const { images, captions } = read;
@@ -117,12 +133,12 @@ export async function openDataset(dir: string, opts: OpenOptions = {}): Promise<
   const truth = isFile(path.join(root, TRUTH_FILE)) ? await loadTruth(root, refs, annotated, log, (d, t) => ctx.progress('truth', d, t)) : null;
   const positives = isFile(path.join(root, POSITIVES_FILE)) ? await loadPositives(root, refs, log, (d, t) => ctx.progress('positives', d, t)) : [];
 
-  const emb = loadEmbeddings(
-    root,
-    { images: images.length, captions: captions.length, captionRecord: read.captionRecord, recordCount: read.recordCount },
-    log,
-    (d, t) => ctx.progress('embeddings', d, t),
-  );
+  const counts = { images: images.length, captions: captions.length, captionRecord: read.captionRecord, recordCount: read.recordCount };
+  const embProgress = (d: number, t: number): void => ctx.progress('embeddings', d, t);
+  const emb =
+    read.format === 'clip-retrieval'
+      ? loadEmbeddingShards(root, await shardRows(root, detected.files), read.imageRecord ?? [], read.captionRecord, log)
+      : loadEmbeddings(root, counts, log, embProgress);
 
   ctx.progress('hash', 0, 1);
   const hashFiles = [...read.indexFiles, TRUTH_FILE, POSITIVES_FILE, ...emb.files];

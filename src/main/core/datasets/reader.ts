@@ -31,6 +31,8 @@ export interface ReaderResult {
    */
   captionRecord: number[];
   recordCount: number;
+  /** imageRecord[i] = the source row of image i, where images have rows of their own (clip-retrieval). */
+  imageRecord?: number[];
   /** The caption index files that were read (dataset-relative), for the hash. */
   indexFiles: string[];
   /** Human name of the caption source used in messages ("captions.jsonl", "2 COCO caption files"). */
