@@ -46,7 +46,7 @@ describe('TensorFlow.js encoder', () => {
     expect(out.dims).toBe(8);
     expect(out.normalized).toBe(true);
     expect(out.skipped.map((p) => p.file)).toEqual(['images/broken.png', 'images/gone.png']);
-    expect(out.skipped[0]!.message).toMatch(/not a PNG or JPEG/);
+    expect(out.skipped[0]!.message).toMatch(/is not an image file/);
     for (let r = 0; r < ds.captions.length; r++) expect(rowNorm(out.text, 8, r)).toBeCloseTo(1, 5);
     for (const r of [0, 1, 2, 3, 6]) expect(rowNorm(out.image, 8, r)).toBeCloseTo(1, 5);
     expect(rowNorm(out.image, 8, 4)).toBe(0);

@@ -11,7 +11,8 @@ import type { Problem } from '../../../../shared/dataset.js';
 import { PROBLEM_LIST_CAP } from '../../datasets/problems.js';
 import { initBackend } from '../../tensor/backend.js';
 import type { EncodeContext, Encoder, EncoderOutput } from '../encoder.js';
-import { decodeImageFile, ImageDecodeError } from '../image_decode.js';
+import { ImageDecodeError } from '../image_decode.js';
+import { decodeAnyImageFile } from '../image_decode_any.js';
 import { DEFAULT_IMAGE_FEATURES, IMAGE_FEATURES_VERSION, imageFeatureDims, imageFeatures, type ImageFeatureParams } from './image_features.js';
 import { DEFAULT_TEXT_FEATURES, TEXT_FEATURES_VERSION, fitTextFeatures, textFeatures, type TextFeatureParams } from './text_features.js';
 import { DEFAULT_TWO_TOWER, TwoTower, type TwoTowerParams } from './two_tower.js';
@@ -137,7 +138,7 @@ export class BaselineEncoder implements Encoder {
         skip({ severity: 'error', file: img.path, message: 'image file is missing; its row is zero' });
       } else {
         try {
-          const decoded = decodeImageFile(resolve(img.path).abs, img.path);
+          const decoded = await decodeAnyImageFile(resolve(img.path).abs, img.path);
           imageFeatures(decoded, p, X, i * Fi);
           valid[i] = 1;
           encoded++;

@@ -12,7 +12,8 @@ import { throwIfAborted } from '../../jobs/job.js';
 import { initBackend, tf } from '../../tensor/backend.js';
 import { allFinite, hashFiles, l2NormalizeRows } from '../clip/files.js';
 import type { EncodeContext, Encoder, EncoderOutput } from '../encoder.js';
-import { decodeImage, type Rgba } from './decode.js';
+import type { Rgba } from './decode.js';
+import { decodeAnyImage } from '../image_decode_any.js';
 import { fileLoadHandler, inspectModelFolder, type ModelFolderFiles } from './model_io.js';
 import { type ImageSidecar, readSidecar, SIDECAR, type Sidecar, sidecarParams, type TextSidecar, TfjsModelError } from './sidecar.js';
 import { hashedNgrams, tokenIds } from './text_input.js';
@@ -355,7 +356,7 @@ export function createTfjsEncoder(specIn: string, _opts: TfjsEncoderOptions = {}
               skip(item.path, 'image file is missing');
               continue;
             }
-            const img = decodeImage(await readFile(r.abs));
+            const img = await decodeAnyImage(await readFile(r.abs), item.path);
             if (!img.width || !img.height) throw new Error('empty image');
             decoded.push(img);
             rows.push(i);
