@@ -23,6 +23,7 @@ import { SpaceStore, spaceId } from '../spaces/space_store.js';
 import type { SpaceRecord } from '../spaces/space.js';
 import { initBackend } from '../tensor/backend.js';
 import type { EncodeContext, Encoder, EncoderOutput } from './encoder.js';
+import { shareDuplicateRows } from './duplicate_rows.js';
 import { JobCaches } from './feature_cache.js';
 import { nonFiniteRows, normalizeRows } from './npy_encoder.js';
 import { createEncoder, normalizeEncoderSpec, parseEncoderSpec } from './registry.js';
@@ -193,7 +194,8 @@ export async function runEncodeJob(input: JobInput, hooks: JobHooks = {}): Promi
     stats.imagesRehashed = h.rehashed;
   }
   const weightsHash = await encoder.weightsHash();
-  const params = readsPixels ? { ...encoder.params, imageContent } : { ...encoder.params };
+  // Spaces the app computes give identical inputs one row (duplicate_rows.ts); the key says so.
+  const params = readsPixels ? { ...encoder.params, imageContent, duplicates: 'shared' } : { ...encoder.params };
   const id = spaceId({ datasetHash: ds.hash, encoder: encoder.id, weightsHash, params });
   hooks.onKey?.(id);
   if (store.has(id)) {
@@ -231,6 +233,11 @@ export async function runEncodeJob(input: JobInput, hooks: JobHooks = {}): Promi
     normalizeRows(out.image, out.dims);
     normalizeRows(out.text, out.dims);
     normalized = true;
+  }
+  if (readsPixels) {
+    const shared = shareDuplicateRows(ds, imageHashes, out.dims, out);
+    stats.duplicateCaptionsShared = shared.captions;
+    stats.duplicateImagesShared = shared.images;
   }
   const seed = typeof encoder.params.seed === 'number' ? encoder.params.seed : null;
   const record: EncodedSpaceRecord = {
