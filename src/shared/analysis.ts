@@ -164,6 +164,8 @@ export interface TrainResultView {
   spearmanScope: 'held-out' | 'all' | null;
   /** The same over every caption. */
   spearmanAll: number | null;
+  /** Where train/val/test came from when not the dataset's own splits (a derived 80/10/10 split…), else null. */
+  splitNote: string | null;
   bestEpoch: number;
   stopped: 'epochs' | 'early' | 'user';
   val: { rPrecision: number; mapAtR: number };

@@ -434,6 +434,7 @@ export class LensService implements LensApi {
       spearman: r.spearman ?? null,
       spearmanScope: r.spearmanScope ?? null,
       spearmanAll: r.spearmanAll ?? null,
+      splitNote: r.splits.note,
       bestEpoch: r.metrics.bestEpoch,
       stopped: r.metrics.stopped,
       val: pick(r.metrics.val)!,

@@ -3,13 +3,11 @@
 // positives of multi-positive retraining, and the per-condition positives of the conditional head.
 import type { Dataset } from '../datasets/dataset.js';
 import { csrFromLists, csrFromPairs, csrUnion, type Csr } from './csr.js';
-import { normalizeRowsInPlace } from './model.js';
 import { Rng } from '../sample/rng.js';
+import { normalizeRowsInPlace } from './model.js';
 
-export const ROLE_TRAIN = 0;
-export const ROLE_VAL = 1;
-export const ROLE_TEST = 2;
-export const ROLE_UNUSED = -1;
+export { ROLE_TRAIN, ROLE_VAL, ROLE_TEST, ROLE_UNUSED } from '../datasets/split_policy.js';
+import { ROLE_TEST, ROLE_TRAIN, ROLE_VAL, splitPolicy } from '../datasets/split_policy.js';
 export type RoleName = 'train' | 'val' | 'test';
 export const ROLE_OF: Record<RoleName, number> = { train: ROLE_TRAIN, val: ROLE_VAL, test: ROLE_TEST };
 
@@ -43,29 +41,9 @@ export interface TrainInput {
   conditions: ConditionPositives | null;
 }
 
-const TRAIN_SPLITS = new Set(['train', 'restval', 'training']);
-const VAL_SPLITS = new Set(['val', 'valid', 'validation', 'dev']);
-const TEST_SPLITS = new Set(['test', 'testing']);
-
-/**
- * Split roles per image: train/restval → train, val/dev → val, test → test, none → train. When
- * there is no validation image, a seeded 10 % of the training images becomes validation.
- */
+/** Split roles per image: the one split policy (datasets/split_policy.ts). */
 export function imageRoles(ds: Pick<Dataset, 'images'>, seed = 0): Int8Array {
-  const roles = new Int8Array(ds.images.length);
-  let nVal = 0;
-  ds.images.forEach((im, i) => {
-    const s = (im.split ?? '').toLowerCase();
-    roles[i] = VAL_SPLITS.has(s) ? ROLE_VAL : TEST_SPLITS.has(s) ? ROLE_TEST : TRAIN_SPLITS.has(s) || !s ? ROLE_TRAIN : ROLE_UNUSED;
-    if (roles[i] === ROLE_VAL) nVal++;
-  });
-  if (nVal === 0) {
-    const train: number[] = [];
-    roles.forEach((r, i) => r === ROLE_TRAIN && train.push(i));
-    const take = Math.max(1, Math.round(train.length * 0.1));
-    if (train.length >= 20) for (const i of new Rng(seed, 'head-val-split').shuffle(train).slice(0, take)) roles[i] = ROLE_VAL;
-  }
-  return roles;
+  return splitPolicy(ds, seed).roles;
 }
 
 /**

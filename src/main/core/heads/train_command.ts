@@ -24,6 +24,7 @@ import { spearman } from './stats.js';
 import { datasetVarianceDiagnostics, describeVarianceDiagnostics, type VarianceDiagnostics } from './variance_diagnostics.js';
 import { runTrainJob, type TrainJobResult } from './train_job.js';
 import type { EpochReport, EvalScores, HeadSpec } from './train.js';
+import { splitPolicy, type SplitPolicy } from '../datasets/split_policy.js';
 
 export type HeadChoice = 'pcme' | 'cond' | 'multipos';
 export const HEAD_CHOICES: readonly HeadChoice[] = ['pcme', 'cond', 'multipos'];
@@ -92,6 +93,8 @@ export type TrainCommandResult = SpaceRecord & {
   /** Conditional heads: every condition's space. */
   conditions?: Array<{ condition: string; id: string }>;
   extraPositives?: { source: ExtraSource; pairs: number };
+  /** Where the train/val/test roles came from (datasets/split_policy.ts), and what to tell the user. */
+  splits: { source: SplitPolicy['source']; note: string | null };
 };
 
 export const DATASET_SPACE = 'dataset';
@@ -294,7 +297,8 @@ export async function runTrainCommand(args: TrainCommandArgs): Promise<TrainComm
   heads.update(meta);
 
   const chosen = (args.condition ? records.find((x) => x.condition === args.condition) : records[0])!;
-  const out: TrainCommandResult = { ...chosen.record, head: meta.id, metrics: summary(r, againstTruth) };
+  const policy = splitPolicy(ds, args.seed ?? 0);
+  const out: TrainCommandResult = { ...chosen.record, head: meta.id, metrics: summary(r, againstTruth), splits: { source: policy.source, note: policy.note } };
   if (r.text.logvar) {
     const sp = varianceMultiplicity(ds, r.text.logvar, r.config.dims, imageRoles);
     if (sp) {
@@ -334,6 +338,7 @@ export function formatTrainResult(r: TrainCommandResult): string[] {
     lines.push(`  Spearman(caption Σσ², true multiplicity) = ${f(r.spearman)} ${scope}`);
   }
   if (r.varianceDiagnostics) lines.push('  Σσ² against (Spearman ρ, partners within each split):', ...describeVarianceDiagnostics(r.varianceDiagnostics).map((l) => `    ${l}`));
+  if (r.splits.note) lines.push(`  splits: ${r.splits.note}`);
   if (r.conditions) lines.push(`  condition spaces: ${r.conditions.map((c) => `${c.condition}=${c.id}`).join(', ')}`);
   if (r.extraPositives) lines.push(`  extra positives: ${r.extraPositives.pairs} pairs from ${r.extraPositives.source}`);
   return lines;

@@ -160,6 +160,7 @@ export function TrainPanel({ api, session, jobs, active, onEvent, onNotice, onTr
               </tbody>
             </table>
             <div className="small">scored against {result.againstTruth ? 'the full truth' : 'annotated pairs'}</div>
+            {result.splitNote && <div className="small warn" data-testid="train-split-note">splits: {result.splitNote}</div>}
             {result.spearman != null && (
               <div data-testid="train-spearman">
                 Spearman ρ (caption Σσ² vs true multiplicity): <strong>{result.spearman.toFixed(3)}</strong>

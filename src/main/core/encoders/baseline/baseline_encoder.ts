@@ -2,8 +2,10 @@
 // (image_features.ts) and hashed text features (text_features.ts) projected into one shared space
 // by a two-tower head trained here on the dataset's annotated pairs (two_tower.ts).
 //
-// Training uses the 'train' split when the dataset has one and other splits too (so val/test stay
-// held out and their metrics mean something); otherwise every annotated pair.
+// Training follows the one split policy (datasets/split_policy.ts) that every head uses: the
+// dataset's train split when it has one; without one, a seeded 80/10/10 split by image (said in the
+// encode result's problems), so val/test stay held out and their metrics mean something; a set of
+// fewer than 20 images trains on everything.
 import { createHash } from 'node:crypto';
 import type { Dataset } from '../../datasets/dataset.js';
 import { makeResolver } from '../../datasets/paths.js';
@@ -11,6 +13,7 @@ import type { Problem } from '../../../../shared/dataset.js';
 import { PROBLEM_LIST_CAP } from '../../datasets/problems.js';
 import { initBackend } from '../../tensor/backend.js';
 import type { EncodeContext, Encoder, EncoderOutput } from '../encoder.js';
+import { ROLE_TRAIN, splitPolicy } from '../../datasets/split_policy.js';
 import { ImageDecodeError } from '../image_decode.js';
 import { decodeAnyImageFile } from '../image_decode_any.js';
 import { DEFAULT_IMAGE_FEATURES, IMAGE_FEATURES_VERSION, imageFeatureDims, imageFeatures, type ImageFeatureParams } from './image_features.js';
@@ -54,17 +57,19 @@ export function baselineParams(given: Record<string, string | number> = {}): Bas
 }
 
 /** Which captions train the head: indices into dataset.captions. */
-export function trainingCaptions(ds: Pick<Dataset, 'captions'>, trainSplit: string): { captions: number[]; split: string } {
+export function trainingCaptions(ds: Pick<Dataset, 'captions' | 'images'>, trainSplit: string): { captions: number[]; split: string; note: string | null } {
   const all = ds.captions.map((_, i) => i);
-  if (trainSplit === 'all') return { captions: all, split: 'all' };
+  if (trainSplit === 'all') return { captions: all, split: 'all', note: 'trainSplit=all: the head trains on every split, test included' };
   if (trainSplit === 'auto') {
-    const inTrain = all.filter((i) => ds.captions[i].split === 'train');
-    if (inTrain.length >= 2 && inTrain.length < all.length) return { captions: inTrain, split: 'train' };
-    return { captions: all, split: 'all' };
+    // The one split policy that every head uses too (datasets/split_policy.ts).
+    const policy = splitPolicy(ds);
+    const inTrain = all.filter((i) => policy.roles[ds.captions[i].imageIndex] === ROLE_TRAIN);
+    if (policy.source === 'all' || inTrain.length < 2) return { captions: all, split: 'all', note: policy.note };
+    return { captions: inTrain, split: policy.source === 'derived' ? 'derived-train' : 'train', note: policy.note };
   }
   const chosen = all.filter((i) => ds.captions[i].split === trainSplit);
   if (chosen.length < 2) throw new Error(`baseline: split '${trainSplit}' has ${chosen.length} annotated pairs; at least 2 are needed`);
-  return { captions: chosen, split: trainSplit };
+  return { captions: chosen, split: trainSplit, note: null };
 }
 
 function featureNamespace(p: ImageFeatureParams): string {
@@ -166,7 +171,8 @@ export class BaselineEncoder implements Encoder {
     ctx.signal?.throwIfAborted();
 
     // 3. Train the head on annotated pairs whose image could be read.
-    const { captions: trainCaps, split } = trainingCaptions(ds, p.trainSplit);
+    const { captions: trainCaps, split, note: splitNote } = trainingCaptions(ds, p.trainSplit);
+    if (splitNote && split === 'derived-train') skipped.push({ severity: 'warning', file: 'splits', message: `built-in encoder: ${splitNote}` });
     const usable = trainCaps.filter((c) => valid[ds.captions[c].imageIndex]);
     const head = new TwoTower(Fi, p.buckets, p);
     try {
