@@ -150,7 +150,14 @@ describe('mining on the sample', () => {
   it('evaluates a space against annotated, verified and true positives', async () => {
     const keys = ['recall_at', 'r_precision', 'map_at_r', 'pmrp', 'queries'];
     const ann = await runEvalCommand({ dir, dataDir, space: 'dataset', positives: 'annotated', split: 'test' });
-    expect(Object.keys(ann)).toEqual(['i2t', 't2i']);
+    expect(Object.keys(ann)).toEqual(['split', 'i2t', 't2i']);
+    // Without --split the test split is evaluated, and the result says so; 'all' takes every item.
+    const byDefault = await runEvalCommand({ dir, dataDir, space: 'dataset', positives: 'annotated' });
+    expect(byDefault).toEqual(ann);
+    expect(ann.split).toBe('test');
+    const all = await runEvalCommand({ dir, dataDir, space: 'dataset', positives: 'annotated', split: 'all' });
+    expect(all.split).toBe('all');
+    expect(all.t2i.queries.evaluated).toBe(ds.captions.length);
     expect(Object.keys(ann.t2i)).toEqual(keys);
     expect(ann.t2i.queries.evaluated).toBe(ds.captions.filter((c) => c.split === 'test').length);
     const truth = await runEvalCommand({ dir, dataDir, space: 'dataset', positives: 'truth', split: 'test', ks: [1, 5] });

@@ -35,13 +35,20 @@ export interface EvalCommandArgs {
   strict?: boolean;
   ks?: number[];
   ties?: TieMode;
-  /** Evaluate inside one split only (default: all items). */
+  /** Evaluate inside one split: 'all' for every item; default the test split when there is one. */
   split?: string;
 }
 
 export interface EvalCommandOutput {
+  /** The split the galleries were drawn from ('all': every item). */
+  split: string;
   i2t: MetricsCommandOutput;
   t2i: MetricsCommandOutput;
+}
+
+/** Evaluation defaults to the held-out test split where the dataset has one; every result names it. */
+export function defaultEvalSplit(ds: Dataset): string {
+  return ds.captions.some((c) => c.split === 'test') && ds.images.some((im) => im.split === 'test') ? 'test' : 'all';
 }
 
 function strip(r: MetricsResult): MetricsCommandOutput {
@@ -150,8 +157,9 @@ export async function runEvalCommand(args: EvalCommandArgs): Promise<EvalCommand
     const { ds } = project;
     const [space] = resolveSpaces(ds, project.dir, [args.space]);
     const t2i = positivesFor(ds, project.reviews, args.positives ?? 'annotated', args.strict);
-    const r = await evaluateMiningSpaceAsync(space, t2i, { ks: args.ks, ties: args.ties, subset: args.split ? splitSubset(ds, args.split) : undefined });
-    return { i2t: strip(r.i2t), t2i: strip(r.t2i) };
+    const split = args.split ?? defaultEvalSplit(ds);
+    const r = await evaluateMiningSpaceAsync(space, t2i, { ks: args.ks, ties: args.ties, subset: split !== 'all' ? splitSubset(ds, split) : undefined });
+    return { split, i2t: strip(r.i2t), t2i: strip(r.t2i) };
   } finally {
     project.close();
   }
