@@ -28,7 +28,7 @@ describe('analysis API', () => {
   it('lists the folder embeddings as the active space', async () => {
     const s = await api.call('getSession');
     expect(s.spaceId).toBe('dataset');
-    expect(s.spaces[0]).toMatchObject({ id: 'dataset', dims: 64 });
+    expect(s.spaces[0]).toMatchObject({ id: 'dataset', dims: 64, name: 'oracle (built from truth)' });
   });
 
   it('mines candidates, serves review units, records and undoes decisions, and the metrics move', async () => {

@@ -19,6 +19,7 @@ import type { VarianceDiagnostics, GlyphsView, HeadKind, HeadView, PairCsdView, 
 import { SpaceStore } from '../spaces/space_store.js';
 import { ReviewStore, type ClusterRow } from '../review/review_store.js';
 import { resolveSpaces, importPositivesIntoProject, DATASET_SPACE } from '../mining/project.js';
+import { ORACLE_NAME, isOracleSource } from '../spaces/oracle.js';
 import type { MiningSpaceInput } from '../mining/space_engine.js';
 import { mineInWorker } from '../mining/mine_job.js';
 import { refreshAfterReviews } from '../mining/classifier.js';
@@ -143,7 +144,9 @@ export class LensService implements LensApi {
     const out: SpaceInfo[] = [];
     if (ds.embeddings) {
       const e = ds.embeddings;
-      out.push({ id: DATASET_SPACE, name: `${e.source} (folder embeddings)`, encoder: 'dataset', dims: e.dims, probabilistic: !!(e.imageLogvar && e.textLogvar), parent: null, condition: null, createdAt: null });
+      // The sample's oracle is built from the truth: an upper bound, never an encoder's quality.
+      const name = isOracleSource(e.source) ? ORACLE_NAME : `${e.source} (folder embeddings)`;
+      out.push({ id: DATASET_SPACE, name, encoder: 'dataset', dims: e.dims, probabilistic: !!(e.imageLogvar && e.textLogvar), parent: null, condition: null, createdAt: null });
     }
     for (const r of new SpaceStore(this.dir).list()) {
       if (r.nImages !== ds.images.length || r.nCaptions !== ds.captions.length) continue;
@@ -212,7 +215,8 @@ export class LensService implements LensApi {
     this.spaceCache.clear();
     const spaces = this.listSpaces();
     const saved = store.getMeta('active_space');
-    this.spaceId = spaces.find((sp) => sp.id === saved)?.id ?? spaces[0]?.id ?? null;
+    // Without a saved choice, an encoder's space comes before the oracle built from the truth.
+    this.spaceId = spaces.find((sp) => sp.id === saved)?.id ?? spaces.find((sp) => sp.name !== ORACLE_NAME)?.id ?? spaces[0]?.id ?? null;
     writeSettings(this.opts.dataDir, { ...readSettings(this.opts.dataDir), lastDataset: ds.root });
     const session = await this.getSession();
     this.emit({ type: 'session', session });
@@ -545,7 +549,10 @@ export class LensService implements LensApi {
 
   async mine(req: { jobId: string; spaceIds?: string[] }): Promise<MineSummary> {
     const { ds } = this.need();
-    const spaces = req.spaceIds ?? this.listSpaces().map((s) => s.id);
+    // The oracle (built from the truth) is mined only when asked for, or when it is the only space.
+    const listed = this.listSpaces();
+    const encoders = listed.filter((s) => s.name !== ORACLE_NAME);
+    const spaces = req.spaceIds ?? (encoders.length ? encoders : listed).map((s) => s.id);
     if (!spaces.length) throw new Error(`${ds.name} has no space to mine: it needs embeddings`);
     const r = await this.job(req.jobId, 'mining', (signal, progress) =>
       mineInWorker({ dir: ds.root, dataDir: this.opts.dataDir, spaces }, { signal, onProgress: (p) => progress(`mining: ${p.phase}`, p.done, p.total) }),
