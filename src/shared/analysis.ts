@@ -166,6 +166,8 @@ export interface TrainResultView {
   spearmanAll: number | null;
   /** Where train/val/test came from when not the dataset's own splits (a derived 80/10/10 split…), else null. */
   splitNote: string | null;
+  /** Conditional heads on data without built-in aspects: share of captions per aspect, and warnings. */
+  conditionCoverage: { source: string; share: Record<string, number>; warnings: string[] } | null;
   bestEpoch: number;
   stopped: 'epochs' | 'early' | 'user';
   val: { rPrecision: number; mapAtR: number };

@@ -439,6 +439,7 @@ export class LensService implements LensApi {
       spearmanScope: r.spearmanScope ?? null,
       spearmanAll: r.spearmanAll ?? null,
       splitNote: r.splits.note,
+      conditionCoverage: r.conditionCoverage ?? null,
       bestEpoch: r.metrics.bestEpoch,
       stopped: r.metrics.stopped,
       val: pick(r.metrics.val)!,

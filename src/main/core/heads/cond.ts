@@ -172,7 +172,7 @@ export function sampleConditions(
 export interface KeywordRule {
   /** Condition name shown in the selector. */
   name: string;
-  /** Words or phrases, matched case-insensitively on word boundaries; a trailing * matches any ending. */
+  /** Words or phrases, matched case-insensitively on word boundaries; a trailing * matches any ending; '#' any numeral. */
   keywords: string[];
 }
 
@@ -193,8 +193,12 @@ export function keywordRegex(rule: KeywordRule): RegExp {
   const parts = rule.keywords.map((k) => {
     const t = k.trim().toLowerCase();
     if (!t) throw new Error(`condition "${rule.name}" has an empty keyword`);
+    if (t === '#') return '\\d+(?:[.,]\\d+)?'; // any numeral
     const star = t.endsWith('*');
-    const body = escapeRe(star ? t.slice(0, -1) : t).replace(/\s+/g, '\\s+');
+    // "upper left" also matches "upper-left"; "medium-sized" also "medium sized" and "mediumsized".
+    const body = escapeRe(star ? t.slice(0, -1) : t)
+      .replace(/-/g, '[-\\s]?')
+      .replace(/\s+/g, '[-\\s]+');
     return star ? `${body}\\w*` : body;
   });
   return new RegExp(`(?<![\\w])(?:${parts.join('|')})(?![\\w])`, 'i');

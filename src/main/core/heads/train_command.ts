@@ -12,7 +12,7 @@ import { encodeSpace } from '../encoders/encode_job.js';
 import { ProjectStore, projectDir } from '../store/project_store.js';
 import { appVersion } from '../app/version.js';
 import type { ProgressFn } from '../jobs/job.js';
-import { conditionsFromKeywords, condSpec, DEFAULT_KEYWORD_RULES, keywordConditionPositives, sampleConditions, type ConditionSemantics, type KeywordRule } from './cond.js';
+import { conditionsFromKeywords, condSpec, keywordConditionPositives, sampleConditions, type ConditionSemantics, type KeywordRule } from './cond.js';
 import { csrFromLists, csrUnion } from './csr.js';
 import { totalVariance } from './csd.js';
 import { annotatedPositives, buildTrainInput, ROLE_TEST, ROLE_VAL, type ConditionPositives } from './data.js';
@@ -25,6 +25,8 @@ import { datasetVarianceDiagnostics, describeVarianceDiagnostics, type VarianceD
 import { runTrainJob, type TrainJobResult } from './train_job.js';
 import type { EpochReport, EvalScores, HeadSpec } from './train.js';
 import { splitPolicy, type SplitPolicy } from '../datasets/split_policy.js';
+import { aspectCoverage, LEXICON_RULES } from './aspect_lexicon.js';
+import { ASPECTS_FILE, readAspectsFile } from './aspects_file.js';
 
 export type HeadChoice = 'pcme' | 'cond' | 'multipos';
 export const HEAD_CHOICES: readonly HeadChoice[] = ['pcme', 'cond', 'multipos'];
@@ -49,7 +51,7 @@ export interface TrainCommandArgs {
   condMode?: CondMode;
   /** Sample datasets: how a caption is valid under a condition (default 'project' when scenes.jsonl exists). */
   semantics?: ConditionSemantics;
-  /** Keyword rules for conditions on real data (default DEFAULT_KEYWORD_RULES). */
+  /** Keyword rules for conditions on real data (default: aspects.jsonl when present, else LEXICON_RULES). */
   rules?: KeywordRule[];
   seed?: number;
   batchSize?: number;
@@ -93,9 +95,19 @@ export type TrainCommandResult = SpaceRecord & {
   /** Conditional heads: every condition's space. */
   conditions?: Array<{ condition: string; id: string }>;
   extraPositives?: { source: ExtraSource; pairs: number };
+  /** Conditional heads on data without the sample's aspects: the share of captions each aspect tags. */
+  conditionCoverage?: ConditionCoverage;
   /** Where the train/val/test roles came from (datasets/split_policy.ts), and what to tell the user. */
   splits: { source: SplitPolicy['source']; note: string | null };
 };
+
+export interface ConditionCoverage {
+  /** 'aspects.jsonl', 'the aspect lexicon' or 'keyword rules'. */
+  source: string;
+  share: Record<string, number>;
+  /** Low-coverage aspects and skipped aspects.jsonl lines, as sentences. */
+  warnings: string[];
+}
 
 export const DATASET_SPACE = 'dataset';
 
@@ -122,12 +134,24 @@ export async function resolveSpace(store: SpaceStore, ds: Dataset, id: string, p
   return s;
 }
 
-function conditionsFor(ds: Dataset, args: TrainCommandArgs, extra: ReturnType<typeof extraPositives> | null): ConditionPositives {
+/** Conditions: the sample's own aspects; else the dataset's aspects.jsonl; else the keyword lexicon. */
+async function conditionsFor(
+  ds: Dataset,
+  args: TrainCommandArgs,
+  extra: ReturnType<typeof extraPositives> | null,
+): Promise<{ conditions: ConditionPositives; coverage: ConditionCoverage | null }> {
   const sample = sampleConditions(ds, { semantics: args.semantics });
-  if (sample) return sample;
+  if (sample) return { conditions: sample, coverage: null };
   const base = ds.truth ? csrFromLists(ds.truth, ds.captions.length) : annotatedPositives(ds);
-  const kc = conditionsFromKeywords(args.rules ?? DEFAULT_KEYWORD_RULES, ds.captions);
-  return keywordConditionPositives(kc, extra ? csrUnion(base, extra.csr) : base);
+  const file = args.rules ? null : await readAspectsFile(ds);
+  const kc = file ? file.conditions : conditionsFromKeywords(args.rules ?? LEXICON_RULES, ds.captions);
+  const source = file ? ASPECTS_FILE : args.rules ? 'keyword rules' : 'the aspect lexicon';
+  if (!kc.names.length) throw new Error(`${ASPECTS_FILE} tags no caption with any aspect`);
+  const cov = aspectCoverage(kc.names, kc.counts, ds.captions.length, source);
+  const problems = (file?.problems ?? []).slice(0, 20).map((p) => `${ASPECTS_FILE}:${p.line}: ${p.message}; line skipped`);
+  const conditions = keywordConditionPositives(kc, extra ? csrUnion(base, extra.csr) : base);
+  conditions.source = file ? 'aspects.jsonl' : 'keywords';
+  return { conditions, coverage: { source, share: cov.share, warnings: [...problems, ...cov.warnings] } };
 }
 
 function summary(r: TrainJobResult, againstTruth: boolean): TrainCommandMetrics {
@@ -222,7 +246,8 @@ export async function runTrainCommand(args: TrainCommandArgs): Promise<TrainComm
     spec = pcmeSpec(dims, { train });
   }
   const needsConditions = spec.head === 'cond';
-  const conditions = needsConditions ? conditionsFor(ds, args, extra) : null;
+  const conditionInfo = needsConditions ? await conditionsFor(ds, args, extra) : null;
+  const conditions = conditionInfo?.conditions ?? null;
   if (conditions && args.condition && !conditions.names.includes(args.condition)) {
     throw new Error(`--condition ${args.condition} is not one of ${conditions.names.join(', ')}`);
   }
@@ -317,6 +342,7 @@ export async function runTrainCommand(args: TrainCommandArgs): Promise<TrainComm
   }
   if (conditions && records.length > 1) out.conditions = records.map((x) => ({ condition: x.condition!, id: x.record.id }));
   if (extra) out.extraPositives = { source: extra.source, pairs: extra.pairs };
+  if (conditionInfo?.coverage) out.conditionCoverage = conditionInfo.coverage;
   return out;
 }
 
@@ -339,6 +365,11 @@ export function formatTrainResult(r: TrainCommandResult): string[] {
   }
   if (r.varianceDiagnostics) lines.push('  Σσ² against (Spearman ρ, partners within each split):', ...describeVarianceDiagnostics(r.varianceDiagnostics).map((l) => `    ${l}`));
   if (r.splits.note) lines.push(`  splits: ${r.splits.note}`);
+  if (r.conditionCoverage) {
+    const c = r.conditionCoverage;
+    lines.push(`  aspects from ${c.source}: ${Object.entries(c.share).map(([k, v]) => `${k} ${(v * 100).toFixed(1)} %`).join(', ')} of captions tagged`);
+    for (const w of c.warnings) lines.push(`    warning: ${w}`);
+  }
   if (r.conditions) lines.push(`  condition spaces: ${r.conditions.map((c) => `${c.condition}=${c.id}`).join(', ')}`);
   if (r.extraPositives) lines.push(`  extra positives: ${r.extraPositives.pairs} pairs from ${r.extraPositives.source}`);
   return lines;

@@ -161,6 +161,15 @@ export function TrainPanel({ api, session, jobs, active, onEvent, onNotice, onTr
             </table>
             <div className="small">scored against {result.againstTruth ? 'the full truth' : 'annotated pairs'}</div>
             {result.splitNote && <div className="small warn" data-testid="train-split-note">splits: {result.splitNote}</div>}
+            {result.conditionCoverage && (
+              <div className="small" data-testid="train-aspect-coverage">
+                aspects from {result.conditionCoverage.source}:{' '}
+                {Object.entries(result.conditionCoverage.share).map(([k, v]) => `${k} ${(v * 100).toFixed(1)} %`).join(', ')} of captions tagged
+                {result.conditionCoverage.warnings.map((w) => (
+                  <div key={w} className="warn">{w}</div>
+                ))}
+              </div>
+            )}
             {result.spearman != null && (
               <div data-testid="train-spearman">
                 Spearman ρ (caption Σσ² vs true multiplicity): <strong>{result.spearman.toFixed(3)}</strong>

@@ -1,0 +1,77 @@
+// Aspect tagging for the conditional head on vocabularies never seen: the documented lexicon
+// (CSS/X11 colours, sizes, counts, positions, relations, multi-word forms), a dataset's own
+// aspects.jsonl, and the coverage per aspect with a warning when it is low.
+import { afterAll, describe, expect, it } from 'vitest';
+import { aspectCoverage, LEXICON_RULES, LOW_COVERAGE } from '../../src/main/core/heads/aspect_lexicon.js';
+import { readAspectsFile } from '../../src/main/core/heads/aspects_file.js';
+import { conditionsFromKeywords } from '../../src/main/core/heads/cond.js';
+import { cleanupTmp, tmpDir, writeFile } from '../fixtures/datasets/make.js';
+
+afterAll(cleanupTmp);
+
+const tagsOf = (text: string): string[] => {
+  const kc = conditionsFromKeywords(LEXICON_RULES, [{ text }]);
+  return kc.names.filter((_, k) => kc.tags[k][0] === 1);
+};
+
+describe('the aspect lexicon', () => {
+  it.each([
+    ['A crimson sedan parked by the curb.', 'colour'],
+    ['the teal door of a cafe', 'colour'],
+    ['a light-blue shirt', 'colour'],
+    ['a dark slate grey wall', 'colour'],
+    ['a reddish sky at dusk', 'colour'],
+    ['a medium-sized dog', 'size'],
+    ['a medium sized dog', 'size'],
+    ['an enormous truck', 'size'],
+    ['12 sheep in a field', 'count'],
+    ['a dozen eggs', 'count'],
+    ['a cat in the upper left', 'position'],
+    ['a bird at the top-right corner', 'position'],
+    ['a lamp in front of a mirror', 'relation'],
+    ['a dog underneath the table', 'relation'],
+  ])('%s → %s', (text, aspect) => {
+    expect(tagsOf(text)).toContain(aspect);
+  });
+
+  it('does not tag words that only contain a colour or a number', () => {
+    expect(tagsOf('a redwood forest')).not.toContain('colour');
+    expect(tagsOf('someone is waiting')).not.toContain('count');
+    expect(tagsOf('a bathroom mirror')).not.toContain('colour');
+  });
+
+  it('reports the share of captions per aspect and warns when it is low', () => {
+    const caps = ['a red car', 'a blue car', 'a car', 'a car on a road', ...Array.from({ length: 16 }, () => 'a truck')].map((text) => ({ text }));
+    const kc = conditionsFromKeywords(LEXICON_RULES, caps);
+    const cov = aspectCoverage(kc.names, kc.counts, caps.length, 'the aspect lexicon');
+    expect(cov.share.colour).toBeCloseTo(2 / 20, 6);
+    expect(cov.share.size).toBe(0);
+    expect(cov.warnings.some((w) => w.startsWith('aspect "size" tags 0.0 %'))).toBe(true);
+    expect(cov.warnings.some((w) => w.startsWith('aspect "colour"'))).toBe(2 / 20 < LOW_COVERAGE);
+  });
+});
+
+describe('aspects.jsonl', () => {
+  it("a dataset's own aspects replace the lexicon; bad lines are listed by number", async () => {
+    const root = tmpDir();
+    writeFile(
+      root,
+      'aspects.jsonl',
+      [
+        JSON.stringify({ caption_index: 0, aspects: { hue: 'vermilion', pose: 'sitting' } }),
+        JSON.stringify({ caption_id: 'c2', aspects: { hue: ['ochre', 'umber'] } }),
+        JSON.stringify({ caption_index: 9, aspects: { hue: 'x' } }),
+        '{"caption_index": 1, "aspects": 3}',
+        JSON.stringify({ caption_index: 1, aspects: { pose: false } }),
+      ].join('\n'),
+    );
+    const ds = { root, captions: ['c0', 'c1', 'c2'].map((id) => ({ id, text: id, imageIndex: 0, split: null })) };
+    const f = await readAspectsFile(ds);
+    expect(f!.conditions.names).toEqual(['hue', 'pose']);
+    expect(f!.conditions.counts).toEqual([2, 1]);
+    expect(Array.from(f!.conditions.tags[0])).toEqual([1, 0, 1]);
+    expect(f!.values[0].get(2)).toEqual(['ochre', 'umber']);
+    expect(f!.problems.map((p) => p.line)).toEqual([3, 4]);
+    expect(f!.problems[0].message).toMatch(/no caption at index 9/);
+  });
+});
