@@ -34,6 +34,12 @@ function needDir(a: ParsedArgs): string {
   return resolve(dir);
 }
 
+function condModeOpt(v: string | undefined): 'film' | 'csn' | 'none' | undefined {
+  if (v == null) return undefined;
+  if (v !== 'film' && v !== 'csn' && v !== 'none') throw new UsageError('--cond must be film, csn (masks) or none');
+  return v;
+}
+
 /** `image=COL,caption=COL,split=COL` → the column mapping for Parquet tables. */
 function columnMap(v: string | undefined): ColumnMap | undefined {
   if (v == null) return undefined;
@@ -152,8 +158,8 @@ const verbs: Record<string, Verb> = {
   },
   train: {
     summary: 'train a head on a space (pcme: probabilistic, cond: conditional, multipos: with verified / flagged positives)',
-    usage: 'mlens train DIR --space ID --head pcme|cond|multipos [--condition C] [--epochs N] [--positives auto|flags|file|truth] [--json]',
-    flags: ['json'],
+    usage: 'mlens train DIR --space ID --head pcme|cond|multipos [--condition C] [--cond film|csn|none] [--no-control] [--epochs N] [--positives auto|flags|file|truth] [--json]',
+    flags: ['json', 'no-control'],
     async run(a) {
       const dir = needDir(a);
       const head = opt(a, 'head') ?? 'pcme';
@@ -167,6 +173,9 @@ const verbs: Record<string, Verb> = {
         space: opt(a, 'space') ?? 'dataset',
         head: head as HeadChoice,
         condition: opt(a, 'condition'),
+        condMode: condModeOpt(opt(a, 'cond')),
+        // `--head cond` also trains the unconditioned control on the same split and prints both.
+        control: head === 'cond' && !a.flags.has('no-control'),
         epochs: numOpt(a, 'epochs', 1, 10_000),
         positives: positives as 'auto' | undefined,
         onProgress: bar.update,

@@ -20,7 +20,7 @@ import { HeadStore } from '../../src/main/core/heads/save.js';
 import { spearman } from '../../src/main/core/heads/stats.js';
 import { trainHeadOn, trainLoop } from '../../src/main/core/heads/train.js';
 import { runTrainJob } from '../../src/main/core/heads/train_job.js';
-import { runTrainCommand } from '../../src/main/core/heads/train_command.js';
+import { formatTrainResult, runTrainCommand } from '../../src/main/core/heads/train_command.js';
 import { initBackend } from '../../src/main/core/heads/tf.js';
 import { Rng } from '../../src/main/core/sample/rng.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -140,8 +140,11 @@ describe('training', () => {
     const heads = new HeadStore(projectDir(ds.root, dataDir));
     expect(heads.meta(pcme.head).spaces[0].id).toBe(pcme.id);
     // a stored parent id works too, and the conditional head returns the chosen condition's space
-    const cond = await runTrainCommand({ dir: sampleDir, dataDir, space: pcme.parent!, head: 'cond', condition: 'colour', epochs: 1, inProcess: true });
+    const cond = await runTrainCommand({ dir: sampleDir, dataDir, space: pcme.parent!, head: 'cond', condition: 'colour', epochs: 1, inProcess: true, control: true });
     expect(cond.condition).toBe('colour');
+    // the unconditioned control ran on the same split and is printed beside each condition
+    expect(Object.keys(cond.control!.val.perCondition!)).toEqual(Object.keys(cond.metrics.val.perCondition!));
+    expect(formatTrainResult(cond).join('\n')).toMatch(/colour: mAP@R \d\.\d{4} \(i2t \d\.\d{4}, t2i \d\.\d{4}\); unconditioned control \d\.\d{4}/);
     expect(cond.encoder).toBe('cond:colour');
     expect(cond.conditions!.length).toBeGreaterThan(2);
     expect(cond.metrics.val.perCondition).toBeDefined();

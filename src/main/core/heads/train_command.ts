@@ -49,6 +49,8 @@ export interface TrainCommandArgs {
   base?: 'align' | 'pcme' | 'cond';
   loss?: LossKind;
   condMode?: CondMode;
+  /** Conditional heads: also train the unconditioned control (mode 'none') on the same split. */
+  control?: boolean;
   /** Sample datasets: how a caption is valid under a condition (default 'project' when scenes.jsonl exists). */
   semantics?: ConditionSemantics;
   /** Keyword rules for conditions on real data (default: aspects.jsonl when present, else LEXICON_RULES). */
@@ -95,6 +97,8 @@ export type TrainCommandResult = SpaceRecord & {
   /** Conditional heads: every condition's space. */
   conditions?: Array<{ condition: string; id: string }>;
   extraPositives?: { source: ExtraSource; pairs: number };
+  /** Conditional heads with `control`: the same head without the condition, trained on the same split. */
+  control?: { mode: 'none'; val: EvalScores; test: EvalScores | null };
   /** Conditional heads on data without the sample's aspects: the share of captions each aspect tags. */
   conditionCoverage?: ConditionCoverage;
   /** Where the train/val/test roles came from (datasets/split_policy.ts), and what to tell the user. */
@@ -343,6 +347,16 @@ export async function runTrainCommand(args: TrainCommandArgs): Promise<TrainComm
   if (conditions && records.length > 1) out.conditions = records.map((x) => ({ condition: x.condition!, id: x.record.id }));
   if (extra) out.extraPositives = { source: extra.source, pairs: extra.pairs };
   if (conditionInfo?.coverage) out.conditionCoverage = conditionInfo.coverage;
+  if (args.head === 'cond' && args.control && (args.condMode ?? 'film') !== 'none') {
+    // The control sees the same features, positives, conditions and split roles; only γ ≡ 1, β ≡ 0.
+    const controlInput = buildTrainInput(ds, { image: parent.image, text: parent.text, dims, extraPositives: extra?.csr ?? null, conditions, seed: args.seed ?? 0 });
+    const c = await runTrainJob(
+      { input: controlInput, spec: condSpec(dims, { mode: 'none', train }), backend: args.backend },
+      { onProgress: args.onProgress ? (p) => args.onProgress!({ ...p, phase: `control: ${p.phase}` }) : undefined, signal: args.signal },
+      { inProcess: args.inProcess },
+    );
+    out.control = { mode: 'none', val: c.val, test: c.test };
+  }
   return out;
 }
 
@@ -357,7 +371,13 @@ export function formatTrainResult(r: TrainCommandResult): string[] {
     `  validation R-P ${f(m.val.rPrecision)}, mAP@R ${f(m.val.mapAtR)} (before training ${f(m.initial.mapAtR)})${m.againstTruth ? ' against the truth' : ''}`,
   ];
   if (m.test) lines.push(`  test R-P ${f(m.test.rPrecision)}, mAP@R ${f(m.test.mapAtR)}`);
-  if (m.val.perCondition) for (const [c, s] of Object.entries(m.val.perCondition)) lines.push(`    ${c}: mAP@R ${f(s.mapAtR)}`);
+  if (m.val.perCondition) {
+    const ctl = r.control?.val.perCondition;
+    for (const [c, s] of Object.entries(m.val.perCondition)) {
+      const k = ctl?.[c];
+      lines.push(`    ${c}: mAP@R ${f(s.mapAtR)} (i2t ${f(s.i2t)}, t2i ${f(s.t2i)})${k ? `; unconditioned control ${f(k.mapAtR)} (i2t ${f(k.i2t)}, t2i ${f(k.t2i)})` : ''}`);
+    }
+  }
   if (r.spearman != null) {
     const by = Object.entries(r.spearmanBySplit ?? {}).map(([k, v]) => `${k} ${f(v)}`).join(', ');
     const scope = r.spearmanScope === 'held-out' ? `over ${(r.spearmanCaptions ?? 0).toLocaleString('en-US')} held-out captions (all captions ${f(r.spearmanAll)}${by ? `; ${by}` : ''})` : `over all captions${by ? ` (${by})` : ''}`;
