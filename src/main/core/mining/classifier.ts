@@ -8,6 +8,7 @@
 // decisions are not used.
 import { fitLogistic, logitOf, predict, type LogisticModel } from './logistic.js';
 import { rerankUnits, type CostModel } from './clusters.js';
+import { applyIsotonic, calibrationReport, CALIBRATION_MIN_REVIEWS, folds, type CalibrationReport } from './calibration.js';
 import { isNegativeLabel, isPositiveLabel, type CandidateColumns, type ReviewStore } from '../review/review_store.js';
 
 export const MIN_REVIEWS = 50;
@@ -119,6 +120,34 @@ export interface RefreshResult {
   trainAuc: number | null;
   /** Units whose queue place was recomputed. */
   reranked: number;
+  /** Whether p̂ can be read as a probability, measured on the reviews (null before the first refit). */
+  calibration: CalibrationReport | null;
+}
+
+/**
+ * Cross-validated p of the labelled candidates: each fold scored by a classifier fitted without it.
+ * Rows whose fold could not be fitted (a class missing) keep NaN and are left out.
+ */
+export function crossValidatedP(c: CandidateColumns, nSpaces: number, label: Int8Array, k = 5, seed = 0): { p: number[]; y: number[] } {
+  const rows: number[] = [];
+  for (let i = 0; i < c.n; i++) if (label[i] >= 0) rows.push(i);
+  const f = folds(rows.length, k, seed);
+  const p: number[] = [];
+  const y: number[] = [];
+  const row = new Float64Array(CLASSIFIER_FEATURES.length);
+  for (let fold = 0; fold < k; fold++) {
+    const masked = Int8Array.from(label);
+    rows.forEach((r, j) => f[j] === fold && (masked[r] = -1));
+    const fit = fitClassifier(c, nSpaces, masked, 2);
+    if (!fit) continue;
+    rows.forEach((r, j) => {
+      if (f[j] !== fold) return;
+      featuresOf(c, r, nSpaces, row);
+      p.push(predict(fit.model, row));
+      y.push(label[r]);
+    });
+  }
+  return { p, y };
 }
 
 /**
@@ -149,10 +178,15 @@ export function refreshAfterReviews(store: ReviewStore, opts: { strict?: boolean
     else if (label[k] === 0) negatives++;
   }
   const fit = run ? fitClassifier(cands, cands.spaces.length, label, opts.minReviews) : null;
+  let calibration: CalibrationReport | null = null;
   if (fit && run) {
     const p = predictAll(cands, cands.spaces.length, fit.model);
+    const cv = crossValidatedP(cands, cands.spaces.length, label);
+    calibration = calibrationReport(cv.p, cv.y);
+    // The isotonic correction needs enough reviews to be steadier than the raw classifier.
+    if (calibration.reviewed >= CALIBRATION_MIN_REVIEWS / 2) for (let k = 0; k < p.length; k++) p[k] = applyIsotonic(calibration.map, p[k]);
     store.updateProbabilities(cands.image, cands.caption, p);
-    store.setClassifier(run.id, { ...fit.model, positives: fit.positives, negatives: fit.negatives, trainAuc: fit.trainAuc, at: new Date().toISOString(), strict: !!opts.strict });
+    store.setClassifier(run.id, { ...fit.model, positives: fit.positives, negatives: fit.negatives, trainAuc: fit.trainAuc, at: new Date().toISOString(), strict: !!opts.strict, calibration });
     cands.p.set(p);
   }
   const units = store.clusters();
@@ -166,5 +200,5 @@ export function refreshAfterReviews(store: ReviewStore, opts: { strict?: boolean
   }
   const rows = rerankUnits(units, pairsOfUnit, cands, reviewed, opts);
   store.updateQueue(rows);
-  return { labelled: positives + negatives, positives, negatives, refit: !!fit, trainAuc: fit ? fit.trainAuc : null, reranked: rows.length };
+  return { labelled: positives + negatives, positives, negatives, refit: !!fit, trainAuc: fit ? fit.trainAuc : null, reranked: rows.length, calibration };
 }
