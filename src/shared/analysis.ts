@@ -259,3 +259,18 @@ export interface PairCsdView {
   a: number;
   b: number;
 }
+
+/** Whether p̂ (mining's probability that a pair is valid) can be read as a probability, measured on the user's reviews. */
+export interface CalibrationView {
+  /** Reviewed candidates with a usable label. */
+  reviewed: number;
+  /** Cross-validated expected calibration error after the isotonic correction, and before it. */
+  ece: number;
+  eceRaw: number;
+  bins: Array<{ lo: number; hi: number; n: number; meanP: number; observed: number }>;
+  calibrated: boolean;
+  /** Why p̂ is shown as a rank instead (null when calibrated). */
+  reason: string | null;
+  minReviews: number;
+  maxEce: number;
+}

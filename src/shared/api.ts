@@ -3,7 +3,7 @@
 // with the schemas in schemas.ts; method names are the keys of LensApi.
 import type { DatasetSummary, ImageItemInfo, CaptionItemInfo } from './dataset.js';
 import type { Flag, FlagLabel, FlagTarget } from './flags.js';
-import type { GlyphsView, HeadKind, HeadView, PairCsdView, TrainEpochEvent, TrainResultView, UncertaintyView, ClusterSummary, ImportResultView, MetricsTableView, MineSummary, MultiplicityView, PairPushView, ReviewDecisionInput, ReviewUnitView, SpaceInfo } from './analysis.js';
+import type { CalibrationView, GlyphsView, HeadKind, HeadView, PairCsdView, TrainEpochEvent, TrainResultView, UncertaintyView, ClusterSummary, ImportResultView, MetricsTableView, MineSummary, MultiplicityView, PairPushView, ReviewDecisionInput, ReviewUnitView, SpaceInfo } from './analysis.js';
 
 export interface AppInfo {
   version: string;
@@ -148,6 +148,8 @@ export interface LensApi {
   getReviewUnit(req: { clusterId?: number }): Promise<ReviewUnitView | null>;
   recordReview(req: { decisions: ReviewDecisionInput[]; reviewer: string; seconds?: number; clusterId?: number }): Promise<{ recorded: number }>;
   undoReview(): Promise<boolean>;
+  /** p̂'s calibration on the reviews so far (null before the classifier's first refit). */
+  getCalibration(): Promise<CalibrationView | null>;
   getMetrics(req: { spaceIds?: string[]; ties?: 'expected' | 'stable' | 'optimistic' | 'pessimistic'; strict?: boolean }): Promise<MetricsTableView>;
   getMultiplicity(): Promise<MultiplicityView>;
   getPairPush(req: { image: number; caption: number; temperature?: number; batchSize?: number }): Promise<PairPushView>;

@@ -92,6 +92,10 @@ describe('review flow in the browser, keyboard only', () => {
     expect(await page.locator('[data-testid="unit-row"]').count()).toBeGreaterThan(10);
     // Truth stays hidden unless asked for.
     expect(await page.locator('[data-testid="truth-badge"]').count()).toBe(0);
+    // Before any review p̂ is not checked against decisions: the grid shows ranks, and says why.
+    expect(await page.getAttribute('[data-testid="calibration-card"]', 'data-calibrated')).toBe('false');
+    expect(await page.textContent('[data-testid="calibration-card"]')).toMatch(/p̂ is shown as a rank/);
+    expect(await page.locator('[data-testid="review-p"]').first().textContent()).toMatch(/^#\d+$/);
   });
 
   it('records the verified metrics before any decision', async () => {

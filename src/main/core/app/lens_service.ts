@@ -15,7 +15,7 @@ import { runUmap, DEFAULT_UMAP, type UmapParams } from '../projection/umap.js';
 import { topKDot, row } from '../knn/cross_modal.js';
 import { CancelledError } from '../jobs/job.js';
 import { readSettings, writeSettings } from './data_dir.js';
-import type { VarianceDiagnostics, GlyphsView, HeadKind, HeadView, PairCsdView, TrainResultView, UncertaintyView, ClusterSummary, ImportResultView, MetricsTableView, MineSummary, MultiplicityView, PairPushView, ReviewDecisionInput, ReviewUnitView, SpaceInfo } from '../../../shared/analysis.js';
+import type { CalibrationView, VarianceDiagnostics, GlyphsView, HeadKind, HeadView, PairCsdView, TrainResultView, UncertaintyView, ClusterSummary, ImportResultView, MetricsTableView, MineSummary, MultiplicityView, PairPushView, ReviewDecisionInput, ReviewUnitView, SpaceInfo } from '../../../shared/analysis.js';
 import { SpaceStore } from '../spaces/space_store.js';
 import { ReviewStore, type ClusterRow } from '../review/review_store.js';
 import { resolveSpaces, importPositivesIntoProject, DATASET_SPACE } from '../mining/project.js';
@@ -23,6 +23,7 @@ import { ORACLE_NAME, isOracleSource } from '../spaces/oracle.js';
 import type { MiningSpaceInput } from '../mining/space_engine.js';
 import { mineInWorker } from '../mining/mine_job.js';
 import { refreshAfterReviews } from '../mining/classifier.js';
+import { CALIBRATION_MAX_ECE, CALIBRATION_MIN_REVIEWS, type CalibrationReport } from '../mining/calibration.js';
 import { metricsTableAsync } from '../mining/eval_command.js';
 import { projectMultiplicity, projectPairPush } from '../mining/panels.js';
 import { unitLabel } from '../mining/clusters.js';
@@ -642,6 +643,12 @@ export class LensService implements LensApi {
       }
     });
     return { recorded: rec.length };
+  }
+
+  async getCalibration(): Promise<CalibrationView | null> {
+    const c = (this.needReviews().latestRun()?.classifier as { calibration?: CalibrationReport } | null)?.calibration;
+    if (!c) return null;
+    return { reviewed: c.reviewed, ece: c.ece, eceRaw: c.eceRaw, bins: c.bins, calibrated: c.calibrated, reason: c.reason, minReviews: CALIBRATION_MIN_REVIEWS, maxEce: CALIBRATION_MAX_ECE };
   }
 
   async undoReview(): Promise<boolean> {

@@ -8,6 +8,7 @@ import { REVIEW_LABEL_TEXT } from '../../../shared/analysis';
 import { newJobId } from '../jobs';
 import { buildGrid, candidateAt, firstCell, LABEL_SHORT, lineCandidates, move, nextUndecided, pairKey, type Cell, type Direction } from '../review/grid';
 import { PushPanel, type PushParams } from './PushPanel';
+import { CalibrationCard, useCalibration } from '../review/CalibrationCard';
 
 const QUEUE_PAGE = 100;
 
@@ -66,6 +67,16 @@ export function ReviewPanel(props: ReviewPanelProps) {
   const [spaces, setSpaces] = useState<string[] | null>(null);
   const [mining, setMining] = useState(false);
   const [unit, setUnit] = useState<ReviewUnitView | null>(null);
+  const calibration = useCalibration(api, `${reviewsTick}:${miningTick}:${unit?.cluster.id ?? ''}`);
+  const calibrated = calibration?.calibrated === true;
+  // Until p̂ is calibrated the grid shows each pair's rank by p̂ within the unit, not a probability.
+  const rankInUnit = useMemo(() => {
+    const m = new Map<string, number>();
+    [...(unit?.candidates ?? [])].sort((a, b) => b.p - a.p).forEach((c, i) => m.set(pairKey(c.image, c.caption), i + 1));
+    return m;
+  }, [unit]);
+  const pText = (c: { p: number; image: number; caption: number }): string => (calibrated ? c.p.toFixed(2).replace(/^0/, '') : `#${rankInUnit.get(pairKey(c.image, c.caption)) ?? '?'}`);
+  const pTitle = (c: { p: number }): string => (calibrated ? `p̂ ${c.p.toFixed(3)} (calibrated)` : `rank by p̂ (${c.p.toFixed(3)}); ${calibration?.reason ?? 'not calibrated yet'}`);
   const [focus, setFocus] = useState<Cell | null>(null);
   const [saving, setSaving] = useState<Record<string, number>>({});
   const [queue, setQueue] = useState<ClusterSummary[]>([]);
@@ -469,9 +480,9 @@ export function ReviewPanel(props: ReviewPanelProps) {
                                 setFocus({ row: r, col: c });
                                 gridRef.current?.focus();
                               }}
-                              title={`p̂ ${cand.p.toFixed(3)} · agreement ${cand.agreement}${cand.decision != null ? ` · ${REVIEW_LABEL_TEXT[String(cand.decision)]}` : ''}`}
+                              title={`${pTitle(cand)} · agreement ${cand.agreement}${cand.decision != null ? ` · ${REVIEW_LABEL_TEXT[String(cand.decision)]}` : ''}`}
                             >
-                              <span className="p">{cand.p.toFixed(2).replace(/^0/, '')}</span>
+                              <span className="p" data-testid="review-p">{pText(cand)}</span>
                               {cand.decision != null && <span className="lab-badge">{LABEL_SHORT[String(cand.decision)]}</span>}
                               {busy && <span className="saving" aria-label="saving">•</span>}
                               {revealTruth && cand.truth != null && <span className={cand.truth ? 'truth yes' : 'truth no'} data-testid="truth-badge">{cand.truth ? 'T' : 'F'}</span>}
@@ -484,6 +495,7 @@ export function ReviewPanel(props: ReviewPanelProps) {
                 </tbody>
               </table>
             </div>
+            <CalibrationCard cal={calibration} />
             <div className="keys muted">
               <kbd>←↑→↓</kbd> move · <kbd>1</kbd>–<kbd>4</kbd> label (1 clearly correct … 4 wrong) · <kbd>i</kbd> invalid image · <kbd>⇧I</kbd> invalid caption · <kbd>r</kbd>/<kbd>c</kbd> whole row/column · <kbd>⏎</kbd>/<kbd>n</kbd> next unit · <kbd>u</kbd> undo · <kbd>p</kbd> previous unit
             </div>
@@ -500,7 +512,7 @@ export function ReviewPanel(props: ReviewPanelProps) {
                 <div className="focus-text">
                   <blockquote>“{items.captions[focused.caption].text}”</blockquote>
                   <div className="muted">
-                    caption #{focused.caption} · p̂ {focused.p.toFixed(3)} · agreement {focused.agreement} · {focused.decision != null ? REVIEW_LABEL_TEXT[String(focused.decision)] : 'undecided'}
+                    caption #{focused.caption} · {calibrated ? `p̂ ${focused.p.toFixed(3)}` : `rank ${pText(focused)} by p̂ (not calibrated)`} · agreement {focused.agreement} · {focused.decision != null ? REVIEW_LABEL_TEXT[String(focused.decision)] : 'undecided'}
                     {revealTruth && focused.truth != null && <> · truth: {focused.truth ? 'valid' : 'not valid'}</>}
                   </div>
                   <PushPanel compact pair={focused} push={props.push} error={props.pushError} params={props.pushParams} onParams={props.onPushParams} />
