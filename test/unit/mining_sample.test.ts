@@ -75,6 +75,9 @@ describe('mining on the sample', () => {
     expect(pr['1000'].recall).toBeCloseTo((pr['1000'].precision * 1000) / mined.trueUnannotated!, 10);
     expect(mined.clusters).toBeGreaterThan(50);
     expect(mined.spaces).toEqual(['dataset', 'proj48']);
+    // The recall denominator holds only pairs mining could propose (inside a split); the sample's
+    // truth is per split, so no true pair crosses splits, and the cross-split count says so.
+    expect(mined.trueUnannotatedCrossSplit).toBe(0);
   });
 
   it('writes candidates and review units to the project store', async () => {

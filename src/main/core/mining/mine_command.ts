@@ -58,8 +58,11 @@ export interface MineCommandOutput {
   seconds: number;
   /** With truth: per budget ("100", "1000", "10000"). */
   precisionRecall?: Record<string, BudgetFigure>;
-  /** With truth: |truth \ (annotated ∪ known positives)|. */
+  /** With truth: the true unannotated pairs mining could propose, |truth \ (annotated ∪ known positives)|
+   * within the mined groups (each split on its own when mining by split); the recall denominator. */
   trueUnannotated?: number;
+  /** With truth and mining by split: true unannotated pairs whose image and caption lie in different splits (never proposed). */
+  trueUnannotatedCrossSplit?: number;
   /** Reviews already in the store, and whether the classifier was refit on them. */
   reviews: { labelled: number; refit: boolean };
 }
@@ -141,10 +144,21 @@ export async function runMineCommand(args: MineCommandArgs): Promise<MineCommand
 
     let figures: Record<string, BudgetFigure> | undefined;
     let trueCount: number | undefined;
+    let crossSplit = 0;
     if (ds.truth) {
       const truePairs = trueUnannotatedPairs(ds.truth, annotated, n, known);
-      figures = precisionRecallAtBudgets(table, rankCandidates(table, 'p'), truePairs, n);
-      trueCount = truePairs.size;
+      // Recall counts only what mining could propose: with splits, pairs inside one split.
+      let minable = truePairs;
+      if (groups) {
+        minable = new Set();
+        for (const key of truePairs) {
+          const c = Math.floor(key / n);
+          if (ds.captions[c].split === ds.images[key - c * n].split) minable.add(key);
+          else crossSplit++;
+        }
+      }
+      figures = precisionRecallAtBudgets(table, rankCandidates(table, 'p'), minable, n);
+      trueCount = minable.size;
     }
 
     progress?.({ phase: 'write', done: 0, total: 1 });
@@ -174,6 +188,7 @@ export async function runMineCommand(args: MineCommandArgs): Promise<MineCommand
     if (figures) {
       out.precisionRecall = figures;
       out.trueUnannotated = trueCount;
+      if (groups) out.trueUnannotatedCrossSplit = crossSplit;
     }
     return out;
   } finally {
