@@ -136,11 +136,11 @@ describe('map tools in the browser', () => {
     expect(text).toContain('fit the whole map in view');
     expect(text).toContain('zoom in / out');
     expect(text).toContain('clear the selection');
-    expect(await page.textContent('[data-testid="help-corner"]')).toContain('fit the whole map in view');
+    expect(await page.textContent('[data-testid="help-corner"]')).toMatch(/0\s*fit.*\+\s*-\s*zoom/);
     await page.keyboard.press('Escape');
     await expect.poll(() => overlay.count(), { timeout: 5_000 }).toBe(0);
     expect(await page.locator('[data-testid="detail-panel"]').count()).toBe(1);
-    await page.click('[data-testid="help-open"]');
+    await page.click('[data-testid="help-corner"]');
     await overlay.waitFor({ timeout: 5_000 });
     await page.keyboard.press('Escape');
     await expect.poll(() => overlay.count(), { timeout: 5_000 }).toBe(0);

@@ -700,7 +700,7 @@ export function App({ transport }: { transport: Transport }) {
                 setNotice(`Pair image #${image} × caption #${caption}: flag it in the panel`);
               }}
             />
-            <div className="overlay-stack left" data-testid="overlay-left">
+            <div className="overlay-stack overlay-left" data-testid="overlay-left">
               {ds && <SearchBox api={api} datasetHash={ds.hash} onPick={(h) => {
                   select(h.kind, h.index);
                   setFlyTo((f) => ({ index: pointOf(h.kind, h.index), nonce: (f?.nonce ?? 0) + 1 }));
@@ -763,7 +763,7 @@ export function App({ transport }: { transport: Transport }) {
                 </div>
               )}
             </div>
-            <div className="overlay-stack right" data-testid="overlay-right">
+            <div className="overlay-stack overlay-right" data-testid="overlay-right">
               {projection && mapUnits.length > 0 && (
                 <div className="overlay-card unit-overlay" data-testid="map-units">
                   <div className="row tight">

@@ -80,7 +80,8 @@ export function FolderPicker({ api, start, onOpen, onClose }: { api: LensApi; st
               {listing.folders.map((f) => (
                 <li key={f.path} data-testid="folder-entry" data-dataset={f.dataset}>
                   <button type="button" className="link" onClick={() => go(f.path)} onDoubleClick={() => f.dataset && onOpen(f.path)}>
-                    📁 {f.name}
+                    <span className="folder-icon" aria-hidden="true" />
+                    {f.name}
                   </button>
                   {f.dataset && <span className="tag">dataset</span>}
                 </li>

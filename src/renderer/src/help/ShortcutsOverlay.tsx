@@ -76,13 +76,12 @@ export function ShortcutsOverlay({ onClose }: { onClose: () => void }) {
 export function HelpCorner({ onOpen }: { onOpen: () => void }) {
   const items = SHORTCUTS.flatMap((g) => g.items).filter((s) => s.corner);
   return (
-    <div className="help-corner" data-testid="help-corner">
+    <button type="button" className="help-corner" data-testid="help-corner" onClick={onOpen} title="All keyboard shortcuts (?)">
       {items.map((s) => (
-        <div key={s.does}>
-          <Keys keys={s.keys} /> {s.does.replace(/ \(.*\)$/, '')}
-        </div>
+        <span key={s.does} className="help-corner-item" title={s.does}>
+          <Keys keys={s.keys} /> {s.corner}
+        </span>
       ))}
-      <button type="button" className="link" data-testid="help-open" onClick={onOpen}>all shortcuts (?)</button>
-    </div>
+    </button>
   );
 }

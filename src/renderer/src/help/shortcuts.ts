@@ -4,8 +4,8 @@
 export interface Shortcut {
   keys: string[];
   does: string;
-  /** Shown in the small help corner on the map too. */
-  corner?: boolean;
+  /** Shown in the small help corner on the map too, with this short text. */
+  corner?: string;
 }
 
 export interface ShortcutGroup {
@@ -17,18 +17,18 @@ export const SHORTCUTS: ShortcutGroup[] = [
   {
     title: 'Map (click the map first)',
     items: [
-      { keys: ['0'], does: 'fit the whole map in view (also double-click)', corner: true },
-      { keys: ['+', '-'], does: 'zoom in / out (also the mouse wheel)', corner: true },
+      { keys: ['0'], does: 'fit the whole map in view (also double-click)', corner: 'fit' },
+      { keys: ['+', '-'], does: 'zoom in / out (also the mouse wheel)', corner: 'zoom' },
       { keys: ['←', '↑', '→', '↓'], does: 'pan (also drag)' },
-      { keys: ['click'], does: 'select a point: its partners and neighbours', corner: true },
-      { keys: ['Esc'], does: 'clear the selection', corner: true },
+      { keys: ['click'], does: 'select a point: its partners and neighbours' },
+      { keys: ['Esc'], does: 'clear the selection', corner: 'clear selection' },
     ],
   },
   {
     title: 'Anywhere',
     items: [
-      { keys: ['/'], does: 'search captions and images', corner: true },
-      { keys: ['?'], does: 'show these shortcuts', corner: true },
+      { keys: ['/'], does: 'search captions and images', corner: 'search' },
+      { keys: ['?'], does: 'show these shortcuts', corner: 'all shortcuts' },
       { keys: ['Ctrl', 'Z'], does: 'undo the last flag' },
       { keys: ['Ctrl', 'Shift', 'Z'], does: 'redo (also Ctrl+Y)' },
     ],

@@ -73,7 +73,7 @@ export function SearchBox({ api, datasetHash, onPick }: { api: LensApi; datasetH
         type="search"
         data-testid="map-search-input"
         aria-label="search captions and images"
-        placeholder="Search captions, image names or ids  ( / )"
+        placeholder="Search captions, images, ids  (/)"
         value={query}
         disabled={!datasetHash}
         onChange={(e) => {
