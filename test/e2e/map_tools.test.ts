@@ -174,6 +174,12 @@ describe('map tools in the browser', () => {
 
   it('encodes the folder with one click; the map and the summary show the new space', async () => {
     await page.click('[data-testid="encode-builtin"]');
+    // While it runs, the job bar's Cancel button is not covered by anything on the map.
+    const cancel = page.locator('[data-testid="cancel-job"]').first();
+    await cancel.waitFor({ timeout: 30_000 });
+    const cancelBox = (await cancel.boundingBox())!;
+    const topAtCancel = await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.getAttribute('data-testid'), [cancelBox.x + cancelBox.width / 2, cancelBox.y + cancelBox.height / 2]);
+    expect(topAtCancel).toBe('cancel-job');
     await page.waitForSelector('[data-testid="map-canvas"][data-ready="true"]', { timeout: 240_000 });
     await expect.poll(() => page.locator('[data-testid="encode-prompt"]').count(), { timeout: 30_000 }).toBe(0);
     await expect.poll(() => page.textContent('[data-testid="summary-space"]'), { timeout: 30_000 }).toMatch(/baseline/i);
