@@ -147,6 +147,10 @@ describe('map tools in the browser', () => {
   }, 30_000);
 
   it('browses the allowed folders only, and opens one that has no embeddings', async () => {
+    // A status message about the sample ("Nothing to undo"), which must not outlive it.
+    await page.focus('[data-testid="map-canvas"]');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.textContent('[data-testid="notice"]'), { timeout: 5_000 }).toBe('Nothing to undo');
     await page.click('[data-testid="browse-folders"]');
     const picker = page.locator('[data-testid="folder-picker"]');
     await picker.waitFor({ timeout: 5_000 });
@@ -170,6 +174,7 @@ describe('map tools in the browser', () => {
     // What belonged to the sample is gone: its selection, its notices.
     expect(await page.locator('[data-testid="detail-panel"]').count()).toBe(0);
     expect(await page.locator('[data-testid="projection-error"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="notice"]').count()).toBe(0);
   }, 90_000);
 
   it('encodes the folder with one click; the map and the summary show the new space', async () => {
@@ -184,5 +189,6 @@ describe('map tools in the browser', () => {
     await expect.poll(() => page.locator('[data-testid="encode-prompt"]').count(), { timeout: 30_000 }).toBe(0);
     await expect.poll(() => page.textContent('[data-testid="summary-space"]'), { timeout: 30_000 }).toMatch(/baseline/i);
     expect(await page.textContent('[data-testid="status-space"]')).toMatch(/baseline/i);
+    expect(await page.textContent('[data-testid="notice"]')).toMatch(/^Encoded plain: space “.+” \(\d+-d\) is now active$/);
   }, 300_000);
 });
