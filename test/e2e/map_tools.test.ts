@@ -4,10 +4,10 @@
 // without embeddings encoded with one click.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, newAppPage } from '../helpers/chromium.js';
-import { serveSample, type ServeHandle } from '../helpers/server.js';
+import { root, serveSample, type ServeHandle } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir('mlens-e2e-maptools-');
@@ -109,7 +109,7 @@ describe('map tools in the browser', () => {
     expect(hi).toBeLessThanOrEqual(Math.max(...words));
     expect(hi).toBeGreaterThan(lo);
     expect(await page.textContent('[data-testid="colour-scale"]')).toContain(`${nImages} without a value (grey)`);
-    const bar = await page.locator('.colour-scale-bar').evaluate((e) => getComputedStyle(e).backgroundImage);
+    const bar = await page.locator('.colour-scale-bar').evaluate((e) => (globalThis as any).getComputedStyle(e).backgroundImage);
     expect(bar).toContain('linear-gradient');
 
     await page.selectOption('[data-testid="colour-by-select"]', 'default');
@@ -183,7 +183,7 @@ describe('map tools in the browser', () => {
     const cancel = page.locator('[data-testid="cancel-job"]').first();
     await cancel.waitFor({ timeout: 30_000 });
     const cancelBox = (await cancel.boundingBox())!;
-    const topAtCancel = await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.getAttribute('data-testid'), [cancelBox.x + cancelBox.width / 2, cancelBox.y + cancelBox.height / 2]);
+    const topAtCancel = await page.evaluate(([x, y]) => (globalThis as any).document.elementFromPoint(x, y)?.getAttribute('data-testid'), [cancelBox.x + cancelBox.width / 2, cancelBox.y + cancelBox.height / 2]);
     expect(topAtCancel).toBe('cancel-job');
     await page.waitForSelector('[data-testid="map-canvas"][data-ready="true"]', { timeout: 240_000 });
     await expect.poll(() => page.locator('[data-testid="encode-prompt"]').count(), { timeout: 30_000 }).toBe(0);
@@ -191,4 +191,12 @@ describe('map tools in the browser', () => {
     expect(await page.textContent('[data-testid="status-space"]')).toMatch(/baseline/i);
     expect(await page.textContent('[data-testid="notice"]')).toMatch(/^Encoded plain: space “.+” \(\d+-d\) is now active$/);
   }, 300_000);
+
+  it('resolves a relative path typed in the path box and shows the folder it opened', async () => {
+    await page.fill('[data-testid="folder-input"]', relative(root, dataset));
+    await page.click('[data-testid="open-folder"]');
+    await expect.poll(() => page.inputValue('[data-testid="folder-input"]'), { timeout: 60_000 }).toBe(realpathSync(dataset));
+    await page.waitForSelector('[data-testid="map-canvas"][data-ready="true"]', { timeout: 120_000 });
+    expect(await page.textContent('[data-testid="summary"] h2')).toBe('sample');
+  }, 180_000);
 });

@@ -569,7 +569,10 @@ export function App({ transport }: { transport: Transport }) {
   const openFolder = async (path: string) => {
     setError(null);
     try {
-      await loadSession(await api.openDataset({ path }));
+      const s = await api.openDataset({ path });
+      await loadSession(s);
+      // `~/x` or a relative path: show the folder it resolved to (also when it was already open).
+      if (s.dataset) setFolder(s.dataset.root);
     } catch (e) {
       fail(e);
     }

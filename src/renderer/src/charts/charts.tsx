@@ -1,7 +1,8 @@
 // Small inline-SVG charts for the metrics and multiplicity panels. Styles are attributes (not CSS
 // classes) so an exported SVG file looks the same outside the app.
 import { forwardRef } from 'react';
-import { fitLabels, textWidth } from './labels';
+import { fitLabels } from './labels';
+import { textWidth } from './measure';
 
 const FONT = 'system-ui, -apple-system, Segoe UI, sans-serif';
 
@@ -31,7 +32,7 @@ export const GroupedBars = forwardRef<SVGSVGElement, { title: string; series: Ba
     const y = (v: number) => top + plotH - (v / vmax) * plotH;
     const ticks = [0, 0.25, 0.5, 0.75, 1].map((t) => t * vmax);
     const fmt = (v: number) => (percent ? `${(v * 100).toFixed(0)}` : v >= 100 ? v.toFixed(0) : v.toPrecision(2));
-    const labels = fitLabels(groups.map((g) => g.label), gw);
+    const labels = fitLabels(groups.map((g) => g.label), gw, textWidth);
     // Series keys side by side, each as wide as its name.
     const keyX: number[] = [];
     series.reduce((x, s) => (keyX.push(x), x + 12 + textWidth(s.name) + 14), left);

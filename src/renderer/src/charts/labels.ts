@@ -4,16 +4,6 @@
 
 export type Measure = (text: string) => number;
 
-let ctx: CanvasRenderingContext2D | null | undefined;
-
-/** Width in px of `text` in the charts' font at `size` px (canvas metrics, or an estimate without a DOM). */
-export function textWidth(text: string, size = 10): number {
-  if (ctx === undefined) ctx = typeof document !== 'undefined' ? document.createElement('canvas').getContext('2d') : null;
-  if (!ctx) return text.length * size * 0.6;
-  ctx.font = `${size}px system-ui, -apple-system, Segoe UI, sans-serif`;
-  return ctx.measureText(text).width;
-}
-
 export interface FittedLabel {
   /** What to draw (maybe cut with …). */
   text: string;
@@ -41,7 +31,7 @@ export function cutToFit(text: string, max: number, measure: Measure): string {
  * Labels centred on slots `slot` px wide. When any label is wider than its slot, labels alternate
  * between two rows, so each has two slots of room (its neighbours are on the other row).
  */
-export function fitLabels(labels: readonly string[], slot: number, measure: Measure = textWidth, gap = 4): FittedLabel[] {
+export function fitLabels(labels: readonly string[], slot: number, measure: Measure, gap = 4): FittedLabel[] {
   const room1 = Math.max(0, slot - gap);
   const stagger = labels.length > 1 && labels.some((l) => measure(l) > room1);
   const room = stagger ? Math.max(0, 2 * slot - gap) : room1;
