@@ -107,12 +107,14 @@ export function Histogram({ title, xLabel, series, width = 520, height = 200, te
   const y = (v: number) => top + plotH - (f(v) / f(ymax)) * plotH;
   const yTicks = logY ? [1, 10, 100, 1000, 10_000, 100_000, 1_000_000].filter((t) => t <= ymax) : [0, Math.round(ymax / 2), ymax];
   const labelEvery = Math.max(1, Math.ceil(nBins / 12));
+  const keyX: number[] = [];
+  series.reduce((x, s) => (keyX.push(x), x + 12 + textWidth(s.name) + 14), left);
   return (
     <svg xmlns="http://www.w3.org/2000/svg" width={width} height={height} viewBox={`0 0 ${width} ${height}`} data-testid={testid} role="img" aria-label={title} fontFamily={FONT} fontSize={10}>
       <rect x={0} y={0} width={width} height={height} fill="#ffffff" />
       <text x={left} y={13} fontSize={12} fontWeight="bold" fill="#222">{title}{logY ? ' (log count axis)' : ''}</text>
       {series.map((s, i) => (
-        <g key={s.name} transform={`translate(${left + i * 110}, 20)`}>
+        <g key={s.name} transform={`translate(${keyX[i]}, 20)`}>
           <rect width={9} height={9} fill={s.color} />
           <text x={12} y={8} fill="#333">{s.name}</text>
         </g>
