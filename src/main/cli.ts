@@ -257,13 +257,14 @@ const verbs: Record<string, Verb> = {
   },
   serve: {
     summary: 'start browser mode: the app on http://127.0.0.1 with a one-time token',
-    usage: 'mlens serve [--port P] [--dataset DIR] [--data-dir DIR]',
+    usage: 'mlens serve [--port P] [--dataset DIR] [--data-dir DIR] [--allow DIR]... (folders the browser may browse; default: home)',
     async run(a) {
       const { startBrowserServer } = await import('./server/browser_server.js');
       const server = await startBrowserServer({
         dataDir: opt(a, 'data-dir') ?? defaultDataDir(),
         port: numOpt(a, 'port', 0, 65535) ?? 0,
         dataset: opt(a, 'dataset'),
+        allow: a.options.get('allow') ?? [],
         log: (l) => console.error(l),
       });
       console.log(`Multiplicity Lens (browser mode) is at ${server.url}`);

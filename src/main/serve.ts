@@ -12,6 +12,7 @@ const server = await startBrowserServer({
   host: arg('--host') ?? process.env.MLENS_HOST ?? '127.0.0.1',
   port: arg('--port') ? Number(arg('--port')) : process.env.MLENS_PORT ? Number(process.env.MLENS_PORT) : 0,
   dataset: arg('--dataset'),
+  allow: process.argv.flatMap((a, i) => (a === '--allow' && process.argv[i + 1] ? [process.argv[i + 1]] : [])),
   log: (l) => console.error(l),
 });
 console.log(`Multiplicity Lens (browser mode) is at ${server.url}`);

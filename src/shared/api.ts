@@ -3,6 +3,7 @@
 // with the schemas in schemas.ts; method names are the keys of LensApi.
 import type { DatasetSummary, ImageItemInfo, CaptionItemInfo } from './dataset.js';
 import type { Flag, FlagLabel, FlagTarget } from './flags.js';
+import type { DirectoryListing, ItemValueColumn, SearchResult } from './map_tools.js';
 import type { CalibrationView, GlyphsView, HeadKind, HeadView, PairCsdView, TrainEpochEvent, TrainResultView, UncertaintyView, ClusterSummary, ImportResultView, MetricsTableView, MineSummary, MultiplicityView, PairPushView, ReviewDecisionInput, ReviewUnitView, SpaceInfo } from './analysis.js';
 
 export interface AppInfo {
@@ -154,6 +155,13 @@ export interface LensApi {
   getMultiplicity(): Promise<MultiplicityView>;
   getPairPush(req: { image: number; caption: number; temperature?: number; batchSize?: number }): Promise<PairPushView>;
   importPositives(req: { path: string }): Promise<ImportResultView>;
+  // Map tools (issue 14)
+  /** Captions by text and images by file name or id (case-insensitive substring), at most `limit`. */
+  searchItems(req: { query: string; limit?: number }): Promise<SearchResult>;
+  /** Numeric per-item values the map can colour by (caption length, true multiplicity, ...). */
+  getItemValues(): Promise<ItemValueColumn[]>;
+  /** Sub-folders of a server folder, confined to the allowed roots (default: the first root). */
+  listDirectory(req: { path?: string }): Promise<DirectoryListing>;
 }
 
 export type LensMethod = keyof LensApi;

@@ -61,6 +61,9 @@ export const requestSchemas: Record<LensMethod, z.ZodType> = {
   getCalibration: none,
   getPairPush: z.object({ image: index, caption: index, temperature: z.number().positive().max(10).optional(), batchSize: z.number().int().min(2).max(1_000_000).optional() }).strict(),
   importPositives: z.object({ path: z.string().min(1).max(4096) }).strict(),
+  searchItems: z.object({ query: z.string().max(500), limit: z.number().int().min(1).max(500).optional() }).strict(),
+  getItemValues: none,
+  listDirectory: z.object({ path: z.string().max(4096).optional() }).strict(),
 };
 
 export const LENS_METHODS = Object.keys(requestSchemas) as LensMethod[];

@@ -212,7 +212,8 @@ describe('review flow in the browser, keyboard only', () => {
     for (const s of ['annotated', 'verified', 'true']) expect(await page.locator(`[data-testid="hist-images-per-caption"] rect[data-series="${s}"]`).count(), s).toBeGreaterThan(0);
     const mean = (name: string) => page.textContent(`[data-testid="mult-stat-${name}"] td`).then((t) => Number(t));
     expect(await mean('verified')).toBeGreaterThan(await mean('annotated'));
-    expect(await page.textContent('[data-testid="precision-per-space"]')).toContain('dataset');
+    // Spaces by their human name; the id stays in the tooltip.
+    expect(await page.textContent('[data-testid="precision-per-space"] th[title="dataset"]')).toContain('(folder embeddings)');
   });
 
   it('outlines the top pending units on the map; clicking one opens it in Review', async () => {

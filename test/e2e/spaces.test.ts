@@ -128,6 +128,8 @@ describe('spaces, encoders, heads and glyphs in the browser', () => {
     expect(await page.textContent('[data-testid="glyph-exaggeration-value"]')).toBe('×1');
     await page.uncheck('[data-testid="show-glyphs"]');
     await expect.poll(async () => (await mapState())!.glyphCount).toBe(0);
+    // No glyphs, no glyph legend.
+    expect(await page.locator('[data-testid="glyph-legend"]').count()).toBe(0);
     await page.check('[data-testid="show-glyphs"]');
     await expect.poll(async () => (await mapState())!.glyphCount).toBeGreaterThan(0);
   }, 180_000);
@@ -169,6 +171,10 @@ describe('spaces, encoders, heads and glyphs in the browser', () => {
     }
     expect(await page.textContent('[data-testid="variance-follows"]')).toMatch(/Over [\d,]+ captions/);
     await page.check('[data-testid="color-uncertainty"]');
+    // Colouring by Σσ² shows its scale, with the symbol as written (no uppercase σ → Σ).
+    await page.waitForSelector('[data-testid="colour-scale"]');
+    expect(await page.textContent('[data-testid="colour-scale"] .colour-scale-title')).toBe('Σσ² (active space)');
+    expect(Number(await page.getAttribute('[data-testid="colour-scale"]', 'data-hi'))).toBeGreaterThan(Number(await page.getAttribute('[data-testid="colour-scale"]', 'data-lo')));
     await page.click('[data-testid="uncertain-item"] >> nth=0 >> button');
     await page.waitForSelector('[data-testid="detail-panel"]', { timeout: 30_000 });
   }, 90_000);

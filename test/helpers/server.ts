@@ -16,10 +16,11 @@ export interface ServeHandle {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startServe(args: { dataDir: string; dataset?: string; port?: number }): Promise<ServeHandle> {
+export async function startServe(args: { dataDir: string; dataset?: string; port?: number; allow?: string[] }): Promise<ServeHandle> {
   const argv = [join(root, 'out', 'main', 'serve.js'), '--data-dir', args.dataDir];
   if (args.dataset) argv.push('--dataset', args.dataset);
   if (args.port) argv.push('--port', String(args.port));
+  for (const dir of args.allow ?? []) argv.push('--allow', dir);
   const child = spawn(process.execPath, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d) => (err += String(d)));
@@ -101,11 +102,11 @@ export async function until<T>(fn: () => Promise<T> | T, what: string, timeoutMs
 }
 
 /** Generates a sample of `images` images into `dir`/sample (real CLI) and serves it from `dir`/data. */
-export async function serveSample(dir: string, images: number): Promise<{ dataset: string; dataDir: string; server: ServeHandle }> {
+export async function serveSample(dir: string, images: number, opts: { allow?: string[] } = {}): Promise<{ dataset: string; dataDir: string; server: ServeHandle }> {
   const { mlens } = await import('./cli.js');
   const dataset = join(dir, 'sample');
   const dataDir = join(dir, 'data');
   const r = mlens(['sample', '--out', dataset, '--images', String(images), '--json']);
   if (r.code !== 0) throw new Error(`mlens sample failed: ${r.stderr}`);
-  return { dataset, dataDir, server: await startServe({ dataDir, dataset }) };
+  return { dataset, dataDir, server: await startServe({ dataDir, dataset, allow: opts.allow }) };
 }

@@ -37,6 +37,8 @@ export interface BrowserServerOptions {
   token?: string;
   /** Open this dataset at start instead of the last one (or the sample). */
   dataset?: string;
+  /** Folders the browser's folder picker may list (default: the home folder). */
+  allow?: string[];
   log?: (line: string) => void;
 }
 
@@ -57,6 +59,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
   const service = new LensService({
     dataDir: opts.dataDir,
     mode: 'browser',
+    allowedRoots: opts.allow && opts.allow.length ? opts.allow : undefined,
     downloadUrl: (file) => {
       const id = randomBytes(9).toString('base64url');
       downloads.set(id, file);

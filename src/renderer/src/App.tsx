@@ -21,16 +21,13 @@ import { TrainPanel } from './components/TrainPanel';
 import { UncertaintyPanel } from './components/UncertaintyPanel';
 import { PairCsdPanel } from './components/PairCsdPanel';
 import { GlyphLodNote, useGlyphLodStore } from './components/GlyphLodNote';
-
-/** Rank percentile (0..1) of each value within its array; non-finite values → -1 (default colour). */
-function percentiles(v: Float32Array): Float32Array {
-  const idx = Array.from({ length: v.length }, (_, i) => i).filter((i) => Number.isFinite(v[i]));
-  idx.sort((a, b) => v[a] - v[b]);
-  const out = new Float32Array(v.length).fill(-1);
-  const d = Math.max(1, idx.length - 1);
-  idx.forEach((i, r) => (out[i] = r / d));
-  return out;
-}
+import { useColourBy } from './colour/useColourBy';
+import { ColourByControl } from './colour/ColourKey';
+import { LineKey, type LineKind } from './colour/LineKey';
+import { SearchBox } from './search/SearchBox';
+import { HelpCorner, ShortcutsOverlay, useShortcutsKey } from './help/ShortcutsOverlay';
+import { FolderPicker } from './folders/FolderPicker';
+import { EncodePrompt } from './spaces/EncodePrompt';
 
 const EXAG_STEPS = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20];
 const EXAG_ONE = EXAG_STEPS.indexOf(1);
@@ -131,7 +128,9 @@ export function App({ transport }: { transport: Transport }) {
   const [exagStep, setExagStep] = useState(EXAG_ONE);
   /** The exaggeration was chosen for the glyph set, not by the user (cleared when the slider moves). */
   const [exagAuto, setExagAuto] = useState(false);
-  const [colorByUnc, setColorByUnc] = useState(false);
+  const [flyTo, setFlyTo] = useState<{ index: number; nonce: number } | null>(null);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [pickerOpen, setPickerOpen] = useState(false);
   const [uncertainty, setUncertainty] = useState<UncertaintyView | null>(null);
   const [csdMap, setCsdMap] = useState<Map<string, PairCsdView> | null>(null);
   const [pairCsd, setPairCsd] = useState<PairCsdView | null>(null);
@@ -196,6 +195,13 @@ export function App({ transport }: { transport: Transport }) {
       setSelected(null);
       setDetail(null);
       setExported(null);
+      // Messages and cards belong to the dataset they were about.
+      setNotice(null);
+      setError(null);
+      setProjError(null);
+      setFocusPair(null);
+      setHover(null);
+      setFolder(s.dataset?.root ?? '');
       if (!s.dataset) return;
       try {
         const [table, fl] = await Promise.all([api.getItems(), api.listFlags()]);
@@ -415,6 +421,9 @@ export function App({ transport }: { transport: Transport }) {
   const pointOf = (kind: 'image' | 'caption', index: number) => (kind === 'image' ? index : nImages + index);
   const itemOf = (p: number): Sel => (p < nImages ? { kind: 'image', index: p } : { kind: 'caption', index: p - nImages });
 
+  const colour = useColourBy({ api, datasetHash: session?.dataset?.hash ?? null, items, flags, uncertainty: uncertainty && uncertainty.spaceId === projSpace ? uncertainty : null, miningTick });
+  const colorByUnc = colour.mode === 'value:sigma2';
+
   const points: MapPoints | null = useMemo(() => {
     if (!projection) return null;
     const n = projection.nImages + projection.nCaptions;
@@ -427,14 +436,9 @@ export function App({ transport }: { transport: Transport }) {
         flagged[projection.nImages + f.target.caption] = 1;
       } else flagged[f.target.modality === 'image' ? f.target.index : projection.nImages + f.target.index] = 1;
     }
-    let value: Float32Array | null = null;
-    if (colorByUnc && uncertainty && uncertainty.image.length === projection.nImages && uncertainty.text.length === projection.nCaptions && projSpace === uncertainty.spaceId) {
-      value = new Float32Array(n);
-      value.set(percentiles(uncertainty.image), 0);
-      value.set(percentiles(uncertainty.text), projection.nImages);
-    }
-    return { xy: projection.xy, kind, flagged, value };
-  }, [projection, flags, colorByUnc, uncertainty, projSpace]);
+    const color = colour.colouring && colour.colouring.rgba.length === 4 * n ? colour.colouring.rgba : null;
+    return { xy: projection.xy, kind, flagged, color };
+  }, [projection, flags, colour.colouring]);
 
   const exaggeration = EXAG_STEPS[exagStep];
   const glyphArrays = useMemo(() => {
@@ -504,6 +508,20 @@ export function App({ transport }: { transport: Transport }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [detail, projection, tab, mapUnits, showUnits, hoverUnit, hoverCands, reviewOpen, reviewUnit, reviewFocus]);
 
+  const lineKinds = useMemo(() => {
+    const k: LineKind[] = [];
+    if (detail && tab === 'inspect') {
+      if (detail.partners.length) k.push({ label: 'annotated partner', rgba: PARTNER_EDGE });
+      if (detail.neighbors.some((n) => !n.annotated)) k.push({ label: 'nearest neighbour (not annotated)', rgba: NEIGHBOR_EDGE });
+    }
+    if (showUnits && mapUnits.length) k.push({ label: 'pending unit outline', rgba: null });
+    if (reviewOpen) {
+      k.push({ label: 'unit in Review', rgba: OPEN_UNIT_EDGE });
+      k.push({ label: 'candidate: open', rgba: CAND_EDGE.open }, { label: 'valid', rgba: CAND_EDGE.yes }, { label: 'not valid', rgba: CAND_EDGE.no }, { label: 'focused', rgba: CAND_EDGE.focus });
+    }
+    return k;
+  }, [detail, tab, showUnits, mapUnits, reviewOpen]);
+
   const highlighted = useMemo(() => {
     if (!projection) return undefined;
     if (reviewOpen) return unitPoints(reviewUnit!.cluster);
@@ -546,10 +564,15 @@ export function App({ transport }: { transport: Transport }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [undo, redo]);
 
+  useShortcutsKey(setHelpOpen);
+
   const openFolder = async (path: string) => {
     setError(null);
     try {
-      await loadSession(await api.openDataset({ path }));
+      const s = await api.openDataset({ path });
+      await loadSession(s);
+      // `~/x` or a relative path: show the folder it resolved to (also when it was already open).
+      if (s.dataset) setFolder(s.dataset.root);
     } catch (e) {
       fail(e);
     }
@@ -592,6 +615,9 @@ export function App({ transport }: { transport: Transport }) {
           {info?.canPickFolder && (
             <button type="button" onClick={() => void api.pickFolder().then((p) => { if (p) void openFolder(p); }, fail)}>Choose…</button>
           )}
+          {info && !info.canPickFolder && (
+            <button type="button" data-testid="browse-folders" onClick={() => setPickerOpen(true)} title="Browse the server's folders">Browse…</button>
+          )}
         </form>
         <button type="button" data-testid="open-sample" onClick={() => void openSample()}>Open sample dataset</button>
         {session && session.spaces.length > 1 && (
@@ -630,130 +656,155 @@ export function App({ transport }: { transport: Transport }) {
       )}
       <main className="body">
         <aside className="left">
-          {ds ? <SummaryPanel summary={ds} /> : <section className="panel"><p>{runningJobs.length ? 'Opening…' : 'No dataset open. Open a folder or the sample dataset.'}</p></section>}
+          {ds ? <SummaryPanel summary={ds} space={activeSpace} /> : <section className="panel"><p>{runningJobs.length ? 'Opening…' : 'No dataset open. Open a folder or the sample dataset.'}</p></section>}
           {ds && <FlagsList flags={flags} items={items} onSelect={select} onRemove={(id) => void api.removeFlag({ id }).catch(fail)} />}
         </aside>
         <section className="center">
           {runningJobs.map((j) => (
             <ProgressBar key={j.jobId} job={j} onCancel={() => void api.cancelJob({ jobId: j.jobId })} />
           ))}
-          {projError && (
+          {ds && session && !hasSpace && <EncodePrompt api={api} dataset={ds} onNotice={setNotice} onError={setError} />}
+          {projError && hasSpace && (
             <div className="banner warn" data-testid="projection-error">
               {projError} {ds?.embeddings && <button type="button" onClick={() => void computeProjection(true)}>Compute map</button>}
             </div>
           )}
-          <MapView
-            points={points}
-            selected={selected && projection ? pointOf(selected.kind, selected.index) : null}
-            highlighted={highlighted}
-            edges={edges}
-            glyphs={mapGlyphs}
-            onGlyphLod={glyphLod.set}
-            keepCamera={keepView != null}
-            centerOn={keepView?.center ?? null}
-            onHover={(index, x, y) => setHover(index == null ? null : { index, x, y })}
-            onClick={(index) => {
-              if (index == null) return;
-              const it = itemOf(index);
-              select(it.kind, it.index);
-            }}
-            onEdgeClick={(edge) => {
-              const unit = edgeOwner.get(`${edge.a},${edge.b}`) ?? edgeOwner.get(`${edge.b},${edge.a}`);
-              if (unit != null) {
-                openInReview(unit);
-                setNotice(`Unit #${unit} opened in Review`);
-                return;
-              }
-              const a = itemOf(edge.a);
-              const b = itemOf(edge.b);
-              const image = a.kind === 'image' ? a.index : b.index;
-              const caption = a.kind === 'caption' ? a.index : b.index;
-              setFocusPair({ image, caption });
-              setPushPair({ image, caption });
-              if (tab !== 'review') setTab('inspect');
-              setNotice(`Pair image #${image} × caption #${caption}: flag it in the panel`);
-            }}
-          />
-          {projection && (
-            <div className="legend">
-              <span className="dot image" /> images ({projection.nImages.toLocaleString()}) <span className="dot caption" /> captions ({projection.nCaptions.toLocaleString()}) <span className="dot flagged" /> flagged ·{' '}
-              <span className="muted">UMAP {projection.cached ? '(cached)' : `${projection.seconds.toFixed(1)} s`}</span>
+          <div className="map-area">
+            <MapView
+              points={points}
+              selected={selected && projection ? pointOf(selected.kind, selected.index) : null}
+              highlighted={highlighted}
+              edges={edges}
+              glyphs={mapGlyphs}
+              onGlyphLod={glyphLod.set}
+              keepCamera={keepView != null}
+              centerOn={keepView?.center ?? null}
+              flyTo={flyTo}
+              onHover={(index, x, y) => setHover(index == null ? null : { index, x, y })}
+              onClick={(index) => {
+                if (index == null) return;
+                const it = itemOf(index);
+                select(it.kind, it.index);
+              }}
+              onEdgeClick={(edge) => {
+                const unit = edgeOwner.get(`${edge.a},${edge.b}`) ?? edgeOwner.get(`${edge.b},${edge.a}`);
+                if (unit != null) {
+                  openInReview(unit);
+                  setNotice(`Unit #${unit} opened in Review`);
+                  return;
+                }
+                const a = itemOf(edge.a);
+                const b = itemOf(edge.b);
+                const image = a.kind === 'image' ? a.index : b.index;
+                const caption = a.kind === 'caption' ? a.index : b.index;
+                setFocusPair({ image, caption });
+                setPushPair({ image, caption });
+                if (tab !== 'review') setTab('inspect');
+                setNotice(`Pair image #${image} × caption #${caption}: flag it in the panel`);
+              }}
+            />
+            <div className="overlay-stack overlay-left" data-testid="overlay-left">
+              {ds && <SearchBox api={api} datasetHash={ds.hash} onPick={(h) => {
+                  select(h.kind, h.index);
+                  setFlyTo((f) => ({ index: pointOf(h.kind, h.index), nonce: (f?.nonce ?? 0) + 1 }));
+                }} />}
+              {projection && items && (
+                <div className="overlay-card" data-testid="colour-controls">
+                  <ColourByControl mode={colour.mode} options={colour.options} onMode={colour.setMode} keyView={colour.colouring?.key ?? null} />
+                </div>
+              )}
+              {projection && (probabilistic || colorByUnc) && (
+                <div className="overlay-card glyph-overlay" data-testid="glyph-controls">
+                  {glyphArrays ? (
+                    <>
+                      <label>
+                        <input type="checkbox" data-testid="show-glyphs" checked={showGlyphs} onChange={(e) => setShowGlyphs(e.target.checked)} /> variance glyphs
+                      </label>
+                      <div className="row tight">
+                        <span>exaggeration</span>
+                        <input type="range" data-testid="glyph-exaggeration" aria-label="glyph exaggeration" min={0} max={EXAG_STEPS.length - 1} step={1} value={exagStep} onChange={(e) => {
+                            setExagStep(Number(e.target.value));
+                            setExagAuto(false);
+                          }} disabled={!showGlyphs} />
+                        <strong data-testid="glyph-exaggeration-value">×{exaggeration}</strong>
+                        {exagAuto && <span className="muted small" data-testid="glyph-exaggeration-auto" title="The variances are large next to the map's spread, so the glyphs start scaled down; move the slider to change it.">auto</span>}
+                      </div>
+                      {showGlyphs && (
+                        <div className="glyph-legend" data-testid="glyph-legend">
+                          <svg width="92" height="22" aria-hidden="true">
+                            <circle cx="11" cy="11" r="8" fill="rgba(59,130,246,0.1)" stroke="#3b82f6" />
+                            <ellipse cx="38" cy="11" rx="10" ry="5" transform="rotate(-25 38 11)" fill="none" stroke="#111827" />
+                            <circle cx="70" cy="11" r="8" fill="none" stroke="#f59e0b" strokeDasharray="3 3" />
+                          </svg>
+                          <div>disk: radius = √(Σσ²) in local map units{exaggeration !== 1 ? ` × ${exaggeration} (${exaggeration < 1 ? 'scaled down' : 'exaggerated'})` : ''}</div>
+                          <div>ellipse: in-map shape of the variance (shown where the local fit R² ≥ 0.5 and anisotropic)</div>
+                          <div>dashed / hatched: local fit poor (R² &lt; 0.5)</div>
+                          <GlyphLodNote store={glyphLod} />
+                        </div>
+                      )}
+                    </>
+                  ) : probabilistic ? (
+                    <span className="muted">computing glyphs…</span>
+                  ) : null}
+                  {uncertainty && (
+                    <label className="row tight">
+                      <input type="checkbox" data-testid="color-uncertainty" checked={colorByUnc} onChange={(e) => colour.setMode(e.target.checked ? 'value:sigma2' : 'default')} /> colour points by Σσ²
+                    </label>
+                  )}
+                </div>
+              )}
+              {projection && (
+                <div className="overlay-card legend" data-testid="map-legend">
+                  {colour.colouring ? null : (
+                    <>
+                      <span className="dot image" /> images <span className="dot caption" /> captions <span className="dot flagged" /> flagged ·{' '}
+                    </>
+                  )}
+                  {projection.nImages.toLocaleString()} images + {projection.nCaptions.toLocaleString()} captions ·{' '}
+                  <span className="muted">UMAP {projection.cached ? '(cached)' : `${projection.seconds.toFixed(1)} s`}</span>
+                  <LineKey kinds={lineKinds} />
+                </div>
+              )}
             </div>
-          )}
-          {projection && (probabilistic || colorByUnc) && (
-            <div className="glyph-overlay" data-testid="glyph-controls">
-              {glyphArrays ? (
-                <>
-                  <label>
-                    <input type="checkbox" data-testid="show-glyphs" checked={showGlyphs} onChange={(e) => setShowGlyphs(e.target.checked)} /> variance glyphs
-                  </label>
+            <div className="overlay-stack overlay-right" data-testid="overlay-right">
+              {projection && mapUnits.length > 0 && (
+                <div className="overlay-card unit-overlay" data-testid="map-units">
                   <div className="row tight">
-                    <span>exaggeration</span>
-                    <input type="range" data-testid="glyph-exaggeration" aria-label="glyph exaggeration" min={0} max={EXAG_STEPS.length - 1} step={1} value={exagStep} onChange={(e) => {
-                        setExagStep(Number(e.target.value));
-                        setExagAuto(false);
-                      }} disabled={!showGlyphs} />
-                    <strong data-testid="glyph-exaggeration-value">×{exaggeration}</strong>
-                    {exagAuto && <span className="muted small" data-testid="glyph-exaggeration-auto" title="The variances are large next to the map's spread, so the glyphs start scaled down; move the slider to change it.">auto</span>}
+                    <label>
+                      <input type="checkbox" data-testid="show-units" checked={showUnits} onChange={(e) => setShowUnits(e.target.checked)} /> outline the top
+                    </label>
+                    <select aria-label="units outlined" value={mapUnitCount} onChange={(e) => setMapUnitCount(Number(e.target.value))}>
+                      {MAP_UNIT_CHOICES.map((n) => (
+                        <option key={n} value={n}>{n}</option>
+                      ))}
+                    </select>
+                    <span>pending units</span>
                   </div>
-                  <div className="glyph-legend" data-testid="glyph-legend">
-                    <svg width="92" height="22" aria-hidden="true">
-                      <circle cx="11" cy="11" r="8" fill="rgba(59,130,246,0.1)" stroke="#3b82f6" />
-                      <ellipse cx="38" cy="11" rx="10" ry="5" transform="rotate(-25 38 11)" fill="none" stroke="#111827" />
-                      <circle cx="70" cy="11" r="8" fill="none" stroke="#f59e0b" strokeDasharray="3 3" />
-                    </svg>
-                    <div>disk: radius = √(Σσ²) in local map units{exaggeration !== 1 ? ` × ${exaggeration} (${exaggeration < 1 ? 'scaled down' : 'exaggerated'})` : ''}</div>
-                    <div>ellipse: in-map shape of the variance (shown where the local fit R² ≥ 0.5 and anisotropic)</div>
-                    <div>dashed / hatched: local fit poor (R² &lt; 0.5)</div>
-                    {showGlyphs && <GlyphLodNote store={glyphLod} />}
-                  </div>
-                </>
-              ) : probabilistic ? (
-                <span className="muted">computing glyphs…</span>
-              ) : null}
-              {uncertainty && (
-                <label className="row tight">
-                  <input type="checkbox" data-testid="color-uncertainty" checked={colorByUnc} onChange={(e) => setColorByUnc(e.target.checked)} /> colour points by Σσ²
-                  {colorByUnc && <span className="ramp" title="rank percentile of Σσ² within each modality: low → high" />}
-                </label>
+                  {showUnits && (
+                    <ol>
+                      {mapUnits.map((u) => (
+                        <li
+                          key={u.id}
+                          data-testid="map-unit"
+                          data-cluster-id={u.id}
+                          className={reviewOpen && reviewUnit!.cluster.id === u.id ? 'current' : ''}
+                          onMouseEnter={() => setHoverUnit(u.id)}
+                          onMouseLeave={() => setHoverUnit(null)}
+                          onClick={() => openInReview(u.id)}
+                          title={`${u.kind.replace('_', ' ')} · ${u.captions.length} captions × ${u.images.length} images · expected valid ${u.expectedValid.toFixed(1)} · click to review`}
+                        >
+                          <span className="swatch" style={{ background: unitColors.get(u.id) }} />
+                          <span className="unit-name">{u.label}</span>
+                          <span className="muted"> {u.reviewed}/{u.pairs}</span>
+                        </li>
+                      ))}
+                    </ol>
+                  )}
+                </div>
               )}
+              {projection && <HelpCorner onOpen={() => setHelpOpen(true)} />}
             </div>
-          )}
-          {projection && mapUnits.length > 0 && (
-            <div className="unit-overlay" data-testid="map-units">
-              <div className="row tight">
-                <label>
-                  <input type="checkbox" data-testid="show-units" checked={showUnits} onChange={(e) => setShowUnits(e.target.checked)} /> outline the top
-                </label>
-                <select aria-label="units outlined" value={mapUnitCount} onChange={(e) => setMapUnitCount(Number(e.target.value))}>
-                  {MAP_UNIT_CHOICES.map((n) => (
-                    <option key={n} value={n}>{n}</option>
-                  ))}
-                </select>
-                <span>pending units</span>
-              </div>
-              {showUnits && (
-                <ol>
-                  {mapUnits.map((u) => (
-                    <li
-                      key={u.id}
-                      data-testid="map-unit"
-                      data-cluster-id={u.id}
-                      className={reviewOpen && reviewUnit!.cluster.id === u.id ? 'current' : ''}
-                      onMouseEnter={() => setHoverUnit(u.id)}
-                      onMouseLeave={() => setHoverUnit(null)}
-                      onClick={() => openInReview(u.id)}
-                      title={`${u.kind.replace('_', ' ')} · ${u.captions.length} captions × ${u.images.length} images · expected valid ${u.expectedValid.toFixed(1)} · click to review`}
-                    >
-                      <span className="swatch" style={{ background: unitColors.get(u.id) }} />
-                      <span className="unit-name">{u.label}</span>
-                      <span className="muted"> {u.reviewed}/{u.pairs}</span>
-                    </li>
-                  ))}
-                </ol>
-              )}
-            </div>
-          )}
+          </div>
           {hover && hoverItem && items && (
             <div className="tooltip" data-testid="tooltip" style={{ left: hover.x + 14, top: hover.y + 14 }}>
               {hoverItem.kind === 'image' ? (
@@ -857,6 +908,19 @@ export function App({ transport }: { transport: Transport }) {
           )}
         </aside>
       </main>
+      {helpOpen && <ShortcutsOverlay onClose={() => setHelpOpen(false)} />}
+      {pickerOpen && (
+        <FolderPicker
+          api={api}
+          start={folder}
+          onClose={() => setPickerOpen(false)}
+          onOpen={(p) => {
+            setPickerOpen(false);
+            setFolder(p);
+            void openFolder(p);
+          }}
+        />
+      )}
       <footer className="statusbar" data-testid="statusbar">
         <span>{info ? `v${info.version} · ${info.mode} · backend: ` : 'connecting…'}{info && <strong data-testid="status-backend">{info.backend}</strong>}</span>
         {activeSpace && (

@@ -36,6 +36,10 @@ import { datasetVarianceDiagnostics } from '../heads/variance_diagnostics.js';
 import { pairCsd, uncertaintySummary, DEFAULT_A, DEFAULT_B } from '../heads/csd.js';
 import { computeGlyphs } from '../glyphs/glyphs.js';
 import { appVersion } from './version.js';
+import { FolderBrowser, expandUserPath } from './folder_browser.js';
+import { searchItems } from '../datasets/search.js';
+import { itemValueColumns } from '../datasets/item_values.js';
+import type { DirectoryListing, ItemValueColumn, SearchResult } from '../../../shared/map_tools.js';
 
 export const DEFAULT_SAMPLE = { images: 1000, preset: 'A' as const, seed: 0 };
 
@@ -46,6 +50,8 @@ export interface LensServiceOptions {
   pickFolder?: () => Promise<string | null>;
   /** Browser mode: how a client downloads an exported file. */
   downloadUrl?: (file: string) => string | undefined;
+  /** Folders the folder picker may browse (default: the home folder). */
+  allowedRoots?: string[];
 }
 
 type Listener = (e: LensEvent) => void;
@@ -191,7 +197,7 @@ export class LensService implements LensApi {
   }
 
   async openDataset(req: { path: string }): Promise<Session> {
-    const root = resolve(req.path);
+    const root = expandUserPath(req.path);
     // Open the new dataset fully before letting go of the current one: a broken folder
     // leaves the current session (and its flags) untouched.
     const ds = await openDataset(root);
@@ -719,6 +725,25 @@ export class LensService implements LensApi {
     if (!ac) return false;
     ac.abort();
     return true;
+  }
+
+  async searchItems(req: { query: string; limit?: number }): Promise<SearchResult> {
+    return searchItems(this.need().ds, req.query, req.limit);
+  }
+
+  private itemValues: { hash: string; columns: ItemValueColumn[] } | null = null;
+
+  async getItemValues(): Promise<ItemValueColumn[]> {
+    const { ds } = this.need();
+    if (this.itemValues?.hash !== ds.hash) this.itemValues = { hash: ds.hash, columns: itemValueColumns(ds) };
+    return this.itemValues.columns;
+  }
+
+  private folders: FolderBrowser | null = null;
+
+  async listDirectory(req: { path?: string }): Promise<DirectoryListing> {
+    this.folders ??= new FolderBrowser(this.opts.allowedRoots);
+    return this.folders.list(req.path);
   }
 
   /** The open dataset (for the lens:// protocol and the CLI). */

@@ -1,6 +1,8 @@
 // Small inline-SVG charts for the metrics and multiplicity panels. Styles are attributes (not CSS
 // classes) so an exported SVG file looks the same outside the app.
 import { forwardRef } from 'react';
+import { fitLabels } from './labels';
+import { textWidth } from './measure';
 
 const FONT = 'system-ui, -apple-system, Segoe UI, sans-serif';
 
@@ -19,7 +21,7 @@ export interface BarGroup {
 export const GroupedBars = forwardRef<SVGSVGElement, { title: string; series: BarSeries[]; groups: BarGroup[]; max?: number; percent?: boolean; width?: number; height?: number; testid?: string }>(
   function GroupedBars({ title, series, groups, max, percent = true, width = 520, height = 220, testid }, ref) {
     const top = 34;
-    const bottom = 40;
+    const bottom = 44;
     const left = 38;
     const right = 8;
     const plotW = width - left - right;
@@ -30,12 +32,16 @@ export const GroupedBars = forwardRef<SVGSVGElement, { title: string; series: Ba
     const y = (v: number) => top + plotH - (v / vmax) * plotH;
     const ticks = [0, 0.25, 0.5, 0.75, 1].map((t) => t * vmax);
     const fmt = (v: number) => (percent ? `${(v * 100).toFixed(0)}` : v >= 100 ? v.toFixed(0) : v.toPrecision(2));
+    const labels = fitLabels(groups.map((g) => g.label), gw, textWidth);
+    // Series keys side by side, each as wide as its name.
+    const keyX: number[] = [];
+    series.reduce((x, s) => (keyX.push(x), x + 12 + textWidth(s.name) + 14), left);
     return (
       <svg ref={ref} xmlns="http://www.w3.org/2000/svg" width={width} height={height} viewBox={`0 0 ${width} ${height}`} data-testid={testid} role="img" aria-label={title} fontFamily={FONT} fontSize={10}>
         <rect x={0} y={0} width={width} height={height} fill="#ffffff" />
         <text x={left} y={13} fontSize={12} fontWeight="bold" fill="#222">{title}</text>
         {series.map((s, i) => (
-          <g key={s.name} transform={`translate(${left + i * 118}, 20)`}>
+          <g key={s.name} transform={`translate(${keyX[i]}, 20)`}>
             <rect width={9} height={9} fill={s.color} />
             <text x={12} y={8} fill="#333">{s.name}</text>
           </g>
@@ -55,7 +61,10 @@ export const GroupedBars = forwardRef<SVGSVGElement, { title: string; series: Ba
                 </rect>
               ),
             )}
-            <text x={left + gi * gw + gw / 2} y={top + plotH + 13} textAnchor="middle" fill="#333">{g.label.length > 22 ? g.label.slice(0, 21) + '…' : g.label}</text>
+            <text x={left + gi * gw + gw / 2} y={top + plotH + 13 + labels[gi].row * 12} textAnchor="middle" fill="#333" data-testid="chart-label">
+              {labels[gi].text}
+              {labels[gi].cut && <title>{labels[gi].full}</title>}
+            </text>
           </g>
         ))}
         <line x1={left} x2={width - right} y1={top + plotH} y2={top + plotH} stroke="#888" />
@@ -98,12 +107,14 @@ export function Histogram({ title, xLabel, series, width = 520, height = 200, te
   const y = (v: number) => top + plotH - (f(v) / f(ymax)) * plotH;
   const yTicks = logY ? [1, 10, 100, 1000, 10_000, 100_000, 1_000_000].filter((t) => t <= ymax) : [0, Math.round(ymax / 2), ymax];
   const labelEvery = Math.max(1, Math.ceil(nBins / 12));
+  const keyX: number[] = [];
+  series.reduce((x, s) => (keyX.push(x), x + 12 + textWidth(s.name) + 14), left);
   return (
     <svg xmlns="http://www.w3.org/2000/svg" width={width} height={height} viewBox={`0 0 ${width} ${height}`} data-testid={testid} role="img" aria-label={title} fontFamily={FONT} fontSize={10}>
       <rect x={0} y={0} width={width} height={height} fill="#ffffff" />
       <text x={left} y={13} fontSize={12} fontWeight="bold" fill="#222">{title}{logY ? ' (log count axis)' : ''}</text>
       {series.map((s, i) => (
-        <g key={s.name} transform={`translate(${left + i * 110}, 20)`}>
+        <g key={s.name} transform={`translate(${keyX[i]}, 20)`}>
           <rect width={9} height={9} fill={s.color} />
           <text x={12} y={8} fill="#333">{s.name}</text>
         </g>

@@ -6,6 +6,7 @@ import type { LensApi, Session } from '../../../shared/api';
 import type { ImportResultView, MetricsTableView, MetricsValues } from '../../../shared/analysis';
 import { GroupedBars } from '../charts/charts';
 import { downloadPng, downloadSvg } from '../charts/export';
+import { spaceNamer } from '../spaces/names';
 
 type Ties = 'expected' | 'stable' | 'optimistic' | 'pessimistic';
 
@@ -113,6 +114,7 @@ export function MetricsPanel({ api, session, active, reviewsTick, onError, onNot
 
   const rows = table ? [...table.rows].sort((a, b) => rank(a.positives) - rank(b.positives) || a.space.localeCompare(b.space)) : [];
   const multiSpace = new Set(rows.map((r) => r.space)).size > 1;
+  const spaceName = spaceNamer(session.spaces);
   const hasPmrp = rows.some((r) => r.i2t.pmrp != null || r.t2i.pmrp != null);
   const annotatedOf = (space: string) => rows.find((r) => r.space === space && r.positives === 'annotated');
 
@@ -161,7 +163,7 @@ export function MetricsPanel({ api, session, active, reviewsTick, onError, onNot
                   const base = r.positives === 'annotated' ? undefined : annotatedOf(r.space);
                   return (['i2t', 't2i'] as const).map((dir) => (
                     <tr key={`${r.space}-${r.positives}-${dir}`} data-testid="metrics-row" data-space={r.space} data-positives={r.positives} data-dir={dir} className={dir === 'i2t' ? 'first' : ''}>
-                      {multiSpace && <td>{dir === 'i2t' ? r.space : ''}</td>}
+                      {multiSpace && <td title={r.space}>{dir === 'i2t' ? spaceName(r.space) : ''}</td>}
                       <td>{dir === 'i2t' ? POS_TEXT[r.positives] ?? r.positives : ''}</td>
                       <td className="muted">{dir === 'i2t' ? 'i→t' : 't→i'}</td>
                       {line(r[dir], base?.[dir])}
@@ -190,7 +192,7 @@ export function MetricsPanel({ api, session, active, reviewsTick, onError, onNot
             testid="metrics-plot"
             title={`R@1 vs mAP@R by positive set (ties: ${ties}${strict ? ', strict' : ''})`}
             series={SERIES}
-            groups={rows.map((r) => ({ label: multiSpace ? `${r.space} · ${POS_TEXT[r.positives] ?? r.positives}` : POS_TEXT[r.positives] ?? r.positives, values: [r.i2t.recall_at['1'], r.t2i.recall_at['1'], r.i2t.map_at_r, r.t2i.map_at_r] }))}
+            groups={rows.map((r) => ({ label: multiSpace ? `${spaceName(r.space)} · ${POS_TEXT[r.positives] ?? r.positives}` : POS_TEXT[r.positives] ?? r.positives, values: [r.i2t.recall_at['1'], r.t2i.recall_at['1'], r.i2t.map_at_r, r.t2i.map_at_r] }))}
             max={1}
             width={Math.max(380, Math.min(640, 140 * rows.length + 80))}
           />

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LensApi, Session } from '../../../shared/api';
 import type { Histogram as Hist, MultiplicityView, PrecisionRow } from '../../../shared/analysis';
 import { Histogram, type HistSeries } from '../charts/charts';
+import { spaceNamer } from '../spaces/names';
 
 const COLORS = { annotated: '#9aa0a6', verified: '#2f6fd6', true: '#1c9b4a' };
 const pct = (v: number | null) => (v == null ? '—' : `${(v * 100).toFixed(1)} %`);
@@ -36,7 +37,7 @@ function Stats({ h }: { h: { annotated: Hist; verified: Hist; true: Hist | null 
   );
 }
 
-function PrecisionTable({ rows, first, testid }: { rows: Array<PrecisionRow & { key: string }>; first: string; testid: string }) {
+function PrecisionTable({ rows, first, testid }: { rows: Array<PrecisionRow & { key: string; label?: string }>; first: string; testid: string }) {
   return (
     <table className="grid-table" data-testid={testid}>
       <thead>
@@ -45,7 +46,7 @@ function PrecisionTable({ rows, first, testid }: { rows: Array<PrecisionRow & { 
       <tbody>
         {rows.map((r) => (
           <tr key={r.key}>
-            <th>{r.key}</th><td>{r.candidates.toLocaleString()}</td><td>{r.reviewed.toLocaleString()}</td><td>{r.confirmed.toLocaleString()}</td><td>{pct(r.precision)}</td><td>{pct(r.truthPrecision)}</td>
+            <th title={r.label && r.label !== r.key ? r.key : undefined}>{r.label ?? r.key}</th><td>{r.candidates.toLocaleString()}</td><td>{r.reviewed.toLocaleString()}</td><td>{r.confirmed.toLocaleString()}</td><td>{pct(r.precision)}</td><td>{pct(r.truthPrecision)}</td>
           </tr>
         ))}
       </tbody>
@@ -54,6 +55,7 @@ function PrecisionTable({ rows, first, testid }: { rows: Array<PrecisionRow & { 
 }
 
 export function MultiplicityPanel({ api, session, active, reviewsTick, miningTick }: { api: LensApi; session: Session; active: boolean; reviewsTick: number; miningTick: number }) {
+  const spaceName = spaceNamer(session.spaces);
   const [view, setView] = useState<MultiplicityView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [logY, setLogY] = useState(true);
@@ -110,7 +112,7 @@ export function MultiplicityPanel({ api, session, active, reviewsTick, miningTic
               <p className="muted">No candidates yet: mine in the Review tab.</p>
             ) : (
               <>
-                <PrecisionTable testid="precision-per-space" first="space" rows={view.perSpace.map((r) => ({ ...r, key: r.space }))} />
+                <PrecisionTable testid="precision-per-space" first="space" rows={view.perSpace.map((r) => ({ ...r, key: r.space, label: spaceName(r.space) }))} />
                 <h3>By agreement (spaces that proposed the pair)</h3>
                 <PrecisionTable testid="precision-by-agreement" first="agree" rows={view.byAgreement.filter((r) => r.candidates > 0).map((r) => ({ ...r, key: String(r.agreement) }))} />
               </>
@@ -128,7 +130,7 @@ export function MultiplicityPanel({ api, session, active, reviewsTick, miningTic
                 <tbody>
                   {view.captureRecapture.map((c) => (
                     <tr key={c.spaceIds.join('|')}>
-                      <th>{c.spaceIds.join(' × ')}</th><td>{c.queries}</td><td>{c.estimate.toFixed(1)}</td><td>{c.remainingExtrapolated.toFixed(0)}</td>
+                      <th>{c.spaceIds.map(spaceName).join(' × ')}</th><td>{c.queries}</td><td>{c.estimate.toFixed(1)}</td><td>{c.remainingExtrapolated.toFixed(0)}</td>
                       {c.trueTotal != null && <><td>{c.trueTotal}</td><td>{c.bias == null ? '—' : c.bias.toFixed(1)}</td></>}
                     </tr>
                   ))}

@@ -9,6 +9,7 @@ import { newJobId } from '../jobs';
 import { buildGrid, candidateAt, firstCell, LABEL_SHORT, lineCandidates, move, nextUndecided, pairKey, type Cell, type Direction } from '../review/grid';
 import { PushPanel, type PushParams } from './PushPanel';
 import { CalibrationCard, useCalibration } from '../review/CalibrationCard';
+import { spaceNamer } from '../spaces/names';
 
 const QUEUE_PAGE = 100;
 
@@ -383,7 +384,7 @@ export function ReviewPanel(props: ReviewPanelProps) {
         {mineSummary && (
           <div data-testid="mine-summary" className="mine-summary">
             <div>
-              <strong data-testid="mine-candidates">{mineSummary.candidates.toLocaleString()}</strong> candidates in <strong data-testid="mine-units">{mineSummary.clusters.toLocaleString()}</strong> units from {mineSummary.spaces.join(', ')} · {mineSummary.seconds.toFixed(1)} s
+              <strong data-testid="mine-candidates">{mineSummary.candidates.toLocaleString()}</strong> candidates in <strong data-testid="mine-units">{mineSummary.clusters.toLocaleString()}</strong> units from {mineSummary.spaces.map(spaceNamer(sessionSpaces)).join(', ')} · {mineSummary.seconds.toFixed(1)} s
             </div>
             {mineSummary.precisionRecall && (
               <table className="grid-table" data-testid="mine-pr">

@@ -24,9 +24,7 @@ interface Props {
   onNotice: (s: string) => void;
 }
 
-export function spaceLabel(sp: SpaceInfo): string {
-  return sp.condition ? `${sp.name} [${sp.condition}]` : sp.name;
-}
+export { spaceLabel } from '../spaces/names';
 
 export function SpacesPanel({ api, session, jobs, onSetSpace, onNotice }: Props) {
   const [kind, setKind] = useState<EncoderKind>('baseline');

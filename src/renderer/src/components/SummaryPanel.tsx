@@ -1,6 +1,8 @@
 import type { DatasetSummary } from '../../../shared/dataset';
+import type { SpaceInfo } from '../../../shared/analysis';
+import { spaceLabel } from '../spaces/names';
 
-export function SummaryPanel({ summary }: { summary: DatasetSummary }) {
+export function SummaryPanel({ summary, space }: { summary: DatasetSummary; space?: SpaceInfo | null }) {
   const errors = summary.problems.filter((p) => p.severity === 'error').length;
   return (
     <section className="panel" data-testid="summary">
@@ -15,6 +17,7 @@ export function SummaryPanel({ summary }: { summary: DatasetSummary }) {
           {summary.extraPositives > 0 && <tr><th>Extra positives</th><td>{summary.extraPositives}</td></tr>}
           <tr><th>Truth</th><td>{summary.hasTruth ? 'complete many-to-many truth' : 'none'}</td></tr>
           <tr><th>Embeddings</th><td>{summary.embeddings ? `${summary.embeddings.source}, ${summary.embeddings.dims}-d ${summary.embeddings.dtype}${summary.embeddings.probabilistic ? ', probabilistic' : ''}` : 'none'}</td></tr>
+          {space && <tr><th>Space</th><td data-testid="summary-space" data-space-id={space.id}>{spaceLabel(space)} ({space.dims}-d{space.probabilistic ? ', probabilistic' : ''})</td></tr>}
           {Object.entries(summary.splits).map(([name, c]) => (
             <tr key={name}><th>Split {name}</th><td>{c.images} images, {c.captions} captions</td></tr>
           ))}

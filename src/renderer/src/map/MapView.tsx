@@ -62,6 +62,12 @@ export function MapView(props: MapViewProps): JSX.Element {
     engineRef.current?.sync();
   });
 
+  const flyNonce = props.flyTo?.nonce;
+  useEffect(() => {
+    const f = propsRef.current.flyTo;
+    if (f) engineRef.current?.flyTo(f.index);
+  }, [flyNonce]);
+
   const firstFitKey = useRef(true);
   useEffect(() => {
     if (firstFitKey.current) {

@@ -19,6 +19,7 @@ import { EdgeLayer } from './gl_edges';
 import { GlyphLayer } from './gl_glyphs';
 import { GLYPH_LOD_HARDWARE, GLYPH_LOD_SOFTWARE, isSoftwareRenderer, sameLodNote, type GlyphLodStats } from './glyph_lod';
 import { PointLayer } from './gl_points';
+import { FLY_MS, flyStep, flyTargetScale } from './fly';
 import type { ViewUniforms } from './gl_util';
 import { PointGrid, nearestEdge } from './picking';
 import type { MapDebug, MapEdge, MapGlyphs, MapViewProps } from './types';
@@ -75,6 +76,8 @@ export class MapEngine {
   private uploadedGlyphs: MapGlyphs | null | undefined = undefined;
   private uploadedGlyphXY: Float32Array | null | undefined = undefined;
   private uploadedValue: Float32Array | null | undefined = undefined;
+  private uploadedColor: Uint8Array | null | undefined = undefined;
+  private flight: { from: Camera; x: number; y: number; scale: number; t0: number } | null = null;
   private exaggeration = 1;
   private glyphLodKey: string | undefined = undefined;
   /** The context rasterises on the CPU (SwiftShader, llvmpipe): tighter glyph budgets. */
@@ -146,6 +149,9 @@ export class MapEngine {
         return engine.softwareGL;
       },
       fit: () => this.fit(),
+      get center() {
+        return { x: engine.cam.cx, y: engine.cam.cy };
+      },
     };
     canvas.dataset.ready = 'false';
     const gl = canvas.getContext('webgl2', {
@@ -193,6 +199,7 @@ export class MapEngine {
     this.uploadedKind = undefined;
     this.uploadedFlagged = undefined;
     this.uploadedValue = undefined;
+    this.uploadedColor = undefined;
     this.uploadedGlyphs = undefined;
     this.uploadedGlyphXY = undefined;
     this.glyphLodKey = undefined;
@@ -317,6 +324,12 @@ export class MapEngine {
         this.uploadedValue = value;
         changed = true;
       }
+      const color = pts?.color ?? null;
+      if (this.uploadedColor !== color || this.uploadedXY !== xy) {
+        layer.setColors(color);
+        this.uploadedColor = color;
+        changed = true;
+      }
     }
 
     const glyphs = p.glyphs ?? null;
@@ -375,6 +388,26 @@ export class MapEngine {
     this.fitScale = this.cam.scale;
     this.fitted = this.bounds !== null;
     this.requestDraw();
+  }
+
+  /** Animates the camera until point `index` is at the centre (zooming in when far out). */
+  flyTo(index: number): void {
+    const xy = this.xy;
+    if (!xy || !Number.isInteger(index) || index < 0 || 2 * index + 1 >= xy.length) return;
+    const x = xy[2 * index];
+    const y = xy[2 * index + 1];
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return;
+    this.flight = { from: { ...this.cam }, x, y, scale: flyTargetScale(this.cam.scale, this.fitScale), t0: performance.now() };
+    this.requestDraw();
+  }
+
+  private stepFlight(): void {
+    const f = this.flight;
+    if (!f) return;
+    const t = (performance.now() - f.t0) / FLY_MS;
+    this.cam = { ...flyStep(f.from, f.x, f.y, f.scale, t), width: this.cam.width, height: this.cam.height };
+    if (t >= 1) this.flight = null;
+    else this.requestDraw();
   }
 
   private resize(): void {
@@ -457,6 +490,7 @@ export class MapEngine {
     } catch {
       // Synthetic events have no capturable pointer.
     }
+    this.flight = null;
     this.drag = { id: e.pointerId, x0: e.clientX, y0: e.clientY, x: e.clientX, y: e.clientY, moved: false };
   }
 
@@ -594,6 +628,7 @@ export class MapEngine {
     if (this.pendingHover) this.processHover();
     if (this.dirty) {
       this.dirty = false;
+      this.stepFlight();
       this.draw();
     }
   };

@@ -11,6 +11,7 @@ precision highp int;
 layout(location = 0) in vec2 a_pos;
 layout(location = 1) in uint a_state; // bit 0: caption, bit 1: flagged
 layout(location = 2) in float a_value; // 0..1 colour-ramp value (< 0: none)
+layout(location = 3) in vec4 a_rgba;    // colour-by colour (alpha 0: none)
 ${GLSL_VIEW}
 uniform float u_size;   // CSS px
 uniform float u_dpr;
@@ -42,6 +43,8 @@ void main() {
     bool flagged = (a_state & 2u) != 0u;
     c = flagged ? u_colors[2] : ((a_state & 1u) != 0u ? u_colors[1] : u_colors[0]);
     if (!flagged && a_value >= 0.0) c = vec4(ramp(a_value), 0.9);
+    // Colour-by replaces every state colour, so the legend beside the map is the whole story.
+    if (a_rgba.a > 0.0) c = a_rgba;
     if (flagged) size *= 1.5; // flagged points stand out of dense clouds
   }
   v_color = vec4(c.rgb, c.a * u_alpha);
@@ -103,6 +106,7 @@ export class PointLayer {
   private readonly posBuf: WebGLBuffer;
   private readonly stateBuf: WebGLBuffer;
   private readonly valueBuf: WebGLBuffer;
+  private readonly rgbaBuf: WebGLBuffer;
   private readonly overlayVao: WebGLVertexArrayObject;
   private readonly overlayBuf: WebGLBuffer;
   private readonly maxPointSize: number;
@@ -117,6 +121,7 @@ export class PointLayer {
     this.posBuf = gl.createBuffer()!;
     this.stateBuf = gl.createBuffer()!;
     this.valueBuf = gl.createBuffer()!;
+    this.rgbaBuf = gl.createBuffer()!;
     this.vao = gl.createVertexArray()!;
     gl.bindVertexArray(this.vao);
     gl.bindBuffer(gl.ARRAY_BUFFER, this.posBuf);
@@ -173,6 +178,22 @@ export class PointLayer {
     gl.bindVertexArray(null);
   }
 
+  /** Uploads one RGBA byte colour per point (length 4n; alpha 0 = default colour), or clears them (null). */
+  setColors(rgba: Uint8Array | null | undefined): void {
+    const gl = this.gl;
+    gl.bindVertexArray(this.vao);
+    if (rgba && rgba.length >= this.count * 4 && this.count > 0) {
+      gl.bindBuffer(gl.ARRAY_BUFFER, this.rgbaBuf);
+      gl.bufferData(gl.ARRAY_BUFFER, rgba.subarray(0, this.count * 4), gl.STATIC_DRAW);
+      gl.enableVertexAttribArray(3);
+      gl.vertexAttribPointer(3, 4, gl.UNSIGNED_BYTE, true, 0, 0);
+      gl.bindBuffer(gl.ARRAY_BUFFER, null);
+    } else {
+      gl.disableVertexAttribArray(3);
+    }
+    gl.bindVertexArray(null);
+  }
+
   get pointCount(): number {
     return this.count;
   }
@@ -189,6 +210,7 @@ export class PointLayer {
     gl.uniform1i(u.u_mode, mode);
     // Used where attribute 2 is disabled (no values): the default colours.
     gl.vertexAttrib1f(2, -1);
+    gl.vertexAttrib4f(3, 0, 0, 0, 0);
   }
 
   /** Draws every point in one call, coloured by state. */
@@ -235,6 +257,7 @@ export class PointLayer {
     gl.deleteBuffer(this.posBuf);
     gl.deleteBuffer(this.stateBuf);
     gl.deleteBuffer(this.valueBuf);
+    gl.deleteBuffer(this.rgbaBuf);
     gl.deleteBuffer(this.overlayBuf);
     gl.deleteVertexArray(this.vao);
     gl.deleteVertexArray(this.overlayVao);

@@ -13,6 +13,8 @@ export interface MapPoints {
   flagged?: Uint8Array;
   /** Optional per-point value 0..1 drawn with a sequential colour ramp (negative: default colour). */
   value?: Float32Array | null;
+  /** Optional colour-by colours, RGBA bytes per point (length 4n; alpha 0: default colour). Wins over `value` and flags. */
+  color?: Uint8Array | null;
 }
 
 /** Variance glyphs per point (SCIENCE §3.3), same order as the points. */
@@ -65,6 +67,8 @@ export interface MapViewProps {
    */
   onGlyphLod?: (stats: GlyphLodStats | null) => void;
   /** Overrides of the glyph level-of-detail settings (budget, sizes; DEFAULT_GLYPH_LOD otherwise). */
+  /** Animates the camera to centre this point (zooming in when far out) whenever `nonce` changes. */
+  flyTo?: { index: number; nonce: number } | null;
   glyphLod?: Partial<Pick<GlyphLodOptions, 'budget' | 'minRadiusPx' | 'maxRadiusPx' | 'maxRadiusFrac' | 'maxAreaPx'>>;
 }
 
@@ -90,4 +94,6 @@ export interface MapDebug {
   readonly softwareGL: boolean;
   /** Fits the view to the data. */
   fit(): void;
+  /** Camera centre in map (data) units. */
+  readonly center: { x: number; y: number };
 }
