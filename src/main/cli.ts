@@ -255,6 +255,42 @@ const verbs: Record<string, Verb> = {
       }
     },
   },
+  'export-space': {
+    summary: 'write a space (embeddings, log-variances) and optionally its map as .npy and Parquet, for a notebook',
+    usage: 'mlens export-space DIR --space ID --out FOLDER [--format npy|parquet|both] [--projection] [--json]',
+    flags: ['json', 'projection'],
+    async run(a) {
+      const dir = needDir(a);
+      const out = opt(a, 'out');
+      if (!out) throw new UsageError('--out FOLDER is required');
+      const format = opt(a, 'format') ?? 'both';
+      if (!['npy', 'parquet', 'both'].includes(format)) throw new UsageError('--format must be npy, parquet or both');
+      const id = opt(a, 'space') ?? 'dataset';
+      const { openProject, resolveSpaces } = await import('./core/mining/project.js');
+      const { exportSpace } = await import('./core/export/space_export.js');
+      let xy: Float32Array | null = null;
+      if (a.flags.has('projection')) {
+        const { LensService } = await import('./core/app/lens_service.js');
+        const service = new LensService({ dataDir: defaultDataDir(), mode: 'browser' });
+        try {
+          await service.openDataset({ path: dir });
+          await service.setSpace({ spaceId: id });
+          xy = (await service.getProjection({ jobId: 'cli-export-space' })).xy;
+        } finally {
+          service.close();
+        }
+      }
+      const project = await openProject(dir, defaultDataDir());
+      try {
+        const [space] = resolveSpaces(project.ds, project.dir, [id]);
+        const r = exportSpace(project.ds, space, resolve(out), { formats: format === 'both' ? ['npy', 'parquet'] : [format as 'npy'], xy });
+        if (json(a)) return print({ out: r.out, files: r.files });
+        console.log(`wrote ${r.files.length} files to ${r.out}: ${r.files.map((f) => f.slice(r.out.length + 1)).join(', ')}`);
+      } finally {
+        project.close();
+      }
+    },
+  },
   serve: {
     summary: 'start browser mode: the app on http://127.0.0.1 with a one-time token',
     usage: 'mlens serve [--port P] [--dataset DIR] [--data-dir DIR] [--allow DIR]... (folders the browser may browse; default: home)',
