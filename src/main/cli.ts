@@ -4,7 +4,7 @@ import { openDataset } from './core/datasets/open.js';
 import { summarize } from './core/datasets/summary.js';
 import { DatasetError } from './core/datasets/dataset.js';
 import { generateSample } from './core/sample/generate.js';
-import { ProjectStore, projectDir } from './core/store/project_store.js';
+import { openProjectStore } from './core/store/fallback_merge.js';
 import { exportFlags } from './core/export/flags_export.js';
 import { runMetricsCommand, parseKs } from './core/metrics/metrics_command.js';
 import { defaultDataDir } from './core/app/data_dir.js';
@@ -89,7 +89,8 @@ const verbs: Record<string, Verb> = {
       const out = opt(a, 'out');
       if (!out) throw new UsageError('--out FILE.sqlite is required');
       const ds = await openDataset(dir);
-      const store = new ProjectStore(join(projectDir(ds.root, defaultDataDir()), 'project.sqlite'));
+      const { store, notices } = openProjectStore(ds.root, defaultDataDir());
+      for (const n of notices) if (!json(a)) console.error(`note: ${n.file}: ${n.message}`);
       try {
         const flags = store.listFlags();
         const counts = exportFlags(resolve(out), ds, flags, { appVersion: appVersion(), space: ds.embeddings ? `${ds.embeddings.source} (${ds.embeddings.dims}-d)` : 'none' });
