@@ -36,11 +36,11 @@ function needDir(a: ParsedArgs): string {
 const verbs: Record<string, Verb> = {
   open: {
     summary: 'read a dataset folder and print its summary (counts, splits, problems)',
-    usage: 'mlens open DIR [--json]',
-    flags: ['json'],
+    usage: 'mlens open DIR [--strict] [--json]',
+    flags: ['json', 'strict'],
     async run(a) {
       const bar = progressBar(!json(a) && !!process.stderr.isTTY);
-      const ds = await openDataset(needDir(a), { onProgress: bar.update });
+      const ds = await openDataset(needDir(a), { onProgress: bar.update, strict: a.flags.has('strict') });
       bar.done();
       const s = summarize(ds);
       if (json(a)) return print(s);

@@ -25,6 +25,18 @@ export interface OpenOptions {
   format?: DatasetFormat;
   /** Largest single .json file parsed (default MAX_JSON_BYTES, 512 MiB). */
   maxJsonBytes?: number;
+  /**
+   * An invalid line or record in captions.jsonl, truth.jsonl or positives.jsonl (or a caption
+   * record of a COCO/Karpathy file) stops the open with a DatasetError naming file and line,
+   * instead of being skipped and listed.
+   */
+  strict?: boolean;
+}
+
+/** In strict mode, the first skipped record (an error Problem with a line) becomes fatal. */
+function enforceStrict(log: ProblemLog, files: readonly string[]): void {
+  const p = log.list.find((x) => x.severity === 'error' && x.line != null && files.includes(x.file));
+  if (p) throw new DatasetError(`${p.message.replace(/; [^;]* (skipped|ignored)$/, '')} (strict mode: invalid lines are not skipped)`, p.file, p.line);
 }
 
 const LOOKED_FOR =
@@ -93,6 +105,7 @@ export async function openDataset(dir: string, opts: OpenOptions = {}): Promise<
   else if (detected.format === 'karpathy') read = await readKarpathy(ctx, detected.files[0]);
   else read = await readCoco(ctx, detected.files);
 
+  if (opts.strict) enforceStrict(log, read.indexFiles);
   const { images, captions } = read;
   const perImage = new Uint32Array(images.length);
   for (const c of captions) perImage[c.imageIndex]++;
@@ -106,6 +119,7 @@ export async function openDataset(dir: string, opts: OpenOptions = {}): Promise<
   const annotated = Int32Array.from(captions, (c) => c.imageIndex);
   const truth = isFile(path.join(root, TRUTH_FILE)) ? await loadTruth(root, refs, annotated, log, (d, t) => ctx.progress('truth', d, t)) : null;
   const positives = isFile(path.join(root, POSITIVES_FILE)) ? await loadPositives(root, refs, log, (d, t) => ctx.progress('positives', d, t)) : [];
+  if (opts.strict) enforceStrict(log, [TRUTH_FILE, POSITIVES_FILE]);
 
   const emb = loadEmbeddings(
     root,

@@ -44,7 +44,7 @@ export async function loadPositives(
       byPair.delete(key); // a repeat moves to its last position
       byPair.set(key, [i as number, c as number, p.data.label ?? 0]);
     },
-    { onBytes: progress },
+    { onBytes: progress, onBadLine: (line, message) => log.add('skipped lines', { severity: 'error', file, line, message: `${message}; line skipped` }) },
   );
   return [...byPair.values()];
 }

@@ -54,7 +54,7 @@ export async function loadTruth(
       }
       for (const i of valid) set.add(i);
     },
-    { onBytes: progress },
+    { onBytes: progress, onBadLine: (line, message) => log.add('skipped lines', { severity: 'error', file, line, message: `${message}; line skipped` }) },
   );
   if (usable === 0) {
     log.push({ severity: 'error', file, message: 'has no usable lines; the dataset opens without truth' });
