@@ -253,7 +253,7 @@ export async function forEachJsonl(
       parts = [];
       partBytes = 0;
       tooLong = false;
-      bad(line, `line is over ${formatBytes(maxLine)} (${formatBytes(n)} or more); not read`);
+      bad(line, `line is ${n} bytes, over the ${maxLine}-byte limit; not read`);
       return;
     }
     let buf = parts.length === 1 ? parts[0] : Buffer.concat(parts, partBytes);

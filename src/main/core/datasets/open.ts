@@ -12,6 +12,7 @@ import { KARPATHY_FILES, findKarpathyFiles, readKarpathy } from './karpathy.js';
 import { makeResolver } from './paths.js';
 import { POSITIVES_FILE, loadPositives } from './positives.js';
 import { ProblemLog } from './problems.js';
+import { checkImageFiles } from './image_check.js';
 import type { Progress, ReadContext, ReaderResult } from './reader.js';
 import { isFile } from './reader.js';
 import { makeRefs } from './refs.js';
@@ -114,6 +115,8 @@ export async function openDataset(dir: string, opts: OpenOptions = {}): Promise<
     const first = perImage.findIndex((k) => k === 0);
     log.push({ severity: 'warning', file: read.captionSource, message: `${lonely} image${lonely > 1 ? 's have' : ' has'} no caption (first: ${images[first].path})` });
   }
+
+  checkImageFiles(root, images, log, (d, t) => ctx.progress('images', d, t));
 
   const refs = makeRefs(images, captions.length, read.captionRecord, read.recordCount, read.captionSource);
   const annotated = Int32Array.from(captions, (c) => c.imageIndex);
