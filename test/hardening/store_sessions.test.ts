@@ -1,0 +1,105 @@
+// Two processes on one project store (issue: "Undo crosses processes"). Each child is a real Node
+// process holding its own ProjectStore/ReviewStore connection on the same SQLite file. Undo must
+// take back only the undoing process's own action, and every other process must hear of it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import type { Flag } from '../../src/shared/flags.js';
+import type { LensEvent } from '../../src/shared/api.js';
+import type { ReviewDecision } from '../../src/main/core/review/review_store.js';
+import { LensService } from '../../src/main/core/app/lens_service.js';
+import { buildStoreProcess, startStoreProcess, type StoreProcess } from '../helpers/store_process.js';
+import { cleanupTmp, makeGeneric } from '../fixtures/datasets/make.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const tmp = tempDir('mlens-sessions-');
+let script = '';
+const running: StoreProcess[] = [];
+
+beforeAll(async () => {
+  script = await buildStoreProcess(tmp.dir);
+}, 60_000);
+afterAll(async () => {
+  await Promise.all(running.map((p) => p.close()));
+  tmp.cleanup();
+  cleanupTmp();
+});
+
+async function start(file: string): Promise<StoreProcess> {
+  const p = await startStoreProcess(script, file);
+  running.push(p);
+  return p;
+}
+
+describe('two processes on one store', () => {
+  it('A flags, B flags, A undoes: only A’s flag is withdrawn, and B is told of each of A’s changes', async () => {
+    const file = join(tmp.dir, 'flags', 'project.sqlite');
+    const a = await start(file);
+    const b = await start(file);
+    expect(a.pid).not.toBe(b.pid);
+    expect(a.session).not.toBe(b.session);
+
+    let bHears = b.nextChange();
+    const fa = await a.call<Flag>('addFlag', { target: { kind: 'pair', image: 0, caption: 0 }, label: 'ambiguous' });
+    expect((await bHears).flags).toEqual([fa.id]);
+
+    const aHears = a.nextChange();
+    const fb = await b.call<Flag>('addFlag', { target: { kind: 'pair', image: 1, caption: 1 }, label: 'false_negative' });
+    expect((await aHears).flags).toEqual([fa.id, fb.id]);
+
+    bHears = b.nextChange();
+    expect(await a.call('undo')).toBe(true);
+    // B learns that A withdrew A's flag; B's own flag stands.
+    expect((await bHears).flags).toEqual([fb.id]);
+    expect((await a.call<Flag[]>('listFlags')).map((f) => f.id)).toEqual([fb.id]);
+    // A has nothing left to undo (B's flag is not A's); B still has its own.
+    expect(await a.call('canUndo')).toBe(false);
+    expect(await a.call('undo')).toBe(false);
+    expect((await b.call<Flag[]>('listFlags')).map((f) => f.id)).toEqual([fb.id]);
+    expect(await b.call('canUndo')).toBe(true);
+
+    // Redo stays per session too: A's redo brings back A's flag only.
+    bHears = b.nextChange();
+    expect(await a.call('redo')).toBe(true);
+    expect((await bHears).flags).toEqual([fa.id, fb.id]);
+  });
+
+  it('review undo is per process as well', async () => {
+    const file = join(tmp.dir, 'reviews', 'project.sqlite');
+    const a = await start(file);
+    const b = await start(file);
+    await a.call('record', { decisions: [{ image: 0, caption: 0, label: 1, reviewer: 'ann' }] });
+    await b.call('record', { decisions: [{ image: 1, caption: 1, label: 2, reviewer: 'bob' }] });
+    const bHears = b.nextChange();
+    const undone = await a.call<ReviewDecision[]>('undoReview');
+    expect(undone.map((d) => d.reviewer)).toEqual(['ann']);
+    await bHears;
+    const left = await b.call<ReviewDecision[]>('effective');
+    expect(left.map((d) => [d.image, d.caption, d.label, d.reviewer])).toEqual([[1, 1, 2, 'bob']]);
+    expect(await a.call<ReviewDecision[]>('undoReview')).toEqual([]);
+  });
+
+  it('the app’s service forwards another process’s change to its window, and its undo leaves that change alone', async () => {
+    const { root } = makeGeneric();
+    const svc = new LensService({ dataDir: join(tmp.dir, 'appdata'), mode: 'browser' });
+    const events: LensEvent[] = [];
+    svc.onEvent((e) => events.push(e));
+    const session = await svc.openDataset({ path: root });
+    const mine = await svc.addFlag({ target: { kind: 'pair', image: 0, caption: 0 }, label: 'ambiguous' });
+    events.length = 0;
+
+    const other = await start(session.storePath!);
+    const theirs = await other.call<Flag>('addFlag', { target: { kind: 'item', modality: 'image', index: 2 }, label: 'invalid' });
+    const deadline = Date.now() + 5000;
+    const flagsEvent = (): Extract<LensEvent, { type: 'flags' }> | undefined =>
+      events.filter((e): e is Extract<LensEvent, { type: 'flags' }> => e.type === 'flags').find((e) => e.flags.some((f) => f.id === theirs.id));
+    while (!flagsEvent() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(events.some((e) => e.type === 'store' && e.origin === 'other-process')).toBe(true);
+    expect(flagsEvent()!.flags.map((f) => f.id)).toEqual([mine.id, theirs.id]);
+
+    // The window's undo takes back its own flag, never the other process's.
+    expect(await svc.undo()).toBe(true);
+    expect((await svc.listFlags()).map((f) => f.id)).toEqual([theirs.id]);
+    expect(await svc.undo()).toBe(false);
+    expect((await svc.listFlags()).map((f) => f.id)).toEqual([theirs.id]);
+  });
+});
