@@ -82,7 +82,12 @@ export class ProjectStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
-    this.migrated = migrate(this.db, file);
+    try {
+      this.migrated = migrate(this.db, file);
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
   }
 
   /** The store's permanent id (set by the ladder; survives copies of the file's rows elsewhere). */
