@@ -63,7 +63,7 @@ function oldStore(name: string, withReviews: boolean): string {
   db.exec(OLD_STORE_DDL);
   db.prepare("INSERT INTO meta(key, value) VALUES ('dataset_hash', 'abc123')").run();
   db.prepare("INSERT INTO flags(target, image_index, caption_index, modality, label, note, created_at, annotated) VALUES ('pair', 3, 7, NULL, 'false_negative', 'kept', '2026-01-01T00:00:00Z', 0)").run();
-  db.prepare("INSERT INTO flags(target, image_index, caption_index, modality, label, note, created_at, annotated, active) VALUES ('item', 2, NULL, 'image', 'invalid', '', '2026-01-01T00:00:01Z', NULL, 0)").run();
+  db.prepare("INSERT INTO flags(target, image_index, caption_index, modality, label, note, created_at, annotated, active) VALUES ('item', 2, NULL, 'image', 'invalid_item', '', '2026-01-01T00:00:01Z', NULL, 0)").run();
   db.prepare("INSERT INTO actions(kind, flag_id, at) VALUES ('add', 1, '2026-01-01T00:00:00Z')").run();
   if (withReviews) {
     db.exec(OLD_REVIEW_DDL);

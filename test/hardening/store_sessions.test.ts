@@ -88,7 +88,7 @@ describe('two processes on one store', () => {
     events.length = 0;
 
     const other = await start(session.storePath!);
-    const theirs = await other.call<Flag>('addFlag', { target: { kind: 'item', modality: 'image', index: 2 }, label: 'invalid' });
+    const theirs = await other.call<Flag>('addFlag', { target: { kind: 'item', modality: 'image', index: 2 }, label: 'invalid_item' });
     const deadline = Date.now() + 5000;
     const flagsEvent = (): Extract<LensEvent, { type: 'flags' }> | undefined =>
       events.filter((e): e is Extract<LensEvent, { type: 'flags' }> => e.type === 'flags').find((e) => e.flags.some((f) => f.id === theirs.id));

@@ -7,9 +7,11 @@ import type { Problem } from '../../../shared/dataset.js';
 import { ProjectStore, accessWritable, fallbackProjectDir, type WritableCheck } from './project_store.js';
 
 export interface MergeResult {
-  /** Rows added now (0 when everything was already merged). */
+  /** Flags in effect and decisions not undone that were added now (0 when already merged). */
   flags: number;
   decisions: number;
+  /** Every row added, withdrawn flags and undone decisions included (kept for the record). */
+  rows: number;
   extraPositives: number;
   fallbackFile: string;
 }
@@ -21,7 +23,7 @@ export interface MergeResult {
  * Mining results are not copied either; they are recomputed from the reviews by the next `mine`.
  */
 export function mergeFallbackStore(target: ProjectStore, fallbackFile: string): MergeResult {
-  const out: MergeResult = { flags: 0, decisions: 0, extraPositives: 0, fallbackFile };
+  const out: MergeResult = { flags: 0, decisions: 0, rows: 0, extraPositives: 0, fallbackFile };
   if (!existsSync(fallbackFile)) return out;
   const source = new ProjectStore(fallbackFile);
   try {
@@ -31,7 +33,15 @@ export function mergeFallbackStore(target: ProjectStore, fallbackFile: string): 
     db.exec(`ATTACH DATABASE ${quote(fallbackFile)} AS fb`);
     try {
       const tx = db.transaction(() => {
-        out.flags = db
+        const fresh = (table: string, kind: string, live: string): number =>
+          (
+            db
+              .prepare(`SELECT COUNT(*) AS n FROM fb.${table} f WHERE ${live} AND NOT EXISTS (SELECT 1 FROM main.${table} m WHERE m.origin = COALESCE(f.origin, ? || ':${kind}:' || f.id))`)
+              .get(uid) as { n: number }
+          ).n;
+        out.flags = fresh('flags', 'flag', 'f.active = 1');
+        out.decisions = fresh('review_decisions', 'decision', 'f.undone = 0');
+        out.rows += db
           .prepare(
             `INSERT OR IGNORE INTO flags(target, image_index, caption_index, modality, label, note, created_at, annotated, active, origin)
              SELECT target, image_index, caption_index, modality, label, note, created_at, annotated, active, COALESCE(origin, ? || ':flag:' || id)
@@ -40,7 +50,7 @@ export function mergeFallbackStore(target: ProjectStore, fallbackFile: string): 
           .run(uid).changes;
         // Each fallback batch becomes one new batch here, after every existing one.
         const base = (db.prepare('SELECT COALESCE(MAX(batch), 0) AS b FROM main.review_decisions').get() as { b: number }).b;
-        out.decisions = db
+        out.rows += db
           .prepare(
             `INSERT OR IGNORE INTO review_decisions(batch, image_index, caption_index, label, reviewer, seconds, cluster_id, at, undone, session, origin)
              SELECT ? + batch, image_index, caption_index, label, reviewer, seconds, NULL, at, undone, NULL, COALESCE(origin, ? || ':decision:' || id)
@@ -103,7 +113,7 @@ export function openProjectStore(datasetRoot: string, dataDir: string, opts: { i
   }
   try {
     const r = mergeFallbackStore(store, join(fallback, 'project.sqlite'));
-    if (r.flags || r.decisions || r.extraPositives) {
+    if (r.rows || r.extraPositives) {
       notices.push({
         severity: 'warning',
         file: storeName,
