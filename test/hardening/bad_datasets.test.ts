@@ -11,6 +11,7 @@ import { DatasetError } from '../../src/main/core/datasets/dataset.js';
 import { openDataset } from '../../src/main/core/datasets/open.js';
 import type { Problem } from '../../src/shared/dataset.js';
 import { tempDir } from '../helpers/tmp.js';
+import { mlens } from '../helpers/cli.js';
 
 const BAD = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'bad');
 const tmp = tempDir('mlens-bad-');
@@ -99,5 +100,16 @@ describe('the bad-dataset corpus', () => {
       }
     }
     console.log(`bad datasets: ${JSON.stringify(tally)}`);
+  });
+
+  it('the CLI lists a skipped line and `mlens open --strict` stops on it', () => {
+    const dir = path.join(BAD, 'captions-non-utf8');
+    const ok = mlens(['open', dir, '--json']);
+    expect(ok.code).toBe(0);
+    expect(ok.json().captions).toBe(6);
+    expect(ok.json().problems).toEqual([{ severity: 'error', file: 'captions.jsonl', line: 7, message: 'is not valid UTF-8 (first bad byte at byte 51 of the line); line skipped' }]);
+    const strict = mlens(['open', dir, '--strict']);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain('captions.jsonl:7: is not valid UTF-8 (first bad byte at byte 51 of the line) (strict mode: invalid lines are not skipped)');
   });
 });
