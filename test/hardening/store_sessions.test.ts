@@ -10,6 +10,7 @@ import { LensService } from '../../src/main/core/app/lens_service.js';
 import { buildStoreProcess, startStoreProcess, type StoreProcess } from '../helpers/store_process.js';
 import { cleanupTmp, makeGeneric } from '../fixtures/datasets/make.js';
 import { tempDir } from '../helpers/tmp.js';
+import { connectApi, startServe, type ServeHandle } from '../helpers/server.js';
 
 const tmp = tempDir('mlens-sessions-');
 let script = '';
@@ -102,4 +103,34 @@ describe('two processes on one store', () => {
     expect(await svc.undo()).toBe(false);
     expect((await svc.listFlags()).map((f) => f.id)).toEqual([theirs.id]);
   });
+
+  it('two browser-mode servers on one dataset: A’s undo leaves B’s flag, and B’s page is told', async () => {
+    const { root } = makeGeneric();
+    const servers: ServeHandle[] = [];
+    try {
+      for (const name of ['a', 'b']) servers.push(await startServe({ dataDir: join(tmp.dir, `serve-${name}`), dataset: root }));
+      const [a, b] = await Promise.all(servers.map((h) => connectApi(h)));
+      try {
+        await a.call('getSession');
+        await b.call('getSession');
+        const fa = await a.call('addFlag', { target: { kind: 'pair', image: 0, caption: 0 }, label: 'ambiguous' });
+        const fb = await b.call('addFlag', { target: { kind: 'pair', image: 1, caption: 2 }, label: 'false_negative' });
+        b.events.length = 0;
+        expect(await a.call('undo')).toBe(true);
+        const deadline = Date.now() + 5000;
+        const told = (): { flags: { id: number }[] } | undefined => b.events.filter((e) => e.type === 'flags').pop();
+        while (!(b.events.some((e) => e.type === 'store') && told()?.flags.length === 1) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        expect(b.events.find((e) => e.type === 'store')).toEqual({ type: 'store', origin: 'other-process' });
+        expect(told()!.flags.map((f) => f.id)).toEqual([fb.id]);
+        expect((await b.call('listFlags')).map((f: Flag) => f.id)).toEqual([fb.id]);
+        expect((await a.call('listFlags')).map((f: Flag) => f.id)).toEqual([fb.id]);
+        expect(fa.id).not.toBe(fb.id);
+      } finally {
+        a.close();
+        b.close();
+      }
+    } finally {
+      await Promise.all(servers.map((h) => h.stop()));
+    }
+  }, 60_000);
 });
