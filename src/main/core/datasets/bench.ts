@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { generateSample } from '../sample/generate.js';
-import { forEachJsonl } from './jsonl.js';
+import { forEachJsonl } from './jsonl_stream.js';
 import { openDataset } from './open.js';
 import { checkImageFiles } from './image_check.js';
 import { ProblemLog } from './problems.js';

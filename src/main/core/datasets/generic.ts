@@ -3,7 +3,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { DatasetCaption } from './dataset.js';
 import { DatasetError } from './dataset.js';
-import { describeIssues, forEachJsonl } from './jsonl.js';
+import { describeIssues } from './jsonl.js';
+import { forEachJsonl } from './jsonl_stream.js';
 import { PathEscapeError } from './paths.js';
 import { ImageTable, idFromPath, resolveFirst, type ReadContext, type ReaderResult } from './reader.js';
 

@@ -3,7 +3,8 @@
 // line and are skipped; a repeated pair keeps its last label.
 import path from 'node:path';
 import { z } from 'zod';
-import { describeIssues, forEachJsonl } from './jsonl.js';
+import { describeIssues } from './jsonl.js';
+import { forEachJsonl } from './jsonl_stream.js';
 import type { ProblemLog } from './problems.js';
 import type { Refs } from './refs.js';
 

@@ -3,7 +3,8 @@
 // Bad lines and out-of-range references are Problems with file and line; they never block opening.
 import path from 'node:path';
 import { z } from 'zod';
-import { describeIssues, forEachJsonl } from './jsonl.js';
+import { describeIssues } from './jsonl.js';
+import { forEachJsonl } from './jsonl_stream.js';
 import type { ProblemLog } from './problems.js';
 import type { Refs } from './refs.js';
 
