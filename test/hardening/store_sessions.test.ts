@@ -7,6 +7,9 @@ import type { Flag } from '../../src/shared/flags.js';
 import type { LensEvent } from '../../src/shared/api.js';
 import type { ReviewDecision } from '../../src/main/core/review/review_store.js';
 import { LensService } from '../../src/main/core/app/lens_service.js';
+import { claimSession } from '../../src/main/core/store/session_claim.js';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { buildStoreProcess, startStoreProcess, type StoreProcess } from '../helpers/store_process.js';
 import { cleanupTmp, makeGeneric } from '../fixtures/datasets/make.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -133,4 +136,22 @@ describe('two processes on one store', () => {
       await Promise.all(servers.map((h) => h.stop()));
     }
   }, 60_000);
+
+  it('an app restarted after a crash resumes its undo session; an app running beside it gets its own', async () => {
+    const dataDir = join(tmp.dir, 'claims');
+    const file = join(tmp.dir, 'claims-store', 'project.sqlite');
+    const first = claimSession(dataDir, file);
+    expect(claimSession(dataDir, file)).toBe(first);
+    const claimFile = join(dataDir, 'sessions', readdirSync(join(dataDir, 'sessions'))[0]);
+    // The holder died (a finished process's pid): the next app takes the session over.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    writeFileSync(claimFile, JSON.stringify({ session: first, pid: dead }));
+    expect(claimSession(dataDir, file)).toBe(first);
+    // The holder is running (another process): this app works in a new session.
+    const other = await start(join(tmp.dir, 'claims-other', 'project.sqlite'));
+    writeFileSync(claimFile, JSON.stringify({ session: first, pid: other.pid }));
+    const mine = claimSession(dataDir, file);
+    expect(mine).not.toBe(first);
+    expect(mine).toMatch(/^[0-9a-f-]{36}$/);
+  });
 });

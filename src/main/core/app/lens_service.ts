@@ -192,7 +192,7 @@ export class LensService implements LensApi {
     // Open the new dataset fully before letting go of the current one: a broken folder
     // leaves the current session (and its flags) untouched.
     const ds = await openDataset(root, { strict: req.strict });
-    const { store, dir, notices } = openProjectStore(ds.root, this.opts.dataDir);
+    const { store, dir, notices } = openProjectStore(ds.root, this.opts.dataDir, { claimSessionIn: this.opts.dataDir });
     ds.problems.push(...notices);
     const prevHash = store.getMeta('dataset_hash');
     if (prevHash && prevHash !== ds.hash) {

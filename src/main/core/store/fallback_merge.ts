@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../../../shared/dataset.js';
+import { claimSession } from './session_claim.js';
 import { ProjectStore, accessWritable, fallbackProjectDir, type WritableCheck } from './project_store.js';
 
 export interface MergeResult {
@@ -95,13 +96,19 @@ export interface OpenedStore {
  * in-folder one when the folder is writable (again). `isWritable` decides what "writable" means
  * (default: the OS's access check).
  */
-export function openProjectStore(datasetRoot: string, dataDir: string, opts: { isWritable?: WritableCheck; session?: string } = {}): OpenedStore {
+export function openProjectStore(
+  datasetRoot: string,
+  dataDir: string,
+  opts: { isWritable?: WritableCheck; session?: string; /** resume this app's undo session (session_claim.ts) */ claimSessionIn?: string } = {},
+): OpenedStore {
   const isWritable = opts.isWritable ?? accessWritable;
   const inside = join(datasetRoot, '.mlens');
   const fallback = fallbackProjectDir(datasetRoot, dataDir);
   const writable = isWritable(inside);
   const dir = writable ? inside : fallback;
-  const store = new ProjectStore(join(dir, 'project.sqlite'), { session: opts.session });
+  const file = join(dir, 'project.sqlite');
+  const session = opts.session ?? (opts.claimSessionIn ? claimSession(opts.claimSessionIn, file) : undefined);
+  const store = new ProjectStore(file, { session });
   const notices: Problem[] = [];
   const storeName = '.mlens/project.sqlite';
   if (store.migrated.length && store.migrated[0] > 1) {
