@@ -5,7 +5,7 @@ import { summarize } from './core/datasets/summary.js';
 import type { ColumnMap } from './core/datasets/parquet_rows.js';
 import { DatasetError } from './core/datasets/dataset.js';
 import { generateSample } from './core/sample/generate.js';
-import { ProjectStore, projectDir } from './core/store/project_store.js';
+import { openProjectStore } from './core/store/fallback_merge.js';
 import { exportFlags } from './core/export/flags_export.js';
 import { runMetricsCommand, parseKs } from './core/metrics/metrics_command.js';
 import { defaultDataDir } from './core/app/data_dir.js';
@@ -55,11 +55,11 @@ function columnMap(v: string | undefined): ColumnMap | undefined {
 const verbs: Record<string, Verb> = {
   open: {
     summary: 'read a dataset folder and print its summary (counts, splits, problems)',
-    usage: 'mlens open DIR [--columns image=COL,caption=COL[,split=COL]] [--json]',
-    flags: ['json'],
+    usage: 'mlens open DIR [--columns image=COL,caption=COL[,split=COL]] [--strict] [--json]',
+    flags: ['json', 'strict'],
     async run(a) {
       const bar = progressBar(!json(a) && !!process.stderr.isTTY);
-      const ds = await openDataset(needDir(a), { onProgress: bar.update, columns: columnMap(opt(a, 'columns')) });
+      const ds = await openDataset(needDir(a), { onProgress: bar.update, columns: columnMap(opt(a, 'columns')), strict: a.flags.has('strict') });
       bar.done();
       const s = summarize(ds);
       if (json(a)) return print(s);
@@ -108,7 +108,8 @@ const verbs: Record<string, Verb> = {
       const out = opt(a, 'out');
       if (!out) throw new UsageError('--out FILE.sqlite is required');
       const ds = await openDataset(dir);
-      const store = new ProjectStore(join(projectDir(ds.root, defaultDataDir()), 'project.sqlite'));
+      const { store, notices } = openProjectStore(ds.root, defaultDataDir());
+      for (const n of notices) if (!json(a)) console.error(`note: ${n.file}: ${n.message}`);
       try {
         const flags = store.listFlags();
         const counts = exportFlags(resolve(out), ds, flags, { appVersion: appVersion(), space: ds.embeddings ? `${ds.embeddings.source} (${ds.embeddings.dims}-d)` : 'none' });

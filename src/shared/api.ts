@@ -109,12 +109,19 @@ export interface MiningEvent {
   summary: MineSummary;
 }
 
-export type LensEvent = JobEvent | FlagsEvent | SessionEvent | ReviewsEvent | MiningEvent | TrainEpochEvent;
+/** Another process (a second app window, a CLI) changed the project store; flags and reviews events follow. */
+export interface StoreChangedEvent {
+  type: 'store';
+  origin: 'other-process';
+}
+
+export type LensEvent = JobEvent | FlagsEvent | SessionEvent | ReviewsEvent | MiningEvent | TrainEpochEvent | StoreChangedEvent;
 
 export interface LensApi {
   appInfo(): Promise<AppInfo>;
   getSession(): Promise<Session>;
-  openDataset(req: { path: string }): Promise<Session>;
+  /** `strict`: an invalid line in captions.jsonl, truth.jsonl or positives.jsonl stops the open instead of being skipped. */
+  openDataset(req: { path: string; strict?: boolean }): Promise<Session>;
   openSample(req: { jobId: string }): Promise<Session>;
   pickFolder(): Promise<string | null>;
   getItems(): Promise<ItemTable>;

@@ -19,7 +19,7 @@ const none = z.undefined().or(z.null()).or(z.object({}).strict());
 export const requestSchemas: Record<LensMethod, z.ZodType> = {
   appInfo: none,
   getSession: none,
-  openDataset: z.object({ path: z.string().min(1).max(4096) }).strict(),
+  openDataset: z.object({ path: z.string().min(1).max(4096), strict: z.boolean().optional() }).strict(),
   openSample: z.object({ jobId }).strict(),
   pickFolder: none,
   getItems: none,

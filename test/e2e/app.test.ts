@@ -107,7 +107,8 @@ describe('browser mode, end to end', () => {
   it('shows a clear error naming the file and line for a broken folder, and keeps the flags', async () => {
     const bad = join(tmp.dir, 'broken');
     mkdirSync(join(bad, 'images'), { recursive: true });
-    writeFileSync(join(bad, 'captions.jsonl'), '{"image": "images/a.png", "caption": "ok"}\n{"image": oops}\n');
+    // One bad line is skipped and listed; a folder whose only record is bad cannot open.
+    writeFileSync(join(bad, 'captions.jsonl'), '\n{"image": oops}\n');
     await page.fill('[data-testid="folder-input"]', bad);
     await page.click('[data-testid="open-folder"]');
     await page.waitForSelector('[data-testid="error"]');

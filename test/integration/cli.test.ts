@@ -49,10 +49,13 @@ describe('mlens CLI', () => {
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/captions\.jsonl/);
     writeFileSync(join(bad, 'captions.jsonl'), '{"image": "a.png", "caption": "x"}\n{not json\n');
+    // The bad line is skipped and listed; the rest opens. --strict makes it fatal.
     const r = mlens(['open', bad, '--json'], env);
-    const text = r.stdout + r.stderr;
-    expect(text).toContain('captions.jsonl');
-    expect(text).toMatch(/line 2|:2\b/);
+    expect(r.code).toBe(0);
+    expect(r.json().problems).toContainEqual(expect.objectContaining({ severity: 'error', file: 'captions.jsonl', line: 2 }));
+    const strict = mlens(['open', bad, '--strict'], env);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/captions\.jsonl:2: /);
   });
 
   it('reports usage errors with exit code 2', () => {

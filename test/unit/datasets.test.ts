@@ -126,13 +126,17 @@ describe('generic folder', () => {
 });
 
 describe('bad input: generic folder', () => {
-  it('malformed JSONL is fatal, naming file, line and column', async () => {
+  it('skips and lists a malformed JSONL line (file, line, column); strict mode makes it fatal', async () => {
     const { root } = makeGeneric();
     writeFile(root, 'captions.jsonl', jsonl([{ image: 'images/img0.png', caption: 'ok' }, '', '{"image": "images/img1.png", "caption": "x",}']));
-    const err = await openFails(root);
+    const ds = await openDataset(root);
+    expect(ds.captions.map((c) => c.text)).toEqual(['ok']);
+    const p = ds.problems.filter((x) => x.severity === 'error');
+    expect(p).toEqual([{ severity: 'error', file: 'captions.jsonl', line: 3, message: 'invalid JSON at column 45: Expected double-quoted property name; line skipped' }]);
+    const err = await openFails(root, { strict: true });
     expect(err.file).toBe('captions.jsonl');
     expect(err.line).toBe(3);
-    expect(err.message).toMatch(/^captions\.jsonl:3: invalid JSON at column 45: Expected double-quoted property name$/);
+    expect(err.message).toMatch(/^captions\.jsonl:3: invalid JSON at column 45: Expected double-quoted property name \(strict mode/);
   });
 
   it('skips records with the wrong shape, one error Problem per line', async () => {
@@ -324,10 +328,13 @@ describe('bad input: generic folder', () => {
     expect(ds.positives).toEqual([[2, 0, 4]]);
   });
 
-  it('malformed truth.jsonl is fatal with file and line', async () => {
+  it('skips a malformed truth.jsonl line with file and line; strict mode makes it fatal', async () => {
     const { root } = makeGeneric();
     writeFile(root, 'truth.jsonl', '{"caption_index": 0, "images": [0]}\n{"caption_index": 1, "images": [0\n');
-    const err = await openFails(root);
+    const ds = await openDataset(root);
+    expect(ds.truth).not.toBeNull();
+    expect(ds.problems).toContainEqual(expect.objectContaining({ severity: 'error', file: 'truth.jsonl', line: 2, message: expect.stringMatching(/^invalid JSON at the end.*; line skipped$/) }));
+    const err = await openFails(root, { strict: true });
     expect(err.message).toMatch(/^truth\.jsonl:2: invalid JSON at the end/);
   });
 

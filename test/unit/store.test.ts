@@ -61,11 +61,15 @@ describe('ProjectStore', () => {
     store.close();
   });
 
-  it('keeps the undo history across a restart', () => {
+  it('keeps the undo history across a restart when the session is resumed', () => {
     const { file, store } = fresh();
     store.addFlag({ kind: 'pair', image: 4, caption: 4 }, 'ambiguous');
     store.close();
-    const again = new ProjectStore(file);
+    // A new session (another process) cannot take it back; the same session can.
+    const other = new ProjectStore(file);
+    expect(other.canUndo()).toBe(false);
+    other.close();
+    const again = new ProjectStore(file, { session: store.session });
     expect(again.canUndo()).toBe(true);
     again.undo();
     expect(again.listFlags()).toEqual([]);

@@ -9,7 +9,8 @@ import type { Dataset } from '../datasets/dataset.js';
 import { openDataset } from '../datasets/open.js';
 import { summarize } from '../datasets/summary.js';
 import { generateSample } from '../sample/generate.js';
-import { ProjectStore, projectDir } from '../store/project_store.js';
+import type { ProjectStore } from '../store/project_store.js';
+import { openProjectStore } from '../store/fallback_merge.js';
 import { exportFlags } from '../export/flags_export.js';
 import { runUmap, DEFAULT_UMAP, type UmapParams } from '../projection/umap.js';
 import { topKDot, row } from '../knn/cross_modal.js';
@@ -196,13 +197,13 @@ export class LensService implements LensApi {
     return this.openSample({ jobId });
   }
 
-  async openDataset(req: { path: string }): Promise<Session> {
+  async openDataset(req: { path: string; strict?: boolean }): Promise<Session> {
     const root = expandUserPath(req.path);
     // Open the new dataset fully before letting go of the current one: a broken folder
     // leaves the current session (and its flags) untouched.
-    const ds = await openDataset(root);
-    const dir = projectDir(ds.root, this.opts.dataDir);
-    const store = new ProjectStore(join(dir, 'project.sqlite'));
+    const ds = await openDataset(root, { strict: req.strict });
+    const { store, dir, notices } = openProjectStore(ds.root, this.opts.dataDir, { claimSessionIn: this.opts.dataDir });
+    ds.problems.push(...notices);
     const prevHash = store.getMeta('dataset_hash');
     if (prevHash && prevHash !== ds.hash) {
       ds.problems.push({
@@ -216,7 +217,14 @@ export class LensService implements LensApi {
     this.store?.close();
     this.dataset = ds;
     this.store = store;
-    this.reviews = new ReviewStore(store.db);
+    this.reviews = new ReviewStore(store.db, store.session);
+    // Another app or CLI on the same store: refresh this window's flags and reviews.
+    store.watchChanges(() => {
+      if (this.store !== store) return;
+      this.emit({ type: 'store', origin: 'other-process' });
+      this.emitFlags();
+      this.emitReviews();
+    });
     this.dir = dir;
     this.projectionInFlight = null;
     this.spaceCache.clear();

@@ -8,11 +8,28 @@ import { z } from 'zod';
 import type { Embeddings } from './dataset.js';
 import { DatasetError } from './dataset.js';
 import { readJsonFile } from './jsonl.js';
-import { NpyError, readNpy, type NpyArray } from '../io/npy.js';
+import { readNpy, type NpyArray } from '../io/npy.js';
+import { readSafetensorsSync, type SafetensorsTensor } from '../encoders/safetensors.js';
 import type { ProblemLog } from './problems.js';
 import { isFile } from './reader.js';
 
 export const EMBEDDINGS_DIR = 'embeddings';
+export const SAFETENSORS_FILE = 'embeddings.safetensors';
+const TENSOR_NAMES = ['image', 'text', 'image_logvar', 'text_logvar', 'image_std', 'text_std'];
+
+/** Reads the known tensors of embeddings.safetensors; a bad header or tensor is one error Problem. */
+function readTensors(root: string, log: ProblemLog): Map<string, SafetensorsTensor> | 'failed' {
+  const abs = path.join(root, EMBEDDINGS_DIR, SAFETENSORS_FILE);
+  try {
+    const all = readSafetensorsSync(abs);
+    return new Map([...all].filter(([n]) => TENSOR_NAMES.includes(n)));
+  } catch (err) {
+    const m = (err as Error).message ?? String(err);
+    const msg = m.startsWith(abs) ? m.slice(abs.length).replace(/^:\s*/, '') : m;
+    log.push({ severity: 'error', file: `${EMBEDDINGS_DIR}/${SAFETENSORS_FILE}`, message: `cannot be read: ${msg}; the dataset opens without embeddings` });
+    return 'failed';
+  }
+}
 const MAX_LISTED_ROWS = 10;
 
 export interface EmbeddingsLoad {
@@ -38,10 +55,16 @@ function shapeText(shape: number[]): string {
 }
 
 export function loadEmbeddings(root: string, counts: Counts, log: ProblemLog, progress?: (done: number, total: number) => void): EmbeddingsLoad {
-  const rel = (name: string): string => `${EMBEDDINGS_DIR}/${name}`;
-  const has = (name: string): boolean => isFile(path.join(root, EMBEDDINGS_DIR, name));
+  // embeddings/embeddings.safetensors (tensors "image", "text", optional "image_logvar",
+  // "text_logvar") stands in for the .npy files when neither image.npy nor text.npy is there.
+  const isNpyFile = (name: string): boolean => isFile(path.join(root, EMBEDDINGS_DIR, name));
+  const tensors = !isNpyFile('image.npy') && !isNpyFile('text.npy') && isNpyFile(SAFETENSORS_FILE) ? readTensors(root, log) : null;
+  if (tensors === 'failed') return { embeddings: null, files: [`${EMBEDDINGS_DIR}/${SAFETENSORS_FILE}`] };
+  const tensorName = (name: string): string => name.replace(/\.npy$/, '');
+  const rel = (name: string): string => `${EMBEDDINGS_DIR}/${tensors && name.endsWith('.npy') ? SAFETENSORS_FILE : name}`;
+  const has = (name: string): boolean => (tensors && name.endsWith('.npy') ? tensors.has(tensorName(name)) : isNpyFile(name));
   const names = ['image.npy', 'text.npy', 'image_logvar.npy', 'text_logvar.npy', 'image_std.npy', 'text_std.npy', 'meta.json'];
-  const files = names.filter(has).map(rel);
+  const files = [...new Set(names.filter(has).map(rel))];
   if (!has('image.npy') && !has('text.npy')) {
     if (files.length) {
       log.push({ severity: 'warning', file: EMBEDDINGS_DIR, message: `found ${files.join(', ')} but no image.npy/text.npy; embeddings not loaded` });
@@ -55,6 +78,12 @@ export function loadEmbeddings(root: string, counts: Counts, log: ProblemLog, pr
 
   const load = (name: string): NpyArray => {
     const file = rel(name);
+    if (tensors) {
+      const t = tensors.get(tensorName(name))!;
+      if (t.shape.length !== 2) fail(file, `tensor "${tensorName(name)}" must be 2-D (rows × dims) but has shape ${shapeText(t.shape)}`);
+      if (t.shape[1] === 0) fail(file, `tensor "${tensorName(name)}" has shape ${shapeText(t.shape)}: 0 dims per row`);
+      return { dtype: t.dtype === 'F16' ? 'float16' : 'float32', shape: t.shape, data: t.data };
+    }
     const abs = path.join(root, EMBEDDINGS_DIR, name);
     const size = statSync(abs).size;
     if (size > bufferConstants.MAX_LENGTH) fail(file, `is ${(size / 2 ** 30).toFixed(1)} GiB, more than one file can hold in memory here`);
@@ -62,13 +91,14 @@ export function loadEmbeddings(root: string, counts: Counts, log: ProblemLog, pr
     try {
       arr = readNpy(abs);
     } catch (err) {
-      if (err instanceof NpyError || (err as NodeJS.ErrnoException).code) {
-        const msg = (err as Error).message.startsWith(abs) ? (err as Error).message.slice(abs.length).replace(/^:\s*/, '') : (err as Error).message;
-        return fail(file, `cannot be read: ${msg}`);
-      }
-      throw err;
+      // Whatever the fault (a header field, a short read, an allocation), the dataset opens without
+      // embeddings and the problem names the file.
+      const m = (err as Error).message ?? String(err);
+      const msg = m.startsWith(abs) ? m.slice(abs.length).replace(/^:\s*/, '') : m;
+      return fail(file, `cannot be read: ${msg}`);
     }
     if (arr.shape.length !== 2) fail(file, `must be a 2-D array (rows × dims) but has shape ${shapeText(arr.shape)}`);
+    if (arr.shape[1] === 0) fail(file, `has shape ${shapeText(arr.shape)}: 0 dims per row`);
     return arr;
   };
 

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { DatasetCaption } from './dataset.js';
 import { DatasetError } from './dataset.js';
-import { describeIssues, forEachJsonl } from './jsonl.js';
+import { describeIssues } from './jsonl.js';
+import { forEachJsonl } from './jsonl_stream.js';
 import { PathEscapeError } from './paths.js';
 import { ImageTable, idFromPath, resolveFirst, type ReadContext, type ReaderResult } from './reader.js';
 
@@ -100,7 +101,15 @@ export async function readGeneric(ctx: ReadContext): Promise<ReaderResult> {
       captions.push(caption);
       captionRecord.push(record);
     },
-    { onBytes: (done, total) => ctx.progress('captions', done, total) },
+    {
+      onBytes: (done, total) => ctx.progress('captions', done, total),
+      // A line that is not JSON (or not UTF-8) still counts as a record: later caption_index
+      // references and text.npy rows keep their meaning.
+      onBadLine: (line, message) => {
+        records++;
+        skip(line, message);
+      },
+    },
   );
 
   if (records === 0) throw new DatasetError('has no records (the file is empty)', file);

@@ -1,7 +1,6 @@
-// Line-numbered JSONL streaming, size-limited JSON files with line:column on syntax errors, and
-// readable zod messages. Every error names the file (dataset-relative) and the 1-based line.
-import { createReadStream, readFileSync, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+// Size-limited JSON files with line:column on syntax errors, and readable zod messages (JSONL
+// streaming is in jsonl_stream.ts). Every error names the file (dataset-relative) and the 1-based line.
+import { readFileSync, statSync } from 'node:fs';
 import type { z } from 'zod';
 import { DatasetError } from './dataset.js';
 
@@ -198,59 +197,6 @@ export function readJsonFile(abs: string, file: string, maxBytes = MAX_JSON_BYTE
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') throw new DatasetError('is empty', file);
   return { value: parseJsonText(text, file), text, bytes: size };
-}
-
-// ---------------------------------------------------------------------------------------------
-// JSONL
-
-export interface JsonlOptions {
-  /** Called now and then with bytes read so far and the file size. */
-  onBytes?: (done: number, total: number) => void;
-}
-
-/**
- * Streams a JSONL file line by line and calls `onRecord(value, line)` for every non-blank line
- * (line is 1-based). A line that is not valid JSON throws DatasetError naming file, line and column.
- * Returns the number of lines read.
- */
-export async function forEachJsonl(
-  abs: string,
-  file: string,
-  onRecord: (value: unknown, line: number) => void,
-  opts: JsonlOptions = {},
-): Promise<number> {
-  let total = 0;
-  try {
-    total = statSync(abs).size;
-  } catch (err) {
-    throw new DatasetError(`cannot read: ${(err as Error).message}`, file);
-  }
-  const stream = createReadStream(abs, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  let bytes = 0;
-  if (opts.onBytes) {
-    stream.on('data', (chunk) => {
-      bytes += Buffer.byteLength(chunk as string, 'utf8');
-      opts.onBytes?.(bytes, total);
-    });
-  }
-  const rl = createInterface({ input: stream, crlfDelay: Infinity });
-  let line = 0;
-  try {
-    for await (const raw of rl) {
-      line++;
-      let text = raw;
-      if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      if (text.trim() === '') continue;
-      onRecord(parseJsonText(text, file, line), line);
-    }
-  } catch (err) {
-    if (err instanceof DatasetError) throw err;
-    throw new DatasetError(`cannot read: ${(err as Error).message}`, file, line || undefined);
-  } finally {
-    rl.close();
-    stream.destroy();
-  }
-  return line;
 }
 
 // ---------------------------------------------------------------------------------------------

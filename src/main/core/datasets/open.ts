@@ -17,6 +17,7 @@ import { KARPATHY_FILES, findKarpathyFiles, readKarpathy } from './karpathy.js';
 import { makeResolver } from './paths.js';
 import { POSITIVES_FILE, loadPositives } from './positives.js';
 import { ProblemLog } from './problems.js';
+import { checkImageFiles } from './image_check.js';
 import type { Progress, ReadContext, ReaderResult } from './reader.js';
 import { isFile } from './reader.js';
 import { makeRefs } from './refs.js';
@@ -32,6 +33,18 @@ export interface OpenOptions {
   maxJsonBytes?: number;
   /** Which table columns hold the image, the caption and the split (Parquet tables). */
   columns?: ColumnMap;
+  /**
+   * An invalid line or record in captions.jsonl, truth.jsonl or positives.jsonl (or a caption
+   * record of a COCO/Karpathy file) stops the open with a DatasetError naming file and line,
+   * instead of being skipped and listed.
+   */
+  strict?: boolean;
+}
+
+/** In strict mode, the first skipped record (an error Problem with a line) becomes fatal. */
+function enforceStrict(log: ProblemLog, files: readonly string[]): void {
+  const p = log.list.find((x) => x.severity === 'error' && x.line != null && files.includes(x.file));
+  if (p) throw new DatasetError(`${p.message.replace(/; [^;]* (skipped|ignored)$/, '')} (strict mode: invalid lines are not skipped)`, p.file, p.line);
 }
 
 const LOOKED_FOR =
@@ -119,6 +132,7 @@ export async function openDataset(dir: string, opts: OpenOptions = {}): Promise<
   else if (detected.format === 'parquet' || detected.format === 'clip-retrieval') read = await readParquetTables(ctx, detected.files, detected.format, opts.columns);
   else read = await readCoco(ctx, detected.files);
 
+  if (opts.strict) enforceStrict(log, read.indexFiles);
   const { images, captions } = read;
   const perImage = new Uint32Array(images.length);
   for (const c of captions) perImage[c.imageIndex]++;
@@ -128,10 +142,13 @@ export async function openDataset(dir: string, opts: OpenOptions = {}): Promise<
     log.push({ severity: 'warning', file: read.captionSource, message: `${lonely} image${lonely > 1 ? 's have' : ' has'} no caption (first: ${images[first].path})` });
   }
 
+  checkImageFiles(root, images, log, (d, t) => ctx.progress('images', d, t));
+
   const refs = makeRefs(images, captions.length, read.captionRecord, read.recordCount, read.captionSource);
   const annotated = Int32Array.from(captions, (c) => c.imageIndex);
   const truth = isFile(path.join(root, TRUTH_FILE)) ? await loadTruth(root, refs, annotated, log, (d, t) => ctx.progress('truth', d, t)) : null;
   const positives = isFile(path.join(root, POSITIVES_FILE)) ? await loadPositives(root, refs, log, (d, t) => ctx.progress('positives', d, t)) : [];
+  if (opts.strict) enforceStrict(log, [TRUTH_FILE, POSITIVES_FILE]);
 
   const counts = { images: images.length, captions: captions.length, captionRecord: read.captionRecord, recordCount: read.recordCount };
   const embProgress = (d: number, t: number): void => ctx.progress('embeddings', d, t);

@@ -3,7 +3,8 @@
 // line and are skipped; a repeated pair keeps its last label.
 import path from 'node:path';
 import { z } from 'zod';
-import { describeIssues, forEachJsonl } from './jsonl.js';
+import { describeIssues } from './jsonl.js';
+import { forEachJsonl } from './jsonl_stream.js';
 import type { ProblemLog } from './problems.js';
 import type { Refs } from './refs.js';
 
@@ -44,7 +45,7 @@ export async function loadPositives(
       byPair.delete(key); // a repeat moves to its last position
       byPair.set(key, [i as number, c as number, p.data.label ?? 0]);
     },
-    { onBytes: progress },
+    { onBytes: progress, onBadLine: (line, message) => log.add('skipped lines', { severity: 'error', file, line, message: `${message}; line skipped` }) },
   );
   return [...byPair.values()];
 }

@@ -3,7 +3,8 @@
 // Bad lines and out-of-range references are Problems with file and line; they never block opening.
 import path from 'node:path';
 import { z } from 'zod';
-import { describeIssues, forEachJsonl } from './jsonl.js';
+import { describeIssues } from './jsonl.js';
+import { forEachJsonl } from './jsonl_stream.js';
 import type { ProblemLog } from './problems.js';
 import type { Refs } from './refs.js';
 
@@ -54,7 +55,7 @@ export async function loadTruth(
       }
       for (const i of valid) set.add(i);
     },
-    { onBytes: progress },
+    { onBytes: progress, onBadLine: (line, message) => log.add('skipped lines', { severity: 'error', file, line, message: `${message}; line skipped` }) },
   );
   if (usable === 0) {
     log.push({ severity: 'error', file, message: 'has no usable lines; the dataset opens without truth' });

@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Dataset } from '../datasets/dataset.js';
-import { describeIssues, forEachJsonl } from '../datasets/jsonl.js';
+import { describeIssues } from '../datasets/jsonl.js';
+import { forEachJsonl } from '../datasets/jsonl_stream.js';
 import type { KeywordConditions } from './cond.js';
 
 export const ASPECTS_FILE = 'aspects.jsonl';
@@ -54,7 +55,7 @@ export async function readAspectsFile(ds: Pick<Dataset, 'root' | 'captions'>): P
       }
       tagged[k].set(j, v);
     }
-  });
+  }, { onBadLine: (line, message) => problems.push({ line, message }) });
   const n = ds.captions.length;
   const tags = tagged.map((m) => {
     const t = new Uint8Array(n);

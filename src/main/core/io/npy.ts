@@ -28,7 +28,17 @@ function halfToFloat(h: number): number {
   return s * 2 ** (e - 15) * (1 + f / 1024);
 }
 
-export function parseNpy(buf: Buffer, file = '<npy>'): NpyArray {
+/** numpy itself writes headers of a few hundred bytes; anything this long is not a real header. */
+export const MAX_NPY_HEADER = 1 << 20;
+
+const DESCR: Record<string, 'float32' | 'float16'> = { '<f4': 'float32', '=f4': 'float32', '|f4': 'float32', '<f2': 'float16', '=f2': 'float16', '|f2': 'float16' };
+
+/**
+ * Checks every header field before any array is made: magic, version, header length (within the
+ * file and under MAX_NPY_HEADER), descr, fortran_order, shape (non-negative integers), and that the
+ * shape's byte count is exactly what follows the header. A bad field is an NpyError naming the file.
+ */
+export function parseNpyHeader(buf: Buffer, file = '<npy>'): { dtype: 'float32' | 'float16'; shape: number[]; start: number; count: number } {
   if (buf.length < 10 || buf[0] !== 0x93 || buf.toString('latin1', 1, 6) !== 'NUMPY') {
     throw new NpyError(file, 'not a .npy file (bad magic)');
   }
@@ -39,30 +49,47 @@ export function parseNpy(buf: Buffer, file = '<npy>'): NpyArray {
     headerLen = buf.readUInt16LE(8);
     offset = 10;
   } else if (major === 2 || major === 3) {
+    if (buf.length < 12) throw new NpyError(file, `truncated: ${buf.length} bytes, too short for a version ${major} header`);
     headerLen = buf.readUInt32LE(8);
     offset = 12;
   } else throw new NpyError(file, `unsupported .npy version ${major}`);
+  if (headerLen > MAX_NPY_HEADER) throw new NpyError(file, `header length ${headerLen} is not plausible (over ${MAX_NPY_HEADER} bytes)`);
+  if (offset + headerLen > buf.length) throw new NpyError(file, `truncated: header length ${headerLen} runs past the end of the file (${buf.length} bytes)`);
   const header = buf.toString('latin1', offset, offset + headerLen);
   const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (!descr || !fortran || shapeText == null) throw new NpyError(file, `unreadable header: ${header.trim()}`);
+  const shown = header.trim().slice(0, 200);
+  if (!descr) throw new NpyError(file, `header has no readable 'descr': ${shown}`);
+  if (!fortran) throw new NpyError(file, `header has no readable 'fortran_order': ${shown}`);
+  if (shapeText == null) throw new NpyError(file, `header has no readable 'shape': ${shown}`);
   if (fortran === 'True') throw new NpyError(file, 'Fortran order is not supported; save with C order');
-  const shape = shapeText
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map(Number);
-  let dtype: 'float32' | 'float16';
-  if (descr === '<f4' || descr === '=f4' || descr === '|f4') dtype = 'float32';
-  else if (descr === '<f2' || descr === '=f2' || descr === '|f2') dtype = 'float16';
-  else throw new NpyError(file, `dtype ${descr} is not supported (use float32 or float16, little-endian)`);
+  const parts = shapeText.split(',').map((x) => x.trim());
+  if (parts.length && parts[parts.length - 1] === '') parts.pop();
+  const shape: number[] = [];
+  for (const p of parts) {
+    const n = /^\d+L?$/.test(p) ? Number(p.replace(/L$/, '')) : NaN;
+    if (!Number.isSafeInteger(n)) throw new NpyError(file, `shape (${shapeText.trim()}) holds ${JSON.stringify(p)}, not a non-negative integer`);
+    shape.push(n);
+  }
+  const dtype = DESCR[descr];
+  if (!dtype) throw new NpyError(file, `dtype ${descr} is not supported (use float32 or float16, little-endian)`);
+  const bytes = dtype === 'float32' ? 4 : 2;
   const count = shape.reduce((a, b) => a * b, 1);
   const start = offset + headerLen;
-  const bytes = dtype === 'float32' ? 4 : 2;
-  if (buf.length - start < count * bytes) {
-    throw new NpyError(file, `truncated: header says shape (${shape.join(', ')}) but the file holds ${Math.floor((buf.length - start) / bytes)} values`);
+  const payload = buf.length - start;
+  if (!Number.isSafeInteger(count * bytes)) throw new NpyError(file, `shape (${shape.join(', ')}) is too large`);
+  if (payload < count * bytes) {
+    throw new NpyError(file, `truncated: header says shape (${shape.join(', ')}) but the file holds ${Math.floor(payload / bytes)} values`);
   }
+  if (payload > count * bytes) {
+    throw new NpyError(file, `header says shape (${shape.join(', ')}) (${count * bytes} bytes of data) but ${payload} bytes follow the header`);
+  }
+  return { dtype, shape, start, count };
+}
+
+export function parseNpy(buf: Buffer, file = '<npy>'): NpyArray {
+  const { dtype, shape, start, count } = parseNpyHeader(buf, file);
   const data = new Float32Array(count);
   if (dtype === 'float32') {
     if ((buf.byteOffset + start) % 4 === 0) data.set(new Float32Array(buf.buffer, buf.byteOffset + start, count));

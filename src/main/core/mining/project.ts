@@ -4,7 +4,8 @@ import { basename, join } from 'node:path';
 import type { Dataset } from '../datasets/dataset.js';
 import { openDataset } from '../datasets/open.js';
 import { SpaceStore } from '../spaces/space_store.js';
-import { ProjectStore, projectDir } from '../store/project_store.js';
+import type { ProjectStore } from '../store/project_store.js';
+import { openProjectStore } from '../store/fallback_merge.js';
 import { ReviewStore } from '../review/review_store.js';
 import { verifiedPositives, type PositiveOptions, type PositiveSets } from '../review/verified_positives.js';
 import { importPositivesFile, type ImportOptions, type ImportResult } from '../review/import_positives.js';
@@ -23,9 +24,9 @@ export interface OpenedProject {
 
 export async function openProject(datasetDir: string, dataDir: string): Promise<OpenedProject> {
   const ds = await openDataset(datasetDir);
-  const dir = projectDir(ds.root, dataDir);
-  const store = new ProjectStore(join(dir, 'project.sqlite'));
-  return { ds, dir, store, reviews: new ReviewStore(store.db), close: () => store.close() };
+  const { store, dir, notices } = openProjectStore(ds.root, dataDir);
+  ds.problems.push(...notices);
+  return { ds, dir, store, reviews: new ReviewStore(store.db, store.session), close: () => store.close() };
 }
 
 /** Stored spaces by id ('dataset': the folder's embeddings when no stored space has that id). */

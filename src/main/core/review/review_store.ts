@@ -1,7 +1,7 @@
 // Mining results and review decisions in the project SQLite file (DESIGN.md "Data model").
 //
-// Takes the project store's connection (better-sqlite3, WAL, synchronous=FULL) and keeps its own
-// tables, created with CREATE TABLE IF NOT EXISTS:
+// Takes the project store's connection (better-sqlite3, WAL, synchronous=FULL) and its session;
+// its tables are created and changed by the store's one migration ladder (store/migrations.ts):
 //   mining_runs            one row per `mine` (spaces, parameters, calibrations, classifier)
 //   mining_candidates      the latest run's candidate pairs with their features and p
 //   mining_clusters        the latest run's review units, in queue order
@@ -11,7 +11,9 @@
 //   review_extra_positives imported positives (ECCV Caption JSON, CxC CSV, positives.jsonl)
 // Every call that records or undoes decisions is one transaction, committed (and, with
 // synchronous=FULL, on disk) before it returns.
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/sqlite.js';
+import { migrate } from '../store/migrations.js';
 import type { ReviewLabel } from '../../../shared/analysis.js';
 
 export type { ReviewLabel } from '../../../shared/analysis.js';
@@ -167,81 +169,9 @@ export interface ExtraPositive {
   label: number;
 }
 
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS mining_runs (
-    id INTEGER PRIMARY KEY,
-    created_at TEXT NOT NULL,
-    spaces TEXT NOT NULL,
-    params TEXT NOT NULL,
-    platt TEXT NOT NULL,
-    classifier TEXT,
-    n_candidates INTEGER NOT NULL,
-    n_clusters INTEGER NOT NULL,
-    seconds REAL NOT NULL
-  );
-  CREATE TABLE IF NOT EXISTS mining_candidates (
-    image_index INTEGER NOT NULL,
-    caption_index INTEGER NOT NULL,
-    run_id INTEGER NOT NULL,
-    sources INTEGER NOT NULL,
-    agreement INTEGER NOT NULL,
-    rrf REAL NOT NULL,
-    z_mean REAL NOT NULL,
-    margin REAL NOT NULL,
-    lev INTEGER NOT NULL,
-    tau_img REAL NOT NULL,
-    tau_txt REAL NOT NULL,
-    prior REAL NOT NULL,
-    p REAL NOT NULL,
-    cluster_id INTEGER,
-    scores BLOB NOT NULL,
-    ranks BLOB NOT NULL,
-    PRIMARY KEY (caption_index, image_index)
-  ) WITHOUT ROWID;
-  CREATE INDEX IF NOT EXISTS mining_candidates_image ON mining_candidates(image_index);
-  CREATE INDEX IF NOT EXISTS mining_candidates_cluster ON mining_candidates(cluster_id);
-  CREATE TABLE IF NOT EXISTS mining_clusters (
-    id INTEGER PRIMARY KEY,
-    run_id INTEGER NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('block', 'caption_card', 'image_card')),
-    position INTEGER NOT NULL,
-    served_by TEXT NOT NULL CHECK (served_by IN ('priority', 'uncertainty')),
-    priority REAL NOT NULL,
-    expected_valid REAL NOT NULL,
-    uncertainty REAL NOT NULL,
-    cost_seconds REAL NOT NULL,
-    captions TEXT NOT NULL,
-    images TEXT NOT NULL,
-    reference_images TEXT NOT NULL,
-    n_pairs INTEGER NOT NULL
-  );
-  CREATE INDEX IF NOT EXISTS mining_clusters_position ON mining_clusters(position);
-  CREATE TABLE IF NOT EXISTS review_decisions (
-    id INTEGER PRIMARY KEY,
-    batch INTEGER NOT NULL,
-    image_index INTEGER NOT NULL,
-    caption_index INTEGER NOT NULL,
-    label TEXT NOT NULL CHECK (label IN ('1', '2', '3', '4', 'invalid_image', 'invalid_caption')),
-    reviewer TEXT NOT NULL,
-    seconds REAL,
-    cluster_id INTEGER,
-    at TEXT NOT NULL,
-    undone INTEGER NOT NULL DEFAULT 0
-  );
-  CREATE INDEX IF NOT EXISTS review_decisions_pair ON review_decisions(caption_index, image_index);
-  CREATE INDEX IF NOT EXISTS review_decisions_batch ON review_decisions(batch);
-  CREATE TABLE IF NOT EXISTS review_extra_positives (
-    source TEXT NOT NULL,
-    image_index INTEGER NOT NULL,
-    caption_index INTEGER NOT NULL,
-    label INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (source, caption_index, image_index)
-  ) WITHOUT ROWID;
-`;
-
-/** Creates the tables (idempotent). */
+/** Brings the file to the current schema (store/migrations.ts owns every table's DDL). */
 export function ensureReviewSchema(db: Db): void {
-  db.exec(SCHEMA);
+  migrate(db);
 }
 
 export function isReviewLabel(x: unknown): x is ReviewLabel {
@@ -379,8 +309,15 @@ const EFFECTIVE = `
 const UNREVIEWED = `NOT EXISTS (SELECT 1 FROM review_decisions d WHERE d.caption_index = k.caption_index AND d.image_index = k.image_index AND d.undone = 0)`;
 
 export class ReviewStore {
-  constructor(readonly db: Db) {
-    ensureReviewSchema(db);
+  /**
+   * `session`: undo takes back only batches recorded under it (pass the ProjectStore's session so
+   * flags and reviews of one window share it; a new one is made when absent).
+   */
+  constructor(
+    readonly db: Db,
+    readonly session: string = randomUUID(),
+  ) {
+    migrate(db);
   }
 
   // ---- mining results ----
@@ -608,22 +545,22 @@ export class ReviewStore {
       if (typeof d.reviewer !== 'string' || !d.reviewer.trim()) throw new RangeError('a reviewer name is required');
       if (d.seconds != null && !(Number.isFinite(d.seconds) && d.seconds >= 0)) throw new RangeError(`seconds ${d.seconds} is not a non-negative number`);
     }
-    const insert = this.db.prepare('INSERT INTO review_decisions(batch, image_index, caption_index, label, reviewer, seconds, cluster_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const insert = this.db.prepare('INSERT INTO review_decisions(batch, image_index, caption_index, label, reviewer, seconds, cluster_id, at, session) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const tx = this.db.transaction(() => {
       const batch = ((this.db.prepare('SELECT MAX(batch) AS b FROM review_decisions').get() as { b: number | null }).b ?? 0) + 1;
       const at = new Date().toISOString();
       return list.map((d) => {
-        const id = Number(insert.run(batch, d.image, d.caption, String(d.label), d.reviewer.trim(), d.seconds ?? null, d.clusterId ?? null, at).lastInsertRowid);
+        const id = Number(insert.run(batch, d.image, d.caption, String(d.label), d.reviewer.trim(), d.seconds ?? null, d.clusterId ?? null, at, this.session).lastInsertRowid);
         return { id, batch, image: d.image, caption: d.caption, label: d.label, reviewer: d.reviewer.trim(), seconds: d.seconds ?? null, clusterId: d.clusterId ?? null, at, undone: false };
       });
     });
     return tx();
   }
 
-  /** Takes back the last batch still in effect; returns its decisions (empty when none). */
+  /** Takes back this session's last batch still in effect; returns its decisions (empty when none). */
   undo(): ReviewDecision[] {
     const tx = this.db.transaction(() => {
-      const r = this.db.prepare('SELECT MAX(batch) AS b FROM review_decisions WHERE undone = 0').get() as { b: number | null };
+      const r = this.db.prepare('SELECT MAX(batch) AS b FROM review_decisions WHERE undone = 0 AND session = ?').get(this.session) as { b: number | null };
       if (r.b == null) return [];
       const rows = this.db.prepare('SELECT * FROM review_decisions WHERE batch = ? ORDER BY id').all(r.b) as DecisionDbRow[];
       this.db.prepare('UPDATE review_decisions SET undone = 1 WHERE batch = ?').run(r.b);
@@ -633,7 +570,7 @@ export class ReviewStore {
   }
 
   canUndo(): boolean {
-    return this.db.prepare('SELECT 1 FROM review_decisions WHERE undone = 0 LIMIT 1').get() !== undefined;
+    return this.db.prepare('SELECT 1 FROM review_decisions WHERE undone = 0 AND session = ? LIMIT 1').get(this.session) !== undefined;
   }
 
   /** Every decision, oldest first (undone ones only when asked). */

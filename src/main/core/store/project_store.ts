@@ -1,13 +1,14 @@
 // The project store: one SQLite file per dataset (DESIGN.md). Every flag is written the moment
 // it is made, in WAL mode with synchronous=FULL, so it survives a crash or a SIGKILL.
-// Undo and redo are an action log in the same file, so they survive a restart too.
+// Undo and redo are an action log in the same file, scoped to the session (this ProjectStore
+// instance) that acted: several processes may hold one store, and none takes back another's work.
 import { mkdirSync, accessSync, constants } from 'node:fs';
 import { join, dirname } from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Flag, FlagLabel, FlagTarget } from '../../../shared/flags.js';
 import { openSqlite, type Db } from './sqlite.js';
-
-const SCHEMA_VERSION = 1;
+import { migrate } from './migrations.js';
+import { watchStoreChanges, type StoreChangeListener } from './change_watch.js';
 
 interface FlagRow {
   id: number;
@@ -29,61 +30,84 @@ function rowToFlag(r: FlagRow): Flag {
   return { id: r.id, target, label: r.label, note: r.note, createdAt: r.created_at, annotated: r.annotated == null ? null : r.annotated === 1 };
 }
 
-/** Where a dataset's project store lives: inside the dataset when writable, else in the app data dir. */
-export function projectDir(datasetRoot: string, dataDir: string): string {
-  const inside = join(datasetRoot, '.mlens');
+/** Decides whether a folder can take the project store; tests may pass their own. */
+export type WritableCheck = (dir: string) => boolean;
+
+/** mkdir + access(W_OK): what the OS says for this user (root passes it on any folder). */
+export const accessWritable: WritableCheck = (dir) => {
   try {
-    mkdirSync(inside, { recursive: true });
-    accessSync(inside, constants.W_OK);
-    return inside;
-  } catch {
-    const key = createHash('sha256').update(datasetRoot).digest('hex').slice(0, 16);
-    const dir = join(dataDir, 'projects', key);
     mkdirSync(dir, { recursive: true });
-    return dir;
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
   }
+};
+
+/** The fallback store's folder under the app data dir, keyed by the dataset path. */
+export function fallbackProjectDir(datasetRoot: string, dataDir: string): string {
+  const key = createHash('sha256').update(datasetRoot).digest('hex').slice(0, 16);
+  return join(dataDir, 'projects', key);
+}
+
+/** Where a dataset's project store lives: inside the dataset when writable, else in the app data dir. */
+export function projectDir(datasetRoot: string, dataDir: string, isWritable: WritableCheck = accessWritable): string {
+  const inside = join(datasetRoot, '.mlens');
+  if (isWritable(inside)) return inside;
+  const dir = fallbackProjectDir(datasetRoot, dataDir);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+export interface ProjectStoreOptions {
+  /** Resume a session's undo history (default: a new session). */
+  session?: string;
 }
 
 export class ProjectStore {
   readonly db: Db;
+  /** This instance's session: undo and redo touch only the actions made under it. */
+  readonly session: string;
+  /** Schema versions this open applied (empty when the file was current). */
+  readonly migrated: number[];
+  private stopWatch: (() => void) | null = null;
 
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    opts: ProjectStoreOptions = {},
+  ) {
     mkdirSync(dirname(file), { recursive: true });
+    this.session = opts.session ?? randomUUID();
     this.db = openSqlite(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
-    this.migrate();
+    try {
+      this.migrated = migrate(this.db, file);
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
   }
 
-  private migrate(): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    if (version >= SCHEMA_VERSION) return;
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS flags (
-        id INTEGER PRIMARY KEY,
-        target TEXT NOT NULL CHECK (target IN ('pair', 'item')),
-        image_index INTEGER,
-        caption_index INTEGER,
-        modality TEXT CHECK (modality IN ('image', 'caption')),
-        label TEXT NOT NULL,
-        note TEXT NOT NULL DEFAULT '',
-        created_at TEXT NOT NULL,
-        annotated INTEGER,
-        active INTEGER NOT NULL DEFAULT 1
-      );
-      CREATE INDEX IF NOT EXISTS flags_active ON flags(active);
-      -- The undo log: 'add' and 'remove' actions on flags; undone=1 ones form the redo stack.
-      CREATE TABLE IF NOT EXISTS actions (
-        id INTEGER PRIMARY KEY,
-        kind TEXT NOT NULL CHECK (kind IN ('add', 'remove')),
-        flag_id INTEGER NOT NULL REFERENCES flags(id),
-        undone INTEGER NOT NULL DEFAULT 0,
-        at TEXT NOT NULL
-      );
-      PRAGMA user_version = ${SCHEMA_VERSION};
-    `);
+  /** The store's permanent id (set by the ladder; survives copies of the file's rows elsewhere). */
+  get uid(): string {
+    return this.getMeta('store_uid')!;
+  }
+
+  /**
+   * Calls `fn` whenever another connection (another process, or another store object) commits to
+   * this file, by polling PRAGMA data_version, which changes only for other connections' commits.
+   * Returns a function that stops watching; close() stops it too.
+   */
+  watchChanges(fn: StoreChangeListener, intervalMs = 250): () => void {
+    this.stopWatch?.();
+    const stop = watchStoreChanges(this.db, fn, intervalMs);
+    this.stopWatch = () => {
+      stop();
+      this.stopWatch = null;
+    };
+    return this.stopWatch;
   }
 
   getMeta(key: string): string | null {
@@ -109,8 +133,8 @@ export class ProjectStore {
         .prepare('INSERT INTO flags(target, image_index, caption_index, modality, label, note, created_at, annotated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         .run(target.kind, image, caption, target.kind === 'item' ? target.modality : null, label, note, now, annotated == null ? null : annotated ? 1 : 0);
       const id = Number(info.lastInsertRowid);
-      this.db.prepare('DELETE FROM actions WHERE undone = 1').run();
-      this.db.prepare("INSERT INTO actions(kind, flag_id, at) VALUES ('add', ?, ?)").run(id, now);
+      this.db.prepare('DELETE FROM actions WHERE undone = 1 AND session = ?').run(this.session);
+      this.db.prepare("INSERT INTO actions(kind, flag_id, at, session) VALUES ('add', ?, ?, ?)").run(id, now, this.session);
       return id;
     });
     const id = tx();
@@ -121,24 +145,24 @@ export class ProjectStore {
     const tx = this.db.transaction(() => {
       const r = this.db.prepare('UPDATE flags SET active = 0 WHERE id = ? AND active = 1').run(id);
       if (r.changes === 0) return false;
-      this.db.prepare('DELETE FROM actions WHERE undone = 1').run();
-      this.db.prepare("INSERT INTO actions(kind, flag_id, at) VALUES ('remove', ?, ?)").run(id, new Date().toISOString());
+      this.db.prepare('DELETE FROM actions WHERE undone = 1 AND session = ?').run(this.session);
+      this.db.prepare("INSERT INTO actions(kind, flag_id, at, session) VALUES ('remove', ?, ?, ?)").run(id, new Date().toISOString(), this.session);
       return true;
     });
     return tx();
   }
 
   canUndo(): boolean {
-    return this.db.prepare('SELECT 1 FROM actions WHERE undone = 0 LIMIT 1').get() !== undefined;
+    return this.db.prepare('SELECT 1 FROM actions WHERE undone = 0 AND session = ? LIMIT 1').get(this.session) !== undefined;
   }
 
   canRedo(): boolean {
-    return this.db.prepare('SELECT 1 FROM actions WHERE undone = 1 LIMIT 1').get() !== undefined;
+    return this.db.prepare('SELECT 1 FROM actions WHERE undone = 1 AND session = ? LIMIT 1').get(this.session) !== undefined;
   }
 
   undo(): boolean {
     const tx = this.db.transaction(() => {
-      const a = this.db.prepare('SELECT id, kind, flag_id FROM actions WHERE undone = 0 ORDER BY id DESC LIMIT 1').get() as
+      const a = this.db.prepare('SELECT id, kind, flag_id FROM actions WHERE undone = 0 AND session = ? ORDER BY id DESC LIMIT 1').get(this.session) as
         | { id: number; kind: 'add' | 'remove'; flag_id: number }
         | undefined;
       if (!a) return false;
@@ -151,7 +175,7 @@ export class ProjectStore {
 
   redo(): boolean {
     const tx = this.db.transaction(() => {
-      const a = this.db.prepare('SELECT id, kind, flag_id FROM actions WHERE undone = 1 ORDER BY id ASC LIMIT 1').get() as
+      const a = this.db.prepare('SELECT id, kind, flag_id FROM actions WHERE undone = 1 AND session = ? ORDER BY id ASC LIMIT 1').get(this.session) as
         | { id: number; kind: 'add' | 'remove'; flag_id: number }
         | undefined;
       if (!a) return false;
@@ -163,6 +187,7 @@ export class ProjectStore {
   }
 
   close(): void {
+    this.stopWatch?.();
     if (this.db.open) this.db.close();
   }
 }
