@@ -94,10 +94,6 @@ export function defaultExportFolder(datasetRoot: string, projectDir: string): st
  */
 export function checkExportTarget(target: unknown, policy: ExportPolicy): string {
   const abs = basic(target, 'export target', policy.origin);
-  const name = path.basename(abs);
-  if (!EXPORT_EXTENSIONS.some((e) => name.toLowerCase().endsWith(e)) || name.length <= 4) {
-    throw new PathPolicyError(`export target ${abs}: the file name must end in ${EXPORT_EXTENSIONS.join(', ')} (exports are SQLite files)`);
-  }
   const real = realTarget(abs);
   const st = lstatSync(abs, { throwIfNoEntry: false });
   if (st?.isSymbolicLink()) throw new PathPolicyError(`export target ${abs} is a link; name the file itself`);
@@ -119,6 +115,10 @@ export function checkExportTarget(target: unknown, policy: ExportPolicy): string
   const inExports = both(policy.datasetRoot, 'exports') || both(policy.projectDir, 'exports');
   if (both(policy.datasetRoot) && !inExports) {
     throw new PathPolicyError(`export target ${abs} is inside the dataset folder ${policy.datasetRoot} (captions, images, embeddings); export to ${path.join(policy.datasetRoot, 'exports')} or outside the dataset`);
+  }
+  const name = path.basename(abs);
+  if (!EXPORT_EXTENSIONS.some((e) => name.toLowerCase().endsWith(e)) || name.length <= 4) {
+    throw new PathPolicyError(`export target ${abs}: the file name must end in ${EXPORT_EXTENSIONS.join(', ')} (exports are SQLite files)`);
   }
   if (policy.origin === 'renderer' && !inExports && !(policy.chosenFolders ?? []).some((f) => both(f))) {
     throw new PathPolicyError(`export target ${abs}: the app exports to the dataset's exports/ folder or to a folder you chose; use the CLI (mlens export --out) for other places`);
