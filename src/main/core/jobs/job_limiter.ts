@@ -9,6 +9,8 @@ export type QueuedFn = (position: number, running: number) => void;
 interface Waiter {
   grant: () => void;
   onQueued?: QueuedFn;
+  /** The place last told, so a job hears only of changes. */
+  told: number;
 }
 
 export class JobLimiter {
@@ -37,6 +39,7 @@ export class JobLimiter {
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         onQueued,
+        told: 0,
         grant: () => {
           signal?.removeEventListener('abort', onAbort);
           this.running++;
@@ -51,7 +54,7 @@ export class JobLimiter {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.queue.push(waiter);
-      onQueued?.(this.queue.length, this.running);
+      this.tellPositions();
     });
   }
 
@@ -70,7 +73,11 @@ export class JobLimiter {
   }
 
   private tellPositions(): void {
-    this.queue.forEach((w, i) => w.onQueued?.(i + 1, this.running));
+    this.queue.forEach((w, i) => {
+      if (w.told === i + 1) return;
+      w.told = i + 1;
+      w.onQueued?.(i + 1, this.running);
+    });
   }
 }
 
