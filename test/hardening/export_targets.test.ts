@@ -13,6 +13,7 @@ import { tempDir } from '../helpers/tmp.js';
 import { mlens } from '../helpers/cli.js';
 import { connectApi, root, startServe, until } from '../helpers/server.js';
 import { record } from './report.js';
+import { httpGet } from './http_raw.js';
 
 const FLAGS = 60_000;
 const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
@@ -172,6 +173,11 @@ describe('export targets', () => {
       const def = await api.call('exportFlags', {});
       expect(def.path.startsWith(join(ds, 'exports') + '/')).toBe(true);
       expect(def.flags).toBe(FLAGS);
+      // Browser mode hands the file out through its download URL, byte for byte.
+      const dl = await httpGet(server.port, def.downloadUrl);
+      expect(dl.status).toBe(200);
+      expect(dl.headers['content-type']).toBe('application/vnd.sqlite3');
+      expect(dl.body.equals(readFileSync(def.path))).toBe(true);
       const mine = join(ds, 'exports', 'mine.sqlite');
       await api.call('exportFlags', { out: mine });
       const again = await api.call('exportFlags', { out: mine }).then(
