@@ -16,6 +16,8 @@ import { record } from './report.js';
 import { httpGet } from './http_raw.js';
 
 const FLAGS = 60_000;
+// Each CLI run starts Node and opens the dataset (seconds each on a loaded 2-core machine).
+const SLOW = 600_000;
 const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
 const exportedFlags = (f: string) => {
   const db = new Database(f, { readonly: true });
@@ -58,7 +60,7 @@ describe('export targets', () => {
       for (let i = 1; i < FLAGS; i++) ins.run(i % 100, Math.floor(i / 100) % 500, `note ${i}`, now);
     })();
     ps.close();
-  });
+  }, SLOW);
   afterAll(() => tmp?.cleanup());
 
   it('mlens export refuses the store, .mlens, dataset files, links and an existing file without --force', () => {
@@ -98,7 +100,7 @@ describe('export targets', () => {
     expect(exportedFlags(existing)).toBe(FLAGS);
     expect(temporaries(tmp.dir)).toEqual([]);
     record({ test: 'CLI export targets', attempts: refused.length + 1, outcomes: { ...outcomes, 'written with --force': 1 } });
-  });
+  }, SLOW);
 
   it('a SIGKILL in the middle of mlens export loses no flag and its temporary files are gone after the next start', async () => {
     const exportsDir = join(ds, 'exports');
@@ -146,7 +148,7 @@ describe('export targets', () => {
     expect(exportedFlags(join(exportsDir, 'big.sqlite'))).toBe(FLAGS);
     record({ test: `SIGKILL during mlens export (${FLAGS} flags)`, attempts: 3, outcomes, note: 'store opened with every flag after each kill; no temporary file after the next start' });
     expect(killedMidway).toBeGreaterThanOrEqual(2);
-  });
+  }, SLOW);
 
   it('over the WebSocket: the same refusals, exports/ by default, overwrite only when asked, and a flag made after survives SIGKILL', async () => {
     const server = await startServe({ dataDir: env.MLENS_DATA_DIR, dataset: ds });
@@ -206,5 +208,5 @@ describe('export targets', () => {
       s.close();
     }
     record({ test: 'WebSocket export targets', attempts: 10, outcomes });
-  });
+  }, SLOW);
 });

@@ -41,7 +41,12 @@ export function stall(port: number, path: string): Promise<{ status: number; clo
   return new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
     let head = '';
-    const done = (status: number) => resolve({ status, close: () => s.destroy() });
+    // -2: no answer within 30 s (left in the listen backlog).
+    const timer = setTimeout(() => done(-2), 30_000);
+    const done = (status: number) => {
+      clearTimeout(timer);
+      resolve({ status, close: () => s.destroy() });
+    };
     s.on('error', () => done(-1));
     s.once('connect', () => s.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`));
     s.on('data', (d) => {
