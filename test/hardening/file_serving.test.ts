@@ -217,23 +217,25 @@ describe('file serving', () => {
 describe('file serving at the descriptor limit', () => {
   it('answers 503 at EMFILE and recovers', async () => {
     const tmp = tempDir('mlens-emfile-');
+    let child: ReturnType<typeof spawn> | null = null;
     try {
       const s = await serveSample(tmp.dir, 100);
       await s.server.stop();
       const huge = paddedPng(noisePng(64, 2), 48 * 1024 * 1024);
       expect(PNG.sync.read(huge).width).toBe(64);
       writeFileSync(join(s.dataset, 'images', 'big.png'), huge);
-      const child = spawn('prlimit', ['--nofile=200', process.execPath, join(root, 'out', 'main', 'serve.js'), '--data-dir', s.dataDir, '--dataset', s.dataset], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      const proc = spawn('prlimit', ['--nofile=200', process.execPath, join(root, 'out', 'main', 'serve.js'), '--data-dir', s.dataDir, '--dataset', s.dataset], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = proc;
       let err = '';
-      child.stderr!.on('data', (d) => (err += String(d)));
+      proc.stderr!.on('data', (d) => (err += String(d)));
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';
-        child.stdout!.on('data', (d) => {
+        proc.stdout!.on('data', (d) => {
           out += String(d);
           const m = /is at (http:\/\/\S+)/.exec(out);
           if (m) resolve(m[1]);
         });
-        child.once('exit', (c) => reject(new Error(`serve exited with ${c}: ${err}`)));
+        proc.once('exit', (c) => reject(new Error(`serve exited with ${c}: ${err}`)));
       });
       const u = new URL(url);
       const port = Number(u.port);
@@ -250,14 +252,18 @@ describe('file serving at the descriptor limit', () => {
         outcomes[k] = (outcomes[k] ?? 0) + 1;
       }
       for (const h of held) h.close();
-      expect(child.exitCode, err).toBeNull();
+      expect(proc.exitCode, err).toBeNull();
       await until(async () => (await httpGet(port, `/lens/images/000000.png${tq}`)).status === 200, 'the server to serve again', 20_000);
       record({ test: 'EMFILE: 250 stalled downloads under a 200-descriptor limit', attempts: 250, outcomes });
       expect((outcomes['503'] ?? 0) + (outcomes['closed unanswered (accept at EMFILE)'] ?? 0)).toBeGreaterThan(0);
       expect(outcomes['200']).toBeGreaterThanOrEqual(40);
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
     } finally {
+      // Stopped even when an assertion failed, so no server outlives the test.
+      if (child && child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child!.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
       tmp.cleanup();
     }
   }, 300_000);
