@@ -6,7 +6,9 @@ import type { ColumnMap } from './core/datasets/parquet_rows.js';
 import { DatasetError } from './core/datasets/dataset.js';
 import { generateSample } from './core/sample/generate.js';
 import { openProjectStore } from './core/store/fallback_merge.js';
+import { projectDir } from './core/store/project_store.js';
 import { exportFlags } from './core/export/flags_export.js';
+import { checkExportTarget } from './core/io/path_policy.js';
 import { runMetricsCommand, parseKs } from './core/metrics/metrics_command.js';
 import { defaultDataDir } from './core/app/data_dir.js';
 import { appVersion } from './core/app/version.js';
@@ -101,18 +103,21 @@ const verbs: Record<string, Verb> = {
   },
   export: {
     summary: "export the project's flagged pairs and items to a standalone SQLite file",
-    usage: 'mlens export DIR --out FILE.sqlite [--json]',
-    flags: ['json'],
+    usage: 'mlens export DIR --out FILE.sqlite [--force] [--json]   (--force replaces an existing FILE)',
+    flags: ['json', 'force'],
     async run(a) {
       const dir = needDir(a);
       const out = opt(a, 'out');
       if (!out) throw new UsageError('--out FILE.sqlite is required');
       const ds = await openDataset(dir);
+      const pdir = projectDir(ds.root, defaultDataDir());
+      // Checked before the store is opened: a refused target never touches the project.
+      const target = checkExportTarget(out, { datasetRoot: ds.root, projectDir: pdir, dataDir: defaultDataDir(), origin: 'cli', overwrite: a.flags.has('force') });
       const { store, notices } = openProjectStore(ds.root, defaultDataDir());
       for (const n of notices) if (!json(a)) console.error(`note: ${n.file}: ${n.message}`);
       try {
         const flags = store.listFlags();
-        const counts = exportFlags(resolve(out), ds, flags, { appVersion: appVersion(), space: ds.embeddings ? `${ds.embeddings.source} (${ds.embeddings.dims}-d)` : 'none' });
+        const counts = exportFlags(target, ds, flags, { appVersion: appVersion(), space: ds.embeddings ? `${ds.embeddings.source} (${ds.embeddings.dims}-d)` : 'none' });
         if (json(a)) return print({ path: resolve(out), ...counts });
         console.log(`exported ${counts.flags} flags (${counts.images} images, ${counts.captions} captions) to ${resolve(out)}`);
       } finally {

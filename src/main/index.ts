@@ -1,10 +1,11 @@
 // Electron main process: one window, sandboxed renderer, lens:// protocol, validated IPC.
-import { app, BrowserWindow, dialog, shell, session } from 'electron';
+import { app, BrowserWindow, dialog, session } from 'electron';
 import { join } from 'node:path';
 import { LensService } from './core/app/lens_service.js';
 import { packageRoot } from './core/jobs/worker_path.js';
 import { registerSchemes, handleLensProtocol, CSP } from './electron/protocol.js';
 import { wireIpc } from './electron/ipc.js';
+import { guardSession, guardWindow } from './electron/window_guard.js';
 
 registerSchemes();
 
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
     },
   });
   handleLensProtocol(service, join(root, 'out', 'renderer'));
-  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  guardSession(session.defaultSession);
   session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
     cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
@@ -40,13 +41,7 @@ async function main(): Promise<void> {
     },
   });
   wireIpc(service, win);
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  win.webContents.on('will-navigate', (e, url) => {
-    if (!url.startsWith('lens://app/')) e.preventDefault();
-  });
+  guardWindow(win);
   win.once('ready-to-show', () => win?.show());
   await win.loadURL('lens://app/index.html');
   const startup = process.env.MLENS_DATASET ? service.openDataset({ path: process.env.MLENS_DATASET }) : service.restore();

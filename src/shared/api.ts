@@ -84,6 +84,8 @@ export interface JobEvent {
   done: number;
   total: number;
   message?: string;
+  /** Set while the job waits for a free slot: its place in the queue (1 = next). */
+  queued?: number;
 }
 
 export interface FlagsEvent {
@@ -132,7 +134,8 @@ export interface LensApi {
   removeFlag(req: { id: number }): Promise<void>;
   undo(): Promise<boolean>;
   redo(): Promise<boolean>;
-  exportFlags(req: { out?: string }): Promise<ExportResult>;
+  /** `out`: a file in the dataset's exports/ or a folder the user picked; an existing file is replaced only with `overwrite`. */
+  exportFlags(req: { out?: string; overwrite?: boolean }): Promise<ExportResult>;
   cancelJob(req: { jobId: string }): Promise<boolean>;
   // Spaces and encoders (issue 4)
   setSpace(req: { spaceId: string }): Promise<Session>;

@@ -30,7 +30,7 @@ export const requestSchemas: Record<LensMethod, z.ZodType> = {
   removeFlag: z.object({ id: z.number().int().positive() }).strict(),
   undo: none,
   redo: none,
-  exportFlags: z.object({ out: z.string().min(1).max(4096).optional() }).strict(),
+  exportFlags: z.object({ out: z.string().min(1).max(4096).optional(), overwrite: z.boolean().optional() }).strict(),
   cancelJob: z.object({ jobId }).strict(),
   setSpace: z.object({ spaceId }).strict(),
   encode: z.object({ jobId, encoder: z.string().min(1).max(4096) }).strict(),

@@ -1,10 +1,12 @@
 // The lens:// protocol: lens://app/… serves the built renderer, lens://dataset/… serves files of
-// the open dataset, resolved with resolveInside so nothing outside the dataset folder is reachable.
+// the open dataset as images only, opened and checked the way browser mode does (core/io/image_file.ts):
+// one descriptor, checked after opening, closed when the response ends or is cancelled.
 import { protocol, net } from 'electron';
 import { join, normalize } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Readable } from 'node:stream';
 import type { LensService } from '../core/app/lens_service.js';
-import { resolveInside } from '../core/datasets/paths.js';
+import { DATASET_FILE_HEADERS, errnoToServeError, openDatasetImage, streamOpenFile } from '../core/io/image_file.js';
 
 export const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: lens:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
@@ -16,7 +18,13 @@ export function registerSchemes(): void {
 export function handleLensProtocol(service: LensService, rendererRoot: string): void {
   protocol.handle('lens', async (req) => {
     const url = new URL(req.url);
-    const path = decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    } catch {
+      return new Response('the path has a malformed percent escape', { status: 400 });
+    }
+    if (path.includes('\0')) return new Response('the path contains a NUL byte', { status: 400 });
     if (url.host === 'app') {
       const rel = normalize(path || 'index.html');
       if (rel.startsWith('..')) return new Response('forbidden', { status: 403 });
@@ -29,9 +37,12 @@ export function handleLensProtocol(service: LensService, rendererRoot: string): 
       const ds = service.current();
       if (!ds) return new Response('no dataset open', { status: 404 });
       try {
-        return await net.fetch(pathToFileURL(resolveInside(ds.root, path)).toString());
+        const f = openDatasetImage(ds.root, path);
+        const body = Readable.toWeb(streamOpenFile(f)) as ReadableStream<Uint8Array>;
+        return new Response(body, { status: 200, headers: { ...DATASET_FILE_HEADERS, 'content-type': f.type, 'content-length': String(f.size) } });
       } catch (e) {
-        return new Response((e as Error).message, { status: 403 });
+        const err = errnoToServeError(e, JSON.stringify(path));
+        return new Response(err.message, { status: err.status, headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' } });
       }
     }
     return new Response('not found', { status: 404 });

@@ -1,19 +1,26 @@
 // Browser mode: the same renderer, backed by the same LensService, over HTTP + WebSocket bound
 // to 127.0.0.1. A one-time token (per server start) is required for the socket, for dataset
-// images and for downloads; WebSocket upgrades must also come from our own origin.
+// images and for downloads. Every request must name this server in Host (and Origin, when sent);
+// dataset files go out as images only, through one open descriptor that is checked after opening
+// (core/io/image_file.ts); WebSocket messages are handled by ws_connection.ts, which nothing a
+// client sends can throw out of.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { extname, join, normalize, basename } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { extname, join, normalize, basename, dirname } from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { LensEvent } from '../../shared/api.js';
 import { encodeWire } from '../../shared/wire.js';
 import { LensService } from '../core/app/lens_service.js';
-import { resolveInside } from '../core/datasets/paths.js';
 import { packageRoot } from '../core/jobs/worker_path.js';
-import { createDispatch, errorPayload } from '../rpc/dispatch.js';
+import { createDispatch } from '../rpc/dispatch.js';
+import { DATASET_FILE_HEADERS, errnoToServeError, FileServeError, openDatasetImage, openInside } from '../core/io/image_file.js';
+import { allowedHosts, checkHostAndOrigin, decodeRequestPath, RequestRefused } from './request_guard.js';
+import { sendError, sendOpenFile } from './file_response.js';
+import { serveConnection, WS_LIMITS } from './ws_connection.js';
 
+// The app's own files: what the renderer build contains. Dataset files are served as images only.
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -25,7 +32,7 @@ const MIME: Record<string, string> = {
   '.webp': 'image/webp',
   '.json': 'application/json',
   '.ico': 'image/x-icon',
-  '.sqlite': 'application/vnd.sqlite3',
+  '.woff2': 'font/woff2',
 };
 
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
@@ -74,65 +81,75 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     return a.length === b.length && timingSafeEqual(a, b);
   };
 
-  const sendFile = (res: ServerResponse, file: string, extraHeaders: Record<string, string> = {}) => {
-    const st = statSync(file, { throwIfNoEntry: false });
-    if (!st?.isFile()) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
+  const realStatic = realpathSync.native(staticRoot);
+  let hosts = new Set<string>();
+  const log = (line: string) => opts.log?.(line);
+
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    checkHostAndOrigin(req.headers, hosts);
+    const { path, query } = decodeRequestPath(req.url);
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new RequestRefused(405, `${req.method} is not allowed; only GET and HEAD`);
+    const head = req.method === 'HEAD';
+    if (path.startsWith('/lens/')) {
+      if (!tokenOk(query.get('token'))) throw new RequestRefused(403, 'bad or missing token');
+      const ds = service.current();
+      if (!ds) throw new RequestRefused(404, 'no dataset is open');
+      const f = openDatasetImage(ds.root, path.slice('/lens/'.length));
+      return sendOpenFile(res, f, { ...DATASET_FILE_HEADERS, 'cache-control': 'private, max-age=3600' }, head);
     }
-    res.writeHead(200, {
-      'content-type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
-      'content-length': st.size,
-      'x-content-type-options': 'nosniff',
-      ...extraHeaders,
-    });
-    createReadStream(file).pipe(res);
+    if (path.startsWith('/download/')) {
+      if (!tokenOk(query.get('token'))) throw new RequestRefused(403, 'bad or missing token');
+      const file = downloads.get(path.split('/')[2] ?? '');
+      if (!file) throw new RequestRefused(404, 'no such download');
+      const shown = basename(file);
+      let folder: string;
+      try {
+        folder = realpathSync.native(dirname(file));
+      } catch (e) {
+        throw errnoToServeError(e, shown);
+      }
+      const opened = openInside(folder, file, shown);
+      return sendOpenFile(res, { ...opened, type: 'application/vnd.sqlite3' }, { ...DATASET_FILE_HEADERS, 'content-disposition': `attachment; filename="${shown.replace(/[^\w.-]/g, '_')}"` }, head);
+    }
+    const rel = normalize(path === '/' ? 'index.html' : path.slice(1));
+    if (rel.startsWith('..')) throw new RequestRefused(403, 'outside the app');
+    const type = MIME[extname(rel).toLowerCase()];
+    if (!type) throw new RequestRefused(404, 'not found');
+    const opened = openInside(realStatic, join(realStatic, rel), JSON.stringify(rel));
+    sendOpenFile(res, { ...opened, type }, { 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' }, head);
   };
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     try {
-      const url = new URL(req.url ?? '/', `http://${host}`);
-      const path = decodeURIComponent(url.pathname);
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
-        res.writeHead(405).end();
-        return;
-      }
-      if (path.startsWith('/lens/')) {
-        if (!tokenOk(url.searchParams.get('token'))) return void res.writeHead(403).end('bad token');
-        const ds = service.current();
-        if (!ds) return void res.writeHead(404).end('no dataset');
-        let file: string;
-        try {
-          file = resolveInside(ds.root, path.slice('/lens/'.length));
-        } catch (e) {
-          return void res.writeHead(403, { 'content-type': 'text/plain' }).end((e as Error).message);
-        }
-        return sendFile(res, file, { 'cache-control': 'private, max-age=3600' });
-      }
-      if (path.startsWith('/download/')) {
-        if (!tokenOk(url.searchParams.get('token'))) return void res.writeHead(403).end('bad token');
-        const id = path.split('/')[2];
-        const file = downloads.get(id);
-        if (!file) return void res.writeHead(404).end('not found');
-        return sendFile(res, file, { 'content-disposition': `attachment; filename="${basename(file)}"` });
-      }
-      const rel = normalize(path === '/' ? 'index.html' : path.slice(1));
-      if (rel.startsWith('..')) return void res.writeHead(403).end();
-      sendFile(res, join(staticRoot, rel), { 'content-security-policy': CSP, 'cache-control': 'no-cache' });
+      handle(req, res);
     } catch (e) {
-      res.writeHead(500, { 'content-type': 'text/plain' }).end((e as Error).message);
+      if (e instanceof RequestRefused || e instanceof FileServeError) {
+        sendError(res, e.status, e.message, e.status === 503 ? { 'retry-after': '1' } : {});
+      } else {
+        log(`request ${req.method} failed: ${(e as Error)?.stack ?? String(e)}`);
+        sendError(res, 500, 'the server could not answer this request');
+      }
     }
   });
+  // Malformed HTTP (bad request lines, oversized headers) is answered and closed, never thrown.
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_LIMITS.hardMaxPayload });
+  wss.on('error', (e) => log(`websocket server: ${e.message}`));
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', `http://${host}`);
-    const origin = req.headers.origin;
-    const hostHeader = req.headers.host;
-    const sameOrigin = !origin || origin === `http://${hostHeader}`;
-    if (url.pathname !== '/ws' || !tokenOk(url.searchParams.get('token')) || !sameOrigin) {
-      socket.write('HTTP/1.1 403 Forbidden\r\n\r\n');
-      socket.destroy();
+    socket.on('error', () => socket.destroy());
+    try {
+      checkHostAndOrigin(req.headers, hosts);
+      const { path, query } = decodeRequestPath(req.url);
+      if (path !== '/ws') throw new RequestRefused(404, 'not found');
+      if (!tokenOk(query.get('token'))) throw new RequestRefused(403, 'bad or missing token');
+    } catch (e) {
+      const status = e instanceof RequestRefused ? e.status : 400;
+      const body = e instanceof RequestRefused ? e.message : 'bad upgrade request';
+      socket.end(`HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : status === 404 ? 'Not Found' : 'Bad Request'}\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
@@ -140,28 +157,18 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
 
   const clients = new Set<WebSocket>();
   service.onEvent((e: LensEvent) => {
-    const text = JSON.stringify({ event: encodeWire(e) });
-    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(text);
+    let text: string;
+    try {
+      text = JSON.stringify({ event: encodeWire(e) });
+    } catch (err) {
+      return log(`event ${e.type} could not be encoded: ${(err as Error).message}`);
+    }
+    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(text, () => undefined);
   });
   wss.on('connection', (ws) => {
     clients.add(ws);
     ws.on('close', () => clients.delete(ws));
-    ws.on('message', async (data) => {
-      let msg: { id?: unknown; method?: unknown; arg?: unknown };
-      try {
-        msg = JSON.parse(String(data));
-      } catch {
-        ws.send(JSON.stringify({ id: null, error: { name: 'RequestError', message: 'malformed message' } }));
-        return;
-      }
-      const id = typeof msg.id === 'number' || typeof msg.id === 'string' ? msg.id : null;
-      try {
-        const result = await dispatch(msg.method, msg.arg);
-        ws.send(JSON.stringify({ id, result: encodeWire(result ?? null) }));
-      } catch (e) {
-        ws.send(JSON.stringify({ id, error: errorPayload(e) }));
-      }
-    });
+    serveConnection(ws, dispatch, WS_LIMITS, log);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -169,6 +176,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     server.listen(opts.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  hosts = allowedHosts(host, port);
   const url = `http://${host}:${port}/?token=${token}`;
 
   // Open a dataset in the background so the page can load at once and show progress.

@@ -15,6 +15,7 @@ import { exportFlags } from '../export/flags_export.js';
 import { runUmap, DEFAULT_UMAP, type UmapParams } from '../projection/umap.js';
 import { topKDot, row } from '../knn/cross_modal.js';
 import { CancelledError } from '../jobs/job.js';
+import { JobLimiter, defaultJobLimit } from '../jobs/job_limiter.js';
 import { readSettings, writeSettings } from './data_dir.js';
 import type { CalibrationView, VarianceDiagnostics, GlyphsView, HeadKind, HeadView, PairCsdView, TrainResultView, UncertaintyView, ClusterSummary, ImportResultView, MetricsTableView, MineSummary, MultiplicityView, PairPushView, ReviewDecisionInput, ReviewUnitView, SpaceInfo } from '../../../shared/analysis.js';
 import { SpaceStore } from '../spaces/space_store.js';
@@ -41,6 +42,8 @@ import { FolderBrowser, expandUserPath } from './folder_browser.js';
 import { searchItems } from '../datasets/search.js';
 import { itemValueColumns } from '../datasets/item_values.js';
 import type { DirectoryListing, ItemValueColumn, SearchResult } from '../../../shared/map_tools.js';
+import { checkEncoderSpecPaths, checkInputFile, checkInputFolder, exportTargetFor } from './service_paths.js';
+import { removeStaleTemporaries } from '../export/atomic_file.js';
 
 export const DEFAULT_SAMPLE = { images: 1000, preset: 'A' as const, seed: 0 };
 
@@ -63,6 +66,9 @@ export class LensService implements LensApi {
   private dir: string | null = null;
   private listeners = new Set<Listener>();
   private jobs = new Map<string, AbortController>();
+  private limiter = new JobLimiter(defaultJobLimit());
+  /** Folders the user picked in a dialog: the UI may export there. */
+  private chosenFolders: string[] = [];
   private projectionInFlight: { key: string; promise: Promise<Projection> } | null = null;
   private reviews: ReviewStore | null = null;
   private spaceId: string | null = null;
@@ -94,7 +100,13 @@ export class LensService implements LensApi {
       this.emit({ type: 'job', jobId, kind, state: 'running', ...last });
     };
     progress('starting', 0, 1);
+    let release: (() => void) | null = null;
     try {
+      release = await this.limiter.acquire(ac.signal, (position, running) => {
+        last = { phase: `queued: position ${position}, waiting for ${running} running job${running === 1 ? '' : 's'} to finish`, done: 0, total: 1 };
+        this.emit({ type: 'job', jobId, kind, state: 'running', ...last, queued: position });
+      }, kind);
+      if (last.phase.startsWith('queued')) progress('starting', 0, 1);
       const r = await body(ac.signal, progress);
       this.emit({ type: 'job', jobId, kind, state: 'done', phase: 'done', done: last.total, total: last.total });
       return r;
@@ -103,6 +115,7 @@ export class LensService implements LensApi {
       this.emit({ type: 'job', jobId, kind, state: cancelled ? 'cancelled' : 'error', ...last, message: (e as Error).message });
       throw cancelled && !(e instanceof CancelledError) ? new CancelledError(kind) : e;
     } finally {
+      release?.();
       this.jobs.delete(jobId);
     }
   }
@@ -116,6 +129,7 @@ export class LensService implements LensApi {
 
   async encode(req: { jobId: string; encoder: string }): Promise<SpaceInfo & { cached: boolean; problems: number }> {
     const { ds, dir } = this.need();
+    checkEncoderSpecPaths(req.encoder);
     const r = await this.job(req.jobId, 'encode', (signal, progress) =>
       encodeSpace({
         dataset: ds,
@@ -198,7 +212,7 @@ export class LensService implements LensApi {
   }
 
   async openDataset(req: { path: string; strict?: boolean }): Promise<Session> {
-    const root = expandUserPath(req.path);
+    const root = checkInputFolder(expandUserPath(req.path), 'dataset folder', 'cli');
     // Open the new dataset fully before letting go of the current one: a broken folder
     // leaves the current session (and its flags) untouched.
     const ds = await openDataset(root, { strict: req.strict });
@@ -212,6 +226,7 @@ export class LensService implements LensApi {
         message: `the dataset changed since flags were last made (hash ${prevHash} → ${ds.hash}); flags refer to item indices and may need checking`,
       });
     }
+    for (const f of [join(ds.root, 'exports'), join(dir, 'exports')]) removeStaleTemporaries(f);
     store.setMeta('dataset_hash', ds.hash);
     store.setMeta('dataset_root', ds.root);
     this.store?.close();
@@ -255,7 +270,9 @@ export class LensService implements LensApi {
   }
 
   async pickFolder(): Promise<string | null> {
-    return this.opts.pickFolder ? this.opts.pickFolder() : null;
+    const picked = this.opts.pickFolder ? await this.opts.pickFolder() : null;
+    if (picked) this.chosenFolders.push(picked);
+    return picked;
   }
 
   private need(): { ds: Dataset; store: ProjectStore; dir: string } {
@@ -412,10 +429,9 @@ export class LensService implements LensApi {
     return ok;
   }
 
-  async exportFlags(req: { out?: string }): Promise<ExportResult> {
+  async exportFlags(req: { out?: string; overwrite?: boolean }): Promise<ExportResult> {
     const { ds, store, dir } = this.need();
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    const out = req.out ? resolve(req.out) : join(dir, 'exports', `flags-${stamp}.sqlite`);
+    const out = exportTargetFor(req, { datasetRoot: ds.root, projectDir: dir, dataDir: this.opts.dataDir, chosenFolders: this.chosenFolders });
     const flags = store.listFlags();
     const counts = exportFlags(out, ds, flags, { appVersion: appVersion(), space: this.spaceName(ds) });
     return { path: out, ...counts, downloadUrl: this.opts.downloadUrl?.(out) };
@@ -723,7 +739,7 @@ export class LensService implements LensApi {
 
   async importPositives(req: { path: string }): Promise<ImportResultView> {
     const { ds } = this.need();
-    const r = importPositivesIntoProject(ds, this.needReviews(), resolve(req.path));
+    const r = importPositivesIntoProject(ds, this.needReviews(), checkInputFile(req.path, 'positives file', 'cli'));
     this.emitReviews();
     return { source: r.source, pairs: r.pairs.length, skipped: r.unmatched.count, problems: r.unmatched.examples };
   }

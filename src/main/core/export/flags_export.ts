@@ -1,10 +1,10 @@
 // Export of flagged pairs and items to a standalone SQLite file (schema: docs/export-schema.md).
-// Written to a temporary name and renamed, so a crash never leaves a half file.
-import { existsSync, renameSync, rmSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+// Written to a temporary name and renamed (atomic_file.ts), so a crash never leaves a half file.
+// Callers check the target with the path policy (core/io/path_policy.ts) first.
 import type { Flag } from '../../../shared/flags.js';
 import type { Dataset } from '../datasets/dataset.js';
 import { openSqlite } from '../store/sqlite.js';
+import { replaceAtomically } from './atomic_file.js';
 
 export const EXPORT_SCHEMA_VERSION = 1;
 
@@ -21,8 +21,10 @@ export interface ExportCounts {
 }
 
 export function exportFlags(out: string, dataset: Dataset, flags: Flag[], prov: ExportProvenance): ExportCounts {
-  mkdirSync(dirname(out), { recursive: true });
-  const tmp = `${out}.tmp-${process.pid}-${Date.now()}`;
+  return replaceAtomically(out, (tmp) => writeExport(tmp, dataset, flags, prov));
+}
+
+function writeExport(tmp: string, dataset: Dataset, flags: Flag[], prov: ExportProvenance): ExportCounts {
   const db = openSqlite(tmp);
   try {
     db.exec(`
@@ -96,12 +98,8 @@ export function exportFlags(out: string, dataset: Dataset, flags: Flag[], prov: 
     })();
     db.pragma('journal_mode = DELETE');
     db.close();
-    if (existsSync(out)) rmSync(out);
-    renameSync(tmp, out);
     return { flags: flags.length, images: imgs.size, captions: caps.size };
-  } catch (e) {
+  } finally {
     if (db.open) db.close();
-    rmSync(tmp, { force: true });
-    throw e;
   }
 }

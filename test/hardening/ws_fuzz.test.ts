@@ -1,0 +1,274 @@
+// The WebSocket API under seeded random and mutated messages (every method, wrong types, null,
+// huge and deep values, over-size) and raw protocol violations over a plain TCP socket, against the
+// real `serve` process on 127.0.0.1. Every message must get an answer or a closed connection, and
+// the server must stay up: a later valid call on a fresh connection succeeds.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { LENS_METHODS } from '../../src/shared/schemas.js';
+import { mulberry32 } from '../../src/shared/random.js';
+import { tempDir } from '../helpers/tmp.js';
+import { connectApi, serveSample, until, type ServeHandle } from '../helpers/server.js';
+import { frame, rawUpgrade } from './raw_ws.js';
+import { record } from './report.js';
+
+type Outcome = { kind: 'answer'; msg: any } | { kind: 'closed'; code: number } | { kind: 'timeout' };
+
+/** A client that sends one message at a time and waits for its answer (events are skipped) or for the close. */
+class OneAtATime {
+  private waiter: ((o: Outcome) => void) | null = null;
+  closed: number | null = null;
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (d) => {
+      const msg = JSON.parse(String(d));
+      if (msg.event) return;
+      this.waiter?.(msg ? { kind: 'answer', msg } : { kind: 'answer', msg: null });
+    });
+    ws.on('close', (code) => {
+      this.closed = code;
+      this.waiter?.({ kind: 'closed', code });
+    });
+    ws.on('error', () => undefined);
+  }
+
+  static async open(h: ServeHandle): Promise<OneAtATime> {
+    const ws = new WebSocket(`ws://127.0.0.1:${h.port}/ws?token=${h.token}`, { origin: h.origin, maxPayload: 64 * 1024 * 1024 });
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    return new OneAtATime(ws);
+  }
+
+  exchange(text: string | Buffer, timeoutMs = 30_000): Promise<Outcome> {
+    if (this.closed != null) return Promise.resolve({ kind: 'closed', code: this.closed });
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish({ kind: 'timeout' }), timeoutMs);
+      const finish = (o: Outcome) => {
+        clearTimeout(timer);
+        this.waiter = null;
+        resolve(o);
+      };
+      this.waiter = finish;
+      this.ws.send(text, (err) => {
+        if (err && this.closed != null) finish({ kind: 'closed', code: this.closed });
+      });
+    });
+  }
+}
+
+// Valid requests for methods that are cheap on a 100-image sample. Methods that start long jobs
+// (projection, encoding, training, mining, metrics, a new sample) are only ever sent invalid.
+const CHEAP: Record<string, unknown> = {
+  appInfo: null,
+  getSession: null,
+  listFlags: null,
+  getItems: null,
+  undo: null,
+  redo: null,
+  listHeads: null,
+  pickFolder: null,
+  undoReview: null,
+  getMultiplicity: null,
+  getItemDetail: { kind: 'image', index: 3, k: 5 },
+  addFlag: { target: { kind: 'pair', image: 1, caption: 2 }, label: 'false_negative', note: 'fuzz' },
+  removeFlag: { id: 1 },
+  cancelJob: { jobId: 'nope' },
+  stopTraining: { jobId: 'nope' },
+  setSpace: { spaceId: 'dataset' },
+  getPairCsd: { image: 0, caption: 0 },
+  reviewQueue: { limit: 5 },
+  getReviewUnit: {},
+  recordReview: { decisions: [{ image: 0, caption: 1, label: 2 }], reviewer: 'fuzz' },
+  getPairPush: { image: 0, caption: 0 },
+  getUncertainty: {},
+  exportFlags: {},
+  openDataset: { path: '/nonexistent/mlens-fuzz' },
+  importPositives: { path: '/nonexistent/positives.jsonl' },
+};
+const HEAVY_TEMPLATE: Record<string, Record<string, unknown>> = {
+  openSample: { jobId: 'fz' },
+  encode: { jobId: 'fz', encoder: 'baseline' },
+  trainHead: { jobId: 'fz', head: 'pcme' },
+  mine: { jobId: 'fz' },
+  getProjection: { jobId: 'fz' },
+  getGlyphs: { jobId: 'fz' },
+  getMetrics: {},
+};
+
+function deep(n: number): unknown {
+  let v: unknown = 1;
+  for (let i = 0; i < n; i++) v = [v];
+  return v;
+}
+
+function makeFuzz(seed: number) {
+  const rnd = mulberry32(seed);
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)];
+  const weird = (): unknown =>
+    pick([
+      () => null,
+      () => true,
+      () => 0,
+      () => -1,
+      () => 1.5,
+      () => 1e308,
+      () => Number.MAX_SAFE_INTEGER + 2,
+      () => '',
+      () => 'x'.repeat(Math.floor(rnd() * 10_000)),
+      () => '\u0000\ud800',
+      () => '../../../../etc/passwd',
+      () => [],
+      () => {},
+      () => [null, {}, []],
+      () => ({ __proto__: { polluted: true }, constructor: { prototype: { x: 1 } } }),
+      () => deep(500 + Math.floor(rnd() * 1500)),
+      () => Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`k${i}`, i])),
+      () => Array.from({ length: 5000 }, () => rnd()),
+    ])();
+  const mutate = (arg: unknown): unknown => {
+    if (!arg || typeof arg !== 'object') return weird();
+    const o = { ...(arg as Record<string, unknown>) };
+    const keys = Object.keys(o);
+    const r = rnd();
+    if (r < 0.4 && keys.length) o[pick(keys)] = weird();
+    else if (r < 0.6 && keys.length) delete o[pick(keys)];
+    else if (r < 0.8) o[`zz${Math.floor(rnd() * 100)}`] = weird();
+    else return weird();
+    return o;
+  };
+  return (n: number): { label: string; text: string } => {
+    const r = rnd();
+    if (r < 0.08) {
+      const raw = pick(['null', '[]', '1', '"s"', '{}', 'true', '{"id":1}', '{"method":null}', '{"id":{},"method":"getSession"}', '{"id":1,"method":"getSession"', '\u00ff\u00fe', '['.repeat(100_000) + ']'.repeat(100_000), '{"a":'.repeat(20_000)]);
+      return { label: 'raw', text: raw };
+    }
+    if (r < 0.16) {
+      const method = pick(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '', 'x'.repeat(65), 'GETSESSION', 'getSession ', 'close', 'need', 'job', 'emit']);
+      return { label: 'bad method', text: JSON.stringify({ id: n, method, arg: weird() }) };
+    }
+    if (r < 0.22) return { label: 'bad id', text: JSON.stringify({ id: pick([{}, [], true, 'y'.repeat(100), -0.5]), method: pick(LENS_METHODS), arg: null }) };
+    const method = pick(LENS_METHODS);
+    if (method in CHEAP) {
+      const arg = rnd() < 0.25 ? CHEAP[method] : mutate(CHEAP[method]);
+      return { label: method, text: JSON.stringify({ id: n, method, arg }) };
+    }
+    // Long-job methods: always one unknown key more than the strict schema allows.
+    const arg = { ...(mutate(HEAVY_TEMPLATE[method] ?? {}) as object), zzFuzz: weird() };
+    return { label: method, text: JSON.stringify({ id: n, method, arg }) };
+  };
+}
+
+describe('WebSocket fuzzing', () => {
+  let tmp: { dir: string; cleanup: () => void };
+  let server: ServeHandle;
+
+  beforeAll(async () => {
+    tmp = tempDir('mlens-fuzz-');
+    server = (await serveSample(tmp.dir, 100)).server;
+    const api = await connectApi(server);
+    await until(async () => (await api.call('getSession')).dataset?.images === 100, 'the sample to open');
+    api.close();
+  });
+  afterAll(async () => {
+    await server?.stop();
+    tmp?.cleanup();
+  });
+
+  const stillServes = async () => {
+    expect(server.child.exitCode, server.stderr()).toBeNull();
+    const api = await connectApi(server);
+    const s = await api.call('getSession');
+    api.close();
+    expect(s.dataset.images).toBe(100);
+  };
+
+  it('answers or closes on every one of 2000 seeded random and mutated messages, and stays up', async () => {
+    const next = makeFuzz(20261204);
+    const outcomes: Record<string, number> = {};
+    const timeouts: string[] = [];
+    let client = await OneAtATime.open(server);
+    const t0 = Date.now();
+    let attempts = 0;
+    for (let n = 1; n <= 2000 && Date.now() - t0 < 90_000; n++) {
+      const m = next(n);
+      attempts++;
+      const o = await client.exchange(m.text);
+      const key = o.kind === 'answer' ? (o.msg.error ? `error ${o.msg.error.name}` : 'result') : o.kind === 'closed' ? `closed ${o.code}` : 'timeout';
+      outcomes[key] = (outcomes[key] ?? 0) + 1;
+      if (o.kind === 'timeout') timeouts.push(`${m.label}: ${m.text.slice(0, 120)}`);
+      if (o.kind === 'closed') client = await OneAtATime.open(server);
+    }
+    client.ws.close();
+    record({ test: 'ws fuzz: seeded random and mutated messages', attempts, outcomes, note: `${Math.round((Date.now() - t0) / 1000)} s` });
+    expect(timeouts).toEqual([]);
+    expect(outcomes.result ?? 0).toBeGreaterThan(20);
+    expect(outcomes['error RequestError'] ?? 0).toBeGreaterThan(100);
+    await stillServes();
+  });
+
+  it('answers a message over the 1 MiB limit with a clear error, and closes a frame over the 8 MiB cap with 1009', async () => {
+    const client = await OneAtATime.open(server);
+    const big = await client.exchange(JSON.stringify({ id: 1, method: 'getSession', arg: { pad: 'x'.repeat(1_500_000) } }));
+    expect(big.kind).toBe('answer');
+    expect((big as any).msg.error.message).toMatch(/message too large: \d+ bytes; the limit is 1 MiB/);
+    // The connection is still usable after the refusal.
+    const ok = await client.exchange(JSON.stringify({ id: 2, method: 'listFlags', arg: null }));
+    expect((ok as any).msg.result).toBeInstanceOf(Array);
+    const huge = await client.exchange(Buffer.alloc(9 * 1024 * 1024, 0x20));
+    expect(huge).toEqual({ kind: 'closed', code: 1009 });
+    record({ test: 'ws over-size messages', attempts: 3, outcomes: { 'error (1.5 MB)': 1, 'result after it': 1, [`closed ${(huge as any).code} (9 MiB)`]: 1 } });
+    await stillServes();
+  });
+
+  it('rate-limits a burst of 1500 messages with answers, not silence', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, { origin: server.origin });
+    await new Promise((r) => ws.once('open', r));
+    const answers = new Map<number, any>();
+    ws.on('message', (d) => {
+      const m = JSON.parse(String(d));
+      if (!m.event) answers.set(m.id, m);
+    });
+    for (let i = 1; i <= 1500; i++) ws.send(JSON.stringify({ id: i, method: 'listFlags', arg: null }));
+    await expect.poll(() => answers.size, { timeout: 60_000 }).toBe(1500);
+    const limited = [...answers.values()].filter((m) => m.error?.name === 'RateLimited');
+    ws.close();
+    record({ test: 'ws burst of 1500 calls', attempts: 1500, outcomes: { result: 1500 - limited.length, 'error RateLimited': limited.length } });
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited[0].error.message).toMatch(/too many/);
+    await stillServes();
+  });
+
+  it('closes only the offending connection on raw protocol violations', async () => {
+    const cases: Array<[string, Buffer]> = [
+      ['bad UTF-8 text frame', frame(0x81, Buffer.from([0xff, 0xfe, 0xfd]))],
+      ['unmasked client frame', frame(0x81, Buffer.from('{"id":1}'), { mask: false })],
+      ['reserved opcode 0x3', frame(0x83, Buffer.from('x'))],
+      ['reserved opcode 0xB', frame(0x8b, Buffer.from('x'))],
+      ['RSV1 without compression', frame(0xc1, Buffer.from('{}'))],
+      ['RSV2 and RSV3', frame(0xb1, Buffer.from('{}'))],
+      ['ping longer than 125 bytes', frame(0x89, Buffer.alloc(200, 1))],
+      ['fragmented close frame', frame(0x08, Buffer.from([0x03, 0xe8]))],
+      ['continuation with nothing to continue', frame(0x80, Buffer.from('x'))],
+      ['length of 2^63 - 1', frame(0x82, Buffer.alloc(0), { declaredLength: 2n ** 63n - 1n })],
+      ['close frame with invalid code 999', frame(0x88, Buffer.from([0x03, 0xe7]))],
+      ['new text frame inside a fragmented one', Buffer.concat([frame(0x01, Buffer.from('{"id":')), frame(0x81, Buffer.from('1}'))])],
+    ];
+    // A bystander connection must survive every one of them.
+    const bystander = await connectApi(server);
+    const outcomes: Record<string, number> = {};
+    for (const [name, bytes] of cases) {
+      const raw = await rawUpgrade(server.port, server.token, server.origin);
+      raw.socket.write(bytes);
+      const r = await Promise.race([raw.closed, new Promise<null>((res) => setTimeout(() => res(null), 10_000))]);
+      if (!r) raw.socket.destroy();
+      const key = r ? `closed ${r.code ?? 'without code'}` : 'left open';
+      outcomes[key] = (outcomes[key] ?? 0) + 1;
+      expect(r, `${name}: the server should close the connection`).not.toBeNull();
+      expect(server.child.exitCode, `${name}: ${server.stderr()}`).toBeNull();
+    }
+    expect((await bystander.call('listFlags')) instanceof Array).toBe(true);
+    bystander.close();
+    record({ test: 'raw protocol violations', attempts: cases.length, outcomes });
+    await stillServes();
+  });
+});
