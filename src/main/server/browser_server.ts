@@ -8,7 +8,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { LensEvent } from '../../shared/api.js';
-import { encodeWire } from '../../shared/wire.js';
+import { encodeWire, encodeWireBinary } from '../../shared/wire.js';
 import { LensService } from '../core/app/lens_service.js';
 import { resolveInside } from '../core/datasets/paths.js';
 import { packageRoot } from '../core/jobs/worker_path.js';
@@ -144,7 +144,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     clients.add(ws);
     ws.on('close', () => clients.delete(ws));
     ws.on('message', async (data) => {
-      let msg: { id?: unknown; method?: unknown; arg?: unknown };
+      let msg: { id?: unknown; method?: unknown; arg?: unknown; bin?: unknown };
       try {
         msg = JSON.parse(String(data));
       } catch {
@@ -154,7 +154,12 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
       const id = typeof msg.id === 'number' || typeof msg.id === 'string' ? msg.id : null;
       try {
         const result = await dispatch(msg.method, msg.arg);
-        ws.send(JSON.stringify({ id, result: encodeWire(result ?? null) }));
+        if (msg.bin === true) {
+          // Typed arrays (map coordinates) as binary frames after the header: see shared/wire.ts.
+          const { value, buffers } = encodeWireBinary(result ?? null);
+          ws.send(JSON.stringify({ id, result: value, bins: buffers.length }));
+          for (const b of buffers) ws.send(b, { binary: true });
+        } else ws.send(JSON.stringify({ id, result: encodeWire(result ?? null) }));
       } catch (e) {
         ws.send(JSON.stringify({ id, error: errorPayload(e) }));
       }

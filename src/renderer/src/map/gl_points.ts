@@ -9,7 +9,7 @@ const VERTEX = `#version 300 es
 precision highp float;
 precision highp int;
 layout(location = 0) in vec2 a_pos;
-layout(location = 1) in uint a_state; // bit 0: caption, bit 1: flagged
+layout(location = 1) in uint a_state; // bit 0: caption, bit 1: flagged, bit 2: in the lasso selection
 layout(location = 2) in float a_value; // 0..1 colour-ramp value (< 0: none)
 ${GLSL_VIEW}
 uniform float u_size;   // CSS px
@@ -19,6 +19,8 @@ uniform vec4 u_colors[3]; // image, caption, flagged
 uniform vec4 u_color;
 uniform float u_alpha;
 uniform float u_maxPx;
+uniform int u_hasSelection; // 1: points outside the selection are greyed
+uniform vec4 u_dimColor;
 out vec4 v_color;
 // Sequential ramp (dark purple → teal → yellow, viridis-like) for per-point values.
 vec3 ramp(float t) {
@@ -43,6 +45,11 @@ void main() {
     c = flagged ? u_colors[2] : ((a_state & 1u) != 0u ? u_colors[1] : u_colors[0]);
     if (!flagged && a_value >= 0.0) c = vec4(ramp(a_value), 0.9);
     if (flagged) size *= 1.5; // flagged points stand out of dense clouds
+    if (u_hasSelection == 1 && (a_state & 4u) == 0u) {
+      // Outside the selection: still drawn, for context, but grey and smaller.
+      c = u_dimColor;
+      size *= 0.8;
+    }
   }
   v_color = vec4(c.rgb, c.a * u_alpha);
   v_px = min(size * u_dpr, u_maxPx);
@@ -77,6 +84,7 @@ void main() {
 
 const UNIFORMS = [
   'u_center',
+  'u_centerLo',
   'u_scale',
   'u_viewport',
   'u_size',
@@ -87,6 +95,8 @@ const UNIFORMS = [
   'u_alpha',
   'u_outline',
   'u_maxPx',
+  'u_hasSelection',
+  'u_dimColor',
 ] as const;
 
 export interface PointStyle {
@@ -107,6 +117,9 @@ export class PointLayer {
   private readonly overlayBuf: WebGLBuffer;
   private readonly maxPointSize: number;
   private count = 0;
+  private hasSelection = false;
+  /** Reused between state uploads: a selection change at 1M points should not allocate 1 MB. */
+  private stateScratch = new Uint8Array(0);
 
   constructor(private readonly gl: WebGL2RenderingContext) {
     this.program = createProgram(gl, VERTEX, FRAGMENT);
@@ -145,12 +158,17 @@ export class PointLayer {
     gl.bindBuffer(gl.ARRAY_BUFFER, null);
   }
 
-  /** Uploads per-point state from modality (1 = caption) and flags (1 = flagged). */
-  setState(kind: Uint8Array | null, flagged: Uint8Array | null | undefined): void {
+  /**
+   * Uploads per-point state from modality (1 = caption), flags (1 = flagged) and the lasso
+   * selection (1 = selected; null = no selection, nothing greyed).
+   */
+  setState(kind: Uint8Array | null, flagged: Uint8Array | null | undefined, selection?: Uint8Array | null): void {
     const gl = this.gl;
-    const state = new Uint8Array(this.count);
+    const state = this.stateScratch.length === this.count ? this.stateScratch : (this.stateScratch = new Uint8Array(this.count));
+    const sel = selection && selection.length >= this.count ? selection : null;
+    this.hasSelection = sel !== null;
     for (let i = 0; i < this.count; i++) {
-      state[i] = (kind && kind[i] === 1 ? 1 : 0) | (flagged && flagged[i] ? 2 : 0);
+      state[i] = (kind && kind[i] === 1 ? 1 : 0) | (flagged && flagged[i] ? 2 : 0) | (sel && sel[i] ? 4 : 0);
     }
     gl.bindBuffer(gl.ARRAY_BUFFER, this.stateBuf);
     gl.bufferData(gl.ARRAY_BUFFER, state, gl.STATIC_DRAW);
@@ -192,10 +210,12 @@ export class PointLayer {
   }
 
   /** Draws every point in one call, coloured by state. */
-  draw(view: ViewUniforms, style: PointStyle, colors: readonly [RGBA, RGBA, RGBA]): void {
+  draw(view: ViewUniforms, style: PointStyle, colors: readonly [RGBA, RGBA, RGBA], dim: RGBA = [0.62, 0.64, 0.68, 0.35]): void {
     if (this.count === 0) return;
     const gl = this.gl;
     this.begin(view, style.size, style.alpha, 0);
+    gl.uniform1i(this.u.u_hasSelection, this.hasSelection ? 1 : 0);
+    gl.uniform4fv(this.u.u_dimColor, dim);
     gl.uniform4fv(this.u.u_colors, new Float32Array([...colors[0], ...colors[1], ...colors[2]]));
     gl.bindVertexArray(this.vao);
     gl.drawArrays(gl.POINTS, 0, this.count);

@@ -1,8 +1,11 @@
 // Props and data shapes of the point map (re-exported from MapView.tsx).
 
 import type { GlyphLodOptions, GlyphLodStats } from './glyph_lod';
+import type { SelectionOp } from '../selection/algebra';
+import type { LassoResult } from './lasso_gesture';
 
 export type { GlyphLodStats } from './glyph_lod';
+export type { LassoResult, SelectShape } from './lasso_gesture';
 
 export interface MapPoints {
   /** Interleaved x,y in data units, length 2n. */
@@ -66,6 +69,16 @@ export interface MapViewProps {
   onGlyphLod?: (stats: GlyphLodStats | null) => void;
   /** Overrides of the glyph level-of-detail settings (budget, sizes; DEFAULT_GLYPH_LOD otherwise). */
   glyphLod?: Partial<Pick<GlyphLodOptions, 'budget' | 'minRadiusPx' | 'maxRadiusPx' | 'maxRadiusFrac' | 'maxAreaPx'>>;
+  /** 1 per selected point (lasso/marquee selection); points outside it are greyed. Null: none. */
+  selection?: Uint8Array | null;
+  /** What a plain drag does: pan (Shift/Alt-drag still lassos), lasso or marquee. */
+  selectTool?: 'pan' | 'lasso' | 'marquee';
+  /** How a drawn shape combines with the selection when no modifier is held. */
+  selectOp?: SelectionOp;
+  /** A lasso or marquee was drawn: the points inside it and the combining op (modifiers applied). */
+  onLasso?: (result: LassoResult) => void;
+  /** Animates the camera to centre point `index` (zooming in a little) whenever `key` changes. */
+  flyTo?: { index: number; key: unknown; ms?: number } | null;
 }
 
 /** What the map puts on `window.__mlensMap` for end-to-end tests. */
@@ -88,6 +101,8 @@ export interface MapDebug {
   readonly scale: number;
   /** WebGL rasterises on the CPU here (SwiftShader, llvmpipe), so glyph budgets are tighter. */
   readonly softwareGL: boolean;
+  /** Camera centre (data units), scale, and whether a fly-to animation is running. */
+  readonly camera: { cx: number; cy: number; scale: number; flying: boolean };
   /** Fits the view to the data. */
   fit(): void;
 }
