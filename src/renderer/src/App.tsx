@@ -21,6 +21,8 @@ import { TrainPanel } from './components/TrainPanel';
 import { UncertaintyPanel } from './components/UncertaintyPanel';
 import { PairCsdPanel } from './components/PairCsdPanel';
 import { GlyphLodNote, useGlyphLodStore } from './components/GlyphLodNote';
+import { SelectionBar } from './selection/SelectionBar';
+import { useMapSelection } from './selection/useMapSelection';
 
 /** Rank percentile (0..1) of each value within its array; non-finite values → -1 (default colour). */
 function percentiles(v: Float32Array): Float32Array {
@@ -136,6 +138,8 @@ export function App({ transport }: { transport: Transport }) {
   const [csdMap, setCsdMap] = useState<Map<string, PairCsdView> | null>(null);
   const [pairCsd, setPairCsd] = useState<PairCsdView | null>(null);
   const [keepView, setKeepView] = useState<{ center: number | null } | null>(null);
+  const mapSel = useMapSelection(projection?.xy ?? null);
+  const [flyTo, setFlyTo] = useState<{ index: number; key: number } | null>(null);
   const unitCache = useRef(new Map<number, ReviewCandidate[]>());
   const loadedKey = useRef<string | null>(null);
   const loadedSpace = useRef<string | null>(null);
@@ -414,6 +418,11 @@ export function App({ transport }: { transport: Transport }) {
   const nImages = projection?.nImages ?? 0;
   const pointOf = (kind: 'image' | 'caption', index: number) => (kind === 'image' ? index : nImages + index);
   const itemOf = (p: number): Sel => (p < nImages ? { kind: 'image', index: p } : { kind: 'caption', index: p - nImages });
+  /** Picked in a list (flags, neighbours, uncertainty): select it and fly the map to it. */
+  const selectFromList = (kind: 'image' | 'caption', index: number) => {
+    select(kind, index);
+    if (projection) setFlyTo((f) => ({ index: pointOf(kind, index), key: (f?.key ?? 0) + 1 }));
+  };
 
   const points: MapPoints | null = useMemo(() => {
     if (!projection) return null;
@@ -523,6 +532,7 @@ export function App({ transport }: { transport: Transport }) {
     [api, fail],
   );
 
+  const clearLasso = mapSel.clear;
   const undo = useCallback(() => void api.undo().then((ok) => setNotice(ok ? 'Undone' : 'Nothing to undo'), fail), [api, fail]);
   const redo = useCallback(() => void api.redo().then((ok) => setNotice(ok ? 'Redone' : 'Nothing to redo'), fail), [api, fail]);
 
@@ -540,11 +550,12 @@ export function App({ transport }: { transport: Transport }) {
       } else if (e.key === 'Escape') {
         setSelected(null);
         setDetail(null);
+        clearLasso();
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [undo, redo]);
+  }, [undo, redo, clearLasso]);
 
   const openFolder = async (path: string) => {
     setError(null);
@@ -631,7 +642,7 @@ export function App({ transport }: { transport: Transport }) {
       <main className="body">
         <aside className="left">
           {ds ? <SummaryPanel summary={ds} /> : <section className="panel"><p>{runningJobs.length ? 'Opening…' : 'No dataset open. Open a folder or the sample dataset.'}</p></section>}
-          {ds && <FlagsList flags={flags} items={items} onSelect={select} onRemove={(id) => void api.removeFlag({ id }).catch(fail)} />}
+          {ds && <FlagsList flags={flags} items={items} onSelect={selectFromList} onRemove={(id) => void api.removeFlag({ id }).catch(fail)} />}
         </aside>
         <section className="center">
           {runningJobs.map((j) => (
@@ -651,6 +662,11 @@ export function App({ transport }: { transport: Transport }) {
             onGlyphLod={glyphLod.set}
             keepCamera={keepView != null}
             centerOn={keepView?.center ?? null}
+            selection={mapSel.mask}
+            selectTool={mapSel.tool}
+            selectOp={mapSel.op}
+            onLasso={mapSel.onLasso}
+            flyTo={flyTo}
             onHover={(index, x, y) => setHover(index == null ? null : { index, x, y })}
             onClick={(index) => {
               if (index == null) return;
@@ -674,6 +690,7 @@ export function App({ transport }: { transport: Transport }) {
               setNotice(`Pair image #${image} × caption #${caption}: flag it in the panel`);
             }}
           />
+          {projection && <SelectionBar api={api} selection={mapSel} nImages={projection.nImages} items={items} xy={projection.xy} onNotice={setNotice} onError={fail} />}
           {projection && (
             <div className="legend">
               <span className="dot image" /> images ({projection.nImages.toLocaleString()}) <span className="dot caption" /> captions ({projection.nCaptions.toLocaleString()}) <span className="dot flagged" /> flagged ·{' '}
@@ -797,7 +814,7 @@ export function App({ transport }: { transport: Transport }) {
                 flags={flags}
                 imageUrl={transport.imageUrl}
                 focusPair={focusPair}
-                onSelect={select}
+                onSelect={selectFromList}
                 onFlag={(t, l, n) => void addFlag(t, l, n)}
                 onPushPair={(p) => {
                   setFocusPair(p);
@@ -849,7 +866,7 @@ export function App({ transport }: { transport: Transport }) {
                 <TrainPanel key={ds.hash} api={api} session={session} jobs={jobs} active={tab === 'train'} onEvent={subscribe} onNotice={setNotice} onTrained={() => void api.getSession().then(loadSession, fail)} />
               </TabPanel>
               <TabPanel id="uncertainty" idPrefix="side" active={tab === 'uncertainty'}>
-                <UncertaintyPanel uncertainty={uncertainty} probabilistic={probabilistic} items={items} onSelect={select} />
+                <UncertaintyPanel uncertainty={uncertainty} probabilistic={probabilistic} items={items} onSelect={selectFromList} />
               </TabPanel>
             </>
           ) : (
