@@ -3,7 +3,8 @@
 // Parameters: n (points), glyphs=1 (variance glyphs on), exag (glyph exaggeration), zoom (zoom in by
 // this factor about the centre before measuring), frames, budget / area (glyph LOD overrides),
 // sel=1 (half the points in a lasso selection, the rest greyed), hover=1 (time the hover index:
-// grid build, nearest-point lookups at the hover radius, against a linear scan; and a lasso).
+// grid build, nearest-point lookups at the hover radius, against a linear scan; and a lasso),
+// moving (points drawn per frame while the camera moves; 1e9 = always every point).
 import { createRoot } from 'react-dom/client';
 import { MapView, type MapDebug, type MapGlyphs, type MapPoints, type MapViewProps } from './map/MapView';
 import { PointGrid, nearestBrute } from './map/picking';
@@ -106,6 +107,7 @@ const w = window as unknown as { __benchResult?: unknown; __mlensMap?: MapDebug 
 const lod: MapViewProps['glyphLod'] = {};
 if (params.has('budget')) lod.budget = Number(params.get('budget'));
 if (params.has('area')) lod.maxAreaPx = Number(params.get('area'));
+const pointLod = params.has('moving') ? { movingBudget: Number(params.get('moving')) } : undefined;
 
 const nextFrame = (): Promise<unknown> => new Promise((res) => requestAnimationFrame(() => res(null)));
 
@@ -125,6 +127,7 @@ async function run(): Promise<void> {
   }
   const times: number[] = [];
   const drawn: number[] = [];
+  const strides: number[] = [];
   await nextFrame();
   let last = performance.now();
   const nFrames = Math.max(3, Number(params.get('frames') ?? 40));
@@ -134,6 +137,7 @@ async function run(): Promise<void> {
     const now = performance.now();
     times.push(now - last);
     drawn.push(w.__mlensMap?.glyphsDrawn ?? 0);
+    strides.push(w.__mlensMap?.pointStride ?? 1);
     last = now;
   }
   times.shift();
@@ -150,6 +154,8 @@ async function run(): Promise<void> {
     glyphsDrawn: glyphs ? median(drawn) : 0,
     ...(glyphs ? { glyphLod: m?.glyphLod ?? null, exaggeration: glyphs.exaggeration, zoom: Number(params.get('zoom') ?? 1) } : {}),
     softwareGL: m?.softwareGL ?? null,
+    // Every k-th point drawn while zooming (1 = all): the moving level of detail.
+    pointStride: Math.max(...strides),
     frames: times.length,
     medianFrameMs: +median(times).toFixed(2),
     meanFrameMs: +mean.toFixed(2),
@@ -165,5 +171,5 @@ function waitReady(): void {
   else setTimeout(waitReady, 50);
 }
 
-createRoot(document.getElementById('root')!).render(<MapView points={points} selected={null} glyphs={glyphs} glyphLod={lod} selection={selection} />);
+createRoot(document.getElementById('root')!).render(<MapView points={points} selected={null} glyphs={glyphs} glyphLod={lod} selection={selection} pointLod={pointLod} />);
 waitReady();

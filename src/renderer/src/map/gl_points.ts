@@ -110,6 +110,9 @@ export class PointLayer {
   private readonly program: WebGLProgram;
   private readonly u: Record<(typeof UNIFORMS)[number], WebGLUniformLocation | null>;
   private readonly vao: WebGLVertexArrayObject;
+  /** Same buffers read with a stride: every k-th point, for frames drawn while the camera moves. */
+  private readonly strideVao: WebGLVertexArrayObject;
+  private hasValues = false;
   private readonly posBuf: WebGLBuffer;
   private readonly stateBuf: WebGLBuffer;
   private readonly valueBuf: WebGLBuffer;
@@ -138,6 +141,8 @@ export class PointLayer {
     gl.bindBuffer(gl.ARRAY_BUFFER, this.stateBuf);
     gl.enableVertexAttribArray(1);
     gl.vertexAttribIPointer(1, 1, gl.UNSIGNED_BYTE, 0, 0);
+
+    this.strideVao = gl.createVertexArray()!;
 
     this.overlayBuf = gl.createBuffer()!;
     this.overlayVao = gl.createVertexArray()!;
@@ -185,8 +190,10 @@ export class PointLayer {
       gl.enableVertexAttribArray(2);
       gl.vertexAttribPointer(2, 1, gl.FLOAT, false, 0, 0);
       gl.bindBuffer(gl.ARRAY_BUFFER, null);
+      this.hasValues = true;
     } else {
       gl.disableVertexAttribArray(2);
+      this.hasValues = false;
     }
     gl.bindVertexArray(null);
   }
@@ -209,16 +216,39 @@ export class PointLayer {
     gl.vertexAttrib1f(2, -1);
   }
 
-  /** Draws every point in one call, coloured by state. */
-  draw(view: ViewUniforms, style: PointStyle, colors: readonly [RGBA, RGBA, RGBA], dim: RGBA = [0.62, 0.64, 0.68, 0.35]): void {
+  /**
+   * Draws the points in one call, coloured by state: all of them, or with `stride` k > 1 every k-th
+   * (the level of detail while the camera moves; dataset order interleaves nothing spatially, so
+   * every k-th point is an even thinning of the map).
+   */
+  draw(view: ViewUniforms, style: PointStyle, colors: readonly [RGBA, RGBA, RGBA], dim: RGBA = [0.62, 0.64, 0.68, 0.35], stride = 1): void {
     if (this.count === 0) return;
     const gl = this.gl;
     this.begin(view, style.size, style.alpha, 0);
     gl.uniform1i(this.u.u_hasSelection, this.hasSelection ? 1 : 0);
     gl.uniform4fv(this.u.u_dimColor, dim);
     gl.uniform4fv(this.u.u_colors, new Float32Array([...colors[0], ...colors[1], ...colors[2]]));
-    gl.bindVertexArray(this.vao);
-    gl.drawArrays(gl.POINTS, 0, this.count);
+    // WebGL caps a vertex stride at 255 bytes: 31 × 8-byte positions.
+    const k = Math.min(31, Math.max(1, Math.floor(stride)));
+    if (k === 1) {
+      gl.bindVertexArray(this.vao);
+      gl.drawArrays(gl.POINTS, 0, this.count);
+    } else {
+      gl.bindVertexArray(this.strideVao);
+      gl.bindBuffer(gl.ARRAY_BUFFER, this.posBuf);
+      gl.enableVertexAttribArray(0);
+      gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 8 * k, 0);
+      gl.bindBuffer(gl.ARRAY_BUFFER, this.stateBuf);
+      gl.enableVertexAttribArray(1);
+      gl.vertexAttribIPointer(1, 1, gl.UNSIGNED_BYTE, k, 0);
+      if (this.hasValues) {
+        gl.bindBuffer(gl.ARRAY_BUFFER, this.valueBuf);
+        gl.enableVertexAttribArray(2);
+        gl.vertexAttribPointer(2, 1, gl.FLOAT, false, 4 * k, 0);
+      } else gl.disableVertexAttribArray(2);
+      gl.bindBuffer(gl.ARRAY_BUFFER, null);
+      gl.drawArrays(gl.POINTS, 0, Math.ceil(this.count / k));
+    }
     gl.bindVertexArray(null);
   }
 
@@ -257,6 +287,7 @@ export class PointLayer {
     gl.deleteBuffer(this.valueBuf);
     gl.deleteBuffer(this.overlayBuf);
     gl.deleteVertexArray(this.vao);
+    gl.deleteVertexArray(this.strideVao);
     gl.deleteVertexArray(this.overlayVao);
     gl.deleteProgram(this.program);
   }

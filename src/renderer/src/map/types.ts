@@ -77,6 +77,8 @@ export interface MapViewProps {
   selectOp?: SelectionOp;
   /** A lasso or marquee was drawn: the points inside it and the combining op (modifiers applied). */
   onLasso?: (result: LassoResult) => void;
+  /** Points drawn per frame while the camera moves (every k-th point; all once still). */
+  pointLod?: { movingBudget?: number };
   /** Animates the camera to centre point `index` (zooming in a little) whenever `key` changes. */
   flyTo?: { index: number; key: unknown; ms?: number } | null;
 }
@@ -101,6 +103,8 @@ export interface MapDebug {
   readonly scale: number;
   /** WebGL rasterises on the CPU here (SwiftShader, llvmpipe), so glyph budgets are tighter. */
   readonly softwareGL: boolean;
+  /** Stride of the last frame's point draw: 1 = every point, k = every k-th (camera moving). */
+  readonly pointStride: number;
   /** Camera centre (data units), scale, and whether a fly-to animation is running. */
   readonly camera: { cx: number; cy: number; scale: number; flying: boolean };
   /** Fits the view to the data. */
