@@ -42,9 +42,10 @@ const DRAG_THRESHOLD = 4;
 const EDGE_PICK_PX = 5;
 const KEY_ZOOM = 1.25;
 /**
- * Points drawn per frame while the camera moves, by renderer: under software GL a frame costs about
- * 1.3 µs per point (1M points ≈ 1.3 s), so a moving map thins itself to every k-th point and draws
- * everything once it has been still for SETTLE_MS.
+ * Points drawn per frame while the camera moves, by renderer: under software GL a frame costs over
+ * a microsecond per point (1M points: seconds), so a frame drawn because the camera moved shows
+ * every k-th point, and everything is drawn once the camera has been still for SETTLE_MS. Judged per
+ * frame, not by the clock: a slow frame must not make the next one look "still".
  */
 export const MOVING_POINT_BUDGET = { software: 150_000, hardware: 4_000_000 };
 const SETTLE_MS = 180;
@@ -102,8 +103,8 @@ export class MapEngine {
   private lasso: LassoGesture | null = null;
   private flight: Flight | null = null;
   private flyKey: unknown = undefined;
-  /** When the camera last moved (performance.now()), for the moving level of detail. */
-  private movedAt = -Infinity;
+  /** The camera moved since the last frame was drawn (the moving level of detail). */
+  private movedSinceDraw = false;
   private settleTimer: ReturnType<typeof setTimeout> | null = null;
   /** Stride of the last frame's point draw (1 = every point). */
   private lastStride = 1;
@@ -635,7 +636,7 @@ export class MapEngine {
 
   /** The camera moved: draw thinned until it has been still for SETTLE_MS, then once in full. */
   private markMoved(): void {
-    this.movedAt = performance.now();
+    this.movedSinceDraw = true;
     if (this.settleTimer) clearTimeout(this.settleTimer);
     this.settleTimer = setTimeout(() => {
       this.settleTimer = null;
@@ -646,8 +647,9 @@ export class MapEngine {
   private pointStride(n: number): number {
     const lod = this.props().pointLod;
     const budget = lod?.movingBudget ?? (this.softwareGL ? MOVING_POINT_BUDGET.software : MOVING_POINT_BUDGET.hardware);
-    if (n <= budget || performance.now() - this.movedAt > SETTLE_MS) return 1;
-    return Math.ceil(n / budget);
+    if (n <= budget || !this.movedSinceDraw) return 1;
+    // The point layer's stride limit (WebGL: 255-byte vertex stride).
+    return Math.min(31, Math.ceil(n / budget));
   }
 
   private setHover(index: number | null, clientX: number, clientY: number): void {
@@ -726,6 +728,7 @@ export class MapEngine {
     }
     this.reportLod(this.glyphLayer && this.uploadedGlyphs ? this.glyphLayer.stats : null);
     this.lastStride = this.pointStride(points.pointCount);
+    this.movedSinceDraw = false;
     points.draw(
       pointView,
       { size, alpha: emphasis ? 0.55 : 1 },
