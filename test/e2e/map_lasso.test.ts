@@ -2,8 +2,10 @@
 // arrive as a binary WebSocket frame; Shift-drag lassos a region of the sample map (mouse events on
 // the canvas), Alt-drag subtracts a smaller lasso from it; the selection is flagged in one action;
 // the flags are in the flag list and in the SQLite store, and survive a reload; picking a flag in
-// the list flies the map to its point.
+// the list flies the map to its point. The marquee tool and the toolbar's Intersect mode, and the
+// CSV download, are driven too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
@@ -99,6 +101,33 @@ describe('map selection, end to end', () => {
     // The lasso did not pan the map: the centre point is where it was.
     const c2 = await page.evaluate(() => (globalThis as any).__mlensMap.project(1000 + 11));
     expect(Math.hypot(c2.x - c.x, c2.y - c.y)).toBeLessThan(0.5);
+
+    // Marquee tool + Intersect mode from the toolbar: a plain drag keeps what is also in the rectangle.
+    await page.click('[data-testid="tool-marquee"]');
+    await page.click('[data-testid="op-intersect"]');
+    const rect: Array<[number, number]> = [[c.x - 80, c.y - 80], [c.x + 5, c.y - 80], [c.x + 5, c.y + 80], [c.x - 80, c.y + 80]];
+    await page.mouse.move(rect[0][0], rect[0][1]);
+    await page.mouse.down();
+    await page.mouse.move(rect[2][0], rect[2][1], { steps: 6 });
+    await page.mouse.up();
+    const inRect = new Set(await pointsInside([rect], 'first-minus-rest'));
+    const both = want.filter((i) => inRect.has(i));
+    expect(both.length).toBeGreaterThan(0);
+    expect(both.length).toBeLessThan(want.length);
+    await expect.poll(() => page.getAttribute('[data-testid="selection-count"]', 'data-count')).toBe(String(both.length));
+    await page.click('[data-testid="tool-pan"]');
+    await page.click('[data-testid="op-replace"]');
+  });
+
+  it('exports the selection as CSV, one row per selected item', async () => {
+    const n = Number(await page.getAttribute('[data-testid="selection-count"]', 'data-count'));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="selection-csv"]')]);
+    const file = join(tmp.dir, 'selection.csv');
+    await download.saveAs(file);
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toBe('kind,index,id,image_path,caption_text,image_index,x,y');
+    expect(lines).toHaveLength(n + 1);
+    expect(lines.slice(1).every((l) => /^(image|caption),\d+,/.test(l))).toBe(true);
   });
 
   it('flags the whole selection in one action; the flags are in the list, in the store, and survive a reload', async () => {

@@ -17,6 +17,8 @@ export async function benchMapScale(): Promise<object> {
     ['points_1000000_moving', 'n=1000000&frames=12&hover=1'],
     ['points_1000000_full', 'n=1000000&frames=6&moving=1e9'],
     ['points_1000000_selection_full', 'n=1000000&frames=6&sel=1&moving=1e9'],
+    // Variance glyphs on every point: the glyph level of detail must still cap what is drawn.
+    ['points_1000000_glyphs', 'n=1000000&frames=6&glyphs=1'],
   ];
   try {
     for (const [name, query] of cases) {
