@@ -132,6 +132,11 @@ export interface LensApi {
   listFlags(): Promise<Flag[]>;
   addFlag(req: { target: FlagTarget; label: FlagLabel; note?: string }): Promise<Flag>;
   removeFlag(req: { id: number }): Promise<void>;
+  /**
+   * Flags many targets (a lasso selection) with one label in one transaction, durable on return.
+   * Targets that already carry an active flag with this label are skipped. At most 20,000 per call.
+   */
+  addFlags(req: { targets: FlagTarget[]; label: FlagLabel; note?: string }): Promise<{ added: number; skipped: number }>;
   undo(): Promise<boolean>;
   redo(): Promise<boolean>;
   /** `out`: a file in the dataset's exports/ or a folder the user picked; an existing file is replaced only with `overwrite`. */

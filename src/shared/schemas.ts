@@ -28,6 +28,7 @@ export const requestSchemas: Record<LensMethod, z.ZodType> = {
   listFlags: none,
   addFlag: z.object({ target: flagTargetSchema, label: z.enum(FLAG_LABELS), note: z.string().max(10_000).optional() }).strict(),
   removeFlag: z.object({ id: z.number().int().positive() }).strict(),
+  addFlags: z.object({ targets: z.array(flagTargetSchema).min(1).max(20_000), label: z.enum(FLAG_LABELS), note: z.string().max(10_000).optional() }).strict(),
   undo: none,
   redo: none,
   exportFlags: z.object({ out: z.string().min(1).max(4096).optional(), overwrite: z.boolean().optional() }).strict(),

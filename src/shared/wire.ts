@@ -47,3 +47,47 @@ export function decodeWire(value: unknown): unknown {
   }
   return value;
 }
+
+// Binary frames (WebSocket): a request sent with `bin: true` is answered by one JSON text frame
+// whose typed arrays are replaced by `{ $typed, bin: k }`, followed by one binary frame per array
+// in order k = 0, 1, … (`bins` in the header says how many). Coordinates then travel as raw bytes:
+// no base64, no copy into a string.
+
+type BinTagged = { $typed: 'f32' | 'i32' | 'u8'; bin: number };
+
+/** Splits typed arrays out of `value` into `buffers` (views on the original memory, not copies). */
+export function encodeWireBinary(value: unknown, buffers: Uint8Array[] = []): { value: unknown; buffers: Uint8Array[] } {
+  const walk = (v: unknown): unknown => {
+    if (v instanceof Float32Array || v instanceof Int32Array || v instanceof Uint8Array) {
+      const tag = v instanceof Float32Array ? 'f32' : v instanceof Int32Array ? 'i32' : 'u8';
+      buffers.push(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+      return { $typed: tag, bin: buffers.length - 1 } satisfies BinTagged;
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) out[k] = walk(x);
+      return out;
+    }
+    return v;
+  };
+  return { value: walk(value), buffers };
+}
+
+/** Puts the binary frames back in place of their tags (base64 tags are decoded too). */
+export function decodeWireBinary(value: unknown, buffers: readonly ArrayBuffer[]): unknown {
+  if (Array.isArray(value)) return value.map((v) => decodeWireBinary(v, buffers));
+  if (value && typeof value === 'object') {
+    const t = value as Partial<BinTagged>;
+    if (typeof t.$typed === 'string' && typeof t.bin === 'number') {
+      const buf = buffers[t.bin];
+      if (!buf) throw new Error(`binary frame ${t.bin} is missing`);
+      return t.$typed === 'f32' ? new Float32Array(buf) : t.$typed === 'i32' ? new Int32Array(buf) : new Uint8Array(buf);
+    }
+    if (typeof t.$typed === 'string') return decodeWire(value);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = decodeWireBinary(v, buffers);
+    return out;
+  }
+  return value;
+}

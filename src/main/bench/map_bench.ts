@@ -10,7 +10,8 @@ import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { packageRoot } from '../core/jobs/worker_path.js';
 
-export async function benchMap(): Promise<object> {
+/** A static server for out/renderer and headless Chromium (software GL), for the map benches. */
+export async function startBenchBrowser(): Promise<{ port: number; browser: import('playwright-core').Browser; close(): Promise<void> } | { skipped: string }> {
   const chromiumPath = process.env.MLENS_CHROMIUM ?? '/usr/bin/chromium';
   if (!existsSync(chromiumPath)) return { skipped: `${chromiumPath} missing` };
   const root = join(packageRoot(), 'out', 'renderer');
@@ -29,6 +30,20 @@ export async function benchMap(): Promise<object> {
     executablePath: chromiumPath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
   });
+  return {
+    port,
+    browser,
+    async close() {
+      await browser.close();
+      server.close();
+    },
+  };
+}
+
+export async function benchMap(): Promise<object> {
+  const started = await startBenchBrowser();
+  if ('skipped' in started) return started;
+  const { port, browser } = started;
   const results: Record<string, unknown> = { renderer: 'Chromium, SwiftShader software GL (no GPU on this machine)' };
   try {
     for (const n of [1000, 50_000, 100_000]) {
@@ -60,8 +75,7 @@ export async function benchMap(): Promise<object> {
     const base = (results.points_1000 as { meanFrameMs: number }).meanFrameMs;
     results.ratio50kTo1k = +((results.points_50000 as { meanFrameMs: number }).meanFrameMs / base).toFixed(2);
   } finally {
-    await browser.close();
-    server.close();
+    await started.close();
   }
   return results;
 }

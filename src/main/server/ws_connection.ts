@@ -4,7 +4,7 @@
 // else gets exactly one answer, an error one when the message is too big, too frequent,
 // malformed, or fails in the service.
 import type { WebSocket, RawData } from 'ws';
-import { encodeWire } from '../../shared/wire.js';
+import { encodeWire, encodeWireBinary } from '../../shared/wire.js';
 import type { Dispatch } from '../rpc/dispatch.js';
 import { errorPayload } from '../rpc/dispatch.js';
 
@@ -98,7 +98,19 @@ export function serveConnection(ws: WebSocket, dispatch: Dispatch, limits: WsLim
     void (async () => {
       try {
         const result = await dispatch(method, m.arg);
-        send({ id, result: encodeWire(result ?? null) });
+        if (m.bin === true) {
+          // Typed arrays (map coordinates) as raw binary frames after the header: see shared/wire.ts.
+          const { value, buffers } = encodeWireBinary(result ?? null);
+          send({ id, result: value, bins: buffers.length });
+          for (const b of buffers) {
+            if (ws.readyState !== ws.OPEN) break;
+            try {
+              ws.send(b, { binary: true });
+            } catch {
+              break; // closed between frames; the client drops the half answer
+            }
+          }
+        } else send({ id, result: encodeWire(result ?? null) });
       } catch (e) {
         const p = errorPayload(e);
         fail(id, p.name, p.message);

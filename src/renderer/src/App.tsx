@@ -28,6 +28,8 @@ import { SearchBox } from './search/SearchBox';
 import { HelpCorner, ShortcutsOverlay, useShortcutsKey } from './help/ShortcutsOverlay';
 import { FolderPicker } from './folders/FolderPicker';
 import { EncodePrompt } from './spaces/EncodePrompt';
+import { SelectionBar } from './selection/SelectionBar';
+import { useMapSelection } from './selection/useMapSelection';
 
 const EXAG_STEPS = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20];
 const EXAG_ONE = EXAG_STEPS.indexOf(1);
@@ -128,13 +130,14 @@ export function App({ transport }: { transport: Transport }) {
   const [exagStep, setExagStep] = useState(EXAG_ONE);
   /** The exaggeration was chosen for the glyph set, not by the user (cleared when the slider moves). */
   const [exagAuto, setExagAuto] = useState(false);
-  const [flyTo, setFlyTo] = useState<{ index: number; nonce: number } | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
   const [pickerOpen, setPickerOpen] = useState(false);
   const [uncertainty, setUncertainty] = useState<UncertaintyView | null>(null);
   const [csdMap, setCsdMap] = useState<Map<string, PairCsdView> | null>(null);
   const [pairCsd, setPairCsd] = useState<PairCsdView | null>(null);
   const [keepView, setKeepView] = useState<{ center: number | null } | null>(null);
+  const mapSel = useMapSelection(projection?.xy ?? null);
+  const [flyTo, setFlyTo] = useState<{ index: number; key: number } | null>(null);
   const unitCache = useRef(new Map<number, ReviewCandidate[]>());
   const loadedKey = useRef<string | null>(null);
   const loadedSpace = useRef<string | null>(null);
@@ -420,6 +423,11 @@ export function App({ transport }: { transport: Transport }) {
   const nImages = projection?.nImages ?? 0;
   const pointOf = (kind: 'image' | 'caption', index: number) => (kind === 'image' ? index : nImages + index);
   const itemOf = (p: number): Sel => (p < nImages ? { kind: 'image', index: p } : { kind: 'caption', index: p - nImages });
+  /** Picked in a list (flags, neighbours, uncertainty): select it and fly the map to it. */
+  const selectFromList = (kind: 'image' | 'caption', index: number) => {
+    select(kind, index);
+    if (projection) setFlyTo((f) => ({ index: pointOf(kind, index), key: (f?.key ?? 0) + 1 }));
+  };
 
   const colour = useColourBy({ api, datasetHash: session?.dataset?.hash ?? null, items, flags, uncertainty: uncertainty && uncertainty.spaceId === projSpace ? uncertainty : null, miningTick });
   const colorByUnc = colour.mode === 'value:sigma2';
@@ -541,6 +549,7 @@ export function App({ transport }: { transport: Transport }) {
     [api, fail],
   );
 
+  const clearLasso = mapSel.clear;
   const undo = useCallback(() => void api.undo().then((ok) => setNotice(ok ? 'Undone' : 'Nothing to undo'), fail), [api, fail]);
   const redo = useCallback(() => void api.redo().then((ok) => setNotice(ok ? 'Redone' : 'Nothing to redo'), fail), [api, fail]);
 
@@ -558,11 +567,12 @@ export function App({ transport }: { transport: Transport }) {
       } else if (e.key === 'Escape') {
         setSelected(null);
         setDetail(null);
+        clearLasso();
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [undo, redo]);
+  }, [undo, redo, clearLasso]);
 
   useShortcutsKey(setHelpOpen);
 
@@ -657,7 +667,7 @@ export function App({ transport }: { transport: Transport }) {
       <main className="body">
         <aside className="left">
           {ds ? <SummaryPanel summary={ds} space={activeSpace} /> : <section className="panel"><p>{runningJobs.length ? 'Opening…' : 'No dataset open. Open a folder or the sample dataset.'}</p></section>}
-          {ds && <FlagsList flags={flags} items={items} onSelect={select} onRemove={(id) => void api.removeFlag({ id }).catch(fail)} />}
+          {ds && <FlagsList flags={flags} items={items} onSelect={selectFromList} onRemove={(id) => void api.removeFlag({ id }).catch(fail)} />}
         </aside>
         <section className="center">
           {runningJobs.map((j) => (
@@ -679,6 +689,10 @@ export function App({ transport }: { transport: Transport }) {
               onGlyphLod={glyphLod.set}
               keepCamera={keepView != null}
               centerOn={keepView?.center ?? null}
+              selection={mapSel.mask}
+              selectTool={mapSel.tool}
+              selectOp={mapSel.op}
+              onLasso={mapSel.onLasso}
               flyTo={flyTo}
               onHover={(index, x, y) => setHover(index == null ? null : { index, x, y })}
               onClick={(index) => {
@@ -703,10 +717,11 @@ export function App({ transport }: { transport: Transport }) {
                 setNotice(`Pair image #${image} × caption #${caption}: flag it in the panel`);
               }}
             />
+            {projection && <SelectionBar api={api} selection={mapSel} nImages={projection.nImages} items={items} xy={projection.xy} onNotice={setNotice} onError={fail} />}
             <div className="overlay-stack overlay-left" data-testid="overlay-left">
               {ds && <SearchBox api={api} datasetHash={ds.hash} onPick={(h) => {
                   select(h.kind, h.index);
-                  setFlyTo((f) => ({ index: pointOf(h.kind, h.index), nonce: (f?.nonce ?? 0) + 1 }));
+                  setFlyTo((f) => ({ index: pointOf(h.kind, h.index), key: (f?.key ?? 0) + 1 }));
                 }} />}
               {projection && items && (
                 <div className="overlay-card" data-testid="colour-controls">
@@ -848,7 +863,7 @@ export function App({ transport }: { transport: Transport }) {
                 flags={flags}
                 imageUrl={transport.imageUrl}
                 focusPair={focusPair}
-                onSelect={select}
+                onSelect={selectFromList}
                 onFlag={(t, l, n) => void addFlag(t, l, n)}
                 onPushPair={(p) => {
                   setFocusPair(p);
@@ -900,7 +915,7 @@ export function App({ transport }: { transport: Transport }) {
                 <TrainPanel key={ds.hash} api={api} session={session} jobs={jobs} active={tab === 'train'} onEvent={subscribe} onNotice={setNotice} onTrained={() => void api.getSession().then(loadSession, fail)} />
               </TabPanel>
               <TabPanel id="uncertainty" idPrefix="side" active={tab === 'uncertainty'}>
-                <UncertaintyPanel uncertainty={uncertainty} probabilistic={probabilistic} items={items} onSelect={select} />
+                <UncertaintyPanel uncertainty={uncertainty} probabilistic={probabilistic} items={items} onSelect={selectFromList} />
               </TabPanel>
             </>
           ) : (

@@ -1,9 +1,14 @@
 // Map benchmark page (npm run bench): N synthetic clustered points, then frame times while the
 // view zooms every frame. Results land on window.__benchResult for the bench runner.
 // Parameters: n (points), glyphs=1 (variance glyphs on), exag (glyph exaggeration), zoom (zoom in by
-// this factor about the centre before measuring), frames, budget / area (glyph LOD overrides).
+// this factor about the centre before measuring), frames, budget / area (glyph LOD overrides),
+// sel=1 (half the points in a lasso selection, the rest greyed), hover=1 (time the hover index:
+// grid build, nearest-point lookups at the hover radius, against a linear scan; and a lasso),
+// moving (points drawn per frame while the camera moves; 1e9 = always every point).
 import { createRoot } from 'react-dom/client';
 import { MapView, type MapDebug, type MapGlyphs, type MapPoints, type MapViewProps } from './map/MapView';
+import { PointGrid, nearestBrute } from './map/picking';
+import { pointsInPolygon } from './selection/lasso';
 
 function synthetic(n: number): MapPoints {
   let s = 12345;
@@ -51,10 +56,58 @@ function syntheticGlyphs(count: number): MapGlyphs {
   return { radius, ellipse, shown, lowFit, exaggeration: Number(params.get('exag') ?? 1) };
 }
 const glyphs = params.get('glyphs') === '1' ? syntheticGlyphs(n) : null;
+let selection: Uint8Array | null = null;
+if (params.get('sel') === '1') {
+  selection = new Uint8Array(n);
+  for (let i = 0; i < n; i += 2) selection[i] = 1;
+}
+
+/** Hover index timings (ms) on these points, at the map's fitted scale. */
+function hoverTimings(scale: number): object {
+  const xy = points.xy;
+  let s = 99;
+  const rnd = () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+  const t0 = performance.now();
+  const grid = new PointGrid(xy);
+  const buildMs = performance.now() - t0;
+  const radius = 6 / scale; // the hover radius: 6 CSS px
+  const queries = 20_000;
+  const qs = Float64Array.from({ length: 2 * queries }, () => rnd() * 106 - 3);
+  let hits = 0;
+  const t1 = performance.now();
+  for (let q = 0; q < queries; q++) if (grid.nearest(qs[2 * q], qs[2 * q + 1], radius) !== null) hits++;
+  const gridMs = (performance.now() - t1) / queries;
+  const scans = 20;
+  let agree = 0;
+  const t2 = performance.now();
+  for (let q = 0; q < scans; q++) if (nearestBrute(xy, qs[2 * q], qs[2 * q + 1], radius) === grid.nearest(qs[2 * q], qs[2 * q + 1], radius)) agree++;
+  const scanMs = (performance.now() - t2) / scans;
+  // A lasso over about a quarter of the map: a 24-gon of radius 28 around the centre.
+  const poly = Float64Array.from({ length: 48 }, (_, k) => (k % 2 ? 50 + 28 * Math.sin(Math.PI * (k - 1) / 24) : 50 + 28 * Math.cos(Math.PI * k / 24)));
+  const t3 = performance.now();
+  const inside = pointsInPolygon(xy, poly, grid);
+  const lassoMs = performance.now() - t3;
+  let selected = 0;
+  for (let i = 0; i < inside.length; i++) selected += inside[i];
+  return {
+    gridBuildMs: +buildMs.toFixed(1),
+    hoverLookupUs: +(gridMs * 1000).toFixed(2),
+    hoverHitRate: +(hits / queries).toFixed(3),
+    linearScanMs: +scanMs.toFixed(2),
+    scanOverGrid: +(scanMs / gridMs).toFixed(0),
+    scanAgrees: `${agree}/${scans}`,
+    lassoMs: +lassoMs.toFixed(1),
+    lassoSelected: selected,
+  };
+}
 const w = window as unknown as { __benchResult?: unknown; __mlensMap?: MapDebug };
 const lod: MapViewProps['glyphLod'] = {};
 if (params.has('budget')) lod.budget = Number(params.get('budget'));
 if (params.has('area')) lod.maxAreaPx = Number(params.get('area'));
+const pointLod = params.has('moving') ? { movingBudget: Number(params.get('moving')) } : undefined;
 
 const nextFrame = (): Promise<unknown> => new Promise((res) => requestAnimationFrame(() => res(null)));
 
@@ -74,6 +127,7 @@ async function run(): Promise<void> {
   }
   const times: number[] = [];
   const drawn: number[] = [];
+  const strides: number[] = [];
   await nextFrame();
   let last = performance.now();
   const nFrames = Math.max(3, Number(params.get('frames') ?? 40));
@@ -83,6 +137,7 @@ async function run(): Promise<void> {
     const now = performance.now();
     times.push(now - last);
     drawn.push(w.__mlensMap?.glyphsDrawn ?? 0);
+    strides.push(w.__mlensMap?.pointStride ?? 1);
     last = now;
   }
   times.shift();
@@ -99,10 +154,14 @@ async function run(): Promise<void> {
     glyphsDrawn: glyphs ? median(drawn) : 0,
     ...(glyphs ? { glyphLod: m?.glyphLod ?? null, exaggeration: glyphs.exaggeration, zoom: Number(params.get('zoom') ?? 1) } : {}),
     softwareGL: m?.softwareGL ?? null,
+    // Every k-th point drawn while zooming (1 = all): the moving level of detail.
+    pointStride: Math.max(...strides),
     frames: times.length,
     medianFrameMs: +median(times).toFixed(2),
     meanFrameMs: +mean.toFixed(2),
     p95FrameMs: +times[Math.floor(times.length * 0.95)].toFixed(2),
+    ...(selection ? { selection: 'half selected, half greyed' } : {}),
+    ...(params.get('hover') === '1' ? { hover: hoverTimings(m?.scale ?? 1) } : {}),
   };
 }
 
@@ -112,5 +171,5 @@ function waitReady(): void {
   else setTimeout(waitReady, 50);
 }
 
-createRoot(document.getElementById('root')!).render(<MapView points={points} selected={null} glyphs={glyphs} glyphLod={lod} />);
+createRoot(document.getElementById('root')!).render(<MapView points={points} selected={null} glyphs={glyphs} glyphLod={lod} selection={selection} pointLod={pointLod} />);
 waitReady();

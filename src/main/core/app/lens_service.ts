@@ -411,6 +411,23 @@ export class LensService implements LensApi {
     return f;
   }
 
+  async addFlags(req: { targets: FlagTarget[]; label: FlagLabel; note?: string }): Promise<{ added: number; skipped: number }> {
+    const { ds, store } = this.need();
+    const rows = req.targets.map((t, k) => {
+      const where = `target ${k + 1} of ${req.targets.length}`;
+      if (t.kind === 'pair') {
+        if (t.image >= ds.images.length) throw new Error(`${where}: no image with index ${t.image}`);
+        if (t.caption >= ds.captions.length) throw new Error(`${where}: no caption with index ${t.caption}`);
+        return { target: t, annotated: ds.captions[t.caption].imageIndex === t.image };
+      }
+      if (t.index >= (t.modality === 'image' ? ds.images.length : ds.captions.length)) throw new Error(`${where}: no ${t.modality} with index ${t.index}`);
+      return { target: t, annotated: null };
+    });
+    const r = store.addFlags(rows, req.label, req.note ?? '');
+    if (r.added > 0) this.emitFlags();
+    return r;
+  }
+
   async removeFlag(req: { id: number }): Promise<void> {
     const { store } = this.need();
     if (!store.removeFlag(req.id)) throw new Error(`no active flag with id ${req.id}`);

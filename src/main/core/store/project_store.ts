@@ -141,6 +141,44 @@ export class ProjectStore {
     return rowToFlag(this.db.prepare('SELECT * FROM flags WHERE id = ?').get(id) as FlagRow);
   }
 
+  /**
+   * Adds one flag per target in a single transaction (one fsync for a whole lasso selection).
+   * A target already flagged (active) with the same label is skipped. Each flag is its own undo step.
+   */
+  addFlags(rows: ReadonlyArray<{ target: FlagTarget; annotated: boolean | null }>, label: FlagLabel, note = ''): { added: number; skipped: number } {
+    const now = new Date().toISOString();
+    const insert = this.db.prepare('INSERT INTO flags(target, image_index, caption_index, modality, label, note, created_at, annotated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const action = this.db.prepare("INSERT INTO actions(kind, flag_id, at) VALUES ('add', ?, ?)");
+    const key = (t: string, i: number | null, c: number | null, m: string | null): string => `${t}|${i ?? ''}|${c ?? ''}|${m ?? ''}`;
+    const tx = this.db.transaction(() => {
+      // One read of the active flags with this label, not one query per target.
+      const have = new Set(
+        (this.db.prepare('SELECT target, image_index, caption_index, modality FROM flags WHERE active = 1 AND label = ?').all(label) as Array<{ target: string; image_index: number | null; caption_index: number | null; modality: string | null }>).map((r) =>
+          key(r.target, r.image_index, r.caption_index, r.modality),
+        ),
+      );
+      let added = 0;
+      let skipped = 0;
+      for (const { target, annotated } of rows) {
+        const image = target.kind === 'pair' ? target.image : target.modality === 'image' ? target.index : null;
+        const caption = target.kind === 'pair' ? target.caption : target.modality === 'caption' ? target.index : null;
+        const modality = target.kind === 'item' ? target.modality : null;
+        const k = key(target.kind, image, caption, modality);
+        if (have.has(k)) {
+          skipped++;
+          continue;
+        }
+        have.add(k);
+        if (added === 0) this.db.prepare('DELETE FROM actions WHERE undone = 1').run();
+        const info = insert.run(target.kind, image, caption, modality, label, note, now, annotated == null ? null : annotated ? 1 : 0);
+        action.run(Number(info.lastInsertRowid), now);
+        added++;
+      }
+      return { added, skipped };
+    });
+    return tx();
+  }
+
   removeFlag(id: number): boolean {
     const tx = this.db.transaction(() => {
       const r = this.db.prepare('UPDATE flags SET active = 0 WHERE id = ? AND active = 1').run(id);

@@ -5,7 +5,7 @@ import { useEffect, useLayoutEffect, useRef, useState, type CSSProperties, type 
 import { MapEngine } from './engine';
 import type { MapViewProps } from './types';
 
-export type { GlyphLodStats, MapDebug, MapEdge, MapGlyphs, MapPoints, MapViewProps } from './types';
+export type { GlyphLodStats, LassoResult, MapDebug, MapEdge, MapGlyphs, MapPoints, MapViewProps, SelectShape } from './types';
 export { DEFAULT_GLYPH_LOD, glyphLodNote } from './glyph_lod';
 export { MAP_COLORS, MAP_LEGEND, type MapSwatch, type RGBA } from './colors';
 
@@ -62,12 +62,6 @@ export function MapView(props: MapViewProps): JSX.Element {
     engineRef.current?.sync();
   });
 
-  const flyNonce = props.flyTo?.nonce;
-  useEffect(() => {
-    const f = propsRef.current.flyTo;
-    if (f) engineRef.current?.flyTo(f.index);
-  }, [flyNonce]);
-
   const firstFitKey = useRef(true);
   useEffect(() => {
     if (firstFitKey.current) {
@@ -94,7 +88,7 @@ export function MapView(props: MapViewProps): JSX.Element {
           ref={canvasRef}
           data-testid="map-canvas"
           tabIndex={0}
-          aria-label="Map of images and captions. Drag to pan, scroll or +/- to zoom, arrow keys to pan, 0 or double-click to fit."
+          aria-label="Map of images and captions. Drag to pan, scroll or +/- to zoom, arrow keys to pan, 0 or double-click to fit. Shift-drag lassos points into the selection, Alt-drag subtracts, Shift+Alt-drag intersects; the Lasso and Marquee tools select on a plain drag."
           style={CANVAS}
         />
       </div>

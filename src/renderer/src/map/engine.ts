@@ -19,9 +19,12 @@ import { EdgeLayer } from './gl_edges';
 import { GlyphLayer } from './gl_glyphs';
 import { GLYPH_LOD_HARDWARE, GLYPH_LOD_SOFTWARE, isSoftwareRenderer, sameLodNote, type GlyphLodStats } from './glyph_lod';
 import { PointLayer } from './gl_points';
-import { FLY_MS, flyStep, flyTargetScale } from './fly';
+import { FLY_MS } from './fly';
 import type { ViewUniforms } from './gl_util';
 import { PointGrid, nearestEdge } from './picking';
+import { flightAt, flightTarget, type Flight } from './fly';
+import { LassoGesture } from './lasso_gesture';
+import { normalFrame, normalizePositions, normalView, type NormalFrame } from './normalize';
 import type { MapDebug, MapEdge, MapGlyphs, MapViewProps } from './types';
 
 const GLYPH_ELLIPSE: [number, number, number, number] = [0.07, 0.09, 0.15, 0.6];
@@ -39,6 +42,14 @@ const DRAG_THRESHOLD = 4;
 /** Edges are hit within this many CSS px. */
 const EDGE_PICK_PX = 5;
 const KEY_ZOOM = 1.25;
+/**
+ * Points drawn per frame while the camera moves, by renderer: under software GL a frame costs over
+ * a microsecond per point (1M points: seconds), so a frame drawn because the camera moved shows
+ * every k-th point, and everything is drawn once the camera has been still for SETTLE_MS. Judged per
+ * frame, not by the clock: a slow frame must not make the next one look "still".
+ */
+export const MOVING_POINT_BUDGET = { software: 150_000, hardware: 4_000_000 };
+const SETTLE_MS = 180;
 
 /** Base point diameter (CSS px) for a set of n points: smaller for denser sets. */
 export function basePointSize(n: number): number {
@@ -77,7 +88,6 @@ export class MapEngine {
   private uploadedGlyphXY: Float32Array | null | undefined = undefined;
   private uploadedValue: Float32Array | null | undefined = undefined;
   private uploadedColor: Uint8Array | null | undefined = undefined;
-  private flight: { from: Camera; x: number; y: number; scale: number; t0: number } | null = null;
   private exaggeration = 1;
   private glyphLodKey: string | undefined = undefined;
   /** The context rasterises on the CPU (SwiftShader, llvmpipe): tighter glyph budgets. */
@@ -88,6 +98,18 @@ export class MapEngine {
   private fitted = false;
   private fitScale = 1;
   private grid: PointGrid | null = null;
+  /** The GPU's frame for positions (normalize.ts) and the positions in it. */
+  private frame: NormalFrame = { ox: 0, oy: 0, span: 1 };
+  private normXY: Float32Array = new Float32Array(0);
+  private uploadedSelection: Uint8Array | null | undefined = undefined;
+  private lasso: LassoGesture | null = null;
+  private flight: Flight | null = null;
+  private flyKey: unknown = undefined;
+  /** The camera moved since the last frame was drawn (the moving level of detail). */
+  private movedSinceDraw = false;
+  private settleTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Stride of the last frame's point draw (1 = every point). */
+  private lastStride = 1;
 
   // What the GL buffers / CPU structures were last built from.
   private xy: Float32Array | null = null;
@@ -148,6 +170,12 @@ export class MapEngine {
       get softwareGL() {
         return engine.softwareGL;
       },
+      get pointStride() {
+        return engine.lastStride;
+      },
+      get camera() {
+        return { cx: engine.cam.cx, cy: engine.cam.cy, scale: engine.cam.scale, flying: engine.flight !== null };
+      },
       fit: () => this.fit(),
       get center() {
         return { x: engine.cam.cx, y: engine.cam.cy };
@@ -173,6 +201,7 @@ export class MapEngine {
       this.error = `The map could not start WebGL: ${err instanceof Error ? err.message : String(err)}`;
       return;
     }
+    this.lasso = new LassoGesture(container);
     this.listen();
     if (typeof ResizeObserver !== 'undefined') {
       this.resizeObserver = new ResizeObserver(() => this.resize());
@@ -198,6 +227,7 @@ export class MapEngine {
     this.uploadedXY = undefined;
     this.uploadedKind = undefined;
     this.uploadedFlagged = undefined;
+    this.uploadedSelection = undefined;
     this.uploadedValue = undefined;
     this.uploadedColor = undefined;
     this.uploadedGlyphs = undefined;
@@ -223,6 +253,7 @@ export class MapEngine {
     on('pointerup', (e) => this.onPointerUp(e));
     on('pointercancel', () => {
       this.drag = null;
+      this.lasso?.cancel();
       this.updateCursor();
     });
     on('pointerleave', (e) => this.onPointerLeave(e));
@@ -252,8 +283,10 @@ export class MapEngine {
   destroy(): void {
     this.destroyed = true;
     if (this.raf) cancelAnimationFrame(this.raf);
+    if (this.settleTimer) clearTimeout(this.settleTimer);
     this.raf = 0;
     this.resizeObserver?.disconnect();
+    this.lasso?.dispose();
     for (const fn of this.cleanups.splice(0)) fn();
     if (this.gl && !this.gl.isContextLost()) {
       this.pointLayer?.dispose();
@@ -297,6 +330,8 @@ export class MapEngine {
         if (this.cam.width > 0 && this.cam.height > 0) this.fit();
       }
       if (!xy) this.canvas.dataset.ready = 'false';
+      this.frame = normalFrame(b);
+      this.normXY = xy ? normalizePositions(xy, this.frame) : new Float32Array(0);
       this.overlayKey = undefined;
       this.edgeKey = undefined;
       changed = true;
@@ -305,17 +340,19 @@ export class MapEngine {
     const layer = this.pointLayer;
     if (layer) {
       if (this.uploadedXY !== xy) {
-        layer.setPositions(xy ?? new Float32Array(0));
+        layer.setPositions(this.normXY);
         this.uploadedXY = xy;
         this.uploadedKind = undefined;
         changed = true;
       }
       const kind = pts ? pts.kind : null;
       const flagged = pts?.flagged ?? null;
-      if (this.uploadedKind !== kind || this.uploadedFlagged !== flagged) {
-        layer.setState(kind, flagged);
+      const selection = p.selection ?? null;
+      if (this.uploadedKind !== kind || this.uploadedFlagged !== flagged || this.uploadedSelection !== selection) {
+        layer.setState(kind, flagged, selection);
         this.uploadedKind = kind;
         this.uploadedFlagged = flagged;
+        this.uploadedSelection = selection;
         changed = true;
       }
       const value = pts?.value ?? null;
@@ -359,9 +396,11 @@ export class MapEngine {
     const oKey = `${sel ?? ''}|${hl.join(',')}`;
     if (oKey !== this.overlayKey) {
       this.overlayKey = oKey;
+      // Overlays are drawn by the point layer, so they live in its normalised frame.
+      const nxy = this.normXY;
       this.highlightXY = new Float32Array(hl.length * 2);
-      hl.forEach((i, k) => this.highlightXY.set([xy![2 * i], xy![2 * i + 1]], 2 * k));
-      this.selectedXY = sel === null ? new Float32Array(0) : new Float32Array([xy![2 * sel], xy![2 * sel + 1]]);
+      hl.forEach((i, k) => this.highlightXY.set([nxy[2 * i], nxy[2 * i + 1]], 2 * k));
+      this.selectedXY = sel === null ? new Float32Array(0) : new Float32Array([nxy[2 * sel], nxy[2 * sel + 1]]);
       this.glyphPriority = sel === null ? hl : [sel, ...hl];
       this.glyphFocus = sel === null ? null : { x: xy![2 * sel], y: xy![2 * sel + 1] };
       changed = true;
@@ -377,6 +416,17 @@ export class MapEngine {
       this.edgeLayer.setEdges(xy, this.edgeList, MAP_COLORS.edge.rgba);
       changed = true;
     }
+
+    const fly = p.flyTo ?? null;
+    if (fly && fly.key !== this.flyKey && xy && fly.index >= 0 && 2 * fly.index + 1 < xy.length && this.fitted) {
+      this.flyKey = fly.key;
+      const tx = xy[2 * fly.index];
+      const ty = xy[2 * fly.index + 1];
+      if (Number.isFinite(tx) && Number.isFinite(ty)) {
+        this.flight = { from: { ...this.cam }, to: flightTarget(this.cam, tx, ty, this.fitScale), start: performance.now(), ms: fly.ms ?? 450 };
+        changed = true;
+      }
+    } else if (fly) this.flyKey = fly.key;
 
     if (changed) this.requestDraw();
   }
@@ -397,17 +447,8 @@ export class MapEngine {
     const x = xy[2 * index];
     const y = xy[2 * index + 1];
     if (!Number.isFinite(x) || !Number.isFinite(y)) return;
-    this.flight = { from: { ...this.cam }, x, y, scale: flyTargetScale(this.cam.scale, this.fitScale), t0: performance.now() };
+    this.flight = { from: { ...this.cam }, to: flightTarget(this.cam, x, y, this.fitScale), start: performance.now(), ms: FLY_MS };
     this.requestDraw();
-  }
-
-  private stepFlight(): void {
-    const f = this.flight;
-    if (!f) return;
-    const t = (performance.now() - f.t0) / FLY_MS;
-    this.cam = { ...flyStep(f.from, f.x, f.y, f.scale, t), width: this.cam.width, height: this.cam.height };
-    if (t >= 1) this.flight = null;
-    else this.requestDraw();
   }
 
   private resize(): void {
@@ -442,6 +483,7 @@ export class MapEngine {
   private zoom(sx: number, sy: number, factor: number): void {
     const [lo, hi] = this.zoomLimits();
     this.cam = zoomAbout(this.cam, sx, sy, factor, Math.min(lo, this.cam.scale), Math.max(hi, this.cam.scale));
+    this.markMoved();
     this.requestDraw();
   }
 
@@ -491,11 +533,26 @@ export class MapEngine {
       // Synthetic events have no capturable pointer.
     }
     this.flight = null;
+    const p = this.props();
+    const tool = p.selectTool ?? 'pan';
+    if (this.lasso && p.onLasso && (tool !== 'pan' || e.shiftKey || e.altKey)) {
+      // Shift/Alt-drag lassos even with the pan tool; the lasso and marquee tools select on a plain drag.
+      const rect = this.canvas.getBoundingClientRect();
+      this.lasso.begin(tool === 'marquee' ? 'marquee' : 'lasso', e.clientX - rect.left, e.clientY - rect.top, e.shiftKey, e.altKey, p.selectOp ?? 'replace');
+      this.pendingHover = null;
+      this.setHover(null, e.clientX, e.clientY);
+    }
     this.drag = { id: e.pointerId, x0: e.clientX, y0: e.clientY, x: e.clientX, y: e.clientY, moved: false };
   }
 
   private onPointerMove(e: PointerEvent): void {
     const d = this.drag;
+    if (d && d.id === e.pointerId && this.lasso?.active) {
+      const rect = this.canvas.getBoundingClientRect();
+      if (Math.hypot(e.clientX - d.x0, e.clientY - d.y0) > DRAG_THRESHOLD) d.moved = true;
+      this.lasso.move(e.clientX - rect.left, e.clientY - rect.top);
+      return;
+    }
     if (d && d.id === e.pointerId) {
       if (!d.moved && Math.hypot(e.clientX - d.x0, e.clientY - d.y0) > DRAG_THRESHOLD) {
         d.moved = true;
@@ -507,6 +564,7 @@ export class MapEngine {
       }
       if (d.moved) {
         this.cam = panBy(this.cam, e.clientX - d.x, e.clientY - d.y);
+        this.markMoved();
         d.x = e.clientX;
         d.y = e.clientY;
         this.requestDraw();
@@ -521,7 +579,13 @@ export class MapEngine {
     const d = this.drag;
     if (!d || d.id !== e.pointerId) return;
     this.drag = null;
-    if (!d.moved) this.click(e.clientX, e.clientY);
+    if (this.lasso?.active) {
+      const rect = this.canvas.getBoundingClientRect();
+      this.lasso.move(e.clientX - rect.left, e.clientY - rect.top);
+      const res = d.moved ? this.lasso.end(this.xy, this.grid, (sx, sy) => screenToData(this.cam, sx, sy)) : (this.lasso.cancel(), null);
+      if (res) this.props().onLasso?.(res);
+      else if (!d.moved) this.click(e.clientX, e.clientY);
+    } else if (!d.moved) this.click(e.clientX, e.clientY);
     this.pendingHover = { x: e.clientX, y: e.clientY };
     this.requestFrame();
     this.updateCursor();
@@ -589,7 +653,26 @@ export class MapEngine {
         return;
     }
     e.preventDefault();
+    this.markMoved();
     this.requestDraw();
+  }
+
+  /** The camera moved: draw thinned until it has been still for SETTLE_MS, then once in full. */
+  private markMoved(): void {
+    this.movedSinceDraw = true;
+    if (this.settleTimer) clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(() => {
+      this.settleTimer = null;
+      if (this.lastStride > 1) this.requestDraw();
+    }, SETTLE_MS + 20);
+  }
+
+  private pointStride(n: number): number {
+    const lod = this.props().pointLod;
+    const budget = lod?.movingBudget ?? (this.softwareGL ? MOVING_POINT_BUDGET.software : MOVING_POINT_BUDGET.hardware);
+    if (n <= budget || !this.movedSinceDraw) return 1;
+    // The point layer's stride limit (WebGL: 255-byte vertex stride).
+    return Math.min(31, Math.ceil(n / budget));
   }
 
   private setHover(index: number | null, clientX: number, clientY: number): void {
@@ -625,10 +708,17 @@ export class MapEngine {
   private readonly onFrame = (): void => {
     this.raf = 0;
     if (this.destroyed) return;
+    if (this.flight) {
+      const { cam, done } = flightAt(this.flight, performance.now());
+      this.cam = { ...cam, width: this.cam.width, height: this.cam.height };
+      this.flight = done ? null : this.flight;
+      this.markMoved();
+      this.dirty = true;
+      if (!done) this.requestFrame();
+    }
     if (this.pendingHover) this.processHover();
     if (this.dirty) {
       this.dirty = false;
-      this.stepFlight();
       this.draw();
     }
   };
@@ -653,20 +743,25 @@ export class MapEngine {
     if (cam.width <= 0 || cam.height <= 0) return;
 
     const view: ViewUniforms = { cx: cam.cx, cy: cam.cy, scale: cam.scale, width: cam.width, height: cam.height, dpr: this.dpr };
+    const pointView: ViewUniforms = { ...view, ...normalView(cam.cx, cam.cy, cam.scale, this.frame) };
     const size = this.pointSize();
     const emphasis = this.selectedXY.length > 0 || this.highlightXY.length > 0;
     if (this.glyphLayer && this.uploadedGlyphs) {
       this.glyphLayer.draw(view, this.exaggeration, MAP_COLORS.image.rgba, MAP_COLORS.caption.rgba, GLYPH_ELLIPSE, this.glyphPriority, this.glyphFocus, this.overlayKey ?? '');
     }
     this.reportLod(this.glyphLayer && this.uploadedGlyphs ? this.glyphLayer.stats : null);
-    points.draw(view, { size, alpha: emphasis ? 0.55 : 1 }, [
-      MAP_COLORS.image.rgba,
-      MAP_COLORS.caption.rgba,
-      MAP_COLORS.flagged.rgba,
-    ]);
+    this.lastStride = this.pointStride(points.pointCount);
+    this.movedSinceDraw = false;
+    points.draw(
+      pointView,
+      { size, alpha: emphasis ? 0.55 : 1 },
+      [MAP_COLORS.image.rgba, MAP_COLORS.caption.rgba, MAP_COLORS.flagged.rgba],
+      undefined,
+      this.lastStride,
+    );
     edges.draw(view);
-    points.drawOverlay(view, this.highlightXY, Math.max(size * 1.8, 8), MAP_COLORS.highlighted.rgba, MAP_COLORS.outline.rgba, false);
-    points.drawOverlay(view, this.selectedXY, Math.max(size * 3.5, 18), MAP_COLORS.selected.rgba, MAP_COLORS.outline.rgba, true);
+    points.drawOverlay(pointView, this.highlightXY, Math.max(size * 1.8, 8), MAP_COLORS.highlighted.rgba, MAP_COLORS.outline.rgba, false);
+    points.drawOverlay(pointView, this.selectedXY, Math.max(size * 3.5, 18), MAP_COLORS.selected.rgba, MAP_COLORS.outline.rgba, true);
 
     this.frames++;
     this.lastFrameMs = performance.now() - t0;

@@ -34,7 +34,7 @@ export interface EdgeInput {
 
 export class EdgeLayer {
   private readonly program: WebGLProgram;
-  private readonly u: Record<'u_center' | 'u_scale' | 'u_viewport' | 'u_alpha', WebGLUniformLocation | null>;
+  private readonly u: Record<'u_center' | 'u_centerLo' | 'u_scale' | 'u_viewport' | 'u_alpha', WebGLUniformLocation | null>;
   private readonly vao: WebGLVertexArrayObject;
   private readonly posBuf: WebGLBuffer;
   private readonly colorBuf: WebGLBuffer;
@@ -42,7 +42,7 @@ export class EdgeLayer {
 
   constructor(private readonly gl: WebGL2RenderingContext) {
     this.program = createProgram(gl, VERTEX, FRAGMENT);
-    this.u = uniforms(gl, this.program, ['u_center', 'u_scale', 'u_viewport', 'u_alpha'] as const);
+    this.u = uniforms(gl, this.program, ['u_center', 'u_centerLo', 'u_scale', 'u_viewport', 'u_alpha'] as const);
     this.posBuf = gl.createBuffer()!;
     this.colorBuf = gl.createBuffer()!;
     this.vao = gl.createVertexArray()!;

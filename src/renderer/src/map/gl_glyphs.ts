@@ -108,7 +108,7 @@ void main() {
 }
 `;
 
-const UNIFORMS = ['u_center', 'u_scale', 'u_viewport', 'u_exag', 'u_maxPx', 'u_imageColor', 'u_captionColor', 'u_ellipseColor', 'u_dpr'] as const;
+const UNIFORMS = ['u_center', 'u_centerLo', 'u_scale', 'u_viewport', 'u_exag', 'u_maxPx', 'u_imageColor', 'u_captionColor', 'u_ellipseColor', 'u_dpr'] as const;
 
 /** Floats per instance in the dynamic buffer: x, y, radius, a, b, angle, flags. */
 const STRIDE = 7;

@@ -9,7 +9,7 @@ const VERTEX = `#version 300 es
 precision highp float;
 precision highp int;
 layout(location = 0) in vec2 a_pos;
-layout(location = 1) in uint a_state; // bit 0: caption, bit 1: flagged
+layout(location = 1) in uint a_state; // bit 0: caption, bit 1: flagged, bit 2: in the lasso selection
 layout(location = 2) in float a_value; // 0..1 colour-ramp value (< 0: none)
 layout(location = 3) in vec4 a_rgba;    // colour-by colour (alpha 0: none)
 ${GLSL_VIEW}
@@ -20,6 +20,8 @@ uniform vec4 u_colors[3]; // image, caption, flagged
 uniform vec4 u_color;
 uniform float u_alpha;
 uniform float u_maxPx;
+uniform int u_hasSelection; // 1: points outside the selection are greyed
+uniform vec4 u_dimColor;
 out vec4 v_color;
 // Sequential ramp (dark purple → teal → yellow, viridis-like) for per-point values.
 vec3 ramp(float t) {
@@ -46,6 +48,11 @@ void main() {
     // Colour-by replaces every state colour, so the legend beside the map is the whole story.
     if (a_rgba.a > 0.0) c = a_rgba;
     if (flagged) size *= 1.5; // flagged points stand out of dense clouds
+    if (u_hasSelection == 1 && (a_state & 4u) == 0u) {
+      // Outside the selection: still drawn, for context, but grey and smaller.
+      c = u_dimColor;
+      size *= 0.8;
+    }
   }
   v_color = vec4(c.rgb, c.a * u_alpha);
   v_px = min(size * u_dpr, u_maxPx);
@@ -80,6 +87,7 @@ void main() {
 
 const UNIFORMS = [
   'u_center',
+  'u_centerLo',
   'u_scale',
   'u_viewport',
   'u_size',
@@ -90,6 +98,8 @@ const UNIFORMS = [
   'u_alpha',
   'u_outline',
   'u_maxPx',
+  'u_hasSelection',
+  'u_dimColor',
 ] as const;
 
 export interface PointStyle {
@@ -103,6 +113,9 @@ export class PointLayer {
   private readonly program: WebGLProgram;
   private readonly u: Record<(typeof UNIFORMS)[number], WebGLUniformLocation | null>;
   private readonly vao: WebGLVertexArrayObject;
+  /** Same buffers read with a stride: every k-th point, for frames drawn while the camera moves. */
+  private readonly strideVao: WebGLVertexArrayObject;
+  private hasValues = false;
   private readonly posBuf: WebGLBuffer;
   private readonly stateBuf: WebGLBuffer;
   private readonly valueBuf: WebGLBuffer;
@@ -111,6 +124,9 @@ export class PointLayer {
   private readonly overlayBuf: WebGLBuffer;
   private readonly maxPointSize: number;
   private count = 0;
+  private hasSelection = false;
+  /** Reused between state uploads: a selection change at 1M points should not allocate 1 MB. */
+  private stateScratch = new Uint8Array(0);
 
   constructor(private readonly gl: WebGL2RenderingContext) {
     this.program = createProgram(gl, VERTEX, FRAGMENT);
@@ -131,6 +147,8 @@ export class PointLayer {
     gl.enableVertexAttribArray(1);
     gl.vertexAttribIPointer(1, 1, gl.UNSIGNED_BYTE, 0, 0);
 
+    this.strideVao = gl.createVertexArray()!;
+
     this.overlayBuf = gl.createBuffer()!;
     this.overlayVao = gl.createVertexArray()!;
     gl.bindVertexArray(this.overlayVao);
@@ -150,12 +168,17 @@ export class PointLayer {
     gl.bindBuffer(gl.ARRAY_BUFFER, null);
   }
 
-  /** Uploads per-point state from modality (1 = caption) and flags (1 = flagged). */
-  setState(kind: Uint8Array | null, flagged: Uint8Array | null | undefined): void {
+  /**
+   * Uploads per-point state from modality (1 = caption), flags (1 = flagged) and the lasso
+   * selection (1 = selected; null = no selection, nothing greyed).
+   */
+  setState(kind: Uint8Array | null, flagged: Uint8Array | null | undefined, selection?: Uint8Array | null): void {
     const gl = this.gl;
-    const state = new Uint8Array(this.count);
+    const state = this.stateScratch.length === this.count ? this.stateScratch : (this.stateScratch = new Uint8Array(this.count));
+    const sel = selection && selection.length >= this.count ? selection : null;
+    this.hasSelection = sel !== null;
     for (let i = 0; i < this.count; i++) {
-      state[i] = (kind && kind[i] === 1 ? 1 : 0) | (flagged && flagged[i] ? 2 : 0);
+      state[i] = (kind && kind[i] === 1 ? 1 : 0) | (flagged && flagged[i] ? 2 : 0) | (sel && sel[i] ? 4 : 0);
     }
     gl.bindBuffer(gl.ARRAY_BUFFER, this.stateBuf);
     gl.bufferData(gl.ARRAY_BUFFER, state, gl.STATIC_DRAW);
@@ -172,8 +195,10 @@ export class PointLayer {
       gl.enableVertexAttribArray(2);
       gl.vertexAttribPointer(2, 1, gl.FLOAT, false, 0, 0);
       gl.bindBuffer(gl.ARRAY_BUFFER, null);
+      this.hasValues = true;
     } else {
       gl.disableVertexAttribArray(2);
+      this.hasValues = false;
     }
     gl.bindVertexArray(null);
   }
@@ -213,14 +238,39 @@ export class PointLayer {
     gl.vertexAttrib4f(3, 0, 0, 0, 0);
   }
 
-  /** Draws every point in one call, coloured by state. */
-  draw(view: ViewUniforms, style: PointStyle, colors: readonly [RGBA, RGBA, RGBA]): void {
+  /**
+   * Draws the points in one call, coloured by state: all of them, or with `stride` k > 1 every k-th
+   * (the level of detail while the camera moves; dataset order interleaves nothing spatially, so
+   * every k-th point is an even thinning of the map).
+   */
+  draw(view: ViewUniforms, style: PointStyle, colors: readonly [RGBA, RGBA, RGBA], dim: RGBA = [0.62, 0.64, 0.68, 0.35], stride = 1): void {
     if (this.count === 0) return;
     const gl = this.gl;
     this.begin(view, style.size, style.alpha, 0);
+    gl.uniform1i(this.u.u_hasSelection, this.hasSelection ? 1 : 0);
+    gl.uniform4fv(this.u.u_dimColor, dim);
     gl.uniform4fv(this.u.u_colors, new Float32Array([...colors[0], ...colors[1], ...colors[2]]));
-    gl.bindVertexArray(this.vao);
-    gl.drawArrays(gl.POINTS, 0, this.count);
+    // WebGL caps a vertex stride at 255 bytes: 31 × 8-byte positions.
+    const k = Math.min(31, Math.max(1, Math.floor(stride)));
+    if (k === 1) {
+      gl.bindVertexArray(this.vao);
+      gl.drawArrays(gl.POINTS, 0, this.count);
+    } else {
+      gl.bindVertexArray(this.strideVao);
+      gl.bindBuffer(gl.ARRAY_BUFFER, this.posBuf);
+      gl.enableVertexAttribArray(0);
+      gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 8 * k, 0);
+      gl.bindBuffer(gl.ARRAY_BUFFER, this.stateBuf);
+      gl.enableVertexAttribArray(1);
+      gl.vertexAttribIPointer(1, 1, gl.UNSIGNED_BYTE, k, 0);
+      if (this.hasValues) {
+        gl.bindBuffer(gl.ARRAY_BUFFER, this.valueBuf);
+        gl.enableVertexAttribArray(2);
+        gl.vertexAttribPointer(2, 1, gl.FLOAT, false, 4 * k, 0);
+      } else gl.disableVertexAttribArray(2);
+      gl.bindBuffer(gl.ARRAY_BUFFER, null);
+      gl.drawArrays(gl.POINTS, 0, Math.ceil(this.count / k));
+    }
     gl.bindVertexArray(null);
   }
 
@@ -260,6 +310,7 @@ export class PointLayer {
     gl.deleteBuffer(this.rgbaBuf);
     gl.deleteBuffer(this.overlayBuf);
     gl.deleteVertexArray(this.vao);
+    gl.deleteVertexArray(this.strideVao);
     gl.deleteVertexArray(this.overlayVao);
     gl.deleteProgram(this.program);
   }

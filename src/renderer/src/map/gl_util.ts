@@ -1,5 +1,7 @@
 // Small WebGL2 helpers: compile and link a program, with readable errors.
 
+import { splitDouble } from './normalize';
+
 function compile(gl: WebGL2RenderingContext, type: number, source: string): WebGLShader {
   const shader = gl.createShader(type);
   if (!shader) throw new Error('WebGL: could not create a shader');
@@ -58,11 +60,12 @@ export interface ViewUniforms {
  * point, `toClipPx(p, px)` for a data point moved by `px` CSS pixels (instanced quads).
  */
 export const GLSL_VIEW = `
-uniform vec2 u_center;
+uniform vec2 u_center;   // float32 high part of the camera centre
+uniform vec2 u_centerLo; // the float64 remainder (normalize.ts)
 uniform float u_scale;
 uniform vec2 u_viewport;
 vec4 toClipPx(vec2 p, vec2 px) {
-  vec2 d = (p - u_center) * u_scale + px;
+  vec2 d = ((p - u_center) - u_centerLo) * u_scale + px;
   return vec4(d * 2.0 / u_viewport, 0.0, 1.0);
 }
 vec4 toClip(vec2 p) {
@@ -71,8 +74,15 @@ vec4 toClip(vec2 p) {
 `;
 
 /** Sets the uniforms GLSL_VIEW declares (the program must be in use). */
-export function setViewUniforms(gl: WebGL2RenderingContext, u: Record<'u_center' | 'u_scale' | 'u_viewport', WebGLUniformLocation | null>, view: ViewUniforms): void {
-  gl.uniform2f(u.u_center, view.cx, view.cy);
+export function setViewUniforms(
+  gl: WebGL2RenderingContext,
+  u: Record<'u_center' | 'u_scale' | 'u_viewport', WebGLUniformLocation | null> & { u_centerLo?: WebGLUniformLocation | null },
+  view: ViewUniforms,
+): void {
+  const [hx, lx] = splitDouble(view.cx);
+  const [hy, ly] = splitDouble(view.cy);
+  gl.uniform2f(u.u_center, hx, hy);
+  if (u.u_centerLo) gl.uniform2f(u.u_centerLo, lx, ly);
   gl.uniform1f(u.u_scale, view.scale);
   gl.uniform2f(u.u_viewport, view.width, view.height);
 }

@@ -110,6 +110,25 @@ export class PointGrid {
   }
 
   /**
+   * Calls fn(index, x, y) for every indexed point in the cells that overlap the rectangle (a
+   * superset of the points inside it: the caller tests exactly). Lasso and marquee selection.
+   */
+  forEachInRect(minX: number, minY: number, maxX: number, maxY: number, fn: (index: number, x: number, y: number) => void): void {
+    if (this.count === 0 || !(minX <= maxX) || !(minY <= maxY)) return;
+    if (maxX < this.minX || minX > this.maxX || maxY < this.minY || minY > this.maxY) return;
+    const c0 = this.col(minX);
+    const c1 = this.col(maxX);
+    const r0 = this.row(minY);
+    const r1 = this.row(maxY);
+    for (let r = r0; r <= r1; r++) {
+      const start = this.cellStart[r * this.cols + c0];
+      const end = this.cellStart[r * this.cols + c1 + 1];
+      // Cells of one row are contiguous in the sorted order, so a row span is one run.
+      for (let k = start; k < end; k++) fn(this.ids[k], this.px[k], this.py[k]);
+    }
+  }
+
+  /**
    * Index of the point nearest to (x, y) within `radius` (inclusive, data units), or null.
    * Ties go to the lower index.
    */

@@ -1,8 +1,11 @@
 // Props and data shapes of the point map (re-exported from MapView.tsx).
 
 import type { GlyphLodOptions, GlyphLodStats } from './glyph_lod';
+import type { SelectionOp } from '../selection/algebra';
+import type { LassoResult } from './lasso_gesture';
 
 export type { GlyphLodStats } from './glyph_lod';
+export type { LassoResult, SelectShape } from './lasso_gesture';
 
 export interface MapPoints {
   /** Interleaved x,y in data units, length 2n. */
@@ -67,9 +70,19 @@ export interface MapViewProps {
    */
   onGlyphLod?: (stats: GlyphLodStats | null) => void;
   /** Overrides of the glyph level-of-detail settings (budget, sizes; DEFAULT_GLYPH_LOD otherwise). */
-  /** Animates the camera to centre this point (zooming in when far out) whenever `nonce` changes. */
-  flyTo?: { index: number; nonce: number } | null;
   glyphLod?: Partial<Pick<GlyphLodOptions, 'budget' | 'minRadiusPx' | 'maxRadiusPx' | 'maxRadiusFrac' | 'maxAreaPx'>>;
+  /** 1 per selected point (lasso/marquee selection); points outside it are greyed. Null: none. */
+  selection?: Uint8Array | null;
+  /** What a plain drag does: pan (Shift/Alt-drag still lassos), lasso or marquee. */
+  selectTool?: 'pan' | 'lasso' | 'marquee';
+  /** How a drawn shape combines with the selection when no modifier is held. */
+  selectOp?: SelectionOp;
+  /** A lasso or marquee was drawn: the points inside it and the combining op (modifiers applied). */
+  onLasso?: (result: LassoResult) => void;
+  /** Points drawn per frame while the camera moves (every k-th point; all once still). */
+  pointLod?: { movingBudget?: number };
+  /** Animates the camera to centre point `index` (zooming in a little) whenever `key` changes. */
+  flyTo?: { index: number; key: unknown; ms?: number } | null;
 }
 
 /** What the map puts on `window.__mlensMap` for end-to-end tests. */
@@ -92,6 +105,10 @@ export interface MapDebug {
   readonly scale: number;
   /** WebGL rasterises on the CPU here (SwiftShader, llvmpipe), so glyph budgets are tighter. */
   readonly softwareGL: boolean;
+  /** Stride of the last frame's point draw: 1 = every point, k = every k-th (camera moving). */
+  readonly pointStride: number;
+  /** Camera centre (data units), scale, and whether a fly-to animation is running. */
+  readonly camera: { cx: number; cy: number; scale: number; flying: boolean };
   /** Fits the view to the data. */
   fit(): void;
   /** Camera centre in map (data) units. */

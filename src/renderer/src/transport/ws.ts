@@ -1,6 +1,8 @@
-// Browser-mode transport: JSON messages over one WebSocket, typed arrays as base64 (shared/wire).
+// Browser-mode transport: JSON messages over one WebSocket. Every call asks for binary frames
+// (`bin: true`), so typed arrays in results (the map's coordinates) arrive as raw ArrayBuffers after
+// their JSON header (shared/wire.ts); events still carry theirs as base64.
 import type { LensEvent, LensMethod } from '../../../shared/api';
-import { decodeWire } from '../../../shared/wire';
+import { decodeWire, decodeWireBinary } from '../../../shared/wire';
 import { apiProxy, LensCallError, type Transport } from './transport';
 
 export function tokenFromLocation(): string {
@@ -24,6 +26,22 @@ export function createWsTransport(): Transport {
     if (ready) return ready;
     ready = new Promise((resolve, reject) => {
       const sock = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws?token=${encodeURIComponent(token)}`);
+      sock.binaryType = 'arraybuffer';
+      // A result header waiting for its binary frames, which follow it in order.
+      let awaiting: { msg: { id?: number; result?: unknown }; need: number; frames: ArrayBuffer[] } | null = null;
+      const settle = (msg: { id?: number; result?: unknown; error?: { name: string; message: string } }, frames: ArrayBuffer[] | null): void => {
+        const p = msg.id != null ? pending.get(msg.id) : undefined;
+        if (!p) return;
+        pending.delete(msg.id!);
+        if (msg.error) p.reject(new LensCallError(msg.error.name, msg.error.message));
+        else {
+          try {
+            p.resolve(frames ? decodeWireBinary(msg.result, frames) : decodeWire(msg.result));
+          } catch (e) {
+            p.reject(e instanceof Error ? e : new Error(String(e)));
+          }
+        }
+      };
       sock.onopen = () => {
         ws = sock;
         resolve(sock);
@@ -40,17 +58,27 @@ export function createWsTransport(): Transport {
         setTimeout(() => void connect().then(() => listeners.forEach((fn) => fn({ type: 'session', session: { dataset: null, storePath: null, canUndo: false, canRedo: false, spaceId: null, spaces: [], lastMining: null } }))).catch(() => undefined), 1000);
       };
       sock.onmessage = (ev) => {
-        const msg = JSON.parse(String(ev.data)) as { id?: number; result?: unknown; error?: { name: string; message: string }; event?: unknown };
+        if (ev.data instanceof ArrayBuffer) {
+          if (!awaiting) return;
+          awaiting.frames.push(ev.data);
+          if (awaiting.frames.length === awaiting.need) {
+            const a = awaiting;
+            awaiting = null;
+            settle(a.msg, a.frames);
+          }
+          return;
+        }
+        const msg = JSON.parse(String(ev.data)) as { id?: number; result?: unknown; bins?: number; error?: { name: string; message: string }; event?: unknown };
         if (msg.event) {
           const e = decodeWire(msg.event) as LensEvent;
           listeners.forEach((fn) => fn(e));
           return;
         }
-        const p = msg.id != null ? pending.get(msg.id) : undefined;
-        if (!p) return;
-        pending.delete(msg.id!);
-        if (msg.error) p.reject(new LensCallError(msg.error.name, msg.error.message));
-        else p.resolve(decodeWire(msg.result));
+        if (typeof msg.bins === 'number' && msg.bins > 0) {
+          awaiting = { msg, need: msg.bins, frames: [] };
+          return;
+        }
+        settle(msg, typeof msg.bins === 'number' ? [] : null);
       };
     });
     return ready;
@@ -61,7 +89,7 @@ export function createWsTransport(): Transport {
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject, method, arg });
-      sock.send(JSON.stringify({ id, method, arg: arg ?? null }));
+      sock.send(JSON.stringify({ id, method, arg: arg ?? null, bin: true }));
     });
   };
 

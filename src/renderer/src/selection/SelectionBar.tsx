@@ -1,0 +1,118 @@
+// The map's selection toolbar: drag tool (pan / lasso / marquee), how a new shape combines with the
+// selection, the selection count chip, and what to do with it: flag every item or annotated pair in
+// it with one label (one batched, durable call per 20,000 targets), export it as CSV, or clear it.
+
+import { useMemo, useState, type JSX } from 'react';
+import type { ItemTable, LensApi } from '../../../shared/api';
+import { FLAG_LABELS, FLAG_LABEL_TEXT, type FlagLabel } from '../../../shared/flags';
+import { SELECTION_OPS, SELECTION_OP_TEXT } from './algebra';
+import { selectionCounts, selectionCsv, selectionTargets, type SelectionTargetKind } from './targets';
+import type { MapSelection, SelectTool } from './useMapSelection';
+
+const TOOLS: Array<[SelectTool, string, string]> = [
+  ['pan', 'Pan', 'Drag pans the map; Shift-drag still lassos'],
+  ['lasso', 'Lasso', 'Drag draws a free-hand lasso'],
+  ['marquee', 'Marquee', 'Drag draws a rectangle'],
+];
+const BATCH = 20_000;
+
+export const SELECTION_HELP =
+  'Shift-drag: lasso, adding to the selection. Alt-drag: lasso, subtracting. Shift+Alt-drag: intersect. ' +
+  'With the Lasso or Marquee tool a plain drag selects with the chosen mode (New, Add, Intersect, Subtract). ' +
+  'Points outside the selection stay visible, greyed. Esc clears it.';
+
+export function SelectionBar(props: {
+  api: LensApi;
+  selection: MapSelection;
+  nImages: number;
+  items: ItemTable | null;
+  xy: Float32Array | null;
+  onNotice: (s: string) => void;
+  onError: (e: unknown) => void;
+}): JSX.Element {
+  const { api, selection: sel, nImages, items, xy } = props;
+  const [label, setLabel] = useState<FlagLabel>('ambiguous');
+  const [target, setTarget] = useState<SelectionTargetKind>('items');
+  const [busy, setBusy] = useState(false);
+  const captionImage = useMemo(() => Int32Array.from(items?.captions ?? [], (c) => c.imageIndex), [items]);
+  const counts = useMemo(() => (sel.mask ? selectionCounts(sel.mask, nImages, captionImage) : null), [sel.mask, nImages, captionImage]);
+
+  const flag = async (): Promise<void> => {
+    if (!sel.mask) return;
+    const targets = selectionTargets(sel.mask, nImages, captionImage, target);
+    if (targets.length === 0) return props.onNotice(target === 'pairs' ? 'No annotated pair has both its image and its caption in the selection' : 'Nothing selected');
+    setBusy(true);
+    let added = 0;
+    let skipped = 0;
+    try {
+      for (let k = 0; k < targets.length; k += BATCH) {
+        const r = await api.addFlags({ targets: targets.slice(k, k + BATCH), label });
+        added += r.added;
+        skipped += r.skipped;
+      }
+      props.onNotice(`Flagged ${added} ${target === 'pairs' ? 'pairs' : 'items'} as ${FLAG_LABEL_TEXT[label]}${skipped ? ` (${skipped} already were)` : ''}`);
+    } catch (e) {
+      props.onError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const exportCsv = (): void => {
+    if (!sel.mask || !items || !xy) return;
+    const blob = new Blob([selectionCsv(sel.mask, nImages, items, xy)], { type: 'text/csv' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `selection-${sel.count}.csv`;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  };
+
+  return (
+    <div className="selection-bar" data-testid="selection-bar" title={SELECTION_HELP}>
+      <span role="radiogroup" aria-label="drag tool" className="seg">
+        {TOOLS.map(([t, name, help]) => (
+          <button key={t} type="button" role="radio" aria-checked={sel.tool === t} data-testid={`tool-${t}`} className={sel.tool === t ? 'on' : ''} title={help} onClick={() => sel.setTool(t)}>
+            {name}
+          </button>
+        ))}
+      </span>
+      <span role="radiogroup" aria-label="selection mode" className="seg">
+        {SELECTION_OPS.map((o) => (
+          <button key={o} type="button" role="radio" aria-checked={sel.op === o} data-testid={`op-${o}`} className={sel.op === o ? 'on' : ''} onClick={() => sel.setOp(o)}>
+            {SELECTION_OP_TEXT[o]}
+          </button>
+        ))}
+      </span>
+      {sel.mask && counts ? (
+        <>
+          <span className="chip" data-testid="selection-count" data-count={sel.count} title={`${counts.images} images, ${counts.captions} captions, ${counts.pairs} annotated pairs inside`}>
+            {sel.count.toLocaleString()} selected
+          </span>
+          <select aria-label="flag the selection as" data-testid="selection-label" value={label} onChange={(e) => setLabel(e.target.value as FlagLabel)}>
+            {FLAG_LABELS.map((l) => (
+              <option key={l} value={l}>{FLAG_LABEL_TEXT[l]}</option>
+            ))}
+          </select>
+          <select aria-label="flag what" data-testid="selection-target" value={target} onChange={(e) => setTarget(e.target.value as SelectionTargetKind)}>
+            <option value="items">each item ({(counts.images + counts.captions).toLocaleString()})</option>
+            <option value="pairs">each annotated pair inside ({counts.pairs.toLocaleString()})</option>
+          </select>
+          <button type="button" data-testid="selection-flag" disabled={busy} onClick={() => void flag()}>
+            {busy ? 'Flagging…' : 'Flag'}
+          </button>
+          <button type="button" data-testid="selection-csv" disabled={!items} onClick={exportCsv} title="Download the selected items as CSV">
+            CSV
+          </button>
+          <button type="button" className="x" aria-label="clear selection" data-testid="selection-clear" onClick={sel.clear}>
+            ×
+          </button>
+        </>
+      ) : (
+        <span className="muted small">Shift-drag to lasso</span>
+      )}
+    </div>
+  );
+}
