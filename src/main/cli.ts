@@ -1,11 +1,14 @@
-// `mlens <verb>`: the same services, headless. Every verb has --json.
+// `mlens <verb>`: the same services, headless. Every verb has --json; its keys are snake_case
+// (cli/json_keys.ts, applied once in print()).
 import { resolve, join } from 'node:path';
 import { openDataset } from './core/datasets/open.js';
 import { summarize } from './core/datasets/summary.js';
 import { DatasetError } from './core/datasets/dataset.js';
 import { generateSample } from './core/sample/generate.js';
 import { ProjectStore, projectDir } from './core/store/project_store.js';
-import { exportFlags } from './core/export/flags_export.js';
+import { exportProjectLabels } from './core/labels/label_service.js';
+import { snakeKeys } from './cli/json_keys.js';
+import { listSpacesOf, spacesTable } from './cli/spaces_verb.js';
 import { runMetricsCommand, parseKs } from './core/metrics/metrics_command.js';
 import { defaultDataDir } from './core/app/data_dir.js';
 import { appVersion } from './core/app/version.js';
@@ -25,7 +28,7 @@ interface Verb {
 }
 
 const json = (a: ParsedArgs) => a.flags.has('json');
-const print = (v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
+const print = (v: unknown) => process.stdout.write(`${JSON.stringify(snakeKeys(v), null, 2)}\n`);
 
 function needDir(a: ParsedArgs): string {
   const dir = a.positional[0];
@@ -81,7 +84,7 @@ const verbs: Record<string, Verb> = {
     },
   },
   export: {
-    summary: "export the project's flagged pairs and items to a standalone SQLite file",
+    summary: "export the project's labels (flags, review decisions, imported positives) to a standalone SQLite file",
     usage: 'mlens export DIR --out FILE.sqlite [--json]',
     flags: ['json'],
     async run(a) {
@@ -91,13 +94,23 @@ const verbs: Record<string, Verb> = {
       const ds = await openDataset(dir);
       const store = new ProjectStore(join(projectDir(ds.root, defaultDataDir()), 'project.sqlite'));
       try {
-        const flags = store.listFlags();
-        const counts = exportFlags(resolve(out), ds, flags, { appVersion: appVersion(), space: ds.embeddings ? `${ds.embeddings.source} (${ds.embeddings.dims}-d)` : 'none' });
+        const counts = exportProjectLabels(resolve(out), ds, store, { appVersion: appVersion(), space: ds.embeddings ? `${ds.embeddings.source} (${ds.embeddings.dims}-d)` : 'none' });
         if (json(a)) return print({ path: resolve(out), ...counts });
-        console.log(`exported ${counts.flags} flags (${counts.images} images, ${counts.captions} captions) to ${resolve(out)}`);
+        console.log(`exported ${counts.labels} labels (${counts.flags} flags, ${counts.reviews} review decisions, ${counts.imports} imported positives; ${counts.images} images, ${counts.captions} captions) to ${resolve(out)}`);
       } finally {
         store.close();
       }
+    },
+  },
+  spaces: {
+    summary: 'list the spaces of a dataset: id, name, encoder, dims, kind and parent',
+    usage: 'mlens spaces DIR [--json]',
+    flags: ['json'],
+    async run(a) {
+      const r = await listSpacesOf(needDir(a), defaultDataDir());
+      if (json(a)) return print(r);
+      if (!r.spaces.length) return console.log(`${r.dataset} has no spaces yet: add embeddings/image.npy and text.npy, or run mlens encode ${r.dataset}`);
+      for (const line of spacesTable(r.spaces)) console.log(line);
     },
   },
   metrics: {

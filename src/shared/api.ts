@@ -3,6 +3,7 @@
 // with the schemas in schemas.ts; method names are the keys of LensApi.
 import type { DatasetSummary, ImageItemInfo, CaptionItemInfo } from './dataset.js';
 import type { Flag, FlagLabel, FlagTarget } from './flags.js';
+import type { ExportPreview, PairLabel } from './labels.js';
 import type { GlyphsView, HeadKind, HeadView, PairCsdView, TrainEpochEvent, TrainResultView, UncertaintyView, ClusterSummary, ImportResultView, MetricsTableView, MineSummary, MultiplicityView, PairPushView, ReviewDecisionInput, ReviewUnitView, SpaceInfo } from './analysis.js';
 
 export interface AppInfo {
@@ -67,7 +68,11 @@ export interface ItemDetail {
 
 export interface ExportResult {
   path: string;
+  /** Every label exported: flags + review decisions + imported positives. */
+  labels: number;
   flags: number;
+  reviews: number;
+  imports: number;
   images: number;
   captions: number;
   /** Browser mode: a URL (with token) to download the file. */
@@ -152,6 +157,13 @@ export interface LensApi {
   getMultiplicity(): Promise<MultiplicityView>;
   getPairPush(req: { image: number; caption: number; temperature?: number; batchSize?: number }): Promise<PairPushView>;
   importPositives(req: { path: string }): Promise<ImportResultView>;
+  // One label model (issue 14)
+  /** Flags many targets in one transaction and one undo step; a lasso selection passes source 'lasso'. */
+  addFlags(req: { targets: FlagTarget[]; label: FlagLabel; note?: string; source?: 'click' | 'lasso'; selection?: string }): Promise<Flag[]>;
+  /** Every label in effect (flags, review decisions, imports), oldest first. */
+  listLabels(): Promise<PairLabel[]>;
+  /** What an export would hold, by kind (shown before writing). */
+  exportPreview(): Promise<ExportPreview>;
 }
 
 export type LensMethod = keyof LensApi;

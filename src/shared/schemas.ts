@@ -58,6 +58,17 @@ export const requestSchemas: Record<LensMethod, z.ZodType> = {
     .object({ spaceIds: z.array(spaceId).min(1).max(8).optional(), ties: z.enum(['expected', 'stable', 'optimistic', 'pessimistic']).optional(), strict: z.boolean().optional() })
     .strict(),
   getMultiplicity: none,
+  addFlags: z
+    .object({
+      targets: z.array(flagTargetSchema).min(1).max(100_000),
+      label: z.enum(FLAG_LABELS),
+      note: z.string().max(10_000).optional(),
+      source: z.enum(['click', 'lasso']).optional(),
+      selection: z.string().max(200).optional(),
+    })
+    .strict(),
+  listLabels: none,
+  exportPreview: none,
   getPairPush: z.object({ image: index, caption: index, temperature: z.number().positive().max(10).optional(), batchSize: z.number().int().min(2).max(1_000_000).optional() }).strict(),
   importPositives: z.object({ path: z.string().min(1).max(4096) }).strict(),
 };

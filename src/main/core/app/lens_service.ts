@@ -10,15 +10,18 @@ import { openDataset } from '../datasets/open.js';
 import { summarize } from '../datasets/summary.js';
 import { generateSample } from '../sample/generate.js';
 import { ProjectStore, projectDir } from '../store/project_store.js';
-import { exportFlags } from '../export/flags_export.js';
+import { addFlagBatch, checkTarget, exportPreviewOf, exportProjectLabels, labelsOf } from '../labels/label_service.js';
+import { readLabels } from '../labels/label_model.js';
+import type { ExportPreview, PairLabel } from '../../../shared/labels.js';
 import { runUmap, DEFAULT_UMAP, type UmapParams } from '../projection/umap.js';
 import { topKDot, row } from '../knn/cross_modal.js';
 import { CancelledError } from '../jobs/job.js';
 import { readSettings, writeSettings } from './data_dir.js';
 import type { VarianceDiagnostics, GlyphsView, HeadKind, HeadView, PairCsdView, TrainResultView, UncertaintyView, ClusterSummary, ImportResultView, MetricsTableView, MineSummary, MultiplicityView, PairPushView, ReviewDecisionInput, ReviewUnitView, SpaceInfo } from '../../../shared/analysis.js';
-import { SpaceStore } from '../spaces/space_store.js';
+import { datasetSpaces } from '../spaces/space_list.js';
 import { ReviewStore, type ClusterRow } from '../review/review_store.js';
-import { resolveSpaces, importPositivesIntoProject, DATASET_SPACE } from '../mining/project.js';
+import { resolveSpaces, importPositivesIntoProject, projectVerified } from '../mining/project.js';
+import { verifiedCounts } from '../labels/verified_labels.js';
 import type { MiningSpaceInput } from '../mining/space_engine.js';
 import { mineInWorker } from '../mining/mine_job.js';
 import { refreshAfterReviews } from '../mining/classifier.js';
@@ -140,16 +143,7 @@ export class LensService implements LensApi {
   listSpaces(): SpaceInfo[] {
     const ds = this.dataset;
     if (!ds || !this.dir) return [];
-    const out: SpaceInfo[] = [];
-    if (ds.embeddings) {
-      const e = ds.embeddings;
-      out.push({ id: DATASET_SPACE, name: `${e.source} (folder embeddings)`, encoder: 'dataset', dims: e.dims, probabilistic: !!(e.imageLogvar && e.textLogvar), parent: null, condition: null, createdAt: null });
-    }
-    for (const r of new SpaceStore(this.dir).list()) {
-      if (r.nImages !== ds.images.length || r.nCaptions !== ds.captions.length) continue;
-      out.push({ id: r.id, name: r.name, encoder: r.encoder, dims: r.dims, probabilistic: r.probabilistic, parent: r.parent, condition: r.condition, createdAt: r.run.startedAt });
-    }
-    return out;
+    return datasetSpaces(ds, this.dir);
   }
 
   private space(id = this.spaceId): MiningSpaceInput {
@@ -361,18 +355,24 @@ export class LensService implements LensApi {
 
   async addFlag(req: { target: FlagTarget; label: FlagLabel; note?: string }): Promise<Flag> {
     const { ds, store } = this.need();
-    const t = req.target;
-    let annotated: boolean | null = null;
-    if (t.kind === 'pair') {
-      if (t.image >= ds.images.length) throw new Error(`no image with index ${t.image}`);
-      if (t.caption >= ds.captions.length) throw new Error(`no caption with index ${t.caption}`);
-      annotated = ds.captions[t.caption].imageIndex === t.image;
-    } else if (t.index >= (t.modality === 'image' ? ds.images.length : ds.captions.length)) {
-      throw new Error(`no ${t.modality} with index ${t.index}`);
-    }
-    const f = store.addFlag(t, req.label, req.note ?? '', annotated);
+    const f = store.addFlag(req.target, req.label, req.note ?? '', checkTarget(ds, req.target), { source: 'click' });
     this.emitFlags();
     return f;
+  }
+
+  async addFlags(req: { targets: FlagTarget[]; label: FlagLabel; note?: string; source?: 'click' | 'lasso'; selection?: string }): Promise<Flag[]> {
+    const { ds, store } = this.need();
+    const flags = addFlagBatch(ds, store, req);
+    this.emitFlags();
+    return flags;
+  }
+
+  async listLabels(): Promise<PairLabel[]> {
+    return labelsOf(this.need().store);
+  }
+
+  async exportPreview(): Promise<ExportPreview> {
+    return exportPreviewOf(this.need().store);
   }
 
   async removeFlag(req: { id: number }): Promise<void> {
@@ -396,9 +396,8 @@ export class LensService implements LensApi {
   async exportFlags(req: { out?: string }): Promise<ExportResult> {
     const { ds, store, dir } = this.need();
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    const out = req.out ? resolve(req.out) : join(dir, 'exports', `flags-${stamp}.sqlite`);
-    const flags = store.listFlags();
-    const counts = exportFlags(out, ds, flags, { appVersion: appVersion(), space: this.spaceName(ds) });
+    const out = req.out ? resolve(req.out) : join(dir, 'exports', `labels-${stamp}.sqlite`);
+    const counts = exportProjectLabels(out, ds, store, { appVersion: appVersion(), space: this.spaceName(ds) });
     return { path: out, ...counts, downloadUrl: this.opts.downloadUrl?.(out) };
   }
 
@@ -484,8 +483,8 @@ export class LensService implements LensApi {
     let diagnostics: VarianceDiagnostics | null = null;
     const { ds, store } = this.need();
     try {
-      // Known positives: false-negative flags and positives.jsonl (what multi-positive training uses).
-      const known = extraPositives(ds, 'auto', store.listFlags());
+      // Known positives: the label model's valid pairs and positives.jsonl (what multi-positive training uses).
+      const known = extraPositives(ds, 'auto', readLabels(store.db));
       const key = `${id}:${known.pairs}`;
       diagnostics = this.diagnosticsCache.get(key) ?? null;
       if (!diagnostics) {
@@ -602,6 +601,8 @@ export class LensService implements LensApi {
       const t = ds.truth?.[caption];
       return t ? Array.prototype.includes.call(t, image) : null;
     };
+    const flagOf = new Map<string, FlagLabel>();
+    for (const l of readLabels(reviews.db, { kinds: ['flag'] })) if (l.target === 'pair') flagOf.set(`${l.caption}:${l.image}`, l.flag as FlagLabel);
     const candidates = reviews.candidates({ clusterId: c.id }).map((k) => ({
       image: k.image,
       caption: k.caption,
@@ -609,6 +610,7 @@ export class LensService implements LensApi {
       agreement: k.agreement,
       decision: reviews.decisionFor(k.image, k.caption)?.label ?? null,
       truth: inTruth(k.image, k.caption) as boolean | null,
+      flag: flagOf.get(`${k.caption}:${k.image}`) ?? null,
     }));
     const pending = reviews.clusters({ pendingOnly: true }).length;
     return { cluster: this.clusterSummary(c), candidates, pending };
@@ -652,7 +654,8 @@ export class LensService implements LensApi {
     const ids = req.spaceIds ?? this.listSpaces().map((s) => s.id);
     if (!ids.length) throw new Error(`${ds.name} has no space to evaluate: it needs embeddings`);
     // Large spaces run on worker threads.
-    return await metricsTableAsync(ds, this.needReviews(), ids.map((id) => this.space(id)), { ties: req.ties, strict: req.strict });
+    const table = await metricsTableAsync(ds, this.needReviews(), ids.map((id) => this.space(id)), { ties: req.ties, strict: req.strict });
+    return { ...table, verified: verifiedCounts(projectVerified(ds, this.needReviews(), { strict: req.strict }).counts) };
   }
 
   async getMultiplicity(): Promise<MultiplicityView> {

@@ -4,10 +4,12 @@
 import { mkdirSync, accessSync, constants } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { createHash } from 'node:crypto';
-import type { Flag, FlagLabel, FlagTarget } from '../../../shared/flags.js';
+import type { Flag, FlagLabel, FlagSource, FlagTarget } from '../../../shared/flags.js';
 import { openSqlite, type Db } from './sqlite.js';
 
-const SCHEMA_VERSION = 1;
+// 2: flags gain where they came from (source, provenance) and who made them; a batch of flags
+// (a lasso selection) shares an action batch, so one undo takes it back whole.
+const SCHEMA_VERSION = 2;
 
 interface FlagRow {
   id: number;
@@ -19,6 +21,24 @@ interface FlagRow {
   note: string;
   created_at: string;
   annotated: number | null;
+  source: FlagSource;
+  provenance: string | null;
+  who: string | null;
+}
+
+/** What addFlags records about where flags came from (a click in Inspect, a lasso selection, …). */
+export interface FlagOrigin {
+  source?: FlagSource;
+  /** The lasso selection, import file, … the flag came from. */
+  provenance?: string | null;
+  who?: string | null;
+}
+
+export interface FlagInput {
+  target: FlagTarget;
+  label: FlagLabel;
+  note?: string;
+  annotated?: boolean | null;
 }
 
 function rowToFlag(r: FlagRow): Flag {
@@ -26,7 +46,17 @@ function rowToFlag(r: FlagRow): Flag {
     r.target === 'pair'
       ? { kind: 'pair', image: r.image_index!, caption: r.caption_index! }
       : { kind: 'item', modality: r.modality!, index: (r.modality === 'image' ? r.image_index : r.caption_index)! };
-  return { id: r.id, target, label: r.label, note: r.note, createdAt: r.created_at, annotated: r.annotated == null ? null : r.annotated === 1 };
+  return {
+    id: r.id,
+    target,
+    label: r.label,
+    note: r.note,
+    createdAt: r.created_at,
+    annotated: r.annotated == null ? null : r.annotated === 1,
+    source: r.source,
+    provenance: r.provenance,
+    who: r.who,
+  };
 }
 
 /** Where a dataset's project store lives: inside the dataset when writable, else in the app data dir. */
@@ -59,6 +89,18 @@ export class ProjectStore {
   private migrate(): void {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version >= SCHEMA_VERSION) return;
+    if (version < 1) this.createV1();
+    this.db.exec(`
+      ALTER TABLE flags ADD COLUMN source TEXT NOT NULL DEFAULT 'click';
+      ALTER TABLE flags ADD COLUMN provenance TEXT;
+      ALTER TABLE flags ADD COLUMN who TEXT;
+      ALTER TABLE actions ADD COLUMN batch INTEGER;
+      DROP VIEW IF EXISTS pair_labels;
+      PRAGMA user_version = ${SCHEMA_VERSION};
+    `);
+  }
+
+  private createV1(): void {
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS flags (
@@ -82,7 +124,7 @@ export class ProjectStore {
         undone INTEGER NOT NULL DEFAULT 0,
         at TEXT NOT NULL
       );
-      PRAGMA user_version = ${SCHEMA_VERSION};
+      PRAGMA user_version = 1;
     `);
   }
 
@@ -100,21 +142,45 @@ export class ProjectStore {
     return rows.map(rowToFlag);
   }
 
-  addFlag(target: FlagTarget, label: FlagLabel, note = '', annotated: boolean | null = null): Flag {
+  addFlag(target: FlagTarget, label: FlagLabel, note = '', annotated: boolean | null = null, origin: FlagOrigin = {}): Flag {
+    return this.addFlags([{ target, label, note, annotated }], origin)[0];
+  }
+
+  /** Several flags in one transaction and one undo step (a lasso selection); durable on return. */
+  addFlags(list: readonly FlagInput[], origin: FlagOrigin = {}): Flag[] {
+    if (!list.length) return [];
     const now = new Date().toISOString();
+    const insert = this.db.prepare(
+      'INSERT INTO flags(target, image_index, caption_index, modality, label, note, created_at, annotated, source, provenance, who) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const action = this.db.prepare("INSERT INTO actions(kind, flag_id, at, batch) VALUES ('add', ?, ?, ?)");
     const tx = this.db.transaction(() => {
-      const image = target.kind === 'pair' ? target.image : target.modality === 'image' ? target.index : null;
-      const caption = target.kind === 'pair' ? target.caption : target.modality === 'caption' ? target.index : null;
-      const info = this.db
-        .prepare('INSERT INTO flags(target, image_index, caption_index, modality, label, note, created_at, annotated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(target.kind, image, caption, target.kind === 'item' ? target.modality : null, label, note, now, annotated == null ? null : annotated ? 1 : 0);
-      const id = Number(info.lastInsertRowid);
       this.db.prepare('DELETE FROM actions WHERE undone = 1').run();
-      this.db.prepare("INSERT INTO actions(kind, flag_id, at) VALUES ('add', ?, ?)").run(id, now);
-      return id;
+      const batch = ((this.db.prepare('SELECT MAX(batch) AS b FROM actions').get() as { b: number | null }).b ?? 0) + 1;
+      return list.map(({ target, label, note, annotated }) => {
+        const image = target.kind === 'pair' ? target.image : target.modality === 'image' ? target.index : null;
+        const caption = target.kind === 'pair' ? target.caption : target.modality === 'caption' ? target.index : null;
+        const info = insert.run(
+          target.kind,
+          image,
+          caption,
+          target.kind === 'item' ? target.modality : null,
+          label,
+          note ?? '',
+          now,
+          annotated == null ? null : annotated ? 1 : 0,
+          origin.source ?? 'click',
+          origin.provenance ?? null,
+          origin.who ?? null,
+        );
+        const id = Number(info.lastInsertRowid);
+        action.run(id, now, batch);
+        return id;
+      });
     });
-    const id = tx();
-    return rowToFlag(this.db.prepare('SELECT * FROM flags WHERE id = ?').get(id) as FlagRow);
+    const ids = tx();
+    const get = this.db.prepare('SELECT * FROM flags WHERE id = ?');
+    return ids.map((id) => rowToFlag(get.get(id) as FlagRow));
   }
 
   removeFlag(id: number): boolean {
@@ -138,12 +204,12 @@ export class ProjectStore {
 
   undo(): boolean {
     const tx = this.db.transaction(() => {
-      const a = this.db.prepare('SELECT id, kind, flag_id FROM actions WHERE undone = 0 ORDER BY id DESC LIMIT 1').get() as
-        | { id: number; kind: 'add' | 'remove'; flag_id: number }
-        | undefined;
-      if (!a) return false;
-      this.db.prepare('UPDATE flags SET active = ? WHERE id = ?').run(a.kind === 'add' ? 0 : 1, a.flag_id);
-      this.db.prepare('UPDATE actions SET undone = 1 WHERE id = ?').run(a.id);
+      const last = this.db.prepare('SELECT id, batch FROM actions WHERE undone = 0 ORDER BY id DESC LIMIT 1').get() as { id: number; batch: number | null } | undefined;
+      if (!last) return false;
+      for (const a of this.batchActions(last, 0)) {
+        this.db.prepare('UPDATE flags SET active = ? WHERE id = ?').run(a.kind === 'add' ? 0 : 1, a.flag_id);
+        this.db.prepare('UPDATE actions SET undone = 1 WHERE id = ?').run(a.id);
+      }
       return true;
     });
     return tx();
@@ -151,15 +217,21 @@ export class ProjectStore {
 
   redo(): boolean {
     const tx = this.db.transaction(() => {
-      const a = this.db.prepare('SELECT id, kind, flag_id FROM actions WHERE undone = 1 ORDER BY id ASC LIMIT 1').get() as
-        | { id: number; kind: 'add' | 'remove'; flag_id: number }
-        | undefined;
-      if (!a) return false;
-      this.db.prepare('UPDATE flags SET active = ? WHERE id = ?').run(a.kind === 'add' ? 1 : 0, a.flag_id);
-      this.db.prepare('UPDATE actions SET undone = 0 WHERE id = ?').run(a.id);
+      const first = this.db.prepare('SELECT id, batch FROM actions WHERE undone = 1 ORDER BY id ASC LIMIT 1').get() as { id: number; batch: number | null } | undefined;
+      if (!first) return false;
+      for (const a of this.batchActions(first, 1)) {
+        this.db.prepare('UPDATE flags SET active = ? WHERE id = ?').run(a.kind === 'add' ? 1 : 0, a.flag_id);
+        this.db.prepare('UPDATE actions SET undone = 0 WHERE id = ?').run(a.id);
+      }
       return true;
     });
     return tx();
+  }
+
+  /** The actions undone or redone together with `a`: its whole batch (one action when it has none). */
+  private batchActions(a: { id: number; batch: number | null }, undone: 0 | 1): { id: number; kind: 'add' | 'remove'; flag_id: number }[] {
+    if (a.batch == null) return this.db.prepare('SELECT id, kind, flag_id FROM actions WHERE id = ?').all(a.id) as { id: number; kind: 'add' | 'remove'; flag_id: number }[];
+    return this.db.prepare('SELECT id, kind, flag_id FROM actions WHERE batch = ? AND undone = ? ORDER BY id').all(a.batch, undone) as { id: number; kind: 'add' | 'remove'; flag_id: number }[];
   }
 
   close(): void {
