@@ -167,17 +167,27 @@ export class LensService implements LensApi {
     return session;
   }
 
-  /** On start: reopen the last dataset, or the sample on first launch. */
+  /**
+   * On start: reopen the last dataset (settings.json in the user's data folder), or the sample on
+   * first launch. A last dataset that vanished or cannot be read opens the sample with a note.
+   */
   async restore(jobId = 'startup'): Promise<Session> {
     const last = readSettings(this.opts.dataDir).lastDataset;
-    if (last && existsSync(last)) {
+    let why: string | null = null;
+    if (last && !existsSync(last)) why = 'it no longer exists';
+    else if (last) {
       try {
         return await this.openDataset({ path: last });
-      } catch {
-        // fall through to the sample: the last folder is gone or broken
+      } catch (e) {
+        why = `it cannot be read: ${e instanceof Error ? e.message : String(e)}`;
       }
     }
-    return this.openSample({ jobId });
+    const session = await this.openSample({ jobId });
+    if (!why || !this.dataset) return session;
+    this.dataset.problems.unshift({ severity: 'warning', file: last!, message: `the last dataset, ${last}, was not reopened because ${why}; the sample dataset is open instead` });
+    const noted = await this.getSession();
+    this.emit({ type: 'session', session: noted });
+    return noted;
   }
 
   async openDataset(req: { path: string }): Promise<Session> {
