@@ -5,6 +5,8 @@
 /** recallAt → recall_at, peakRssMiB → peak_rss_mib, nImages → n_images; snake_case stays as is. */
 export function snakeCase(key: string): string {
   return key
+    // A unit is one word: peakRssMiB is peak_rss_mib, not peak_rss_mi_b.
+    .replace(/MiB/g, 'Mib')
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
     .toLowerCase();
