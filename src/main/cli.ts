@@ -50,6 +50,7 @@ const verbs: Record<string, Verb> = {
       console.log(`${s.name} (${s.format}) at ${s.root}`);
       console.log(`  images ${s.images}, captions ${s.captions}, annotated pairs ${s.annotatedPairs}, missing images ${s.missingImages}`);
       for (const [k, v] of Object.entries(s.splits)) console.log(`  split ${k}: ${v.images} images, ${v.captions} captions`);
+      if (Object.keys(s.splits).length && s.withoutSplit.captions + s.withoutSplit.images) console.log(`  no split: ${s.withoutSplit.images} images, ${s.withoutSplit.captions} captions`);
       console.log(`  truth: ${s.hasTruth ? 'yes' : 'no'}; embeddings: ${s.embeddings ? `${s.embeddings.source} ${s.embeddings.dims}-d` : 'none'}`);
       if (s.problems.length) {
         console.log(`  ${s.problems.length} problem(s):`);

@@ -24,7 +24,7 @@ function camelKeys(v: unknown, path = ''): string[] {
 }
 
 describe('mlens --json', () => {
-  it('uses snake_case keys in open, doctor, spaces, eval, project and export', () => {
+  it('uses snake_case keys in open, doctor, spaces and eval', () => {
     const outputs: Record<string, unknown> = {};
     for (const [verb, args] of [
       ['open', ['open', ds, '--json']],
@@ -76,6 +76,7 @@ describe('mlens --json', () => {
     const e = mlens(['export', ds, '--out', out, '--json'], env);
     expect(e.code, e.stderr).toBe(0);
     expect(e.json()).toMatchObject({ labels: 2, flags: 2, reviews: 0, imports: 0 });
+    expect(camelKeys(e.json())).toEqual([]);
     const v = mlens(['eval', ds, '--space', 'dataset', '--positives', 'verified', '--json'], env);
     expect(v.json().verified).toMatchObject({ annotated: 500, from_flags: 1, removed_by_flags: 1, total: 500 });
   });
