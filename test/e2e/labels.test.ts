@@ -92,16 +92,19 @@ describe('one label model in the browser', () => {
   });
 
   it('flags a pair from a lasso selection through the batch-flag method (no lasso tool on this branch)', async () => {
-    const items = await pageCall('getItems', null);
-    // A caption with an image that is not its annotated one, away from the pairs used above.
-    const caption = 11;
-    const annotated = items.captions[caption].imageIndex as number;
-    const image = [annotated + 1, annotated + 2, annotated + 3].map((i) => i % N_IMAGES).find((i) => !(pairs.click!.image === i && pairs.click!.caption === caption))!;
+    // Another candidate pair of the open review unit (candidates are never annotated pairs).
+    const cells = await page.$$eval('[data-testid="review-cell"]', (els) => els.map((e) => ({ image: Number(e.getAttribute('data-image')), caption: Number(e.getAttribute('data-caption')) })));
+    const same = (a: { image: number; caption: number }, b?: { image: number; caption: number }) => !!b && a.image === b.image && a.caption === b.caption;
+    const { image, caption } = cells.find((c) => !same(c, pairs.review) && !same(c, pairs.click))!;
+    const clusterId = Number(await page.getAttribute('[data-testid="review-unit"]', 'data-cluster-id'));
     const flags = await pageCall('addFlags', { targets: [{ kind: 'pair', image, caption }], label: 'false_negative', source: 'lasso', selection: 'e2e lasso selection' });
     expect(flags).toHaveLength(1);
     expect(flags[0]).toMatchObject({ source: 'lasso', provenance: 'e2e lasso selection' });
     // The app's flag list hears about it like any other flag.
     await expect.poll(() => page.locator('[data-testid="flag-item"]').count()).toBe(2);
+    // The review grid reads the same model: the unit's candidate now carries the flag.
+    const unit = await pageCall('getReviewUnit', { clusterId });
+    expect(unit.candidates.find((k: { image: number; caption: number }) => same(k, { image, caption }))).toMatchObject({ flag: 'false_negative', decision: null });
     pairs.lasso = { image, caption };
   });
 

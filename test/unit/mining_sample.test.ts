@@ -150,7 +150,8 @@ describe('mining on the sample', () => {
   it('evaluates a space against annotated, verified and true positives', async () => {
     const keys = ['recall_at', 'r_precision', 'map_at_r', 'pmrp', 'queries'];
     const ann = await runEvalCommand({ dir, dataDir, space: 'dataset', positives: 'annotated', split: 'test' });
-    expect(Object.keys(ann)).toEqual(['i2t', 't2i']);
+    expect(Object.keys(ann)).toEqual(['space', 'i2t', 't2i']);
+    expect(ann.space).toMatchObject({ id: 'dataset', name: expect.stringMatching(/folder embeddings/) });
     expect(Object.keys(ann.t2i)).toEqual(keys);
     expect(ann.t2i.queries.evaluated).toBe(ds.captions.filter((c) => c.split === 'test').length);
     const truth = await runEvalCommand({ dir, dataDir, space: 'dataset', positives: 'truth', split: 'test', ks: [1, 5] });
