@@ -187,8 +187,10 @@ const verbs: Record<string, Verb> = {
       const bar = progressBar(!!process.stderr.isTTY);
       const r = await runMineCommand({ dir, dataDir: defaultDataDir(), spaces, kT: numOpt(a, 'k-t', 1, 1000), kI: numOpt(a, 'k-i', 1, 1000), onProgress: bar.update });
       bar.done();
-      if (json(a)) return print(r);
-      console.log(`${r.candidates} candidates in ${r.clusters} review units from ${r.spaces.join(', ')} (${r.seconds.toFixed(1)} s)`);
+      const named = new Map((await listSpacesOf(dir, defaultDataDir())).spaces.map((s) => [s.id, s.name]));
+      const spaceNames = r.spaces.map((id) => named.get(id) ?? id);
+      if (json(a)) return print({ ...r, spaceNames });
+      console.log(`${r.candidates} candidates in ${r.clusters} review units from ${r.spaces.map((id, e) => `${id} (${spaceNames[e]})`).join(', ')} (${r.seconds.toFixed(1)} s)`);
       if (r.precisionRecall) {
         console.log(`against the truth (${r.trueUnannotated} true unannotated pairs):`);
         for (const [b, f] of Object.entries(r.precisionRecall)) console.log(`  budget ${b.padStart(6)}: precision ${f.precision.toFixed(3)}, recall ${f.recall.toFixed(3)}`);
