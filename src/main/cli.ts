@@ -278,11 +278,14 @@ const verbs: Record<string, Verb> = {
         sqlite = `failed: ${(e as Error).message}`;
       }
       const b = await backendReport();
-      const r = { version: appVersion(), node: process.version, platform: `${process.platform}-${process.arch}`, backend: b.backend, gpu: b.gpu, backendSkipped: b.skipped, backendFeatures: b.features ?? null, dataDir: defaultDataDir(), sqlite };
+      const { electronNativeState } = await import('./core/app/electron_native_state.js');
+      const { packageRoot } = await import('./core/jobs/worker_path.js');
+      const electronSqlite = electronNativeState(packageRoot());
+      const r = { version: appVersion(), node: process.version, platform: `${process.platform}-${process.arch}`, backend: b.backend, gpu: b.gpu, backendSkipped: b.skipped, backendFeatures: b.features ?? null, dataDir: defaultDataDir(), sqlite, electronSqlite };
       if (json(a)) return print(r);
       console.log(`version   ${r.version}\nnode      ${r.node} (${r.platform})\nbackend   ${r.backend}${r.gpu ? ` on ${r.gpu}` : ''}${b.features ? ` (simd ${b.features.simd}, threads ${b.features.threads})` : ''}`);
       for (const sk of b.skipped) console.log(`          skipped ${sk.name}: ${sk.reason}`);
-      console.log(`data dir  ${r.dataDir}\nsqlite    ${r.sqlite}`);
+      console.log(`data dir  ${r.dataDir}\nsqlite    ${r.sqlite}\nelectron sqlite  ${r.electronSqlite}`);
     },
   },
 };

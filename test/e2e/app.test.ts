@@ -41,7 +41,9 @@ describe('browser mode, end to end', () => {
     await page.waitForSelector('[data-testid="map-canvas"][data-ready="true"]', { timeout: 180_000 });
     const count = await page.evaluate(() => (globalThis as any).__mlensMap.pointCount);
     expect(count).toBe(6000); // 1,000 images + 5,000 captions on one map
-  });
+    // The waits above allow 300 s (sample generation, then UMAP, on a loaded machine); the test
+    // itself must allow as much, or the default 120 s cuts it short in a full `npm test`.
+  }, 320_000);
 
   it('shows an image thumbnail and a caption text on hover', async () => {
     const img = await pointPosition(0);

@@ -39,6 +39,8 @@ describe('mlens --json', () => {
     }
     expect(outputs.open).toMatchObject({ has_truth: true, annotated_pairs: 500 });
     expect((outputs.doctor as { data_dir: string }).data_dir).toBe(env.MLENS_DATA_DIR);
+    // The Electron copy of better-sqlite3: its state by the ABI compiled into it.
+    expect((outputs.doctor as { electron_sqlite: string }).electron_sqlite).toMatch(/^(not built yet \(npm start builds it once for Electron \d|ok \(Electron \d|wrong ABI |no electron package)/);
   });
 
   it('lists spaces with id, name, encoder, dims, kind and parent, as a table and as JSON', () => {

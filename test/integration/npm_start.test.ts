@@ -3,7 +3,8 @@
 // points to browser mode; and the cached Electron build of better-sqlite3 is checked by its ABI.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { electronNativeState } from '../../src/main/core/app/electron_native_state.js';
 import { join } from 'node:path';
 import { root } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -63,6 +64,25 @@ describe('the Electron build of better-sqlite3', () => {
       expect(wrong.reason).toMatch(new RegExp(`the cached build is for ABI ${process.versions.modules} \\(Node ${process.version}\\), Electron 45\\.0\\.0 needs ABI \\d+`));
       expect(cachedBindingState(cached, { abi: Number(process.versions.modules), version: '45.0.0' })).toEqual({ ok: true, reason: `built for Electron 45.0.0 (ABI ${process.versions.modules})` });
       expect(cachedBindingState(join(t.dir, 'none.node')).ok).toBe(false);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('is reported by mlens doctor by the same rule: a Node build cached for Electron is a wrong ABI', () => {
+    const t = tempDir('mlens-doctor-abi-');
+    try {
+      const nodeBuild = join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+      mkdirSync(join(t.dir, 'node_modules', 'electron'), { recursive: true });
+      writeFileSync(join(t.dir, 'node_modules', 'electron', 'package.json'), JSON.stringify({ version: '45.0.0' }));
+      const electronAbi = Number(process.versions.modules) + 35;
+      writeFileSync(join(t.dir, 'node_modules', 'electron', 'abi_version'), String(electronAbi));
+      expect(electronNativeState(t.dir)).toBe(`not built yet (npm start builds it once for Electron 45.0.0, ABI ${electronAbi})`);
+      mkdirSync(join(t.dir, '.electron-native', '45.0.0'), { recursive: true });
+      copyFileSync(nodeBuild, join(t.dir, '.electron-native', '45.0.0', 'better_sqlite3.node'));
+      expect(electronNativeState(t.dir)).toBe(`wrong ABI ${process.versions.modules} (Electron 45.0.0 needs ${electronAbi}); npm start rebuilds it`);
+      writeFileSync(join(t.dir, 'node_modules', 'electron', 'abi_version'), process.versions.modules);
+      expect(electronNativeState(t.dir)).toBe(`ok (Electron 45.0.0, ABI ${process.versions.modules})`);
     } finally {
       t.cleanup();
     }
