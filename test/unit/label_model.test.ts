@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { ProjectStore } from '../../src/main/core/store/project_store.js';
 import { ReviewStore } from '../../src/main/core/review/review_store.js';
-import { readLabels, pairTraining, countLabels } from '../../src/main/core/labels/label_model.js';
+import { readLabels, pairTraining, countLabels, flagsOf } from '../../src/main/core/labels/label_model.js';
 import { verifiedFromLabels } from '../../src/main/core/labels/verified_labels.js';
 import { extraPositives } from '../../src/main/core/heads/multipos.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -59,6 +59,14 @@ describe('label model', () => {
     expect(readLabels(store.db, { kinds: ['flag'] }).map((l) => l.image)).toEqual([1]);
     store.redo();
     expect(readLabels(store.db, { kinds: ['flag'] }).map((l) => l.image)).toEqual([1, 2, 3]);
+  });
+
+  it('gives the flag list the same flags as the store, read through the model', () => {
+    const { store } = open();
+    store.addFlag({ kind: 'pair', image: 1, caption: 0 }, 'false_negative', 'note', false);
+    store.addFlag({ kind: 'item', modality: 'caption', index: 2 }, 'invalid_item');
+    store.addFlags([{ target: { kind: 'item', modality: 'image', index: 3 }, label: 'ambiguous' }], { source: 'lasso', provenance: 'sel' });
+    expect(flagsOf(readLabels(store.db))).toEqual(store.listFlags());
   });
 
   it('counts a false-negative flag as a verified positive', () => {

@@ -11,7 +11,7 @@ import { summarize } from '../datasets/summary.js';
 import { generateSample } from '../sample/generate.js';
 import { ProjectStore, projectDir } from '../store/project_store.js';
 import { addFlagBatch, checkTarget, exportPreviewOf, exportProjectLabels, labelsOf } from '../labels/label_service.js';
-import { readLabels } from '../labels/label_model.js';
+import { flagsOf, readLabels } from '../labels/label_model.js';
 import type { ExportPreview, PairLabel } from '../../../shared/labels.js';
 import { runUmap, DEFAULT_UMAP, type UmapParams } from '../projection/umap.js';
 import { topKDot, row } from '../knn/cross_modal.js';
@@ -356,11 +356,11 @@ export class LensService implements LensApi {
 
   private emitFlags(): void {
     if (!this.store) return;
-    this.emit({ type: 'flags', flags: this.store.listFlags(), canUndo: this.store.canUndo(), canRedo: this.store.canRedo() });
+    this.emit({ type: 'flags', flags: flagsOf(readLabels(this.store.db, { kinds: ['flag'] })), canUndo: this.store.canUndo(), canRedo: this.store.canRedo() });
   }
 
   async listFlags(): Promise<Flag[]> {
-    return this.need().store.listFlags();
+    return flagsOf(readLabels(this.need().store.db, { kinds: ['flag'] }));
   }
 
   async addFlag(req: { target: FlagTarget; label: FlagLabel; note?: string }): Promise<Flag> {

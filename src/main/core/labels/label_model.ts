@@ -6,7 +6,7 @@
 // counts everywhere.
 import type { Db } from '../store/sqlite.js';
 import { ensureReviewSchema, type ReviewLabel } from '../review/review_store.js';
-import type { FlagLabel } from '../../../shared/flags.js';
+import type { Flag, FlagLabel, FlagSource, FlagTarget } from '../../../shared/flags.js';
 import type { ExportPreview, LabelSource, PairLabel, LabelKind } from '../../../shared/labels.js';
 
 export type { LabelSource, PairLabel, LabelKind } from '../../../shared/labels.js';
@@ -183,4 +183,26 @@ export function pairTraining(labels: readonly PairLabel[], nImages: number, stri
     out.set(j.caption * nImages + j.image, j.verdict === 'valid' ? 1 : 0);
   }
   return out;
+}
+
+/** A flag label as the flag list shows it (Inspect, the side list); ordered by flag id. */
+export function flagsOf(labels: readonly PairLabel[]): Flag[] {
+  const out: Flag[] = [];
+  for (const l of labels) {
+    if (l.kind !== 'flag') continue;
+    const target: FlagTarget =
+      l.target === 'pair' ? { kind: 'pair', image: l.image!, caption: l.caption! } : l.image != null ? { kind: 'item', modality: 'image', index: l.image } : { kind: 'item', modality: 'caption', index: l.caption! };
+    out.push({
+      id: Number(l.key.slice('flag:'.length)),
+      target,
+      label: l.flag as FlagLabel,
+      note: l.note,
+      createdAt: l.at ?? '',
+      annotated: l.annotated,
+      source: l.source as FlagSource,
+      provenance: l.provenance,
+      who: l.who,
+    });
+  }
+  return out.sort((a, b) => a.id - b.id);
 }
