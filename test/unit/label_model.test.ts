@@ -2,6 +2,7 @@
 // and every consumer (verified positives, refit labels, multi-positive head) reads them the same.
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { ProjectStore } from '../../src/main/core/store/project_store.js';
 import { ReviewStore } from '../../src/main/core/review/review_store.js';
 import { readLabels, pairTraining, countLabels, flagsOf } from '../../src/main/core/labels/label_model.js';
@@ -108,5 +109,29 @@ describe('label model', () => {
     const extra = extraPositives(ds, 'flags', labels);
     // caption 0 gains images 1 and 2, caption 1 gains image 3 (annotated pairs are never repeated).
     expect(extra.pairs).toBe(3);
+  });
+
+  it('migrates a schema 1 project store: its flags keep their ids and become click labels', () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const file = join(t.dir, 'old.sqlite');
+    const old = new Database(file);
+    old.exec(`
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE flags (id INTEGER PRIMARY KEY, target TEXT NOT NULL, image_index INTEGER, caption_index INTEGER, modality TEXT,
+        label TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL, annotated INTEGER, active INTEGER NOT NULL DEFAULT 1);
+      CREATE TABLE actions (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, flag_id INTEGER NOT NULL REFERENCES flags(id), undone INTEGER NOT NULL DEFAULT 0, at TEXT NOT NULL);
+      INSERT INTO flags(id, target, image_index, caption_index, label, note, created_at, annotated) VALUES (7, 'pair', 2, 0, 'false_negative', 'old', '2026-01-01T00:00:00.000Z', 0);
+      INSERT INTO actions(kind, flag_id, at) VALUES ('add', 7, '2026-01-01T00:00:00.000Z');
+      PRAGMA user_version = 1;
+    `);
+    old.close();
+    const store = new ProjectStore(file);
+    cleanups.unshift(() => store.close());
+    expect(readLabels(store.db)).toMatchObject([{ key: 'flag:7', source: 'click', flag: 'false_negative', note: 'old', image: 2, caption: 0 }]);
+    expect(verifiedFromLabels({ nImages: 4, annotated }, readLabels(store.db)).counts.fromFlags).toBe(1);
+    // The old undo log still works.
+    expect(store.undo()).toBe(true);
+    expect(readLabels(store.db)).toEqual([]);
   });
 });
