@@ -1,12 +1,27 @@
 #!/usr/bin/env node
-// `npm start`: build if needed, prepare the Electron build of better-sqlite3, launch Electron.
+// `npm start`: find the Electron binary first (seconds, and before any native build), then build
+// if needed, prepare the Electron build of better-sqlite3 (checked against Electron's ABI), and
+// launch. Anything that makes the desktop app impossible ends here with one clear message.
 import { spawn, spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { electronBinary, ElectronUnavailable } from './electron-binary.mjs';
 import { electronSqliteBinding } from './electron-native.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+function stop(what) {
+  console.error(`npm start: the desktop app cannot start: ${what}.\nBrowser mode does everything the desktop app does, with no Electron: npm run serve`);
+  process.exit(1);
+}
+
+let electronPath;
+try {
+  electronPath = await electronBinary();
+} catch (e) {
+  stop(e instanceof ElectronUnavailable ? e.message : `finding Electron failed (${e?.message ?? e})`);
+}
+
 const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--if-stale'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
@@ -14,10 +29,8 @@ let binding;
 try {
   binding = electronSqliteBinding();
 } catch (e) {
-  console.error(`npm start: ${e.message}\nWithout a display or network, use browser mode: npm run serve`);
-  process.exit(1);
+  stop(e?.message ?? String(e));
 }
-// Resolving the electron package downloads its binary on first use (Electron 45+).
-const electronPath = createRequire(import.meta.url)('electron');
 const child = spawn(electronPath, [root, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, MLENS_SQLITE_BINDING: binding } });
+child.on('error', (e) => stop(`Electron (${electronPath}) did not run: ${e.message}`));
 child.on('exit', (code) => process.exit(code ?? 0));

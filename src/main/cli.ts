@@ -1,4 +1,5 @@
-// `mlens <verb>`: the same services, headless. Every verb has --json.
+// `mlens <verb>`: the same services, headless. Every verb has --json; its keys are snake_case
+// (cli/json_keys.ts, applied once in print()).
 import { resolve, join } from 'node:path';
 import { openDataset } from './core/datasets/open.js';
 import { summarize } from './core/datasets/summary.js';
@@ -7,8 +8,10 @@ import { DatasetError } from './core/datasets/dataset.js';
 import { generateSample } from './core/sample/generate.js';
 import { openProjectStore } from './core/store/fallback_merge.js';
 import { projectDir } from './core/store/project_store.js';
-import { exportFlags } from './core/export/flags_export.js';
 import { checkExportTarget } from './core/io/path_policy.js';
+import { exportProjectLabels } from './core/labels/label_service.js';
+import { snakeKeys } from './cli/json_keys.js';
+import { listSpacesOf, spacesTable } from './cli/spaces_verb.js';
 import { runMetricsCommand, parseKs } from './core/metrics/metrics_command.js';
 import { defaultDataDir } from './core/app/data_dir.js';
 import { appVersion } from './core/app/version.js';
@@ -28,7 +31,7 @@ interface Verb {
 }
 
 const json = (a: ParsedArgs) => a.flags.has('json');
-const print = (v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
+const print = (v: unknown) => process.stdout.write(`${JSON.stringify(snakeKeys(v), null, 2)}\n`);
 
 function needDir(a: ParsedArgs): string {
   const dir = a.positional[0];
@@ -68,6 +71,7 @@ const verbs: Record<string, Verb> = {
       console.log(`${s.name} (${s.format}) at ${s.root}`);
       console.log(`  images ${s.images}, captions ${s.captions}, annotated pairs ${s.annotatedPairs}, missing images ${s.missingImages}`);
       for (const [k, v] of Object.entries(s.splits)) console.log(`  split ${k}: ${v.images} images, ${v.captions} captions`);
+      if (Object.keys(s.splits).length && s.withoutSplit.captions + s.withoutSplit.images) console.log(`  no split: ${s.withoutSplit.images} images, ${s.withoutSplit.captions} captions`);
       console.log(`  truth: ${s.hasTruth ? 'yes' : 'no'}; embeddings: ${s.embeddings ? `${s.embeddings.source} ${s.embeddings.dims}-d` : 'none'}`);
       if (s.problems.length) {
         console.log(`  ${s.problems.length} problem(s):`);
@@ -102,7 +106,7 @@ const verbs: Record<string, Verb> = {
     },
   },
   export: {
-    summary: "export the project's flagged pairs and items to a standalone SQLite file",
+    summary: "export the project's labels (flags, review decisions, imported positives) to a standalone SQLite file",
     usage: 'mlens export DIR --out FILE.sqlite [--force] [--json]   (--force replaces an existing FILE)',
     flags: ['json', 'force'],
     async run(a) {
@@ -116,13 +120,23 @@ const verbs: Record<string, Verb> = {
       const { store, notices } = openProjectStore(ds.root, defaultDataDir());
       for (const n of notices) if (!json(a)) console.error(`note: ${n.file}: ${n.message}`);
       try {
-        const flags = store.listFlags();
-        const counts = exportFlags(target, ds, flags, { appVersion: appVersion(), space: ds.embeddings ? `${ds.embeddings.source} (${ds.embeddings.dims}-d)` : 'none' });
+        const counts = exportProjectLabels(target, ds, store, { appVersion: appVersion(), space: ds.embeddings ? `${ds.embeddings.source} (${ds.embeddings.dims}-d)` : 'none' });
         if (json(a)) return print({ path: resolve(out), ...counts });
-        console.log(`exported ${counts.flags} flags (${counts.images} images, ${counts.captions} captions) to ${resolve(out)}`);
+        console.log(`exported ${counts.labels} labels (${counts.flags} flags, ${counts.reviews} review decisions, ${counts.imports} imported positives; ${counts.images} images, ${counts.captions} captions) to ${resolve(out)}`);
       } finally {
         store.close();
       }
+    },
+  },
+  spaces: {
+    summary: 'list the spaces of a dataset: id, name, encoder, dims, kind and parent',
+    usage: 'mlens spaces DIR [--json]',
+    flags: ['json'],
+    async run(a) {
+      const r = await listSpacesOf(needDir(a), defaultDataDir());
+      if (json(a)) return print(r);
+      if (!r.spaces.length) return console.log(`${r.dataset} has no spaces yet: add embeddings/image.npy and text.npy, or run mlens encode ${r.dataset}`);
+      for (const line of spacesTable(r.spaces)) console.log(line);
     },
   },
   metrics: {
@@ -201,8 +215,10 @@ const verbs: Record<string, Verb> = {
       const bar = progressBar(!!process.stderr.isTTY);
       const r = await runMineCommand({ dir, dataDir: defaultDataDir(), spaces, kT: numOpt(a, 'k-t', 1, 1000), kI: numOpt(a, 'k-i', 1, 1000), onProgress: bar.update });
       bar.done();
-      if (json(a)) return print(r);
-      console.log(`${r.candidates} candidates in ${r.clusters} review units from ${r.spaces.join(', ')} (${r.seconds.toFixed(1)} s)`);
+      const named = new Map((await listSpacesOf(dir, defaultDataDir())).spaces.map((s) => [s.id, s.name]));
+      const spaceNames = r.spaces.map((id) => named.get(id) ?? id);
+      if (json(a)) return print({ ...r, spaceNames });
+      console.log(`${r.candidates} candidates in ${r.clusters} review units from ${r.spaces.map((id, e) => `${id} (${spaceNames[e]})`).join(', ')} (${r.seconds.toFixed(1)} s)`);
       if (r.precisionRecall) {
         console.log(`against the truth (${r.trueUnannotated} true unannotated pairs):`);
         for (const [b, f] of Object.entries(r.precisionRecall)) console.log(`  budget ${b.padStart(6)}: precision ${f.precision.toFixed(3)}, recall ${f.recall.toFixed(3)}`);
@@ -328,11 +344,14 @@ const verbs: Record<string, Verb> = {
         sqlite = `failed: ${(e as Error).message}`;
       }
       const b = await backendReport();
-      const r = { version: appVersion(), node: process.version, platform: `${process.platform}-${process.arch}`, backend: b.backend, gpu: b.gpu, backendSkipped: b.skipped, backendFeatures: b.features ?? null, dataDir: defaultDataDir(), sqlite };
+      const { electronNativeState } = await import('./core/app/electron_native_state.js');
+      const { packageRoot } = await import('./core/jobs/worker_path.js');
+      const electronSqlite = electronNativeState(packageRoot());
+      const r = { version: appVersion(), node: process.version, platform: `${process.platform}-${process.arch}`, backend: b.backend, gpu: b.gpu, backendSkipped: b.skipped, backendFeatures: b.features ?? null, dataDir: defaultDataDir(), sqlite, electronSqlite };
       if (json(a)) return print(r);
       console.log(`version   ${r.version}\nnode      ${r.node} (${r.platform})\nbackend   ${r.backend}${r.gpu ? ` on ${r.gpu}` : ''}${b.features ? ` (simd ${b.features.simd}, threads ${b.features.threads})` : ''}`);
       for (const sk of b.skipped) console.log(`          skipped ${sk.name}: ${sk.reason}`);
-      console.log(`data dir  ${r.dataDir}\nsqlite    ${r.sqlite}`);
+      console.log(`data dir  ${r.dataDir}\nsqlite    ${r.sqlite}\nelectron sqlite  ${r.electronSqlite}`);
     },
   },
 };

@@ -1,5 +1,6 @@
 // View models for spaces, mining, review, metrics and multiplicity (issue 4–6 panels). They mirror
 // what the core computes; the renderer reads them, main fills them.
+import type { FlagLabel } from './flags.js';
 
 export interface SpaceInfo {
   id: string;
@@ -60,6 +61,8 @@ export interface ReviewCandidate {
   decision: ReviewLabel | null;
   /** Valid per truth.jsonl (null without truth): shown only when the user asks to reveal truth. */
   truth: boolean | null;
+  /** The latest flag on the pair (label model: a click or lasso flag), if any. */
+  flag?: FlagLabel | null;
 }
 
 export interface ReviewUnitView {
@@ -110,6 +113,21 @@ export interface MetricsValues {
 export interface MetricsTableView {
   rows: Array<{ space: string; positives: string; i2t: MetricsValues; t2i: MetricsValues }>;
   rankCorrelation: Record<string, number | null>;
+  /** How the labels changed the verified set (label model), shown beside the numbers. */
+  verified?: VerifiedCounts;
+}
+
+/** Pairs each kind of label added to or removed from the verified positives. */
+export interface VerifiedCounts {
+  annotated: number;
+  from_dataset: number;
+  from_reviews: number;
+  from_imports: number;
+  from_flags: number;
+  removed_by_flags: number;
+  dropped_invalid: number;
+  dropped_rejected: number;
+  total: number;
 }
 
 export interface PairPushView {

@@ -5,6 +5,7 @@ import type { DatasetSummary, ImageItemInfo, CaptionItemInfo } from './dataset.j
 import type { Flag, FlagLabel, FlagTarget } from './flags.js';
 import type { DirectoryListing, ItemValueColumn, SearchResult } from './map_tools.js';
 import type { CalibrationView, GlyphsView, HeadKind, HeadView, PairCsdView, TrainEpochEvent, TrainResultView, UncertaintyView, ClusterSummary, ImportResultView, MetricsTableView, MineSummary, MultiplicityView, PairPushView, ReviewDecisionInput, ReviewUnitView, SpaceInfo } from './analysis.js';
+import type { ExportPreview, PairLabel } from './labels.js';
 
 export interface AppInfo {
   version: string;
@@ -68,7 +69,11 @@ export interface ItemDetail {
 
 export interface ExportResult {
   path: string;
+  /** Every label exported: flags + review decisions + imported positives. */
+  labels: number;
   flags: number;
+  reviews: number;
+  imports: number;
   images: number;
   captions: number;
   /** Browser mode: a URL (with token) to download the file. */
@@ -136,7 +141,6 @@ export interface LensApi {
    * Flags many targets (a lasso selection) with one label in one transaction, durable on return.
    * Targets that already carry an active flag with this label are skipped. At most 20,000 per call.
    */
-  addFlags(req: { targets: FlagTarget[]; label: FlagLabel; note?: string }): Promise<{ added: number; skipped: number }>;
   undo(): Promise<boolean>;
   redo(): Promise<boolean>;
   /** `out`: a file in the dataset's exports/ or a folder the user picked; an existing file is replaced only with `overwrite`. */
@@ -177,6 +181,13 @@ export interface LensApi {
   getItemValues(): Promise<ItemValueColumn[]>;
   /** Sub-folders of a server folder, confined to the allowed roots (default: the first root). */
   listDirectory(req: { path?: string }): Promise<DirectoryListing>;
+  // One label model (issue 14)
+  /** Flags many targets in one transaction and one undo step; a lasso selection passes source 'lasso'. Targets already flagged with that label are skipped; returns the flags added. */
+  addFlags(req: { targets: FlagTarget[]; label: FlagLabel; note?: string; source?: 'click' | 'lasso'; selection?: string }): Promise<Flag[]>;
+  /** Every label in effect (flags, review decisions, imports), oldest first. */
+  listLabels(): Promise<PairLabel[]>;
+  /** What an export would hold, by kind (shown before writing). */
+  exportPreview(): Promise<ExportPreview>;
 }
 
 export type LensMethod = keyof LensApi;

@@ -40,6 +40,8 @@ export interface DatasetSummary {
   /** Images referenced by captions but missing on disk (still listed as items, marked missing). */
   missingImages: number;
   splits: Record<string, SplitCounts>;
+  /** Items with no split (a generic folder's lines without "split"); split metrics leave them out. */
+  withoutSplit: SplitCounts;
   hasTruth: boolean;
   /** Extra valid pairs from positives.jsonl. */
   extraPositives: number;

@@ -10,6 +10,10 @@ export const FLAG_LABEL_TEXT: Record<FlagLabel, string> = {
   invalid_item: 'Invalid item',
 };
 
+/** How a flag was made: a click in Inspect, a lasso selection on the map, or an import. */
+export const FLAG_SOURCES = ['click', 'lasso', 'import'] as const;
+export type FlagSource = (typeof FLAG_SOURCES)[number];
+
 export type FlagTarget =
   | { kind: 'pair'; image: number; caption: number }
   | { kind: 'item'; modality: 'image' | 'caption'; index: number };
@@ -23,4 +27,10 @@ export interface Flag {
   createdAt: string;
   /** Whether the pair is an annotated one (pair flags only). */
   annotated: boolean | null;
+  /** Where the flag came from (stores older than schema 2: 'click'). */
+  source?: FlagSource;
+  /** The lasso selection or import file the flag came from, when it has one. */
+  provenance?: string | null;
+  /** Who made the flag, when known. */
+  who?: string | null;
 }

@@ -28,7 +28,6 @@ export const requestSchemas: Record<LensMethod, z.ZodType> = {
   listFlags: none,
   addFlag: z.object({ target: flagTargetSchema, label: z.enum(FLAG_LABELS), note: z.string().max(10_000).optional() }).strict(),
   removeFlag: z.object({ id: z.number().int().positive() }).strict(),
-  addFlags: z.object({ targets: z.array(flagTargetSchema).min(1).max(20_000), label: z.enum(FLAG_LABELS), note: z.string().max(10_000).optional() }).strict(),
   undo: none,
   redo: none,
   exportFlags: z.object({ out: z.string().min(1).max(4096).optional(), overwrite: z.boolean().optional() }).strict(),
@@ -60,6 +59,17 @@ export const requestSchemas: Record<LensMethod, z.ZodType> = {
     .strict(),
   getMultiplicity: none,
   getCalibration: none,
+  addFlags: z
+    .object({
+      targets: z.array(flagTargetSchema).min(1).max(20_000),
+      label: z.enum(FLAG_LABELS),
+      note: z.string().max(10_000).optional(),
+      source: z.enum(['click', 'lasso']).optional(),
+      selection: z.string().max(200).optional(),
+    })
+    .strict(),
+  listLabels: none,
+  exportPreview: none,
   getPairPush: z.object({ image: index, caption: index, temperature: z.number().positive().max(10).optional(), batchSize: z.number().int().min(2).max(1_000_000).optional() }).strict(),
   importPositives: z.object({ path: z.string().min(1).max(4096) }).strict(),
   searchItems: z.object({ query: z.string().max(500), limit: z.number().int().min(1).max(500).optional() }).strict(),

@@ -2,13 +2,14 @@
 // draws the map, hover shows an item, click opens the panel, flag / undo / flag again, export,
 // then the exported file is opened with better-sqlite3.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium.js';
-import { startServe, root, type ServeHandle } from '../helpers/server.js';
+import { startServe, type ServeHandle } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
+import { docsScreenshot } from '../helpers/screenshots.js';
 
 let server: ServeHandle;
 let browser: Browser;
@@ -65,9 +66,8 @@ describe('browser mode, end to end', () => {
     await expect.poll(() => page.locator('[data-testid="neighbor-row"]').count()).toBe(10);
     expect(await page.locator('[data-testid="partner-row"]').count()).toBe(1);
     // README's screenshot: the map with a caption selected, its annotated image and neighbours.
-    mkdirSync(join(root, 'docs'), { recursive: true });
-    await page.screenshot({ path: join(tmp.dir, 'map.png') });
-    copyFileSync(join(tmp.dir, 'map.png'), join(root, 'docs', 'screenshot.png'));
+    // Written to docs/ only by `npm run docs:screenshots`.
+    await docsScreenshot(page, 'screenshot.png');
   });
 
   it('flags a pair, undoes, flags again, and exports to SQLite', async () => {
@@ -90,7 +90,11 @@ describe('browser mode, end to end', () => {
     const neighbourIndex = Number(await row.getAttribute('data-index'));
     const captionIndex = Number((await page.textContent('[data-testid="detail-panel"] h2'))!.match(/#(\d+)/)![1]);
 
+    // The export says what it will write before it writes.
     await page.click('[data-testid="export"]');
+    await page.waitForSelector('[data-testid="export-confirm"]');
+    expect(await page.textContent('[data-testid="export-confirm"]')).toMatch(/Export 1 labels: 1 flags \(1 false negative; 0 from lasso selections\), 0 review\s+decisions, 0 imported positives/);
+    await page.click('[data-testid="export-confirm-ok"]');
     await page.waitForSelector('[data-testid="export-result"]');
     const path = (await page.textContent('[data-testid="export-result"] code'))!;
     const db = new Database(path, { readonly: true });

@@ -4,13 +4,14 @@
 // histograms, the metrics plot exports as SVG and PNG, units on the map open in Review, and a
 // decision acknowledged before a SIGKILL of the server is there after a restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, newAppPage } from '../helpers/chromium.js';
-import { startServe, serveSample, root, type ServeHandle } from '../helpers/server.js';
+import { startServe, serveSample, type ServeHandle } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
+import { docsScreenshot } from '../helpers/screenshots.js';
 
 const tmp = tempDir('mlens-e2e-review-');
 let dataset = '';
@@ -130,9 +131,7 @@ describe('review flow in the browser, keyboard only', () => {
     expect(Object.keys(firstLabels).length).toBeGreaterThanOrEqual(2);
     await expect.poll(() => page.textContent(`[data-testid="unit-row"][data-cluster-id="${firstUnit}"] [data-testid="unit-reviewed"]`), { timeout: 10_000 }).toMatch(new RegExp(`^${Object.keys(firstLabels).length}/`));
 
-    mkdirSync(join(root, 'docs'), { recursive: true });
-    await page.screenshot({ path: join(tmp.dir, 'review.png') });
-    copyFileSync(join(tmp.dir, 'review.png'), join(root, 'docs', 'review.png'));
+    await docsScreenshot(page, 'review.png');
 
     await page.keyboard.press('Enter');
     await expect.poll(unitId, { timeout: 15_000 }).not.toBe(firstUnit);

@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, newAppPage } from '../helpers/chromium.js';
-import { serveSample, root, type ServeHandle } from '../helpers/server.js';
+import { serveSample, type ServeHandle } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
+import { docsScreenshot } from '../helpers/screenshots.js';
 
 const tmp = tempDir('mlens-e2e-spaces-');
 let server: ServeHandle;
@@ -193,6 +194,6 @@ describe('spaces, encoders, heads and glyphs in the browser', () => {
     await page.uncheck('[data-testid="color-uncertainty"]');
     await page.fill('[data-testid="glyph-exaggeration"]', autoStep);
     await page.waitForTimeout(400);
-    await page.screenshot({ path: join(root, 'docs', 'glyphs.png') });
+    await docsScreenshot(page, 'glyphs.png');
   }, 60_000);
 });

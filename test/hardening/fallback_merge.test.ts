@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { openProjectStore } from '../../src/main/core/store/fallback_merge.js';
 import { ProjectStore, fallbackProjectDir, type WritableCheck } from '../../src/main/core/store/project_store.js';
 import { ReviewStore } from '../../src/main/core/review/review_store.js';
-import { exportFlags } from '../../src/main/core/export/flags_export.js';
+import { exportProjectLabels } from '../../src/main/core/labels/label_service.js';
 import { openDataset } from '../../src/main/core/datasets/open.js';
 import { cleanupTmp, makeGeneric } from '../fixtures/datasets/make.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -75,7 +75,7 @@ describe('the fallback store of a read-only period', () => {
     // An export from the folder's store now carries the read-only period's flags.
     const ds = await openDataset(root);
     const out = join(tmp.dir, 'export.sqlite');
-    expect(exportFlags(out, ds, rw.store.listFlags(), { appVersion: 'test', space: 'none' }).flags).toBe(2);
+    expect(exportProjectLabels(out, ds, rw.store, { appVersion: 'test', space: 'none' }).flags).toBe(2);
     rw.store.close();
 
     // The fallback is marked merged.

@@ -84,12 +84,12 @@ describe('the project store migration ladder', () => {
     it(`opens a previous-version store ${withReviews ? 'with' : 'without'} the unversioned review tables and keeps every row`, () => {
       const file = oldStore(withReviews ? 'old-reviews' : 'old-flags', withReviews);
       const store = new ProjectStore(file);
-      expect(store.migrated).toEqual([2, 3, 4]);
+      expect(store.migrated).toEqual([2, 3, 4, 5]);
       expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(store.getMeta('dataset_hash')).toBe('abc123');
       expect(store.uid).toMatch(/^[0-9a-f]{32}$/);
       expect(store.listFlags()).toEqual([
-        { id: 1, target: { kind: 'pair', image: 3, caption: 7 }, label: 'false_negative', note: 'kept', createdAt: '2026-01-01T00:00:00Z', annotated: false },
+        { id: 1, target: { kind: 'pair', image: 3, caption: 7 }, label: 'false_negative', note: 'kept', createdAt: '2026-01-01T00:00:00Z', annotated: false, source: 'click', provenance: null, who: null },
       ]);
       // The old undo log has no session: no new session can take it back.
       expect(store.canUndo()).toBe(false);
@@ -117,7 +117,7 @@ describe('the project store migration ladder', () => {
 
   it('creates a new store at the current version in one go', () => {
     const store = new ProjectStore(join(tmp.dir, 'new', 'project.sqlite'));
-    expect(store.migrated).toEqual([1, 2, 3, 4]);
+    expect(store.migrated).toEqual([1, 2, 3, 4, 5]);
     const tables = (store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
     expect(tables).toEqual(['actions', 'flags', 'merged_stores', 'meta', 'mining_candidates', 'mining_clusters', 'mining_runs', 'review_decisions', 'review_extra_positives']);
     store.close();

@@ -26,7 +26,7 @@ describe('mlens CLI', () => {
     const o = mlens(['open', out, '--json'], env);
     expect(o.code, o.stderr).toBe(0);
     const summary = o.json();
-    expect(summary).toMatchObject({ format: 'generic', images: 120, hasTruth: true });
+    expect(summary).toMatchObject({ format: 'generic', images: 120, has_truth: true });
     expect(summary.captions).toBe(600);
     expect(summary.embeddings.dims).toBeGreaterThan(0);
 

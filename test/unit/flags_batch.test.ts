@@ -26,23 +26,30 @@ describe('batch flags (a selection flagged in one action)', () => {
       { target: { kind: 'pair' as const, image: 1, caption: 2 }, annotated: true },
       { target: { kind: 'item' as const, modality: 'image' as const, index: 1 }, annotated: null },
     ];
-    expect(store.addFlags(rows, 'ambiguous', 'lasso')).toEqual({ added: 3, skipped: 2 });
+    const as = (label: 'ambiguous' | 'invalid_item', note = '') => rows.map((r) => ({ ...r, label, note }));
+    expect(store.addFlags(as('ambiguous', 'lasso'), { source: 'lasso' })).toHaveLength(3);
     // The same selection with another label is a different flag.
-    expect(store.addFlags(rows.slice(0, 1), 'invalid_item')).toEqual({ added: 1, skipped: 0 });
+    expect(store.addFlags(as('invalid_item').slice(0, 2), { source: 'lasso' })).toHaveLength(2);
     store.close();
     const again = new ProjectStore(file);
     const flags = again.listFlags();
-    expect(flags).toHaveLength(5);
+    expect(flags).toHaveLength(6);
     expect(flags.filter((f) => f.note === 'lasso').map((f) => f.target)).toEqual([
       { kind: 'item', modality: 'image', index: 1 },
       { kind: 'item', modality: 'caption', index: 2 },
       { kind: 'pair', image: 1, caption: 2 },
     ]);
     expect(flags.find((f) => f.target.kind === 'pair')?.annotated).toBe(true);
-    // Undo takes the batch back one flag at a time, newest first.
-    expect(again.undo()).toBe(true);
-    expect(again.listFlags()).toHaveLength(4);
+    // A reopened store is a new session: the batch is undone by the session that made it (below).
+    expect(again.undo()).toBe(false);
     again.close();
+    // Undo takes a whole batch back in one step.
+    const s2 = new ProjectStore(join(t.dir, 'other.sqlite'));
+    s2.addFlags(as('ambiguous'), { source: 'lasso' });
+    expect(s2.listFlags()).toHaveLength(4);
+    expect(s2.undo()).toBe(true);
+    expect(s2.listFlags()).toHaveLength(0);
+    s2.close();
   });
 
   it('the request schema bounds the batch and checks every target', () => {

@@ -1,4 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { ExportPreview } from '../../shared/labels';
+import { ExportConfirm } from './components/ExportConfirm';
 import type { AppInfo, ExportResult, ItemDetail, ItemTable, JobEvent, LensEvent, Projection, Session } from '../../shared/api';
 import type { ClusterSummary, GlyphsView, MineSummary, PairCsdView, PairPushView, ReviewCandidate, ReviewUnitView, UncertaintyView } from '../../shared/analysis';
 import type { Flag, FlagLabel, FlagTarget } from '../../shared/flags';
@@ -597,8 +599,18 @@ export function App({ transport }: { transport: Transport }) {
     }
   };
 
+  const [exportPreview, setExportPreview] = useState<ExportPreview | null>(null);
+  const previewExport = async () => {
+    try {
+      setExported(null);
+      setExportPreview(await api.exportPreview());
+    } catch (e) {
+      fail(e);
+    }
+  };
   const doExport = async () => {
     try {
+      setExportPreview(null);
       setExported(await api.exportFlags({}));
     } catch (e) {
       fail(e);
@@ -648,16 +660,17 @@ export function App({ transport }: { transport: Transport }) {
         <span className="spacer" />
         <button type="button" data-testid="undo" disabled={!undoRedo.canUndo} onClick={undo} title="Undo (Ctrl+Z)">Undo</button>
         <button type="button" data-testid="redo" disabled={!undoRedo.canRedo} onClick={redo} title="Redo (Ctrl+Shift+Z)">Redo</button>
-        <button type="button" data-testid="export" disabled={!ds} onClick={() => void doExport()} title="Export flags to SQLite">Export flags</button>
+        <button type="button" data-testid="export" disabled={!ds} onClick={() => void previewExport()} title="Export every label (flags, review decisions, imports) to SQLite">Export labels</button>
       </header>
       {error && (
         <div className="banner error" role="alert" data-testid="error">
           {error} <button type="button" className="x" aria-label="dismiss" onClick={() => setError(null)}>×</button>
         </div>
       )}
+      {exportPreview && <ExportConfirm preview={exportPreview} onConfirm={() => void doExport()} onCancel={() => setExportPreview(null)} />}
       {exported && (
         <div className="banner ok" data-testid="export-result">
-          Exported {exported.flags} flags ({exported.images} images, {exported.captions} captions) to <code>{exported.path}</code>
+          Exported {exported.labels} labels ({exported.flags} flags, {exported.reviews} review decisions, {exported.imports} imports; {exported.images} images, {exported.captions} captions) to <code>{exported.path}</code>
           {exported.downloadUrl && (
             <> · <a href={exported.downloadUrl} download>download</a></>
           )}

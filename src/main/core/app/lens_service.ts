@@ -11,17 +11,20 @@ import { summarize } from '../datasets/summary.js';
 import { generateSample } from '../sample/generate.js';
 import type { ProjectStore } from '../store/project_store.js';
 import { openProjectStore } from '../store/fallback_merge.js';
-import { exportFlags } from '../export/flags_export.js';
+import { addFlagBatch, checkTarget, exportPreviewOf, exportProjectLabels, labelsOf } from '../labels/label_service.js';
+import { flagsOf, readLabels } from '../labels/label_model.js';
+import type { ExportPreview, PairLabel } from '../../../shared/labels.js';
 import { runUmap, DEFAULT_UMAP, type UmapParams } from '../projection/umap.js';
 import { topKDot, row } from '../knn/cross_modal.js';
 import { CancelledError } from '../jobs/job.js';
 import { JobLimiter, defaultJobLimit } from '../jobs/job_limiter.js';
 import { readSettings, writeSettings } from './data_dir.js';
 import type { CalibrationView, VarianceDiagnostics, GlyphsView, HeadKind, HeadView, PairCsdView, TrainResultView, UncertaintyView, ClusterSummary, ImportResultView, MetricsTableView, MineSummary, MultiplicityView, PairPushView, ReviewDecisionInput, ReviewUnitView, SpaceInfo } from '../../../shared/analysis.js';
-import { SpaceStore } from '../spaces/space_store.js';
+import { datasetSpaces } from '../spaces/space_list.js';
 import { ReviewStore, type ClusterRow } from '../review/review_store.js';
-import { resolveSpaces, importPositivesIntoProject, DATASET_SPACE } from '../mining/project.js';
-import { ORACLE_NAME, isOracleSource } from '../spaces/oracle.js';
+import { resolveSpaces, importPositivesIntoProject, projectVerified } from '../mining/project.js';
+import { verifiedCounts } from '../labels/verified_labels.js';
+import { ORACLE_NAME } from '../spaces/oracle.js';
 import type { MiningSpaceInput } from '../mining/space_engine.js';
 import { mineInWorker } from '../mining/mine_job.js';
 import { refreshAfterReviews } from '../mining/classifier.js';
@@ -163,18 +166,7 @@ export class LensService implements LensApi {
   listSpaces(): SpaceInfo[] {
     const ds = this.dataset;
     if (!ds || !this.dir) return [];
-    const out: SpaceInfo[] = [];
-    if (ds.embeddings) {
-      const e = ds.embeddings;
-      // The sample's oracle is built from the truth: an upper bound, never an encoder's quality.
-      const name = isOracleSource(e.source) ? ORACLE_NAME : `${e.source} (folder embeddings)`;
-      out.push({ id: DATASET_SPACE, name, encoder: 'dataset', dims: e.dims, probabilistic: !!(e.imageLogvar && e.textLogvar), parent: null, condition: null, createdAt: null });
-    }
-    for (const r of new SpaceStore(this.dir).list()) {
-      if (r.nImages !== ds.images.length || r.nCaptions !== ds.captions.length) continue;
-      out.push({ id: r.id, name: r.name, encoder: r.encoder, dims: r.dims, probabilistic: r.probabilistic, parent: r.parent, condition: r.condition, createdAt: r.run.startedAt });
-    }
-    return out;
+    return datasetSpaces(ds, this.dir);
   }
 
   private space(id = this.spaceId): MiningSpaceInput {
@@ -198,17 +190,27 @@ export class LensService implements LensApi {
     return session;
   }
 
-  /** On start: reopen the last dataset, or the sample on first launch. */
+  /**
+   * On start: reopen the last dataset (settings.json in the user's data folder), or the sample on
+   * first launch. A last dataset that vanished or cannot be read opens the sample with a note.
+   */
   async restore(jobId = 'startup'): Promise<Session> {
     const last = readSettings(this.opts.dataDir).lastDataset;
-    if (last && existsSync(last)) {
+    let why: string | null = null;
+    if (last && !existsSync(last)) why = 'it no longer exists';
+    else if (last) {
       try {
         return await this.openDataset({ path: last });
-      } catch {
-        // fall through to the sample: the last folder is gone or broken
+      } catch (e) {
+        why = `it cannot be read: ${e instanceof Error ? e.message : String(e)}`;
       }
     }
-    return this.openSample({ jobId });
+    const session = await this.openSample({ jobId });
+    if (!why || !this.dataset) return session;
+    this.dataset.problems.unshift({ severity: 'warning', file: last!, message: `the last dataset, ${last}, was not reopened because ${why}; the sample dataset is open instead` });
+    const noted = await this.getSession();
+    this.emit({ type: 'session', session: noted });
+    return noted;
   }
 
   async openDataset(req: { path: string; strict?: boolean }): Promise<Session> {
@@ -388,44 +390,33 @@ export class LensService implements LensApi {
 
   private emitFlags(): void {
     if (!this.store) return;
-    this.emit({ type: 'flags', flags: this.store.listFlags(), canUndo: this.store.canUndo(), canRedo: this.store.canRedo() });
+    this.emit({ type: 'flags', flags: flagsOf(readLabels(this.store.db, { kinds: ['flag'] })), canUndo: this.store.canUndo(), canRedo: this.store.canRedo() });
   }
 
   async listFlags(): Promise<Flag[]> {
-    return this.need().store.listFlags();
+    return flagsOf(readLabels(this.need().store.db, { kinds: ['flag'] }));
   }
 
   async addFlag(req: { target: FlagTarget; label: FlagLabel; note?: string }): Promise<Flag> {
     const { ds, store } = this.need();
-    const t = req.target;
-    let annotated: boolean | null = null;
-    if (t.kind === 'pair') {
-      if (t.image >= ds.images.length) throw new Error(`no image with index ${t.image}`);
-      if (t.caption >= ds.captions.length) throw new Error(`no caption with index ${t.caption}`);
-      annotated = ds.captions[t.caption].imageIndex === t.image;
-    } else if (t.index >= (t.modality === 'image' ? ds.images.length : ds.captions.length)) {
-      throw new Error(`no ${t.modality} with index ${t.index}`);
-    }
-    const f = store.addFlag(t, req.label, req.note ?? '', annotated);
+    const f = store.addFlag(req.target, req.label, req.note ?? '', checkTarget(ds, req.target), { source: 'click' });
     this.emitFlags();
     return f;
   }
 
-  async addFlags(req: { targets: FlagTarget[]; label: FlagLabel; note?: string }): Promise<{ added: number; skipped: number }> {
+  async addFlags(req: { targets: FlagTarget[]; label: FlagLabel; note?: string; source?: 'click' | 'lasso'; selection?: string }): Promise<Flag[]> {
     const { ds, store } = this.need();
-    const rows = req.targets.map((t, k) => {
-      const where = `target ${k + 1} of ${req.targets.length}`;
-      if (t.kind === 'pair') {
-        if (t.image >= ds.images.length) throw new Error(`${where}: no image with index ${t.image}`);
-        if (t.caption >= ds.captions.length) throw new Error(`${where}: no caption with index ${t.caption}`);
-        return { target: t, annotated: ds.captions[t.caption].imageIndex === t.image };
-      }
-      if (t.index >= (t.modality === 'image' ? ds.images.length : ds.captions.length)) throw new Error(`${where}: no ${t.modality} with index ${t.index}`);
-      return { target: t, annotated: null };
-    });
-    const r = store.addFlags(rows, req.label, req.note ?? '');
-    if (r.added > 0) this.emitFlags();
-    return r;
+    const flags = addFlagBatch(ds, store, req);
+    if (flags.length) this.emitFlags();
+    return flags;
+  }
+
+  async listLabels(): Promise<PairLabel[]> {
+    return labelsOf(this.need().store);
+  }
+
+  async exportPreview(): Promise<ExportPreview> {
+    return exportPreviewOf(this.need().store);
   }
 
   async removeFlag(req: { id: number }): Promise<void> {
@@ -449,8 +440,7 @@ export class LensService implements LensApi {
   async exportFlags(req: { out?: string; overwrite?: boolean }): Promise<ExportResult> {
     const { ds, store, dir } = this.need();
     const out = exportTargetFor(req, { datasetRoot: ds.root, projectDir: dir, dataDir: this.opts.dataDir, chosenFolders: this.chosenFolders });
-    const flags = store.listFlags();
-    const counts = exportFlags(out, ds, flags, { appVersion: appVersion(), space: this.spaceName(ds) });
+    const counts = exportProjectLabels(out, ds, store, { appVersion: appVersion(), space: this.spaceName(ds) });
     return { path: out, ...counts, downloadUrl: this.opts.downloadUrl?.(out) };
   }
 
@@ -538,8 +528,8 @@ export class LensService implements LensApi {
     let diagnostics: VarianceDiagnostics | null = null;
     const { ds, store } = this.need();
     try {
-      // Known positives: false-negative flags and positives.jsonl (what multi-positive training uses).
-      const known = extraPositives(ds, 'auto', store.listFlags());
+      // Known positives: the label model's valid pairs and positives.jsonl (what multi-positive training uses).
+      const known = extraPositives(ds, 'auto', readLabels(store.db));
       const key = `${id}:${known.pairs}`;
       diagnostics = this.diagnosticsCache.get(key) ?? null;
       if (!diagnostics) {
@@ -659,6 +649,8 @@ export class LensService implements LensApi {
       const t = ds.truth?.[caption];
       return t ? Array.prototype.includes.call(t, image) : null;
     };
+    const flagOf = new Map<string, FlagLabel>();
+    for (const l of readLabels(reviews.db, { kinds: ['flag'] })) if (l.target === 'pair') flagOf.set(`${l.caption}:${l.image}`, l.flag as FlagLabel);
     const candidates = reviews.candidates({ clusterId: c.id }).map((k) => ({
       image: k.image,
       caption: k.caption,
@@ -666,6 +658,7 @@ export class LensService implements LensApi {
       agreement: k.agreement,
       decision: reviews.decisionFor(k.image, k.caption)?.label ?? null,
       truth: inTruth(k.image, k.caption) as boolean | null,
+      flag: flagOf.get(`${k.caption}:${k.image}`) ?? null,
     }));
     const pending = reviews.clusters({ pendingOnly: true }).length;
     return { cluster: this.clusterSummary(c), candidates, pending };
@@ -715,7 +708,8 @@ export class LensService implements LensApi {
     const ids = req.spaceIds ?? this.listSpaces().map((s) => s.id);
     if (!ids.length) throw new Error(`${ds.name} has no space to evaluate: it needs embeddings`);
     // Large spaces run on worker threads.
-    return await metricsTableAsync(ds, this.needReviews(), ids.map((id) => this.space(id)), { ties: req.ties, strict: req.strict });
+    const table = await metricsTableAsync(ds, this.needReviews(), ids.map((id) => this.space(id)), { ties: req.ties, strict: req.strict });
+    return { ...table, verified: verifiedCounts(projectVerified(ds, this.needReviews(), { strict: req.strict }).counts) };
   }
 
   async getMultiplicity(): Promise<MultiplicityView> {

@@ -5,12 +5,17 @@ import type { Dataset } from './dataset.js';
 export function summarize(ds: Dataset): DatasetSummary {
   const splits: Record<string, SplitCounts> = {};
   const bucket = (s: string): SplitCounts => (splits[s] ??= { images: 0, captions: 0 });
+  const withoutSplit: SplitCounts = { images: 0, captions: 0 };
   let missing = 0;
   for (const im of ds.images) {
     if (im.missing) missing++;
     if (im.split != null) bucket(im.split).images++;
+    else withoutSplit.images++;
   }
-  for (const c of ds.captions) if (c.split != null) bucket(c.split).captions++;
+  for (const c of ds.captions) {
+    if (c.split != null) bucket(c.split).captions++;
+    else withoutSplit.captions++;
+  }
   const e = ds.embeddings;
   return {
     hash: ds.hash,
@@ -22,6 +27,7 @@ export function summarize(ds: Dataset): DatasetSummary {
     annotatedPairs: ds.captions.length,
     missingImages: missing,
     splits,
+    withoutSplit,
     hasTruth: ds.truth != null,
     extraPositives: ds.positives.length,
     embeddings: e ? { dims: e.dims, dtype: e.dtype, probabilistic: e.imageLogvar != null && e.textLogvar != null, source: e.source } : null,

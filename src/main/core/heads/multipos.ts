@@ -2,12 +2,15 @@
 // positives, so review work changes the model. Works for the baseline alignment head (deterministic
 // two-tower), the PCME++ head and the conditional head; the loss is pairwise BCE (labels from the
 // extra positives, no softmax competition) or multi-positive InfoNCE (−log Σ_{p∈P} softmax).
-// Sources of extra positives: 'flags' (false_negative pair flags of the project store), 'file'
+// Sources of extra positives: 'flags' (the project's labels, core/labels/label_model.ts: false-
+// negative flags, lasso flags, reviews 1–2, imported positives), 'file'
 // (positives.jsonl, ECCV labels 1–2 or none), 'truth' (truth.jsonl: every valid pair, i.e. the
 // true false negatives; for the sample dataset and experiments), 'auto' = flags ∪ file.
-// Pairs flagged wrong_annotation are dropped from the extra positives (never from annotations).
+// Pairs whose label says not valid (a wrong_annotation flag, a review 3–4) are dropped from the
+// extra positives (never from annotations).
 import type { Dataset } from '../datasets/dataset.js';
-import type { Flag } from '../../../shared/flags.js';
+import type { PairLabel } from '../../../shared/labels.js';
+import { pairJudgements } from '../labels/label_model.js';
 import { csrFromPairs, csrCount, type Csr } from './csr.js';
 import type { HeadConfig, LossKind, NamedWeights } from './model.js';
 import { PCME_CONFIG, defaultDims } from './pcme.js';
@@ -24,12 +27,14 @@ export interface ExtraPositives {
 }
 
 /** Extra positive pairs of a dataset from the chosen source. */
-export function extraPositives(ds: Pick<Dataset, 'captions' | 'positives' | 'truth' | 'images'>, source: ExtraSource, flags: readonly Flag[] = []): ExtraPositives {
+export function extraPositives(ds: Pick<Dataset, 'captions' | 'positives' | 'truth' | 'images'>, source: ExtraSource, labels: readonly PairLabel[] = []): ExtraPositives {
   const pairs: Array<[number, number]> = [];
   const nC = ds.captions.length;
   const nI = ds.images.length;
+  // The label model's verdict per pair: the latest label decides (a review after a flag, or after).
+  const judged = pairJudgements(labels);
   const wrong = new Set<string>();
-  for (const f of flags) if (f.target.kind === 'pair' && f.label === 'wrong_annotation') wrong.add(`${f.target.caption}:${f.target.image}`);
+  for (const j of judged) if (j.verdict === 'not_valid') wrong.add(`${j.caption}:${j.image}`);
   const push = (cap: number, img: number): void => {
     if (cap >= 0 && cap < nC && img >= 0 && img < nI && ds.captions[cap].imageIndex !== img && !wrong.has(`${cap}:${img}`)) pairs.push([cap, img]);
   };
@@ -38,7 +43,7 @@ export function extraPositives(ds: Pick<Dataset, 'captions' | 'positives' | 'tru
     ds.truth.forEach((imgs, cap) => imgs.forEach((img) => push(cap, img)));
   }
   if (source === 'flags' || source === 'auto') {
-    for (const f of flags) if (f.target.kind === 'pair' && f.label === 'false_negative') push(f.target.caption, f.target.image);
+    for (const j of judged) if (j.verdict === 'valid') push(j.caption, j.image);
   }
   if (source === 'file' || source === 'auto') {
     for (const [img, cap, label] of ds.positives) if (label === 0 || label <= 2) push(cap, img);

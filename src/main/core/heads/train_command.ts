@@ -17,6 +17,7 @@ import { csrFromLists, csrUnion } from './csr.js';
 import { totalVariance } from './csd.js';
 import { annotatedPositives, buildTrainInput, ROLE_TEST, ROLE_VAL, type ConditionPositives } from './data.js';
 import type { CondMode, LossKind } from './model.js';
+import { readLabels, type PairLabel } from '../labels/label_model.js';
 import { extraPositives, multiposSpec, type ExtraSource } from './multipos.js';
 import { pcmeSpec } from './pcme.js';
 import { HeadStore, type HeadMeta } from './save.js';
@@ -222,17 +223,17 @@ export async function runTrainCommand(args: TrainCommandArgs): Promise<TrainComm
   let spec: HeadSpec;
   let initFrom: string | null = null;
   if (args.head === 'multipos') {
-    let flags: ReturnType<ProjectStore['listFlags']> = [];
+    let labels: PairLabel[] = [];
     const source = args.positives ?? 'auto';
     if (source === 'flags' || source === 'auto') {
       const store = new ProjectStore(join(pdir, 'project.sqlite'));
       try {
-        flags = store.listFlags();
+        labels = readLabels(store.db);
       } finally {
         store.close();
       }
     }
-    extra = extraPositives(ds, source, flags);
+    extra = extraPositives(ds, source, labels);
     if (extra.pairs === 0) {
       throw new Error(`no extra positives from ${source}: flag pairs as false negatives in the app, add positives.jsonl, or use --positives truth on a dataset with truth.jsonl`);
     }

@@ -9,7 +9,8 @@
 import { fitLogistic, logitOf, predict, type LogisticModel } from './logistic.js';
 import { rerankUnits, type CostModel } from './clusters.js';
 import { applyIsotonic, calibrationReport, CALIBRATION_MIN_REVIEWS, folds, type CalibrationReport } from './calibration.js';
-import { isNegativeLabel, isPositiveLabel, type CandidateColumns, type ReviewStore } from '../review/review_store.js';
+import type { CandidateColumns, ReviewStore } from '../review/review_store.js';
+import { pairTraining, readLabels } from '../labels/label_model.js';
 
 export const MIN_REVIEWS = 50;
 
@@ -163,13 +164,12 @@ export function refreshAfterReviews(store: ReviewStore, opts: { strict?: boolean
   for (let k = 0; k < cands.n; k++) index.set(cands.caption[k] * nImages + cands.image[k], k);
   const label = new Int8Array(cands.n).fill(-1);
   const reviewed = new Uint8Array(cands.n);
-  for (const d of store.effectiveDecisions()) {
-    if (d.image >= nImages) continue;
-    const k = index.get(d.caption * nImages + d.image);
+  // Every label counts (review keys, false-negative and wrong-annotation flags, lasso flags).
+  for (const [key, verdict] of pairTraining(readLabels(store.db, { kinds: ['flag', 'review'] }), nImages, opts.strict)) {
+    const k = index.get(key);
     if (k === undefined) continue;
     reviewed[k] = 1;
-    if (isPositiveLabel(d.label, opts.strict)) label[k] = 1;
-    else if (isNegativeLabel(d.label) || d.label === 2) label[k] = 0;
+    label[k] = verdict;
   }
   let positives = 0;
   let negatives = 0;

@@ -22,6 +22,9 @@ import { annotatedPositives, verifiedPositives } from '../review/verified_positi
 import type { ReviewStore } from '../review/review_store.js';
 import { annotatedOf, openProject, projectVerified, resolveSpaces } from './project.js';
 import type { MiningSpaceInput } from './space_engine.js';
+import { verifiedCounts } from '../labels/verified_labels.js';
+import { datasetSpaces } from '../spaces/space_list.js';
+import type { VerifiedCounts } from '../../../shared/analysis.js';
 
 export type PositivesChoice = 'annotated' | 'verified' | 'truth' | (string & {});
 
@@ -40,10 +43,14 @@ export interface EvalCommandArgs {
 }
 
 export interface EvalCommandOutput {
+  /** The evaluated space, with its human name. */
+  space?: { id: string; name: string };
   /** The split the galleries were drawn from ('all': every item). */
   split: string;
   i2t: MetricsCommandOutput;
   t2i: MetricsCommandOutput;
+  /** With --positives verified: the pairs each kind of label added or removed (label model). */
+  verified?: VerifiedCounts;
 }
 
 /** Evaluation defaults to the held-out test split where the dataset has one; every result names it. */
@@ -156,10 +163,12 @@ export async function runEvalCommand(args: EvalCommandArgs): Promise<EvalCommand
   try {
     const { ds } = project;
     const [space] = resolveSpaces(ds, project.dir, [args.space]);
-    const t2i = positivesFor(ds, project.reviews, args.positives ?? 'annotated', args.strict);
+    const verified = args.positives === 'verified' ? projectVerified(ds, project.reviews, { strict: args.strict }) : null;
+    const t2i = verified ? verified.t2i : positivesFor(ds, project.reviews, args.positives ?? 'annotated', args.strict);
     const split = args.split ?? defaultEvalSplit(ds);
     const r = await evaluateMiningSpaceAsync(space, t2i, { ks: args.ks, ties: args.ties, subset: split !== 'all' ? splitSubset(ds, split) : undefined });
-    return { split, i2t: strip(r.i2t), t2i: strip(r.t2i) };
+    const name = datasetSpaces(ds, project.dir).find((s) => s.id === space.id)?.name ?? space.id;
+    return { space: { id: space.id, name }, split, i2t: strip(r.i2t), t2i: strip(r.t2i), ...(verified ? { verified: verifiedCounts(verified.counts) } : {}) };
   } finally {
     project.close();
   }

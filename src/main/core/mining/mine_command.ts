@@ -7,6 +7,7 @@ import type { ProgressFn } from '../jobs/job.js';
 import { throwIfAborted } from '../jobs/job.js';
 import { mineCandidates, rankCandidates, type CandidateTable, type MiningOptions } from './candidates.js';
 import { buildReviewUnits, fusedTextSimilarity, type UnitOptions } from './clusters.js';
+import { pairTraining, readLabels } from '../labels/label_model.js';
 import { refreshAfterReviews } from './classifier.js';
 import { annotatedOf, knownPairs, openProject, resolveSpaces, splitGroups } from './project.js';
 import type { KnnOptions } from './knn_blocked.js';
@@ -133,8 +134,8 @@ export async function runMineCommand(args: MineCommandArgs): Promise<MineCommand
     const n = ds.images.length;
     for (let k = 0; k < table.n; k++) index.set(table.caption[k] * n + table.image[k], k);
     const reviewed = new Uint8Array(table.n);
-    for (const d of reviews.effectiveDecisions()) {
-      const k = index.get(d.caption * n + d.image);
+    for (const key of pairTraining(readLabels(reviews.db, { kinds: ['flag', 'review'] }), n).keys()) {
+      const k = index.get(key);
       if (k !== undefined) reviewed[k] = 1;
     }
     const mode = args.units?.mode ?? 'blocks';

@@ -2,23 +2,21 @@
 // the push of a selected pair, and the review-queue refresh after a batch.
 import type { Dataset } from '../datasets/dataset.js';
 import type { ReviewStore } from '../review/review_store.js';
-import { isNegativeLabel, isPositiveLabel } from '../review/review_store.js';
+import { pairTraining, readLabels } from '../labels/label_model.js';
 import { invertT2I } from '../review/verified_positives.js';
 import { multiplicityStats, type MultiplicityStats } from './multiplicity_stats.js';
 import { pairPush, type PairPush, type PushOptions } from './push.js';
 import { annotatedOf, projectVerified } from './project.js';
 import type { MiningSpaceInput } from './space_engine.js';
 
-/** Per stored candidate: 1 reviewed valid, 0 reviewed not valid, −1 not reviewed (invalid items: −1). */
+/** Per stored candidate, from the label model: 1 labelled valid, 0 labelled not valid, −1 neither (invalid items: −1). */
 export function candidateLabels(reviews: ReviewStore, cands: { n: number; image: ArrayLike<number>; caption: ArrayLike<number> }, nImages: number, strict = false): Int8Array {
   const index = new Map<number, number>();
   for (let k = 0; k < cands.n; k++) index.set(cands.caption[k] * nImages + cands.image[k], k);
   const labels = new Int8Array(cands.n).fill(-1);
-  for (const d of reviews.effectiveDecisions()) {
-    const k = index.get(d.caption * nImages + d.image);
-    if (k === undefined) continue;
-    if (isPositiveLabel(d.label, strict)) labels[k] = 1;
-    else if (isNegativeLabel(d.label) || d.label === 2) labels[k] = 0;
+  for (const [key, verdict] of pairTraining(readLabels(reviews.db, { kinds: ['flag', 'review'] }), nImages, strict)) {
+    const k = index.get(key);
+    if (k !== undefined) labels[k] = verdict;
   }
   return labels;
 }

@@ -6,8 +6,11 @@ import { openDataset } from '../datasets/open.js';
 import { SpaceStore } from '../spaces/space_store.js';
 import type { ProjectStore } from '../store/project_store.js';
 import { openProjectStore } from '../store/fallback_merge.js';
+import { datasetSpaces, spaceLabel } from '../spaces/space_list.js';
 import { ReviewStore } from '../review/review_store.js';
-import { verifiedPositives, type PositiveOptions, type PositiveSets } from '../review/verified_positives.js';
+import type { PositiveOptions, PositiveSets } from '../review/verified_positives.js';
+import { readLabels } from '../labels/label_model.js';
+import { verifiedFromLabels } from '../labels/verified_labels.js';
 import { importPositivesFile, type ImportOptions, type ImportResult } from '../review/import_positives.js';
 import type { MiningSpaceInput } from './space_engine.js';
 
@@ -41,7 +44,7 @@ export function resolveSpaces(ds: Dataset, projectDirectory: string, ids: readon
       const s = store.load(id);
       const r = s.record;
       if (r.nImages !== ds.images.length || r.nCaptions !== ds.captions.length) {
-        throw new Error(`space ${id} has ${r.nImages} images × ${r.nCaptions} captions, the dataset ${ds.images.length} × ${ds.captions.length}: it belongs to another dataset or version`);
+        throw new Error(`space ${id} (${r.name}) has ${r.nImages} images × ${r.nCaptions} captions, the dataset ${ds.images.length} × ${ds.captions.length}: it belongs to another dataset or version`);
       }
       return {
         id,
@@ -57,9 +60,8 @@ export function resolveSpaces(ds: Dataset, projectDirectory: string, ids: readon
       const e = ds.embeddings;
       return { id, dims: e.dims, image: e.image, text: e.text, imageLogvar: e.imageLogvar, textLogvar: e.textLogvar };
     }
-    const known = store.list().map((r) => r.id);
-    if (ds.embeddings) known.push(DATASET_SPACE);
-    throw new Error(`no space with id ${id} (spaces: ${known.join(', ') || 'none; run `mlens encode` first'})`);
+    const known = datasetSpaces(ds, projectDirectory).map(spaceLabel);
+    throw new Error(`no space with id ${id} in ${ds.name} (spaces: ${known.join(', ') || 'none; run `mlens encode` first'}; \`mlens spaces ${ds.root}\` lists them)`);
   });
 }
 
@@ -75,12 +77,9 @@ export function annotatedOf(ds: Dataset): Int32Array {
   return Int32Array.from(ds.captions, (c) => c.imageIndex);
 }
 
-/** Annotated ∪ verified (dataset positives.jsonl, imports, reviews) for this project. */
+/** Annotated ∪ verified for this project: positives.jsonl and every label (label model: flags, reviews, imports). */
 export function projectVerified(ds: Dataset, reviews: ReviewStore, opts: PositiveOptions = {}): PositiveSets {
-  return verifiedPositives(
-    { nImages: ds.images.length, annotated: annotatedOf(ds), datasetPositives: ds.positives, decisions: reviews.effectiveDecisions(), extra: reviews.extraPositives() },
-    opts,
-  );
+  return verifiedFromLabels({ nImages: ds.images.length, annotated: annotatedOf(ds), datasetPositives: ds.positives }, readLabels(reviews.db), opts);
 }
 
 /** Pairs already known valid besides the annotated ones (keys caption·nImages + image). */

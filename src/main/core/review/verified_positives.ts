@@ -34,7 +34,21 @@ export interface PositiveSets {
   t2i: Int32Array[];
   invalidImages: number[];
   invalidCaptions: number[];
-  counts: { annotated: number; fromDataset: number; fromReviews: number; fromImports: number; total: number; droppedInvalid: number; droppedRejected: number };
+  counts: PositiveCounts;
+}
+
+export interface PositiveCounts {
+  annotated: number;
+  fromDataset: number;
+  fromReviews: number;
+  fromImports: number;
+  /** Pairs added by false-negative flags (label model). */
+  fromFlags: number;
+  total: number;
+  droppedInvalid: number;
+  droppedRejected: number;
+  /** Pairs removed by wrong-annotation flags (label model). */
+  removedByFlags: number;
 }
 
 function finish(sets: Set<number>[]): Int32Array[] {
@@ -51,7 +65,7 @@ export function verifiedPositives(src: PositiveSources, opts: PositiveOptions = 
   const nT = src.annotated.length;
   const strict = !!opts.strict;
   const sets: Set<number>[] = Array.from({ length: nT }, () => new Set<number>());
-  const counts = { annotated: 0, fromDataset: 0, fromReviews: 0, fromImports: 0, total: 0, droppedInvalid: 0, droppedRejected: 0 };
+  const counts: PositiveCounts = { annotated: 0, fromDataset: 0, fromReviews: 0, fromImports: 0, fromFlags: 0, total: 0, droppedInvalid: 0, droppedRejected: 0, removedByFlags: 0 };
   const add = (i: number, c: number, what: 'annotated' | 'fromDataset' | 'fromReviews' | 'fromImports'): void => {
     if (!Number.isInteger(i) || !Number.isInteger(c) || i < 0 || i >= src.nImages || c < 0 || c >= nT) return;
     if (sets[c].has(i)) return;

@@ -166,6 +166,19 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    // The one label model: a flag says where it came from (a click, a lasso selection) and who made
+    // it; flags made together (a selection) share an action batch, so one undo takes them back whole.
+    version: 5,
+    what: 'flag provenance and batch undo (the label model)',
+    up(db) {
+      addColumn(db, 'flags', 'source', "TEXT NOT NULL DEFAULT 'click'");
+      addColumn(db, 'flags', 'provenance', 'TEXT');
+      addColumn(db, 'flags', 'who', 'TEXT');
+      addColumn(db, 'actions', 'batch', 'INTEGER');
+      db.exec('DROP VIEW IF EXISTS pair_labels');
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -5,7 +5,7 @@
 import { mkdirSync, accessSync, constants } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
-import type { Flag, FlagLabel, FlagTarget } from '../../../shared/flags.js';
+import type { Flag, FlagLabel, FlagSource, FlagTarget } from '../../../shared/flags.js';
 import { openSqlite, type Db } from './sqlite.js';
 import { migrate } from './migrations.js';
 import { watchStoreChanges, type StoreChangeListener } from './change_watch.js';
@@ -20,6 +20,24 @@ interface FlagRow {
   note: string;
   created_at: string;
   annotated: number | null;
+  source: FlagSource;
+  provenance: string | null;
+  who: string | null;
+}
+
+/** What addFlags records about where flags came from (a click in Inspect, a lasso selection, …). */
+export interface FlagOrigin {
+  source?: FlagSource;
+  /** The lasso selection, import file, … the flag came from. */
+  provenance?: string | null;
+  who?: string | null;
+}
+
+export interface FlagInput {
+  target: FlagTarget;
+  label: FlagLabel;
+  note?: string;
+  annotated?: boolean | null;
 }
 
 function rowToFlag(r: FlagRow): Flag {
@@ -27,7 +45,17 @@ function rowToFlag(r: FlagRow): Flag {
     r.target === 'pair'
       ? { kind: 'pair', image: r.image_index!, caption: r.caption_index! }
       : { kind: 'item', modality: r.modality!, index: (r.modality === 'image' ? r.image_index : r.caption_index)! };
-  return { id: r.id, target, label: r.label, note: r.note, createdAt: r.created_at, annotated: r.annotated == null ? null : r.annotated === 1 };
+  return {
+    id: r.id,
+    target,
+    label: r.label,
+    note: r.note,
+    createdAt: r.created_at,
+    annotated: r.annotated == null ? null : r.annotated === 1,
+    source: r.source,
+    provenance: r.provenance,
+    who: r.who,
+  };
 }
 
 /** Decides whether a folder can take the project store; tests may pass their own. */
@@ -124,59 +152,46 @@ export class ProjectStore {
     return rows.map(rowToFlag);
   }
 
-  addFlag(target: FlagTarget, label: FlagLabel, note = '', annotated: boolean | null = null): Flag {
-    const now = new Date().toISOString();
-    const tx = this.db.transaction(() => {
-      const image = target.kind === 'pair' ? target.image : target.modality === 'image' ? target.index : null;
-      const caption = target.kind === 'pair' ? target.caption : target.modality === 'caption' ? target.index : null;
-      const info = this.db
-        .prepare('INSERT INTO flags(target, image_index, caption_index, modality, label, note, created_at, annotated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(target.kind, image, caption, target.kind === 'item' ? target.modality : null, label, note, now, annotated == null ? null : annotated ? 1 : 0);
-      const id = Number(info.lastInsertRowid);
-      this.db.prepare('DELETE FROM actions WHERE undone = 1 AND session = ?').run(this.session);
-      this.db.prepare("INSERT INTO actions(kind, flag_id, at, session) VALUES ('add', ?, ?, ?)").run(id, now, this.session);
-      return id;
-    });
-    const id = tx();
-    return rowToFlag(this.db.prepare('SELECT * FROM flags WHERE id = ?').get(id) as FlagRow);
+  addFlag(target: FlagTarget, label: FlagLabel, note = '', annotated: boolean | null = null, origin: FlagOrigin = {}): Flag {
+    return this.addFlags([{ target, label, note, annotated }], origin)[0];
   }
 
-  /**
-   * Adds one flag per target in a single transaction (one fsync for a whole lasso selection).
-   * A target already flagged (active) with the same label is skipped. Each flag is its own undo step.
-   */
-  addFlags(rows: ReadonlyArray<{ target: FlagTarget; annotated: boolean | null }>, label: FlagLabel, note = ''): { added: number; skipped: number } {
+  /** Several flags in one transaction and one undo step (a lasso selection); durable on return. */
+  addFlags(list: readonly FlagInput[], origin: FlagOrigin = {}): Flag[] {
+    if (!list.length) return [];
     const now = new Date().toISOString();
-    const insert = this.db.prepare('INSERT INTO flags(target, image_index, caption_index, modality, label, note, created_at, annotated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    const action = this.db.prepare("INSERT INTO actions(kind, flag_id, at) VALUES ('add', ?, ?)");
-    const key = (t: string, i: number | null, c: number | null, m: string | null): string => `${t}|${i ?? ''}|${c ?? ''}|${m ?? ''}`;
+    const insert = this.db.prepare(
+      'INSERT INTO flags(target, image_index, caption_index, modality, label, note, created_at, annotated, source, provenance, who) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const action = this.db.prepare("INSERT INTO actions(kind, flag_id, at, batch, session) VALUES ('add', ?, ?, ?, ?)");
     const tx = this.db.transaction(() => {
-      // One read of the active flags with this label, not one query per target.
+      this.db.prepare('DELETE FROM actions WHERE undone = 1 AND session = ?').run(this.session);
+      const batch = ((this.db.prepare('SELECT MAX(batch) AS b FROM actions').get() as { b: number | null }).b ?? 0) + 1;
+      // A target already flagged (active) with the same label is skipped: a selection flagged twice is not doubled.
+      const key = (t: string, i: number | null, c: number | null, m: string | null, l: string): string => `${t}|${i ?? ''}|${c ?? ''}|${m ?? ''}|${l}`;
       const have = new Set(
-        (this.db.prepare('SELECT target, image_index, caption_index, modality FROM flags WHERE active = 1 AND label = ?').all(label) as Array<{ target: string; image_index: number | null; caption_index: number | null; modality: string | null }>).map((r) =>
-          key(r.target, r.image_index, r.caption_index, r.modality),
+        (this.db.prepare('SELECT target, image_index, caption_index, modality, label FROM flags WHERE active = 1').all() as Array<{ target: string; image_index: number | null; caption_index: number | null; modality: string | null; label: string }>).map((r) =>
+          key(r.target, r.image_index, r.caption_index, r.modality, r.label),
         ),
       );
-      let added = 0;
-      let skipped = 0;
-      for (const { target, annotated } of rows) {
+      const ids: number[] = [];
+      for (const { target, label, note, annotated } of list) {
         const image = target.kind === 'pair' ? target.image : target.modality === 'image' ? target.index : null;
         const caption = target.kind === 'pair' ? target.caption : target.modality === 'caption' ? target.index : null;
         const modality = target.kind === 'item' ? target.modality : null;
-        const k = key(target.kind, image, caption, modality);
-        if (have.has(k)) {
-          skipped++;
-          continue;
-        }
+        const k = key(target.kind, image, caption, modality, label);
+        if (list.length > 1 && have.has(k)) continue;
         have.add(k);
-        if (added === 0) this.db.prepare('DELETE FROM actions WHERE undone = 1').run();
-        const info = insert.run(target.kind, image, caption, modality, label, note, now, annotated == null ? null : annotated ? 1 : 0);
-        action.run(Number(info.lastInsertRowid), now);
-        added++;
+        const info = insert.run(target.kind, image, caption, modality, label, note ?? '', now, annotated == null ? null : annotated ? 1 : 0, origin.source ?? 'click', origin.provenance ?? null, origin.who ?? null);
+        const id = Number(info.lastInsertRowid);
+        action.run(id, now, batch, this.session);
+        ids.push(id);
       }
-      return { added, skipped };
+      return ids;
     });
-    return tx();
+    const ids = tx();
+    const get = this.db.prepare('SELECT * FROM flags WHERE id = ?');
+    return ids.map((id) => rowToFlag(get.get(id) as FlagRow));
   }
 
   removeFlag(id: number): boolean {
@@ -200,12 +215,12 @@ export class ProjectStore {
 
   undo(): boolean {
     const tx = this.db.transaction(() => {
-      const a = this.db.prepare('SELECT id, kind, flag_id FROM actions WHERE undone = 0 AND session = ? ORDER BY id DESC LIMIT 1').get(this.session) as
-        | { id: number; kind: 'add' | 'remove'; flag_id: number }
-        | undefined;
-      if (!a) return false;
-      this.db.prepare('UPDATE flags SET active = ? WHERE id = ?').run(a.kind === 'add' ? 0 : 1, a.flag_id);
-      this.db.prepare('UPDATE actions SET undone = 1 WHERE id = ?').run(a.id);
+      const last = this.db.prepare('SELECT id, batch FROM actions WHERE undone = 0 AND session = ? ORDER BY id DESC LIMIT 1').get(this.session) as { id: number; batch: number | null } | undefined;
+      if (!last) return false;
+      for (const a of this.batchActions(last, 0)) {
+        this.db.prepare('UPDATE flags SET active = ? WHERE id = ?').run(a.kind === 'add' ? 0 : 1, a.flag_id);
+        this.db.prepare('UPDATE actions SET undone = 1 WHERE id = ?').run(a.id);
+      }
       return true;
     });
     return tx();
@@ -213,15 +228,21 @@ export class ProjectStore {
 
   redo(): boolean {
     const tx = this.db.transaction(() => {
-      const a = this.db.prepare('SELECT id, kind, flag_id FROM actions WHERE undone = 1 AND session = ? ORDER BY id ASC LIMIT 1').get(this.session) as
-        | { id: number; kind: 'add' | 'remove'; flag_id: number }
-        | undefined;
-      if (!a) return false;
-      this.db.prepare('UPDATE flags SET active = ? WHERE id = ?').run(a.kind === 'add' ? 1 : 0, a.flag_id);
-      this.db.prepare('UPDATE actions SET undone = 0 WHERE id = ?').run(a.id);
+      const first = this.db.prepare('SELECT id, batch FROM actions WHERE undone = 1 AND session = ? ORDER BY id ASC LIMIT 1').get(this.session) as { id: number; batch: number | null } | undefined;
+      if (!first) return false;
+      for (const a of this.batchActions(first, 1)) {
+        this.db.prepare('UPDATE flags SET active = ? WHERE id = ?').run(a.kind === 'add' ? 1 : 0, a.flag_id);
+        this.db.prepare('UPDATE actions SET undone = 0 WHERE id = ?').run(a.id);
+      }
       return true;
     });
     return tx();
+  }
+
+  /** The actions undone or redone together with `a`: its whole batch (one action when it has none). */
+  private batchActions(a: { id: number; batch: number | null }, undone: 0 | 1): { id: number; kind: 'add' | 'remove'; flag_id: number }[] {
+    if (a.batch == null) return this.db.prepare('SELECT id, kind, flag_id FROM actions WHERE id = ?').all(a.id) as { id: number; kind: 'add' | 'remove'; flag_id: number }[];
+    return this.db.prepare('SELECT id, kind, flag_id FROM actions WHERE batch = ? AND undone = ? AND session = ? ORDER BY id').all(a.batch, undone, this.session) as { id: number; kind: 'add' | 'remove'; flag_id: number }[];
   }
 
   close(): void {

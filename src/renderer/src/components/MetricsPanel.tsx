@@ -3,6 +3,7 @@
 // the Kendall τ of the spaces' ranking under R@1 versus mAP@R; a plot to export; positive imports.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LensApi, Session } from '../../../shared/api';
+import { VerifiedCountsLine } from './VerifiedCounts';
 import type { ImportResultView, MetricsTableView, MetricsValues } from '../../../shared/analysis';
 import { GroupedBars } from '../charts/charts';
 import { downloadPng, downloadSvg } from '../charts/export';
@@ -174,6 +175,7 @@ export function MetricsPanel({ api, session, active, reviewsTick, onError, onNot
             </table>
           </div>
         )}
+        {table && <VerifiedCountsLine counts={table.verified} />}
         {table && (
           <p className="tau" data-testid="rank-correlation">
             Kendall τ of the spaces’ order under R@1 vs mAP@R (mean of both directions):{' '}
@@ -183,7 +185,7 @@ export function MetricsPanel({ api, session, active, reviewsTick, onError, onNot
             {Object.values(table.rankCorrelation).every((v) => v == null) && <span className="muted"> (needs two or more spaces)</span>}
           </p>
         )}
-        <p className="muted small">Values in %. R-P: R-Precision; mAP@R as in Musgrave et al.; verified = annotated ∪ reviewed pairs labelled 1–2 ∪ imported positives, invalid items dropped. Hover mAP@R for the change against annotated.</p>
+        <p className="muted small">Values in %. R-P: R-Precision; mAP@R as in Musgrave et al.; verified = annotated ∪ every label that says valid (false-negative flags, reviews 1–2, imported positives), minus pairs flagged as wrong annotations, invalid items dropped. Hover mAP@R for the change against annotated.</p>
       </section>
       {rows.length > 0 && (
         <section className="panel">

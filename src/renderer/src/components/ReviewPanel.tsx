@@ -475,16 +475,18 @@ export function ReviewPanel(props: ReviewPanelProps) {
                               data-image={cand.image}
                               data-caption={cand.caption}
                               data-label={cand.decision ?? ''}
+                              data-flag={cand.flag ?? undefined}
                               data-state={busy ? 'saving' : cand.decision != null ? 'saved' : 'open'}
                               data-focused={isFocus ? 'true' : undefined}
                               onClick={() => {
                                 setFocus({ row: r, col: c });
                                 gridRef.current?.focus();
                               }}
-                              title={`${pTitle(cand)} · agreement ${cand.agreement}${cand.decision != null ? ` · ${REVIEW_LABEL_TEXT[String(cand.decision)]}` : ''}`}
+                              title={`${pTitle(cand)} · agreement ${cand.agreement}${cand.decision != null ? ` · ${REVIEW_LABEL_TEXT[String(cand.decision)]}` : ''}${cand.flag ? ` · flagged ${cand.flag.replace('_', ' ')}` : ''}`}
                             >
                               <span className="p" data-testid="review-p">{pText(cand)}</span>
                               {cand.decision != null && <span className="lab-badge">{LABEL_SHORT[String(cand.decision)]}</span>}
+                              {cand.flag && <span className="flag-mark" data-testid="cell-flag" aria-label={`flagged ${cand.flag.replace('_', ' ')}`}>⚑</span>}
                               {busy && <span className="saving" aria-label="saving">•</span>}
                               {revealTruth && cand.truth != null && <span className={cand.truth ? 'truth yes' : 'truth no'} data-testid="truth-badge">{cand.truth ? 'T' : 'F'}</span>}
                             </td>

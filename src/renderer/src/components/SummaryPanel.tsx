@@ -21,6 +21,9 @@ export function SummaryPanel({ summary, space }: { summary: DatasetSummary; spac
           {Object.entries(summary.splits).map(([name, c]) => (
             <tr key={name}><th>Split {name}</th><td>{c.images} images, {c.captions} captions</td></tr>
           ))}
+          {Object.keys(summary.splits).length > 0 && summary.withoutSplit && summary.withoutSplit.captions + summary.withoutSplit.images > 0 && (
+            <tr data-testid="without-split"><th>No split</th><td>{summary.withoutSplit.images} images, {summary.withoutSplit.captions} captions</td></tr>
+          )}
         </tbody>
       </table>
       {summary.problems.length > 0 && (

@@ -46,9 +46,10 @@ export function SelectionBar(props: {
     let skipped = 0;
     try {
       for (let k = 0; k < targets.length; k += BATCH) {
-        const r = await api.addFlags({ targets: targets.slice(k, k + BATCH), label });
-        added += r.added;
-        skipped += r.skipped;
+        const batch = targets.slice(k, k + BATCH);
+        const r = await api.addFlags({ targets: batch, label, source: 'lasso', selection: `${sel.count} points selected on the map` });
+        added += r.length;
+        skipped += batch.length - r.length;
       }
       props.onNotice(`Flagged ${added} ${target === 'pairs' ? 'pairs' : 'items'} as ${FLAG_LABEL_TEXT[label]}${skipped ? ` (${skipped} already were)` : ''}`);
     } catch (e) {

@@ -1,0 +1,33 @@
+// The spaces of an open dataset as the app and `mlens spaces` list them: the folder's own
+// embeddings (id 'dataset') and every stored space of the right size, each with its human name.
+import type { Dataset } from '../datasets/dataset.js';
+import type { SpaceInfo } from '../../../shared/analysis.js';
+import { SpaceStore } from './space_store.js';
+import { ORACLE_NAME, isOracleSource } from './oracle.js';
+
+export const FOLDER_SPACE = 'dataset';
+
+export function datasetSpaces(ds: Dataset, projectDirectory: string): SpaceInfo[] {
+  const out: SpaceInfo[] = [];
+  if (ds.embeddings) {
+    const e = ds.embeddings;
+    // The sample's oracle is built from the truth: an upper bound, never an encoder's quality.
+    const name = isOracleSource(e.source) ? ORACLE_NAME : `${e.source} (folder embeddings)`;
+    out.push({ id: FOLDER_SPACE, name, encoder: 'dataset', dims: e.dims, probabilistic: !!(e.imageLogvar && e.textLogvar), parent: null, condition: null, createdAt: null });
+  }
+  for (const r of new SpaceStore(projectDirectory).list()) {
+    if (r.nImages !== ds.images.length || r.nCaptions !== ds.captions.length) continue;
+    out.push({ id: r.id, name: r.name, encoder: r.encoder, dims: r.dims, probabilistic: r.probabilistic, parent: r.parent, condition: r.condition, createdAt: r.run.startedAt });
+  }
+  return out;
+}
+
+/** 'folder' (the dataset's embeddings), 'encoder' (encoded here) or 'head' (trained on a parent). */
+export function spaceKind(s: SpaceInfo): 'folder' | 'encoder' | 'head' {
+  return s.encoder === 'dataset' && !s.parent ? 'folder' : s.parent ? 'head' : 'encoder';
+}
+
+/** "abc123 (baseline 64-d)": an id with its human name, for messages. */
+export function spaceLabel(s: Pick<SpaceInfo, 'id' | 'name'>): string {
+  return `${s.id} (${s.name})`;
+}
