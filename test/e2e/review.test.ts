@@ -212,7 +212,7 @@ describe('review flow in the browser, keyboard only', () => {
     const mean = (name: string) => page.textContent(`[data-testid="mult-stat-${name}"] td`).then((t) => Number(t));
     expect(await mean('verified')).toBeGreaterThan(await mean('annotated'));
     // Spaces by their human name; the id stays in the tooltip.
-    expect(await page.textContent('[data-testid="precision-per-space"] th[title="dataset"]')).toContain('(folder embeddings)');
+    expect(await page.textContent('[data-testid="precision-per-space"] th[title="dataset"]')).toContain('oracle (built from truth)');
   });
 
   it('outlines the top pending units on the map; clicking one opens it in Review', async () => {

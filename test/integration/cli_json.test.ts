@@ -49,19 +49,19 @@ describe('mlens --json', () => {
     const spaces = j.json().spaces as Array<Record<string, unknown>>;
     expect(spaces).toHaveLength(1);
     expect(spaces[0]).toMatchObject({ id: 'dataset', encoder: 'dataset', kind: 'folder', parent: null });
-    expect(spaces[0].name).toMatch(/folder embeddings/);
+    expect(spaces[0].name).toBe('oracle (built from truth)');
     expect(spaces[0].dims).toBeGreaterThan(0);
     const t = mlens(['spaces', ds], env);
     expect(t.stdout.split('\n')[0]).toMatch(/^id\s+name\s+encoder\s+dims\s+kind\s+parent$/);
-    expect(t.stdout).toMatch(/^dataset\s+.*folder embeddings.*\s+dataset\s+\d+\s+folder\s+-$/m);
+    expect(t.stdout).toMatch(/^dataset\s+oracle \(built from truth\)\s+dataset\s+\d+\s+folder\s+-$/m);
   });
 
   it('names the spaces in an unknown-space error and beside the id in eval JSON', () => {
     const bad = mlens(['eval', ds, '--space', 'nope', '--json'], env);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/no space with id nope in .* \(spaces: dataset \(.*folder embeddings\)/);
+    expect(bad.stderr).toMatch(/no space with id nope in .* \(spaces: dataset \(oracle \(built from truth\)\)/);
     const ok = mlens(['eval', ds, '--space', 'dataset', '--json'], env);
-    expect(ok.json().space).toMatchObject({ id: 'dataset', name: expect.stringMatching(/folder embeddings/) });
+    expect(ok.json().space).toMatchObject({ id: 'dataset', name: 'oracle (built from truth)' });
   });
 
   it('refuses to export nothing, then exports a false-negative flag that eval counts as verified', () => {

@@ -2,9 +2,8 @@
 // items they touch, their provenance and the dataset hash, to a standalone SQLite file (schema:
 // docs/export-schema.md). Written to a temporary name and renamed, so a crash never leaves a
 // half file. Exporting nothing is refused: an empty file looks like a success and is not one.
-import { existsSync, renameSync, rmSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Dataset } from '../datasets/dataset.js';
+import { replaceAtomically } from './atomic_file.js';
 import { openSqlite } from '../store/sqlite.js';
 import type { PairLabel } from '../labels/label_model.js';
 
@@ -72,8 +71,11 @@ const SCHEMA = `
 
 export function exportLabels(out: string, dataset: Dataset, labels: readonly PairLabel[], prov: ExportProvenance): ExportCounts {
   if (!labels.length) throw new NothingToExportError(dataset.name);
-  mkdirSync(dirname(out), { recursive: true });
-  const tmp = `${out}.tmp-${process.pid}-${Date.now()}`;
+  // Temp file + fsync + one rename (atomic_file.ts); leftovers of a killed export are removed later.
+  return replaceAtomically(out, (tmp) => writeLabels(tmp, dataset, labels, prov));
+}
+
+function writeLabels(tmp: string, dataset: Dataset, labels: readonly PairLabel[], prov: ExportProvenance): ExportCounts {
   const db = openSqlite(tmp);
   try {
     db.exec(SCHEMA);
@@ -126,12 +128,8 @@ export function exportLabels(out: string, dataset: Dataset, labels: readonly Pai
     })();
     db.pragma('journal_mode = DELETE');
     db.close();
-    if (existsSync(out)) rmSync(out);
-    renameSync(tmp, out);
     return counts;
-  } catch (e) {
+  } finally {
     if (db.open) db.close();
-    rmSync(tmp, { force: true });
-    throw e;
   }
 }
