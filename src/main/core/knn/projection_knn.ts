@@ -23,12 +23,12 @@ export function projectionKnn(
   rows: Float32Array,
   dims: number,
   k: number,
-  opts: { seed: number; method?: KnnMethod; recallSample?: number; onProgress?: (phase: string, done: number, total: number) => void },
+  opts: { seed: number; method?: KnnMethod; recallSample?: number; exactMaxRows?: number; onProgress?: (phase: string, done: number, total: number) => void },
 ): ProjectionKnn {
   const n = rows.length / dims;
   const method = opts.method ?? 'auto';
   const t0 = performance.now();
-  if (method === 'exact' || (method === 'auto' && n <= EXACT_MAX_ROWS)) {
+  if (method === 'exact' || (method === 'auto' && n <= (opts.exactMaxRows ?? EXACT_MAX_ROWS))) {
     const knn = exactKnn(rows, dims, k, (d, t) => opts.onProgress?.('neighbours', d, t));
     return { knn, method: 'exact', seconds: (performance.now() - t0) / 1000 };
   }
