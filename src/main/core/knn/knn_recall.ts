@@ -1,7 +1,7 @@
 // Recall@k of an approximate kNN graph against exact search, on a seeded sample of query points:
 // for each sampled point, the share of its exact k−1 nearest others (self excluded) that the
 // graph lists. Exact scores come from the blocked SIMD kernel, a few queries at a time.
-import { createDotEngine, paddedRow } from '../metrics/dot_engine.js';
+import { createDotEngine, paddedRow, type DotEngine } from '../metrics/dot_engine.js';
 import { mulberry32 } from '../../../shared/random.js';
 import type { Knn } from '../projection/exact_knn.js';
 
@@ -43,16 +43,28 @@ export function sampleIndices(n: number, count: number, seed: number): Int32Arra
   return Int32Array.from([...picked].sort((a, b) => a - b));
 }
 
+/** Scratch floats knnRecallOnRows needs behind the rows. */
+export function recallScratchFloats(n: number, rowFloats: number): number {
+  return BATCH * rowFloats + BATCH * n;
+}
+
 /** Rows must be L2-normalised (the graph's metric is cosine). */
 export function knnRecall(rows: Float32Array, dims: number, knn: Knn, sample = 200, seed = 7): KnnRecall {
   const n = rows.length / dims;
-  const k = knn.k - 1;
-  if (k < 1 || n < 2) return { recall: 1, min: 1, sampled: 0, k: knn.k };
   const rowFloats = paddedRow(dims);
-  const engine = createDotEngine(n * rowFloats + BATCH * rowFloats + BATCH * n);
+  const engine = createDotEngine(n * rowFloats + recallScratchFloats(n, rowFloats));
   const mem = engine.memory;
   for (let i = 0; i < n; i++) mem.set(rows.subarray(i * dims, (i + 1) * dims), i * rowFloats);
-  const qOff = n * rowFloats;
+  return knnRecallOnRows({ engine, n, rowFloats, scratchOff: n * rowFloats }, knn, sample, seed);
+}
+
+/** The same on rows already in a dot engine (the NN-descent's own copy), with recallScratchFloats at scratchOff. */
+export function knnRecallOnRows(store: { engine: DotEngine; n: number; rowFloats: number; scratchOff: number }, knn: Knn, sample = 200, seed = 7): KnnRecall {
+  const { engine, n, rowFloats } = store;
+  const k = knn.k - 1;
+  if (k < 1 || n < 2) return { recall: 1, min: 1, sampled: 0, k: knn.k };
+  const mem = engine.memory;
+  const qOff = store.scratchOff;
   const outOff = qOff + BATCH * rowFloats;
   const queries = sampleIndices(n, sample, seed);
   const topI = new Int32Array(k);

@@ -3,8 +3,9 @@
 // near 5,000 rows (20k: exact 42.6 s, NN-descent 11.5 s, on this 2-core machine under load).
 // The approximate graph's recall against exact search is measured on a sample and returned.
 import { exactKnn, type Knn } from '../projection/exact_knn.js';
-import { nnDescent, type NnDescentStats } from './nn_descent.js';
-import { knnRecall, type KnnRecall } from './knn_recall.js';
+import { loadRows, nnDescentOnRows, scratchFloatsFor, type NnDescentStats } from './nn_descent.js';
+import { knnRecallOnRows, recallScratchFloats, type KnnRecall } from './knn_recall.js';
+import { paddedRow } from '../metrics/dot_engine.js';
 
 export const EXACT_MAX_ROWS = 5000;
 
@@ -32,9 +33,15 @@ export function projectionKnn(
     const knn = exactKnn(rows, dims, k, (d, t) => opts.onProgress?.('neighbours', d, t));
     return { knn, method: 'exact', seconds: (performance.now() - t0) / 1000 };
   }
-  const { knn, stats } = nnDescent(rows, dims, k, { seed: opts.seed, onProgress: opts.onProgress });
+  // One copy of the rows in the engine serves NN-descent and then the recall check.
+  const rowFloats = paddedRow(dims);
+  const kk = Math.max(1, k - 1);
+  const leafSize = Math.max(kk + 1, 32);
+  const maxCandidates = Math.min(60, 2 * kk + 2);
+  const store = loadRows(rows, dims, Math.max(scratchFloatsFor(rowFloats, leafSize, maxCandidates), recallScratchFloats(n, rowFloats)));
+  const { knn, stats } = nnDescentOnRows(store, k, { seed: opts.seed, leafSize, maxCandidates, onProgress: opts.onProgress });
   const seconds = (performance.now() - t0) / 1000;
   const sample = opts.recallSample ?? 100;
-  const recall = sample > 0 ? knnRecall(rows, dims, knn, sample, opts.seed + 1) : undefined;
+  const recall = sample > 0 ? knnRecallOnRows(store, knn, sample, opts.seed + 1) : undefined;
   return { knn, method: 'nn-descent', seconds, recall, stats };
 }

@@ -15,6 +15,8 @@ export interface LayoutParams {
   nEpochs: number;
   seed: number;
   knn?: KnnMethod;
+  /** Math.pow in the epochs instead of fastPow (the bench measures the difference). */
+  exactPow?: boolean;
 }
 
 export interface LayoutHooks {
@@ -60,6 +62,7 @@ export function computeLayout(rows: Float32Array, dims: number, params: LayoutPa
     a,
     b,
     seed: params.seed,
+    exactPow: params.exactPow,
     snapshotEvery: hooks.snapshotEvery ?? 0,
     onSnapshot: hooks.onSnapshot ? (s, e, total) => hooks.onSnapshot!(s, `epoch ${e}/${total}`) : undefined,
     onEpoch: (e, total) => {
