@@ -41,6 +41,8 @@ interface RunResult {
   firstViewSeconds?: number;
   knnSeconds?: number;
   totalSeconds: number;
+  /** CPU seconds (user + system, all threads) over the same span: robust to a shared machine. */
+  cpuSeconds?: number;
   peakRssMiB: number;
   knnRecall?: { recall: number; min: number; sampled: number; k: number };
   trustworthiness?: { value: number; sampled: number; k: number };
@@ -55,6 +57,7 @@ async function run(contender: string, n: number, dims: number, seed: number): Pr
   let knn: Knn | undefined;
   const out: Partial<RunResult> = {};
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   if (contender === 'mlens' || contender === 'mlens-mathpow') {
     const r = computeLayout(rows, dims, { method: 'umap', nNeighbors: 15, minDist: 0.1, nEpochs: EPOCHS, seed: 42, exactPow: contender === 'mlens-mathpow' });
     xy = r.xy;
@@ -87,6 +90,8 @@ async function run(contender: string, n: number, dims: number, seed: number): Pr
     out.notes = 'first view = createUMAP (its kNN and spectral start); metric cosine';
   } else throw new Error(`unknown contender ${contender}`);
   const totalSeconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
+  out.cpuSeconds = +((cpu.user + cpu.system) / 1e6).toFixed(2);
   const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
   if (knn && !out.knnRecall) out.knnRecall = knnRecall(rows, dims, knn, 100, 43);
   const trust = trustworthiness(rows, dims, xy, 15, 10_000);

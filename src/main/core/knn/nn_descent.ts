@@ -48,6 +48,12 @@ export function loadRows(rows: Float32Array, dims: number, scratchFloats: number
   return { engine, n, rowFloats, scratchOff: n * rowFloats, dims };
 }
 
+/** Leaf size and candidates per round for k (self included): measured defaults, CONTEXT.md. */
+export function nnDescentDefaults(k: number): { leafSize: number; maxCandidates: number } {
+  const kk = Math.max(1, k - 1);
+  return { leafSize: Math.max(kk + 1, 32), maxCandidates: Math.min(60, 2 * kk + 2) };
+}
+
 export function defaultTrees(n: number): number {
   return Math.min(32, 4 + Math.round(Math.pow(n, 0.25) / 2));
 }
@@ -115,10 +121,10 @@ export function nnDescentOnRows(store: LoadedRows, k: number, opts: NnDescentOpt
   const seed = opts.seed ?? 42;
   const rnd = mulberry32(seed ^ 0x9e3779b9);
   const nTrees = opts.nTrees ?? defaultTrees(n);
-  const leafSize = opts.leafSize ?? Math.max(kk + 1, 32);
+  const leafSize = opts.leafSize ?? nnDescentDefaults(k).leafSize;
   const maxIters = opts.maxIters ?? Math.max(5, Math.round(Math.log2(n)));
   const delta = opts.delta ?? 0.001;
-  const mc = opts.maxCandidates ?? Math.min(60, 2 * kk + 2);
+  const mc = opts.maxCandidates ?? nnDescentDefaults(k).maxCandidates;
   const h = createHeaps(n, kk);
   const stats: NnDescentStats = { trees: nTrees, leafSize, iterations: 0, updates: [], distanceEvaluations: 0 };
   const pts = new Int32Array(Math.max(leafSize, 2 * mc));
@@ -209,9 +215,8 @@ export function nnDescentOnRows(store: LoadedRows, k: number, opts: NnDescentOpt
 
 export function nnDescent(rows: Float32Array, dims: number, k: number, opts: NnDescentOptions = {}): { knn: Knn; stats: NnDescentStats } {
   const rowFloats = paddedRow(dims);
-  const kk = Math.max(1, k - 1);
-  const leafSize = opts.leafSize ?? Math.max(kk + 1, 32);
-  const mc = opts.maxCandidates ?? Math.min(60, 2 * kk + 2);
+  const leafSize = opts.leafSize ?? nnDescentDefaults(k).leafSize;
+  const mc = opts.maxCandidates ?? nnDescentDefaults(k).maxCandidates;
   const store = loadRows(rows, dims, scratchFloatsFor(rowFloats, leafSize, mc));
   return nnDescentOnRows(store, k, { ...opts, leafSize, maxCandidates: mc });
 }

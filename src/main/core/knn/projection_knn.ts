@@ -3,7 +3,7 @@
 // near 5,000 rows (20k: exact 42.6 s, NN-descent 11.5 s, on this 2-core machine under load).
 // The approximate graph's recall against exact search is measured on a sample and returned.
 import { exactKnn, type Knn } from '../projection/exact_knn.js';
-import { loadRows, nnDescentOnRows, scratchFloatsFor, type NnDescentStats } from './nn_descent.js';
+import { loadRows, nnDescentDefaults, nnDescentOnRows, scratchFloatsFor, type NnDescentStats } from './nn_descent.js';
 import { knnRecallOnRows, recallScratchFloats, type KnnRecall } from './knn_recall.js';
 import { paddedRow } from '../metrics/dot_engine.js';
 
@@ -35,9 +35,7 @@ export function projectionKnn(
   }
   // One copy of the rows in the engine serves NN-descent and then the recall check.
   const rowFloats = paddedRow(dims);
-  const kk = Math.max(1, k - 1);
-  const leafSize = Math.max(kk + 1, 32);
-  const maxCandidates = Math.min(60, 2 * kk + 2);
+  const { leafSize, maxCandidates } = nnDescentDefaults(k);
   const store = loadRows(rows, dims, Math.max(scratchFloatsFor(rowFloats, leafSize, maxCandidates), recallScratchFloats(n, rowFloats)));
   const { knn, stats } = nnDescentOnRows(store, k, { seed: opts.seed, leafSize, maxCandidates, onProgress: opts.onProgress });
   const seconds = (performance.now() - t0) / 1000;
