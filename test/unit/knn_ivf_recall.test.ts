@@ -39,3 +39,25 @@ describe('IVF top-50 recall beside the result', () => {
     expect(wide.recall!.t2i.mean).toBeGreaterThan(0.9);
   });
 });
+
+describe('IVF nprobe chosen by sampled recall', () => {
+  it('probes more lists until the sampled top-50 recall reaches the target', () => {
+    const dims = 32;
+    // Many small clusters: a query's top-50 spreads over many lists, so the default nprobe misses.
+    const input = { id: 'spread', dims, image: clusteredRows(2500, dims, 400, 6, 0.5).rows, text: clusteredRows(2500, dims, 400, 6, 0.5).rows };
+    const space = new LoadedSpace(input, { blockRows: 64 });
+    const fixed = crossModalKnn(space, { kI2T: 50, kT2I: 50, method: 'ivf', ivf: { nprobe: 8 } });
+    const auto = crossModalKnn(space, { kI2T: 50, kT2I: 50, method: 'ivf' });
+    expect(fixed.recall!.t2i.mean).toBeLessThan(0.95);
+    expect(auto.recall!.t2i.mean).toBeGreaterThanOrEqual(0.95);
+    expect(auto.recall!.t2i.nprobe).toBeGreaterThan(8);
+    // What was reported is what the lists hold: measured on every query against exact search.
+    const exact = crossModalKnn(space, { kI2T: 50, kT2I: 50, method: 'exact' });
+    let hit = 0;
+    for (let q = 0; q < 2500; q++) {
+      const want = new Set(exact.t2i.indices.subarray(q * 50, q * 50 + 50));
+      for (const g of auto.t2i.indices.subarray(q * 50, q * 50 + 50)) if (want.has(g)) hit++;
+    }
+    expect(hit / (2500 * 50)).toBeGreaterThan(0.93);
+  });
+});

@@ -17,7 +17,7 @@ import type { LoadedSpace } from './space_engine.js';
 import { createDotEngine } from '../metrics/dot_engine.js';
 import { CancelledError } from '../jobs/job.js';
 import { mulberry32 } from '../../../shared/random.js';
-import { ivfTopRecall, type TopRecall } from '../knn/ivf_recall.js';
+import { ivfTopRecall, nprobeLadder, type TopRecall } from '../knn/ivf_recall.js';
 export { mulberry32 };
 
 export interface TopKLists {
@@ -79,6 +79,8 @@ export interface IvfOptions {
   /** Queries per direction whose top-`recallDepth` is checked against exact search (default 100; 0 skips). */
   recallSample?: number;
   recallDepth?: number;
+  /** Without an explicit nprobe: the smallest nprobe (default, doubled, …) whose sampled recall reaches this (default 0.95). */
+  recallTarget?: number;
 }
 
 export const EXACT_LIMIT = 50_000;
@@ -242,7 +244,7 @@ function ivfDirection(space: LoadedSpace, queries: Side, gallery: Side, k: numbe
   const nq = queries.n;
   const random = mulberry32(o.seed ?? 7);
   const nlist = Math.max(1, Math.min(n, o.nlist ?? Math.round(Math.sqrt(n))));
-  const nprobe = Math.max(1, Math.min(nlist, o.nprobe ?? Math.max(8, Math.ceil(nlist / 16))));
+  const firstProbe = Math.max(1, Math.min(nlist, o.nprobe ?? Math.max(8, Math.ceil(nlist / 16))));
   const iterations = o.iterations ?? 6;
   const statN = Math.min(n, o.statSample ?? 256);
   const qBlock = 64;
@@ -330,6 +332,13 @@ function ivfDirection(space: LoadedSpace, queries: Side, gallery: Side, k: numbe
   for (let s = 0; s < statN; s++) copyRow(gallery.offset(stat[s]), sOff + s * row);
   const gConst = new Float64Array(n);
   for (let g = 0; g < n; g++) gConst[g] = gallery.constant(g);
+  // Recall on sampled queries first: with no nprobe given, take the smallest one reaching the target.
+  const score = (q: number, g: number, d: number): number => (space.csd ? Math.fround(-(queries.constant(q) + gConst[g] - 2 * d)) : d);
+  const layout = { eng, row, n, nlist, start, order, cOff, qOff, outOff };
+  const ladder = o.nprobe != null ? [firstProbe] : nprobeLadder(firstProbe, nlist);
+  const sampled = (o.recallSample ?? 100) > 0 ? ivfTopRecall(layout, sampleIndices(nq, o.recallSample ?? 100, random), o.recallDepth ?? 50, ladder, (q) => copyRow(queries.offset(q), qOff), score) : [];
+  const recall = sampled.find((r) => r.mean >= (o.recallTarget ?? 0.95)) ?? sampled[sampled.length - 1] ?? { depth: 0, nprobe: firstProbe, nlist, sampled: 0, mean: NaN, min: NaN };
+  const nprobe = recall.nprobe;
   progress(0.3);
 
   const lists = emptyLists(nq, Math.min(k, n));
@@ -387,9 +396,6 @@ function ivfDirection(space: LoadedSpace, queries: Side, gallery: Side, k: numbe
     }
     progress(0.3 + (0.7 * (q0 + m)) / nq);
   }
-  const score = (q: number, g: number, d: number): number => (space.csd ? Math.fround(-(queries.constant(q) + gConst[g] - 2 * d)) : d);
-  const layout = { eng, row, n, nlist, nprobe, start, order, cOff, qOff, outOff };
-  const recall = ivfTopRecall(layout, sampleIndices(nq, o.recallSample ?? 100, random), o.recallDepth ?? 50, (q) => copyRow(queries.offset(q), qOff), score);
   return { lists: finishLists(lists), stats: finishStats(sum, sq, statN, 'sample'), recall };
 }
 
