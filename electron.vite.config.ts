@@ -14,6 +14,7 @@ export default defineConfig({
           serve: resolve('src/main/serve.ts'),
           cli: resolve('src/main/cli.ts'),
           bench: resolve('src/main/bench.ts'),
+          'bench/projection_run': resolve('src/main/bench/projection_run.ts'),
           'workers/umap': resolve('src/main/workers/umap.worker.ts'),
           'workers/encode': resolve('src/main/workers/encode.worker.ts'),
           'workers/mine': resolve('src/main/workers/mine.worker.ts'),

@@ -252,26 +252,43 @@ const verbs: Record<string, Verb> = {
     },
   },
   project: {
-    summary: 'compute (or reuse) the joint UMAP map of a space, as the app shows it',
-    usage: 'mlens project DIR [--space ID] [--recompute] [--json]',
+    summary: 'lay out a space as the app shows it (UMAP or PCA), or any .npy matrix into an n × 2 .npy',
+    usage: 'mlens project DIR [--space ID] [--method umap|pca] [--neighbors K] [--seed S] [--recompute] [--json]\n       mlens project X.npy --out Y.npy [--method umap|pca] [--neighbors K] [--seed S] [--json]',
     flags: ['json', 'recompute'],
     async run(a) {
+      const method = opt(a, 'method') ?? 'umap';
+      if (method !== 'umap' && method !== 'pca') throw new UsageError('--method must be umap or pca');
+      const nNeighbors = numOpt(a, 'neighbors', 2, 200);
+      const seed = numOpt(a, 'seed', 0, 2 ** 31);
+      const bar = progressBar(!json(a) && !!process.stderr.isTTY);
+      const target = a.positional[0];
+      if (target && target.toLowerCase().endsWith('.npy')) {
+        const out = opt(a, 'out');
+        if (!out) throw new UsageError('--out Y.npy is required when projecting a .npy matrix');
+        const { runProjectNpy } = await import('./core/projection/project_command.js');
+        const r = await runProjectNpy({ input: target, out, method, nNeighbors, seed, onProgress: bar.update });
+        bar.done();
+        if (json(a)) return print(r);
+        const knn = r.knn ? `; kNN ${r.knn.method} ${r.knn.seconds.toFixed(1)} s${r.knn.recall ? `, recall@${r.knn.recall.k} ${r.knn.recall.recall.toFixed(3)} on ${r.knn.recall.sampled} rows` : ''}` : '';
+        console.log(`${r.points} × ${r.dims} → ${r.out}: ${r.method} ${r.seconds.total.toFixed(2)} s (first view ${r.seconds.pca.toFixed(2)} s${knn}), peak RSS ${r.peakRssMiB} MiB`);
+        return;
+      }
       const { LensService } = await import('./core/app/lens_service.js');
       const service = new LensService({ dataDir: defaultDataDir(), mode: 'browser' });
       try {
         await service.openDataset({ path: needDir(a) });
         const space = opt(a, 'space');
         if (space) await service.setSpace({ spaceId: space });
-        const bar = progressBar(!!process.stderr.isTTY);
         service.onEvent((e) => e.type === 'job' && e.state === 'running' && bar.update(e));
         let peak = process.memoryUsage().rss;
         const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
-        const p = await service.getProjection({ jobId: 'cli-project', recompute: a.flags.has('recompute') });
+        const p = await service.getProjection({ jobId: 'cli-project', recompute: a.flags.has('recompute'), method, nNeighbors, seed });
         clearInterval(timer);
         bar.done();
-        const r = { points: p.nImages + p.nCaptions, images: p.nImages, captions: p.nCaptions, seconds: +p.seconds.toFixed(2), cached: p.cached, params: p.params, peakRssMiB: Math.round(peak / 2 ** 20) };
+        const r = { points: p.nImages + p.nCaptions, images: p.nImages, captions: p.nCaptions, method: p.method, seconds: +p.seconds.toFixed(2), cached: p.cached, params: p.params, knn: p.knn, peakRssMiB: Math.round(peak / 2 ** 20) };
         if (json(a)) return print(r);
-        console.log(`${r.points} points (${r.images} images + ${r.captions} captions): UMAP ${r.seconds} s${r.cached ? ' (cached)' : ''}, peak RSS ${r.peakRssMiB} MiB`);
+        const knn = r.knn?.recall ? `, kNN ${r.knn.method} recall@${r.knn.recall.k} ${r.knn.recall.recall.toFixed(3)}` : r.knn ? `, kNN ${r.knn.method}` : '';
+        console.log(`${r.points} points (${r.images} images + ${r.captions} captions): ${r.method.toUpperCase()} ${r.seconds} s${r.cached ? ' (cached)' : ''}${knn}, peak RSS ${r.peakRssMiB} MiB`);
       } finally {
         service.close();
       }

@@ -40,10 +40,12 @@ export interface Projection {
   xy: Float32Array;
   nImages: number;
   nCaptions: number;
-  method: 'umap';
+  method: 'umap' | 'pca';
   params: { nNeighbors: number; minDist: number; nEpochs: number; seed: number };
   seconds: number;
   cached: boolean;
+  /** How the map's neighbour graph was made; recall@k against exact search when approximate. */
+  knn?: { method: 'exact' | 'nn-descent'; seconds: number; recall?: { recall: number; min: number; sampled: number; k: number } };
 }
 
 export interface Neighbor {
@@ -91,6 +93,8 @@ export interface JobEvent {
   message?: string;
   /** Set while the job waits for a free slot: its place in the queue (1 = next). */
   queued?: number;
+  /** Projection jobs: the map so far (interleaved x,y, same order as Projection.xy), sent every few epochs. */
+  xy?: Float32Array;
 }
 
 export interface FlagsEvent {
@@ -132,7 +136,7 @@ export interface LensApi {
   openSample(req: { jobId: string }): Promise<Session>;
   pickFolder(): Promise<string | null>;
   getItems(): Promise<ItemTable>;
-  getProjection(req: { jobId: string; recompute?: boolean }): Promise<Projection>;
+  getProjection(req: { jobId: string; recompute?: boolean; method?: 'umap' | 'pca'; nNeighbors?: number; seed?: number }): Promise<Projection>;
   getItemDetail(req: { kind: 'image' | 'caption'; index: number; k?: number }): Promise<ItemDetail>;
   listFlags(): Promise<Flag[]>;
   addFlag(req: { target: FlagTarget; label: FlagLabel; note?: string }): Promise<Flag>;

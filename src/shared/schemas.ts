@@ -23,7 +23,7 @@ export const requestSchemas: Record<LensMethod, z.ZodType> = {
   openSample: z.object({ jobId }).strict(),
   pickFolder: none,
   getItems: none,
-  getProjection: z.object({ jobId, recompute: z.boolean().optional() }).strict(),
+  getProjection: z.object({ jobId, recompute: z.boolean().optional(), method: z.enum(['umap', 'pca']).optional(), nNeighbors: z.number().int().min(2).max(200).optional(), seed: z.number().int().min(0).max(2 ** 31).optional() }).strict(),
   getItemDetail: z.object({ kind: z.enum(['image', 'caption']), index, k: z.number().int().min(1).max(200).optional() }).strict(),
   listFlags: none,
   addFlag: z.object({ target: flagTargetSchema, label: z.enum(FLAG_LABELS), note: z.string().max(10_000).optional() }).strict(),

@@ -14,7 +14,7 @@ import { openProjectStore } from '../store/fallback_merge.js';
 import { addFlagBatch, checkTarget, exportPreviewOf, exportProjectLabels, labelsOf } from '../labels/label_service.js';
 import { flagsOf, readLabels } from '../labels/label_model.js';
 import type { ExportPreview, PairLabel } from '../../../shared/labels.js';
-import { runUmap, DEFAULT_UMAP, type UmapParams } from '../projection/umap.js';
+import { runLayoutJob, DEFAULT_UMAP, type UmapParams } from '../projection/umap.js';
 import { topKDot, row } from '../knn/cross_modal.js';
 import { CancelledError } from '../jobs/job.js';
 import { JobLimiter, defaultJobLimit } from '../jobs/job_limiter.js';
@@ -295,7 +295,7 @@ export class LensService implements LensApi {
     return sp ? `${sp.id}: ${sp.name} (${sp.dims}-d)` : 'none';
   }
 
-  async getProjection(req: { jobId: string; recompute?: boolean }): Promise<Projection> {
+  async getProjection(req: { jobId: string; recompute?: boolean; method?: 'umap' | 'pca'; nNeighbors?: number; seed?: number }): Promise<Projection> {
     const { ds, dir } = this.need();
     if (!this.spaceId) {
       throw new Error(
@@ -303,16 +303,17 @@ export class LensService implements LensApi {
       );
     }
     const emb = this.space();
-    const params: UmapParams = DEFAULT_UMAP;
-    const key = createHash('sha256').update(JSON.stringify({ h: ds.hash, space: this.spaceId, params, v: 2 })).digest('hex').slice(0, 16);
+    const method = req.method ?? 'umap';
+    const params: UmapParams = { ...DEFAULT_UMAP, nNeighbors: req.nNeighbors ?? DEFAULT_UMAP.nNeighbors, seed: req.seed ?? DEFAULT_UMAP.seed };
+    const key = createHash('sha256').update(JSON.stringify({ h: ds.hash, space: this.spaceId, params, method, v: 3 })).digest('hex').slice(0, 16);
     const file = join(dir, `projection-${key}.f32`);
     const nI = ds.images.length;
     const nC = ds.captions.length;
     if (!req.recompute && existsSync(file) && statSync(file).size === (nI + nC) * 8) {
       const buf = readFileSync(file);
       const xy = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-      const meta = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as { seconds: number };
-      return { xy, nImages: nI, nCaptions: nC, method: 'umap', params, seconds: meta.seconds, cached: true };
+      const meta = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as { seconds: number; knn?: Projection['knn'] };
+      return { xy, nImages: nI, nCaptions: nC, method, params, seconds: meta.seconds, cached: true, knn: meta.knn };
     }
     if (this.projectionInFlight?.key === key && !req.recompute) return this.projectionInFlight.promise;
     const promise = this.job(req.jobId, 'projection', async (signal, progress) => {
@@ -320,12 +321,19 @@ export class LensService implements LensApi {
       joint.set(emb.image, 0);
       joint.set(emb.text, nI * emb.dims);
       const t0 = performance.now();
-      const xy = await runUmap(joint, emb.dims, params, (p) => progress(`UMAP: ${p.phase}`, p.done, p.total), signal);
+      let last = { phase: 'UMAP: starting', done: 0, total: 1 };
+      const { xy, summary } = await runLayoutJob(joint, emb.dims, { ...params, method }, {
+        onProgress: (p) => progress((last = { phase: `UMAP: ${p.phase}`, done: p.done, total: p.total }).phase, p.done, p.total),
+        // The map so far rides on the job's progress events (typed arrays travel as binary).
+        onSnapshot: (partial) => this.emit({ type: 'job', jobId: req.jobId, kind: 'projection', state: 'running', ...last, xy: partial }),
+        signal,
+      });
       const seconds = (performance.now() - t0) / 1000;
+      const knn = summary.knn ? { method: summary.knn.method, seconds: summary.knn.seconds, recall: summary.knn.recall } : undefined;
       writeFileSync(`${file}.tmp`, Buffer.from(xy.buffer, xy.byteOffset, xy.byteLength));
-      writeFileSync(`${file}.json`, JSON.stringify({ seconds, params, datasetHash: ds.hash, space: this.spaceName(ds), at: new Date().toISOString() }));
+      writeFileSync(`${file}.json`, JSON.stringify({ seconds, params, method, knn, datasetHash: ds.hash, space: this.spaceName(ds), at: new Date().toISOString() }));
       renameSync(`${file}.tmp`, file);
-      return { xy, nImages: nI, nCaptions: nC, method: 'umap' as const, params, seconds, cached: false };
+      return { xy, nImages: nI, nCaptions: nC, method: summary.method, params, seconds, cached: false, knn };
     });
     this.projectionInFlight = { key, promise };
     promise.catch(() => undefined).finally(() => {

@@ -100,6 +100,15 @@ export interface CandidateTable extends Omit<StoredCandidates, 'clusterId'> {
   platt: { score: Platt[]; tauTxt: Platt[] };
   /** The PU prior's model (null when the Platt views were used). */
   pu: PuPrior | null;
+  /** Per space and group: exact or IVF search, and the IVF's sampled top-50 recall against exact. */
+  knnReports: KnnReport[];
+}
+
+export interface KnnReport {
+  space: string;
+  group: number;
+  method: 'exact' | 'ivf';
+  recall?: CrossModalKnn['recall'];
 }
 
 export const DEFAULTS = { kT: 5, kI: 10, rankDepth: 30, rrfK: 60, plattSamples: 5000 } as const;
@@ -173,6 +182,7 @@ export async function mineCandidates(items: MiningItems, spaces: MiningSpaceInpu
   const tauPos: number[][] = spaces.map(() => []);
   const tauNeg: number[][] = spaces.map(() => []);
   const totalCaptions = groups.reduce((s, g) => s + g.captions.length, 0);
+  const knnReports: KnnReport[] = [];
 
   for (const grp of groups) {
     const nI = grp.images.length;
@@ -220,6 +230,7 @@ export async function mineCandidates(items: MiningItems, spaces: MiningSpaceInpu
         done += nI * nT;
       }
     }
+    for (let e = 0; e < E; e++) knnReports.push({ space: spaces[e].id, group: grp.group, method: scored[e].knn.method, recall: scored[e].knn.recall });
     for (let e = 0; e < E; e++) {
       const space = scored[e].space;
       const as = new Float32Array(nT).fill(NaN);
@@ -378,6 +389,7 @@ export async function mineCandidates(items: MiningItems, spaces: MiningSpaceInpu
     scores,
     ranks: Int32Array.from(out.ranks),
     tauTxtBySpace,
+    knnReports,
     platt,
     pu,
   };

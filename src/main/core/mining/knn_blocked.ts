@@ -17,6 +17,7 @@ import type { LoadedSpace } from './space_engine.js';
 import { createDotEngine } from '../metrics/dot_engine.js';
 import { CancelledError } from '../jobs/job.js';
 import { mulberry32 } from '../../../shared/random.js';
+import { ivfTopRecall, nprobeLadder, type TopRecall } from '../knn/ivf_recall.js';
 export { mulberry32 };
 
 export interface TopKLists {
@@ -47,6 +48,8 @@ export interface CrossModalKnn {
   imageStats: RowStats;
   /** Per caption: its scores against all images. */
   textStats: RowStats;
+  /** IVF only: recall of sampled queries' top-50 against exact search, per direction. */
+  recall?: { i2t: TopRecall; t2i: TopRecall };
 }
 
 export interface KnnOptions {
@@ -73,6 +76,11 @@ export interface IvfOptions {
   /** Gallery items sampled for the row statistics (default 256). */
   statSample?: number;
   seed?: number;
+  /** Queries per direction whose top-`recallDepth` is checked against exact search (default 100; 0 skips). */
+  recallSample?: number;
+  recallDepth?: number;
+  /** Without an explicit nprobe: the smallest nprobe (default, doubled, …) whose sampled recall reaches this (default 0.95). */
+  recallTarget?: number;
 }
 
 export const EXACT_LIMIT = 50_000;
@@ -229,14 +237,14 @@ interface Side {
  * One direction with an inverted file: queries and gallery rows live in `space`'s engine; the
  * gallery is copied, grouped by list, into a second engine.
  */
-function ivfDirection(space: LoadedSpace, queries: Side, gallery: Side, k: number, o: IvfOptions, signal: AbortSignal | undefined, progress: (f: number) => void): { lists: TopKLists; stats: RowStats } {
+function ivfDirection(space: LoadedSpace, queries: Side, gallery: Side, k: number, o: IvfOptions, signal: AbortSignal | undefined, progress: (f: number) => void): { lists: TopKLists; stats: RowStats; recall: TopRecall } {
   const row = space.row;
   const src = space.engine.memory;
   const n = gallery.n;
   const nq = queries.n;
   const random = mulberry32(o.seed ?? 7);
   const nlist = Math.max(1, Math.min(n, o.nlist ?? Math.round(Math.sqrt(n))));
-  const nprobe = Math.max(1, Math.min(nlist, o.nprobe ?? Math.max(8, Math.ceil(nlist / 16))));
+  const firstProbe = Math.max(1, Math.min(nlist, o.nprobe ?? Math.max(8, Math.ceil(nlist / 16))));
   const iterations = o.iterations ?? 6;
   const statN = Math.min(n, o.statSample ?? 256);
   const qBlock = 64;
@@ -324,6 +332,13 @@ function ivfDirection(space: LoadedSpace, queries: Side, gallery: Side, k: numbe
   for (let s = 0; s < statN; s++) copyRow(gallery.offset(stat[s]), sOff + s * row);
   const gConst = new Float64Array(n);
   for (let g = 0; g < n; g++) gConst[g] = gallery.constant(g);
+  // Recall on sampled queries first: with no nprobe given, take the smallest one reaching the target.
+  const score = (q: number, g: number, d: number): number => (space.csd ? Math.fround(-(queries.constant(q) + gConst[g] - 2 * d)) : d);
+  const layout = { eng, row, n, nlist, start, order, cOff, qOff, outOff };
+  const ladder = o.nprobe != null ? [firstProbe] : nprobeLadder(firstProbe, nlist);
+  const sampled = (o.recallSample ?? 100) > 0 ? ivfTopRecall(layout, sampleIndices(nq, o.recallSample ?? 100, random), o.recallDepth ?? 50, ladder, (q) => copyRow(queries.offset(q), qOff), score) : [];
+  const recall = sampled.find((r) => r.mean >= (o.recallTarget ?? 0.95)) ?? sampled[sampled.length - 1] ?? { depth: 0, nprobe: firstProbe, nlist, sampled: 0, mean: NaN, min: NaN };
+  const nprobe = recall.nprobe;
   progress(0.3);
 
   const lists = emptyLists(nq, Math.min(k, n));
@@ -381,7 +396,7 @@ function ivfDirection(space: LoadedSpace, queries: Side, gallery: Side, k: numbe
     }
     progress(0.3 + (0.7 * (q0 + m)) / nq);
   }
-  return { lists: finishLists(lists), stats: finishStats(sum, sq, statN, 'sample') };
+  return { lists: finishLists(lists), stats: finishStats(sum, sq, statN, 'sample'), recall };
 }
 
 /** Approximate top-k in both directions with inverted files. */
@@ -391,7 +406,7 @@ export function ivfCrossModal(space: LoadedSpace, opts: KnnOptions): CrossModalK
   const texts: Side = { n: space.nTexts, offset: (c) => space.textOffset(c), constant: (c) => space.textConst(c) };
   const a = ivfDirection(space, images, texts, opts.kI2T, o, opts.signal, (f) => opts.onProgress?.(f / 2));
   const b = ivfDirection(space, texts, images, opts.kT2I, o, opts.signal, (f) => opts.onProgress?.(0.5 + f / 2));
-  return { method: 'ivf', i2t: a.lists, t2i: b.lists, imageStats: a.stats, textStats: b.stats };
+  return { method: 'ivf', i2t: a.lists, t2i: b.lists, imageStats: a.stats, textStats: b.stats, recall: { i2t: a.recall, t2i: b.recall } };
 }
 
 /** Top-k in both directions: exact and blocked up to `exactLimit` items per gallery, else IVF. */

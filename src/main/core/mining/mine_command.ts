@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import type { ProgressFn } from '../jobs/job.js';
 import { throwIfAborted } from '../jobs/job.js';
-import { mineCandidates, rankCandidates, type CandidateTable, type MiningOptions } from './candidates.js';
+import { mineCandidates, rankCandidates, type CandidateTable, type MiningOptions, type KnnReport } from './candidates.js';
 import { buildReviewUnits, fusedTextSimilarity, type UnitOptions } from './clusters.js';
 import { pairTraining, readLabels } from '../labels/label_model.js';
 import { refreshAfterReviews } from './classifier.js';
@@ -66,6 +66,8 @@ export interface MineCommandOutput {
   trueUnannotatedCrossSplit?: number;
   /** Reviews already in the store, and whether the classifier was refit on them. */
   reviews: { labelled: number; refit: boolean };
+  /** How each space's neighbours were found; approximate (IVF) searches carry their sampled top-50 recall. */
+  knn: KnnReport[];
 }
 
 /** Precision and recall of the candidates in `order` against the true pairs (keys c·nImages + i). */
@@ -185,6 +187,7 @@ export async function runMineCommand(args: MineCommandArgs): Promise<MineCommand
       theta,
       seconds: Number(((performance.now() - t0) / 1000).toFixed(3)),
       reviews: { labelled: refresh.labelled, refit: refresh.refit },
+      knn: table.knnReports,
     };
     if (figures) {
       out.precisionRecall = figures;

@@ -1,16 +1,26 @@
 // Joint UMAP of images and captions, run in a worker thread (DESIGN.md "Compute").
-// Rows are L2-normalised first, so euclidean UMAP neighbours are cosine neighbours.
+// Rows are L2-normalised first, so euclidean UMAP neighbours are cosine neighbours. The worker
+// runs umap_layout.ts: PCA first view, kNN graph, fuzzy set, epochs; intermediate coordinates
+// come back as transferred Float32Arrays through onSnapshot while it runs.
 import { runWorkerJob } from '../jobs/worker_job.js';
 import type { ProgressFn } from '../jobs/job.js';
+import type { KnnMethod } from '../knn/projection_knn.js';
+import type { LayoutResult } from './umap_layout.js';
 
 export interface UmapParams {
   nNeighbors: number;
   minDist: number;
   nEpochs: number;
   seed: number;
+  /** 'umap' (default) or the PCA view alone. */
+  method?: 'umap' | 'pca';
+  knn?: KnnMethod;
 }
 
 export const DEFAULT_UMAP: UmapParams = { nNeighbors: 15, minDist: 0.1, nEpochs: 200, seed: 42 };
+
+/** Epochs between intermediate coordinates sent to the caller. */
+export const SNAPSHOT_EVERY = 10;
 
 export function normalizedRows(data: Float32Array, dims: number): Float32Array {
   const out = new Float32Array(data.length);
@@ -24,20 +34,36 @@ export function normalizedRows(data: Float32Array, dims: number): Float32Array {
   return out;
 }
 
-export function runUmap(
+export type LayoutSummary = Omit<LayoutResult, 'xy'>;
+
+/** The layout with its timings and kNN report. */
+export async function runLayoutJob(
+  data: Float32Array,
+  dims: number,
+  params: UmapParams,
+  opts: { onProgress?: ProgressFn; onSnapshot?: (xy: Float32Array, phase: string) => void; signal?: AbortSignal } = {},
+): Promise<{ xy: Float32Array; summary: LayoutSummary }> {
+  const n = data.length / dims;
+  const rows = normalizedRows(data, dims);
+  const r = await runWorkerJob<{ xy: Float32Array; summary: LayoutSummary }>('umap', {
+    what: 'projection',
+    workerData: { data: rows, n, dims, params: { method: 'umap', ...params }, snapshotEvery: opts.onSnapshot ? SNAPSHOT_EVERY : 0 },
+    transferList: [rows.buffer as ArrayBuffer],
+    signal: opts.signal,
+    onProgress: opts.onProgress,
+    onMessage: (m) => {
+      if (m.type === 'snapshot') opts.onSnapshot?.(m.xy as Float32Array, String(m.phase));
+    },
+  });
+  return r;
+}
+
+export async function runUmap(
   data: Float32Array,
   dims: number,
   params: UmapParams,
   onProgress?: ProgressFn,
   signal?: AbortSignal,
 ): Promise<Float32Array> {
-  const n = data.length / dims;
-  const rows = normalizedRows(data, dims);
-  return runWorkerJob<Float32Array>('umap', {
-    what: 'projection',
-    workerData: { data: rows, n, dims, ...params },
-    transferList: [rows.buffer as ArrayBuffer],
-    signal,
-    onProgress,
-  });
+  return (await runLayoutJob(data, dims, params, { onProgress, signal })).xy;
 }

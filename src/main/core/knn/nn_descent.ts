@@ -1,0 +1,222 @@
+// Approximate k nearest neighbours by NN-descent (Dong, Moses & Li 2011): a neighbour of a
+// neighbour is probably a neighbour. Seeded by random-projection trees, then rounds of "local
+// joins": each point's sampled new and old neighbours (forward and reverse) are scored against
+// each other and offered to each other's lists, until a round changes fewer than delta·n·k
+// entries. Distances are 1 − cos on unit rows; each join's scores come from one blocked call of the
+// wasm SIMD kernel on the candidates' rows gathered next to each other. Deterministic for a seed.
+import { createDotEngine, paddedRow, type DotEngine } from '../metrics/dot_engine.js';
+import { mulberry32 } from '../../../shared/random.js';
+import { buildRpTree, type RowStore } from './rp_tree.js';
+import { createHeaps, heapPush, sortHeaps, type NeighborHeaps } from './neighbor_heap.js';
+import type { Knn } from '../projection/exact_knn.js';
+
+export interface NnDescentOptions {
+  seed?: number;
+  /** Random-projection trees for the initial graph (default grows slowly with n). */
+  nTrees?: number;
+  leafSize?: number;
+  maxIters?: number;
+  /** Stop when a round updates fewer than delta·n·k list entries. */
+  delta?: number;
+  /** Candidates sampled per point and round (new and old each). */
+  maxCandidates?: number;
+  onProgress?: (phase: string, done: number, total: number) => void;
+}
+
+export interface NnDescentStats {
+  trees: number;
+  leafSize: number;
+  iterations: number;
+  /** List entries changed in each round. */
+  updates: number[];
+  /** Pairs scored (trees and rounds). */
+  distanceEvaluations: number;
+}
+
+/** Unit rows loaded into a dot engine with a scratch area behind them. */
+export interface LoadedRows extends RowStore {
+  dims: number;
+}
+
+export function loadRows(rows: Float32Array, dims: number, scratchFloats: number): LoadedRows {
+  const n = rows.length / dims;
+  const rowFloats = paddedRow(dims);
+  const engine: DotEngine = createDotEngine(n * rowFloats + scratchFloats);
+  const mem = engine.memory;
+  if (rowFloats === dims) mem.set(rows, 0);
+  else for (let i = 0; i < n; i++) mem.set(rows.subarray(i * dims, (i + 1) * dims), i * rowFloats);
+  return { engine, n, rowFloats, scratchOff: n * rowFloats, dims };
+}
+
+/** Leaf size and candidates per round for k (self included): measured defaults, CONTEXT.md. */
+export function nnDescentDefaults(k: number): { leafSize: number; maxCandidates: number } {
+  const kk = Math.max(1, k - 1);
+  return { leafSize: Math.max(kk + 1, 32), maxCandidates: Math.min(60, 2 * kk + 2) };
+}
+
+export function defaultTrees(n: number): number {
+  return Math.min(32, 4 + Math.round(Math.pow(n, 0.25) / 2));
+}
+
+/** Scores every pair of the listed points (gathered at the scratch area) and offers each pair both ways. */
+function joinAll(store: LoadedRows, h: NeighborHeaps, pts: Int32Array, m: number, nNew: number): [number, number] {
+  const { engine, rowFloats, scratchOff } = store;
+  const mem = engine.memory;
+  for (let a = 0; a < m; a++) mem.copyWithin(scratchOff + a * rowFloats, pts[a] * rowFloats, pts[a] * rowFloats + rowFloats);
+  const outOff = scratchOff + m * rowFloats;
+  // Rows 0..nNew−1 are "new": new×new and new×old pairs are joined; old×old were joined before.
+  engine.dots(scratchOff, nNew, scratchOff, m, rowFloats, outOff, m);
+  let updates = 0;
+  let evals = 0;
+  const dists = h.dists;
+  const k = h.k;
+  for (let a = 0; a < nNew; a++) {
+    const p = pts[a];
+    const row = outOff + a * m;
+    for (let b = a + 1; b < m; b++) {
+      const q = pts[b];
+      if (p === q) continue;
+      evals++;
+      const d = 1 - mem[row + b];
+      if (d < dists[p * k]) updates += heapPush(h, p, q, d, 1);
+      if (d < dists[q * k]) updates += heapPush(h, q, p, d, 1);
+    }
+  }
+  return [updates, evals];
+}
+
+/** Keeps the maxC lowest-priority candidates of each point (a max-heap on priority per point). */
+function pushCandidate(idx: Int32Array, pri: Float32Array, mc: number, i: number, j: number, p: number): void {
+  const base = i * mc;
+  if (!(p < pri[base])) return;
+  for (let t = base; t < base + mc; t++) if (idx[t] === j) return;
+  let pos = 0;
+  for (;;) {
+    const l = 2 * pos + 1;
+    if (l >= mc) break;
+    const r = l + 1;
+    const c = r < mc && pri[base + r] > pri[base + l] ? r : l;
+    if (pri[base + c] <= p) break;
+    pri[base + pos] = pri[base + c];
+    idx[base + pos] = idx[base + c];
+    pos = c;
+  }
+  pri[base + pos] = p;
+  idx[base + pos] = j;
+}
+
+export function scratchFloatsFor(rowFloats: number, leafSize: number, maxCandidates: number): number {
+  const m = Math.max(leafSize, 2 * maxCandidates);
+  return m * rowFloats + m * m + rowFloats;
+}
+
+/**
+ * The k nearest neighbours of every row (self first, then k−1 others), with euclidean distances
+ * between the unit rows, sqrt(2 − 2·cos), as exactKnn gives them. Rows must be L2-normalised.
+ */
+export function nnDescentOnRows(store: LoadedRows, k: number, opts: NnDescentOptions = {}): { knn: Knn; stats: NnDescentStats } {
+  const n = store.n;
+  k = Math.min(k, n);
+  const kk = Math.max(1, k - 1); // neighbours other than self
+  const seed = opts.seed ?? 42;
+  const rnd = mulberry32(seed ^ 0x9e3779b9);
+  const nTrees = opts.nTrees ?? defaultTrees(n);
+  const leafSize = opts.leafSize ?? nnDescentDefaults(k).leafSize;
+  const maxIters = opts.maxIters ?? Math.max(5, Math.round(Math.log2(n)));
+  const delta = opts.delta ?? 0.001;
+  const mc = opts.maxCandidates ?? nnDescentDefaults(k).maxCandidates;
+  const h = createHeaps(n, kk);
+  const stats: NnDescentStats = { trees: nTrees, leafSize, iterations: 0, updates: [], distanceEvaluations: 0 };
+  const pts = new Int32Array(Math.max(leafSize, 2 * mc));
+
+  for (let t = 0; t < nTrees; t++) {
+    const { order, starts } = buildRpTree(store, leafSize, seed * 7919 + t + 1);
+    for (let l = 0; l + 1 < starts.length; l++) {
+      const m = starts[l + 1] - starts[l];
+      for (let a = 0; a < m; a++) pts[a] = order[starts[l] + a];
+      stats.distanceEvaluations += joinAll(store, h, pts, m, m)[1];
+    }
+    opts.onProgress?.('neighbours', t + 1, nTrees + maxIters);
+  }
+  // Points no leaf partner could fill (n tiny) get random neighbours so every list is full.
+  for (let i = 0; i < n; i++) {
+    for (let guard = 0; h.indices[i * kk] < 0 && guard < 4 * kk; guard++) {
+      const j = Math.floor(rnd() * n);
+      if (j !== i) heapPush(h, i, j, 1 - store.engine.dot(i * store.rowFloats, j * store.rowFloats, store.rowFloats), 1);
+    }
+  }
+
+  const newIdx = new Int32Array(n * mc);
+  const newPri = new Float32Array(n * mc);
+  const oldIdx = new Int32Array(n * mc);
+  const oldPri = new Float32Array(n * mc);
+  for (let it = 0; it < maxIters; it++) {
+    newIdx.fill(-1);
+    oldIdx.fill(-1);
+    newPri.fill(Infinity);
+    oldPri.fill(Infinity);
+    for (let i = 0; i < n; i++) {
+      for (let t = i * kk; t < i * kk + kk; t++) {
+        const j = h.indices[t];
+        if (j < 0) continue;
+        const p = rnd();
+        if (h.isNew[t]) {
+          pushCandidate(newIdx, newPri, mc, i, j, p);
+          pushCandidate(newIdx, newPri, mc, j, i, p);
+        } else {
+          pushCandidate(oldIdx, oldPri, mc, i, j, p);
+          pushCandidate(oldIdx, oldPri, mc, j, i, p);
+        }
+      }
+    }
+    // Sampled new neighbours become old: they are joined in this round.
+    for (let i = 0; i < n; i++) {
+      for (let t = i * kk; t < i * kk + kk; t++) {
+        if (!h.isNew[t]) continue;
+        const j = h.indices[t];
+        for (let c = i * mc; c < i * mc + mc; c++) {
+          if (newIdx[c] === j) {
+            h.isNew[t] = 0;
+            break;
+          }
+        }
+      }
+    }
+    let updates = 0;
+    for (let i = 0; i < n; i++) {
+      let m = 0;
+      for (let c = i * mc; c < i * mc + mc; c++) if (newIdx[c] >= 0) pts[m++] = newIdx[c];
+      const nNew = m;
+      if (nNew === 0) continue;
+      for (let c = i * mc; c < i * mc + mc; c++) if (oldIdx[c] >= 0) pts[m++] = oldIdx[c];
+      const [u, e] = joinAll(store, h, pts, m, nNew);
+      updates += u;
+      stats.distanceEvaluations += e;
+      if ((i & 4095) === 0) opts.onProgress?.('neighbours', nTrees + it + i / n, nTrees + maxIters);
+    }
+    stats.iterations = it + 1;
+    stats.updates.push(updates);
+    if (updates <= delta * n * kk) break;
+  }
+  sortHeaps(h);
+  const indices = new Int32Array(n * k);
+  const distances = new Float32Array(n * k);
+  for (let i = 0; i < n; i++) {
+    indices[i * k] = i;
+    distances[i * k] = 0;
+    for (let t = 0; t < k - 1; t++) {
+      const j = h.indices[i * kk + t];
+      indices[i * k + 1 + t] = j;
+      distances[i * k + 1 + t] = j < 0 ? Infinity : Math.sqrt(Math.max(0, 2 * h.dists[i * kk + t]));
+    }
+  }
+  return { knn: { indices, distances, k }, stats };
+}
+
+export function nnDescent(rows: Float32Array, dims: number, k: number, opts: NnDescentOptions = {}): { knn: Knn; stats: NnDescentStats } {
+  const rowFloats = paddedRow(dims);
+  const leafSize = opts.leafSize ?? nnDescentDefaults(k).leafSize;
+  const mc = opts.maxCandidates ?? nnDescentDefaults(k).maxCandidates;
+  const store = loadRows(rows, dims, scratchFloatsFor(rowFloats, leafSize, mc));
+  return nnDescentOnRows(store, k, { ...opts, leafSize, maxCandidates: mc });
+}
