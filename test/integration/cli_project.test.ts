@@ -25,7 +25,7 @@ describe('mlens project on a .npy matrix', () => {
     const r = mlens(['project', input, '--out', out, '--seed', '5', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const summary = r.json();
-    expect(summary).toMatchObject({ points: n, dims, method: 'umap', params: { seed: 5, nNeighbors: 15 } });
+    expect(summary).toMatchObject({ points: n, dims, method: 'umap', params: { seed: 5, n_neighbors: 15 } });
     const y = readNpy(out);
     expect(y.dtype).toBe('float32');
     expect(y.shape).toEqual([n, 2]);

@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } from 'hyparquet';
 import { DatasetError } from './dataset.js';
-import { PathEscapeError, type Resolved } from './paths.js';
+import type { Resolved } from './paths.js';
+import { resolveFirst } from './reader.js';
 
 /** Which table column holds what; from `--columns image=COL,caption=COL,split=COL` or the dialog. */
 export interface ColumnMap {
@@ -103,19 +104,7 @@ export function imageCell(v: unknown): ImageCell {
  */
 export function resolveTablePath(resolve: (rel: string) => Resolved, tableDir: string, p: string): Resolved {
   const parts = p.replace(/\\/g, '/').split('/').filter(Boolean);
-  const candidates = [p, tableDir ? `${tableDir}/${p}` : p, parts.slice(-2).join('/'), `images/${parts.slice(-1).join('')}`, parts.slice(-1).join('')];
-  let fallback: Resolved | null = null;
-  for (const c of candidates) {
-    try {
-      const r = resolve(c);
-      if (r.exists) return r;
-      fallback ??= r;
-    } catch (err) {
-      if (!(err instanceof PathEscapeError)) throw err;
-    }
-  }
-  if (fallback) return fallback;
-  throw new PathEscapeError(p, 'leads outside the dataset folder');
+  return resolveFirst(resolve, [p, tableDir ? `${tableDir}/${p}` : p, parts.slice(-2).join('/'), `images/${parts.slice(-1).join('')}`, parts.slice(-1).join('')]);
 }
 
 /** Writes embedded image bytes under .mlens/extracted once (same size = already there). */

@@ -3,6 +3,7 @@
 // docs/export-schema.md). Written to a temporary name and renamed, so a crash never leaves a
 // half file. Exporting nothing is refused: an empty file looks like a success and is not one.
 import type { Dataset } from '../datasets/dataset.js';
+import type { ExportResult } from '../../../shared/api.js';
 import { replaceAtomically } from './atomic_file.js';
 import { openSqlite } from '../store/sqlite.js';
 import type { PairLabel } from '../labels/label_model.js';
@@ -16,14 +17,8 @@ export interface ExportProvenance {
   space: string;
 }
 
-export interface ExportCounts {
-  labels: number;
-  flags: number;
-  reviews: number;
-  imports: number;
-  images: number;
-  captions: number;
-}
+/** What an export wrote, by kind: the API's ExportResult without its path and download link. */
+export type ExportCounts = Omit<ExportResult, 'path' | 'downloadUrl'>;
 
 export class NothingToExportError extends Error {
   constructor(datasetName: string) {
