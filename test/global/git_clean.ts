@@ -38,6 +38,8 @@ export function treeChanges(before: TreeState, after: TreeState): string[] {
 }
 
 export default function setup(): () => void {
+  // `npm run docs:screenshots` writes docs/*.png on purpose.
+  if (process.env.MLENS_DOCS_SCREENSHOTS) return () => undefined;
   const before = treeState();
   return () => {
     if (!before) return;

@@ -730,7 +730,6 @@ export function App({ transport }: { transport: Transport }) {
                 setNotice(`Pair image #${image} × caption #${caption}: flag it in the panel`);
               }}
             />
-            {projection && <SelectionBar api={api} selection={mapSel} nImages={projection.nImages} items={items} xy={projection.xy} onNotice={setNotice} onError={fail} />}
             <div className="overlay-stack overlay-left" data-testid="overlay-left">
               {ds && <SearchBox api={api} datasetHash={ds.hash} onPick={(h) => {
                   select(h.kind, h.index);
@@ -830,6 +829,8 @@ export function App({ transport }: { transport: Transport }) {
                   )}
                 </div>
               )}
+              {/* The selection toolbar stacks above the help corner: overlays never cover each other. */}
+              {projection && <SelectionBar api={api} selection={mapSel} nImages={projection.nImages} items={items} xy={projection.xy} onNotice={setNotice} onError={fail} />}
               {projection && <HelpCorner onOpen={() => setHelpOpen(true)} />}
             </div>
           </div>
