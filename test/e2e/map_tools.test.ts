@@ -119,12 +119,43 @@ describe('map tools in the browser', () => {
 
   it('draws a key for the lines of a selection, and no overlay covers another', async () => {
     expect(await page.locator('[data-testid="line-key-entry"]').allTextContents()).toEqual(expect.arrayContaining(['annotated partner']));
-    const cards = await page.locator('.overlay-stack > *').evaluateAll((els) => els.map((e) => {
-      const r = e.getBoundingClientRect();
-      return { x: r.x, y: r.y, width: r.width, height: r.height, name: e.getAttribute('data-testid') ?? e.className };
-    }));
-    expect(cards.length).toBeGreaterThanOrEqual(4);
-    for (let i = 0; i < cards.length; i++) for (let j = i + 1; j < cards.length; j++) expect(overlaps(cards[i], cards[j]), `${cards[i].name} × ${cards[j].name}`).toBe(false);
+    // Each card with the controls inside it (an input wider than its column would spill over the other).
+    const boxes = () =>
+      page.locator('.overlay-stack > *').evaluateAll((els) =>
+        els.flatMap((e, card) =>
+          [e, ...Array.from(e.querySelectorAll('input, select, button'))].map((x) => {
+            const r = x.getBoundingClientRect();
+            return { card, x: r.x, y: r.y, width: r.width, height: r.height, name: `${e.getAttribute('data-testid') ?? e.className}${x === e ? '' : ` ${x.tagName.toLowerCase()}`}` };
+          }),
+        ),
+      );
+    // No control sticks out of its overlay column, whatever happens to be beside it.
+    const spills = () =>
+      page.locator('.overlay-stack').evaluateAll((stacks) =>
+        stacks.flatMap((st) => {
+          const s = st.getBoundingClientRect();
+          return Array.from(st.querySelectorAll('input, select'))
+            .map((x) => ({ r: x.getBoundingClientRect(), name: x.getAttribute('aria-label') ?? x.getAttribute('placeholder') ?? x.tagName }))
+            .filter(({ r }) => r.width > 0 && (r.left < s.left - 1 || r.right > s.right + 1))
+            .map(({ name }) => name);
+        }),
+      );
+    const check = async (): Promise<void> => {
+      expect(await spills()).toEqual([]);
+      const b = (await boxes()).filter((x) => x.width > 0 && x.height > 0);
+      expect(new Set(b.map((x) => x.card)).size).toBeGreaterThanOrEqual(4);
+      for (let i = 0; i < b.length; i++) for (let j = i + 1; j < b.length; j++) if (b[i].card !== b[j].card) expect(overlaps(b[i], b[j]), `${b[i].name} × ${b[j].name}`).toBe(false);
+    };
+    await check();
+    // A narrow map (a small window, or wide side panels) must not make them collide either.
+    const size = page.viewportSize()!;
+    await page.setViewportSize({ width: 1000, height: size.height });
+    try {
+      await page.waitForTimeout(300);
+      await check();
+    } finally {
+      await page.setViewportSize(size);
+    }
   }, 30_000);
 
   it('opens the shortcuts with ? and closes them with Esc, keeping the selection', async () => {
