@@ -220,6 +220,14 @@ describe('review flow in the browser, keyboard only', () => {
     const n = await page.locator('[data-testid="map-unit"]').count();
     expect(n).toBeGreaterThan(0);
     expect(n).toBeLessThanOrEqual(30);
+    // The units card stays inside its overlay column, beside the Review panel's width.
+    const spill = await page.locator('.overlay-stack').evaluateAll((stacks) =>
+      stacks.flatMap((st) => {
+        const s = st.getBoundingClientRect();
+        return Array.from(st.children).filter((c) => c.getBoundingClientRect().left < s.left - 1 || c.getBoundingClientRect().right > s.right + 1).map((c) => c.getAttribute('data-testid'));
+      }),
+    );
+    expect(spill).toEqual([]);
     const target = page.locator('[data-testid="map-unit"]').nth(Math.min(2, n - 1));
     const id = Number(await target.getAttribute('data-cluster-id'));
     await target.hover();
