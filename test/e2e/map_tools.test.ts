@@ -134,7 +134,7 @@ describe('map tools in the browser', () => {
       page.locator('.overlay-stack').evaluateAll((stacks) =>
         stacks.flatMap((st) => {
           const s = st.getBoundingClientRect();
-          return [...Array.from(st.children), ...Array.from(st.querySelectorAll('input, select, button'))]
+          return ([...Array.from(st.children), ...Array.from(st.querySelectorAll('input, select, button'))] as any[])
             .map((x) => ({ r: x.getBoundingClientRect(), name: x.getAttribute('aria-label') ?? x.getAttribute('placeholder') ?? x.tagName }))
             .filter(({ r }) => r.width > 0 && (r.left < s.left - 1 || r.right > s.right + 1))
             .map(({ name }) => name);

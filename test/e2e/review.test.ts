@@ -224,7 +224,7 @@ describe('review flow in the browser, keyboard only', () => {
     const spill = await page.locator('.overlay-stack').evaluateAll((stacks) =>
       stacks.flatMap((st) => {
         const s = st.getBoundingClientRect();
-        return [...Array.from(st.children), ...Array.from(st.querySelectorAll('input, select, button'))].filter((c) => c.getBoundingClientRect().left < s.left - 1 || c.getBoundingClientRect().right > s.right + 1).map((c) => c.getAttribute('data-testid'));
+        return ([...Array.from(st.children), ...Array.from(st.querySelectorAll('input, select, button'))] as any[]).filter((c) => c.getBoundingClientRect().left < s.left - 1 || c.getBoundingClientRect().right > s.right + 1).map((c) => c.getAttribute('data-testid'));
       }),
     );
     expect(spill).toEqual([]);
