@@ -13,7 +13,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { buildStoreProcess, startStoreProcess, type StoreProcess } from '../helpers/store_process.js';
 import { cleanupTmp, makeGeneric } from '../fixtures/datasets/make.js';
 import { tempDir } from '../helpers/tmp.js';
-import { connectApi, startServe, type ServeHandle } from '../helpers/server.js';
+import { connectApi, startServe, until, type ServeHandle } from '../helpers/server.js';
 
 const tmp = tempDir('mlens-sessions-');
 let script = '';
@@ -114,8 +114,8 @@ describe('two processes on one store', () => {
       for (const name of ['a', 'b']) servers.push(await startServe({ dataDir: join(tmp.dir, `serve-${name}`), dataset: root }));
       const [a, b] = await Promise.all(servers.map((h) => connectApi(h)));
       try {
-        await a.call('getSession');
-        await b.call('getSession');
+        // Each server opens the dataset after it starts listening: wait until both have it open.
+        for (const api of [a, b]) await until(async () => (await api.call('getSession')).dataset != null, 'the dataset to open');
         const fa = await a.call('addFlag', { target: { kind: 'pair', image: 0, caption: 0 }, label: 'ambiguous' });
         const fb = await b.call('addFlag', { target: { kind: 'pair', image: 1, caption: 2 }, label: 'false_negative' });
         b.events.length = 0;
