@@ -1,4 +1,4 @@
-// View models for spaces, mining, review, metrics and multiplicity (issue 4–6 panels). They mirror
+// View models for spaces, mining, review, metrics and multiplicity (the analysis panels). They mirror
 // what the core computes; the renderer reads them, main fills them.
 import type { FlagLabel } from './flags.js';
 
@@ -156,7 +156,7 @@ export interface ImportResultView {
   problems: string[];
 }
 
-// ---- Heads, uncertainty and glyphs (issue 5) ----
+// ---- Heads, uncertainty and glyphs ----
 
 export type HeadKind = 'pcme' | 'cond' | 'multipos';
 

@@ -150,11 +150,11 @@ export interface LensApi {
   /** `out`: a file in the dataset's exports/ or a folder the user picked; an existing file is replaced only with `overwrite`. */
   exportFlags(req: { out?: string; overwrite?: boolean }): Promise<ExportResult>;
   cancelJob(req: { jobId: string }): Promise<boolean>;
-  // Spaces and encoders (issue 4)
+  // Spaces and encoders
   setSpace(req: { spaceId: string }): Promise<Session>;
   /** Encodes the open dataset into a space (cached on disk) and makes it the active space. */
   encode(req: { jobId: string; encoder: string }): Promise<SpaceInfo & { cached: boolean; problems: number }>;
-  // Heads, uncertainty and glyphs (issue 5)
+  // Heads, uncertainty and glyphs
   /** Trains a head on a space (default: the active one); emits {type:'train'} per epoch; the new space becomes active. */
   trainHead(req: { jobId: string; head: HeadKind; spaceId?: string; condition?: string; epochs?: number }): Promise<TrainResultView>;
   /** Early stop: ends the run after the current epoch, keeping the best weights so far. */
@@ -166,7 +166,7 @@ export interface LensApi {
   getGlyphs(req: { jobId: string }): Promise<GlyphsView | null>;
   /** Exact D-dimensional CSD and match probability of a pair in the active space (null when not probabilistic). */
   getPairCsd(req: { image: number; caption: number }): Promise<PairCsdView | null>;
-  // Mining and review (issue 6)
+  // Mining and review
   mine(req: { jobId: string; spaceIds?: string[] }): Promise<MineSummary>;
   reviewQueue(req: { limit?: number; offset?: number; pendingOnly?: boolean }): Promise<ClusterSummary[]>;
   getReviewUnit(req: { clusterId?: number }): Promise<ReviewUnitView | null>;
@@ -178,14 +178,14 @@ export interface LensApi {
   getMultiplicity(): Promise<MultiplicityView>;
   getPairPush(req: { image: number; caption: number; temperature?: number; batchSize?: number }): Promise<PairPushView>;
   importPositives(req: { path: string }): Promise<ImportResultView>;
-  // Map tools (issue 14)
+  // Map tools
   /** Captions by text and images by file name or id (case-insensitive substring), at most `limit`. */
   searchItems(req: { query: string; limit?: number }): Promise<SearchResult>;
   /** Numeric per-item values the map can colour by (caption length, true multiplicity, ...). */
   getItemValues(): Promise<ItemValueColumn[]>;
   /** Sub-folders of a server folder, confined to the allowed roots (default: the first root). */
   listDirectory(req: { path?: string }): Promise<DirectoryListing>;
-  // One label model (issue 14)
+  // One label model
   /** Flags many targets in one transaction and one undo step; a lasso selection passes source 'lasso'. Targets already flagged with that label are skipped; returns the flags added. */
   addFlags(req: { targets: FlagTarget[]; label: FlagLabel; note?: string; source?: 'click' | 'lasso'; selection?: string }): Promise<Flag[]>;
   /** Every label in effect (flags, review decisions, imports), oldest first. */

@@ -53,7 +53,7 @@ export async function benchMap(): Promise<object> {
       results[`points_${n}`] = await page.evaluate(() => (globalThis as unknown as { __benchResult: unknown }).__benchResult);
       await page.close();
     }
-    // Variance glyphs on (issue 5), drawn with the level of detail.
+    // Variance glyphs on, drawn with the level of detail.
     const glyphCases: Array<[string, string]> = [
       ['points_100000_glyphs', 'n=100000&glyphs=1&frames=20'],
       ['points_100000_glyphs_exag3', 'n=100000&glyphs=1&frames=20&exag=3'],

@@ -1,4 +1,4 @@
-// The map at scale (issue 12): frame time of the WebGL2 map in headless Chromium (SwiftShader
+// The map at scale: frame time of the WebGL2 map in headless Chromium (SwiftShader
 // software GL; no GPU here) at 1k (baseline, same browser), 100k and 1M points (while moving: every
 // k-th point; and every point, as drawn once the camera is still), at 1M with a lasso selection
 // greying half the points, and the hover index at 1M (grid build, lookup at the hover

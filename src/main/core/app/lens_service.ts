@@ -452,7 +452,7 @@ export class LensService implements LensApi {
     return { path: out, ...counts, downloadUrl: this.opts.downloadUrl?.(out) };
   }
 
-  // ---- Heads, uncertainty and glyphs (issue 5) ----
+  // ---- Heads, uncertainty and glyphs ----
 
   async trainHead(req: { jobId: string; head: HeadKind; spaceId?: string; condition?: string; epochs?: number }): Promise<TrainResultView> {
     const { ds } = this.need();
@@ -587,7 +587,7 @@ export class LensService implements LensApi {
     return { ...r, a: ab.a, b: ab.b };
   }
 
-  // ---- Mining and review (issue 6) ----
+  // ---- Mining and review ----
 
   private needReviews(): ReviewStore {
     this.need();

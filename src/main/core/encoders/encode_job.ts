@@ -1,4 +1,4 @@
-// Turning a dataset into a space, as a job (DESIGN.md "Compute", issue 4 "Jobs"):
+// Turning a dataset into a space, as a job (DESIGN.md "Compute"):
 //   encodeSpace()   caller side: runs the job in a worker thread (src/main/workers/encode.worker.ts),
 //                   relays progress with items/s and time left, cancels by terminating the worker;
 //   runEncodeJob()  the job itself (in the worker, or in-process when asked).

@@ -1,4 +1,4 @@
-// `npm run bench` part for mining (issue 6): mining on 5,000 images × 25,000 captions × 512 dims
+// `npm run bench` part for mining: mining on 5,000 images × 25,000 captions × 512 dims
 // with two spaces, full metrics (both directions) on the same, seconds and peak memory; and the
 // measurement behind the kNN layout (CONTEXT.md).
 import { initBackend, tf } from '../tensor/backend.js';
