@@ -4,6 +4,7 @@
 // p = 6. The axes are fitted on at most 20,000 seeded sample rows and every row is then projected
 // once, so a million rows cost one n × d × 2 pass. Deterministic for a seed.
 import { mulberry32 } from '../../../shared/random.js';
+import { symmetricEigen } from '../glyphs/linalg.js';
 
 const P = 6;
 const PASSES = 4;
@@ -23,54 +24,6 @@ function orthonormalize(q: Float64Array, d: number, p: number): void {
     norm = Math.sqrt(norm) || 1;
     for (let r = 0; r < d; r++) q[r * p + c] /= norm;
   }
-}
-
-/** Eigenvectors of a small symmetric matrix (Jacobi rotations), sorted by descending eigenvalue. */
-function symmetricEigen(m: Float64Array, p: number): { values: Float64Array; vectors: Float64Array } {
-  const a = Float64Array.from(m);
-  const v = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) v[i * p + i] = 1;
-  for (let sweep = 0; sweep < 50; sweep++) {
-    let off = 0;
-    for (let i = 0; i < p; i++) for (let j = i + 1; j < p; j++) off += a[i * p + j] ** 2;
-    if (off < 1e-22) break;
-    for (let i = 0; i < p; i++) {
-      for (let j = i + 1; j < p; j++) {
-        const aij = a[i * p + j];
-        if (Math.abs(aij) < 1e-300) continue;
-        const theta = (a[j * p + j] - a[i * p + i]) / (2 * aij);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < p; k++) {
-          const aki = a[k * p + i];
-          const akj = a[k * p + j];
-          a[k * p + i] = c * aki - s * akj;
-          a[k * p + j] = s * aki + c * akj;
-        }
-        for (let k = 0; k < p; k++) {
-          const aik = a[i * p + k];
-          const ajk = a[j * p + k];
-          a[i * p + k] = c * aik - s * ajk;
-          a[j * p + k] = s * aik + c * ajk;
-        }
-        for (let k = 0; k < p; k++) {
-          const vki = v[k * p + i];
-          const vkj = v[k * p + j];
-          v[k * p + i] = c * vki - s * vkj;
-          v[k * p + j] = s * vki + c * vkj;
-        }
-      }
-    }
-  }
-  const order = Array.from({ length: p }, (_, i) => i).sort((x, y) => a[y * p + y] - a[x * p + x]);
-  const values = new Float64Array(p);
-  const vectors = new Float64Array(p * p);
-  order.forEach((src, dst) => {
-    values[dst] = a[src * p + src];
-    for (let k = 0; k < p; k++) vectors[k * p + dst] = v[k * p + src];
-  });
-  return { values, vectors };
 }
 
 export interface PcaResult {
