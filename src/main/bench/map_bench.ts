@@ -40,6 +40,22 @@ export async function startBenchBrowser(): Promise<{ port: number; browser: impo
   };
 }
 
+/** Opens bench.html?QUERY for each case in its own page and stores its result (or why there is none) under its name. */
+export async function runBenchPages(started: { port: number; browser: import('playwright-core').Browser }, cases: ReadonlyArray<[string, string]>, results: Record<string, unknown>): Promise<void> {
+  for (const [name, query] of cases) {
+    const page = await started.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      await page.goto(`http://127.0.0.1:${started.port}/bench.html?${query}`);
+      await page.waitForFunction(() => (globalThis as unknown as { __benchResult?: unknown }).__benchResult, null, { timeout: 240_000 });
+      results[name] = await page.evaluate(() => (globalThis as unknown as { __benchResult: unknown }).__benchResult);
+    } catch (err) {
+      results[name] = { skipped: `no result within 240 s (${err instanceof Error ? err.message.split('\n')[0] : String(err)})` };
+    } finally {
+      await page.close();
+    }
+  }
+}
+
 export async function benchMap(): Promise<object> {
   const started = await startBenchBrowser();
   if ('skipped' in started) return started;
@@ -60,18 +76,7 @@ export async function benchMap(): Promise<object> {
       ['points_100000_glyphs_zoom8', 'n=100000&glyphs=1&frames=20&zoom=8'],
       ['points_100000_glyphs_no_lod', 'n=100000&glyphs=1&frames=4&budget=1000000&area=1e15'],
     ];
-    for (const [name, query] of glyphCases) {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-      try {
-        await page.goto(`http://127.0.0.1:${port}/bench.html?${query}`);
-        await page.waitForFunction(() => (globalThis as unknown as { __benchResult?: unknown }).__benchResult, null, { timeout: 240_000 });
-        results[name] = await page.evaluate(() => (globalThis as unknown as { __benchResult: unknown }).__benchResult);
-      } catch (err) {
-        results[name] = { skipped: `no result within 240 s (${err instanceof Error ? err.message.split('\n')[0] : String(err)})` };
-      } finally {
-        await page.close();
-      }
-    }
+    await runBenchPages(started, glyphCases, results);
     const base = (results.points_1000 as { meanFrameMs: number }).meanFrameMs;
     results.ratio50kTo1k = +((results.points_50000 as { meanFrameMs: number }).meanFrameMs / base).toFixed(2);
   } finally {

@@ -3,12 +3,11 @@
 // k-th point; and every point, as drawn once the camera is still), at 1M with a lasso selection
 // greying half the points, and the hover index at 1M (grid build, lookup at the hover
 // radius against a linear scan) and a lasso over a quarter of the map. `npm run bench -- map_scale`.
-import { startBenchBrowser } from './map_bench.js';
+import { runBenchPages, startBenchBrowser } from './map_bench.js';
 
 export async function benchMapScale(): Promise<object> {
   const started = await startBenchBrowser();
   if ('skipped' in started) return started;
-  const { port, browser } = started;
   const results: Record<string, unknown> = { renderer: 'Chromium, SwiftShader software GL (no GPU on this machine)', viewport: '1280×800' };
   const cases: Array<[string, string]> = [
     ['points_1000', 'n=1000&frames=30'],
@@ -21,18 +20,7 @@ export async function benchMapScale(): Promise<object> {
     ['points_1000000_glyphs', 'n=1000000&frames=6&glyphs=1'],
   ];
   try {
-    for (const [name, query] of cases) {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-      try {
-        await page.goto(`http://127.0.0.1:${port}/bench.html?${query}`);
-        await page.waitForFunction(() => (globalThis as unknown as { __benchResult?: unknown }).__benchResult, null, { timeout: 240_000 });
-        results[name] = await page.evaluate(() => (globalThis as unknown as { __benchResult: unknown }).__benchResult);
-      } catch (err) {
-        results[name] = { skipped: `no result within 240 s (${err instanceof Error ? err.message.split('\n')[0] : String(err)})` };
-      } finally {
-        await page.close();
-      }
-    }
+    await runBenchPages(started, cases, results);
     const mean = (k: string): number | null => (results[k] as { meanFrameMs?: number } | undefined)?.meanFrameMs ?? null;
     const base = mean('points_1000');
     if (base) {
