@@ -41,24 +41,30 @@ out({ event: 'ready', session: store.session });
 
 let built: Promise<string> | null = null;
 
-/** Bundles the child script once per test file (better-sqlite3 stays external). */
+/**
+ * Bundles a TypeScript child-process script (its source as text) into DIR/NAME.mjs with esbuild;
+ * better-sqlite3 stays external, loaded from the project's node_modules by absolute path.
+ */
+export async function bundleChildScript(dir: string, name: string, source: string): Promise<string> {
+  const entry = join(dir, `${name}.ts`);
+  const script = join(dir, `${name}.mjs`);
+  writeFileSync(entry, source);
+  const sqlite = createRequire(join(root, 'package.json')).resolve('better-sqlite3');
+  await build({
+    entryPoints: [entry],
+    outfile: script,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'warning',
+    plugins: [{ name: 'sqlite', setup: (b) => b.onResolve({ filter: /^better-sqlite3$/ }, () => ({ path: sqlite, external: true })) }],
+  });
+  return script;
+}
+
+/** Bundles the store child script once per test file. */
 export function buildStoreProcess(dir: string): Promise<string> {
-  built ??= (async () => {
-    const entry = join(dir, 'store_process.ts');
-    const script = join(dir, 'store_process.mjs');
-    writeFileSync(entry, CHILD);
-    const sqlite = createRequire(join(root, 'package.json')).resolve('better-sqlite3');
-    await build({
-      entryPoints: [entry],
-      outfile: script,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      logLevel: 'warning',
-      plugins: [{ name: 'sqlite', setup: (b) => b.onResolve({ filter: /^better-sqlite3$/ }, () => ({ path: sqlite, external: true })) }],
-    });
-    return script;
-  })();
+  built ??= bundleChildScript(dir, 'store_process', CHILD);
   return built;
 }
 

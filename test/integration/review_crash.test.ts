@@ -4,14 +4,12 @@
 // that every acknowledged decision (and the acknowledged undo) is there.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { ProjectStore } from '../../src/main/core/store/project_store.js';
 import { ReviewStore } from '../../src/main/core/review/review_store.js';
 import { tempDir } from '../helpers/tmp.js';
+import { bundleChildScript } from '../helpers/store_process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tmp = tempDir('mlens-review-crash-');
@@ -42,19 +40,7 @@ for (let i = 0; i < 1000000; i++) {
 `;
 
 beforeAll(async () => {
-  const entry = join(tmp.dir, 'recorder.ts');
-  writeFileSync(entry, CHILD);
-  const sqlite = createRequire(join(root, 'package.json')).resolve('better-sqlite3');
-  await build({
-    entryPoints: [entry],
-    outfile: script,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    logLevel: 'warning',
-    // The native module stays external, loaded from the project's node_modules by absolute path.
-    plugins: [{ name: 'sqlite', setup: (b) => b.onResolve({ filter: /^better-sqlite3$/ }, () => ({ path: sqlite, external: true })) }],
-  });
+  await bundleChildScript(tmp.dir, 'recorder', CHILD);
 });
 afterAll(() => tmp.cleanup());
 
