@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LensApi } from '../../../shared/api';
 import type { DirectoryListing } from '../../../shared/map_tools';
+import { useModalClose } from '../help/useModalClose';
 
 export function FolderPicker({ api, start, onOpen, onClose }: { api: LensApi; start: string; onOpen: (path: string) => void; onClose: () => void }) {
   const [listing, setListing] = useState<DirectoryListing | null>(null);
@@ -37,17 +38,7 @@ export function FolderPicker({ api, start, onOpen, onClose }: { api: LensApi; st
     );
   }, [api, go, start]);
 
-  useEffect(() => {
-    boxRef.current?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        e.stopPropagation();
-        onClose();
-      }
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [onClose]);
+  useModalClose(onClose, boxRef);
 
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>

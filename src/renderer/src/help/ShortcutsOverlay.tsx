@@ -2,6 +2,7 @@
 // the map shows the few that matter there and opens the full list.
 import { useEffect, useRef } from 'react';
 import { SHORTCUTS } from './shortcuts';
+import { useModalClose } from './useModalClose';
 
 function Keys({ keys }: { keys: string[] }) {
   return (
@@ -31,19 +32,7 @@ export function useShortcutsKey(setOpen: (f: (o: boolean) => boolean) => void): 
 
 export function ShortcutsOverlay({ onClose }: { onClose: () => void }) {
   const closeRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    closeRef.current?.focus();
-    // Capture phase: Esc closes the overlay and does nothing else (it would also clear the selection).
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        e.preventDefault();
-        e.stopPropagation();
-        onClose();
-      }
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [onClose]);
+  useModalClose(onClose, closeRef);
   return (
     <div className="modal-backdrop" data-testid="shortcuts-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div className="modal shortcuts" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title" data-testid="shortcuts-overlay">
