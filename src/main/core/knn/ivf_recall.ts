@@ -4,6 +4,7 @@
 // exact scores are computed once), so the search can take the smallest nprobe that reaches a
 // target recall. Reported beside every approximate mining result.
 import type { DotEngine } from '../metrics/dot_engine.js';
+import { insertTop } from './knn_recall.js';
 
 export interface TopRecall {
   /** List depth compared (50 unless the gallery is smaller). */
@@ -32,18 +33,6 @@ export interface IvfLayout {
   outOff: number;
 }
 
-/** Keeps the best `depth` (score, id) pairs in a sorted array (descending). */
-function insertTop(ids: Int32Array, sc: Float32Array, depth: number, id: number, s: number): void {
-  if (!(s > sc[depth - 1])) return;
-  let j = depth - 1;
-  while (j > 0 && sc[j - 1] < s) {
-    sc[j] = sc[j - 1];
-    ids[j] = ids[j - 1];
-    j--;
-  }
-  sc[j] = s;
-  ids[j] = id;
-}
 
 /**
  * loadQuery(q) writes query q's row at L.qOff; score(q, g, dot) turns a dot product into the

@@ -16,23 +16,24 @@ export interface KnnRecall {
 
 const BATCH = 8;
 
+/** Keeps the best `depth` (score, id) pairs in a sorted array (descending), inserting one. */
+export function insertTop(ids: Int32Array, sc: Float32Array, depth: number, id: number, s: number): void {
+  if (!(s > sc[depth - 1])) return;
+  let j = depth - 1;
+  while (j > 0 && sc[j - 1] < s) {
+    sc[j] = sc[j - 1];
+    ids[j] = ids[j - 1];
+    j--;
+  }
+  sc[j] = s;
+  ids[j] = id;
+}
+
 /** Indices of the k best scores of `scores` (length n), skipping `skip`. */
 export function topIndices(scores: Float32Array, off: number, n: number, k: number, skip: number, outI: Int32Array, outS: Float32Array): void {
   outS.fill(-Infinity);
   outI.fill(-1);
-  for (let g = 0; g < n; g++) {
-    if (g === skip) continue;
-    const s = scores[off + g];
-    if (!(s > outS[k - 1])) continue;
-    let j = k - 1;
-    while (j > 0 && outS[j - 1] < s) {
-      outS[j] = outS[j - 1];
-      outI[j] = outI[j - 1];
-      j--;
-    }
-    outS[j] = s;
-    outI[j] = g;
-  }
+  for (let g = 0; g < n; g++) if (g !== skip) insertTop(outI, outS, k, g, scores[off + g]);
 }
 
 export function sampleIndices(n: number, count: number, seed: number): Int32Array {
