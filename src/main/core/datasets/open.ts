@@ -6,7 +6,7 @@ import { findCocoFiles, readCoco } from './coco.js';
 import { FLICKR_FILES, findFlickrFiles, readFlickr } from './flickr.js';
 import { findImg2datasetShards, readImg2dataset } from './img2dataset.js';
 import { loadEmbeddingShards } from './embedding_shards.js';
-import { parquetColumns, type ColumnMap } from './parquet_rows.js';
+import type { ColumnMap } from './parquet_rows.js';
 import { findClipRetrieval, findParquetTables, readParquetTables } from './parquet_tables.js';
 import { DatasetError, type Dataset } from './dataset.js';
 import { loadEmbeddings } from './embeddings.js';
@@ -84,13 +84,6 @@ export function detectFormat(root: string, force?: DatasetFormat): Detected | nu
   return { format, files: used, ignored };
 }
 
-/** Row counts of clip-retrieval's metadata shards, which its embedding shards must match. */
-async function shardRows(root: string, files: string[]): Promise<number[]> {
-  const out: number[] = [];
-  for (const f of files) out.push((await parquetColumns(path.join(root, f), f)).rows);
-  return out;
-}
-
 export async function openDataset(dir: string, opts: OpenOptions = {}): Promise<Dataset> {
   const root = path.resolve(dir);
   let st;
@@ -154,7 +147,7 @@ export async function openDataset(dir: string, opts: OpenOptions = {}): Promise<
   const embProgress = (d: number, t: number): void => ctx.progress('embeddings', d, t);
   const emb =
     read.format === 'clip-retrieval'
-      ? loadEmbeddingShards(root, await shardRows(root, detected.files), read.imageRecord ?? [], read.captionRecord, log)
+      ? loadEmbeddingShards(root, read.rowsPerFile ?? [], read.imageRecord ?? [], read.captionRecord, log)
       : loadEmbeddings(root, counts, log, embProgress);
 
   ctx.progress('hash', 0, 1);

@@ -66,6 +66,7 @@ export async function readParquetTables(ctx: ReadContext, files: string[], forma
   const captionRecord: number[] = [];
   const bytesSeen = new Map<string, number>();
   const imageRecord: number[] = [];
+  const rowsPerFile: number[] = [];
   let records = 0;
   let firstError = '';
   const skip = (file: string, row: number, message: string, n = 1): void => {
@@ -79,6 +80,7 @@ export async function readParquetTables(ctx: ReadContext, files: string[], forma
     const { columns } = await parquetColumns(abs, file);
     const cols = chooseColumns(columns, file, map);
     const rows = await readParquetRows(abs, file, [cols.image, cols.caption, ...(cols.split ? [cols.split] : [])]);
+    rowsPerFile.push(rows.length);
     const fileSplit = splitFromName(file);
     const stem = file.replace(/\.parquet$/, '').replace(/[^\w.-]+/g, '_');
     const tableDir = path.posix.dirname(file) === '.' ? '' : path.posix.dirname(file);
@@ -133,5 +135,5 @@ export async function readParquetTables(ctx: ReadContext, files: string[], forma
   ctx.progress('captions', files.length, files.length);
   if (captions.length === 0) throw new DatasetError(records === 0 ? 'the tables have no rows' : `no usable captions (first problem: ${firstError})`, files[0]);
   const source = files.length === 1 ? files[0] : `${files.length} Parquet files`;
-  return { format, images: table.images, captions, captionRecord, recordCount: records, imageRecord, indexFiles: files, captionSource: source };
+  return { format, images: table.images, captions, captionRecord, recordCount: records, imageRecord, rowsPerFile, indexFiles: files, captionSource: source };
 }

@@ -33,6 +33,8 @@ export interface ReaderResult {
   recordCount: number;
   /** imageRecord[i] = the source row of image i, where images have rows of their own (clip-retrieval). */
   imageRecord?: number[];
+  /** Rows of each table file read, in order (clip-retrieval's embedding shards must match them). */
+  rowsPerFile?: number[];
   /** The caption index files that were read (dataset-relative), for the hash. */
   indexFiles: string[];
   /** Human name of the caption source used in messages ("captions.jsonl", "2 COCO caption files"). */
