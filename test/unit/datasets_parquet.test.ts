@@ -46,6 +46,19 @@ describe('Parquet caption tables', () => {
     expect(again.images.map((i) => i.path)).toEqual(ds.images.map((i) => i.path));
   });
 
+  it('embedded image bytes are one image exactly when their content is the same', async () => {
+    const root = tmpDir();
+    const a = Array.from(pngBytes(4));
+    const b = Array.from(pngBytes(5)); // same size and header, other pixels
+    writeParquet(root, 'table.parquet', [
+      { name: 'image', data: [{ bytes: a, path: null }, { bytes: b, path: null }, { bytes: a, path: null }] },
+      { name: 'caption', data: ['first', 'second', 'first again'], type: 'STRING' },
+    ]);
+    const ds = await openDataset(root);
+    expect(ds.images).toHaveLength(2);
+    expect(ds.captions.map((c) => c.imageIndex)).toEqual([0, 1, 0]);
+  });
+
   it('Embedding Atlas style table with image paths; unknown column names ask for a mapping, which --columns gives', async () => {
     const root = tmpDir();
     writePng(root, 'pics/a.png', 1);

@@ -6,6 +6,7 @@
 //   name). Embedded image bytes are unpacked once into .mlens/extracted/.
 // - clip-retrieval: `metadata/metadata_N.parquet` (image_path, caption) with `img_emb/img_emb_N.npy`
 //   and `text_emb/text_emb_N.npy`, joined by row order across shards (see embedding_shards.ts).
+import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { DatasetCaption } from './dataset.js';
@@ -96,12 +97,13 @@ export async function readParquetTables(ctx: ReadContext, files: string[], forma
       const cell = imageCell(row[cols.image]);
       let rel: string;
       let exists = true;
+      // Embedded bytes are one image when their content is the same (a hash, not a header prefix).
+      const bytesKey = cell.kind === 'bytes' ? createHash('sha1').update(cell.bytes).digest('hex') : '';
       if (cell.kind === 'bad') {
         skip(file, r, `"${cols.image}": ${cell.message}`, n);
         continue;
       } else if (cell.kind === 'bytes') {
-        const key = `${cell.bytes.length}:${Buffer.from(cell.bytes.subarray(0, 64)).toString('base64')}:${cell.path ?? ''}`;
-        const known = bytesSeen.get(key);
+        const known = bytesSeen.get(bytesKey);
         const out = known != null ? { rel: table.images[known].path } : extractImage(ctx.root, stem, r, cell.bytes);
         if ('error' in out) {
           skip(file, r, `"${cols.image}": ${out.error}`, n);
@@ -123,7 +125,7 @@ export async function readParquetTables(ctx: ReadContext, files: string[], forma
       const { index, added } = table.add({ id: cell.kind === 'bytes' && cell.path ? idFromPath(cell.path) : `${stem}:${r}`, path: rel, split, missing: !exists });
       if (added) imageRecord.push(first);
       if (cell.kind === 'path' && added) table.images[index].id = idFromPath(path.posix.basename(rel));
-      if (cell.kind === 'bytes') bytesSeen.set(`${cell.bytes.length}:${Buffer.from(cell.bytes.subarray(0, 64)).toString('base64')}:${cell.path ?? ''}`, index);
+      if (cell.kind === 'bytes') bytesSeen.set(bytesKey, index);
       if (added && !exists) ctx.log.add('missing images', { severity: 'warning', file, line: r + 1, message: `row ${r}: image file not found: ${cell.kind === 'path' ? cell.path : rel}` });
       records = first + n;
       for (const [j, text] of caps.entries()) {
