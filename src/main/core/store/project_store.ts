@@ -167,12 +167,15 @@ export class ProjectStore {
     const tx = this.db.transaction(() => {
       this.db.prepare('DELETE FROM actions WHERE undone = 1 AND session = ?').run(this.session);
       const batch = ((this.db.prepare('SELECT MAX(batch) AS b FROM actions').get() as { b: number | null }).b ?? 0) + 1;
-      // A target already flagged (active) with the same label is skipped: a selection flagged twice is not doubled.
+      // In a batch (a selection), a target already flagged (active) with the same label is skipped, so a
+      // selection flagged twice is not doubled. A single flag (a click) is always added, without the read.
       const key = (t: string, i: number | null, c: number | null, m: string | null, l: string): string => `${t}|${i ?? ''}|${c ?? ''}|${m ?? ''}|${l}`;
       const have = new Set(
-        (this.db.prepare('SELECT target, image_index, caption_index, modality, label FROM flags WHERE active = 1').all() as Array<{ target: string; image_index: number | null; caption_index: number | null; modality: string | null; label: string }>).map((r) =>
-          key(r.target, r.image_index, r.caption_index, r.modality, r.label),
-        ),
+        list.length > 1
+          ? (this.db.prepare('SELECT target, image_index, caption_index, modality, label FROM flags WHERE active = 1').all() as Array<{ target: string; image_index: number | null; caption_index: number | null; modality: string | null; label: string }>).map((r) =>
+              key(r.target, r.image_index, r.caption_index, r.modality, r.label),
+            )
+          : [],
       );
       const ids: number[] = [];
       for (const { target, label, note, annotated } of list) {
@@ -180,7 +183,7 @@ export class ProjectStore {
         const caption = target.kind === 'pair' ? target.caption : target.modality === 'caption' ? target.index : null;
         const modality = target.kind === 'item' ? target.modality : null;
         const k = key(target.kind, image, caption, modality, label);
-        if (list.length > 1 && have.has(k)) continue;
+        if (have.has(k)) continue;
         have.add(k);
         const info = insert.run(target.kind, image, caption, modality, label, note ?? '', now, annotated == null ? null : annotated ? 1 : 0, origin.source ?? 'click', origin.provenance ?? null, origin.who ?? null);
         const id = Number(info.lastInsertRowid);
