@@ -3,7 +3,7 @@
 // linear projection; the additive identity holds where the map is locally a similarity.
 import { describe, expect, it } from 'vitest';
 import { additiveIdentityErrors, computeGlyphs, confidenceConstant, pca2 } from '../../src/main/core/glyphs/glyphs.js';
-import { exactKnn } from '../../src/main/core/glyphs/knn.js';
+import { euclideanKnn } from '../../src/main/core/compute/euclidean_knn.js';
 import { eigen2, symmetricEigen } from '../../src/main/core/glyphs/linalg.js';
 import { Rng } from '../../src/main/core/sample/rng.js';
 
@@ -39,7 +39,7 @@ describe('linear algebra', () => {
 
   it('exact kNN matches a brute-force scan', () => {
     const pts = gaussianCloud(150, 7, 3);
-    const nb = exactKnn(pts, 7, 5, { block: 16 });
+    const nb = euclideanKnn(pts, 7, 5, { block: 16 });
     for (const q of [0, 17, 149]) {
       const d = Array.from({ length: 150 }, (_, g) => {
         let s = 0;
@@ -196,7 +196,7 @@ describe('CSD disk', () => {
       expect(g.r2[i]).toBeGreaterThan(0.99);
       expect(g.scale[i]).toBeCloseTo(2.5, 4);
     }
-    const nb = exactKnn(means, dims, 3).indices;
+    const nb = euclideanKnn(means, dims, 3).indices;
     const pairs: Array<[number, number]> = [];
     for (let i = 0; i < n; i += 5) pairs.push([i, nb[i * 3]]);
     // only the in-plane part of the mean distance is mapped, so the identity is exact here

@@ -1,8 +1,8 @@
 // The approximate cross-modal search reports its own recall: the sampled top-50 recall that IVF
-// mining carries (core/knn/ivf_recall.ts) agrees with the recall measured on every query, falls
+// mining carries (core/compute/ivf_recall.ts) agrees with the recall measured on every query, falls
 // when fewer lists are probed, and exact search carries none.
 import { describe, expect, it } from 'vitest';
-import { crossModalKnn } from '../../src/main/core/mining/knn_blocked.js';
+import { crossModalKnn } from '../../src/main/core/compute/knn_blocked.js';
 import { LoadedSpace } from '../../src/main/core/mining/space_engine.js';
 import { clusteredRows } from '../helpers/clusters.js';
 

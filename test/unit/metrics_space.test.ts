@@ -1,6 +1,6 @@
 // evaluateSpace (blocked scoring, both directions) against evaluateScores on the explicit matrix.
 import { describe, expect, it } from 'vitest';
-import { createDotEngine, dotF32x4, paddedRow, wasmSimdAvailable } from '../../src/main/core/metrics/dot_engine.js';
+import { createDotEngine, dotF32x4, paddedRow, wasmSimdAvailable } from '../../src/main/core/compute/dot_engine.js';
 import { evaluateScores } from '../../src/main/core/metrics/evaluate.js';
 import { evaluateSpace, spaceScores } from '../../src/main/core/metrics/space_eval.js';
 import { mulberry32 as rng } from '../../src/shared/random.js';

@@ -1,6 +1,7 @@
 // Cross-modal top-k (exact blocked, IVF) and the row/column statistics against brute force.
 import { describe, expect, it } from 'vitest';
-import { crossModalKnn, mulberry32, rankIn } from '../../src/main/core/mining/knn_blocked.js';
+import { crossModalKnn, rankIn } from '../../src/main/core/compute/knn_blocked.js';
+import { mulberry32 } from '../../src/shared/random.js';
 import { zScore } from '../../src/main/core/mining/scores.js';
 import { LoadedSpace } from '../../src/main/core/mining/space_engine.js';
 

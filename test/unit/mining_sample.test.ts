@@ -10,7 +10,7 @@ import { SpaceStore } from '../../src/main/core/spaces/space_store.js';
 import { projectDir } from '../../src/main/core/store/project_store.js';
 import { runMineCommand, type MineCommandOutput } from '../../src/main/core/mining/mine_command.js';
 import { runEvalCommand, metricsTable } from '../../src/main/core/mining/eval_command.js';
-import { mulberry32 } from '../../src/main/core/mining/knn_blocked.js';
+import { mulberry32 } from '../../src/shared/random.js';
 import { annotatedOf, openProject, projectVerified, resolveSpaces } from '../../src/main/core/mining/project.js';
 import { refreshAfterReviews } from '../../src/main/core/mining/classifier.js';
 import { projectMultiplicity, projectPairPush } from '../../src/main/core/mining/panels.js';

@@ -5,7 +5,7 @@ import { histogram, multiplicityStats } from '../../src/main/core/mining/multipl
 import { buildReviewUnits, calibrateCosts, orderQueue, type ReviewUnit } from '../../src/main/core/mining/clusters.js';
 import { auc, fitClassifier, predictAll } from '../../src/main/core/mining/classifier.js';
 import { fitPlatt, applyPlatt } from '../../src/main/core/mining/logistic.js';
-import { mulberry32 } from '../../src/main/core/mining/knn_blocked.js';
+import { mulberry32 } from '../../src/shared/random.js';
 
 describe('Chapman estimator', () => {
   it('matches the formula on a known case', () => {

@@ -2,7 +2,7 @@
 // reference written straight from the definition, on a tiny case.
 import { describe, expect, it } from 'vitest';
 import { fuzzySimplicialSet, smoothKnnDistances } from '../../src/main/core/projection/fuzzy_set.js';
-import { exactKnn } from '../../src/main/core/projection/exact_knn.js';
+import { exactKnn } from '../../src/main/core/compute/exact_knn.js';
 import { normalizedRows } from '../../src/main/core/projection/umap.js';
 import { mulberry32 } from '../../src/shared/random.js';
 

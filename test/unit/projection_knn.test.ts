@@ -1,11 +1,11 @@
-// The map's approximate kNN graph (core/knn/nn_descent.ts): on clustered data it finds at least
+// The map's approximate kNN graph (core/compute/nn_descent.ts): on clustered data it finds at least
 // 90 % of every point's exact neighbours, it is the same for a seed, and the recall the app reports
 // (sampled) agrees with the recall measured on every point.
 import { describe, expect, it } from 'vitest';
-import { nnDescent } from '../../src/main/core/knn/nn_descent.js';
-import { knnRecall } from '../../src/main/core/knn/knn_recall.js';
-import { projectionKnn, EXACT_MAX_ROWS } from '../../src/main/core/knn/projection_knn.js';
-import { exactKnn } from '../../src/main/core/projection/exact_knn.js';
+import { nnDescent } from '../../src/main/core/compute/nn_descent.js';
+import { knnRecall } from '../../src/main/core/compute/knn_recall.js';
+import { projectionKnn, EXACT_MAX_ROWS } from '../../src/main/core/compute/projection_knn.js';
+import { exactKnn } from '../../src/main/core/compute/exact_knn.js';
 import { normalizedRows } from '../../src/main/core/projection/umap.js';
 import { clusteredRows } from '../helpers/clusters.js';
 

@@ -5,7 +5,7 @@
 // centres (cross-modal pairs are close), rows L2-normalised. Real CLIP spaces are less clustered,
 // so the recall here is an upper bound on what they get; the bench says what it measured.
 import { LoadedSpace } from '../core/mining/space_engine.js';
-import { crossModalKnn } from '../core/mining/knn_blocked.js';
+import { crossModalKnn } from '../core/compute/knn_blocked.js';
 import { mulberry32 } from '../../shared/random.js';
 
 function around(centres: Float32Array, nC: number, n: number, dims: number, seed: number, spread: number): Float32Array {

@@ -8,9 +8,9 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { computeLayout } from '../core/projection/umap_layout.js';
 import { trustworthiness } from '../core/projection/trustworthiness.js';
-import { knnRecall } from '../core/knn/knn_recall.js';
+import { knnRecall } from '../core/compute/knn_recall.js';
 import { mulberry32 } from '../../shared/random.js';
-import type { Knn } from '../core/projection/exact_knn.js';
+import type { Knn } from '../core/compute/exact_knn.js';
 
 /** 40 Gaussian clusters (unit-variance centres, noise 0.35), rows normalised in place. */
 export function benchRows(n: number, dims: number, seed: number): Float32Array {

@@ -15,7 +15,7 @@ import { addFlagBatch, checkTarget, exportPreviewOf, exportProjectLabels, labels
 import { flagsOf, readLabels } from '../labels/label_model.js';
 import type { ExportPreview, PairLabel } from '../../../shared/labels.js';
 import { runLayoutJob, DEFAULT_UMAP, type UmapParams } from '../projection/umap.js';
-import { topKDot, row } from '../knn/cross_modal.js';
+import { topKDot, row } from '../compute/query_top_k.js';
 import { CancelledError } from '../jobs/job.js';
 import { JobLimiter, defaultJobLimit } from '../jobs/job_limiter.js';
 import { readSettings, writeSettings } from './data_dir.js';

@@ -15,7 +15,7 @@
 //   counter-clockwise from the map's +x axis (map units, y up); c = 1 by default (39.3 %).
 // - Hidden (ellipseShown = 0) when R² < 0.5, λ₁/λ₂ < 1.2, or T = 0.
 import { totalVariance } from '../heads/csd.js';
-import { exactKnn } from './knn.js';
+import { euclideanKnn } from '../compute/euclidean_knn.js';
 import { eigen2, solveSpd, symmetricEigen } from './linalg.js';
 
 export interface GlyphOptions {
@@ -88,7 +88,7 @@ export function computeGlyphs(means: Float32Array, logvar: Float32Array | null, 
   if (nbr) {
     if (nbr.length % n) throw new RangeError('glyphs: neighbors must be n × k');
     k = nbr.length / n;
-  } else nbr = exactKnn(means, dims, k).indices;
+  } else nbr = euclideanKnn(means, dims, k).indices;
 
   const radius = new Float32Array(n);
   const ellipse = new Float32Array(n * 3);

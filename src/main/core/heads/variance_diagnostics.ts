@@ -7,7 +7,7 @@
 // near 1, so a caption's T ≈ b/a − T_image − d_nearest + O(log K / a) (heads/CONTEXT.md). Where the
 // spread of d_nearest between items is large, T follows it and not multiplicity; showing both lets a
 // researcher see which one their variance encodes. Plain JS plus the metrics' SIMD dot engine.
-import { createDotEngine, paddedRow } from '../metrics/dot_engine.js';
+import { createDotEngine, paddedRow } from '../compute/dot_engine.js';
 import { mulberry32 } from '../../../shared/random.js';
 import { totalVariance } from './csd.js';
 import { spearman } from './stats.js';

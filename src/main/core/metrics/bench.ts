@@ -1,7 +1,7 @@
 // `npm run bench` part for metrics: both directions on a COCO-5K-sized random space, and the
 // measurement behind the dot-product layout (CONTEXT.md).
-import { createDotEngine, TILE_ROWS, WasmDotEngine } from './dot_engine.js';
-import { KERNEL_SHAPES } from './wasm_dot_module.js';
+import { createDotEngine, TILE_ROWS, WasmDotEngine } from '../compute/dot_engine.js';
+import { KERNEL_SHAPES } from '../compute/wasm_dot_module.js';
 import { evaluateSpace, scoreSpace, DEFAULT_BLOCK } from './space_eval.js';
 import { evaluateSpaceParallel, metricsWorkerAvailable } from './space_parallel.js';
 import { mulberry32 as rng } from '../../../shared/random.js';

@@ -5,7 +5,7 @@
 // queries are ranked at once. Caption queries (t2i) keep a RankTally each, fed the block's column
 // for that caption; their positives' scores are computed up front with the same kernel, so they
 // are bit-identical to the block's. The full matrix is never allocated.
-import { createDotEngine, paddedRow, type DotEngine, type EngineKind } from './dot_engine.js';
+import { createDotEngine, paddedRow, type DotEngine, type EngineKind } from '../compute/dot_engine.js';
 import { DEFAULT_KS, MetricsAccumulator, type MetricsOptions, type MetricsResult } from './evaluate.js';
 import { invertPositives, positivesOf, toPositiveLists, type PositiveLists, type PositivesLike } from './positives.js';
 import { RankTally, type QueryRanking } from './ranks.js';

@@ -2,12 +2,12 @@
 // with two spaces, full metrics (both directions) on the same, seconds and peak memory; and the
 // measurement behind the kNN layout (CONTEXT.md).
 import { initBackend, tf } from '../tensor/backend.js';
-import { createDotEngine } from '../metrics/dot_engine.js';
+import { createDotEngine } from '../compute/dot_engine.js';
 import { evaluateSpace } from '../metrics/space_eval.js';
 import { evaluateSpaceParallel } from '../metrics/space_parallel.js';
 import { mineCandidates } from './candidates.js';
 import { buildReviewUnits, fusedTextSimilarity } from './clusters.js';
-import { mulberry32 } from './knn_blocked.js';
+import { mulberry32 } from '../../../shared/random.js';
 import { workerKnnRunner } from './knn_worker.js';
 import type { MiningSpaceInput } from './space_engine.js';
 

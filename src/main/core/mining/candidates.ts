@@ -2,7 +2,7 @@
 //
 // Pairs are mined inside groups (splits: a caption's gallery is its own split, as in ECCV
 // Caption and the sample's truth). Per group and space: top-k lists in both directions
-// (knn_blocked.ts), then
+// (compute/knn_blocked.ts), then
 //   pool      C = ∪_e {(i,t): r^e_{t→i} ≤ kT or r^e_{i→t} ≤ kI} \ (annotated ∪ known positives)
 //   agreement #spaces with the pair in their top-k, in either direction
 //   rrf       Σ_e Σ_dir 1/(60 + r), ranks from lists of depth `rankDepth` (deeper ranks add 0)
@@ -25,11 +25,11 @@
 //             ranks better at budgets ≥ 5,000 (CONTEXT.md has the comparison).
 import { CancelledError } from '../jobs/job.js';
 import type { StoredCandidates } from '../review/review_store.js';
-import type { CrossModalKnn, KnnOptions } from './knn_blocked.js';
+import type { CrossModalKnn, KnnOptions } from '../compute/knn_blocked.js';
 import { applyPlatt, fitLogistic, fitPlatt, predict, type LogisticModel, type Platt } from './logistic.js';
 import { computeSpaceScores, wrapScores, type SpaceScores } from './scores.js';
 import { LoadedSpace, type MiningSpaceInput } from './space_engine.js';
-import { mulberry32 } from './knn_blocked.js';
+import { mulberry32 } from '../../../shared/random.js';
 
 export interface MiningItems {
   nImages: number;

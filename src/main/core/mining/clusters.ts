@@ -16,7 +16,7 @@
 // Queue: priority(B) = Y(B)/cost(B), Y = Σ p·(1 + λ·lev), cost = c₀ + c_I·|I_k| + c_T·|C_k|
 // (|I_k| counts the reference images); 80 % of units are served by priority and every 5th by
 // uncertainty Σ p(1−p) (which trains the classifier).
-import { createDotEngine, paddedRow } from '../metrics/dot_engine.js';
+import { createDotEngine, paddedRow } from '../compute/dot_engine.js';
 import type { UnitKind } from '../review/review_store.js';
 
 export interface CostModel {

@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { CancelledError } from '../jobs/job.js';
 import { workerPath } from '../jobs/worker_path.js';
 import type { KnnRunner } from './candidates.js';
-import { crossModalKnn, type CrossModalKnn, type KnnOptions } from './knn_blocked.js';
+import { crossModalKnn, type CrossModalKnn, type KnnOptions } from '../compute/knn_blocked.js';
 import { LoadedSpace, type MiningSpaceInput } from './space_engine.js';
 
 export interface KnnTask {

@@ -10,7 +10,7 @@ import { buildReviewUnits, fusedTextSimilarity, type UnitOptions } from './clust
 import { pairTraining, readLabels } from '../labels/label_model.js';
 import { refreshAfterReviews } from './classifier.js';
 import { annotatedOf, knownPairs, openProject, resolveSpaces, splitGroups } from './project.js';
-import type { KnnOptions } from './knn_blocked.js';
+import type { KnnOptions } from '../compute/knn_blocked.js';
 import { workerKnnRunner } from './knn_worker.js';
 
 export const BUDGETS = [100, 1000, 10000] as const;

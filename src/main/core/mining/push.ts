@@ -21,7 +21,7 @@
 //     pseudo-positives (weight α) the pair's gradient is (1+α)σ − α when it is relabelled positive
 //     (CSD_ij ≤ the row's annotated CSD) and (1+α)σ otherwise; ppPush is its expectation over the
 //     two directions and over which annotated caption is i's partner.
-import { mulberry32 } from './knn_blocked.js';
+import { mulberry32 } from '../../../shared/random.js';
 import { sigmoid } from './logistic.js';
 
 export interface BatchResult {

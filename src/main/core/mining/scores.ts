@@ -2,7 +2,7 @@
 // lists, and standardised scores z = ½[(S − mean_row)/sd_row + (S − mean_col)/sd_col], where the
 // row is the image's scores over all captions and the column the caption's over all images. The
 // z-score makes encoders with different score scales comparable, and discounts hubs.
-import { crossModalKnn, rankIn, type CrossModalKnn, type KnnOptions } from './knn_blocked.js';
+import { crossModalKnn, rankIn, type CrossModalKnn, type KnnOptions } from '../compute/knn_blocked.js';
 import type { LoadedSpace } from './space_engine.js';
 
 export interface SpaceScores {

@@ -1,11 +1,11 @@
 // One embedding space loaded for mining: image and caption rows (optionally a subset, e.g. one
 // split) copied into a dot-product engine (WebAssembly SIMD when available, see
-// metrics/dot_engine.ts), with the per-item constants of the similarity.
+// compute/dot_engine.ts), with the per-item constants of the similarity.
 //
 // Similarity (SCIENCE 2.2, 4.2 step 1): 'cosine' normalises rows and scores ⟨u, v⟩; 'dot' scores
 // raw inner products; 'csd' scores −(‖μ_i − μ_t‖² + T_i + T_t) with T = Σ_d exp(logσ²_d).
 // Memory layout (floats): [images | captions | score block]; rows padded to a multiple of 4.
-import { createDotEngine, paddedRow, type DotEngine, type EngineKind } from '../metrics/dot_engine.js';
+import { createDotEngine, paddedRow, type DotEngine, type EngineKind } from '../compute/dot_engine.js';
 
 export type MiningSimilarity = 'cosine' | 'dot' | 'csd';
 

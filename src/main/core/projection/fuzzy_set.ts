@@ -3,7 +3,7 @@
 // Σ_j exp(−max(0, d_ij − rho)/sigma) = log2(k); membership w_ij = exp(−(d_ij − rho)/sigma).
 // Symmetrised by fuzzy union, w ∪ w' = w + w' − w·w', with both directions kept as entries,
 // which is the edge list the epochs sample. No string-keyed maps, no number[][].
-import type { Knn } from './exact_knn.js';
+import type { Knn } from '../compute/exact_knn.js';
 
 export interface FuzzyGraph {
   n: number;

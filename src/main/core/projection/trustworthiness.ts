@@ -3,8 +3,8 @@
 // k nearest neighbours of i that are not among its k nearest in the original space and r(i, j) is
 // j's rank there. 1 means every near point on the map is near in the space. High-dimensional
 // distances are cosine on unit rows (the map's metric); both spaces are restricted to the sample.
-import { createDotEngine, paddedRow } from '../metrics/dot_engine.js';
-import { sampleIndices } from '../knn/knn_recall.js';
+import { createDotEngine, paddedRow } from '../compute/dot_engine.js';
+import { sampleIndices } from '../compute/knn_recall.js';
 
 export function trustworthiness(rows: Float32Array, dims: number, xy: Float32Array, k = 15, sample = 10_000, seed = 11): { value: number; sampled: number; k: number } {
   const nAll = rows.length / dims;

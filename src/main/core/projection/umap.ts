@@ -4,7 +4,7 @@
 // come back as transferred Float32Arrays through onSnapshot while it runs.
 import { runWorkerJob } from '../jobs/worker_job.js';
 import type { ProgressFn } from '../jobs/job.js';
-import type { KnnMethod } from '../knn/projection_knn.js';
+import type { KnnMethod } from '../compute/projection_knn.js';
 import type { LayoutResult } from './umap_layout.js';
 
 export interface UmapParams {

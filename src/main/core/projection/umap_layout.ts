@@ -1,7 +1,7 @@
 // The map's whole pipeline on typed arrays: kNN graph → fuzzy simplicial set (CSR) → PCA start →
 // epochs, with intermediate coordinates every few epochs so the map takes shape while it runs.
 // `method: 'pca'` stops after the first view. Rows must be L2-normalised (cosine neighbours).
-import { projectionKnn, type KnnMethod, type ProjectionKnn } from '../knn/projection_knn.js';
+import { projectionKnn, type KnnMethod, type ProjectionKnn } from '../compute/projection_knn.js';
 import { fuzzySimplicialSet } from './fuzzy_set.js';
 import { fitCurve } from './umap_curve.js';
 import { optimizeEpochs } from './umap_epochs.js';

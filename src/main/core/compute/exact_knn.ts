@@ -1,7 +1,7 @@
 // Exact k nearest neighbours of every row among all rows (cosine on L2-normalised rows), for
-// UMAP's graph. Blocked dot products on the wasm SIMD kernel of the metrics module: at 20k × 64-d
+// UMAP's graph. Blocked dot products on the wasm SIMD kernel (dot_engine.ts): at 20k × 64-d
 // this is ~2.5e10 multiply-adds, a few seconds, and faster than umap-js's NN-descent.
-import { createDotEngine, paddedRow } from '../metrics/dot_engine.js';
+import { createDotEngine, paddedRow } from './dot_engine.js';
 
 export interface Knn {
   /** n × k neighbour indices, self first. */

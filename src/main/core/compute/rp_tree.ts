@@ -2,7 +2,7 @@
 // random hyperplane (the perpendicular bisector of two random points; rows are unit length, so it
 // passes through the origin) until a leaf holds at most `leafSize` points. Points sharing a leaf
 // are likely neighbours; every pair in a leaf is scored once and offered to both points' lists.
-import type { DotEngine } from '../metrics/dot_engine.js';
+import type { DotEngine } from './dot_engine.js';
 import { mulberry32 } from '../../../shared/random.js';
 
 /** Rows in the engine's memory: row i starts at i·rowFloats; `scratchOff` has room for leafSize + 1 rows and leafSize² scores. */

@@ -3,7 +3,7 @@
 // search finds in its `nprobe` probed lists. Several nprobe values are measured in one pass (the
 // exact scores are computed once), so the search can take the smallest nprobe that reaches a
 // target recall. Reported beside every approximate mining result.
-import type { DotEngine } from '../metrics/dot_engine.js';
+import type { DotEngine } from './dot_engine.js';
 import { insertTop } from './knn_recall.js';
 
 export interface TopRecall {

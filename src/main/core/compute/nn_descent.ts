@@ -4,11 +4,11 @@
 // each other and offered to each other's lists, until a round changes fewer than delta·n·k
 // entries. Distances are 1 − cos on unit rows; each join's scores come from one blocked call of the
 // wasm SIMD kernel on the candidates' rows gathered next to each other. Deterministic for a seed.
-import { createDotEngine, paddedRow, type DotEngine } from '../metrics/dot_engine.js';
+import { createDotEngine, paddedRow, type DotEngine } from './dot_engine.js';
 import { mulberry32 } from '../../../shared/random.js';
 import { buildRpTree, type RowStore } from './rp_tree.js';
 import { createHeaps, heapPush, sortHeaps, type NeighborHeaps } from './neighbor_heap.js';
-import type { Knn } from '../projection/exact_knn.js';
+import type { Knn } from './exact_knn.js';
 
 export interface NnDescentOptions {
   seed?: number;

@@ -1,8 +1,8 @@
 // Exact k nearest neighbours by Euclidean distance among n points in D dims (the glyphs' local
 // fits need neighbours in the high-dimensional space, SCIENCE §3.3 step 2). Blocks of queries are
-// scored against every point with the metrics module's dot engine (WebAssembly SIMD when present):
+// scored against every point with the dot engine (dot_engine.ts, WebAssembly SIMD when present):
 // ‖a − b‖² = ‖a‖² + ‖b‖² − 2⟨a, b⟩. O(n²·D): about a second per 10k points at 64 dims.
-import { createDotEngine, paddedRow } from '../metrics/dot_engine.js';
+import { createDotEngine, paddedRow } from './dot_engine.js';
 
 export interface Neighbours {
   k: number;
@@ -12,7 +12,7 @@ export interface Neighbours {
   dist2: Float32Array;
 }
 
-export function exactKnn(points: Float32Array, dims: number, k: number, opts: { block?: number; onProgress?: (done: number, total: number) => void } = {}): Neighbours {
+export function euclideanKnn(points: Float32Array, dims: number, k: number, opts: { block?: number; onProgress?: (done: number, total: number) => void } = {}): Neighbours {
   const n = points.length / dims;
   if (!Number.isInteger(n)) throw new RangeError(`knn: ${points.length} values are not rows of ${dims}`);
   k = Math.min(k, n - 1);

@@ -13,11 +13,11 @@
 //   from a random sample of the gallery.
 //
 // Order within a list: decreasing score; equal scores keep the lower gallery index first.
-import type { LoadedSpace } from './space_engine.js';
-import { createDotEngine } from '../metrics/dot_engine.js';
+import type { LoadedSpace } from '../mining/space_engine.js';
+import { createDotEngine } from './dot_engine.js';
 import { CancelledError } from '../jobs/job.js';
 import { mulberry32 } from '../../../shared/random.js';
-import { ivfTopRecall, nprobeLadder, type TopRecall } from '../knn/ivf_recall.js';
+import { ivfTopRecall, nprobeLadder, type TopRecall } from './ivf_recall.js';
 export { mulberry32 };
 
 export interface TopKLists {

@@ -1,9 +1,9 @@
 // Recall@k of an approximate kNN graph against exact search, on a seeded sample of query points:
 // for each sampled point, the share of its exact k−1 nearest others (self excluded) that the
 // graph lists. Exact scores come from the blocked SIMD kernel, a few queries at a time.
-import { createDotEngine, paddedRow, type DotEngine } from '../metrics/dot_engine.js';
+import { createDotEngine, paddedRow, type DotEngine } from './dot_engine.js';
 import { mulberry32 } from '../../../shared/random.js';
-import type { Knn } from '../projection/exact_knn.js';
+import type { Knn } from './exact_knn.js';
 
 export interface KnnRecall {
   /** Mean recall over the sampled points, in [0, 1]. */

@@ -2,10 +2,10 @@
 // costs n²·d; NN-descent about n·(a few hundred)·d. On 40-cluster 512-d data the crossover sits
 // near 5,000 rows (20k: exact 42.6 s, NN-descent 11.5 s, on this 2-core machine under load).
 // The approximate graph's recall against exact search is measured on a sample and returned.
-import { exactKnn, type Knn } from '../projection/exact_knn.js';
+import { exactKnn, type Knn } from './exact_knn.js';
 import { loadRows, nnDescentDefaults, nnDescentOnRows, scratchFloatsFor, type NnDescentStats } from './nn_descent.js';
 import { knnRecallOnRows, recallScratchFloats, type KnnRecall } from './knn_recall.js';
-import { paddedRow } from '../metrics/dot_engine.js';
+import { paddedRow } from './dot_engine.js';
 
 export const EXACT_MAX_ROWS = 5000;
 
