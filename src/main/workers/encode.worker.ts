@@ -1,35 +1,31 @@
-// Encoding in a worker thread (DESIGN.md "Compute"). kind 'encode': one encoding job
-// (core/encoders/encode_job.ts runEncodeJob), posting progress, then the result or an error; the
-// caller cancels by terminating us. kind 'bench': one backend's benchmark (core/encoders/bench.ts).
-import { parentPort, workerData } from 'node:worker_threads';
+// Encoding in a worker thread (DESIGN.md "Compute"), served through the worker RPC
+// (core/jobs/worker_rpc.ts). `encode`: one encoding job (core/encoders/encode_job.ts runEncodeJob)
+// with progress (at most ~20 reports a second, except each phase's first and last), 'key' and
+// 'log' events, then the result; `bench`: one backend's benchmark (core/encoders/bench.ts).
 import { benchBaselineHere } from '../core/encoders/bench.js';
-import { runEncodeJob, type EncodeWorkerMessage, type JobInput } from '../core/encoders/encode_job.js';
+import { runEncodeJob, type JobInput } from '../core/encoders/encode_job.js';
+import { serveWorker, type WorkerContext } from '../core/jobs/worker_rpc.js';
 
-const port = parentPort!;
-const data = workerData as { kind: 'encode'; input: JobInput } | { kind: 'bench'; bench: Parameters<typeof benchBaselineHere>[0] };
-const post = (m: EncodeWorkerMessage | { type: 'bench'; result: unknown }): void => port.postMessage(m);
+export type EncodeWorkerEvents = {
+  /** The space's id, once known (the caller removes its temporaries after a cancel). */
+  key: string;
+  log: string;
+};
 
-// Progress is throttled to ~20 messages a second, except the last of each phase.
-let lastPost = 0;
-function onProgress(phase: string, done: number, total: number): void {
-  const now = performance.now();
-  if (done < total && done > 0 && now - lastPost < 50) return;
-  lastPost = now;
-  post({ type: 'progress', phase, done, total });
+function encode(input: JobInput, ctx: WorkerContext<EncodeWorkerEvents>) {
+  return runEncodeJob(input, {
+    onProgress: (phase, done, total) => ctx.progress(phase, done, total),
+    onKey: (id) => ctx.emit('key', id),
+    log: (line) => ctx.emit('log', line),
+    signal: ctx.signal,
+  });
 }
 
-try {
-  if (data.kind === 'bench') {
-    post({ type: 'bench', result: await benchBaselineHere(data.bench) });
-  } else {
-    const result = await runEncodeJob(data.input, {
-      onProgress,
-      onKey: (id) => post({ type: 'key', id }),
-      log: (line) => post({ type: 'log', line }),
-    });
-    post({ type: 'done', result });
-  }
-} catch (e) {
-  const err = e as Error;
-  post({ type: 'error', name: err?.name ?? 'Error', message: err?.message ?? String(e) });
+function bench(opts: Parameters<typeof benchBaselineHere>[0]) {
+  return benchBaselineHere(opts);
 }
+
+export const api = { encode, bench };
+export type EncodeWorker = typeof api;
+
+serveWorker(api, { progressEveryMs: 50 });

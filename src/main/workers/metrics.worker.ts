@@ -1,15 +1,22 @@
-// Metrics of an embedding space over image ranges (core/metrics/space_parallel.ts): workerData is
-// a SpacePartTask (rows in SharedArrayBuffers); messages {type: 'progress', rows} after each
-// block, then {type: 'done', result} with its arrays transferred, or {type: 'error', name, message}.
-import { parentPort, workerData } from 'node:worker_threads';
+// Metrics of an embedding space over image ranges (core/metrics/space_parallel.ts), served
+// through the worker RPC (core/jobs/worker_rpc.ts): `part` takes a SpacePartTask (rows in
+// SharedArrayBuffers), reports progress as images scored in its range, and returns its arrays
+// transferred.
 import { runSpacePart, type SpacePartTask } from '../core/metrics/space_parallel.js';
+import { serveWorker, type WorkerContext } from '../core/jobs/worker_rpc.js';
 
-const port = parentPort!;
-try {
-  const result = runSpacePart(workerData as SpacePartTask, (rows) => port.postMessage({ type: 'progress', rows }));
-  const transfer = [result.i2tValues, result.i2tPresent, result.pmValues, result.pmPresent, ...result.t2iStates].map((a) => a.buffer as ArrayBuffer);
-  port.postMessage({ type: 'done', result }, transfer);
-} catch (e) {
-  const err = e as Error;
-  port.postMessage({ type: 'error', name: err.name, message: err.message });
+function part(task: SpacePartTask, ctx: WorkerContext) {
+  const total = task.i1 - task.i0;
+  let done = 0;
+  const result = runSpacePart(task, (rows) => {
+    done += rows;
+    ctx.progress('scores', done, total);
+  });
+  ctx.transfer(...[result.i2tValues, result.i2tPresent, result.pmValues, result.pmPresent, ...result.t2iStates].map((a) => a.buffer as ArrayBuffer));
+  return result;
 }
+
+export const api = { part };
+export type MetricsWorker = typeof api;
+
+serveWorker(api);

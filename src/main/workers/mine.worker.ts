@@ -1,43 +1,26 @@
-// Mining in worker threads. Two tasks:
-// - the whole `runMineCommand` (workerData: MineCommandArgs without callbacks): messages
-//   {type: 'progress', phase, done, total}, then {type: 'done', result} or {type: 'error', name, message};
-// - one space's cross-modal kNN (workerData.task === 'knn', knn_worker.ts): {type: 'progress',
-//   fraction}, then {type: 'knn', knn} with the arrays transferred.
-// The caller cancels by terminating the worker; the store write is one transaction, so a
-// cancelled run leaves the previous run in place.
-import { parentPort, workerData } from 'node:worker_threads';
+// Mining in worker threads, served through the worker RPC (core/jobs/worker_rpc.ts). Two functions:
+// - `mine`: the whole `runMineCommand` (its args without callbacks), progress per phase;
+// - `knn`: one space's cross-modal kNN (knn_worker.ts), progress as a fraction (done of total 1),
+//   the lists and statistics transferred back.
+// A cancel terminates the worker; the store write is one transaction, so a cancelled run leaves
+// the previous run in place.
 import type { MineCommandArgs } from '../core/mining/mine_command.js';
 import type { KnnTask } from '../core/mining/knn_worker.js';
+import { serveWorker, type WorkerContext } from '../core/jobs/worker_rpc.js';
 
-const port = parentPort!;
-const data = workerData as (Omit<MineCommandArgs, 'onProgress' | 'signal'> & { task?: undefined }) | KnnTask;
-try {
-  if (data.task === 'knn') {
-    const { runKnnTask } = await import('../core/mining/knn_worker.js');
-    let last = 0;
-    const knn = runKnnTask(data, (fraction) => {
-      const now = Date.now();
-      if (now - last < 100) return;
-      last = now;
-      port.postMessage({ type: 'progress', fraction });
-    });
-    const transfer = [knn.i2t.indices, knn.i2t.scores, knn.t2i.indices, knn.t2i.scores, knn.imageStats.mean, knn.imageStats.sd, knn.textStats.mean, knn.textStats.sd].map((a) => a.buffer as ArrayBuffer);
-    port.postMessage({ type: 'knn', knn }, transfer);
-  } else {
-    const { runMineCommand } = await import('../core/mining/mine_command.js');
-    let last = 0;
-    const result = await runMineCommand({
-      ...data,
-      onProgress: (p) => {
-        const now = Date.now();
-        if (now - last < 100 && p.done < p.total) return;
-        last = now;
-        port.postMessage({ type: 'progress', ...p });
-      },
-    });
-    port.postMessage({ type: 'done', result });
-  }
-} catch (e) {
-  const err = e as Error;
-  port.postMessage({ type: 'error', name: err.name, message: err.message });
+async function mine(args: Omit<MineCommandArgs, 'onProgress' | 'signal'>, ctx: WorkerContext) {
+  const { runMineCommand } = await import('../core/mining/mine_command.js');
+  return runMineCommand({ ...args, signal: ctx.signal, onProgress: (p) => ctx.progress(p.phase, p.done, p.total) });
 }
+
+async function knn(task: KnnTask, ctx: WorkerContext) {
+  const { runKnnTask } = await import('../core/mining/knn_worker.js');
+  const out = runKnnTask(task, (fraction) => ctx.progress('knn', fraction, 1));
+  ctx.transfer(...[out.i2t.indices, out.i2t.scores, out.t2i.indices, out.t2i.scores, out.imageStats.mean, out.imageStats.sd, out.textStats.mean, out.textStats.sd].map((a) => a.buffer as ArrayBuffer));
+  return out;
+}
+
+export const api = { mine, knn };
+export type MineWorker = typeof api;
+
+serveWorker(api, { progressEveryMs: 100 });

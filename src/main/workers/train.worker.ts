@@ -1,11 +1,32 @@
-// Head training in a worker thread (core/heads/train_job.ts). The request arrives as workerData
-// (typed arrays transferred); progress, epoch reports and the result go back as messages. A
-// {type: 'stop'} message ends training after the current step with the best weights so far;
-// the caller cancels by terminating the worker.
+// Head training in a worker thread (core/heads/train_job.ts), served through the worker RPC
+// (core/jobs/worker_rpc.ts): `train` takes the request (typed arrays transferred), sends progress
+// and 'epoch' events, and returns the result with its arrays transferred. A soft stop (the RPC's
+// stop signal) ends training after the current step with the best weights so far; a cancel
+// terminates the worker.
 // Run as a plain process with `--bench JSON` it is the child of benchHeads (core/heads/bench.ts).
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { executeTrain, resultTransferables, type TrainJobRequest } from '../core/heads/train_job.js';
 import { benchChild, type HeadBenchCase } from '../core/heads/bench.js';
+import type { EpochReport } from '../core/heads/train.js';
+import { serveWorker, type WorkerContext } from '../core/jobs/worker_rpc.js';
+
+export type TrainWorkerEvents = {
+  epoch: EpochReport;
+};
+
+async function train(req: TrainJobRequest, ctx: WorkerContext<TrainWorkerEvents>) {
+  const result = await executeTrain(req, {
+    onProgress: (p) => ctx.progress(p.phase, p.done, p.total),
+    onEpoch: (report) => ctx.emit('epoch', report),
+    shouldStop: () => ctx.stopSignal.aborted,
+    signal: ctx.signal,
+  });
+  ctx.transfer(...resultTransferables(result));
+  return result;
+}
+
+export const api = { train };
+export type TrainWorker = typeof api;
 
 async function main(): Promise<void> {
   if (!parentPort) {
@@ -15,22 +36,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(r)}\n`, () => process.exit(0));
     return;
   }
-  const port = parentPort;
-  let stop = false;
-  port.on('message', (m: { type?: string }) => {
-    if (m?.type === 'stop') stop = true;
-  });
-  try {
-    const result = await executeTrain(workerData as TrainJobRequest, {
-      onProgress: (p) => port.postMessage({ type: 'progress', ...p }),
-      onEpoch: (report) => port.postMessage({ type: 'epoch', report }),
-      shouldStop: () => stop,
-    });
-    port.postMessage({ type: 'done', result }, resultTransferables(result));
-  } catch (e) {
-    const err = e as Error;
-    port.postMessage({ type: 'error', message: err.message, name: err.name });
-  }
+  serveWorker(api);
 }
 
 await main();

@@ -1,8 +1,9 @@
-// The map's layout in a worker thread (core/projection/umap_layout.ts). Input rows arrive as a
-// transferred Float32Array (already unit length); intermediate and final coordinates go back
-// transferred. Progress per phase; the caller cancels by terminating us.
-import { parentPort, workerData } from 'node:worker_threads';
+// The map's layout in a worker thread (core/projection/umap_layout.ts), served through the worker
+// RPC (core/jobs/worker_rpc.ts). Input rows arrive as a transferred Float32Array (already unit
+// length); intermediate ('snapshot' events) and final coordinates go back transferred. Progress
+// per phase; the layout never yields, so a cancel terminates the thread.
 import { computeLayout, type LayoutParams } from '../core/projection/umap_layout.js';
+import { serveWorker, type WorkerContext } from '../core/jobs/worker_rpc.js';
 
 export interface UmapWorkerInput {
   data: Float32Array;
@@ -12,15 +13,21 @@ export interface UmapWorkerInput {
   snapshotEvery: number;
 }
 
-const input = workerData as UmapWorkerInput;
-const port = parentPort!;
-try {
+export type UmapWorkerEvents = {
+  snapshot: { phase: string; xy: Float32Array };
+};
+
+function layout(input: UmapWorkerInput, ctx: WorkerContext<UmapWorkerEvents>) {
   const { xy, ...summary } = computeLayout(input.data, input.dims, input.params, {
-    onProgress: (phase, done, total) => port.postMessage({ type: 'progress', phase, done, total }),
-    onSnapshot: input.snapshotEvery > 0 ? (s, phase) => port.postMessage({ type: 'snapshot', phase, xy: s }, [s.buffer as ArrayBuffer]) : undefined,
+    onProgress: (phase, done, total) => ctx.progress(phase, done, total),
+    onSnapshot: input.snapshotEvery > 0 ? (s, phase) => ctx.emit('snapshot', { phase, xy: s }, [s.buffer as ArrayBuffer]) : undefined,
     snapshotEvery: input.snapshotEvery,
   });
-  port.postMessage({ type: 'done', result: { xy, summary } }, [xy.buffer as ArrayBuffer]);
-} catch (e) {
-  port.postMessage({ type: 'error', name: (e as Error).name, message: (e as Error).message });
+  ctx.transfer(xy.buffer as ArrayBuffer);
+  return { xy, summary };
 }
+
+export const api = { layout };
+export type UmapWorker = typeof api;
+
+serveWorker(api);

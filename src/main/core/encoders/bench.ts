@@ -1,13 +1,13 @@
 // `npm run bench encoders`: the built-in encoder on the sample dataset at 1,000 and 5,000 images,
 // each tensor backend side by side. tfjs picks its backend once per thread, so every (size,
-// backend) runs in its own worker thread (the encode worker, kind 'bench'); peak memory is the
+// backend) runs in its own worker thread (the encode worker's `bench`); peak memory is the
 // largest resident set seen while it runs. Not run by tests.
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { openDataset } from '../datasets/open.js';
-import { workerPath } from '../jobs/worker_path.js';
+import { workerClient } from '../jobs/worker_rpc.js';
+import type { EncodeWorker } from '../../workers/encode.worker.js';
 import { generateSample } from '../sample/generate.js';
 import { initBackend } from '../tensor/backend.js';
 import { benchMatMul, type MatMulFigure } from '../tensor/matmul_bench.js';
@@ -94,15 +94,7 @@ export async function benchBaselineHere(opts: { root: string; backend: string; e
 }
 
 function inWorker(data: { root: string; backend: string; epochs: number; matMul: boolean }): Promise<BaselineBenchFigures> {
-  return new Promise((resolve, reject) => {
-    const w = new Worker(workerPath('encode'), { workerData: { kind: 'bench', bench: data } });
-    w.on('message', (m: { type: string; result?: BaselineBenchFigures; message?: string }) => {
-      if (m.type === 'bench') resolve(m.result!);
-      else if (m.type === 'error') reject(new Error(m.message));
-    });
-    w.on('error', reject);
-    w.on('exit', (code) => (code ? reject(new Error(`bench worker exited with code ${code}`)) : undefined));
-  });
+  return workerClient<EncodeWorker>('encode').call('bench', data, { what: 'bench' });
 }
 
 export interface EncoderBenchOptions {

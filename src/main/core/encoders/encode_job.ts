@@ -1,6 +1,7 @@
 // Turning a dataset into a space, as a job (DESIGN.md "Compute"):
-//   encodeSpace()   caller side: runs the job in a worker thread (src/main/workers/encode.worker.ts),
-//                   relays progress with items/s and time left, cancels by terminating the worker;
+//   encodeSpace()   caller side: runs the job in a worker thread (src/main/workers/encode.worker.ts,
+//                   through the worker RPC), relays progress with items/s and time left, cancels
+//                   (the worker is gone before the call rejects);
 //   runEncodeJob()  the job itself (in the worker, or in-process when asked).
 //
 // Caching: a space's id is spaceId(dataset hash, encoder id, weights hash, params + the images'
@@ -13,12 +14,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { freemem } from 'node:os';
 import { basename, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { Problem } from '../../../shared/dataset.js';
 import { appVersion } from '../app/version.js';
 import type { Dataset } from '../datasets/dataset.js';
 import { CancelledError } from '../jobs/job.js';
-import { workerPath } from '../jobs/worker_path.js';
+import { workerClient } from '../jobs/worker_rpc.js';
+import type { EncodeWorker } from '../../workers/encode.worker.js';
 import { SpaceStore, spaceId } from '../spaces/space_store.js';
 import type { SpaceRecord } from '../spaces/space.js';
 import { initBackend } from '../tensor/backend.js';
@@ -271,14 +272,6 @@ export async function runEncodeJob(input: JobInput, hooks: JobHooks = {}): Promi
   return { record: saved, cached: false, problems: out.skipped, stats: { ...stats, ...(out.stats ?? {}) } };
 }
 
-/** Messages from the encode worker. */
-export type EncodeWorkerMessage =
-  | { type: 'progress'; phase: string; done: number; total: number }
-  | { type: 'key'; id: string }
-  | { type: 'log'; line: string }
-  | { type: 'done'; result: EncodeResult }
-  | { type: 'error'; name: string; message: string };
-
 /** Adds items/s and time left to raw progress, per phase. */
 export function progressMeter(onProgress?: (p: EncodeProgress) => void): (phase: string, done: number, total: number) => void {
   let phase = '';
@@ -344,53 +337,17 @@ export async function encodeSpace(opts: EncodeSpaceOptions): Promise<EncodeResul
     }
   }
 
-  return new Promise<EncodeResult>((resolve, reject) => {
-    const worker = new Worker(workerPath('encode'), { workerData: { kind: 'encode', input } });
-    let settled = false;
-    const finish = (fn: () => void): void => {
-      if (settled) return;
-      settled = true;
-      opts.signal?.removeEventListener('abort', onAbort);
-      fn();
-    };
-    const onAbort = (): void => {
-      if (settled) return;
-      settled = true;
-      // Reject only once the worker is gone and its temporary files are removed, so the caller
-      // sees a clean project folder as soon as the promise settles.
-      const done = (): void => {
-        cleanup();
-        reject(new CancelledError('encoding'));
-      };
-      worker.terminate().then(done, done);
-    };
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    worker.on('message', (m: EncodeWorkerMessage) => {
-      if (settled) return;
-      if (m.type === 'progress') meter(m.phase, m.done, m.total);
-      else if (m.type === 'key') spaceKey = m.id;
-      else if (m.type === 'log') log(m.line);
-      else if (m.type === 'done') finish(() => resolve(m.result));
-      else if (m.type === 'error') {
-        // The error's class does not cross the thread; its name (MemoryLimitError, …) does.
-        const err = Object.assign(new Error(m.message), { name: m.name });
-        finish(() => {
-          cleanup();
-          reject(err);
-        });
-      }
+  try {
+    return await workerClient<EncodeWorker>('encode').call('encode', input, {
+      what: 'encoding',
+      signal: opts.signal,
+      onProgress: (p) => meter(p.phase, p.done, p.total),
+      on: { key: (id) => (spaceKey = id), log },
     });
-    worker.on('error', (e) =>
-      finish(() => {
-        cleanup();
-        reject(e);
-      }),
-    );
-    worker.on('exit', (code) =>
-      finish(() => {
-        cleanup();
-        reject(new Error(`encode worker exited with code ${code} before finishing`));
-      }),
-    );
-  });
+  } catch (e) {
+    // The call settles once the worker is gone, so no file appears after this cleanup. The
+    // error's class does not cross the thread; its name (MemoryLimitError, …) does.
+    cleanup();
+    throw e;
+  }
 }

@@ -2,7 +2,8 @@
 // backend) with progress, per-epoch curves, a soft stop that keeps the best weights so far, and a
 // hard cancel; or in-process (tests, CLI fallback) through the same executeTrain.
 import type { ProgressFn } from '../jobs/job.js';
-import { runWorkerJob } from '../jobs/worker_job.js';
+import { workerClient } from '../jobs/worker_rpc.js';
+import type { TrainWorker } from '../../workers/train.worker.js';
 import { transferables, type TrainInput } from './data.js';
 import type { HeadConfig, NamedWeights } from './model.js';
 import { initBackend } from './tf.js';
@@ -87,38 +88,18 @@ export function resultTransferables(r: TrainJobResult): ArrayBuffer[] {
   return [...out];
 }
 
-type WorkerMessage =
-  | { type: 'progress'; phase: string; done: number; total: number }
-  | { type: 'epoch'; report: EpochReport }
-  | { type: 'done'; result: TrainJobResult }
-  | { type: 'error'; message: string; name: string };
-
 /**
  * Runs a training job. In a worker thread by default (the input's typed arrays are transferred:
  * pass a copy if the caller still needs them); `inProcess: true` runs it on this thread.
  */
 export function runTrainJob(req: TrainJobRequest, events: TrainJobEvents = {}, opts: { inProcess?: boolean } = {}): Promise<TrainJobResult> {
   if (opts.inProcess) return executeTrain(req, events);
-  return runWorkerJob<TrainJobResult>('train', {
-    what: 'training',
-    workerData: req,
-    transferList: transferables(req.input),
-    signal: events.signal,
-    onProgress: events.onProgress,
-    onMessage: (m) => {
-      const msg = m as WorkerMessage;
-      if (msg.type === 'epoch') events.onEpoch?.(msg.report);
-    },
-    // A soft stop: the worker ends after the current epoch and keeps the best weights so far.
-    onStart: (worker) => {
-      let stopSent = false;
-      const poll = setInterval(() => {
-        if (!stopSent && events.shouldStop?.()) {
-          stopSent = true;
-          worker.postMessage({ type: 'stop' });
-        }
-      }, 100);
-      return () => clearInterval(poll);
-    },
-  });
+  // A soft stop: the worker ends after the current epoch and keeps the best weights so far.
+  const stop = new AbortController();
+  const poll = setInterval(() => {
+    if (events.shouldStop?.()) stop.abort();
+  }, 100);
+  return workerClient<TrainWorker>('train')
+    .call('train', req, { what: 'training', transfer: transferables(req.input), signal: events.signal, stop: stop.signal, onProgress: events.onProgress, on: { epoch: (r) => events.onEpoch?.(r) } })
+    .finally(() => clearInterval(poll));
 }

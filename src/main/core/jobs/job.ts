@@ -4,14 +4,17 @@ export interface Progress {
   phase: string;
   done: number;
   total: number;
+  /** A line for the user (what is being read, a warning). */
+  message?: string;
 }
 
 export type ProgressFn = (p: Progress) => void;
 
+/** A cancelled job. Its name is 'AbortError', as for any aborted web API. */
 export class CancelledError extends Error {
   constructor(what = 'job') {
     super(`${what} cancelled`);
-    this.name = 'CancelledError';
+    this.name = 'AbortError';
   }
 }
 

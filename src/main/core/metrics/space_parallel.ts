@@ -1,4 +1,5 @@
-// evaluateSpace over worker threads (out/main/workers/metrics.js), bit-identical to one thread.
+// evaluateSpace over worker threads (out/main/workers/metrics.js, `part` through the worker RPC),
+// bit-identical to one thread.
 //
 // The images are split into `threads` consecutive ranges; each worker loads the space from the
 // caller's rows (shared through SharedArrayBuffer, never copied per block), scores its range block
@@ -10,8 +11,9 @@
 //   positive); the counts are integers, so merging them in range order is exact
 //   (finishTallyStates), and the caption metrics are finished here.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { workerPath } from '../jobs/worker_path.js';
+import { workerClient } from '../jobs/worker_rpc.js';
+import type { MetricsWorker } from '../../workers/metrics.worker.js';
 import { DEFAULT_KS, MetricsAccumulator } from './evaluate.js';
 import { invertPositives, positivesOf, toPositiveLists, type PositiveLists, type PositivesLike } from './positives.js';
 import { finishTallyStates, type QueryRanking, type TallyStateCursor, type TieMode } from './ranks.js';
@@ -131,32 +133,6 @@ export function defaultMetricsThreads(): number {
   return Math.max(1, Math.min(2, availableParallelism()));
 }
 
-function runWorker(file: string, task: SpacePartTask, onBlock: (rows: number) => void): { promise: Promise<SpacePartResult>; worker: Worker } {
-  const worker = new Worker(file, { workerData: task });
-  const promise = new Promise<SpacePartResult>((resolve, reject) => {
-    let settled = false;
-    worker.on('message', (m: { type: 'progress'; rows: number } | { type: 'done'; result: SpacePartResult } | { type: 'error'; name: string; message: string }) => {
-      if (m.type === 'progress') onBlock(m.rows);
-      else if (m.type === 'done') {
-        settled = true;
-        resolve(m.result);
-      } else {
-        settled = true;
-        const e = m.name === 'RangeError' ? new RangeError(m.message) : new Error(m.message);
-        reject(e);
-      }
-    });
-    worker.on('error', (e) => {
-      settled = true;
-      reject(e);
-    });
-    worker.on('exit', (code) => {
-      if (!settled) reject(new Error(`metrics worker exited with code ${code} before finishing`));
-    });
-  });
-  return { promise, worker };
-}
-
 /**
  * evaluateSpace on `threads` worker threads: the same results, bit for bit, in every tie mode.
  * Falls back to evaluateSpace on this thread when threads is 1, there is a single image, or the
@@ -210,18 +186,27 @@ export async function evaluateSpaceParallel(
       ties,
     },
   };
-  let done = 0;
-  const onBlock = (rows: number): void => {
-    done += rows;
-    onProgress?.(done, nImages);
-  };
   const bounds = Array.from({ length: threads + 1 }, (_, k) => Math.round((k * nImages) / threads));
-  const runs = bounds.slice(0, -1).map((i0, k) => runWorker(file, { ...base, i0, i1: bounds[k + 1] }, onBlock));
+  // Each worker reports the images done in its range; the caller reports their sum.
+  const doneBy = new Array<number>(threads).fill(0);
+  const onPart = (k: number, done: number): void => {
+    doneBy[k] = done;
+    onProgress?.(doneBy.reduce((a, b) => a + b, 0), nImages);
+  };
+  // One failure ends the other parts (their workers are terminated).
+  const failed = new AbortController();
+  const metrics = workerClient<MetricsWorker>(file);
+  const runs = bounds.slice(0, -1).map((i0, k) =>
+    metrics.call('part', { ...base, i0, i1: bounds[k + 1] }, { what: 'metrics', signal: failed.signal, graceMs: 0, onProgress: (p) => onPart(k, p.done) }).catch((e: unknown) => {
+      failed.abort();
+      throw e;
+    }),
+  );
   let parts: SpacePartResult[];
   try {
-    parts = await Promise.all(runs.map((r) => r.promise));
+    parts = await Promise.all(runs);
   } finally {
-    for (const r of runs) void r.worker.terminate();
+    await Promise.allSettled(runs);
   }
 
   // i2t: images in order, so the sums are those of one thread.

@@ -1,17 +1,15 @@
-// Cross-modal kNN in worker threads (mine.worker.ts with task 'knn'), so the spaces of a mining
-// run score in parallel. Each worker copies its space's rows of the group into its own engine and
-// sends back the lists and statistics (transferred). Falls back to null when the worker bundle is
-// not built (then mining runs in the calling thread).
-import { existsSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
-import { CancelledError } from '../jobs/job.js';
+// Cross-modal kNN in worker threads (mine.worker.ts `knn`, through the worker RPC), so the spaces
+// of a mining run score in parallel. Each worker copies its space's rows of the group into its own
+// engine and sends back the lists and statistics (transferred). Falls back to null when the worker
+// bundle is not built (then mining runs in the calling thread).
+import { workerClient } from '../jobs/worker_rpc.js';
 import { workerPath } from '../jobs/worker_path.js';
+import type { MineWorker } from '../../workers/mine.worker.js';
 import type { KnnRunner } from './candidates.js';
 import { crossModalKnn, type CrossModalKnn, type KnnOptions } from '../compute/knn_blocked.js';
 import { LoadedSpace, type MiningSpaceInput } from './space_engine.js';
 
 export interface KnnTask {
-  task: 'knn';
   space: MiningSpaceInput;
   opts: Omit<KnnOptions, 'signal' | 'onProgress'>;
 }
@@ -46,39 +44,17 @@ export function runKnnTask(t: KnnTask, onProgress: (f: number) => void): CrossMo
 
 /** A KnnRunner on worker threads, or null when out/main/workers/mine.js is missing. */
 export function workerKnnRunner(): KnnRunner | null {
-  let file: string;
   try {
-    file = workerPath('mine');
+    workerPath('mine');
   } catch {
     return null;
   }
-  if (!existsSync(file)) return null;
-  return (space, rows, opts) =>
-    new Promise<CrossModalKnn>((resolve, reject) => {
-      const { signal, onProgress, ...rest } = opts;
-      if (signal?.aborted) return reject(new CancelledError('mining'));
-      const sub = subsetSpace(space, rows.images, rows.texts);
-      const transfer = [sub.image.buffer, sub.text.buffer, ...(sub.imageLogvar ? [sub.imageLogvar.buffer] : []), ...(sub.textLogvar ? [sub.textLogvar.buffer] : [])] as ArrayBuffer[];
-      const task: KnnTask = { task: 'knn', space: sub, opts: rest };
-      const worker = new Worker(file, { workerData: task, transferList: transfer });
-      let settled = false;
-      const finish = (fn: () => void): void => {
-        if (settled) return;
-        settled = true;
-        signal?.removeEventListener('abort', onAbort);
-        fn();
-      };
-      const onAbort = (): void => {
-        void worker.terminate();
-        finish(() => reject(new CancelledError('mining')));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      worker.on('message', (m: { type: string; fraction?: number; knn?: CrossModalKnn; message?: string }) => {
-        if (m.type === 'progress') onProgress?.(m.fraction!);
-        else if (m.type === 'knn') finish(() => resolve(m.knn!));
-        else if (m.type === 'error') finish(() => reject(new Error(m.message)));
-      });
-      worker.on('error', (e) => finish(() => reject(e)));
-      worker.on('exit', (code) => finish(() => reject(new Error(`kNN worker exited with code ${code}`))));
-    });
+  const mine = workerClient<MineWorker>('mine');
+  return (space, rows, opts) => {
+    const { signal, onProgress, ...rest } = opts;
+    const sub = subsetSpace(space, rows.images, rows.texts);
+    const transfer = [sub.image.buffer, sub.text.buffer, ...(sub.imageLogvar ? [sub.imageLogvar.buffer] : []), ...(sub.textLogvar ? [sub.textLogvar.buffer] : [])] as ArrayBuffer[];
+    // The kNN never yields to read a cancel message: terminate at once.
+    return mine.call('knn', { space: sub, opts: rest }, { what: 'mining', signal, transfer, graceMs: 0, onProgress: (p) => onProgress?.(p.done / p.total) });
+  };
 }

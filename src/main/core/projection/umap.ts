@@ -2,10 +2,11 @@
 // Rows are L2-normalised first, so euclidean UMAP neighbours are cosine neighbours. The worker
 // runs umap_layout.ts: PCA first view, kNN graph, fuzzy set, epochs; intermediate coordinates
 // come back as transferred Float32Arrays through onSnapshot while it runs.
-import { runWorkerJob } from '../jobs/worker_job.js';
+import { workerClient } from '../jobs/worker_rpc.js';
 import type { ProgressFn } from '../jobs/job.js';
 import type { KnnMethod } from '../compute/projection_knn.js';
 import type { LayoutResult } from './umap_layout.js';
+import type { UmapWorker } from '../../workers/umap.worker.js';
 
 export interface UmapParams {
   nNeighbors: number;
@@ -45,17 +46,19 @@ export async function runLayoutJob(
 ): Promise<{ xy: Float32Array; summary: LayoutSummary }> {
   const n = data.length / dims;
   const rows = normalizedRows(data, dims);
-  const r = await runWorkerJob<{ xy: Float32Array; summary: LayoutSummary }>('umap', {
-    what: 'projection',
-    workerData: { data: rows, n, dims, params: { method: 'umap', ...params }, snapshotEvery: opts.onSnapshot ? SNAPSHOT_EVERY : 0 },
-    transferList: [rows.buffer as ArrayBuffer],
-    signal: opts.signal,
-    onProgress: opts.onProgress,
-    onMessage: (m) => {
-      if (m.type === 'snapshot') opts.onSnapshot?.(m.xy as Float32Array, String(m.phase));
+  return workerClient<UmapWorker>('umap').call(
+    'layout',
+    { data: rows, n, dims, params: { method: 'umap', ...params }, snapshotEvery: opts.onSnapshot ? SNAPSHOT_EVERY : 0 },
+    {
+      what: 'projection',
+      transfer: [rows.buffer as ArrayBuffer],
+      signal: opts.signal,
+      onProgress: opts.onProgress,
+      on: { snapshot: (s) => opts.onSnapshot?.(s.xy, s.phase) },
+      // The layout never yields to read a cancel message: terminate at once.
+      graceMs: 0,
     },
-  });
-  return r;
+  );
 }
 
 export async function runUmap(
