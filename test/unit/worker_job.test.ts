@@ -1,4 +1,4 @@
-// Worker-thread jobs (core/jobs/worker_job.ts) through the UMAP projection: progress arrives, a
+// Worker-thread jobs (core/jobs/worker_rpc.ts) through the UMAP projection: progress arrives, a
 // cancel mid-run rejects with CancelledError at once, and a finished run returns its result.
 import { describe, expect, it } from 'vitest';
 import { runUmap, DEFAULT_UMAP } from '../../src/main/core/projection/umap.js';

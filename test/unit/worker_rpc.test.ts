@@ -66,6 +66,11 @@ describe('worker RPC', () => {
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
   });
 
+  it('an input that cannot be sent rejects with the clone error', async () => {
+    const input = { n: 1, later: () => 1 } as unknown as { n: number };
+    await expect(fixture.call('count', input)).rejects.toMatchObject({ name: 'DataCloneError' });
+  });
+
   it('refuses to start when already cancelled', async () => {
     const ac = new AbortController();
     ac.abort();

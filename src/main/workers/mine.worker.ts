@@ -2,8 +2,8 @@
 // - `mine`: the whole `runMineCommand` (its args without callbacks), progress per phase;
 // - `knn`: one space's cross-modal kNN (knn_worker.ts), progress as a fraction (done of total 1),
 //   the lists and statistics transferred back.
-// A cancel terminates the worker; the store write is one transaction, so a cancelled run leaves
-// the previous run in place.
+// A cancel reaches runMineCommand as its signal, and the worker is terminated after the RPC's grace
+// period; the store write is one transaction, so a cancelled run leaves the previous run in place.
 import type { MineCommandArgs } from '../core/mining/mine_command.js';
 import type { KnnTask } from '../core/mining/knn_worker.js';
 import { serveWorker, type WorkerContext } from '../core/jobs/worker_rpc.js';

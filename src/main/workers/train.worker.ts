@@ -1,8 +1,8 @@
 // Head training in a worker thread (core/heads/train_job.ts), served through the worker RPC
 // (core/jobs/worker_rpc.ts): `train` takes the request (typed arrays transferred), sends progress
 // and 'epoch' events, and returns the result with its arrays transferred. A soft stop (the RPC's
-// stop signal) ends training after the current step with the best weights so far; a cancel
-// terminates the worker.
+// stop signal) ends training after the current step with the best weights so far; a cancel aborts
+// its signal, and the worker is terminated after the RPC's grace period.
 // Run as a plain process with `--bench JSON` it is the child of benchHeads (core/heads/bench.ts).
 import { parentPort } from 'node:worker_threads';
 import { executeTrain, resultTransferables, type TrainJobRequest } from '../core/heads/train_job.js';

@@ -173,22 +173,19 @@ export function callWorker<A extends WorkerApi, M extends keyof A & string>(
       opts.stop?.removeEventListener('abort', onStop);
       fn();
     };
+    /** Settles (unless a cancel will, once the worker is gone) and ends the worker. */
     const end = (fn: () => void): void => {
-      if (cancelling) {
-        void w.terminate();
-        return;
-      }
-      settle(fn);
+      if (!cancelling) settle(fn);
       void w.terminate();
     };
     const onAbort = (): void => {
       if (settled || cancelling) return;
       cancelling = true;
-      const grace0 = opts.graceMs ?? 500;
-      if (grace0 <= 0) void w.terminate();
+      const graceMs = opts.graceMs ?? 500;
+      if (graceMs <= 0) void w.terminate();
       else {
         w.postMessage({ type: 'cancel', id } satisfies ToWorker);
-        grace = setTimeout(() => void w.terminate(), grace0);
+        grace = setTimeout(() => void w.terminate(), graceMs);
       }
     };
     const onStop = (): void => {
@@ -216,7 +213,13 @@ export function callWorker<A extends WorkerApi, M extends keyof A & string>(
       if (cancelling) settle(() => reject(new CancelledError(what)));
       else settle(() => reject(new Error(`${what} worker exited with code ${code} before finishing`)));
     });
-    w.postMessage({ type: 'request', id, method, input } satisfies ToWorker, opts.transfer);
+    try {
+      w.postMessage({ type: 'request', id, method, input } satisfies ToWorker, opts.transfer);
+    } catch (e) {
+      // An input that cannot be cloned or transferred (DataCloneError).
+      end(() => reject(e));
+      return;
+    }
     if (opts.stop?.aborted) onStop();
   });
 }
