@@ -2,7 +2,6 @@
 // make new ones (a job with progress and Cancel), and the condition selector for conditional heads.
 import { useState } from 'react';
 import type { JobEvent, LensApi, Session } from '../../../../shared/api';
-import type { SpaceInfo } from '../../../../shared/analysis';
 import { newJobId } from '../../jobs';
 import { ProgressBar } from '../../ui/ProgressBar';
 import { useLens, useLensState } from '../../store/react';
