@@ -1,7 +1,9 @@
 // Inspect's data: the selection's neighbours follow the active space, and in probabilistic spaces the
 // exact CSD of each neighbour pair and of the selected pair.
 import { useEffect, useState } from 'react';
+import type { ItemDetail } from '../../../../shared/api';
 import type { PairCsdView } from '../../../../shared/analysis';
+import type { Pair } from '../../store/state';
 import { useLens, useLensState } from '../../store/react';
 
 export function useActiveSpace() {
@@ -23,9 +25,9 @@ export function useDetailFollowsSpace(): void {
 export function useNeighbourCsd(probabilistic: boolean): Map<string, PairCsdView> | null {
   const store = useLens();
   const detail = useLensState((s) => s.detail);
-  const [csd, setCsd] = useState<Map<string, PairCsdView> | null>(null);
+  // Kept with the detail it was asked for, so another selection never shows the previous one's.
+  const [csd, setCsd] = useState<{ detail: ItemDetail; map: Map<string, PairCsdView> } | null>(null);
   useEffect(() => {
-    setCsd(null);
     if (!probabilistic || !detail) return;
     let cancelled = false;
     const pairs = detail.neighbors.map((n) => (detail.kind === 'image' ? { image: detail.index, caption: n.index } : { image: n.index, caption: detail.index }));
@@ -34,7 +36,7 @@ export function useNeighbourCsd(probabilistic: boolean): Map<string, PairCsdView
         if (cancelled) return;
         const m = new Map<string, PairCsdView>();
         rs.forEach((r, i) => r && m.set(`${pairs[i].image}:${pairs[i].caption}`, r));
-        setCsd(m);
+        setCsd({ detail, map: m });
       },
       () => undefined,
     );
@@ -42,7 +44,7 @@ export function useNeighbourCsd(probabilistic: boolean): Map<string, PairCsdView
       cancelled = true;
     };
   }, [store, probabilistic, detail]);
-  return csd;
+  return probabilistic && csd && csd.detail === detail ? csd.map : null;
 }
 
 /** Exact CSD of the selected pair. */
@@ -50,15 +52,14 @@ export function usePairCsd(probabilistic: boolean): PairCsdView | null {
   const store = useLens();
   const pair = useLensState((s) => s.pushPair);
   const spaceId = useLensState((s) => s.session?.spaceId ?? null);
-  const [csd, setCsd] = useState<PairCsdView | null>(null);
+  const [csd, setCsd] = useState<{ pair: Pair; spaceId: string | null; view: PairCsdView | null } | null>(null);
   useEffect(() => {
-    setCsd(null);
     if (!pair || !probabilistic) return;
     let cancelled = false;
-    store.api.heads.pairCsd(pair).then((c) => !cancelled && setCsd(c), () => undefined);
+    store.api.heads.pairCsd(pair).then((view) => !cancelled && setCsd({ pair, spaceId, view }), () => undefined);
     return () => {
       cancelled = true;
     };
   }, [store, pair, probabilistic, spaceId]);
-  return csd;
+  return probabilistic && csd && csd.pair === pair && csd.spaceId === spaceId ? csd.view : null;
 }

@@ -2,6 +2,7 @@
 // outlines (useMapLayers), the overlays (search, colour, glyphs, legend; pending units, selection
 // toolbar, help corner) and the hover tooltip. Clicks select items, open units, or pick a pair.
 import { useEffect, useState } from 'react';
+import type { Projection } from '../../../../shared/api';
 import { ColourByControl } from '../../colour/ColourKey';
 import { HelpCorner } from '../../help/ShortcutsOverlay';
 import { MapView } from '../../map/MapView';
@@ -35,16 +36,17 @@ export function MapPanel() {
   const tab = useLensState((s) => s.tab);
   const probabilistic = !!useActiveSpace()?.probabilistic;
   const ds = session?.dataset ?? null;
-  const [hover, setHover] = useState<Hover | null>(null);
+  // The hovered point belongs to the map it was hovered on.
+  const [hovered, setHovered] = useState<{ hover: Hover; on: Projection } | null>(null);
+  const hover = hovered && hovered.on === projection ? hovered.hover : null;
   const mapSel = useMapSelection(projection?.xy ?? null);
   const glyphLod = useGlyphLodStore();
 
   // The map, the colour-by choices and the Uncertainty tab all use the active space's Σσ².
   useUncertaintyLoader();
-  // keepCamera applies to the projection that follows a condition switch only; a new map has no hover.
+  // keepCamera applies to the projection that follows a condition switch only.
   useEffect(() => {
     store.set({ keepView: null });
-    setHover(null);
   }, [store, projection]);
 
   // Esc clears the selection and the lasso (the shortcuts overlay takes Esc first while open).
@@ -86,7 +88,7 @@ export function MapPanel() {
           selectOp={mapSel.op}
           onLasso={mapSel.onLasso}
           flyTo={flyTo}
-          onHover={(index, x, y) => setHover(index == null ? null : { index, x, y })}
+          onHover={(index, x, y) => setHovered(index == null || !projection ? null : { hover: { index, x, y }, on: projection })}
           onClick={(index) => {
             if (index == null) return;
             const it = store.itemOf(index);

@@ -1,6 +1,7 @@
 // Variance glyphs of the active (probabilistic) space on its current map: fetched per map, with an
 // exaggeration the user can change (it starts scaled down when the disks would hide the map).
 import { useEffect, useMemo, useState } from 'react';
+import type { Projection } from '../../../../shared/api';
 import type { GlyphsView } from '../../../../shared/analysis';
 import { newJobId } from '../../jobs';
 import type { MapGlyphs } from '../../map/MapView';
@@ -12,20 +13,21 @@ export function useGlyphs(probabilistic: boolean) {
   const projection = useLensState((s) => s.projection);
   const projectionSpace = useLensState((s) => s.projectionSpace);
   const spaceId = useLensState((s) => s.session?.spaceId ?? null);
-  const [view, setView] = useState<GlyphsView | null>(null);
+  // Kept with the map it was computed on: a new map shows no glyphs until its own arrive.
+  const [fetched, setFetched] = useState<{ on: Projection; view: GlyphsView | null } | null>(null);
+  const view = fetched && fetched.on === projection && probabilistic && projectionSpace === spaceId ? fetched.view : null;
   const [show, setShow] = useState(true);
   const [step, setStep] = useState(EXAG_ONE);
   /** The exaggeration was chosen for the glyph set, not by the user (cleared when the slider moves). */
   const [auto, setAuto] = useState(false);
 
   useEffect(() => {
-    setView(null);
     if (!probabilistic || !projection || projectionSpace !== spaceId) return;
     let cancelled = false;
     store.api.projection.glyphs({ jobId: newJobId('glyphs') }).then(
       (g) => {
         if (cancelled) return;
-        setView(g);
+        setFetched({ on: projection, view: g });
         if (g) {
           const k = autoExaggerationStep(g.radius, projection.xy);
           setStep(k);

@@ -1,6 +1,6 @@
 // The top pending review units outlined on the map (refetched as mining and reviews change the
 // queue), and the candidates of the unit hovered in a list or on the map (cached per unit).
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ClusterSummary, ReviewCandidate } from '../../../../shared/analysis';
 import { useDebouncedSignal, useLens, useLensState } from '../../store/react';
 
@@ -14,23 +14,24 @@ export function useMapUnits() {
   const dsHash = useLensState((s) => s.session?.dataset?.hash ?? null);
   const hasSpace = useLensState((s) => !!s.session?.spaces.length);
   const hoverUnit = useLensState((s) => s.hoverUnit);
-  const [units, setUnits] = useState<ClusterSummary[]>([]);
+  // Kept with the dataset they came from: another dataset's units never show on this map.
+  const [fetched, setFetched] = useState<{ hash: string; units: ClusterSummary[] } | null>(null);
+  const units = useMemo(() => (fetched && fetched.hash === dsHash ? fetched.units : []), [fetched, dsHash]);
   const [show, setShow] = useState(true);
   const [count, setCount] = useState(MAP_UNIT_CHOICES[0]);
-  const [hoverCands, setHoverCands] = useState<{ id: number; candidates: ReviewCandidate[] } | null>(null);
+  const [hovered, setHovered] = useState<{ id: number; candidates: ReviewCandidate[] } | null>(null);
+  const hoverCands = hovered && hovered.id === hoverUnit ? hovered : null;
   const cache = useRef(new Map<number, ReviewCandidate[]>());
 
   const load = useCallback(() => {
     if (!dsHash || !hasSpace) return;
     cache.current.clear();
-    store.api.review.queue({ pendingOnly: true, limit: count }).then(setUnits, () => setUnits([]));
+    store.api.review.queue({ pendingOnly: true, limit: count }).then(
+      (u) => setFetched({ hash: dsHash, units: u }),
+      () => setFetched(null),
+    );
   }, [store, dsHash, hasSpace, count]);
 
-  // Another dataset's units do not belong on this map.
-  useEffect(() => {
-    setUnits([]);
-    cache.current.clear();
-  }, [dsHash]);
   useEffect(() => {
     load();
   }, [load]);
@@ -38,21 +39,18 @@ export function useMapUnits() {
 
   // Hovering a unit (in a list or on the map) shows its candidate edges.
   useEffect(() => {
-    if (hoverUnit == null) {
-      setHoverCands(null);
-      return;
-    }
-    const cached = cache.current.get(hoverUnit);
-    if (cached) {
-      setHoverCands({ id: hoverUnit, candidates: cached });
-      return;
-    }
+    if (hoverUnit == null) return;
     let cancelled = false;
-    store.api.review.unit({ clusterId: hoverUnit }).then(
-      (u) => {
-        if (!u) return;
-        cache.current.set(u.cluster.id, u.candidates);
-        if (!cancelled) setHoverCands({ id: u.cluster.id, candidates: u.candidates });
+    const cached = cache.current.get(hoverUnit);
+    const candidates = cached
+      ? Promise.resolve(cached)
+      : store.api.review.unit({ clusterId: hoverUnit }).then((u) => {
+          if (u) cache.current.set(u.cluster.id, u.candidates);
+          return u?.candidates ?? null;
+        });
+    candidates.then(
+      (c) => {
+        if (c && !cancelled) setHovered({ id: hoverUnit, candidates: c });
       },
       () => undefined,
     );

@@ -80,7 +80,9 @@ export function MultiplicityPanel() {
 
   useEffect(() => {
     stale.current = true;
-    if (active) void compute();
+    if (!active) return;
+    const t = setTimeout(() => void compute(), 0);
+    return () => clearTimeout(t);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [session.dataset?.hash]);
 

@@ -55,7 +55,8 @@ export function useReview(opts: ReviewOptions, focusGrid: () => void) {
   const [lastLabel, setLastLabel] = useState<ReviewLabel | null>(null);
   const [history, setHistory] = useState<number[]>([]);
   const submitted = useRef(new Set<number>());
-  const lastAt = useRef(performance.now());
+  /** When the open unit was shown or the last decision made (a decision's `seconds`). */
+  const lastAt = useRef(0);
   const savingCount = useRef(0);
   const unitId = unit?.cluster.id ?? null;
   const grid = useMemo(() => (unit ? buildGrid(unit) : null), [unit]);
