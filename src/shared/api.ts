@@ -241,3 +241,8 @@ export interface LensApi {
 export type LensServiceName = keyof LensApi;
 /** A wire method name: `service.method`. */
 export type LensMethod = { [S in LensServiceName]: `${S}.${Extract<keyof LensApi[S], string>}` }[LensServiceName];
+
+/** The request a method takes: its one argument, or `undefined` for a method without one. */
+export type ReqOf<F> = F extends (...args: infer A) => unknown ? (A extends [] ? undefined : A[0]) : never;
+/** What a method resolves to. */
+export type ResOf<F> = F extends (...args: never[]) => Promise<infer R> ? R : never;
