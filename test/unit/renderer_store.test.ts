@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createStore } from '../../src/renderer/src/store/store.js';
 import { LensStore, type LensSignal } from '../../src/renderer/src/store/lens_store.js';
 import type { Transport } from '../../src/renderer/src/transport/transport.js';
+import type { Memory } from '../../src/renderer/src/store/state.js';
 import type { LensApi, LensEvent, Projection, Session } from '../../src/shared/api.js';
 import type { DatasetSummary } from '../../src/shared/dataset.js';
 
@@ -53,6 +54,12 @@ function fakeTransport(): { transport: Transport; emit: (e: LensEvent) => void; 
   return { transport, emit: (e) => listeners.forEach((fn) => fn(e)), calls };
 }
 
+/** Preferences kept in a Map (localStorage in the app). */
+function memory(): Memory {
+  const m = new Map<string, string>();
+  return { get: (k) => m.get(k) ?? null, set: (k, v) => void m.set(k, v) };
+}
+
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
 describe('typed store', () => {
@@ -71,7 +78,7 @@ describe('typed store', () => {
 describe('LensStore', () => {
   it('applies an event to the state before features get the signal', () => {
     const { transport, emit } = fakeTransport();
-    const store = new LensStore(transport);
+    const store = new LensStore(transport, memory());
     const stop = store.start();
     const seen: Array<[LensSignal['type'], number | null]> = [];
     store.onSignal((s) => seen.push([s.type, store.get().decisions]));
@@ -84,7 +91,7 @@ describe('LensStore', () => {
 
   it('keeps running jobs and drops them when they end; a failed job (not the map) shows its error', () => {
     const { transport, emit } = fakeTransport();
-    const store = new LensStore(transport);
+    const store = new LensStore(transport, memory());
     store.start();
     emit({ type: 'job', jobId: 'j1', kind: 'encode', state: 'running', phase: 'images', done: 1, total: 4 });
     expect(Object.keys(store.get().jobs)).toEqual(['j1']);
@@ -95,7 +102,7 @@ describe('LensStore', () => {
 
   it('loads items, flags and the map of a new dataset, and clears what belonged to the previous one', async () => {
     const { transport, emit, calls } = fakeTransport();
-    const store = new LensStore(transport);
+    const store = new LensStore(transport, memory());
     store.start();
     await settle();
     emit({ type: 'session', session: session('h1') });
@@ -129,11 +136,15 @@ describe('LensStore', () => {
 
   it('sends a request to open a unit to the Review tab as a signal', () => {
     const { transport } = fakeTransport();
-    const store = new LensStore(transport);
+    const store = new LensStore(transport, memory());
     const opened: number[] = [];
     store.onSignal((s) => s.type === 'open-unit' && opened.push(s.id));
     store.openInReview(12);
     expect(store.get().tab).toBe('review');
     expect(opened).toEqual([12]);
+    // The tab is remembered: the next store (a reload) starts on it.
+    const mem = memory();
+    new LensStore(transport, mem).setTab('metrics');
+    expect(new LensStore(transport, mem).get().tab).toBe('metrics');
   });
 });

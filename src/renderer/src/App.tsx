@@ -4,6 +4,7 @@
 import { useEffect, useMemo, type ReactNode } from 'react';
 import type { Transport } from './transport';
 import { LensStore } from './store/lens_store';
+import { browserMemory } from './store/memory';
 import { LensProvider, useLens, useLensState } from './store/react';
 import type { TabId } from './store/state';
 import { Tabs, TabPanel } from './ui/Tabs';
@@ -26,7 +27,7 @@ import { TrainPanel } from './features/train/TrainPanel';
 import { UncertaintyTab } from './features/uncertainty/UncertaintyTab';
 
 export function App({ transport }: { transport: Transport }) {
-  const store = useMemo(() => new LensStore(transport), [transport]);
+  const store = useMemo(() => new LensStore(transport, browserMemory), [transport]);
   useEffect(() => store.start(), [store]);
   return (
     <LensProvider store={store}>

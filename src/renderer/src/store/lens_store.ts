@@ -3,15 +3,18 @@
 // Review). Transport events update the state here, then go to the features that listen for them
 // (`onSignal`), e.g. the Metrics tab recomputing after a `reviews` event.
 import type { LensApi, LensEvent, Session } from '../../../shared/api';
-import type { Transport } from '../transport';
+import type { Transport } from '../transport/transport';
 import { newJobId } from '../jobs';
 import { createStore, type Store } from './store';
-import { initialState, type ItemKind, type ItemRef, type LensState, type TabId } from './state';
+import { initialState, TAB_IDS, type ItemKind, type ItemRef, type LensState, type Memory, type TabId } from './state';
 
 /** What features may listen for: the transport's events, and requests one feature makes of another. */
 export type LensSignal = LensEvent | { type: 'open-unit'; id: number };
 export type SignalType = LensSignal['type'];
 export type SignalOf<K extends SignalType> = Extract<LensSignal, { type: K }>;
+
+/** The tab last shown is remembered across reloads. */
+const TAB_KEY = 'mlens-tab';
 
 export class LensStore {
   readonly api: LensApi;
@@ -23,9 +26,13 @@ export class LensStore {
   private projectionJob: string | null = null;
   private flySeq = 0;
 
-  constructor(readonly transport: Transport) {
+  constructor(
+    readonly transport: Transport,
+    private readonly memory: Memory,
+  ) {
     this.api = transport.api;
-    this.state = createStore(initialState());
+    const tab = memory.get(TAB_KEY) as TabId | null;
+    this.state = createStore(initialState(tab && TAB_IDS.includes(tab) ? tab : 'inspect'));
   }
 
   get = (): LensState => this.state.get();
@@ -80,11 +87,7 @@ export class LensStore {
 
   setTab = (tab: TabId): void => {
     this.set({ tab });
-    try {
-      localStorage.setItem('mlens-tab', tab);
-    } catch {
-      // not remembered
-    }
+    this.memory.set(TAB_KEY, tab);
   };
 
   refreshSession = (): void => {

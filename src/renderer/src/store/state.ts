@@ -77,16 +77,13 @@ export interface LensState {
   exported: ExportResult | null;
 }
 
-function initialTab(): TabId {
-  try {
-    const t = localStorage.getItem('mlens-tab') as TabId | null;
-    return t && TAB_IDS.includes(t) ? t : 'inspect';
-  } catch {
-    return 'inspect';
-  }
+/** Where small preferences are remembered (localStorage in the app, see memory.ts). */
+export interface Memory {
+  get(key: string): string | null;
+  set(key: string, value: string): void;
 }
 
-export function initialState(): LensState {
+export function initialState(tab: TabId): LensState {
   return {
     info: null,
     session: null,
@@ -102,7 +99,7 @@ export function initialState(): LensState {
     folder: '',
     error: null,
     notice: null,
-    tab: initialTab(),
+    tab,
     helpOpen: false,
     pickerOpen: false,
     selected: null,
