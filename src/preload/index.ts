@@ -1,5 +1,6 @@
 // Sandboxed preload: exposes a narrow typed facade over two IPC channels. Main validates the
-// sender frame and every payload; the renderer never sees Node or ipcRenderer itself.
+// sender frame, the method name (`service.method`) and every payload; the renderer never sees
+// Node or ipcRenderer itself.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { LensEvent, LensMethod } from '../shared/api';
 import type { BridgeResult, LensBridge } from './bridge';

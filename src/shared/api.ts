@@ -1,6 +1,6 @@
 // The one API the renderer (and the CLI's serve mode) uses. Two transports implement it:
 // Electron IPC (preload facade) and WebSocket (browser mode). Requests are validated in main
-// with the schemas in schemas.ts; method names are the keys of LensApi.
+// with the schemas in schemas.ts.
 import type { DatasetSummary, ImageItemInfo, CaptionItemInfo } from './dataset.js';
 import type { Flag, FlagLabel, FlagTarget } from './flags.js';
 import type { DirectoryListing, ItemValueColumn, SearchResult } from './map_tools.js';
@@ -128,70 +128,121 @@ export interface StoreChangedEvent {
 
 export type LensEvent = JobEvent | FlagsEvent | SessionEvent | ReviewsEvent | MiningEvent | TrainEpochEvent | StoreChangedEvent;
 
-export interface LensApi {
-  appInfo(): Promise<AppInfo>;
-  getSession(): Promise<Session>;
-  /** `strict`: an invalid line in captions.jsonl, truth.jsonl or positives.jsonl stops the open instead of being skipped. */
-  openDataset(req: { path: string; strict?: boolean }): Promise<Session>;
-  openSample(req: { jobId: string }): Promise<Session>;
+// The API, split by service. Each service is an interface; `LensApi` gathers them. On the wire a
+// call is named `service.method` (e.g. `labels.addFlag`) and carries one request argument.
+// Adding a method touches three places: the method here, its schema in schemas.ts (the compiler
+// refuses a missing or mistyped one) and the service in src/main/core/services/ that implements it.
+
+/** The app and the session: what is open, where data lives, folders the user may open. */
+export interface AppService {
+  info(): Promise<AppInfo>;
+  session(): Promise<Session>;
   pickFolder(): Promise<string | null>;
-  getItems(): Promise<ItemTable>;
-  getProjection(req: { jobId: string; recompute?: boolean; method?: 'umap' | 'pca'; nNeighbors?: number; seed?: number }): Promise<Projection>;
-  getItemDetail(req: { kind: 'image' | 'caption'; index: number; k?: number }): Promise<ItemDetail>;
-  listFlags(): Promise<Flag[]>;
-  addFlag(req: { target: FlagTarget; label: FlagLabel; note?: string }): Promise<Flag>;
-  removeFlag(req: { id: number }): Promise<void>;
-  /**
-   * Flags many targets (a lasso selection) with one label in one transaction, durable on return.
-   * Targets that already carry an active flag with this label are skipped. At most 20,000 per call.
-   */
-  undo(): Promise<boolean>;
-  redo(): Promise<boolean>;
-  /** `out`: a file in the dataset's exports/ or a folder the user picked; an existing file is replaced only with `overwrite`. */
-  exportFlags(req: { out?: string; overwrite?: boolean }): Promise<ExportResult>;
-  cancelJob(req: { jobId: string }): Promise<boolean>;
-  // Spaces and encoders
-  setSpace(req: { spaceId: string }): Promise<Session>;
-  /** Encodes the open dataset into a space (cached on disk) and makes it the active space. */
-  encode(req: { jobId: string; encoder: string }): Promise<SpaceInfo & { cached: boolean; problems: number }>;
-  // Heads, uncertainty and glyphs
-  /** Trains a head on a space (default: the active one); emits {type:'train'} per epoch; the new space becomes active. */
-  trainHead(req: { jobId: string; head: HeadKind; spaceId?: string; condition?: string; epochs?: number }): Promise<TrainResultView>;
-  /** Early stop: ends the run after the current epoch, keeping the best weights so far. */
-  stopTraining(req: { jobId: string }): Promise<boolean>;
-  listHeads(): Promise<HeadView[]>;
-  /** Σσ² per item of a probabilistic space (null for deterministic spaces). */
-  getUncertainty(req: { spaceId?: string }): Promise<UncertaintyView | null>;
-  /** CSD disks and anisotropy ellipses of the active space on its current map (null when not probabilistic). */
-  getGlyphs(req: { jobId: string }): Promise<GlyphsView | null>;
-  /** Exact D-dimensional CSD and match probability of a pair in the active space (null when not probabilistic). */
-  getPairCsd(req: { image: number; caption: number }): Promise<PairCsdView | null>;
-  // Mining and review
-  mine(req: { jobId: string; spaceIds?: string[] }): Promise<MineSummary>;
-  reviewQueue(req: { limit?: number; offset?: number; pendingOnly?: boolean }): Promise<ClusterSummary[]>;
-  getReviewUnit(req: { clusterId?: number }): Promise<ReviewUnitView | null>;
-  recordReview(req: { decisions: ReviewDecisionInput[]; reviewer: string; seconds?: number; clusterId?: number }): Promise<{ recorded: number }>;
-  undoReview(): Promise<boolean>;
-  /** p̂'s calibration on the reviews so far (null before the classifier's first refit). */
-  getCalibration(): Promise<CalibrationView | null>;
-  getMetrics(req: { spaceIds?: string[]; ties?: 'expected' | 'stable' | 'optimistic' | 'pessimistic'; strict?: boolean }): Promise<MetricsTableView>;
-  getMultiplicity(): Promise<MultiplicityView>;
-  getPairPush(req: { image: number; caption: number; temperature?: number; batchSize?: number }): Promise<PairPushView>;
-  importPositives(req: { path: string }): Promise<ImportResultView>;
-  // Map tools
-  /** Captions by text and images by file name or id (case-insensitive substring), at most `limit`. */
-  searchItems(req: { query: string; limit?: number }): Promise<SearchResult>;
-  /** Numeric per-item values the map can colour by (caption length, true multiplicity, ...). */
-  getItemValues(): Promise<ItemValueColumn[]>;
   /** Sub-folders of a server folder, confined to the allowed roots (default: the first root). */
   listDirectory(req: { path?: string }): Promise<DirectoryListing>;
-  // One label model
-  /** Flags many targets in one transaction and one undo step; a lasso selection passes source 'lasso'. Targets already flagged with that label are skipped; returns the flags added. */
-  addFlags(req: { targets: FlagTarget[]; label: FlagLabel; note?: string; source?: 'click' | 'lasso'; selection?: string }): Promise<Flag[]>;
-  /** Every label in effect (flags, review decisions, imports), oldest first. */
-  listLabels(): Promise<PairLabel[]>;
-  /** What an export would hold, by kind (shown before writing). */
-  exportPreview(): Promise<ExportPreview>;
 }
 
-export type LensMethod = keyof LensApi;
+export interface JobsService {
+  cancel(req: { jobId: string }): Promise<boolean>;
+}
+
+export interface DatasetsService {
+  /** `strict`: an invalid line in captions.jsonl, truth.jsonl or positives.jsonl stops the open instead of being skipped. */
+  open(req: { path: string; strict?: boolean }): Promise<Session>;
+  openSample(req: { jobId: string }): Promise<Session>;
+  items(): Promise<ItemTable>;
+  /** Captions by text and images by file name or id (case-insensitive substring), at most `limit`. */
+  search(req: { query: string; limit?: number }): Promise<SearchResult>;
+  /** Numeric per-item values the map can colour by (caption length, true multiplicity, ...). */
+  itemValues(): Promise<ItemValueColumn[]>;
+}
+
+export interface SpacesService {
+  /** Makes a space the one the map, neighbours and push use. */
+  setActive(req: { spaceId: string }): Promise<Session>;
+  /** Encodes the open dataset into a space (cached on disk) and makes it the active space. */
+  encode(req: { jobId: string; encoder: string }): Promise<SpaceInfo & { cached: boolean; problems: number }>;
+  /** Annotated partners and top-k cross-modal neighbours of an item in the active space. */
+  itemDetail(req: { kind: 'image' | 'caption'; index: number; k?: number }): Promise<ItemDetail>;
+}
+
+export interface ProjectionService {
+  get(req: { jobId: string; recompute?: boolean; method?: 'umap' | 'pca'; nNeighbors?: number; seed?: number }): Promise<Projection>;
+  /** CSD disks and anisotropy ellipses of the active space on its current map (null when not probabilistic). */
+  glyphs(req: { jobId: string }): Promise<GlyphsView | null>;
+}
+
+export interface HeadsService {
+  /** Trains a head on a space (default: the active one); emits {type:'train'} per epoch; the new space becomes active. */
+  train(req: { jobId: string; head: HeadKind; spaceId?: string; condition?: string; epochs?: number }): Promise<TrainResultView>;
+  /** Early stop: ends the run after the current epoch, keeping the best weights so far. */
+  stop(req: { jobId: string }): Promise<boolean>;
+  list(): Promise<HeadView[]>;
+  /** Σσ² per item of a probabilistic space (null for deterministic spaces). */
+  uncertainty(req: { spaceId?: string }): Promise<UncertaintyView | null>;
+  /** Exact D-dimensional CSD and match probability of a pair in the active space (null when not probabilistic). */
+  pairCsd(req: { image: number; caption: number }): Promise<PairCsdView | null>;
+}
+
+export interface MiningService {
+  run(req: { jobId: string; spaceIds?: string[] }): Promise<MineSummary>;
+  /** p̂'s calibration on the reviews so far (null before the classifier's first refit). */
+  calibration(): Promise<CalibrationView | null>;
+}
+
+export interface ReviewService {
+  queue(req: { limit?: number; offset?: number; pendingOnly?: boolean }): Promise<ClusterSummary[]>;
+  unit(req: { clusterId?: number }): Promise<ReviewUnitView | null>;
+  record(req: { decisions: ReviewDecisionInput[]; reviewer: string; seconds?: number; clusterId?: number }): Promise<{ recorded: number }>;
+  undo(): Promise<boolean>;
+}
+
+/** One label model: flags (clicks and lassos), review decisions and imported positives. */
+export interface LabelsService {
+  listFlags(): Promise<Flag[]>;
+  addFlag(req: { target: FlagTarget; label: FlagLabel; note?: string }): Promise<Flag>;
+  /** Flags many targets in one transaction and one undo step; a lasso selection passes source 'lasso'. Targets already flagged with that label are skipped; returns the flags added. At most 20,000 per call. */
+  addFlags(req: { targets: FlagTarget[]; label: FlagLabel; note?: string; source?: 'click' | 'lasso'; selection?: string }): Promise<Flag[]>;
+  removeFlag(req: { id: number }): Promise<void>;
+  undo(): Promise<boolean>;
+  redo(): Promise<boolean>;
+  /** Every label in effect (flags, review decisions, imports), oldest first. */
+  list(): Promise<PairLabel[]>;
+  importPositives(req: { path: string }): Promise<ImportResultView>;
+}
+
+export interface MetricsService {
+  table(req: { spaceIds?: string[]; ties?: 'expected' | 'stable' | 'optimistic' | 'pessimistic'; strict?: boolean }): Promise<MetricsTableView>;
+  multiplicity(): Promise<MultiplicityView>;
+  pairPush(req: { image: number; caption: number; temperature?: number; batchSize?: number }): Promise<PairPushView>;
+}
+
+export interface ExportService {
+  /** What an export would hold, by kind (shown before writing). */
+  preview(): Promise<ExportPreview>;
+  /** `out`: a file in the dataset's exports/ or a folder the user picked; an existing file is replaced only with `overwrite`. */
+  write(req: { out?: string; overwrite?: boolean }): Promise<ExportResult>;
+}
+
+export interface LensApi {
+  app: AppService;
+  jobs: JobsService;
+  datasets: DatasetsService;
+  spaces: SpacesService;
+  projection: ProjectionService;
+  heads: HeadsService;
+  mining: MiningService;
+  review: ReviewService;
+  labels: LabelsService;
+  metrics: MetricsService;
+  export: ExportService;
+}
+
+export type LensServiceName = keyof LensApi;
+/** A wire method name: `service.method`. */
+export type LensMethod = { [S in LensServiceName]: `${S}.${Extract<keyof LensApi[S], string>}` }[LensServiceName];
+
+/** The request a method takes: its one argument, or `undefined` for a method without one. */
+export type ReqOf<F> = F extends (...args: infer A) => unknown ? (A extends [] ? undefined : A[0]) : never;
+/** What a method resolves to. */
+export type ResOf<F> = F extends (...args: never[]) => Promise<infer R> ? R : never;

@@ -1,7 +1,7 @@
 // Request schemas, checked in main for every call that crosses a process or network boundary.
 import { z } from 'zod';
 import { FLAG_LABELS } from './flags.js';
-import type { LensMethod } from './api.js';
+import type { LensApi, LensMethod, LensServiceName, ReqOf } from './api.js';
 
 const index = z.number().int().nonnegative().max(1e8);
 const jobId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
@@ -13,72 +13,144 @@ export const flagTargetSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('item'), modality: z.enum(['image', 'caption']), index }).strict(),
 ]);
 
-const none = z.undefined().or(z.null()).or(z.object({}).strict());
+/** The request of a method without one: nothing, null or {} on the wire; the service gets undefined. */
+const none = z
+  .union([z.undefined(), z.null(), z.object({}).strict()])
+  .transform((): undefined => undefined);
 
-/** One schema per method: the request argument (methods without one take nothing). */
-export const requestSchemas: Record<LensMethod, z.ZodType> = {
-  appInfo: none,
-  getSession: none,
-  openDataset: z.object({ path: z.string().min(1).max(4096), strict: z.boolean().optional() }).strict(),
-  openSample: z.object({ jobId }).strict(),
-  pickFolder: none,
-  getItems: none,
-  getProjection: z.object({ jobId, recompute: z.boolean().optional(), method: z.enum(['umap', 'pca']).optional(), nNeighbors: z.number().int().min(2).max(200).optional(), seed: z.number().int().min(0).max(2 ** 31).optional() }).strict(),
-  getItemDetail: z.object({ kind: z.enum(['image', 'caption']), index, k: z.number().int().min(1).max(200).optional() }).strict(),
-  listFlags: none,
-  addFlag: z.object({ target: flagTargetSchema, label: z.enum(FLAG_LABELS), note: z.string().max(10_000).optional() }).strict(),
-  removeFlag: z.object({ id: z.number().int().positive() }).strict(),
-  undo: none,
-  redo: none,
-  exportFlags: z.object({ out: z.string().min(1).max(4096).optional(), overwrite: z.boolean().optional() }).strict(),
-  cancelJob: z.object({ jobId }).strict(),
-  setSpace: z.object({ spaceId }).strict(),
-  encode: z.object({ jobId, encoder: z.string().min(1).max(4096) }).strict(),
-  trainHead: z
-    .object({ jobId, head: z.enum(['pcme', 'cond', 'multipos']), spaceId: spaceId.optional(), condition: z.string().min(1).max(64).optional(), epochs: z.number().int().min(1).max(1000).optional() })
-    .strict(),
-  stopTraining: z.object({ jobId }).strict(),
-  listHeads: none,
-  getUncertainty: z.object({ spaceId: spaceId.optional() }).strict(),
-  getGlyphs: z.object({ jobId }).strict(),
-  getPairCsd: z.object({ image: index, caption: index }).strict(),
-  mine: z.object({ jobId, spaceIds: z.array(spaceId).min(1).max(8).optional() }).strict(),
-  reviewQueue: z.object({ limit: z.number().int().min(1).max(500).optional(), offset: index.optional(), pendingOnly: z.boolean().optional() }).strict(),
-  getReviewUnit: z.object({ clusterId: z.number().int().positive().optional() }).strict(),
-  recordReview: z
-    .object({
-      decisions: z.array(z.object({ image: index, caption: index, label: reviewLabel }).strict()).min(1).max(2000),
-      reviewer: z.string().min(1).max(100),
-      seconds: z.number().min(0).max(86_400).optional(),
-      clusterId: z.number().int().positive().optional(),
-    })
-    .strict(),
-  undoReview: none,
-  getMetrics: z
-    .object({ spaceIds: z.array(spaceId).min(1).max(8).optional(), ties: z.enum(['expected', 'stable', 'optimistic', 'pessimistic']).optional(), strict: z.boolean().optional() })
-    .strict(),
-  getMultiplicity: none,
-  getCalibration: none,
-  addFlags: z
-    .object({
-      targets: z.array(flagTargetSchema).min(1).max(20_000),
-      label: z.enum(FLAG_LABELS),
-      note: z.string().max(10_000).optional(),
-      source: z.enum(['click', 'lasso']).optional(),
-      selection: z.string().max(200).optional(),
-    })
-    .strict(),
-  listLabels: none,
-  exportPreview: none,
-  getPairPush: z.object({ image: index, caption: index, temperature: z.number().positive().max(10).optional(), batchSize: z.number().int().min(2).max(1_000_000).optional() }).strict(),
-  importPositives: z.object({ path: z.string().min(1).max(4096) }).strict(),
-  searchItems: z.object({ query: z.string().max(500), limit: z.number().int().min(1).max(500).optional() }).strict(),
-  getItemValues: none,
-  listDirectory: z.object({ path: z.string().max(4096).optional() }).strict(),
-};
+const path = z.string().min(1).max(4096);
 
-export const LENS_METHODS = Object.keys(requestSchemas) as LensMethod[];
+/** What requestSchemas must be: every method of every service, each a schema of its request type. */
+export type RequestSchemas = { [S in LensServiceName]: { [M in keyof LensApi[S]]: z.ZodType<ReqOf<LensApi[S][M]>> } };
+
+/** One schema per method, by service then method: the request argument (methods without one take nothing). */
+export const requestSchemas = {
+  app: {
+    info: none,
+    session: none,
+    pickFolder: none,
+    listDirectory: z.object({ path: z.string().max(4096).optional() }).strict(),
+  },
+  jobs: {
+    cancel: z.object({ jobId }).strict(),
+  },
+  datasets: {
+    open: z.object({ path, strict: z.boolean().optional() }).strict(),
+    openSample: z.object({ jobId }).strict(),
+    items: none,
+    search: z.object({ query: z.string().max(500), limit: z.number().int().min(1).max(500).optional() }).strict(),
+    itemValues: none,
+  },
+  spaces: {
+    setActive: z.object({ spaceId }).strict(),
+    encode: z.object({ jobId, encoder: z.string().min(1).max(4096) }).strict(),
+    itemDetail: z.object({ kind: z.enum(['image', 'caption']), index, k: z.number().int().min(1).max(200).optional() }).strict(),
+  },
+  projection: {
+    get: z
+      .object({ jobId, recompute: z.boolean().optional(), method: z.enum(['umap', 'pca']).optional(), nNeighbors: z.number().int().min(2).max(200).optional(), seed: z.number().int().min(0).max(2 ** 31).optional() })
+      .strict(),
+    glyphs: z.object({ jobId }).strict(),
+  },
+  heads: {
+    train: z
+      .object({ jobId, head: z.enum(['pcme', 'cond', 'multipos']), spaceId: spaceId.optional(), condition: z.string().min(1).max(64).optional(), epochs: z.number().int().min(1).max(1000).optional() })
+      .strict(),
+    stop: z.object({ jobId }).strict(),
+    list: none,
+    uncertainty: z.object({ spaceId: spaceId.optional() }).strict(),
+    pairCsd: z.object({ image: index, caption: index }).strict(),
+  },
+  mining: {
+    run: z.object({ jobId, spaceIds: z.array(spaceId).min(1).max(8).optional() }).strict(),
+    calibration: none,
+  },
+  review: {
+    queue: z.object({ limit: z.number().int().min(1).max(500).optional(), offset: index.optional(), pendingOnly: z.boolean().optional() }).strict(),
+    unit: z.object({ clusterId: z.number().int().positive().optional() }).strict(),
+    record: z
+      .object({
+        decisions: z.array(z.object({ image: index, caption: index, label: reviewLabel }).strict()).min(1).max(2000),
+        reviewer: z.string().min(1).max(100),
+        seconds: z.number().min(0).max(86_400).optional(),
+        clusterId: z.number().int().positive().optional(),
+      })
+      .strict(),
+    undo: none,
+  },
+  labels: {
+    listFlags: none,
+    addFlag: z.object({ target: flagTargetSchema, label: z.enum(FLAG_LABELS), note: z.string().max(10_000).optional() }).strict(),
+    addFlags: z
+      .object({
+        targets: z.array(flagTargetSchema).min(1).max(20_000),
+        label: z.enum(FLAG_LABELS),
+        note: z.string().max(10_000).optional(),
+        source: z.enum(['click', 'lasso']).optional(),
+        selection: z.string().max(200).optional(),
+      })
+      .strict(),
+    removeFlag: z.object({ id: z.number().int().positive() }).strict(),
+    undo: none,
+    redo: none,
+    list: none,
+    importPositives: z.object({ path }).strict(),
+  },
+  metrics: {
+    table: z
+      .object({ spaceIds: z.array(spaceId).min(1).max(8).optional(), ties: z.enum(['expected', 'stable', 'optimistic', 'pessimistic']).optional(), strict: z.boolean().optional() })
+      .strict(),
+    multiplicity: none,
+    pairPush: z.object({ image: index, caption: index, temperature: z.number().positive().max(10).optional(), batchSize: z.number().int().min(2).max(1_000_000).optional() }).strict(),
+  },
+  export: {
+    preview: none,
+    write: z.object({ out: path.optional(), overwrite: z.boolean().optional() }).strict(),
+  },
+} satisfies RequestSchemas;
+
+// `satisfies` refuses a missing or unknown method and a schema whose output is not its request
+// type. Zod types are covariant, so a schema that accepts less than its type says would still pass
+// it (a field the type makes optional and the schema requires, or an optional field the schema
+// lacks and .strict() refuses): the check below compares both ways and compares the keys.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? (Keys<A> extends Keys<B> ? (Keys<B> extends Keys<A> ? true : false) : false) : false) : false;
+type Keys<T> = T extends object ? (T extends readonly unknown[] ? never : keyof T) : never;
+/** The wire names of the methods whose schema output and request type differ (never when none do). */
+export type SchemaDrift<T extends RequestSchemas> = {
+  [S in LensServiceName]: {
+    [M in keyof LensApi[S] & keyof T[S]]: Same<z.output<T[S][M]>, ReqOf<LensApi[S][M]>> extends true ? never : `${S}.${M & string}`;
+  }[keyof LensApi[S] & keyof T[S]];
+}[LensServiceName];
+export type NoDrift<T extends RequestSchemas> = [SchemaDrift<T>] extends [never] ? true : { drift: SchemaDrift<T> };
+/** A compile error naming the drifting methods when a schema and its request type differ. */
+export const schemasMatchTypes: NoDrift<typeof requestSchemas> = true;
+
+const own = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+
+/**
+ * A wire name `service.method` split in two, or null unless both halves name an own key of
+ * requestSchemas (so `labels.__proto__`, `constructor.x`, `app`, `app.` and `.info` are not methods).
+ */
+export function parseLensMethod(name: unknown): { service: LensServiceName; method: string } | null {
+  if (typeof name !== 'string' || name.length > 64) return null;
+  const dot = name.indexOf('.');
+  if (dot <= 0 || dot !== name.lastIndexOf('.')) return null;
+  const service = name.slice(0, dot);
+  const method = name.slice(dot + 1);
+  if (!own(requestSchemas, service)) return null;
+  if (!own(requestSchemas[service as LensServiceName], method)) return null;
+  return { service: service as LensServiceName, method };
+}
 
 export function isLensMethod(name: unknown): name is LensMethod {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, name);
+  return parseLensMethod(name) !== null;
+}
+
+/** Every wire method name, `service.method`. */
+export const LENS_METHODS = Object.entries(requestSchemas).flatMap(([service, methods]) => Object.keys(methods).map((m) => `${service}.${m}`)) as LensMethod[];
+
+/** The schema of a wire method name (null for a name that is not a method). */
+export function requestSchemaOf(name: unknown): z.ZodType | null {
+  const p = parseLensMethod(name);
+  return p ? ((requestSchemas[p.service] as Record<string, z.ZodType>)[p.method] ?? null) : null;
 }

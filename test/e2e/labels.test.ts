@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, newAppPage } from '../helpers/chromium.js';
+import type { LensMethod } from '../../src/shared/api.js';
 import { serveSample, type ServeHandle } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -31,7 +32,7 @@ afterAll(async () => {
 });
 
 /** One call of the app's API over its WebSocket protocol, from inside the page. */
-async function pageCall(method: string, arg: unknown): Promise<any> {
+async function pageCall(method: LensMethod, arg: unknown): Promise<any> {
   return page.evaluate(
     ([m, a]) =>
       new Promise((resolve, reject) => {
@@ -97,13 +98,13 @@ describe('one label model in the browser', () => {
     const same = (a: { image: number; caption: number }, b?: { image: number; caption: number }) => !!b && a.image === b.image && a.caption === b.caption;
     const { image, caption } = cells.find((c) => !same(c, pairs.review) && !same(c, pairs.click))!;
     const clusterId = Number(await page.getAttribute('[data-testid="review-unit"]', 'data-cluster-id'));
-    const flags = await pageCall('addFlags', { targets: [{ kind: 'pair', image, caption }], label: 'false_negative', source: 'lasso', selection: 'e2e lasso selection' });
+    const flags = await pageCall('labels.addFlags', { targets: [{ kind: 'pair', image, caption }], label: 'false_negative', source: 'lasso', selection: 'e2e lasso selection' });
     expect(flags).toHaveLength(1);
     expect(flags[0]).toMatchObject({ source: 'lasso', provenance: 'e2e lasso selection' });
     // The app's flag list hears about it like any other flag.
     await expect.poll(() => page.locator('[data-testid="flag-item"]').count()).toBe(2);
     // The review grid reads the same model: the unit's candidate now carries the flag.
-    const unit = await pageCall('getReviewUnit', { clusterId });
+    const unit = await pageCall('review.unit', { clusterId });
     expect(unit.candidates.find((k: { image: number; caption: number }) => same(k, { image, caption }))).toMatchObject({ flag: 'false_negative', decision: null });
     pairs.lasso = { image, caption };
   });

@@ -132,8 +132,8 @@ describe('export targets', () => {
         const server = await startServe({ dataDir: env.MLENS_DATA_DIR, dataset: ds });
         try {
           const api = await connectApi(server);
-          await until(async () => (await api.call('getSession')).dataset?.images === 100, 'the dataset to open');
-          expect((await api.call('listFlags')).length).toBe(FLAGS);
+          await until(async () => (await api.call('app.session')).dataset?.images === 100, 'the dataset to open');
+          expect((await api.call('labels.listFlags')).length).toBe(FLAGS);
           api.close();
           expect(temporaries(exportsDir)).toEqual([]);
         } finally {
@@ -155,7 +155,7 @@ describe('export targets', () => {
     const api = await connectApi(server);
     const outcomes: Record<string, number> = {};
     try {
-      await until(async () => (await api.call('getSession')).dataset?.images === 100, 'the dataset to open');
+      await until(async () => (await api.call('app.session')).dataset?.images === 100, 'the dataset to open');
       const refusedOut: Array<[unknown, RegExp]> = [
         [{ out: store }, /inside a \.mlens project folder/],
         [{ out: join(ds, '.mlens', 'x.sqlite') }, /inside a \.mlens project folder/],
@@ -165,14 +165,14 @@ describe('export targets', () => {
         [{ out: 'exports/relative.sqlite' }, /give an absolute path/],
       ];
       for (const [arg, why] of refusedOut) {
-        const e = await api.call('exportFlags', arg).then(
+        const e = await api.call('export.write', arg).then(
           () => null,
           (err: Error) => err,
         );
         outcomes[e ? 'refused' : 'written'] = (outcomes[e ? 'refused' : 'written'] ?? 0) + 1;
         expect(e?.message, JSON.stringify(arg)).toMatch(why);
       }
-      const def = await api.call('exportFlags', {});
+      const def = await api.call('export.write', {});
       expect(def.path.startsWith(join(ds, 'exports') + '/')).toBe(true);
       expect(def.flags).toBe(FLAGS);
       // Browser mode hands the file out through its download URL, byte for byte.
@@ -181,20 +181,20 @@ describe('export targets', () => {
       expect(dl.headers['content-type']).toBe('application/vnd.sqlite3');
       expect(dl.body.equals(readFileSync(def.path))).toBe(true);
       const mine = join(ds, 'exports', 'mine.sqlite');
-      await api.call('exportFlags', { out: mine });
-      const again = await api.call('exportFlags', { out: mine }).then(
+      await api.call('export.write', { out: mine });
+      const again = await api.call('export.write', { out: mine }).then(
         () => null,
         (err: Error) => err,
       );
       expect(again?.message).toMatch(/already exists/);
       const ino = statSync(mine).ino;
-      const over = await api.call('exportFlags', { out: mine, overwrite: true });
+      const over = await api.call('export.write', { out: mine, overwrite: true });
       expect(over.flags).toBe(FLAGS);
       expect(statSync(mine).ino).not.toBe(ino);
       outcomes['written (default, new, overwrite)'] = 3;
       outcomes['refused (exists, no overwrite)'] = 1;
       // An acknowledged flag after all that survives a SIGKILL, and the store opens.
-      await api.call('addFlag', { target: { kind: 'pair', image: 7, caption: 9 }, label: 'ambiguous', note: 'after exports' });
+      await api.call('labels.addFlag', { target: { kind: 'pair', image: 7, caption: 9 }, label: 'ambiguous', note: 'after exports' });
     } finally {
       api.close();
       await server.stop('SIGKILL');

@@ -53,7 +53,7 @@ describe('file serving', () => {
     writeFileSync(join(dataset, 'images', 'big.png'), noisePng(1000, 1));
     writeFileSync(join(outside, 'secret.png'), noisePng(24, 99));
     const api = await connectApi(server);
-    await until(async () => (await api.call('getSession')).dataset?.images === 100, 'the sample to open');
+    await until(async () => (await api.call('app.session')).dataset?.images === 100, 'the sample to open');
     api.close();
   });
   afterAll(async () => {

@@ -26,9 +26,9 @@ describe('job queue', () => {
 
   it('runs three recomputes one at a time and tells the waiting ones their place', async () => {
     const api = await connectApi(server);
-    await until(async () => (await api.call('getSession')).dataset?.images === 100, 'the sample to open');
+    await until(async () => (await api.call('app.session')).dataset?.images === 100, 'the sample to open');
     const ids = ['q1', 'q2', 'q3'];
-    const results = await Promise.all(ids.map((jobId) => api.call('getProjection', { jobId, recompute: true })));
+    const results = await Promise.all(ids.map((jobId) => api.call('projection.get', { jobId, recompute: true })));
     expect(results.map((r) => r.cached)).toEqual([false, false, false]);
     const jobEvents = api.events.filter((e) => e.type === 'job' && ids.includes(e.jobId));
     const queued = jobEvents.filter((e) => e.queued != null).map((e) => `${e.jobId}:${e.queued}`);

@@ -115,18 +115,18 @@ describe('two processes on one store', () => {
       const [a, b] = await Promise.all(servers.map((h) => connectApi(h)));
       try {
         // Each server opens the dataset after it starts listening: wait until both have it open.
-        for (const api of [a, b]) await until(async () => (await api.call('getSession')).dataset != null, 'the dataset to open');
-        const fa = await a.call('addFlag', { target: { kind: 'pair', image: 0, caption: 0 }, label: 'ambiguous' });
-        const fb = await b.call('addFlag', { target: { kind: 'pair', image: 1, caption: 2 }, label: 'false_negative' });
+        for (const api of [a, b]) await until(async () => (await api.call('app.session')).dataset != null, 'the dataset to open');
+        const fa = await a.call('labels.addFlag', { target: { kind: 'pair', image: 0, caption: 0 }, label: 'ambiguous' });
+        const fb = await b.call('labels.addFlag', { target: { kind: 'pair', image: 1, caption: 2 }, label: 'false_negative' });
         b.events.length = 0;
-        expect(await a.call('undo')).toBe(true);
+        expect(await a.call('labels.undo')).toBe(true);
         const deadline = Date.now() + 5000;
         const told = (): { flags: { id: number }[] } | undefined => b.events.filter((e) => e.type === 'flags').pop();
         while (!(b.events.some((e) => e.type === 'store') && told()?.flags.length === 1) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
         expect(b.events.find((e) => e.type === 'store')).toEqual({ type: 'store', origin: 'other-process' });
         expect(told()!.flags.map((f) => f.id)).toEqual([fb.id]);
-        expect((await b.call('listFlags')).map((f: Flag) => f.id)).toEqual([fb.id]);
-        expect((await a.call('listFlags')).map((f: Flag) => f.id)).toEqual([fb.id]);
+        expect((await b.call('labels.listFlags')).map((f: Flag) => f.id)).toEqual([fb.id]);
+        expect((await a.call('labels.listFlags')).map((f: Flag) => f.id)).toEqual([fb.id]);
         expect(fa.id).not.toBe(fb.id);
       } finally {
         a.close();

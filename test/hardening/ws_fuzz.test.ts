@@ -4,6 +4,7 @@
 // the server must stay up: a later valid call on a fresh connection succeeds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type { LensMethod } from '../../src/shared/api.js';
 import { LENS_METHODS } from '../../src/shared/schemas.js';
 import { mulberry32 } from '../../src/shared/random.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -58,42 +59,102 @@ class OneAtATime {
 
 // Valid requests for methods that are cheap on a 100-image sample. Methods that start long jobs
 // (projection, encoding, training, mining, metrics, a new sample) are only ever sent invalid.
-const CHEAP: Record<string, unknown> = {
-  appInfo: null,
-  getSession: null,
-  listFlags: null,
-  getItems: null,
-  undo: null,
-  redo: null,
-  listHeads: null,
-  pickFolder: null,
-  undoReview: null,
-  getMultiplicity: null,
-  getItemDetail: { kind: 'image', index: 3, k: 5 },
-  addFlag: { target: { kind: 'pair', image: 1, caption: 2 }, label: 'false_negative', note: 'fuzz' },
-  removeFlag: { id: 1 },
-  cancelJob: { jobId: 'nope' },
-  stopTraining: { jobId: 'nope' },
-  setSpace: { spaceId: 'dataset' },
-  getPairCsd: { image: 0, caption: 0 },
-  reviewQueue: { limit: 5 },
-  getReviewUnit: {},
-  recordReview: { decisions: [{ image: 0, caption: 1, label: 2 }], reviewer: 'fuzz' },
-  getPairPush: { image: 0, caption: 0 },
-  getUncertainty: {},
-  exportFlags: {},
-  openDataset: { path: '/nonexistent/mlens-fuzz' },
-  importPositives: { path: '/nonexistent/positives.jsonl' },
-};
-const HEAVY_TEMPLATE: Record<string, Record<string, unknown>> = {
-  openSample: { jobId: 'fz' },
-  encode: { jobId: 'fz', encoder: 'baseline' },
-  trainHead: { jobId: 'fz', head: 'pcme' },
-  mine: { jobId: 'fz' },
-  getProjection: { jobId: 'fz' },
-  getGlyphs: { jobId: 'fz' },
-  getMetrics: {},
-};
+const CHEAP = {
+  'app.info': null,
+  'app.session': null,
+  'app.pickFolder': null,
+  'app.listDirectory': { path: '/nonexistent/mlens-fuzz' },
+  'jobs.cancel': { jobId: 'nope' },
+  'datasets.open': { path: '/nonexistent/mlens-fuzz' },
+  'datasets.items': null,
+  'datasets.search': { query: 'a', limit: 5 },
+  'datasets.itemValues': null,
+  'spaces.setActive': { spaceId: 'dataset' },
+  'spaces.itemDetail': { kind: 'image', index: 3, k: 5 },
+  'heads.stop': { jobId: 'nope' },
+  'heads.list': null,
+  'heads.uncertainty': {},
+  'heads.pairCsd': { image: 0, caption: 0 },
+  'mining.calibration': null,
+  'review.queue': { limit: 5 },
+  'review.unit': {},
+  'review.record': { decisions: [{ image: 0, caption: 1, label: 2 }], reviewer: 'fuzz' },
+  'review.undo': null,
+  'labels.listFlags': null,
+  'labels.addFlag': { target: { kind: 'pair', image: 1, caption: 2 }, label: 'false_negative', note: 'fuzz' },
+  'labels.addFlags': { targets: [{ kind: 'item', modality: 'caption', index: 4 }], label: 'ambiguous', source: 'lasso', selection: 'fuzz' },
+  'labels.removeFlag': { id: 1 },
+  'labels.undo': null,
+  'labels.redo': null,
+  'labels.list': null,
+  'labels.importPositives': { path: '/nonexistent/positives.jsonl' },
+  'metrics.multiplicity': null,
+  'metrics.pairPush': { image: 0, caption: 0 },
+  'export.preview': null,
+  'export.write': {},
+} satisfies Partial<Record<LensMethod, unknown>>;
+// Every other method: a new method must be listed here or above, or this does not compile.
+const HEAVY_TEMPLATE = {
+  'datasets.openSample': { jobId: 'fz' },
+  'spaces.encode': { jobId: 'fz', encoder: 'baseline' },
+  'heads.train': { jobId: 'fz', head: 'pcme' },
+  'mining.run': { jobId: 'fz' },
+  'projection.get': { jobId: 'fz' },
+  'projection.glyphs': { jobId: 'fz' },
+  'metrics.table': {},
+} satisfies Record<Exclude<LensMethod, keyof typeof CHEAP>, Record<string, unknown>>;
+
+// Names that are not methods: prototype keys on either level, missing or extra halves, near misses,
+// and the flat names from before the API was split by service. Each must be refused as unknown.
+const BOGUS_METHODS = [
+  'labels.__proto__',
+  'labels.constructor',
+  'labels.hasOwnProperty',
+  'labels.toString',
+  'labels.valueOf',
+  'labels.__defineGetter__',
+  '__proto__.info',
+  '__proto__.__proto__',
+  'constructor.x',
+  'constructor.constructor',
+  'toString.call',
+  'hasOwnProperty.call',
+  'prototype.info',
+  'app',
+  'app.',
+  '.info',
+  '.',
+  '..',
+  'app..info',
+  'app.info.',
+  'app.info.x',
+  '.app.info',
+  'App.info',
+  'app.Info',
+  'app.info ',
+  ' app.info',
+  'app .info',
+  'app\u0000.info',
+  'app.info\u0000',
+  'labels.addFlag\n',
+  'app/info',
+  'app:info',
+  'app\u2024info',
+  'jobs.jobs',
+  'export.export',
+  'appInfo',
+  'getSession',
+  'addFlag',
+  'exportFlags',
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '',
+  'x'.repeat(65),
+  `labels.${'x'.repeat(60)}`,
+];
 
 function deep(n: number): unknown {
   let v: unknown = 1;
@@ -139,21 +200,22 @@ function makeFuzz(seed: number) {
   return (n: number): { label: string; text: string } => {
     const r = rnd();
     if (r < 0.08) {
-      const raw = pick(['null', '[]', '1', '"s"', '{}', 'true', '{"id":1}', '{"method":null}', '{"id":{},"method":"getSession"}', '{"id":1,"method":"getSession"', '\u00ff\u00fe', '['.repeat(100_000) + ']'.repeat(100_000), '{"a":'.repeat(20_000)]);
+      const raw = pick(['null', '[]', '1', '"s"', '{}', 'true', '{"id":1}', '{"method":null}', '{"id":{},"method":"app.session"}', '{"id":1,"method":"app.session"', '\u00ff\u00fe', '['.repeat(100_000) + ']'.repeat(100_000), '{"a":'.repeat(20_000)]);
       return { label: 'raw', text: raw };
     }
     if (r < 0.16) {
-      const method = pick(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '', 'x'.repeat(65), 'GETSESSION', 'getSession ', 'close', 'need', 'job', 'emit']);
+      const method = pick([...BOGUS_METHODS, 'GETSESSION', 'close', 'need', 'job', 'emit', 'jobs.get', 'app.onEvent', 'labels.close']);
       return { label: 'bad method', text: JSON.stringify({ id: n, method, arg: weird() }) };
     }
     if (r < 0.22) return { label: 'bad id', text: JSON.stringify({ id: pick([{}, [], true, 'y'.repeat(100), -0.5]), method: pick(LENS_METHODS), arg: null }) };
     const method = pick(LENS_METHODS);
     if (method in CHEAP) {
-      const arg = rnd() < 0.25 ? CHEAP[method] : mutate(CHEAP[method]);
+      const valid = CHEAP[method as keyof typeof CHEAP];
+      const arg = rnd() < 0.25 ? valid : mutate(valid);
       return { label: method, text: JSON.stringify({ id: n, method, arg }) };
     }
     // Long-job methods: always one unknown key more than the strict schema allows.
-    const arg = { ...(mutate(HEAVY_TEMPLATE[method] ?? {}) as object), zzFuzz: weird() };
+    const arg = { ...(mutate(HEAVY_TEMPLATE[method as keyof typeof HEAVY_TEMPLATE]) as object), zzFuzz: weird() };
     return { label: method, text: JSON.stringify({ id: n, method, arg }) };
   };
 }
@@ -166,7 +228,7 @@ describe('WebSocket fuzzing', () => {
     tmp = tempDir('mlens-fuzz-');
     server = (await serveSample(tmp.dir, 100)).server;
     const api = await connectApi(server);
-    await until(async () => (await api.call('getSession')).dataset?.images === 100, 'the sample to open');
+    await until(async () => (await api.call('app.session')).dataset?.images === 100, 'the sample to open');
     api.close();
   });
   afterAll(async () => {
@@ -177,7 +239,7 @@ describe('WebSocket fuzzing', () => {
   const stillServes = async () => {
     expect(server.child.exitCode, server.stderr()).toBeNull();
     const api = await connectApi(server);
-    const s = await api.call('getSession');
+    const s = await api.call('app.session');
     api.close();
     expect(s.dataset.images).toBe(100);
   };
@@ -206,13 +268,37 @@ describe('WebSocket fuzzing', () => {
     await stillServes();
   });
 
+  it('refuses every name that is not a service.method with a RequestError, whatever the argument', async () => {
+    const client = await OneAtATime.open(server);
+    const outcomes: Record<string, number> = {};
+    const wrong: string[] = [];
+    let n = 0;
+    for (const method of BOGUS_METHODS) {
+      // null, a request that would be valid for labels.addFlag, and one that tries to pollute prototypes.
+      for (const arg of [null, CHEAP['labels.addFlag'], JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}}}')]) {
+        const o = await client.exchange(JSON.stringify({ id: ++n, method, arg }));
+        const key = o.kind === 'answer' ? (o.msg.error ? `error ${o.msg.error.name}` : 'result') : o.kind;
+        outcomes[key] = (outcomes[key] ?? 0) + 1;
+        const refused = o.kind === 'answer' && o.msg.id === n && o.msg.error?.name === 'RequestError' && /unknown method|method must be a method name/.test(o.msg.error.message);
+        if (!refused) wrong.push(`${JSON.stringify(method)}: ${JSON.stringify(o).slice(0, 200)}`);
+      }
+    }
+    // The same connection still runs a real method, with its dotted name.
+    const ok = await client.exchange(JSON.stringify({ id: ++n, method: 'app.info', arg: null }));
+    client.ws.close();
+    record({ test: 'ws names that are not methods', attempts: n - 1, outcomes });
+    expect(wrong).toEqual([]);
+    expect((ok as any).msg.result.mode).toBe('browser');
+    await stillServes();
+  });
+
   it('answers a message over the 1 MiB limit with a clear error, and closes a frame over the 8 MiB cap with 1009', async () => {
     const client = await OneAtATime.open(server);
-    const big = await client.exchange(JSON.stringify({ id: 1, method: 'getSession', arg: { pad: 'x'.repeat(1_500_000) } }));
+    const big = await client.exchange(JSON.stringify({ id: 1, method: 'app.session', arg: { pad: 'x'.repeat(1_500_000) } }));
     expect(big.kind).toBe('answer');
     expect((big as any).msg.error.message).toMatch(/message too large: \d+ bytes; the limit is 1 MiB/);
     // The connection is still usable after the refusal.
-    const ok = await client.exchange(JSON.stringify({ id: 2, method: 'listFlags', arg: null }));
+    const ok = await client.exchange(JSON.stringify({ id: 2, method: 'labels.listFlags', arg: null }));
     expect((ok as any).msg.result).toBeInstanceOf(Array);
     const huge = await client.exchange(Buffer.alloc(9 * 1024 * 1024, 0x20));
     expect(huge).toEqual({ kind: 'closed', code: 1009 });
@@ -228,7 +314,7 @@ describe('WebSocket fuzzing', () => {
       const m = JSON.parse(String(d));
       if (!m.event) answers.set(m.id, m);
     });
-    for (let i = 1; i <= 1500; i++) ws.send(JSON.stringify({ id: i, method: 'listFlags', arg: null }));
+    for (let i = 1; i <= 1500; i++) ws.send(JSON.stringify({ id: i, method: 'labels.listFlags', arg: null }));
     await expect.poll(() => answers.size, { timeout: 60_000 }).toBe(1500);
     const limited = [...answers.values()].filter((m) => m.error?.name === 'RateLimited');
     ws.close();
@@ -266,7 +352,7 @@ describe('WebSocket fuzzing', () => {
       expect(r, `${name}: the server should close the connection`).not.toBeNull();
       expect(server.child.exitCode, `${name}: ${server.stderr()}`).toBeNull();
     }
-    expect((await bystander.call('listFlags')) instanceof Array).toBe(true);
+    expect((await bystander.call('labels.listFlags')) instanceof Array).toBe(true);
     bystander.close();
     record({ test: 'raw protocol violations', attempts: cases.length, outcomes });
     await stillServes();

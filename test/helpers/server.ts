@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import type { LensMethod } from '../../src/shared/api.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -54,8 +55,17 @@ export async function startServe(args: { dataDir: string; dataset?: string; port
   };
 }
 
-/** A WebSocket client of the LensApi protocol, for tests that drive the server without a browser. */
-export async function connectApi(h: ServeHandle): Promise<{ call: (method: string, arg?: unknown) => Promise<any>; events: any[]; close: () => void }> {
+/**
+ * A WebSocket client of the LensApi protocol, for tests that drive the server without a browser.
+ * `method` is a wire name, `service.method` (e.g. 'labels.addFlag'); a misspelt one does not compile.
+ */
+export async function connectApi(h: ServeHandle): Promise<{
+  call: (method: LensMethod, arg?: unknown) => Promise<any>;
+  /** Sends any name, for tests of what the server does with names that are not methods. */
+  callUnchecked: (method: string, arg?: unknown) => Promise<any>;
+  events: any[];
+  close: () => void;
+}> {
   const ws = new WebSocket(`ws://127.0.0.1:${h.port}/ws?token=${h.token}`, { origin: h.origin });
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);
@@ -73,13 +83,15 @@ export async function connectApi(h: ServeHandle): Promise<{ call: (method: strin
     if (msg.error) p.reject(new Error(msg.error.message));
     else p.resolve(msg.result);
   });
+  const callUnchecked = (method: string, arg?: unknown): Promise<any> =>
+    new Promise((resolve, reject) => {
+      const n = ++id;
+      pending.set(n, { resolve, reject });
+      ws.send(JSON.stringify({ id: n, method, arg: arg ?? null }));
+    });
   return {
-    call: (method, arg) =>
-      new Promise((resolve, reject) => {
-        const n = ++id;
-        pending.set(n, { resolve, reject });
-        ws.send(JSON.stringify({ id: n, method, arg: arg ?? null }));
-      }),
+    call: callUnchecked,
+    callUnchecked,
     events,
     close: () => ws.close(),
   };

@@ -53,7 +53,7 @@ describe('batch flags (a selection flagged in one action)', () => {
   });
 
   it('the request schema bounds the batch and checks every target', () => {
-    const s = requestSchemas.addFlags;
+    const s = requestSchemas.labels.addFlags;
     expect(s.safeParse({ targets: [{ kind: 'item', modality: 'image', index: 0 }], label: 'ambiguous' }).success).toBe(true);
     expect(s.safeParse({ targets: [], label: 'ambiguous' }).success).toBe(false);
     expect(s.safeParse({ targets: [{ kind: 'item', modality: 'image', index: -1 }], label: 'ambiguous' }).success).toBe(false);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { FolderAccessError, FolderBrowser, expandUserPath } from '../../src/main/core/app/folder_browser.js';
 import { LensService } from '../../src/main/core/app/lens_service.js';
 import { createDispatch } from '../../src/main/rpc/dispatch.js';
+import { bindLensApi } from '../../src/main/rpc/lens_binding.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir('mlens-folders-');
@@ -60,12 +61,12 @@ describe('folder browser confinement', () => {
 
   it('is reachable through the API with its schema, and refuses outside paths there too', async () => {
     const service = new LensService({ dataDir: join(base, 'app-data'), mode: 'browser', allowedRoots: [allowed] });
-    const dispatch = createDispatch(service);
-    const l = (await dispatch('listDirectory', { path: join(allowed, 'plain') })) as { path: string; dataset: boolean; roots: string[] };
+    const dispatch = createDispatch(bindLensApi(service));
+    const l = (await dispatch('app.listDirectory', { path: join(allowed, 'plain') })) as { path: string; dataset: boolean; roots: string[] };
     expect(l.path).toBe(join(allowed, 'plain'));
     expect(l.roots).toEqual([allowed]);
-    await expect(dispatch('listDirectory', { path: outside })).rejects.toThrow(/outside/);
-    await expect(dispatch('listDirectory', { path: 42 })).rejects.toThrow(/invalid request for listDirectory/);
+    await expect(dispatch('app.listDirectory', { path: outside })).rejects.toThrow(/outside/);
+    await expect(dispatch('app.listDirectory', { path: 42 })).rejects.toThrow(/invalid request for app\.listDirectory/);
     service.close();
   });
 });

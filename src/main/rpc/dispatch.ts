@@ -1,8 +1,10 @@
-// One generic mechanism exposes LensApi over any transport: validate the method name and the
-// request against the shared schemas, then call the service. Adding a method means adding it
-// to LensApi, its schema, and the service: no per-channel wiring.
+// One generic mechanism exposes LensApi over any transport: check the wire name `service.method`
+// against the shared schemas (own keys on both levels, so no prototype key is ever a method),
+// validate the request, then call `api[service][method]`. Adding a method means adding it to
+// LensApi, its schema and the service: no per-channel wiring.
 import type { LensApi } from '../../shared/api.js';
-import { isLensMethod, requestSchemas } from '../../shared/schemas.js';
+import { parseLensMethod, requestSchemas } from '../../shared/schemas.js';
+import type { z } from 'zod';
 
 export class RequestError extends Error {
   constructor(message: string) {
@@ -13,16 +15,31 @@ export class RequestError extends Error {
 
 export type Dispatch = (method: unknown, arg: unknown) => Promise<unknown>;
 
+/** A printable form of whatever a client sent as the method name. */
+function shown(method: unknown): string {
+  try {
+    const s = JSON.stringify(method);
+    return s === undefined ? String(method) : s.length > 80 ? `${s.slice(0, 80)}…` : s;
+  } catch {
+    return typeof method;
+  }
+}
+
 export function createDispatch(api: LensApi): Dispatch {
   return async (method, arg) => {
-    if (!isLensMethod(method)) throw new RequestError(`unknown method ${JSON.stringify(method)}`);
-    const parsed = requestSchemas[method].safeParse(arg ?? undefined);
+    const name = parseLensMethod(method);
+    if (!name) throw new RequestError(`unknown method ${shown(method)}; methods are named service.method, e.g. "labels.addFlag"`);
+    const wire = `${name.service}.${name.method}`;
+    const schema = (requestSchemas[name.service] as Record<string, z.ZodType>)[name.method]!;
+    const parsed = schema.safeParse(arg ?? undefined);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new RequestError(`invalid request for ${method}: ${issue?.path.join('.') || 'argument'}: ${issue?.message}`);
+      throw new RequestError(`invalid request for ${wire}: ${issue?.path.join('.') || 'argument'}: ${issue?.message}`);
     }
-    const fn = api[method] as (a?: unknown) => Promise<unknown>;
-    return fn.call(api, parsed.data ?? undefined);
+    const service = api[name.service] as unknown as Record<string, unknown> | undefined;
+    const fn = service?.[name.method];
+    if (typeof fn !== 'function') throw new RequestError(`${wire} is not implemented`);
+    return (fn as (a?: unknown) => Promise<unknown>).call(service, parsed.data);
   };
 }
 

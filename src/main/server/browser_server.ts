@@ -15,6 +15,7 @@ import { encodeWire } from '../../shared/wire.js';
 import { LensService } from '../core/app/lens_service.js';
 import { packageRoot } from '../core/jobs/worker_path.js';
 import { createDispatch } from '../rpc/dispatch.js';
+import { bindLensApi } from '../rpc/lens_binding.js';
 import { DATASET_FILE_HEADERS, errnoToServeError, FileServeError, openDatasetImage, openInside } from '../core/io/image_file.js';
 import { allowedHosts, checkHostAndOrigin, decodeRequestPath, RequestRefused } from './request_guard.js';
 import { sendError, sendOpenFile } from './file_response.js';
@@ -73,7 +74,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
       return `/download/${id}/${encodeURIComponent(basename(file))}?token=${token}`;
     },
   });
-  const dispatch = createDispatch(service);
+  const dispatch = createDispatch(bindLensApi(service));
   const tokenOk = (t: string | null) => {
     if (!t) return false;
     const a = Buffer.from(t);

@@ -89,7 +89,7 @@ export function serveConnection(ws: WebSocket, dispatch: Dispatch, limits: WsLim
     const rawId = m.id;
     const id: Id = (typeof rawId === 'number' && Number.isFinite(rawId)) || (typeof rawId === 'string' && rawId.length <= 64) ? (rawId as number | string) : null;
     if (rawId !== undefined && rawId !== null && id === null) return fail(null, 'RequestError', 'malformed message: id must be a number or a string of at most 64 characters');
-    if (typeof m.method !== 'string' || m.method.length === 0 || m.method.length > 64) return fail(id, 'RequestError', 'malformed message: method must be a method name');
+    if (typeof m.method !== 'string' || m.method.length === 0 || m.method.length > 64) return fail(id, 'RequestError', 'malformed message: method must be a method name, service.method (e.g. "labels.addFlag")');
     if (tokens < 1) return fail(id, 'RateLimited', `too many messages: at most ${limits.ratePerSecond} per second on one connection; try again shortly`);
     tokens -= 1;
     if (inFlight >= limits.maxInFlight) return fail(id, 'RateLimited', `too many calls in flight on one connection (limit ${limits.maxInFlight}); wait for answers first`);

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
-import type { AppInfo, ExportResult, ItemDetail, ItemTable, LensApi, LensEvent, Neighbor, Projection, Session } from '../../../shared/api.js';
+import type { AppInfo, ExportResult, ItemDetail, ItemTable, LensEvent, Neighbor, Projection, Session } from '../../../shared/api.js';
 import type { Flag, FlagLabel, FlagTarget } from '../../../shared/flags.js';
 import type { Dataset } from '../datasets/dataset.js';
 import { openDataset } from '../datasets/open.js';
@@ -63,7 +63,7 @@ export interface LensServiceOptions {
 
 type Listener = (e: LensEvent) => void;
 
-export class LensService implements LensApi {
+export class LensService {
   private dataset: Dataset | null = null;
   private store: ProjectStore | null = null;
   private dir: string | null = null;

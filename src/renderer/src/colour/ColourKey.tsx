@@ -1,8 +1,7 @@
 // The colour-by menu and its key: swatches with counts for categories, a gradient bar with its end
 // values for a number. Both come from the colours the points are drawn with.
-import type { ColourKey as Key, ColourMode } from './colour_by';
+import type { ColourKey as Key, ColourMode, ColourOption } from './colour_by';
 import { rampGradient } from './palette';
-import type { ColourOption } from './useColourBy';
 
 function fmt(v: number): string {
   if (!Number.isFinite(v)) return '–';

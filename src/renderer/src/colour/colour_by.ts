@@ -5,6 +5,12 @@ import type { ClusterSummary } from '../../../shared/analysis';
 import { FLAG_LABELS, FLAG_LABEL_TEXT, type Flag, type FlagLabel } from '../../../shared/flags';
 import { CATEGORY_COLORS, NONE_COLOR, css, rampRgb, type Rgb } from './palette';
 
+/** A choice in the colour-by menu. */
+export interface ColourOption {
+  mode: ColourMode;
+  label: string;
+}
+
 export type ColourMode = 'default' | 'modality' | 'split' | 'unit' | 'label' | `value:${string}`;
 
 export interface CategoryKey {

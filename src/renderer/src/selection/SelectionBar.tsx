@@ -47,7 +47,7 @@ export function SelectionBar(props: {
     try {
       for (let k = 0; k < targets.length; k += BATCH) {
         const batch = targets.slice(k, k + BATCH);
-        const r = await api.addFlags({ targets: batch, label, source: 'lasso', selection: `${sel.count} points selected on the map` });
+        const r = await api.labels.addFlags({ targets: batch, label, source: 'lasso', selection: `${sel.count} points selected on the map` });
         added += r.length;
         skipped += batch.length - r.length;
       }

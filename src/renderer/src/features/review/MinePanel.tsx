@@ -1,0 +1,85 @@
+// Mining false-negative candidates: which spaces take part, the run (a job with progress in the
+// job bar), and the last run's summary with precision and recall against truth when there is one.
+import { useState } from 'react';
+import type { ClusterSummary } from '../../../../shared/analysis';
+import { newJobId } from '../../jobs';
+import { useLens, useLensState } from '../../store/react';
+import { spaceNamer } from '../spaces/names';
+
+const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
+
+export function MinePanel({ queue, queueLoaded, queueLimit }: { queue: ClusterSummary[]; queueLoaded: boolean; queueLimit: number }) {
+  const store = useLens();
+  const session = useLensState((s) => s.session)!;
+  const mineSummary = useLensState((s) => s.mineSummary);
+  const decisions = useLensState((s) => s.decisions);
+  const [spaces, setSpaces] = useState<string[] | null>(null);
+  const [mining, setMining] = useState(false);
+  const sessionSpaces = session.spaces;
+
+  const mine = async () => {
+    setMining(true);
+    try {
+      const ids = spaces ?? undefined;
+      const s = await store.api.mining.run({ jobId: newJobId('mining'), ...(ids && ids.length ? { spaceIds: ids } : {}) });
+      store.set({ mineSummary: s });
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (/cancel/i.test(msg)) store.notify('Mining cancelled');
+      else store.setError(msg);
+    } finally {
+      setMining(false);
+    }
+  };
+
+  return (
+    <section className="panel">
+      <h2>Mine false-negative candidates</h2>
+      {sessionSpaces.length > 1 && (
+        <div className="row" data-testid="mine-spaces">
+          spaces:
+          {sessionSpaces.map((s) => (
+            <label key={s.id} title={`${s.encoder}, ${s.dims}-d`}>
+              <input
+                type="checkbox"
+                checked={spaces ? spaces.includes(s.id) : true}
+                onChange={(e) => {
+                  const cur = spaces ?? sessionSpaces.map((x) => x.id);
+                  setSpaces(e.target.checked ? [...cur, s.id] : cur.filter((x) => x !== s.id));
+                }}
+              />{' '}
+              {s.name}
+            </label>
+          ))}
+        </div>
+      )}
+      <div className="row">
+        <button type="button" data-testid="mine-button" disabled={mining || !sessionSpaces.length} onClick={() => void mine()} title="Candidates from every selected space: ranks both ways, z-scores, agreement, RRF, margin, transitivity, prior p̂; clustered into review units">
+          {mining ? 'Mining…' : queue.length ? 'Mine again' : 'Mine candidates'}
+        </button>
+        {!sessionSpaces.length && <span className="muted">needs embeddings (a space)</span>}
+        {decisions != null && <span className="muted" data-testid="decision-count">{decisions.toLocaleString()} decisions recorded</span>}
+      </div>
+      {mineSummary && (
+        <div data-testid="mine-summary" className="mine-summary">
+          <div>
+            <strong data-testid="mine-candidates">{mineSummary.candidates.toLocaleString()}</strong> candidates in <strong data-testid="mine-units">{mineSummary.clusters.toLocaleString()}</strong> units from {mineSummary.spaces.map(spaceNamer(sessionSpaces)).join(', ')} · {mineSummary.seconds.toFixed(1)} s
+          </div>
+          {mineSummary.precisionRecall && (
+            <table className="grid-table" data-testid="mine-pr">
+              <thead>
+                <tr><th>review budget (pairs)</th>{Object.keys(mineSummary.precisionRecall).map((b) => <th key={b}>{Number(b).toLocaleString()}</th>)}</tr>
+              </thead>
+              <tbody>
+                <tr><th>precision vs truth</th>{Object.values(mineSummary.precisionRecall).map((v, i) => <td key={i}>{pct(v.precision)}</td>)}</tr>
+                <tr><th>recall of {mineSummary.trueUnannotated?.toLocaleString() ?? '?'} true unannotated</th>{Object.values(mineSummary.precisionRecall).map((v, i) => <td key={i}>{pct(v.recall)}</td>)}</tr>
+                <tr><th>pairs taken</th>{Object.values(mineSummary.precisionRecall).map((v, i) => <td key={i}>{v.taken.toLocaleString()}</td>)}</tr>
+              </tbody>
+            </table>
+          )}
+        </div>
+      )}
+      {!mineSummary && queueLoaded && queue.length > 0 && <p className="muted">A mined queue is stored in this project ({queue.length}{queue.length >= queueLimit ? '+' : ''} units).</p>}
+    </section>
+  );
+}

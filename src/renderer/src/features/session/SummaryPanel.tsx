@@ -1,0 +1,43 @@
+import type { DatasetSummary } from '../../../../shared/dataset';
+import type { SpaceInfo } from '../../../../shared/analysis';
+import { spaceLabel } from '../spaces/names';
+
+export function SummaryPanel({ summary, space }: { summary: DatasetSummary; space?: SpaceInfo | null }) {
+  const errors = summary.problems.filter((p) => p.severity === 'error').length;
+  return (
+    <section className="panel" data-testid="summary">
+      <h2 title={summary.root}>{summary.name}</h2>
+      <table className="kv">
+        <tbody>
+          <tr><th>Format</th><td>{summary.format}</td></tr>
+          <tr><th>Images</th><td data-testid="count-images">{summary.images.toLocaleString()}</td></tr>
+          <tr><th>Captions</th><td data-testid="count-captions">{summary.captions.toLocaleString()}</td></tr>
+          <tr><th>Annotated pairs</th><td>{summary.annotatedPairs.toLocaleString()}</td></tr>
+          {summary.missingImages > 0 && <tr><th>Missing images</th><td className="bad">{summary.missingImages}</td></tr>}
+          {summary.extraPositives > 0 && <tr><th>Extra positives</th><td>{summary.extraPositives}</td></tr>}
+          <tr><th>Truth</th><td>{summary.hasTruth ? 'complete many-to-many truth' : 'none'}</td></tr>
+          <tr><th>Embeddings</th><td>{summary.embeddings ? `${summary.embeddings.source}, ${summary.embeddings.dims}-d ${summary.embeddings.dtype}${summary.embeddings.probabilistic ? ', probabilistic' : ''}` : 'none'}</td></tr>
+          {space && <tr><th>Space</th><td data-testid="summary-space" data-space-id={space.id}>{spaceLabel(space)} ({space.dims}-d{space.probabilistic ? ', probabilistic' : ''})</td></tr>}
+          {Object.entries(summary.splits).map(([name, c]) => (
+            <tr key={name}><th>Split {name}</th><td>{c.images} images, {c.captions} captions</td></tr>
+          ))}
+          {Object.keys(summary.splits).length > 0 && summary.withoutSplit && summary.withoutSplit.captions + summary.withoutSplit.images > 0 && (
+            <tr data-testid="without-split"><th>No split</th><td>{summary.withoutSplit.images} images, {summary.withoutSplit.captions} captions</td></tr>
+          )}
+        </tbody>
+      </table>
+      {summary.problems.length > 0 && (
+        <details className="problems" data-testid="problems" open={errors > 0}>
+          <summary>{summary.problems.length} problem{summary.problems.length === 1 ? '' : 's'} found{errors ? ` (${errors} errors)` : ''}</summary>
+          <ul>
+            {summary.problems.slice(0, 200).map((p, i) => (
+              <li key={i} className={p.severity}>
+                <code>{p.file}{p.line != null ? `:${p.line}` : ''}</code> {p.message}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </section>
+  );
+}

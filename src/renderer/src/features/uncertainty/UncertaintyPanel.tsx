@@ -1,0 +1,149 @@
+// Uncertainty tab (probabilistic spaces): histograms of Σσ² per modality and the most / least
+// uncertain captions and images (click selects the item on the map).
+import { useMemo, useState } from 'react';
+import type { ItemTable } from '../../../../shared/api';
+import type { UncertaintyView, VarianceAgainst, VarianceDiagnostics } from '../../../../shared/analysis';
+import { ValueHistogram } from '../../charts/lines';
+
+interface Props {
+  uncertainty: UncertaintyView | null;
+  probabilistic: boolean;
+  items: ItemTable;
+  onSelect: (kind: 'image' | 'caption', index: number) => void;
+}
+
+function order(v: Float32Array): number[] {
+  const idx = Array.from({ length: v.length }, (_, i) => i).filter((i) => Number.isFinite(v[i]));
+  return idx.sort((a, b) => v[b] - v[a] || a - b);
+}
+
+export function UncertaintyPanel({ uncertainty, probabilistic, items, onSelect }: Props) {
+  const [modality, setModality] = useState<'caption' | 'image'>('caption');
+  const [dir, setDir] = useState<'most' | 'least'>('most');
+  const [limit, setLimit] = useState(15);
+  const [filter, setFilter] = useState('');
+  const sorted = useMemo(() => {
+    if (!uncertainty) return null;
+    return { caption: order(uncertainty.text), image: order(uncertainty.image) };
+  }, [uncertainty]);
+
+  if (!probabilistic) {
+    return <section className="panel muted" data-testid="uncertainty-panel">The active space is deterministic (one point per item). Train a PCME++ head in the Train tab, or open precomputed <code>*_logvar.npy</code> / <code>*_std.npy</code>, to see uncertainty.</section>;
+  }
+  if (!uncertainty || !sorted) return <section className="panel muted" data-testid="uncertainty-panel">Loading uncertainty…</section>;
+  const values = modality === 'caption' ? uncertainty.text : uncertainty.image;
+  const q = filter.trim().toLowerCase();
+  let list = sorted[modality];
+  if (dir === 'least') list = list.slice().reverse();
+  if (q && modality === 'caption') list = list.filter((i) => items.captions[i]?.text.toLowerCase().includes(q));
+  list = list.slice(0, limit);
+  return (
+    <div data-testid="uncertainty-panel">
+      <section className="panel">
+        <h2>Uncertainty (Σσ²)</h2>
+        <p className="muted small">Total variance T = Σσ² of each item in the active space. In the PCME++ argument, captions valid for many images get larger T; the table below shows what T follows in this space.</p>
+        <ValueHistogram
+          title="Σσ² per modality"
+          xLabel="Σσ²"
+          testid="uncertainty-hist"
+          series={[
+            { name: 'images', color: '#3b82f6', values: uncertainty.image },
+            { name: 'captions', color: '#f59e0b', values: uncertainty.text },
+          ]}
+        />
+        {uncertainty.diagnostics && <VarianceFollows d={uncertainty.diagnostics} />}
+      </section>
+      <section className="panel">
+        <div className="row wrap">
+          <select aria-label="order" data-testid="uncertainty-order" value={dir} onChange={(e) => setDir(e.target.value as 'most' | 'least')}>
+            <option value="most">most uncertain</option>
+            <option value="least">least uncertain</option>
+          </select>
+          <select aria-label="modality" data-testid="uncertainty-modality" value={modality} onChange={(e) => setModality(e.target.value as 'caption' | 'image')}>
+            <option value="caption">captions</option>
+            <option value="image">images</option>
+          </select>
+          <select aria-label="how many" value={limit} onChange={(e) => setLimit(Number(e.target.value))}>
+            {[15, 50, 200].map((n) => <option key={n} value={n}>{n}</option>)}
+          </select>
+          {modality === 'caption' && <input aria-label="filter captions" placeholder="filter text" value={filter} onChange={(e) => setFilter(e.target.value)} style={{ width: '8em' }} />}
+        </div>
+        <ol className="uncertainty-list">
+          {list.map((i) => (
+            <li key={i} data-testid="uncertain-item" data-kind={modality} data-index={i}>
+              <button type="button" className="link" onClick={() => onSelect(modality, i)}>
+                <span className="sim">{values[i].toPrecision(3)}</span>{' '}
+                {modality === 'caption' ? `“${items.captions[i]?.text ?? ''}”` : items.images[i]?.path ?? `image #${i}`} <span className="muted">#{i}</span>
+              </button>
+            </li>
+          ))}
+        </ol>
+      </section>
+    </div>
+  );
+}
+
+const AGAINST: Record<VarianceAgainst, { label: string; title: string }> = {
+  multiplicity: { label: 'true multiplicity', title: 'captions: images valid for it (truth.jsonl); images: captions valid for it' },
+  nearest: { label: 'distance to nearest partner', title: 'squared distance from the mean to the nearest mean of the other modality in the same split' },
+  known: { label: 'known positives', title: '1 + false-negative flags and positives.jsonl pairs of the caption' },
+};
+
+function rhoText(rho: number | null | undefined): string {
+  return typeof rho === 'number' && Number.isFinite(rho) ? rho.toFixed(2) : 'n/a';
+}
+
+/** Spearman ρ of Σσ² with multiplicity, nearest-partner distance and known positives, and what that means. */
+function VarianceFollows({ d }: { d: VarianceDiagnostics }) {
+  type Row = { against: VarianceAgainst; scope: 'all' | 'val+test' };
+  const rows: Row[] = [];
+  for (const a of ['multiplicity', 'nearest', 'known'] as const) {
+    for (const scope of ['all', 'val+test'] as const) {
+      const has = (list: VarianceDiagnostics['captions']) => list.some((x) => x.against === a && (x.scope ?? 'all') === scope);
+      if (has(d.captions) || has(d.images)) rows.push({ against: a, scope });
+    }
+  }
+  const get = (list: VarianceDiagnostics['captions'], r: Row) => list.find((x) => x.against === r.against && (x.scope ?? 'all') === r.scope);
+  const num = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
+  const mAll = get(d.captions, { against: 'multiplicity', scope: 'all' })?.rho;
+  const mHeld = get(d.captions, { against: 'multiplicity', scope: 'val+test' })?.rho;
+  const m = num(mHeld) ? mHeld : mAll;
+  const near = get(d.captions, { against: 'nearest', scope: 'all' })?.rho;
+  let verdict: string | null = null;
+  if (num(m) && num(near)) {
+    const where = num(mHeld) ? ' on validation and test captions' : '';
+    if (m >= 0.3) verdict = `Caption Σσ² rises with the number of valid images${where}: it can serve as a multiplicity signal.`;
+    else if (Math.abs(near) > Math.abs(m) + 0.1) verdict = 'Caption Σσ² here mostly follows how close a caption’s nearest image is, not how many images it fits.';
+    else verdict = `Caption Σσ² is only weakly related to multiplicity${where}.`;
+  }
+  const n = Math.max(0, ...d.captions.filter((x) => (x.scope ?? 'all') === 'all').map((x) => x.n));
+  return (
+    <div data-testid="variance-follows">
+      <h3>What Σσ² follows (Spearman ρ)</h3>
+      <table className="grid-table small">
+        <thead>
+          <tr>
+            <th />
+            <th>captions</th>
+            <th>images</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => {
+            const key = r.scope === 'all' ? r.against : `${r.against}-valtest`;
+            return (
+              <tr key={key} data-against={r.against} data-scope={r.scope} title={AGAINST[r.against].title}>
+                <td>{AGAINST[r.against].label}{r.scope === 'val+test' ? ' (val + test captions)' : ''}</td>
+                <td data-testid={`follows-caption-${key}`}>{rhoText(get(d.captions, r)?.rho)}</td>
+                <td data-testid={`follows-image-${key}`}>{r.scope === 'all' ? rhoText(get(d.images, r)?.rho) : ''}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <p className="muted small">
+        {verdict ? `${verdict} ` : ''}Over {n.toLocaleString()} captions{d.sampled ? ' (a seeded sample)' : ''}; partners are searched within each split. A negative ρ with distance means items whose nearest partner is close get larger Σσ².
+      </p>
+    </div>
+  );
+}
