@@ -7,6 +7,8 @@ import { generateSample } from '../../src/main/core/sample/generate.js';
 import { LensService } from '../../src/main/core/app/lens_service.js';
 import { Project } from '../../src/main/core/project/project.js';
 import { packageRoot } from '../../src/main/core/jobs/worker_path.js';
+import { mineProject } from '../../src/main/core/mining/mine.js';
+import { evaluateProject } from '../../src/main/core/mining/evaluation.js';
 import { root } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -37,6 +39,26 @@ describe('one open project per session', () => {
     } finally {
       service.close();
     }
+  });
+});
+
+describe('a project opened by a CLI verb', () => {
+  it('mines and evaluates on its one store connection without reopening', async () => {
+    const before = Project.opened;
+    const project = await Project.open(sample, { dataDir: join(tmp.dir, 'data-cli') });
+    try {
+      expect(project.reviews.db).toBe(project.store.db);
+      const mined = await mineProject(project, { spaces: ['dataset'], threads: 1 });
+      expect(mined.candidates).toBeGreaterThan(0);
+      expect(project.reviews.countCandidates()).toBe(mined.candidates);
+      const ev = await evaluateProject(project, { space: 'dataset', positives: 'verified' });
+      expect(ev.space?.id).toBe('dataset');
+      expect(Project.opened).toBe(before + 1);
+    } finally {
+      project.close();
+    }
+    project.close();
+    expect(project.isClosed).toBe(true);
   });
 });
 
