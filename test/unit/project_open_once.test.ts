@@ -54,11 +54,16 @@ describe('a project opened by a CLI verb', () => {
       const ev = await evaluateProject(project, { space: 'dataset', positives: 'verified' });
       expect(ev.space?.id).toBe('dataset');
       expect(Project.opened).toBe(before + 1);
+      // A job that holds the project keeps its store open across a close (another dataset opened).
+      const release = project.hold();
+      project.close();
+      expect(project.isClosed).toBe(false);
+      project.store.setMeta('last_mining', JSON.stringify({ candidates: mined.candidates }));
+      release();
+      expect(project.isClosed).toBe(true);
     } finally {
       project.close();
     }
-    project.close();
-    expect(project.isClosed).toBe(true);
   });
 });
 

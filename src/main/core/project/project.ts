@@ -57,6 +57,8 @@ export class Project {
   /** The space the map, neighbours and push use (null when the dataset has none). */
   activeSpaceId: string | null = null;
   private closed = false;
+  private holds = 0;
+  private closeWanted = false;
 
   private constructor(
     readonly ds: Dataset,
@@ -158,8 +160,26 @@ export class Project {
     return sp ? `${sp.id}: ${sp.name} (${sp.dims}-d)` : 'none';
   }
 
+  /**
+   * Keeps the store open while a job writes to it (mining's run): a close() meanwhile (another
+   * dataset opened, the app quitting) waits for the last release.
+   */
+  hold(): () => void {
+    this.holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.holds === 0 && this.closeWanted) this.close();
+    };
+  }
+
   close(): void {
     if (this.closed) return;
+    if (this.holds > 0) {
+      this.closeWanted = true;
+      return;
+    }
     this.closed = true;
     this.caches.spaces.clear();
     this.caches.projectionInFlight = null;

@@ -18,11 +18,18 @@ export class MiningServiceImpl implements MiningService {
     const encoders = listed.filter((sp) => sp.name !== ORACLE_NAME);
     const spaces = req.spaceIds ?? (encoders.length ? encoders : listed).map((sp) => sp.id);
     if (!spaces.length) throw new Error(`${p.ds.name} has no space to mine: it needs embeddings`);
-    const r = await this.s.jobs.run(req.jobId, 'mining', (signal, progress) =>
-      mineProject(p, { spaces, signal, onProgress: (e) => progress(`mining: ${e.phase}`, e.done, e.total) }, mineInWorker),
-    );
-    const summary: MineSummary = { candidates: r.candidates, clusters: r.clusters, spaces: r.spaces, seconds: r.seconds, precisionRecall: r.precisionRecall, trueUnannotated: r.trueUnannotated };
-    if (!p.isClosed) p.store.setMeta('last_mining', JSON.stringify(summary));
+    // The run is written to this project's store even when another dataset is opened meanwhile.
+    const release = p.hold();
+    let summary: MineSummary;
+    try {
+      const r = await this.s.jobs.run(req.jobId, 'mining', (signal, progress) =>
+        mineProject(p, { spaces, signal, onProgress: (e) => progress(`mining: ${e.phase}`, e.done, e.total) }, mineInWorker),
+      );
+      summary = { candidates: r.candidates, clusters: r.clusters, spaces: r.spaces, seconds: r.seconds, precisionRecall: r.precisionRecall, trueUnannotated: r.trueUnannotated };
+      p.store.setMeta('last_mining', JSON.stringify(summary));
+    } finally {
+      release();
+    }
     this.s.emit({ type: 'mining', summary });
     return summary;
   }
