@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   guardWindow(win);
   win.once('ready-to-show', () => win?.show());
   await win.loadURL('lens://app/index.html');
-  const startup = process.env.MLENS_DATASET ? service.openDataset({ path: process.env.MLENS_DATASET }) : service.restore();
+  const startup = process.env.MLENS_DATASET ? service.api.datasets.open({ path: process.env.MLENS_DATASET }) : service.restore();
   startup.catch((e) => console.error(`could not open the start-up dataset: ${(e as Error).message}`));
   app.on('window-all-closed', () => {
     service.close();

@@ -87,8 +87,8 @@ describe('two processes on one store', () => {
     const svc = new LensService({ dataDir: join(tmp.dir, 'appdata'), mode: 'browser' });
     const events: LensEvent[] = [];
     svc.onEvent((e) => events.push(e));
-    const session = await svc.openDataset({ path: root });
-    const mine = await svc.addFlag({ target: { kind: 'pair', image: 0, caption: 0 }, label: 'ambiguous' });
+    const session = await svc.api.datasets.open({ path: root });
+    const mine = await svc.api.labels.addFlag({ target: { kind: 'pair', image: 0, caption: 0 }, label: 'ambiguous' });
     events.length = 0;
 
     const other = await start(session.storePath!);
@@ -101,10 +101,10 @@ describe('two processes on one store', () => {
     expect(flagsEvent()!.flags.map((f) => f.id)).toEqual([mine.id, theirs.id]);
 
     // The window's undo takes back its own flag, never the other process's.
-    expect(await svc.undo()).toBe(true);
-    expect((await svc.listFlags()).map((f) => f.id)).toEqual([theirs.id]);
-    expect(await svc.undo()).toBe(false);
-    expect((await svc.listFlags()).map((f) => f.id)).toEqual([theirs.id]);
+    expect(await svc.api.labels.undo()).toBe(true);
+    expect((await svc.api.labels.listFlags()).map((f) => f.id)).toEqual([theirs.id]);
+    expect(await svc.api.labels.undo()).toBe(false);
+    expect((await svc.api.labels.listFlags()).map((f) => f.id)).toEqual([theirs.id]);
   });
 
   it('two browser-mode servers on one dataset: A’s undo leaves B’s flag, and B’s page is told', async () => {

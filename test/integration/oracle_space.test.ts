@@ -16,7 +16,7 @@ describe('the oracle space', () => {
     expect(mlens(['sample', '--out', dir, '--images', '100', '--json']).code).toBe(0);
     const first = new LensService({ dataDir, mode: 'browser' });
     try {
-      const s = await first.openDataset({ path: dir });
+      const s = await first.api.datasets.open({ path: dir });
       expect(s.spaces.map((x) => x.name)).toEqual(['oracle (built from truth)']);
       expect(s.spaceId).toBe('dataset'); // the only space
     } finally {
@@ -27,11 +27,11 @@ describe('the oracle space', () => {
     const id = enc.json().id as string;
     const again = new LensService({ dataDir: join(tmp.dir, 'appdata2'), mode: 'browser' });
     try {
-      const s = await again.openDataset({ path: dir });
+      const s = await again.api.datasets.open({ path: dir });
       expect(s.spaces.map((x) => x.id)).toEqual(['dataset', id]);
       expect(s.spaceId).toBe(id);
       // mining by default uses the encoder's space, not the oracle
-      const mined = await again.mine({ jobId: 'm1' });
+      const mined = await again.api.mining.run({ jobId: 'm1' });
       expect(JSON.stringify(mined.spaces)).toContain(id);
       expect(JSON.stringify(mined.spaces)).not.toContain('"dataset"');
     } finally {

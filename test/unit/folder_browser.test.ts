@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { FolderAccessError, FolderBrowser, expandUserPath } from '../../src/main/core/app/folder_browser.js';
 import { LensService } from '../../src/main/core/app/lens_service.js';
 import { createDispatch } from '../../src/main/rpc/dispatch.js';
-import { bindLensApi } from '../../src/main/rpc/lens_binding.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir('mlens-folders-');
@@ -61,7 +60,7 @@ describe('folder browser confinement', () => {
 
   it('is reachable through the API with its schema, and refuses outside paths there too', async () => {
     const service = new LensService({ dataDir: join(base, 'app-data'), mode: 'browser', allowedRoots: [allowed] });
-    const dispatch = createDispatch(bindLensApi(service));
+    const dispatch = createDispatch(service.api);
     const l = (await dispatch('app.listDirectory', { path: join(allowed, 'plain') })) as { path: string; dataset: boolean; roots: string[] };
     expect(l.path).toBe(join(allowed, 'plain'));
     expect(l.roots).toEqual([allowed]);

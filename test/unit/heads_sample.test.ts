@@ -21,7 +21,7 @@ import { csrFromLists } from '../../src/main/core/heads/csr.js';
 import { alignSpec, extraPositives, multiposSpec } from '../../src/main/core/heads/multipos.js';
 import { pcmeSpec } from '../../src/main/core/heads/pcme.js';
 import { trainHeadOn } from '../../src/main/core/heads/train.js';
-import { varianceMultiplicity } from '../../src/main/core/heads/train_command.js';
+import { varianceMultiplicity } from '../../src/main/core/heads/train_project.js';
 import { initBackend } from '../../src/main/core/heads/tf.js';
 import { tempDir } from '../helpers/tmp.js';
 

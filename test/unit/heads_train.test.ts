@@ -20,7 +20,9 @@ import { HeadStore } from '../../src/main/core/heads/save.js';
 import { spearman } from '../../src/main/core/heads/stats.js';
 import { trainHeadOn, trainLoop } from '../../src/main/core/heads/train.js';
 import { runTrainJob } from '../../src/main/core/heads/train_job.js';
-import { formatTrainResult, runTrainCommand } from '../../src/main/core/heads/train_command.js';
+import { trainProject } from '../../src/main/core/heads/train_project.js';
+import { formatTrainResult } from '../../src/main/cli/train_verb.js';
+import { Project } from '../../src/main/core/project/project.js';
 import { initBackend } from '../../src/main/core/heads/tf.js';
 import { Rng } from '../../src/main/core/sample/rng.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -125,7 +127,10 @@ describe('training', () => {
 
   it('runs `mlens train` logic: pcme, cond and multipos spaces with provenance', async () => {
     const dataDir = join(tmp.dir, 'data');
-    const pcme = await runTrainCommand({ dir: sampleDir, dataDir, space: 'dataset', head: 'pcme', epochs: 2, inProcess: true });
+    const project = await Project.open(sampleDir, { dataDir });
+    const opened = Project.opened;
+    const runTrainCommand = (args: Parameters<typeof trainProject>[1]) => trainProject(project, args);
+    const pcme = await runTrainCommand({ space: 'dataset', head: 'pcme', epochs: 2, inProcess: true });
     expect(pcme.id).toMatch(/^[0-9a-f]{12}$/);
     expect(pcme.probabilistic).toBe(true);
     expect(pcme.encoder).toBe('pcme');
@@ -140,7 +145,7 @@ describe('training', () => {
     const heads = new HeadStore(projectDir(ds.root, dataDir));
     expect(heads.meta(pcme.head).spaces[0].id).toBe(pcme.id);
     // a stored parent id works too, and the conditional head returns the chosen condition's space
-    const cond = await runTrainCommand({ dir: sampleDir, dataDir, space: pcme.parent!, head: 'cond', condition: 'colour', epochs: 1, inProcess: true, control: true });
+    const cond = await runTrainCommand({ space: pcme.parent!, head: 'cond', condition: 'colour', epochs: 1, inProcess: true, control: true });
     expect(cond.condition).toBe('colour');
     // the unconditioned control ran on the same split and is printed beside each condition
     expect(Object.keys(cond.control!.val.perCondition!)).toEqual(Object.keys(cond.metrics.val.perCondition!));
@@ -148,15 +153,18 @@ describe('training', () => {
     expect(cond.encoder).toBe('cond:colour');
     expect(cond.conditions!.length).toBeGreaterThan(2);
     expect(cond.metrics.val.perCondition).toBeDefined();
-    const multi = await runTrainCommand({ dir: sampleDir, dataDir, space: 'dataset', head: 'multipos', positives: 'truth', epochs: 1, inProcess: true });
+    const multi = await runTrainCommand({ space: 'dataset', head: 'multipos', positives: 'truth', epochs: 1, inProcess: true });
     expect(multi.encoder).toBe('multipos');
     expect(multi.extraPositives!.pairs).toBeGreaterThan(0);
     // retraining a saved PCME++ head with the extra positives keeps it probabilistic
-    const re = await runTrainCommand({ dir: sampleDir, dataDir, space: pcme.parent!, head: 'multipos', positives: 'truth', from: pcme.head, epochs: 1, inProcess: true });
+    const re = await runTrainCommand({ space: pcme.parent!, head: 'multipos', positives: 'truth', from: pcme.head, epochs: 1, inProcess: true });
     expect(re.probabilistic).toBe(true);
     expect(heads.meta(re.head).provenance.initFrom).toBe(pcme.head);
-    await expect(runTrainCommand({ dir: sampleDir, dataDir, space: 'nope', head: 'pcme', inProcess: true })).rejects.toThrow(/no space with id nope/);
-    await expect(runTrainCommand({ dir: sampleDir, dataDir, space: 'dataset', head: 'multipos', positives: 'flags', inProcess: true })).rejects.toThrow(/no extra positives/);
+    await expect(runTrainCommand({ space: 'nope', head: 'pcme', inProcess: true })).rejects.toThrow(/no space with id nope/);
+    await expect(runTrainCommand({ space: 'dataset', head: 'multipos', positives: 'flags', inProcess: true })).rejects.toThrow(/no extra positives/);
+    // every run took its arrays from the one open project
+    expect(Project.opened).toBe(opened);
+    project.close();
   });
 
   it.skipIf(!existsSync(join(packageRoot(), 'out', 'main', 'workers', 'train.js')))('trains in the worker thread of the built bundle', async () => {

@@ -17,12 +17,12 @@ describe('projection job', () => {
     await generateSample({ out, images: 100, preset: 'A', seed: 2, renderImages: false });
     const service = new LensService({ dataDir: join(tmp.dir, 'data'), mode: 'browser' });
     try {
-      await service.openDataset({ path: out });
+      await service.api.datasets.open({ path: out });
       const partial: Float32Array[] = [];
       service.onEvent((e: LensEvent) => {
         if (e.type === 'job' && e.state === 'running' && e.xy) partial.push(e.xy);
       });
-      const p = await service.getProjection({ jobId: 'p1' });
+      const p = await service.api.projection.get({ jobId: 'p1' });
       const n = p.nImages + p.nCaptions;
       expect(p.xy.length).toBe(2 * n);
       expect(p.method).toBe('umap');
@@ -31,11 +31,11 @@ describe('projection job', () => {
       expect(partial.length).toBe(1 + 19);
       for (const xy of partial) expect(xy.length).toBe(2 * n);
       expect(Buffer.from(partial[partial.length - 1].buffer).equals(Buffer.from(p.xy.buffer))).toBe(false);
-      const again = await service.getProjection({ jobId: 'p2' });
+      const again = await service.api.projection.get({ jobId: 'p2' });
       expect(again.cached).toBe(true);
       expect(again.knn?.method).toBe('exact');
       expect(Buffer.from(again.xy.buffer, again.xy.byteOffset, again.xy.byteLength).equals(Buffer.from(p.xy.buffer, p.xy.byteOffset, p.xy.byteLength))).toBe(true);
-      const pca = await service.getProjection({ jobId: 'p3', method: 'pca' });
+      const pca = await service.api.projection.get({ jobId: 'p3', method: 'pca' });
       expect(pca.method).toBe('pca');
       expect(pca.cached).toBe(false);
       expect(pca.xy.length).toBe(2 * n);

@@ -1,7 +1,7 @@
 // `mlens spaces DIR [--json]`: the dataset's spaces with id, name, encoder, dims, kind and parent.
-import { openDataset } from '../core/datasets/open.js';
-import { projectDir } from '../core/store/project_store.js';
-import { datasetSpaces, spaceKind } from '../core/spaces/space_list.js';
+import type { Project } from '../core/project/project.js';
+import { spaceKind } from '../core/spaces/space_list.js';
+import { json, needDir, print, withProject, type Verb } from './verb.js';
 
 export interface SpaceRow {
   id: string;
@@ -16,12 +16,11 @@ export interface SpaceRow {
   createdAt: string | null;
 }
 
-export async function listSpacesOf(dir: string, dataDir: string): Promise<{ dataset: string; spaces: SpaceRow[] }> {
-  const ds = await openDataset(dir);
-  const spaces = datasetSpaces(ds, projectDir(ds.root, dataDir));
+export function spaceRows(project: Project): { dataset: string; spaces: SpaceRow[] } {
+  const spaces = project.listSpaces();
   const names = new Map(spaces.map((s) => [s.id, s.name]));
   return {
-    dataset: ds.root,
+    dataset: project.root,
     spaces: spaces.map((s) => ({
       id: s.id,
       name: s.name,
@@ -45,3 +44,15 @@ export function spacesTable(rows: readonly SpaceRow[]): string[] {
   const line = (c: string[]) => c.map((x, j) => x.padEnd(widths[j])).join('  ').trimEnd();
   return [line(head), ...cells.map(line)];
 }
+
+export const spacesVerb: Verb = {
+  summary: 'list the spaces of a dataset: id, name, encoder, dims, kind and parent',
+  usage: 'mlens spaces DIR [--json]',
+  flags: ['json'],
+  async run(a) {
+    const r = await withProject(needDir(a), async (p) => spaceRows(p));
+    if (json(a)) return print(r);
+    if (!r.spaces.length) return console.log(`${r.dataset} has no spaces yet: add embeddings/image.npy and text.npy, or run mlens encode ${r.dataset}`);
+    for (const line of spacesTable(r.spaces)) console.log(line);
+  },
+};

@@ -3,10 +3,9 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import type { LensService } from '../core/app/lens_service.js';
 import { createDispatch, errorPayload } from '../rpc/dispatch.js';
-import { bindLensApi } from '../rpc/lens_binding.js';
 
 export function wireIpc(service: LensService, win: BrowserWindow): void {
-  const dispatch = createDispatch(bindLensApi(service));
+  const dispatch = createDispatch(service.api);
   const trusted = (e: IpcMainInvokeEvent) => {
     const frame = e.senderFrame;
     return e.sender.id === win.webContents.id && !!frame && frame.url.startsWith('lens://app/') && frame.routingId === win.webContents.mainFrame.routingId;

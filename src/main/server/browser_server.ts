@@ -15,7 +15,6 @@ import { encodeWire } from '../../shared/wire.js';
 import { LensService } from '../core/app/lens_service.js';
 import { packageRoot } from '../core/jobs/worker_path.js';
 import { createDispatch } from '../rpc/dispatch.js';
-import { bindLensApi } from '../rpc/lens_binding.js';
 import { DATASET_FILE_HEADERS, errnoToServeError, FileServeError, openDatasetImage, openInside } from '../core/io/image_file.js';
 import { allowedHosts, checkHostAndOrigin, decodeRequestPath, RequestRefused } from './request_guard.js';
 import { sendError, sendOpenFile } from './file_response.js';
@@ -74,7 +73,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
       return `/download/${id}/${encodeURIComponent(basename(file))}?token=${token}`;
     },
   });
-  const dispatch = createDispatch(bindLensApi(service));
+  const dispatch = createDispatch(service.api);
   const tokenOk = (t: string | null) => {
     if (!t) return false;
     const a = Buffer.from(t);
@@ -181,7 +180,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
   const url = `http://${host}:${port}/?token=${token}`;
 
   // Open a dataset in the background so the page can load at once and show progress.
-  const startup = opts.dataset ? service.openDataset({ path: opts.dataset }) : service.restore();
+  const startup = opts.dataset ? service.api.datasets.open({ path: opts.dataset }) : service.restore();
   startup.catch((e) => opts.log?.(`could not open the start-up dataset: ${(e as Error).message}`));
 
   return {

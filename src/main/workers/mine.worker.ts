@@ -1,16 +1,16 @@
 // Mining in worker threads, served through the worker RPC (core/jobs/worker_rpc.ts). Two functions:
-// - `mine`: the whole `runMineCommand` (its args without callbacks), progress per phase;
+// - `mine`: mining's compute step (core/mining/mine.ts `mineCompute`: plain data and typed arrays
+//   read from the open Project, no path), progress per phase; the caller writes the run to the store;
 // - `knn`: one space's cross-modal kNN (knn_worker.ts), progress as a fraction (done of total 1),
 //   the lists and statistics transferred back.
-// A cancel reaches runMineCommand as its signal, and the worker is terminated after the RPC's grace
-// period; the store write is one transaction, so a cancelled run leaves the previous run in place.
-import type { MineCommandArgs } from '../core/mining/mine_command.js';
+// A cancel reaches mineCompute as its signal, and the worker is terminated after the RPC's grace period.
+import type { MineInput } from '../core/mining/mine.js';
 import type { KnnTask } from '../core/mining/knn_worker.js';
 import { serveWorker, type WorkerContext } from '../core/jobs/worker_rpc.js';
 
-async function mine(args: Omit<MineCommandArgs, 'onProgress' | 'signal'>, ctx: WorkerContext) {
-  const { runMineCommand } = await import('../core/mining/mine_command.js');
-  return runMineCommand({ ...args, signal: ctx.signal, onProgress: (p) => ctx.progress(p.phase, p.done, p.total) });
+async function mine(input: MineInput, ctx: WorkerContext) {
+  const { mineCompute } = await import('../core/mining/mine.js');
+  return mineCompute(input, { signal: ctx.signal, onProgress: (p) => ctx.progress(p.phase, p.done, p.total) });
 }
 
 async function knn(task: KnnTask, ctx: WorkerContext) {

@@ -1,4 +1,4 @@
-// The path policy (core/io/path_policy.ts) as LensService applies it to what the renderer sends:
+// The path policy (core/io/path_policy.ts) as the services apply it to what the renderer sends:
 // dataset folders, import files, encoder model folders and files, and export targets.
 import path from 'node:path';
 import { checkExportTarget, checkInputFile, checkInputFolder, defaultExportFolder } from '../io/path_policy.js';

@@ -15,7 +15,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { freemem } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Problem } from '../../../shared/dataset.js';
-import { appVersion } from '../app/version.js';
+import { appVersion } from '../io/app_version.js';
 import type { Dataset } from '../datasets/dataset.js';
 import { CancelledError } from '../jobs/job.js';
 import { workerClient } from '../jobs/worker_rpc.js';

@@ -1,5 +1,5 @@
-// The label model's part of LensService: batch flags (a lasso selection), the label list, the
-// export preview and the export itself. Kept apart so lens_service.ts stays a thin dispatcher.
+// The label model as the labels and export services use it: batch flags (a lasso selection), the label list, the
+// export preview and the export itself.
 import type { Dataset } from '../datasets/dataset.js';
 import type { ProjectStore, FlagInput } from '../store/project_store.js';
 import type { Flag, FlagLabel, FlagTarget } from '../../../shared/flags.js';

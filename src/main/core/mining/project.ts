@@ -1,13 +1,10 @@
-// What the mining and eval commands share: opening a dataset with its project store, resolving
-// space ids to embeddings, splits as mining groups, and the dataset's positive sets.
+// What mining and evaluation share: resolving space ids to embeddings (core/project/Project caches
+// them), splits as mining groups, and the dataset's positive sets.
 import { basename, join } from 'node:path';
 import type { Dataset } from '../datasets/dataset.js';
-import { openDataset } from '../datasets/open.js';
 import { SpaceStore } from '../spaces/space_store.js';
-import type { ProjectStore } from '../store/project_store.js';
-import { openProjectStore } from '../store/fallback_merge.js';
 import { datasetSpaces, spaceLabel } from '../spaces/space_list.js';
-import { ReviewStore } from '../review/review_store.js';
+import type { ReviewStore } from '../review/review_store.js';
 import type { PositiveOptions, PositiveSets } from '../review/verified_positives.js';
 import { readLabels } from '../labels/label_model.js';
 import { verifiedFromLabels } from '../labels/verified_labels.js';
@@ -16,21 +13,6 @@ import type { MiningSpaceInput } from './space_engine.js';
 
 /** The id that names the dataset's own embeddings/*.npy when no stored space has it. */
 export const DATASET_SPACE = 'dataset';
-
-export interface OpenedProject {
-  ds: Dataset;
-  dir: string;
-  store: ProjectStore;
-  reviews: ReviewStore;
-  close(): void;
-}
-
-export async function openProject(datasetDir: string, dataDir: string): Promise<OpenedProject> {
-  const ds = await openDataset(datasetDir);
-  const { store, dir, notices } = openProjectStore(ds.root, dataDir);
-  ds.problems.push(...notices);
-  return { ds, dir, store, reviews: new ReviewStore(store.db, store.session), close: () => store.close() };
-}
 
 /** Stored spaces by id ('dataset': the folder's embeddings when no stored space has that id). */
 export function resolveSpaces(ds: Dataset, projectDirectory: string, ids: readonly string[]): MiningSpaceInput[] {

@@ -1,16 +1,13 @@
-// `mlens train DIR --space ID --head pcme|cond|multipos [--condition C] [--epochs N]
-// [--positives auto|flags|file|truth] [--json]`: trains a head on a space of the dataset, saves the
+// Training a head on a space of an open Project (`mlens train`, heads.train): trains, saves the
 // head (with provenance) and the space(s) it produces, and returns the new space's record with the
 // validation/test metrics and, where the dataset has truth and the space is probabilistic, the
 // Spearman correlation of caption total variance with true multiplicity (key `spearman`).
-import { join } from 'node:path';
 import type { Dataset } from '../datasets/dataset.js';
-import { openDataset } from '../datasets/open.js';
+import type { Project } from '../project/project.js';
 import type { Space, SpaceRecord } from '../spaces/space.js';
-import { SpaceStore, spaceId } from '../spaces/space_store.js';
+import { spaceId, type SpaceStore } from '../spaces/space_store.js';
 import { encodeSpace } from '../encoders/encode_job.js';
-import { ProjectStore, projectDir } from '../store/project_store.js';
-import { appVersion } from '../app/version.js';
+import { appVersion } from '../io/app_version.js';
 import type { ProgressFn } from '../jobs/job.js';
 import { conditionsFromKeywords, condSpec, keywordConditionPositives, sampleConditions, type ConditionSemantics, type KeywordRule } from './cond.js';
 import { csrFromLists, csrUnion } from './csr.js';
@@ -20,9 +17,9 @@ import type { CondMode, LossKind } from './model.js';
 import { readLabels, type PairLabel } from '../labels/label_model.js';
 import { extraPositives, multiposSpec, type ExtraSource } from './multipos.js';
 import { pcmeSpec } from './pcme.js';
-import { HeadStore, type HeadMeta } from './save.js';
+import type { HeadMeta } from './save.js';
 import { spearman } from './stats.js';
-import { datasetVarianceDiagnostics, describeVarianceDiagnostics, type VarianceDiagnostics } from './variance_diagnostics.js';
+import { datasetVarianceDiagnostics, type VarianceDiagnostics } from './variance_diagnostics.js';
 import { runTrainJob, type TrainJobResult } from './train_job.js';
 import type { EpochReport, EvalScores, HeadSpec } from './train.js';
 import { splitPolicy, type SplitPolicy } from '../datasets/split_policy.js';
@@ -33,10 +30,6 @@ export type HeadChoice = 'pcme' | 'cond' | 'multipos';
 export const HEAD_CHOICES: readonly HeadChoice[] = ['pcme', 'cond', 'multipos'];
 
 export interface TrainCommandArgs {
-  /** Dataset folder. */
-  dir: string;
-  /** App data folder (project stores of read-only datasets live there). */
-  dataDir: string;
   /** Parent space id, or 'dataset' for the folder's embeddings/*.npy. */
   space: string;
   head: HeadChoice;
@@ -207,14 +200,12 @@ export function varianceMultiplicity(ds: Pick<Dataset, 'truth' | 'captions' | 'i
   return { all: spearman(T, m), bySplit, heldOut, heldOutCaptions: held.length };
 }
 
-export async function runTrainCommand(args: TrainCommandArgs): Promise<TrainCommandResult> {
+/** Trains a head on `args.space` of the open project; the arrays come from the project, not a reopen. */
+export async function trainProject(project: Project, args: TrainCommandArgs): Promise<TrainCommandResult> {
   const started = new Date();
   if (!HEAD_CHOICES.includes(args.head)) throw new Error(`--head must be one of ${HEAD_CHOICES.join(', ')} (got ${String(args.head)})`);
   if (args.epochs != null && !(Number.isInteger(args.epochs) && args.epochs >= 1)) throw new Error(`--epochs must be a positive integer (got ${args.epochs})`);
-  const ds = await openDataset(args.dir);
-  const pdir = projectDir(ds.root, args.dataDir);
-  const spaces = new SpaceStore(pdir);
-  const heads = new HeadStore(pdir);
+  const { ds, dir: pdir, spaces, heads } = project;
   const parent = await resolveSpace(spaces, ds, args.space, pdir);
   const dims = parent.record.dims;
   const train = { ...(args.epochs ? { epochs: args.epochs } : {}), ...(args.seed != null ? { seed: args.seed } : {}), ...(args.batchSize ? { batchSize: args.batchSize } : {}) };
@@ -226,12 +217,7 @@ export async function runTrainCommand(args: TrainCommandArgs): Promise<TrainComm
     let labels: PairLabel[] = [];
     const source = args.positives ?? 'auto';
     if (source === 'flags' || source === 'auto') {
-      const store = new ProjectStore(join(pdir, 'project.sqlite'));
-      try {
-        labels = readLabels(store.db);
-      } finally {
-        store.close();
-      }
+      labels = readLabels(project.store.db);
     }
     extra = extraPositives(ds, source, labels);
     if (extra.pairs === 0) {
@@ -359,39 +345,4 @@ export async function runTrainCommand(args: TrainCommandArgs): Promise<TrainComm
     out.control = { mode: 'none', val: c.val, test: c.test };
   }
   return out;
-}
-
-/** Human-readable lines for the CLI (without --json). */
-export function formatTrainResult(r: TrainCommandResult): string[] {
-  const m = r.metrics;
-  const f = (x: number | undefined | null): string => (x == null || Number.isNaN(x) ? 'n/a' : x.toFixed(4));
-  const lines = [
-    `space ${r.id}: ${r.name}`,
-    `  head ${r.head}, parent ${r.parent}, ${r.dims}-d${r.probabilistic ? ', probabilistic' : ''}${r.condition ? `, condition ${r.condition}` : ''}`,
-    `  trained ${m.epochs.length} epoch(s) on ${m.backend} in ${m.seconds.toFixed(1)} s (${m.kept === 'last' ? `kept the last epoch; best validation mAP@R at epoch ${m.bestEpoch}` : `best epoch ${m.bestEpoch}`}, stopped: ${m.stopped})`,
-    `  validation R-P ${f(m.val.rPrecision)}, mAP@R ${f(m.val.mapAtR)} (before training ${f(m.initial.mapAtR)})${m.againstTruth ? ' against the truth' : ''}`,
-  ];
-  if (m.test) lines.push(`  test R-P ${f(m.test.rPrecision)}, mAP@R ${f(m.test.mapAtR)}`);
-  if (m.val.perCondition) {
-    const ctl = r.control?.val.perCondition;
-    for (const [c, s] of Object.entries(m.val.perCondition)) {
-      const k = ctl?.[c];
-      lines.push(`    ${c}: mAP@R ${f(s.mapAtR)} (i2t ${f(s.i2t)}, t2i ${f(s.t2i)})${k ? `; unconditioned control ${f(k.mapAtR)} (i2t ${f(k.i2t)}, t2i ${f(k.t2i)})` : ''}`);
-    }
-  }
-  if (r.spearman != null) {
-    const by = Object.entries(r.spearmanBySplit ?? {}).map(([k, v]) => `${k} ${f(v)}`).join(', ');
-    const scope = r.spearmanScope === 'held-out' ? `over ${(r.spearmanCaptions ?? 0).toLocaleString('en-US')} held-out captions (all captions ${f(r.spearmanAll)}${by ? `; ${by}` : ''})` : `over all captions${by ? ` (${by})` : ''}`;
-    lines.push(`  Spearman(caption Σσ², true multiplicity) = ${f(r.spearman)} ${scope}`);
-  }
-  if (r.varianceDiagnostics) lines.push('  Σσ² against (Spearman ρ, partners within each split):', ...describeVarianceDiagnostics(r.varianceDiagnostics).map((l) => `    ${l}`));
-  if (r.splits.note) lines.push(`  splits: ${r.splits.note}`);
-  if (r.conditionCoverage) {
-    const c = r.conditionCoverage;
-    lines.push(`  aspects from ${c.source}: ${Object.entries(c.share).map(([k, v]) => `${k} ${(v * 100).toFixed(1)} %`).join(', ')} of captions tagged`);
-    for (const w of c.warnings) lines.push(`    warning: ${w}`);
-  }
-  if (r.conditions) lines.push(`  condition spaces: ${r.conditions.map((c) => `${c.condition}=${c.id}`).join(', ')}`);
-  if (r.extraPositives) lines.push(`  extra positives: ${r.extraPositives.pairs} pairs from ${r.extraPositives.source}`);
-  return lines;
 }

@@ -1,4 +1,4 @@
-// `mlens eval DIR --space ID [--positives annotated|verified|truth|FILE] [--json]`: R@K,
+// Evaluating a space of an open Project (`mlens eval`, the metrics panel): R@K,
 // R-Precision, mAP@R (and the query counts) of a space in both directions, with the same keys as
 // `mlens metrics` (metrics/metrics_command.ts), against
 //   annotated  the dataset's one-to-one pairs;
@@ -20,17 +20,15 @@ import type { TieMode } from '../metrics/ranks.js';
 import { importPositivesFile } from '../review/import_positives.js';
 import { annotatedPositives, verifiedPositives } from '../review/verified_positives.js';
 import type { ReviewStore } from '../review/review_store.js';
-import { annotatedOf, openProject, projectVerified, resolveSpaces } from './project.js';
+import { annotatedOf, projectVerified } from './project.js';
+import type { Project } from '../project/project.js';
 import type { MiningSpaceInput } from './space_engine.js';
 import { verifiedCounts } from '../labels/verified_labels.js';
-import { datasetSpaces } from '../spaces/space_list.js';
 import type { VerifiedCounts } from '../../../shared/analysis.js';
 
 export type PositivesChoice = 'annotated' | 'verified' | 'truth' | (string & {});
 
 export interface EvalCommandArgs {
-  dir: string;
-  dataDir: string;
   space: string;
   /** Default 'annotated'. Anything else is a file path. */
   positives?: PositivesChoice;
@@ -158,20 +156,15 @@ function prepareEval(space: MiningSpaceInput, t2i: readonly ArrayLike<number>[],
   return { image, text, dims, positives, opts: { ks: opts.ks, ties: opts.ties, similarity, imageLogVar, textLogVar }, droppedOutside };
 }
 
-export async function runEvalCommand(args: EvalCommandArgs): Promise<EvalCommandOutput> {
-  const project = await openProject(args.dir, args.dataDir);
-  try {
-    const { ds } = project;
-    const [space] = resolveSpaces(ds, project.dir, [args.space]);
-    const verified = args.positives === 'verified' ? projectVerified(ds, project.reviews, { strict: args.strict }) : null;
-    const t2i = verified ? verified.t2i : positivesFor(ds, project.reviews, args.positives ?? 'annotated', args.strict);
-    const split = args.split ?? defaultEvalSplit(ds);
-    const r = await evaluateMiningSpaceAsync(space, t2i, { ks: args.ks, ties: args.ties, subset: split !== 'all' ? splitSubset(ds, split) : undefined });
-    const name = datasetSpaces(ds, project.dir).find((s) => s.id === space.id)?.name ?? space.id;
-    return { space: { id: space.id, name }, split, i2t: strip(r.i2t), t2i: strip(r.t2i), ...(verified ? { verified: verifiedCounts(verified.counts) } : {}) };
-  } finally {
-    project.close();
-  }
+export async function evaluateProject(project: Project, args: EvalCommandArgs): Promise<EvalCommandOutput> {
+  const { ds } = project;
+  const space = project.space(args.space);
+  const verified = args.positives === 'verified' ? projectVerified(ds, project.reviews, { strict: args.strict }) : null;
+  const t2i = verified ? verified.t2i : positivesFor(ds, project.reviews, args.positives ?? 'annotated', args.strict);
+  const split = args.split ?? defaultEvalSplit(ds);
+  const r = await evaluateMiningSpaceAsync(space, t2i, { ks: args.ks, ties: args.ties, subset: split !== 'all' ? splitSubset(ds, split) : undefined });
+  const name = project.listSpaces().find((s) => s.id === space.id)?.name ?? space.id;
+  return { space: { id: space.id, name }, split, i2t: strip(r.i2t), t2i: strip(r.t2i), ...(verified ? { verified: verifiedCounts(verified.counts) } : {}) };
 }
 
 /** Kendall τ-b between two score lists over the same items. */

@@ -1,0 +1,41 @@
+// `mlens open DIR`: read a dataset folder and print its summary (the store is not opened).
+import type { ColumnMap } from '../core/datasets/parquet_rows.js';
+import { summarize } from '../core/datasets/summary.js';
+import { Project } from '../core/project/project.js';
+import { opt, UsageError } from './args.js';
+import { progressBar } from './progress.js';
+import { json, needDir, print, type Verb } from './verb.js';
+
+/** `image=COL,caption=COL,split=COL` → the column mapping for Parquet tables. */
+function columnMap(v: string | undefined): ColumnMap | undefined {
+  if (v == null) return undefined;
+  const out: ColumnMap = {};
+  for (const part of v.split(',')) {
+    const [k, col] = part.split('=');
+    if ((k !== 'image' && k !== 'caption' && k !== 'split') || !col) throw new UsageError(`--columns takes image=COL,caption=COL[,split=COL], got ${JSON.stringify(part)}`);
+    out[k] = col;
+  }
+  return out;
+}
+
+export const openVerb: Verb = {
+  summary: 'read a dataset folder and print its summary (counts, splits, problems)',
+  usage: 'mlens open DIR [--columns image=COL,caption=COL[,split=COL]] [--strict] [--json]',
+  flags: ['json', 'strict'],
+  async run(a) {
+    const bar = progressBar(!json(a) && !!process.stderr.isTTY);
+    const ds = await Project.readDataset(needDir(a), { onProgress: bar.update, columns: columnMap(opt(a, 'columns')), strict: a.flags.has('strict') });
+    bar.done();
+    const s = summarize(ds);
+    if (json(a)) return print(s);
+    console.log(`${s.name} (${s.format}) at ${s.root}`);
+    console.log(`  images ${s.images}, captions ${s.captions}, annotated pairs ${s.annotatedPairs}, missing images ${s.missingImages}`);
+    for (const [k, v] of Object.entries(s.splits)) console.log(`  split ${k}: ${v.images} images, ${v.captions} captions`);
+    if (Object.keys(s.splits).length && s.withoutSplit.captions + s.withoutSplit.images) console.log(`  no split: ${s.withoutSplit.images} images, ${s.withoutSplit.captions} captions`);
+    console.log(`  truth: ${s.hasTruth ? 'yes' : 'no'}; embeddings: ${s.embeddings ? `${s.embeddings.source} ${s.embeddings.dims}-d` : 'none'}`);
+    if (s.problems.length) {
+      console.log(`  ${s.problems.length} problem(s):`);
+      for (const p of s.problems) console.log(`    ${p.severity}: ${p.file}${p.line != null ? `:${p.line}` : ''}: ${p.message}`);
+    }
+  },
+};

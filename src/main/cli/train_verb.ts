@@ -1,0 +1,80 @@
+// `mlens train DIR --space ID --head pcme|cond|multipos`: train a head on a space of the project;
+// formatTrainResult is the human-readable report (without --json).
+import { trainProject, HEAD_CHOICES, type HeadChoice, type TrainCommandResult } from '../core/heads/train_project.js';
+import { describeVarianceDiagnostics } from '../core/heads/variance_diagnostics.js';
+import { numOpt, opt, UsageError } from './args.js';
+import { progressBar } from './progress.js';
+import { json, needDir, print, withProject, type Verb } from './verb.js';
+
+function condModeOpt(v: string | undefined): 'film' | 'csn' | 'none' | undefined {
+  if (v == null) return undefined;
+  if (v !== 'film' && v !== 'csn' && v !== 'none') throw new UsageError('--cond must be film, csn (masks) or none');
+  return v;
+}
+
+export const trainVerb: Verb = {
+  summary: 'train a head on a space (pcme: probabilistic, cond: conditional, multipos: with verified / flagged positives)',
+  usage: 'mlens train DIR --space ID --head pcme|cond|multipos [--condition C] [--cond film|csn|none] [--no-control] [--epochs N] [--positives auto|flags|file|truth] [--json]',
+  flags: ['json', 'no-control'],
+  async run(a) {
+    const dir = needDir(a);
+    const head = opt(a, 'head') ?? 'pcme';
+    if (!HEAD_CHOICES.includes(head as HeadChoice)) throw new UsageError(`--head must be one of ${HEAD_CHOICES.join(', ')}`);
+    const positives = opt(a, 'positives');
+    if (positives && !['auto', 'flags', 'file', 'truth'].includes(positives)) throw new UsageError('--positives must be auto, flags, file or truth');
+    const condMode = condModeOpt(opt(a, 'cond'));
+    const epochs = numOpt(a, 'epochs', 1, 10_000);
+    const bar = progressBar(!!process.stderr.isTTY);
+    const r = await withProject(dir, (p) =>
+      trainProject(p, {
+        space: opt(a, 'space') ?? 'dataset',
+        head: head as HeadChoice,
+        condition: opt(a, 'condition'),
+        condMode,
+        // `--head cond` also trains the unconditioned control on the same split and prints both.
+        control: head === 'cond' && !a.flags.has('no-control'),
+        epochs,
+        positives: positives as 'auto' | undefined,
+        onProgress: bar.update,
+      }),
+    );
+    bar.done();
+    if (json(a)) return print(r);
+    for (const line of formatTrainResult(r)) console.log(line);
+  },
+};
+
+/** Human-readable lines for the CLI (without --json). */
+export function formatTrainResult(r: TrainCommandResult): string[] {
+  const m = r.metrics;
+  const f = (x: number | undefined | null): string => (x == null || Number.isNaN(x) ? 'n/a' : x.toFixed(4));
+  const lines = [
+    `space ${r.id}: ${r.name}`,
+    `  head ${r.head}, parent ${r.parent}, ${r.dims}-d${r.probabilistic ? ', probabilistic' : ''}${r.condition ? `, condition ${r.condition}` : ''}`,
+    `  trained ${m.epochs.length} epoch(s) on ${m.backend} in ${m.seconds.toFixed(1)} s (${m.kept === 'last' ? `kept the last epoch; best validation mAP@R at epoch ${m.bestEpoch}` : `best epoch ${m.bestEpoch}`}, stopped: ${m.stopped})`,
+    `  validation R-P ${f(m.val.rPrecision)}, mAP@R ${f(m.val.mapAtR)} (before training ${f(m.initial.mapAtR)})${m.againstTruth ? ' against the truth' : ''}`,
+  ];
+  if (m.test) lines.push(`  test R-P ${f(m.test.rPrecision)}, mAP@R ${f(m.test.mapAtR)}`);
+  if (m.val.perCondition) {
+    const ctl = r.control?.val.perCondition;
+    for (const [c, s] of Object.entries(m.val.perCondition)) {
+      const k = ctl?.[c];
+      lines.push(`    ${c}: mAP@R ${f(s.mapAtR)} (i2t ${f(s.i2t)}, t2i ${f(s.t2i)})${k ? `; unconditioned control ${f(k.mapAtR)} (i2t ${f(k.i2t)}, t2i ${f(k.t2i)})` : ''}`);
+    }
+  }
+  if (r.spearman != null) {
+    const by = Object.entries(r.spearmanBySplit ?? {}).map(([k, v]) => `${k} ${f(v)}`).join(', ');
+    const scope = r.spearmanScope === 'held-out' ? `over ${(r.spearmanCaptions ?? 0).toLocaleString('en-US')} held-out captions (all captions ${f(r.spearmanAll)}${by ? `; ${by}` : ''})` : `over all captions${by ? ` (${by})` : ''}`;
+    lines.push(`  Spearman(caption Σσ², true multiplicity) = ${f(r.spearman)} ${scope}`);
+  }
+  if (r.varianceDiagnostics) lines.push('  Σσ² against (Spearman ρ, partners within each split):', ...describeVarianceDiagnostics(r.varianceDiagnostics).map((l) => `    ${l}`));
+  if (r.splits.note) lines.push(`  splits: ${r.splits.note}`);
+  if (r.conditionCoverage) {
+    const c = r.conditionCoverage;
+    lines.push(`  aspects from ${c.source}: ${Object.entries(c.share).map(([k, v]) => `${k} ${(v * 100).toFixed(1)} %`).join(', ')} of captions tagged`);
+    for (const w of c.warnings) lines.push(`    warning: ${w}`);
+  }
+  if (r.conditions) lines.push(`  condition spaces: ${r.conditions.map((c) => `${c.condition}=${c.id}`).join(', ')}`);
+  if (r.extraPositives) lines.push(`  extra positives: ${r.extraPositives.pairs} pairs from ${r.extraPositives.source}`);
+  return lines;
+}

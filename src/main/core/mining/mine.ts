@@ -1,0 +1,259 @@
+// Mining an open Project (`mlens mine`, mining.run): candidates from one or more spaces, the review
+// units, and both written to the project store (replacing the previous run; decisions stay). With
+// the dataset's truth, precision and recall of the candidates, taken in queue order (decreasing p),
+// against the true unannotated pairs at review budgets of 100, 1,000, 10,000 pairs.
+// Three steps: `mineInput` gathers plain arrays from the project (main thread), `mineCompute` is
+// the pure compute (a worker thread or this one), `saveMine` writes the run through the project's
+// one store connection.
+import { availableParallelism } from 'node:os';
+import type { ProgressFn } from '../jobs/job.js';
+import { throwIfAborted } from '../jobs/job.js';
+import { mineCandidates, rankCandidates, type CandidateTable, type MiningOptions, type KnnReport } from './candidates.js';
+import { buildReviewUnits, fusedTextSimilarity, type ReviewUnit, type UnitOptions } from './clusters.js';
+import { pairTraining, readLabels } from '../labels/label_model.js';
+import { refreshAfterReviews } from './classifier.js';
+import { annotatedOf, knownPairs, splitGroups } from './project.js';
+import type { MiningSpaceInput } from './space_engine.js';
+import type { KnnOptions } from '../compute/knn_blocked.js';
+import { workerKnnRunner } from './knn_worker.js';
+import type { Project } from '../project/project.js';
+
+export const BUDGETS = [100, 1000, 10000] as const;
+
+export interface MineCommandArgs {
+  /** Space ids (SpaceStore ids, or 'dataset' for the folder's own embeddings). */
+  spaces: string[];
+  kT?: number;
+  kI?: number;
+  /** Mine inside each split (default true when the dataset has splits). */
+  bySplit?: boolean;
+  /** Only pairs of this split get lev > 0 (e.g. 'test' when the goal is evaluation). */
+  levSplit?: string;
+  knn?: Pick<KnnOptions, 'method' | 'exactLimit' | 'ivf'>;
+  units?: Omit<UnitOptions, 'costs'>;
+  seed?: number;
+  /**
+   * Spaces scored at once in worker threads (default: min(spaces, CPU cores)); 1 runs everything in
+   * the calling thread. Needs the built worker (out/main/workers/mine.js); without it, 1.
+   */
+  threads?: number;
+  onProgress?: ProgressFn;
+  signal?: AbortSignal;
+}
+
+export interface BudgetFigure {
+  /** Share of the first `budget` candidates (queue order) that are true unannotated pairs. */
+  precision: number;
+  /** Share of the true unannotated pairs found among them. */
+  recall: number;
+  /** Candidates actually taken (the pool may be smaller than the budget). */
+  taken: number;
+}
+
+export interface MineCommandOutput {
+  candidates: number;
+  clusters: number;
+  runId: number;
+  spaces: string[];
+  /** Cosine-distance threshold the blocks used (null for cards). */
+  theta: number | null;
+  seconds: number;
+  /** With truth: per budget ("100", "1000", "10000"). */
+  precisionRecall?: Record<string, BudgetFigure>;
+  /** With truth: the true unannotated pairs mining could propose, |truth \ (annotated ∪ known positives)|
+   * within the mined groups (each split on its own when mining by split); the recall denominator. */
+  trueUnannotated?: number;
+  /** With truth and mining by split: true unannotated pairs whose image and caption lie in different splits (never proposed). */
+  trueUnannotatedCrossSplit?: number;
+  /** Reviews already in the store, and whether the classifier was refit on them. */
+  reviews: { labelled: number; refit: boolean };
+  /** How each space's neighbours were found; approximate (IVF) searches carry their sampled top-50 recall. */
+  knn: KnnReport[];
+}
+
+/** Precision and recall of the candidates in `order` against the true pairs (keys c·nImages + i). */
+export function precisionRecallAtBudgets(t: Pick<CandidateTable, 'image' | 'caption' | 'n'>, order: ArrayLike<number>, truePairs: Set<number>, nImages: number, budgets: readonly number[] = BUDGETS): Record<string, BudgetFigure> {
+  const out: Record<string, BudgetFigure> = {};
+  for (const b of budgets) {
+    const taken = Math.min(b, t.n);
+    let hits = 0;
+    for (let r = 0; r < taken; r++) {
+      const k = order[r];
+      if (truePairs.has(t.caption[k] * nImages + t.image[k])) hits++;
+    }
+    out[String(b)] = { precision: taken ? hits / taken : 0, recall: truePairs.size ? hits / truePairs.size : 0, taken };
+  }
+  return out;
+}
+
+/** True unannotated pairs of a truth table (keys c·nImages + i), leaving out `known`. */
+export function trueUnannotatedPairs(truth: readonly ArrayLike<number>[], annotated: ArrayLike<number>, nImages: number, known?: Set<number>): Set<number> {
+  const out = new Set<number>();
+  truth.forEach((imgs, c) => {
+    for (let k = 0; k < imgs.length; k++) {
+      const key = c * nImages + imgs[k];
+      if (imgs[k] !== annotated[c] && !known?.has(key)) out.add(key);
+    }
+  });
+  return out;
+}
+
+/** What the compute step needs: plain data and typed arrays (a worker's payload), no path. */
+export interface MineInput {
+  nImages: number;
+  nCaptions: number;
+  annotated: Int32Array;
+  groups: { names: string[]; imageGroup: Int32Array; captionGroup: Int32Array } | null;
+  /** Pairs already known valid (keys caption·nImages + image). */
+  known: Float64Array;
+  /** Pairs with a flag or review label: they join no unit. */
+  reviewed: Float64Array;
+  truth: Int32Array[] | null;
+  spaces: MiningSpaceInput[];
+  levGroup: number | null;
+  options: Omit<MineCommandArgs, 'spaces' | 'onProgress' | 'signal'>;
+}
+
+export interface MineComputed {
+  table: CandidateTable;
+  units: ReviewUnit[];
+  theta: number | null;
+  mode: NonNullable<UnitOptions['mode']>;
+  figures?: Record<string, BudgetFigure>;
+  trueCount?: number;
+  crossSplit: number;
+}
+
+/** The compute step's input, read from the open project (spaces through its cache). */
+export function mineInput(project: Project, args: MineCommandArgs): MineInput {
+  const { ds, reviews } = project;
+  const { spaces: ids, onProgress: _p, signal: _s, ...options } = args;
+  const spaces = project.resolveSpaces(ids);
+  const groups = args.bySplit === false ? null : splitGroups(ds);
+  const levGroup = args.levSplit != null && groups ? groups.names.indexOf(args.levSplit) : null;
+  if (args.levSplit != null && (!groups || levGroup! < 0)) throw new Error(`--lev-split ${args.levSplit}: the dataset has no such split (${groups?.names.join(', ') ?? 'no splits'})`);
+  const n = ds.images.length;
+  return {
+    nImages: n,
+    nCaptions: ds.captions.length,
+    annotated: annotatedOf(ds),
+    groups,
+    known: Float64Array.from(knownPairs(ds, reviews)),
+    reviewed: Float64Array.from(pairTraining(readLabels(reviews.db, { kinds: ['flag', 'review'] }), n).keys()),
+    truth: ds.truth,
+    spaces,
+    levGroup,
+    options,
+  };
+}
+
+/** Candidates, review units and (with truth) the budget figures: no store, no dataset. */
+export async function mineCompute(input: MineInput, hooks: { onProgress?: ProgressFn; signal?: AbortSignal } = {}): Promise<MineComputed> {
+  const { nImages: n, annotated, groups, spaces, options: args } = input;
+  const progress = hooks.onProgress;
+  const known = new Set(input.known);
+  const opts: MiningOptions = {
+    kT: args.kT,
+    kI: args.kI,
+    knn: args.knn,
+    seed: args.seed,
+    levGroup: input.levGroup,
+    signal: hooks.signal,
+    onProgress: (phase, done, total) => progress?.({ phase, done, total }),
+  };
+  const runner = args.threads === 1 || spaces.length < 2 ? null : workerKnnRunner();
+  opts.knnRunner = runner ?? undefined;
+  opts.parallel = Math.max(1, args.threads ?? Math.min(spaces.length, availableParallelism()));
+  const table = await mineCandidates({ nImages: n, nCaptions: input.nCaptions, annotated, imageGroup: groups?.imageGroup, captionGroup: groups?.captionGroup, known }, spaces, opts);
+  throwIfAborted(hooks.signal, 'mining');
+
+  // Pairs already decided join no unit (they stay candidates: the classifier learns from them).
+  progress?.({ phase: 'clusters', done: 0, total: 1 });
+  const index = new Map<number, number>();
+  for (let k = 0; k < table.n; k++) index.set(table.caption[k] * n + table.image[k], k);
+  const reviewed = new Uint8Array(table.n);
+  for (const key of input.reviewed) {
+    const k = index.get(key);
+    if (k !== undefined) reviewed[k] = 1;
+  }
+  const mode = args.units?.mode ?? 'blocks';
+  const { units, theta } = buildReviewUnits(table, annotated, { ...args.units, mode, reviewed, sim: mode === 'blocks' ? fusedTextSimilarity(spaces) : undefined });
+  progress?.({ phase: 'clusters', done: 1, total: 1 });
+  throwIfAborted(hooks.signal, 'mining');
+
+  const out: MineComputed = { table, units, theta, mode, crossSplit: 0 };
+  if (input.truth) {
+    const truePairs = trueUnannotatedPairs(input.truth, annotated, n, known);
+    // Recall counts only what mining could propose: with splits, pairs inside one split.
+    let minable = truePairs;
+    if (groups) {
+      minable = new Set();
+      for (const key of truePairs) {
+        const c = Math.floor(key / n);
+        if (groups.captionGroup[c] === groups.imageGroup[key - c * n]) minable.add(key);
+        else out.crossSplit++;
+      }
+    }
+    out.figures = precisionRecallAtBudgets(table, rankCandidates(table, 'p'), minable, n);
+    out.trueCount = minable.size;
+  }
+  return out;
+}
+
+/** Writes a computed run to the project's store and refits the classifier on earlier reviews. */
+export function saveMine(project: Project, input: MineInput, m: MineComputed, t0: number): MineCommandOutput {
+  const { reviews } = project;
+  const { table, units, theta, mode } = m;
+  const args = input.options;
+  const groups = input.groups;
+  const runId = reviews.saveMiningRun(
+    {
+      spaces: table.spaces,
+      params: { kT: args.kT ?? 5, kI: args.kI ?? 10, bySplit: groups != null, splits: groups?.names ?? null, levSplit: args.levSplit ?? null, mode, theta, knn: args.knn ?? {}, seed: args.seed ?? 1 },
+      platt: { ...table.platt, pu: table.pu ? { c: table.pu.c, positives: table.pu.positives, unlabelled: table.pu.unlabelled, model: table.pu.model } : null },
+      seconds: (performance.now() - t0) / 1000,
+    },
+    table,
+    units,
+  );
+  // With enough reviews from earlier runs, refit the classifier at once.
+  const refresh = reviews.countDecisions().pairs > 0 ? refreshAfterReviews(reviews) : { labelled: 0, refit: false };
+  const out: MineCommandOutput = {
+    candidates: table.n,
+    clusters: units.length,
+    runId,
+    spaces: table.spaces,
+    theta,
+    seconds: Number(((performance.now() - t0) / 1000).toFixed(3)),
+    reviews: { labelled: refresh.labelled, refit: refresh.refit },
+    knn: table.knnReports,
+  };
+  if (m.figures) {
+    out.precisionRecall = m.figures;
+    out.trueUnannotated = m.trueCount;
+    if (groups) out.trueUnannotatedCrossSplit = m.crossSplit;
+  }
+  return out;
+}
+
+/**
+ * Mines an open project. `compute` runs the compute step (default: on this thread; the app passes
+ * mine_job.ts `mineInWorker`); reading the input and writing the run happen here, on the project.
+ */
+export async function mineProject(
+  project: Project,
+  args: MineCommandArgs,
+  compute: (input: MineInput, hooks: { onProgress?: ProgressFn; signal?: AbortSignal }) => Promise<MineComputed> = mineCompute,
+): Promise<MineCommandOutput> {
+  const t0 = performance.now();
+  const progress = args.onProgress;
+  progress?.({ phase: 'open', done: 0, total: 1 });
+  throwIfAborted(args.signal, 'mining');
+  const input = mineInput(project, args);
+  const m = await compute(input, { onProgress: progress, signal: args.signal });
+  throwIfAborted(args.signal, 'mining');
+  progress?.({ phase: 'write', done: 0, total: 1 });
+  const out = saveMine(project, input, m, t0);
+  progress?.({ phase: 'write', done: 1, total: 1 });
+  return out;
+}

@@ -1,0 +1,24 @@
+// export.*: what an export would hold, and writing every label to a standalone SQLite file.
+import type { ExportResult } from '../../../shared/api.js';
+import type { ExportPreview } from '../../../shared/labels.js';
+import type { ExportService } from '../../../shared/api.js';
+import { exportPreviewOf, exportProjectLabels } from '../labels/label_service.js';
+import { exportTargetFor } from '../app/service_paths.js';
+import { appVersion } from '../io/app_version.js';
+import type { ServiceSession } from './context.js';
+
+export class ExportServiceImpl implements ExportService {
+  constructor(private readonly s: ServiceSession) {}
+
+  async preview(): Promise<ExportPreview> {
+    return exportPreviewOf(this.s.project().store);
+  }
+
+  async write(req: { out?: string; overwrite?: boolean }): Promise<ExportResult> {
+    const p = this.s.project();
+    const o = this.s.options;
+    const out = exportTargetFor(req, { datasetRoot: p.root, projectDir: p.dir, dataDir: o.dataDir, chosenFolders: this.s.chosenFolders });
+    const counts = exportProjectLabels(out, p.ds, p.store, { appVersion: appVersion(), space: p.activeSpaceLabel() });
+    return { path: out, ...counts, downloadUrl: o.downloadUrl?.(out) };
+  }
+}

@@ -1,0 +1,59 @@
+// metrics.*: the metrics table over spaces and positive sets, the multiplicity panel and the
+// InfoNCE / BCE push of one pair in the active space.
+import type { MetricsTableView, MultiplicityView, PairPushView } from '../../../shared/analysis.js';
+import type { MetricsService } from '../../../shared/api.js';
+import { metricsTableAsync } from '../mining/evaluation.js';
+import { projectVerified } from '../mining/project.js';
+import { projectMultiplicity, projectPairPush } from '../mining/panels.js';
+import { verifiedCounts } from '../labels/verified_labels.js';
+import type { ServiceSession } from './context.js';
+
+export class MetricsServiceImpl implements MetricsService {
+  constructor(private readonly s: ServiceSession) {}
+
+  async table(req: { spaceIds?: string[]; ties?: 'expected' | 'stable' | 'optimistic' | 'pessimistic'; strict?: boolean }): Promise<MetricsTableView> {
+    const p = this.s.project();
+    const ids = req.spaceIds ?? p.listSpaces().map((sp) => sp.id);
+    if (!ids.length) throw new Error(`${p.ds.name} has no space to evaluate: it needs embeddings`);
+    // Large spaces run on worker threads.
+    const table = await metricsTableAsync(p.ds, p.reviews, ids.map((id) => p.space(id)), { ties: req.ties, strict: req.strict });
+    return { ...table, verified: verifiedCounts(projectVerified(p.ds, p.reviews, { strict: req.strict }).counts) };
+  }
+
+  async multiplicity(): Promise<MultiplicityView> {
+    const p = this.s.project();
+    const m = projectMultiplicity(p.ds, p.reviews);
+    return {
+      imagesPerCaption: m.imagesPerCaption,
+      captionsPerImage: m.captionsPerImage,
+      perSpace: m.perSpace,
+      byAgreement: m.byAgreement,
+      captureRecapture: m.captureRecapture.map((c) => ({ spaceIds: c.spaceIds, estimate: c.estimate, remainingExtrapolated: c.remainingExtrapolated, queries: c.queries, trueTotal: c.trueTotal, bias: c.bias })),
+    };
+  }
+
+  async pairPush(req: { image: number; caption: number; temperature?: number; batchSize?: number }): Promise<PairPushView> {
+    const p = this.s.project();
+    const { ds } = p;
+    if (req.image >= ds.images.length || req.caption >= ds.captions.length) throw new Error(`no pair (image ${req.image}, caption ${req.caption}) in ${ds.name}`);
+    const r = projectPairPush(ds, p.reviews, p.space(), req.image, req.caption, { temperature: req.temperature, batchSize: req.batchSize });
+    return {
+      image: r.image,
+      caption: r.caption,
+      cos: r.cos,
+      temperature: r.temperature,
+      batchSize: r.batchSize,
+      validFrom: r.validFrom,
+      infoNce: {
+        expectedForce: r.infoNce.expectedForce,
+        conditionalForce: r.infoNce.conditionalForce,
+        pushShareRow: r.infoNce.pushShareRow,
+        pushShareCol: r.infoNce.pushShareCol,
+        gradientErrorRow: r.infoNce.gradientErrorRow,
+        gradientErrorCol: r.infoNce.gradientErrorCol,
+        coBatchProbability: r.infoNce.coBatchProbability,
+      },
+      bce: { csd: r.bce.csd, logit: r.bce.logit, push: r.bce.push, ppPush: r.bce.ppPush },
+    };
+  }
+}

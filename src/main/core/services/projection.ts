@@ -1,0 +1,114 @@
+// projection.*: the map of the active space (UMAP or PCA, cached on disk by ProjectionStore) and
+// its uncertainty glyphs. `layoutProject` is the same layout for the CLI, without a session.
+import type { Projection } from '../../../shared/api.js';
+import type { GlyphsView } from '../../../shared/analysis.js';
+import type { ProjectionService } from '../../../shared/api.js';
+import type { Project } from '../project/project.js';
+import { runLayoutJob, DEFAULT_UMAP, type UmapParams } from '../projection/umap.js';
+import { computeGlyphs } from '../glyphs/glyphs.js';
+import type { ServiceSession } from './context.js';
+
+export interface ProjectionRequest {
+  recompute?: boolean;
+  method?: 'umap' | 'pca';
+  nNeighbors?: number;
+  seed?: number;
+}
+
+export interface LayoutHooks {
+  signal?: AbortSignal;
+  onProgress?: (phase: string, done: number, total: number) => void;
+  /** The map so far, every few epochs. */
+  onSnapshot?: (xy: Float32Array, last: { phase: string; done: number; total: number }) => void;
+}
+
+/** Where a projection comes from: the cache file, or a layout to run (with its cache key). */
+function plan(p: Project, req: ProjectionRequest): { key: string; method: 'umap' | 'pca'; params: UmapParams; cached: Projection | null } {
+  const { ds } = p;
+  if (!p.activeSpaceId) throw new Error(`${ds.name} has no embeddings: add embeddings/image.npy and embeddings/text.npy (rows in item order) to the folder to see the map`);
+  const method = req.method ?? 'umap';
+  const params: UmapParams = { ...DEFAULT_UMAP, nNeighbors: req.nNeighbors ?? DEFAULT_UMAP.nNeighbors, seed: req.seed ?? DEFAULT_UMAP.seed };
+  const key = p.projections.key({ datasetHash: ds.hash, spaceId: p.activeSpaceId, params, method });
+  const nI = ds.images.length;
+  const nC = ds.captions.length;
+  const hit = req.recompute ? null : p.projections.read(key, nI + nC);
+  const cached = hit ? { xy: hit.xy, nImages: nI, nCaptions: nC, method, params, seconds: hit.meta.seconds, cached: true, knn: hit.meta.knn } : null;
+  return { key, method, params, cached };
+}
+
+async function layout(p: Project, key: string, method: 'umap' | 'pca', params: UmapParams, hooks: LayoutHooks): Promise<Projection> {
+  const { ds } = p;
+  const emb = p.space();
+  const nI = ds.images.length;
+  const nC = ds.captions.length;
+  const joint = new Float32Array((nI + nC) * emb.dims);
+  joint.set(emb.image, 0);
+  joint.set(emb.text, nI * emb.dims);
+  const t0 = performance.now();
+  let last = { phase: 'UMAP: starting', done: 0, total: 1 };
+  const { xy, summary } = await runLayoutJob(joint, emb.dims, { ...params, method }, {
+    onProgress: (e) => hooks.onProgress?.((last = { phase: `UMAP: ${e.phase}`, done: e.done, total: e.total }).phase, e.done, e.total),
+    onSnapshot: (partial) => hooks.onSnapshot?.(partial, last),
+    signal: hooks.signal,
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const knn = summary.knn ? { method: summary.knn.method, seconds: summary.knn.seconds, recall: summary.knn.recall } : undefined;
+  p.projections.write(key, xy, { seconds, params, method, knn, datasetHash: ds.hash, space: p.activeSpaceLabel(), at: new Date().toISOString() });
+  return { xy, nImages: nI, nCaptions: nC, method: summary.method, params, seconds, cached: false, knn };
+}
+
+/** The active space's map of an open project: from the cache, or laid out and cached. */
+export async function layoutProject(p: Project, req: ProjectionRequest, hooks: LayoutHooks = {}): Promise<Projection> {
+  const pl = plan(p, req);
+  return pl.cached ?? layout(p, pl.key, pl.method, pl.params, hooks);
+}
+
+export class ProjectionServiceImpl implements ProjectionService {
+  constructor(private readonly s: ServiceSession) {}
+
+  async get(req: { jobId: string } & ProjectionRequest): Promise<Projection> {
+    const p = this.s.project();
+    const pl = plan(p, req);
+    if (pl.cached) return pl.cached;
+    const inFlight = p.caches.projectionInFlight;
+    if (inFlight?.key === pl.key && !req.recompute) return inFlight.promise;
+    const promise = this.s.jobs.run(req.jobId, 'projection', (signal, progress) =>
+      layout(p, pl.key, pl.method, pl.params, {
+        signal,
+        onProgress: progress,
+        // The map so far rides on the job's progress events (typed arrays travel as binary).
+        onSnapshot: (xy, last) => this.s.emit({ type: 'job', jobId: req.jobId, kind: 'projection', state: 'running', ...last, xy }),
+      }),
+    );
+    p.caches.projectionInFlight = { key: pl.key, promise };
+    promise.catch(() => undefined).finally(() => {
+      if (p.caches.projectionInFlight?.promise === promise) p.caches.projectionInFlight = null;
+    });
+    return promise;
+  }
+
+  async glyphs(req: { jobId: string }): Promise<GlyphsView | null> {
+    const p = this.s.project();
+    const id = p.activeSpaceId;
+    if (!id) return null;
+    const sp = p.space(id);
+    if (!sp.imageLogvar || !sp.textLogvar) return null;
+    const proj = await this.get({ jobId: req.jobId });
+    const key = `${id}:${proj.xy.length}:${proj.xy[0]}:${proj.xy[1]}`;
+    const hit = p.caches.glyphs.get(key);
+    if (hit) return hit;
+    const n = proj.nImages + proj.nCaptions;
+    const d = sp.dims;
+    const means = new Float32Array(n * d);
+    means.set(sp.image, 0);
+    means.set(sp.text, proj.nImages * d);
+    const logvar = new Float32Array(n * d);
+    logvar.set(sp.imageLogvar, 0);
+    logvar.set(sp.textLogvar, proj.nImages * d);
+    const t0 = performance.now();
+    const g = computeGlyphs(means, logvar, d, proj.xy, { method: 'local' });
+    const view: GlyphsView = { spaceId: id, radius: g.radius, ellipse: g.ellipse, ellipseShown: g.ellipseShown, r2: g.r2, trace: g.trace, seconds: (performance.now() - t0) / 1000 };
+    p.caches.glyphs.set(key, view);
+    return view;
+  }
+}

@@ -1,0 +1,92 @@
+// review.*: the review queue of the latest mining run, one unit with its candidates, recording
+// decisions (the classifier refits off the request path) and undo.
+import type { ClusterSummary, ReviewDecisionInput, ReviewUnitView } from '../../../shared/analysis.js';
+import type { FlagLabel } from '../../../shared/flags.js';
+import type { ReviewService } from '../../../shared/api.js';
+import type { Project } from '../project/project.js';
+import type { ClusterRow } from '../review/review_store.js';
+import { readLabels } from '../labels/label_model.js';
+import { refreshAfterReviews } from '../mining/classifier.js';
+import { unitLabel } from '../mining/clusters.js';
+import { emitReviews, type ServiceSession } from './context.js';
+
+function clusterSummary(p: Project, c: ClusterRow): ClusterSummary {
+  const reviews = p.reviews;
+  const cands = reviews.candidates({ clusterId: c.id });
+  const reviewed = cands.filter((k) => reviews.decisionFor(k.image, k.caption)).length;
+  return {
+    id: c.id,
+    kind: c.kind,
+    position: c.position,
+    servedBy: c.servedBy,
+    priority: c.priority,
+    expectedValid: c.expectedValid,
+    costSeconds: c.costSeconds,
+    captions: c.captions,
+    images: c.images,
+    referenceImages: c.referenceImages,
+    pairs: c.pairs,
+    label: unitLabel(c.captions.map((i) => p.ds.captions[i]?.text ?? '')),
+    reviewed,
+  };
+}
+
+export class ReviewServiceImpl implements ReviewService {
+  constructor(private readonly s: ServiceSession) {}
+
+  async queue(req: { limit?: number; offset?: number; pendingOnly?: boolean }): Promise<ClusterSummary[]> {
+    const p = this.s.project();
+    return p.reviews.clusters({ limit: req.limit ?? 50, offset: req.offset ?? 0, pendingOnly: req.pendingOnly ?? false }).map((c) => clusterSummary(p, c));
+  }
+
+  async unit(req: { clusterId?: number }): Promise<ReviewUnitView | null> {
+    const p = this.s.project();
+    const { ds, reviews } = p;
+    const c = req.clusterId != null ? reviews.cluster(req.clusterId) : reviews.nextCluster();
+    if (!c) return null;
+    const inTruth = (image: number, caption: number) => {
+      const t = ds.truth?.[caption];
+      return t ? Array.prototype.includes.call(t, image) : null;
+    };
+    const flagOf = new Map<string, FlagLabel>();
+    for (const l of readLabels(reviews.db, { kinds: ['flag'] })) if (l.target === 'pair') flagOf.set(`${l.caption}:${l.image}`, l.flag as FlagLabel);
+    const candidates = reviews.candidates({ clusterId: c.id }).map((k) => ({
+      image: k.image,
+      caption: k.caption,
+      p: k.p,
+      agreement: k.agreement,
+      decision: reviews.decisionFor(k.image, k.caption)?.label ?? null,
+      truth: inTruth(k.image, k.caption) as boolean | null,
+      flag: flagOf.get(`${k.caption}:${k.image}`) ?? null,
+    }));
+    const pending = reviews.clusters({ pendingOnly: true }).length;
+    return { cluster: clusterSummary(p, c), candidates, pending };
+  }
+
+  async record(req: { decisions: ReviewDecisionInput[]; reviewer: string; seconds?: number; clusterId?: number }): Promise<{ recorded: number }> {
+    const p = this.s.project();
+    const { ds, reviews } = p;
+    for (const d of req.decisions) {
+      if (d.image >= ds.images.length) throw new Error(`no image with index ${d.image}`);
+      if (d.caption >= ds.captions.length) throw new Error(`no caption with index ${d.caption}`);
+    }
+    const per = req.seconds != null ? req.seconds / req.decisions.length : null;
+    const rec = reviews.record(req.decisions.map((d) => ({ ...d, reviewer: req.reviewer, seconds: per, clusterId: req.clusterId ?? null })));
+    emitReviews(this.s);
+    // Refit the active-learning classifier and re-rank the queue off the request path.
+    setImmediate(() => {
+      try {
+        if (this.s.currentProject() === p && !p.isClosed && reviews.latestRun()) refreshAfterReviews(reviews);
+      } catch {
+        // the queue keeps its previous order
+      }
+    });
+    return { recorded: rec.length };
+  }
+
+  async undo(): Promise<boolean> {
+    const undone = this.s.project().reviews.undo();
+    emitReviews(this.s);
+    return undone.length > 0;
+  }
+}
