@@ -142,6 +142,12 @@ const BOGUS_METHODS = [
   'app\u2024info',
   'jobs.jobs',
   'export.export',
+  // A real method under another service.
+  'app.addFlag',
+  'labels.info',
+  'export.undo',
+  'review.redo',
+  'jobs.get',
   'appInfo',
   'getSession',
   'addFlag',
@@ -207,7 +213,28 @@ function makeFuzz(seed: number) {
       const method = pick([...BOGUS_METHODS, 'GETSESSION', 'close', 'need', 'job', 'emit', 'jobs.get', 'app.onEvent', 'labels.close']);
       return { label: 'bad method', text: JSON.stringify({ id: n, method, arg: weird() }) };
     }
-    if (r < 0.22) return { label: 'bad id', text: JSON.stringify({ id: pick([{}, [], true, 'y'.repeat(100), -0.5]), method: pick(LENS_METHODS), arg: null }) };
+    if (r < 0.19) {
+      // A real method name, bent: prototype keys on one side, halves swapped or doubled, case, dots.
+      const [service, name] = pick(LENS_METHODS).split('.');
+      const method = pick([
+        `${service}.__proto__`,
+        `__proto__.${name}`,
+        `${service}.constructor`,
+        `constructor.${name}`,
+        `${name}.${service}`,
+        `${service}.${name}.${name}`,
+        `${service}.`,
+        `.${name}`,
+        `${service}..${name}`,
+        `${service}.${name}`.toUpperCase(),
+        `${service}/${name}`,
+        name,
+        service,
+        `${pick(LENS_METHODS).split('.')[0]}.${name}x`,
+      ]);
+      return { label: 'bent method', text: JSON.stringify({ id: n, method, arg: rnd() < 0.5 ? null : weird() }) };
+    }
+    if (r < 0.24) return { label: 'bad id', text: JSON.stringify({ id: pick([{}, [], true, 'y'.repeat(100), -0.5]), method: pick(LENS_METHODS), arg: null }) };
     const method = pick(LENS_METHODS);
     if (method in CHEAP) {
       const valid = CHEAP[method as keyof typeof CHEAP];
@@ -248,6 +275,7 @@ describe('WebSocket fuzzing', () => {
     const next = makeFuzz(20261204);
     const outcomes: Record<string, number> = {};
     const timeouts: string[] = [];
+    const reached: string[] = [];
     let client = await OneAtATime.open(server);
     const t0 = Date.now();
     let attempts = 0;
@@ -258,11 +286,14 @@ describe('WebSocket fuzzing', () => {
       const key = o.kind === 'answer' ? (o.msg.error ? `error ${o.msg.error.name}` : 'result') : o.kind === 'closed' ? `closed ${o.code}` : 'timeout';
       outcomes[key] = (outcomes[key] ?? 0) + 1;
       if (o.kind === 'timeout') timeouts.push(`${m.label}: ${m.text.slice(0, 120)}`);
+      // A name that is not a method never reaches a service: refused (or rate-limited) at the door.
+      if ((m.label === 'bad method' || m.label === 'bent method') && !(o.kind === 'answer' && ['RequestError', 'RateLimited'].includes(o.msg.error?.name))) reached.push(`${m.text.slice(0, 120)} -> ${key}`);
       if (o.kind === 'closed') client = await OneAtATime.open(server);
     }
     client.ws.close();
     record({ test: 'ws fuzz: seeded random and mutated messages', attempts, outcomes, note: `${Math.round((Date.now() - t0) / 1000)} s` });
     expect(timeouts).toEqual([]);
+    expect(reached).toEqual([]);
     expect(outcomes.result ?? 0).toBeGreaterThan(20);
     expect(outcomes['error RequestError'] ?? 0).toBeGreaterThan(100);
     await stillServes();
