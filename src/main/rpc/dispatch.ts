@@ -3,8 +3,7 @@
 // validate the request, then call `api[service][method]`. Adding a method means adding it to
 // LensApi, its schema and the service: no per-channel wiring.
 import type { LensApi } from '../../shared/api.js';
-import { LENS_METHODS, parseLensMethod, requestSchemas } from '../../shared/schemas.js';
-import type { z } from 'zod';
+import { LENS_METHODS, parseLensMethod } from '../../shared/schemas.js';
 
 export class RequestError extends Error {
   constructor(message: string) {
@@ -38,8 +37,7 @@ export function createDispatch(api: LensApi): Dispatch {
     const name = parseLensMethod(method);
     if (!name) throw new RequestError(`unknown method ${shown(method)}${suggestions(method)}; methods are named service.method, e.g. "labels.addFlag"`);
     const wire = `${name.service}.${name.method}`;
-    const schema = (requestSchemas[name.service] as Record<string, z.ZodType>)[name.method]!;
-    const parsed = schema.safeParse(arg ?? undefined);
+    const parsed = name.schema.safeParse(arg ?? undefined);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new RequestError(`invalid request for ${wire}: ${issue?.path.join('.') || 'argument'}: ${issue?.message}`);
