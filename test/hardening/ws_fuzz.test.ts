@@ -1,10 +1,11 @@
-// The WebSocket API under seeded random and mutated messages (every method, wrong types, null,
-// huge and deep values, over-size) and raw protocol violations over a plain TCP socket, against the
+// The WebSocket API under seeded random and mutated messages (every `service.method`, names that
+// are not methods, wrong types, null, huge and deep values, over-size) and raw protocol violations over a plain TCP socket, against the
 // real `serve` process on 127.0.0.1. Every message must get an answer or a closed connection, and
 // the server must stay up: a later valid call on a fresh connection succeeds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { LensMethod } from '../../src/shared/api.js';
+import type { LensMethod, Projection } from '../../src/shared/api.js';
+import { decodeWireBinary } from '../../src/shared/wire.js';
 import { LENS_METHODS } from '../../src/shared/schemas.js';
 import { mulberry32 } from '../../src/shared/random.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -321,6 +322,36 @@ describe('WebSocket fuzzing', () => {
     expect(wrong).toEqual([]);
     expect((ok as any).msg.result.mode).toBe('browser');
     await stillServes();
+  });
+
+  it('sends a dotted call made with bin: true as a JSON header and raw binary frames (the map)', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, { origin: server.origin });
+    await new Promise((r) => ws.once('open', r));
+    const got = new Promise<{ header: any; frames: ArrayBuffer[] }>((resolve, reject) => {
+      let header: any = null;
+      const frames: ArrayBuffer[] = [];
+      ws.on('message', (d, isBinary) => {
+        if (isBinary) {
+          const b = d as Buffer;
+          frames.push(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+        } else {
+          const m = JSON.parse(String(d));
+          if (m.event) return;
+          if (m.error) return reject(new Error(m.error.message));
+          header = m;
+        }
+        if (header && frames.length === header.bins) resolve({ header, frames });
+      });
+    });
+    ws.send(JSON.stringify({ id: 1, method: 'projection.get', arg: { jobId: 'bin-map', method: 'pca' }, bin: true }));
+    const { header, frames } = await got;
+    ws.close();
+    expect(header.id).toBe(1);
+    expect(header.bins).toBeGreaterThan(0);
+    const p = decodeWireBinary(header.result, frames) as Projection;
+    expect(p.xy).toBeInstanceOf(Float32Array);
+    expect(p.xy.length).toBe(2 * (p.nImages + p.nCaptions));
+    expect(p.nImages).toBe(100);
   });
 
   it('answers a message over the 1 MiB limit with a clear error, and closes a frame over the 8 MiB cap with 1009', async () => {
