@@ -1,7 +1,8 @@
 // The WebSocket API under seeded random and mutated messages (every `service.method`, names that
-// are not methods, wrong types, null, huge and deep values, over-size) and raw protocol violations over a plain TCP socket, against the
-// real `serve` process on 127.0.0.1. Every message must get an answer or a closed connection, and
-// the server must stay up: a later valid call on a fresh connection succeeds.
+// are not methods, wrong types, null, huge and deep values, over-size) and raw protocol violations
+// over a plain TCP socket, against the real `serve` process on 127.0.0.1. Every message must get an
+// answer or a closed connection, and the server must stay up: a later valid call on a fresh
+// connection succeeds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { LensMethod, Projection } from '../../src/shared/api.js';
