@@ -128,18 +128,20 @@ export const schemasMatchTypes: NoDrift<typeof requestSchemas> = true;
 const own = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
 
 /**
- * A wire name `service.method` split in two, or null unless both halves name an own key of
- * requestSchemas (so `labels.__proto__`, `constructor.x`, `app`, `app.` and `.info` are not methods).
+ * A wire name `service.method` split in two, with its request schema, or null unless both halves
+ * name an own key of requestSchemas (so `labels.__proto__`, `constructor.x`, `app`, `app.` and
+ * `.info` are not methods).
  */
-export function parseLensMethod(name: unknown): { service: LensServiceName; method: string } | null {
+export function parseLensMethod(name: unknown): { service: LensServiceName; method: string; schema: z.ZodType } | null {
   if (typeof name !== 'string' || name.length > 64) return null;
   const dot = name.indexOf('.');
   if (dot <= 0 || dot !== name.lastIndexOf('.')) return null;
   const service = name.slice(0, dot);
   const method = name.slice(dot + 1);
   if (!own(requestSchemas, service)) return null;
-  if (!own(requestSchemas[service as LensServiceName], method)) return null;
-  return { service: service as LensServiceName, method };
+  const methods = requestSchemas[service as LensServiceName] as Record<string, z.ZodType>;
+  if (!own(methods, method)) return null;
+  return { service: service as LensServiceName, method, schema: methods[method]! };
 }
 
 export function isLensMethod(name: unknown): name is LensMethod {
@@ -148,9 +150,3 @@ export function isLensMethod(name: unknown): name is LensMethod {
 
 /** Every wire method name, `service.method`. */
 export const LENS_METHODS = Object.entries(requestSchemas).flatMap(([service, methods]) => Object.keys(methods).map((m) => `${service}.${m}`)) as LensMethod[];
-
-/** The schema of a wire method name (null for a name that is not a method). */
-export function requestSchemaOf(name: unknown): z.ZodType | null {
-  const p = parseLensMethod(name);
-  return p ? ((requestSchemas[p.service] as Record<string, z.ZodType>)[p.method] ?? null) : null;
-}

@@ -3,7 +3,7 @@
 // Inspect, review key 1 in Review, and a lasso batch flag), the Metrics tab counts the false
 // negatives as verified, and the export holds all three with their provenance.
 // This branch has no lasso tool on the map yet, so the lasso's flags are made the way that tool
-// makes them: the page calls the batch-flag method (addFlags, source 'lasso') over the app's
+// makes them: the page calls the batch-flag method (labels.addFlags, source 'lasso') over the app's
 // WebSocket protocol with the page's own session token.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';

@@ -1,10 +1,12 @@
-// The WebSocket API under seeded random and mutated messages (every method, wrong types, null,
-// huge and deep values, over-size) and raw protocol violations over a plain TCP socket, against the
-// real `serve` process on 127.0.0.1. Every message must get an answer or a closed connection, and
-// the server must stay up: a later valid call on a fresh connection succeeds.
+// The WebSocket API under seeded random and mutated messages (every `service.method`, names that
+// are not methods, wrong types, null, huge and deep values, over-size) and raw protocol violations
+// over a plain TCP socket, against the real `serve` process on 127.0.0.1. Every message must get an
+// answer or a closed connection, and the server must stay up: a later valid call on a fresh
+// connection succeeds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { LensMethod } from '../../src/shared/api.js';
+import type { LensMethod, Projection } from '../../src/shared/api.js';
+import { decodeWireBinary } from '../../src/shared/wire.js';
 import { LENS_METHODS } from '../../src/shared/schemas.js';
 import { mulberry32 } from '../../src/shared/random.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -142,6 +144,12 @@ const BOGUS_METHODS = [
   'app\u2024info',
   'jobs.jobs',
   'export.export',
+  // A real method under another service.
+  'app.addFlag',
+  'labels.info',
+  'export.undo',
+  'review.redo',
+  'jobs.get',
   'appInfo',
   'getSession',
   'addFlag',
@@ -207,7 +215,28 @@ function makeFuzz(seed: number) {
       const method = pick([...BOGUS_METHODS, 'GETSESSION', 'close', 'need', 'job', 'emit', 'jobs.get', 'app.onEvent', 'labels.close']);
       return { label: 'bad method', text: JSON.stringify({ id: n, method, arg: weird() }) };
     }
-    if (r < 0.22) return { label: 'bad id', text: JSON.stringify({ id: pick([{}, [], true, 'y'.repeat(100), -0.5]), method: pick(LENS_METHODS), arg: null }) };
+    if (r < 0.19) {
+      // A real method name, bent: prototype keys on one side, halves swapped or doubled, case, dots.
+      const [service, name] = pick(LENS_METHODS).split('.');
+      const method = pick([
+        `${service}.__proto__`,
+        `__proto__.${name}`,
+        `${service}.constructor`,
+        `constructor.${name}`,
+        `${name}.${service}`,
+        `${service}.${name}.${name}`,
+        `${service}.`,
+        `.${name}`,
+        `${service}..${name}`,
+        `${service}.${name}`.toUpperCase(),
+        `${service}/${name}`,
+        name,
+        service,
+        `${pick(LENS_METHODS).split('.')[0]}.${name}x`,
+      ]);
+      return { label: 'bent method', text: JSON.stringify({ id: n, method, arg: rnd() < 0.5 ? null : weird() }) };
+    }
+    if (r < 0.24) return { label: 'bad id', text: JSON.stringify({ id: pick([{}, [], true, 'y'.repeat(100), -0.5]), method: pick(LENS_METHODS), arg: null }) };
     const method = pick(LENS_METHODS);
     if (method in CHEAP) {
       const valid = CHEAP[method as keyof typeof CHEAP];
@@ -248,6 +277,7 @@ describe('WebSocket fuzzing', () => {
     const next = makeFuzz(20261204);
     const outcomes: Record<string, number> = {};
     const timeouts: string[] = [];
+    const reached: string[] = [];
     let client = await OneAtATime.open(server);
     const t0 = Date.now();
     let attempts = 0;
@@ -258,11 +288,14 @@ describe('WebSocket fuzzing', () => {
       const key = o.kind === 'answer' ? (o.msg.error ? `error ${o.msg.error.name}` : 'result') : o.kind === 'closed' ? `closed ${o.code}` : 'timeout';
       outcomes[key] = (outcomes[key] ?? 0) + 1;
       if (o.kind === 'timeout') timeouts.push(`${m.label}: ${m.text.slice(0, 120)}`);
+      // A name that is not a method never reaches a service: refused (or rate-limited) at the door.
+      if ((m.label === 'bad method' || m.label === 'bent method') && !(o.kind === 'answer' && ['RequestError', 'RateLimited'].includes(o.msg.error?.name))) reached.push(`${m.text.slice(0, 120)} -> ${key}`);
       if (o.kind === 'closed') client = await OneAtATime.open(server);
     }
     client.ws.close();
     record({ test: 'ws fuzz: seeded random and mutated messages', attempts, outcomes, note: `${Math.round((Date.now() - t0) / 1000)} s` });
     expect(timeouts).toEqual([]);
+    expect(reached).toEqual([]);
     expect(outcomes.result ?? 0).toBeGreaterThan(20);
     expect(outcomes['error RequestError'] ?? 0).toBeGreaterThan(100);
     await stillServes();
@@ -290,6 +323,36 @@ describe('WebSocket fuzzing', () => {
     expect(wrong).toEqual([]);
     expect((ok as any).msg.result.mode).toBe('browser');
     await stillServes();
+  });
+
+  it('sends a dotted call made with bin: true as a JSON header and raw binary frames (the map)', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, { origin: server.origin });
+    await new Promise((r) => ws.once('open', r));
+    const got = new Promise<{ header: any; frames: ArrayBuffer[] }>((resolve, reject) => {
+      let header: any = null;
+      const frames: ArrayBuffer[] = [];
+      ws.on('message', (d, isBinary) => {
+        if (isBinary) {
+          const b = d as Buffer;
+          frames.push(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+        } else {
+          const m = JSON.parse(String(d));
+          if (m.event) return;
+          if (m.error) return reject(new Error(m.error.message));
+          header = m;
+        }
+        if (header && frames.length === header.bins) resolve({ header, frames });
+      });
+    });
+    ws.send(JSON.stringify({ id: 1, method: 'projection.get', arg: { jobId: 'bin-map', method: 'pca' }, bin: true }));
+    const { header, frames } = await got;
+    ws.close();
+    expect(header.id).toBe(1);
+    expect(header.bins).toBeGreaterThan(0);
+    const p = decodeWireBinary(header.result, frames) as Projection;
+    expect(p.xy).toBeInstanceOf(Float32Array);
+    expect(p.xy.length).toBe(2 * (p.nImages + p.nCaptions));
+    expect(p.nImages).toBe(100);
   });
 
   it('answers a message over the 1 MiB limit with a clear error, and closes a frame over the 8 MiB cap with 1009', async () => {

@@ -48,7 +48,7 @@ describe('crash safety', () => {
     await expect(api.callUnchecked('deleteEverything')).rejects.toThrow(/unknown method/);
     await expect(api.callUnchecked('labels.deleteEverything')).rejects.toThrow(/unknown method/);
     // A flat name from before the API was split by service is refused with the form to use.
-    await expect(api.callUnchecked('addFlag', { target: { kind: 'pair', image: 0, caption: 0 }, label: 'ambiguous' })).rejects.toThrow(/unknown method "addFlag"; methods are named service\.method/);
+    await expect(api.callUnchecked('addFlag', { target: { kind: 'pair', image: 0, caption: 0 }, label: 'ambiguous' })).rejects.toThrow(/unknown method "addFlag" \(did you mean labels\.addFlag\?\); methods are named service\.method/);
     api.close();
     await s.stop();
   });

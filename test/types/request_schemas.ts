@@ -18,7 +18,9 @@ export const checks = [
   // @ts-expect-error the export service has no schemas
   withoutExportService satisfies RequestSchemas,
 
-  // A schema for a method LensApi does not have does not compile.
+  // A schema for a method or a service LensApi does not have does not compile.
+  // @ts-expect-error there is no service `admin`
+  { ...requestSchemas, admin: { shutdown: z.undefined() } } satisfies RequestSchemas,
   // @ts-expect-error labels.rename is not a method
   { ...requestSchemas, labels: { ...requestSchemas.labels, rename: z.object({ id: z.number() }).strict() } } satisfies RequestSchemas,
 

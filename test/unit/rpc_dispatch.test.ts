@@ -70,6 +70,15 @@ describe('dispatch of service.method', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('names the method meant when a name has the right method under another service or none', async () => {
+    const dispatch = createDispatch(recordingApi().api);
+    await expect(dispatch('addFlag', null)).rejects.toThrow('unknown method "addFlag" (did you mean labels.addFlag?); methods are named service.method');
+    await expect(dispatch('app.addFlags', null)).rejects.toThrow('(did you mean labels.addFlags?)');
+    await expect(dispatch('undo', null)).rejects.toThrow('(did you mean review.undo or labels.undo?)');
+    await expect(dispatch('labels.__proto__', null)).rejects.toThrow(/^unknown method "labels.__proto__"; methods are named/);
+    await expect(dispatch('getSession', null)).rejects.toThrow(/^unknown method "getSession"; /);
+  });
+
   it('validates the request against its own method’s schema and names the method in the error', async () => {
     const { api, calls } = recordingApi();
     const dispatch = createDispatch(api);

@@ -3,8 +3,7 @@
 // validate the request, then call `api[service][method]`. Adding a method means adding it to
 // LensApi, its schema and the service: no per-channel wiring.
 import type { LensApi } from '../../shared/api.js';
-import { parseLensMethod, requestSchemas } from '../../shared/schemas.js';
-import type { z } from 'zod';
+import { LENS_METHODS, parseLensMethod } from '../../shared/schemas.js';
 
 export class RequestError extends Error {
   constructor(message: string) {
@@ -25,13 +24,20 @@ function shown(method: unknown): string {
   }
 }
 
+/** Methods whose own name is the last part of `method` (e.g. `addFlag` or `app.addFlag` -> labels.addFlag). */
+function suggestions(method: unknown): string {
+  if (typeof method !== 'string' || method.length > 64) return '';
+  const last = method.slice(method.lastIndexOf('.') + 1).toLowerCase();
+  const near = last ? LENS_METHODS.filter((m) => m.slice(m.indexOf('.') + 1).toLowerCase() === last) : [];
+  return near.length ? ` (did you mean ${near.join(' or ')}?)` : '';
+}
+
 export function createDispatch(api: LensApi): Dispatch {
   return async (method, arg) => {
     const name = parseLensMethod(method);
-    if (!name) throw new RequestError(`unknown method ${shown(method)}; methods are named service.method, e.g. "labels.addFlag"`);
+    if (!name) throw new RequestError(`unknown method ${shown(method)}${suggestions(method)}; methods are named service.method, e.g. "labels.addFlag"`);
     const wire = `${name.service}.${name.method}`;
-    const schema = (requestSchemas[name.service] as Record<string, z.ZodType>)[name.method]!;
-    const parsed = schema.safeParse(arg ?? undefined);
+    const parsed = name.schema.safeParse(arg ?? undefined);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new RequestError(`invalid request for ${wire}: ${issue?.path.join('.') || 'argument'}: ${issue?.message}`);
