@@ -1,6 +1,6 @@
 // What the mining and eval commands share: opening a dataset with its project store, resolving
 // space ids to embeddings, splits as mining groups, and the dataset's positive sets.
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { Dataset } from '../datasets/dataset.js';
 import { openDataset } from '../datasets/open.js';
 import { SpaceStore } from '../spaces/space_store.js';
