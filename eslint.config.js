@@ -52,6 +52,7 @@ export default tseslint.config(
       'test/fixtures/**',
       '.electron-native/**',
       '.mlens/**',
+      'dist/**',
     ],
   },
   js.configs.recommended,

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { PNG } from 'pngjs';
 import { root } from '../helpers/server.js';
 
 function dirs(dir: string): string[] {
@@ -68,5 +69,79 @@ describe('repository habits', () => {
         });
     }
     expect(found).toEqual([]);
+  });
+
+  it('the app icon exists in every size a desktop build needs', () => {
+    const res = join(root, 'resources');
+    const pngSize = (buf: Buffer, what: string): number => {
+      expect(buf.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])), `${what} is a PNG`).toBe(true);
+      const { width, height } = PNG.sync.read(buf);
+      expect(width, `${what} is square`).toBe(height);
+      return width;
+    };
+    expect(pngSize(readFileSync(join(res, 'icon.png')), 'resources/icon.png')).toBe(1024);
+    for (const n of [16, 24, 32, 48, 64, 128, 256, 512]) {
+      expect(pngSize(readFileSync(join(res, 'icons', `${n}x${n}.png`)), `icons/${n}x${n}.png`)).toBe(n);
+    }
+
+    // Windows: ICONDIR (reserved 0, type 1, count), 16-byte entries pointing at PNG data; 256 must be there.
+    const ico = readFileSync(join(res, 'icon.ico'));
+    expect([ico.readUInt16LE(0), ico.readUInt16LE(2)]).toEqual([0, 1]);
+    const icoSizes: number[] = [];
+    for (let i = 0; i < ico.readUInt16LE(4); i++) {
+      const e = 6 + 16 * i;
+      const size = ico[e] || 256;
+      const [len, off] = [ico.readUInt32LE(e + 8), ico.readUInt32LE(e + 12)];
+      expect(off + len).toBeLessThanOrEqual(ico.length);
+      expect(pngSize(ico.subarray(off, off + len), `icon.ico entry ${i}`)).toBe(size);
+      icoSizes.push(size);
+    }
+    expect(icoSizes).toEqual(expect.arrayContaining([16, 32, 48, 256]));
+
+    // macOS: 'icns' + total length, then typed entries; each PNG has the size its type promises.
+    const icns = readFileSync(join(res, 'icon.icns'));
+    expect(icns.subarray(0, 4).toString('latin1')).toBe('icns');
+    expect(icns.readUInt32BE(4)).toBe(icns.length);
+    const promised: Record<string, number> = { icp4: 16, icp5: 32, icp6: 64, ic07: 128, ic08: 256, ic09: 512, ic10: 1024, ic11: 32, ic12: 64, ic13: 256, ic14: 512 };
+    const types: string[] = [];
+    for (let at = 8; at < icns.length; ) {
+      const type = icns.subarray(at, at + 4).toString('latin1');
+      const len = icns.readUInt32BE(at + 4);
+      expect(len, `icns ${type}`).toBeGreaterThan(8);
+      expect(type in promised, `icns type ${type}`).toBe(true);
+      expect(pngSize(icns.subarray(at + 8, at + len), `icon.icns ${type}`)).toBe(promised[type]);
+      types.push(type);
+      at += len;
+    }
+    expect(types).toEqual(expect.arrayContaining(['ic07', 'ic08', 'ic09', 'ic10']));
+  });
+
+  it('electron-builder.yml names files that exist, and package.json can run it', () => {
+    const yml = readFileSync(join(root, 'electron-builder.yml'), 'utf8');
+    const referenced: string[] = [];
+    const listed: string[] = [];
+    let inFiles = false;
+    for (const line of yml.split('\n')) {
+      if (/^\S/.test(line)) inFiles = /^files:/.test(line);
+      const key = /^\s*(icon|installerIcon|uninstallerIcon|buildResources):\s*(\S+)/.exec(line);
+      if (key) referenced.push(key[2]);
+      const item = /^\s*-\s*"?([^"#]+?)"?\s*$/.exec(line);
+      if (inFiles && item && !item[1].startsWith('!')) listed.push(item[1]);
+    }
+    expect(referenced.length).toBeGreaterThanOrEqual(5);
+    for (const p of referenced) expect(existsSync(join(root, p)), `electron-builder.yml: ${p}`).toBe(true);
+    // `files` globs: the folder before the first wildcard must exist in the repository (out/ is built).
+    expect(listed).toEqual(expect.arrayContaining(['package.json', 'out/**/*', 'resources/**/*']));
+    for (const g of listed) {
+      const base = g.split('/').filter((part, i, all) => !/[*?{]/.test(part) && all.slice(0, i).every((q) => !/[*?{]/.test(q))).join('/');
+      if (base !== 'out') expect(existsSync(join(root, base)), `electron-builder.yml files: ${g}`).toBe(true);
+    }
+    expect(yml).toMatch(/^appId: \S+/m);
+    expect(yml).toMatch(/^productName: Multiplicity Lens$/m);
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string; scripts: Record<string, string> };
+    expect(pkg.scripts.dist).toMatch(/electron-builder@\d+\.\d+\.\d+ --config electron-builder\.yml/);
+    expect(pkg.main.startsWith('out/')).toBe(true);
+    // The window's icon is the packaged one.
+    expect(readFileSync(join(root, 'src', 'main', 'index.ts'), 'utf8')).toMatch(/icon: join\(root, 'resources', 'icon\.png'\)/);
   });
 });
