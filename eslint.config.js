@@ -1,6 +1,7 @@
-// ESLint flat config: `npm run lint`, and the first step of `npm test`.
+// ESLint flat config: `npm run lint`, also run by `npm test` before the tests.
 // The rules are chosen to catch defects (unused values, promises nobody awaits, hooks used wrongly,
 // silenced rules without a reason), not to police style; formatting is left to the author.
+import { defineConfig } from 'eslint/config';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -41,7 +42,7 @@ const disableNeedsReason = {
   },
 };
 
-export default tseslint.config(
+export default defineConfig(
   {
     ignores: [
       'out/**',
