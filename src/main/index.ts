@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     width: 1400,
     height: 900,
     title: 'Multiplicity Lens',
+    icon: join(root, 'resources', 'icon.png'),
     show: false,
     webPreferences: {
       preload: join(root, 'out', 'preload', 'index.cjs'),

@@ -5,7 +5,6 @@
 // decision acknowledged before a SIGKILL of the server is there after a restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, newAppPage } from '../helpers/chromium.js';

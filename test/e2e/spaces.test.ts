@@ -56,7 +56,6 @@ describe('spaces, encoders, heads and glyphs in the browser', () => {
     expect(await page.locator('[data-testid="space-row"]').count()).toBe(1);
     // Record whether the inline progress bar ever appeared (encoding 150 images can be quick).
     await page.evaluate(() => {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const g = globalThis as any;
       const obs = new g.MutationObserver(() => {
         const el = g.document.querySelector('[data-testid="encode-progress"]');

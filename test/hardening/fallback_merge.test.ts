@@ -1,5 +1,5 @@
-// Flags made while the dataset folder was read-only (issue: "Flags are orphaned after a read-only
-// period"). The folder is made read-only with a real chmod. These tests run as root, and root
+// Flags made while the dataset folder was read-only must not be orphaned when it becomes writable
+// again. The folder is made read-only with a real chmod. These tests run as root, and root
 // writes through any directory mode, so the OS's own check (access W_OK) would always say
 // "writable"; the store's detection hook is given a check that reads the owner-write bit the way
 // the OS decides it for an ordinary user. Everything else (the stores, the merge) is real.

@@ -205,7 +205,7 @@ describe('file serving', () => {
       expect(r.status, p).toBe(400);
       const body = r.body.toString();
       expect(body).toMatch(/NUL byte|malformed percent escape/);
-      expect(body).not.toMatch(/Error|    at |node:|\/work\/|\.ts:|\.js:/);
+      expect(body).not.toMatch(/Error| {4}at |node:|\/work\/|\.ts:|\.js:/);
     }
     record({ test: '%00 and bad escapes', attempts: 6, outcomes });
     expect(server.child.exitCode).toBeNull();

@@ -1,4 +1,4 @@
-// Two processes on one project store (issue: "Undo crosses processes"). Each child is a real Node
+// Two processes on one project store: undo must not cross processes. Each child is a real Node
 // process holding its own ProjectStore/ReviewStore connection on the same SQLite file. Undo must
 // take back only the undoing process's own action, and every other process must hear of it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// What the heads must show on the sample dataset (issue 5), with the sample-oracle features:
+// What the heads must show on the sample dataset, with the sample-oracle features:
 // 1. PCME++ with its defaults (as `mlens train --head pcme` runs it), on the app's own sample (1,000
 //    images, preset A, seed 0): caption Σσ² correlates positively with true multiplicity on the
 //    captions of held-out images (measured 0.48; 0.52 / 0.54 on seeds 1 / 2; all captions 0.23,

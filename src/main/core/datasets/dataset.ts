@@ -17,7 +17,7 @@ export interface DatasetCaption {
   /** Index into images of the annotated image. */
   imageIndex: number;
   split: string | null;
-  /** Extra fields from the source line, kept for later issues (atoms, aspects on the sample). */
+  /** Extra fields from the source line, kept for the readers that use them (atoms, aspects on the sample). */
   extra?: Record<string, unknown>;
 }
 

@@ -43,13 +43,13 @@ export async function readPositivesJson(file: string, nQueries: number, nGallery
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new Error(`${file}: cannot read: ${(e as Error).message}`);
+    throw new Error(`${file}: cannot read: ${(e as Error).message}`, { cause: e });
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file}: malformed JSON: ${(e as Error).message}`);
+    throw new Error(`${file}: malformed JSON: ${(e as Error).message}`, { cause: e });
   }
   if (data === null || typeof data !== 'object') {
     throw new Error(`${file}: expected an object {"<query index>": [gallery indices]}`);
