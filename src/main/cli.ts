@@ -6,10 +6,7 @@ import { summarize } from './core/datasets/summary.js';
 import type { ColumnMap } from './core/datasets/parquet_rows.js';
 import { DatasetError } from './core/datasets/dataset.js';
 import { generateSample } from './core/sample/generate.js';
-import { openProjectStore } from './core/store/fallback_merge.js';
-import { projectDir } from './core/store/project_store.js';
-import { checkExportTarget } from './core/io/path_policy.js';
-import { exportProjectLabels } from './core/labels/label_service.js';
+import { labelVerbs } from './cli/label_verbs.js';
 import { snakeKeys } from './cli/json_keys.js';
 import { listSpacesOf, spacesTable } from './cli/spaces_verb.js';
 import { runMetricsCommand, parseKs } from './core/metrics/metrics_command.js';
@@ -105,29 +102,7 @@ const verbs: Record<string, Verb> = {
       console.log(JSON.stringify(stats, null, 2));
     },
   },
-  export: {
-    summary: "export the project's labels (flags, review decisions, imported positives) to a standalone SQLite file",
-    usage: 'mlens export DIR --out FILE.sqlite [--force] [--json]   (--force replaces an existing FILE)',
-    flags: ['json', 'force'],
-    async run(a) {
-      const dir = needDir(a);
-      const out = opt(a, 'out');
-      if (!out) throw new UsageError('--out FILE.sqlite is required');
-      const ds = await openDataset(dir);
-      const pdir = projectDir(ds.root, defaultDataDir());
-      // Checked before the store is opened: a refused target never touches the project.
-      const target = checkExportTarget(out, { datasetRoot: ds.root, projectDir: pdir, dataDir: defaultDataDir(), origin: 'cli', overwrite: a.flags.has('force') });
-      const { store, notices } = openProjectStore(ds.root, defaultDataDir());
-      for (const n of notices) if (!json(a)) console.error(`note: ${n.file}: ${n.message}`);
-      try {
-        const counts = exportProjectLabels(target, ds, store, { appVersion: appVersion(), space: ds.embeddings ? `${ds.embeddings.source} (${ds.embeddings.dims}-d)` : 'none' });
-        if (json(a)) return print({ path: resolve(out), ...counts });
-        console.log(`exported ${counts.labels} labels (${counts.flags} flags, ${counts.reviews} review decisions, ${counts.imports} imported positives; ${counts.images} images, ${counts.captions} captions) to ${resolve(out)}`);
-      } finally {
-        store.close();
-      }
-    },
-  },
+  ...labelVerbs,
   spaces: {
     summary: 'list the spaces of a dataset: id, name, encoder, dims, kind and parent',
     usage: 'mlens spaces DIR [--json]',

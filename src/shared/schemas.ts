@@ -1,6 +1,7 @@
 // Request schemas, checked in main for every call that crosses a process or network boundary.
 import { z } from 'zod';
 import { FLAG_LABELS } from './flags.js';
+import { EXPORT_FORMATS } from './labels.js';
 import type { LensMethod } from './api.js';
 
 const index = z.number().int().nonnegative().max(1e8);
@@ -30,7 +31,7 @@ export const requestSchemas: Record<LensMethod, z.ZodType> = {
   removeFlag: z.object({ id: z.number().int().positive() }).strict(),
   undo: none,
   redo: none,
-  exportFlags: z.object({ out: z.string().min(1).max(4096).optional(), overwrite: z.boolean().optional() }).strict(),
+  exportFlags: z.object({ out: z.string().min(1).max(4096).optional(), overwrite: z.boolean().optional(), format: z.enum(EXPORT_FORMATS).optional() }).strict(),
   cancelJob: z.object({ jobId }).strict(),
   setSpace: z.object({ spaceId }).strict(),
   encode: z.object({ jobId, encoder: z.string().min(1).max(4096) }).strict(),

@@ -13,7 +13,7 @@ import type { ProjectStore } from '../store/project_store.js';
 import { openProjectStore } from '../store/fallback_merge.js';
 import { addFlagBatch, checkTarget, exportPreviewOf, exportProjectLabels, labelsOf } from '../labels/label_service.js';
 import { flagsOf, readLabels } from '../labels/label_model.js';
-import type { ExportPreview, PairLabel } from '../../../shared/labels.js';
+import type { ExportFormat, ExportPreview, PairLabel } from '../../../shared/labels.js';
 import { runLayoutJob, DEFAULT_UMAP, type UmapParams } from '../projection/umap.js';
 import { topKDot, row } from '../knn/cross_modal.js';
 import { CancelledError } from '../jobs/job.js';
@@ -22,7 +22,8 @@ import { readSettings, writeSettings } from './data_dir.js';
 import type { CalibrationView, VarianceDiagnostics, GlyphsView, HeadKind, HeadView, PairCsdView, TrainResultView, UncertaintyView, ClusterSummary, ImportResultView, MetricsTableView, MineSummary, MultiplicityView, PairPushView, ReviewDecisionInput, ReviewUnitView, SpaceInfo } from '../../../shared/analysis.js';
 import { datasetSpaces } from '../spaces/space_list.js';
 import { ReviewStore, type ClusterRow } from '../review/review_store.js';
-import { resolveSpaces, importPositivesIntoProject, projectVerified } from '../mining/project.js';
+import { resolveSpaces, projectVerified } from '../mining/project.js';
+import { importIntoProject } from '../labels/import_file.js';
 import { verifiedCounts } from '../labels/verified_labels.js';
 import { ORACLE_NAME } from '../spaces/oracle.js';
 import type { MiningSpaceInput } from '../mining/space_engine.js';
@@ -445,10 +446,10 @@ export class LensService implements LensApi {
     return ok;
   }
 
-  async exportFlags(req: { out?: string; overwrite?: boolean }): Promise<ExportResult> {
+  async exportFlags(req: { out?: string; overwrite?: boolean; format?: ExportFormat }): Promise<ExportResult> {
     const { ds, store, dir } = this.need();
-    const out = exportTargetFor(req, { datasetRoot: ds.root, projectDir: dir, dataDir: this.opts.dataDir, chosenFolders: this.chosenFolders });
-    const counts = exportProjectLabels(out, ds, store, { appVersion: appVersion(), space: this.spaceName(ds) });
+    const { out, format } = exportTargetFor(req, { datasetRoot: ds.root, projectDir: dir, dataDir: this.opts.dataDir, chosenFolders: this.chosenFolders });
+    const counts = exportProjectLabels(out, ds, store, { appVersion: appVersion(), space: this.spaceName(ds), format });
     return { path: out, ...counts, downloadUrl: this.opts.downloadUrl?.(out) };
   }
 
@@ -758,9 +759,10 @@ export class LensService implements LensApi {
 
   async importPositives(req: { path: string }): Promise<ImportResultView> {
     const { ds } = this.need();
-    const r = importPositivesIntoProject(ds, this.needReviews(), checkInputFile(req.path, 'positives file', 'cli'));
+    const r = await importIntoProject(ds, this.needReviews(), checkInputFile(req.path, 'positives or label file', 'cli'));
     this.emitReviews();
-    return { source: r.source, pairs: r.pairs.length, skipped: r.unmatched.count, problems: r.unmatched.examples };
+    if (r.labels?.flags) this.emitFlags();
+    return r;
   }
 
   async cancelJob(req: { jobId: string }): Promise<boolean> {
