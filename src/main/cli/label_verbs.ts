@@ -39,17 +39,18 @@ export const labelVerbs: Record<string, Verb> = {
       const dir = needDir(a);
       const out = opt(a, 'out');
       if (!out) throw new UsageError('--out FILE is required (.sqlite, .parquet, .csv, .jsonl or .json)');
-      let format;
-      try {
-        format = exportFormatFor(resolve(out), opt(a, 'format'));
-      } catch (e) {
-        throw new UsageError((e as Error).message);
-      }
       const ds = await openDataset(dir);
       const pdir = projectDir(ds.root, defaultDataDir());
       // Checked before the store is opened: a refused target never touches the project.
       const policy = { datasetRoot: ds.root, projectDir: pdir, dataDir: defaultDataDir(), origin: 'cli' as const, overwrite: a.flags.has('force') };
-      const [target] = exportFiles(resolve(out), format).map((f) => checkExportTarget(f, policy));
+      const target = checkExportTarget(resolve(out), policy);
+      let format;
+      try {
+        format = exportFormatFor(target, opt(a, 'format'));
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      for (const f of exportFiles(resolve(out), format).slice(1)) checkExportTarget(f, policy);
       const { store, notices } = openProjectStore(ds.root, defaultDataDir());
       for (const n of notices) if (!json(a)) console.error(`note: ${n.file}: ${n.message}`);
       try {

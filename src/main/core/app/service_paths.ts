@@ -22,8 +22,10 @@ export function exportTargetFor(req: { out?: string; overwrite?: boolean; format
     const format = req.format ?? 'sqlite';
     return { out: path.join(defaultExportFolder(place.datasetRoot, place.projectDir), format === 'sqlite' ? `flags-${stamp}.sqlite` : defaultExportName(format, stamp)), format };
   }
-  const format = exportFormatFor(req.out, req.format);
-  const [out] = exportFiles(req.out, format).map((f) => checkExportTarget(f, { ...place, origin: 'renderer', overwrite: req.overwrite === true }));
+  const policy = { ...place, origin: 'renderer' as const, overwrite: req.overwrite === true };
+  const out = checkExportTarget(req.out, policy);
+  const format = exportFormatFor(out, req.format);
+  for (const f of exportFiles(out, format).slice(1)) checkExportTarget(f, policy);
   return { out, format };
 }
 
