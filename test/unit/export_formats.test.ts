@@ -254,3 +254,42 @@ describe('re-importing an export into another version of the dataset', () => {
     expect(comparable(readLabels(fresh.store.db))).toEqual(comparable(expected));
   });
 });
+
+describe('older SQLite exports', () => {
+  it('schema 2 (no origin column) imports every label, and a second import adds nothing', async () => {
+    const out = join(tmp.dir, 'schema2', 'labels.sqlite');
+    exportProjectLabels(out, ds, source.store, { appVersion: '0.0.0', space: 'none' });
+    const db = new Database(out);
+    db.exec("ALTER TABLE labels DROP COLUMN origin; DROP TABLE verified_positives; DELETE FROM meta WHERE key IN ('store_uid', 'positives'); UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+    db.close();
+    const fresh = project(join(tmp.dir, 'fresh-schema2.sqlite'));
+    expect((await importIntoProject(ds, fresh.reviews, out)).labels).toEqual({ flags: 7, reviews: 6, imports: 3, alreadyPresent: 0 });
+    expect(comparable(readLabels(fresh.store.db))).toEqual(comparable(labels));
+    expect((await importIntoProject(ds, fresh.reviews, out)).labels).toEqual({ flags: 0, reviews: 0, imports: 0, alreadyPresent: 16 });
+  });
+
+  it('schema 1 (a flags table only) imports its flags as click flags', async () => {
+    const out = join(tmp.dir, 'schema1.sqlite');
+    const db = new Database(out);
+    db.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE images (image_index INTEGER PRIMARY KEY, dataset_id TEXT NOT NULL, path TEXT NOT NULL, split TEXT);
+      CREATE TABLE captions (caption_index INTEGER PRIMARY KEY, dataset_id TEXT NOT NULL, text TEXT NOT NULL, annotated_image_index INTEGER NOT NULL, split TEXT);
+      CREATE TABLE flags (id INTEGER PRIMARY KEY, target TEXT NOT NULL, image_index INTEGER, caption_index INTEGER, label TEXT NOT NULL, note TEXT NOT NULL, annotated INTEGER, created_at TEXT NOT NULL);`);
+    db.prepare("INSERT INTO meta VALUES ('schema_version', '1'), ('dataset_hash', ?), ('exported_at', '2025-01-01T00:00:00.000Z')").run(ds.hash);
+    db.prepare("INSERT INTO flags VALUES (4, 'pair', 1, 0, 'false_negative', 'old', 0, '2025-01-01T00:00:00.000Z')").run();
+    db.close();
+    const fresh = project(join(tmp.dir, 'fresh-schema1.sqlite'));
+    const r = await importIntoProject(ds, fresh.reviews, out);
+    expect(r).toMatchObject({ format: 'sqlite', warnings: [], labels: { flags: 1, reviews: 0, imports: 0, alreadyPresent: 0 } });
+    expect(readLabels(fresh.store.db)).toMatchObject([{ kind: 'flag', target: 'pair', image: 1, caption: 0, flag: 'false_negative', note: 'old', source: 'click', at: '2025-01-01T00:00:00.000Z', annotated: false }]);
+  });
+
+  it('a SQLite file that is not a label export is refused with a message naming it', async () => {
+    const out = join(tmp.dir, 'other.sqlite');
+    const db = new Database(out);
+    db.exec('CREATE TABLE t (x INTEGER)');
+    db.close();
+    const fresh = project(join(tmp.dir, 'fresh-other.sqlite'));
+    await expect(importIntoProject(ds, fresh.reviews, out)).rejects.toThrow(/other\.sqlite: not a label export: it has no meta and labels tables/);
+  });
+});
