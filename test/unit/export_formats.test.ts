@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { openDataset } from '../../src/main/core/datasets/open.js';
 import type { Dataset } from '../../src/main/core/datasets/dataset.js';
@@ -200,23 +201,28 @@ describe('label export round trip', () => {
     expect(freshVerified).toEqual([...verified, ...removed].sort());
   });
 
-  it('integer ids are written as JSON numbers, as eccv_caption writes them', async () => {
+  it('integer ids are written as JSON numbers, and eccv_caption\'s int() parse of both files gives the pairs', async () => {
     const dir = join(tmp.dir, 'numeric');
     mkdirSync(join(dir, 'images'), { recursive: true });
-    for (const n of ['000123', '000456']) writeFileSync(join(dir, 'images', `COCO_val2014_${n}.jpg`), '');
+    for (const n of ['391895', '522418']) writeFileSync(join(dir, 'images', `${n}.jpg`), '');
     const lines = [
-      { image: 'images/COCO_val2014_000123.jpg', caption: 'a cat', id: 552666 },
-      { image: 'images/COCO_val2014_000456.jpg', caption: 'a dog', id: 687618 },
+      { image: 'images/391895.jpg', caption: 'a cat', id: 552666 },
+      { image: 'images/522418.jpg', caption: 'a dog', id: 687618 },
     ];
     writeFileSync(join(dir, 'captions.jsonl'), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
     const nds = await openDataset(dir);
     const p = project(join(tmp.dir, 'numeric.sqlite'));
     p.store.addFlag({ kind: 'pair', image: 1, caption: 0 }, 'false_negative');
-    const out = join(tmp.dir, 'numeric-out', 'eccv_caption_to_image.json');
-    const counts = exportProjectLabels(out, nds, p.store, { appVersion: '0.0.0', space: 'none', format: 'eccv' });
-    // Image ids here are file stems (COCO_val2014_000123), not integers: only those are flagged.
-    expect(counts.warnings).toEqual([expect.stringMatching(/^image ids are not integers/)]);
-    expect(readFileSync(join(tmp.dir, 'numeric-out', 'eccv_image_to_caption.json'), 'utf8')).toBe('{"COCO_val2014_000123":[552666],"COCO_val2014_000456":[552666,687618]}\n');
+    const t2iFile = join(tmp.dir, 'numeric-out', 'eccv_caption_to_image.json');
+    const i2tFile = join(tmp.dir, 'numeric-out', 'eccv_image_to_caption.json');
+    const counts = exportProjectLabels(t2iFile, nds, p.store, { appVersion: '0.0.0', space: 'none', format: 'eccv' });
+    expect(counts.warnings).toEqual([]);
+    expect(readFileSync(t2iFile, 'utf8')).toBe('{"552666":[391895,522418],"687618":[522418]}\n');
+    expect(readFileSync(i2tFile, 'utf8')).toBe('{"391895":[552666],"522418":[552666,687618]}\n');
+    // eccv_caption's Metrics.__parse_json: {int(k): [int(v) for v in vs]} for the i2t and the t2i file.
+    const py = spawnSync('python3', ['-c', 'import json,sys\nfor f in sys.argv[1:]:\n  d = json.load(open(f))\n  print(sorted((int(k), sorted(int(v) for v in vs)) for k, vs in d.items()))', i2tFile, t2iFile], { encoding: 'utf8' });
+    if (py.error) return; // no Python here: the byte-exact files above are the check
+    expect(py.stdout.trim().split('\n')).toEqual(['[(391895, [552666]), (522418, [552666, 687618])]', '[(552666, [391895, 522418]), (687618, [522418])]']);
   });
 });
 
