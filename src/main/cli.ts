@@ -8,6 +8,7 @@ import { json, type Verb } from './cli/verb.js';
 import { openVerb } from './cli/open_verb.js';
 import { sampleVerb } from './cli/sample_verb.js';
 import { exportVerb } from './cli/export_verb.js';
+import { importVerb } from './cli/import_verb.js';
 import { spacesVerb } from './cli/spaces_verb.js';
 import { metricsVerb } from './cli/metrics_verb.js';
 import { encodeVerb } from './cli/encode_verb.js';
@@ -22,6 +23,7 @@ const verbs: Record<string, Verb> = {
   open: openVerb,
   sample: sampleVerb,
   export: exportVerb,
+  import: importVerb,
   spaces: spacesVerb,
   metrics: metricsVerb,
   encode: encodeVerb,

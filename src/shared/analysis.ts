@@ -154,6 +154,10 @@ export interface ImportResultView {
   pairs: number;
   skipped: number;
   problems: string[];
+  /** A label export (sqlite, parquet, csv, jsonl): the labels restored by kind. */
+  labels?: { flags: number; reviews: number; imports: number; alreadyPresent: number };
+  /** E.g. the file was exported from a dataset with another hash. */
+  warnings?: string[];
 }
 
 // ---- Heads, uncertainty and glyphs ----

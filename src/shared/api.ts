@@ -5,7 +5,7 @@ import type { DatasetSummary, ImageItemInfo, CaptionItemInfo } from './dataset.j
 import type { Flag, FlagLabel, FlagTarget } from './flags.js';
 import type { DirectoryListing, ItemValueColumn, SearchResult } from './map_tools.js';
 import type { CalibrationView, GlyphsView, HeadKind, HeadView, PairCsdView, TrainEpochEvent, TrainResultView, UncertaintyView, ClusterSummary, ImportResultView, MetricsTableView, MineSummary, MultiplicityView, PairPushView, ReviewDecisionInput, ReviewUnitView, SpaceInfo } from './analysis.js';
-import type { ExportPreview, PairLabel } from './labels.js';
+import type { ExportFormat, ExportPreview, PairLabel } from './labels.js';
 
 export interface AppInfo {
   version: string;
@@ -78,6 +78,14 @@ export interface ExportResult {
   imports: number;
   images: number;
   captions: number;
+  /** The format written (default sqlite). */
+  format?: ExportFormat;
+  /** Verified positive pairs written (annotated ∪ pairs labels say are valid). */
+  positives?: number;
+  /** Every file written (ECCV writes two: caption→image and image→caption). */
+  files?: string[];
+  /** What a reader of the file should know (e.g. ids that are not integers for eccv_caption). */
+  warnings?: string[];
   /** Browser mode: a URL (with token) to download the file. */
   downloadUrl?: string;
 }
@@ -221,7 +229,7 @@ export interface ExportService {
   /** What an export would hold, by kind (shown before writing). */
   preview(): Promise<ExportPreview>;
   /** `out`: a file in the dataset's exports/ or a folder the user picked; an existing file is replaced only with `overwrite`. */
-  write(req: { out?: string; overwrite?: boolean }): Promise<ExportResult>;
+  write(req: { out?: string; overwrite?: boolean; format?: ExportFormat }): Promise<ExportResult>;
 }
 
 export interface LensApi {

@@ -39,3 +39,11 @@ export interface ExportPreview {
   reviews: Partial<Record<string, number>>;
   imports: number;
 }
+
+/**
+ * File formats labels export to: every label and the verified positives (sqlite, parquet, csv,
+ * jsonl), or the verified positives alone in the layouts other tools read (cxc: a CxC SITS-style
+ * CSV; eccv: ECCV Caption's caption→image and image→caption JSON files).
+ */
+export const EXPORT_FORMATS = ['sqlite', 'parquet', 'csv', 'jsonl', 'cxc', 'eccv'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];

@@ -1,6 +1,7 @@
 // Request schemas, checked in main for every call that crosses a process or network boundary.
 import { z } from 'zod';
 import { FLAG_LABELS } from './flags.js';
+import { EXPORT_FORMATS } from './labels.js';
 import type { LensApi, LensMethod, LensServiceName, ReqOf } from './api.js';
 
 const index = z.number().int().nonnegative().max(1e8);
@@ -105,7 +106,7 @@ export const requestSchemas = {
   },
   export: {
     preview: none,
-    write: z.object({ out: path.optional(), overwrite: z.boolean().optional() }).strict(),
+    write: z.object({ out: path.optional(), overwrite: z.boolean().optional(), format: z.enum(EXPORT_FORMATS).optional() }).strict(),
   },
 } satisfies RequestSchemas;
 

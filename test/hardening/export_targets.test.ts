@@ -191,6 +191,18 @@ describe('export targets', () => {
       const over = await api.call('export.write', { out: mine, overwrite: true });
       expect(over.flags).toBe(FLAGS);
       expect(statSync(mine).ino).not.toBe(ino);
+      // A format asked for: a CSV in exports/ by default, downloaded as text/csv; a name that does not fit it is refused.
+      const csv = await api.call('export.write', { format: 'csv' });
+      expect(csv.path).toMatch(/\/exports\/labels-[^/]+\.csv$/);
+      expect(csv).toMatchObject({ format: 'csv', flags: FLAGS });
+      const csvDl = await httpGet(server.port, csv.downloadUrl);
+      expect(csvDl.headers['content-type']).toBe('text/csv');
+      expect(csvDl.body.toString('utf8', 0, 30)).toBe('kind,label_key,origin,target,i');
+      const misnamed = await api.call('export.write', { out: join(ds, 'exports', 'm.parquet'), format: 'csv' }).then(
+        () => null,
+        (err: Error) => err,
+      );
+      expect(misnamed?.message).toMatch(/a csv export is named \.csv/);
       outcomes['written (default, new, overwrite)'] = 3;
       outcomes['refused (exists, no overwrite)'] = 1;
       // An acknowledged flag after all that survives a SIGKILL, and the store opens.

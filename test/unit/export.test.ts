@@ -53,10 +53,10 @@ describe('exportLabels', () => {
     const out = join(t.dir, 'out', 'labels.sqlite');
     const counts = exportLabels(out, tinyDataset(t.dir), readLabels(store.db), { appVersion: '9.9.9', space: 'test space' });
     store.close();
-    expect(counts).toEqual({ labels: 5, flags: 3, reviews: 1, imports: 1, images: 3, captions: 3 });
+    expect(counts).toEqual({ labels: 5, flags: 3, reviews: 1, imports: 1, images: 3, captions: 3, format: 'sqlite', positives: 5, files: [out], warnings: [] });
     const db = new Database(out, { readonly: true });
     const meta = Object.fromEntries((db.prepare('SELECT key, value FROM meta').all() as Array<{ key: string; value: string }>).map((r) => [r.key, r.value]));
-    expect(meta).toMatchObject({ schema_version: '2', app_version: '9.9.9', dataset_hash: 'abcdef0123456789', space: 'test space', dataset_format: 'generic', labels: '5' });
+    expect(meta).toMatchObject({ schema_version: '3', positives: '5', app_version: '9.9.9', dataset_hash: 'abcdef0123456789', space: 'test space', dataset_format: 'generic', labels: '5' });
     const rows = db.prepare('SELECT kind, target, image_index, caption_index, scale, flag, note, who, source, provenance, annotated FROM labels ORDER BY kind, image_index, caption_index').all();
     expect(rows).toEqual([
       { kind: 'flag', target: 'item', image_index: 0, caption_index: null, scale: null, flag: 'invalid_item', note: '', who: null, source: 'click', provenance: null, annotated: null },
@@ -64,6 +64,14 @@ describe('exportLabels', () => {
       { kind: 'flag', target: 'pair', image_index: 1, caption_index: 2, scale: null, flag: 'false_negative', note: 'also valid', who: null, source: 'click', provenance: null, annotated: 0 },
       { kind: 'import', target: 'pair', image_index: 1, caption_index: 0, scale: 1, flag: null, note: '', who: null, source: 'import', provenance: 'eccv.json', annotated: 0 },
       { kind: 'review', target: 'pair', image_index: 2, caption_index: 0, scale: 2, flag: null, note: '', who: 'ana', source: 'review', provenance: 'unit 7', annotated: 0 },
+    ]);
+    // Annotated ∪ valid labels, minus the invalid image 0: why each pair is a verified positive.
+    expect(db.prepare('SELECT caption_index, image_index, caption_id, image_id, source FROM verified_positives ORDER BY caption_index, image_index').all()).toEqual([
+      { caption_index: 0, image_index: 1, caption_id: 'c0', image_id: 'b', source: 'import' },
+      { caption_index: 0, image_index: 2, caption_id: 'c0', image_id: 'c', source: 'review' },
+      { caption_index: 1, image_index: 1, caption_id: 'c1', image_id: 'b', source: 'annotated' },
+      { caption_index: 2, image_index: 1, caption_id: 'c2', image_id: 'b', source: 'flag' },
+      { caption_index: 2, image_index: 2, caption_id: 'c2', image_id: 'c', source: 'annotated' },
     ]);
     // Schema 1 queries on `flags` still work (a view over the flag labels).
     expect(db.prepare("SELECT label FROM flags WHERE label = 'false_negative'").all()).toHaveLength(2);

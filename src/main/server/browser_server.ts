@@ -35,6 +35,9 @@ const MIME: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
+/** Content types of label exports by extension (SQLite when none matches). */
+const EXPORT_TYPES: Record<string, string> = { '.parquet': 'application/vnd.apache.parquet', '.csv': 'text/csv', '.jsonl': 'application/jsonl', '.json': 'application/json' };
+
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 export interface BrowserServerOptions {
@@ -109,7 +112,8 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
         throw errnoToServeError(e, shown);
       }
       const opened = openInside(folder, file, shown);
-      return sendOpenFile(res, { ...opened, type: 'application/vnd.sqlite3' }, { ...DATASET_FILE_HEADERS, 'content-disposition': `attachment; filename="${shown.replace(/[^\w.-]/g, '_')}"` }, head);
+      const type = EXPORT_TYPES[extname(shown).toLowerCase()] ?? 'application/vnd.sqlite3';
+      return sendOpenFile(res, { ...opened, type }, { ...DATASET_FILE_HEADERS, 'content-disposition': `attachment; filename="${shown.replace(/[^\w.-]/g, '_')}"` }, head);
     }
     const rel = normalize(path === '/' ? 'index.html' : path.slice(1));
     if (rel.startsWith('..')) throw new RequestRefused(403, 'outside the app');

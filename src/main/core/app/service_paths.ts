@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { checkExportTarget, checkInputFile, checkInputFolder, defaultExportFolder } from '../io/path_policy.js';
 import { parseEncoderSpec } from '../encoders/registry.js';
+import { defaultExportName, exportFiles, exportFormatFor, type ExportFormat } from '../export/export_format.js';
 
 export interface ExportPlace {
   datasetRoot: string;
@@ -11,13 +12,21 @@ export interface ExportPlace {
   chosenFolders: readonly string[];
 }
 
-/** The file an export from the UI writes: the checked `out`, or a new stamped file in the default folder. */
-export function exportTargetFor(req: { out?: string; overwrite?: boolean }, place: ExportPlace): string {
+/**
+ * The file an export from the UI writes, and its format: the checked `out` (every file the format
+ * writes is checked), or a new stamped file in the default folder.
+ */
+export function exportTargetFor(req: { out?: string; overwrite?: boolean; format?: ExportFormat }, place: ExportPlace): { out: string; format: ExportFormat } {
   if (req.out === undefined) {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    return path.join(defaultExportFolder(place.datasetRoot, place.projectDir), `flags-${stamp}.sqlite`);
+    const format = req.format ?? 'sqlite';
+    return { out: path.join(defaultExportFolder(place.datasetRoot, place.projectDir), format === 'sqlite' ? `flags-${stamp}.sqlite` : defaultExportName(format, stamp)), format };
   }
-  return checkExportTarget(req.out, { ...place, origin: 'renderer', overwrite: req.overwrite === true });
+  const policy = { ...place, origin: 'renderer' as const, overwrite: req.overwrite === true };
+  const out = checkExportTarget(req.out, policy);
+  const format = exportFormatFor(out, req.format);
+  for (const f of exportFiles(out, format).slice(1)) checkExportTarget(f, policy);
+  return { out, format };
 }
 
 /** Every path inside an encoder spec must name an existing model folder or embeddings file. */

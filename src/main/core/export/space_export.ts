@@ -1,8 +1,9 @@
 // A space (means and log-variances) and, when asked, its 2-D map, written where a notebook picks
 // them up: `.npy` matrices (rows in item order: images, then captions for the map) and one Parquet
 // table per modality with the item's id, split, path or text, its vectors and its map position.
-// Every file is written beside its target and renamed into place.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+// Every file is written beside its target, fsynced and renamed into place (atomic_file.ts).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { replaceAtomically } from './atomic_file.js';
 import path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { Dataset } from '../datasets/dataset.js';
@@ -17,9 +18,7 @@ export interface SpaceExportResult {
 }
 
 function writeAtomic(file: string, data: Buffer | Uint8Array): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
+  replaceAtomically(file, (tmp) => writeFileSync(tmp, data));
 }
 
 function rows(m: Float32Array, n: number, dims: number): number[][] {

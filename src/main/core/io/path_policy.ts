@@ -16,8 +16,8 @@ export class PathPolicyError extends Error {
 /** Who typed the path: the user on the command line, or the UI (IPC, WebSocket), which is held to stricter rules. */
 export type PathOrigin = 'cli' | 'renderer';
 
-/** File names an export may have: it writes SQLite. */
-export const EXPORT_EXTENSIONS = ['.sqlite', '.sqlite3', '.db'];
+/** File names an export may have: SQLite, Parquet, CSV, JSONL or JSON (export/export_format.ts). */
+export const EXPORT_EXTENSIONS = ['.sqlite', '.sqlite3', '.db', '.parquet', '.csv', '.jsonl', '.json'];
 
 function basic(p: unknown, what: string, origin: PathOrigin): string {
   if (typeof p !== 'string' || p.trim() === '') throw new PathPolicyError(`${what}: the path is empty`);
@@ -118,7 +118,7 @@ export function checkExportTarget(target: unknown, policy: ExportPolicy): string
   }
   const name = path.basename(abs);
   if (!EXPORT_EXTENSIONS.some((e) => name.toLowerCase().endsWith(e)) || name.length <= 4) {
-    throw new PathPolicyError(`export target ${abs}: the file name must end in ${EXPORT_EXTENSIONS.join(', ')} (exports are SQLite files)`);
+    throw new PathPolicyError(`export target ${abs}: the file name must end in ${EXPORT_EXTENSIONS.join(', ')} (exports are SQLite, Parquet, CSV, JSONL or JSON files)`);
   }
   if (policy.origin === 'renderer' && !inExports && !(policy.chosenFolders ?? []).some((f) => both(f))) {
     throw new PathPolicyError(`export target ${abs}: the app exports to the dataset's exports/ folder or to a folder you chose; use the CLI (mlens export --out) for other places`);

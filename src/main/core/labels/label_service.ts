@@ -39,6 +39,7 @@ export function exportPreviewOf(store: ProjectStore): ExportPreview {
   return countLabels(readLabels(store.db));
 }
 
+/** Exports the project's labels; the store's id makes each label's origin, so a re-import never doubles it. */
 export function exportProjectLabels(out: string, ds: Dataset, store: ProjectStore, prov: ExportProvenance): ExportCounts {
-  return exportLabels(out, ds, readLabels(store.db), prov);
+  return exportLabels(out, ds, readLabels(store.db), { storeUid: store.uid, ...prov });
 }

@@ -14,6 +14,7 @@
 // import fails with an ImportError that says which ids were tried.
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
+import { parseCsv, CsvSyntaxError, type CsvRecord } from '../io/csv.js';
 
 export type ImportFormat = 'eccv-json' | 'cxc-csv' | 'positives-jsonl';
 
@@ -54,7 +55,8 @@ export class ImportError extends Error {
   }
 }
 
-class Lookup {
+/** Maps the references other tools use (ids, file names, COCO numbers) onto item indices. */
+export class Lookup {
   private readonly imageById = new Map<string, number>();
   private readonly imageByName = new Map<string, number>();
   private readonly imageByNumber = new Map<string, number>();
@@ -209,49 +211,27 @@ function importEccv(file: string, text: string, look: Lookup, nImages: number, d
   return finish(file, 'eccv-json', col, { direction: dir });
 }
 
-/** Splits one CSV line (RFC 4180 quotes; no embedded newlines). Returns null on an unbalanced quote. */
-function splitCsv(line: string): string[] | null {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let k = 0; k < line.length; k++) {
-    const ch = line[k];
-    if (quoted) {
-      if (ch === '"') {
-        if (line[k + 1] === '"') {
-          cur += '"';
-          k++;
-        } else quoted = false;
-      } else cur += ch;
-    } else if (ch === '"' && cur === '') quoted = true;
-    else if (ch === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  if (quoted) return null;
-  out.push(cur);
-  return out;
-}
-
 function importCxc(file: string, text: string, look: Lookup, nImages: number, threshold: number): ImportResult {
-  const lines = text.split(/\r?\n/);
-  const header = splitCsv(lines[0] ?? '')?.map((h) => h.trim().toLowerCase()) ?? [];
+  let records: CsvRecord[];
+  try {
+    records = parseCsv(text);
+  } catch (e) {
+    if (e instanceof CsvSyntaxError) throw new ImportError(file, `row ${e.line}: ${e.message}`, e.line);
+    throw e;
+  }
+  const header = records[0]?.fields.map((h) => h.trim().toLowerCase()) ?? [];
   const ci = header.indexOf('caption');
   const ii = header.indexOf('image');
   const si = header.indexOf('agg_score') >= 0 ? header.indexOf('agg_score') : header.indexOf('score');
   if (ci < 0 || ii < 0 || si < 0) {
-    throw new ImportError(file, `row 1: expected a header with caption, image and agg_score columns (a CxC image–caption SITS file), got "${lines[0] ?? ''}"`, 1);
+    throw new ImportError(file, `row 1: expected a header with caption, image and agg_score columns (a CxC image–caption SITS file), got "${text.split(/\r?\n/)[0] ?? ''}"`, 1);
   }
   const col = new Collector(nImages);
   let below = 0;
-  for (let r = 1; r < lines.length; r++) {
-    if (!lines[r].trim()) continue;
-    const f = splitCsv(lines[r]);
-    if (!f) throw new ImportError(file, `row ${r + 1}: unbalanced quote`, r + 1);
-    if (f.length !== header.length) throw new ImportError(file, `row ${r + 1}: ${f.length} fields, the header has ${header.length}`, r + 1);
+  for (const { fields: f, line } of records.slice(1)) {
+    if (f.length !== header.length) throw new ImportError(file, `row ${line}: ${f.length} fields, the header has ${header.length}`, line);
     const score = Number(f[si]);
-    if (f[si].trim() === '' || !Number.isFinite(score)) throw new ImportError(file, `row ${r + 1}: score "${f[si]}" is not a number`, r + 1);
+    if (f[si].trim() === '' || !Number.isFinite(score)) throw new ImportError(file, `row ${line}: score "${f[si]}" is not a number`, line);
     col.records++;
     if (score < threshold) {
       below++;
@@ -259,8 +239,8 @@ function importCxc(file: string, text: string, look: Lookup, nImages: number, th
     }
     const c = look.caption(f[ci]);
     const i = look.image(f[ii]);
-    if (c === undefined) col.miss(`row ${r + 1}: caption "${f[ci]}"`);
-    else if (i === undefined) col.miss(`row ${r + 1}: image "${f[ii]}"`);
+    if (c === undefined) col.miss(`row ${line}: caption "${f[ci]}"`);
+    else if (i === undefined) col.miss(`row ${line}: image "${f[ii]}"`);
     else col.add(i, c, 0);
   }
   const res = finish(file, 'cxc-csv', col);

@@ -1,6 +1,7 @@
-// export.*: what an export would hold, and writing every label to a standalone SQLite file.
+// export.*: what an export would hold, and writing every label and the verified positives as
+// SQLite, Parquet, CSV, JSONL, CxC CSV or ECCV Caption JSON.
 import type { ExportResult } from '../../../shared/api.js';
-import type { ExportPreview } from '../../../shared/labels.js';
+import type { ExportFormat, ExportPreview } from '../../../shared/labels.js';
 import type { ExportService } from '../../../shared/api.js';
 import { exportPreviewOf, exportProjectLabels } from '../labels/label_service.js';
 import { exportTargetFor } from '../app/service_paths.js';
@@ -14,11 +15,11 @@ export class ExportServiceImpl implements ExportService {
     return exportPreviewOf(this.s.project().store);
   }
 
-  async write(req: { out?: string; overwrite?: boolean }): Promise<ExportResult> {
+  async write(req: { out?: string; overwrite?: boolean; format?: ExportFormat }): Promise<ExportResult> {
     const p = this.s.project();
     const o = this.s.options;
-    const out = exportTargetFor(req, { datasetRoot: p.root, projectDir: p.dir, dataDir: o.dataDir, chosenFolders: this.s.chosenFolders });
-    const counts = exportProjectLabels(out, p.ds, p.store, { appVersion: appVersion(), space: p.activeSpaceLabel() });
+    const { out, format } = exportTargetFor(req, { datasetRoot: p.root, projectDir: p.dir, dataDir: o.dataDir, chosenFolders: this.s.chosenFolders });
+    const counts = exportProjectLabels(out, p.ds, p.store, { appVersion: appVersion(), space: p.activeSpaceLabel(), format });
     return { path: out, ...counts, downloadUrl: o.downloadUrl?.(out) };
   }
 }

@@ -6,7 +6,7 @@ import type { PairLabel } from '../../../shared/labels.js';
 import type { LabelsService } from '../../../shared/api.js';
 import { addFlagBatch, checkTarget, labelsOf } from '../labels/label_service.js';
 import { flagsOf, readLabels } from '../labels/label_model.js';
-import { importPositivesIntoProject } from '../mining/project.js';
+import { importIntoProject } from '../labels/import_file.js';
 import { checkInputFile } from '../app/service_paths.js';
 import { emitFlags, emitReviews, type ServiceSession } from './context.js';
 
@@ -54,8 +54,9 @@ export class LabelsServiceImpl implements LabelsService {
 
   async importPositives(req: { path: string }): Promise<ImportResultView> {
     const p = this.s.project();
-    const r = importPositivesIntoProject(p.ds, p.reviews, checkInputFile(req.path, 'positives file', 'cli'));
+    const r = await importIntoProject(p.ds, p.reviews, checkInputFile(req.path, 'positives or label file', 'cli'));
     emitReviews(this.s);
-    return { source: r.source, pairs: r.pairs.length, skipped: r.unmatched.count, problems: r.unmatched.examples };
+    if (r.labels?.flags) emitFlags(this.s);
+    return r;
   }
 }
