@@ -4,7 +4,9 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import type { DatasetImage } from './dataset.js';
+import { makeResolver, type Resolved } from './paths.js';
 import type { ProblemLog } from './problems.js';
+import { imageRange, splitMemberPath } from './tar_member.js';
 
 const HEAD = 32;
 const TAIL = 1024;
@@ -18,8 +20,11 @@ function startsWith(b: Buffer, sig: readonly number[], at = 0): boolean {
   return b.length >= at + sig.length && sig.every((x, i) => b[at + i] === x);
 }
 
-/** What is wrong with the image file's bytes, or null when its header looks sane. */
-export function imageFileFault(abs: string): string | null {
+/**
+ * What is wrong with the image file's bytes, or null when its header looks sane. `range` limits the
+ * look to a byte range of the file (an image inside a tar).
+ */
+export function imageFileFault(abs: string, range?: { start: number; size: number }): string | null {
   let fd: number;
   try {
     fd = openSync(abs, 'r');
@@ -27,13 +32,14 @@ export function imageFileFault(abs: string): string | null {
     return `cannot be opened: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
   }
   try {
-    const size = fstatSync(fd).size;
+    const start = range?.start ?? 0;
+    const size = range?.size ?? fstatSync(fd).size;
     if (size === 0) return 'is empty (0 bytes)';
     const head = Buffer.alloc(Math.min(HEAD, size));
-    readSync(fd, head, 0, head.length, 0);
+    readSync(fd, head, 0, head.length, start);
     const tailLen = Math.min(TAIL, size);
     const tail = Buffer.alloc(tailLen);
-    readSync(fd, tail, 0, tailLen, size - tailLen);
+    readSync(fd, tail, 0, tailLen, start + size - tailLen);
     if (startsWith(head, PNG_SIG)) {
       if (head.length < 24 || head.toString('latin1', 12, 16) !== 'IHDR') return 'is a PNG without its IHDR header (truncated or corrupt)';
       const w = head.readUInt32BE(16);
@@ -61,10 +67,19 @@ export function imageFileFault(abs: string): string | null {
 
 /** Checks every image on disk (missing ones are reported elsewhere); one error Problem per bad file. */
 export function checkImageFiles(root: string, images: readonly DatasetImage[], log: ProblemLog, progress?: (done: number, total: number) => void): void {
+  let resolve: ((rel: string) => Resolved) | null = null;
   for (let i = 0; i < images.length; i++) {
     const im = images[i];
     if (im.missing) continue;
-    const fault = imageFileFault(path.join(root, im.path));
+    let fault: string | null;
+    if (splitMemberPath(im.path)) {
+      try {
+        const r = imageRange((resolve ??= makeResolver(root)), im.path);
+        fault = r ? imageFileFault(r.abs, r) : 'archive not found';
+      } catch (err) {
+        fault = (err as Error).message;
+      }
+    } else fault = imageFileFault(path.join(root, im.path));
     if (fault) log.add('unreadable images', { severity: 'error', file: im.path, message: `${fault}; the image stays listed but cannot be shown or encoded` });
     if (progress && (i & 1023) === 0) progress(i, images.length);
   }

@@ -37,6 +37,8 @@ export interface ReaderResult {
   rowsPerFile?: number[];
   /** The caption index files that were read (dataset-relative), for the hash. */
   indexFiles: string[];
+  /** A digest of index content kept inside bigger files (tar members' names, sizes, captions), for the hash. */
+  contentDigest?: string;
   /** Human name of the caption source used in messages ("captions.jsonl", "2 COCO caption files"). */
   captionSource: string;
 }
