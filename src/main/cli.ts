@@ -45,14 +45,17 @@ function condModeOpt(v: string | undefined): 'film' | 'csn' | 'none' | undefined
   return v;
 }
 
-/** `image=COL,caption=COL,split=COL` → the column mapping for Parquet tables. */
+const COLUMN_KEYS = ['image', 'caption', 'split', 'image_embedding', 'text_embedding'] as const;
+
+/** `image=COL,caption=COL,split=COL,image_embedding=COL,text_embedding=COL` → the column mapping for tables (Parquet, Arrow). */
 function columnMap(v: string | undefined): ColumnMap | undefined {
   if (v == null) return undefined;
   const out: ColumnMap = {};
   for (const part of v.split(',')) {
     const [k, col] = part.split('=');
-    if ((k !== 'image' && k !== 'caption' && k !== 'split') || !col) throw new UsageError(`--columns takes image=COL,caption=COL[,split=COL], got ${JSON.stringify(part)}`);
-    out[k] = col;
+    const key = COLUMN_KEYS.find((x) => x === k);
+    if (!key || !col) throw new UsageError(`--columns takes image=COL,caption=COL[,split=COL,image_embedding=COL,text_embedding=COL], got ${JSON.stringify(part)}`);
+    out[key] = col;
   }
   return out;
 }
@@ -60,7 +63,7 @@ function columnMap(v: string | undefined): ColumnMap | undefined {
 const verbs: Record<string, Verb> = {
   open: {
     summary: 'read a dataset folder and print its summary (counts, splits, problems)',
-    usage: 'mlens open DIR [--columns image=COL,caption=COL[,split=COL]] [--strict] [--json]',
+    usage: 'mlens open DIR [--columns image=COL,caption=COL[,split=COL,image_embedding=COL,text_embedding=COL]] [--strict] [--json]',
     flags: ['json', 'strict'],
     async run(a) {
       const bar = progressBar(!json(a) && !!process.stderr.isTTY);
