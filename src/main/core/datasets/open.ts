@@ -54,6 +54,7 @@ const LOOKED_FOR =
   `${GENERIC_CAPTIONS} (generic folder), ${KARPATHY_FILES.join(' / ')} (Karpathy split), ` +
   'annotations/captions_*.json (COCO captions), ' +
   `${FLICKR_FILES.join(' / ')} (Flickr30k / Flickr8k), numbered shard folders of KEY.jpg + KEY.txt (img2dataset), ` +
+  'NNNNN.tar shards of KEY.jpg + KEY.txt (WebDataset), ' +
   'metadata/metadata_N.parquet with img_emb/ and text_emb/ (clip-retrieval), *.arrow / *.feather tables or a Hugging Face save_to_disk folder (state.json), ' +
   'or *.parquet / data/*.parquet caption tables';
 

@@ -134,7 +134,7 @@ export async function readTables(ctx: ReadContext, tables: TableFile[], format: 
       const split = normalSplit(cols.split ? row[cols.split] : null) ?? fileSplit;
       const { index, added } = table.add({ id: cell.kind === 'bytes' && cell.path ? idFromPath(cell.path) : `${stem}:${r}`, path: rel, split, missing: !exists });
       if (added) imageRecord.push(first);
-      if (added && imageVectors) imageVectors.add(row[vec.image!], file, r, vec.image!);
+      if (added && imageVectors) imageVectors.add(row[vec.image!], file, r + 1, `row ${r}`, vec.image!);
       if (cell.kind === 'path' && added) table.images[index].id = idFromPath(path.posix.basename(rel));
       if (cell.kind === 'bytes') bytesSeen.set(bytesKey, index);
       if (added && !exists) ctx.log.add('missing images', { severity: 'warning', file, line: r + 1, message: `row ${r}: image file not found: ${cell.kind === 'path' ? cell.path : rel}` });
@@ -145,7 +145,7 @@ export async function readTables(ctx: ReadContext, tables: TableFile[], format: 
       for (const [j, text] of caps.entries()) {
         captions.push({ id: n > 1 ? `${stem}:${r}:${j}` : `${stem}:${r}`, text, imageIndex: index, split });
         captionRecord.push(first + j);
-        textVectors?.add(perCaption ? (textCell as unknown[])[j] : textCell, file, r, vec.text!);
+        textVectors?.add(perCaption ? (textCell as unknown[])[j] : textCell, file, r + 1, `row ${r}`, vec.text!);
       }
     }
   }

@@ -44,18 +44,18 @@ export class VectorColumn {
     return this.rows.length;
   }
 
-  /** Adds the vector of `cell` (file, row and column name it in problems). */
-  add(cell: unknown, file: string, row: number, column: string): void {
+  /** Adds the vector of `cell`; file, 1-based line, `where` ("row 3", "line 4") and column name it in problems. */
+  add(cell: unknown, file: string, line: number, where: string, column: string): void {
     const v = vectorValues(cell);
     const fault = (message: string): void => {
-      this.log.add('bad vectors', { severity: 'error', file, line: row + 1, message: `row ${row}: "${column}" ${message}; this ${this.what}'s vector is set to 0` });
+      this.log.add('bad vectors', { severity: 'error', file, line: line > 0 ? line : undefined, message: `${where}: "${column}" ${message}; this ${this.what}'s vector is set to 0` });
       this.rows.push(null);
     };
     if (!v) return fault(`is not a list of numbers (got ${cell === null ? 'null' : Array.isArray(cell) ? 'a list of other values' : typeof cell})`);
     if (v.length === 0) return fault('is an empty list');
     if (this.dims < 0) {
       this.dims = v.length;
-      this.firstWhere = `${file} row ${row}`;
+      this.firstWhere = `${file} ${where}`;
     } else if (v.length !== this.dims) return fault(`has ${v.length} values but ${this.firstWhere} has ${this.dims}`);
     for (let k = 0; k < v.length; k++) {
       if (!Number.isFinite(v[k])) return fault(`holds ${Number.isNaN(v[k]) ? 'NaN' : 'Inf'} at position ${k}`);
