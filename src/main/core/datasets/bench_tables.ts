@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { Field, FixedSizeList, Float32, Table, Utf8, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { PNG } from 'pngjs';
+import { arrowFormat } from './arrow_tables.js';
+import { parquetColumns, readParquetRows } from './parquet_rows.js';
 import { openDataset } from './open.js';
 
 function png(seed: number): Buffer {
@@ -93,7 +95,28 @@ export async function benchTables(): Promise<object> {
       writeFileSync(join(wds, `${String(s).padStart(5, '0')}.tar`), tarOf(files));
     }
 
+    // The file reader alone (rows as plain values, no dataset built): Arrow against Parquet.
+    const decode = async (read: () => Promise<unknown>): Promise<{ ms: number; rowsPerSecond: number }> => {
+      await read();
+      const t0 = performance.now();
+      await read();
+      const ms = performance.now() - t0;
+      return { ms: Math.round(ms), rowsPerSecond: Math.round(n / (ms / 1000)) };
+    };
+    const arrowAbs = join(arrow, 'table.arrow');
+    const parquetAbs = join(parquet, 'table.parquet');
+    const readerOnly = {
+      arrow: await decode(async () => {
+        await arrowFormat.columns(arrowAbs, 'table.arrow');
+        return arrowFormat.rows(arrowAbs, 'table.arrow', ['image', 'caption']);
+      }),
+      parquet: await decode(async () => {
+        await parquetColumns(parquetAbs, 'table.parquet');
+        return readParquetRows(parquetAbs, 'table.parquet', ['image', 'caption']);
+      }),
+    };
     return {
+      readerOnly,
       arrowFile: await timed(arrow, n),
       hfSaveToDisk: await timed(hf, n),
       parquetBaseline: await timed(parquet, n),

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { DatasetFormat } from '../../../shared/dataset.js';
 import type { DatasetCaption } from './dataset.js';
 import { DatasetError } from './dataset.js';
-import { PathEscapeError } from './paths.js';
+import { PathEscapeError, type Resolved } from './paths.js';
 import { cellCaptions, chooseColumns, extractImage, imageCell, resolveTablePath, type ColumnMap } from './parquet_rows.js';
 import { ImageTable, idFromPath, type ReadContext, type ReaderResult } from './reader.js';
 import { chooseVectorColumns, VectorColumn, vectorSpace, type VectorColumns } from './table_vectors.js';
@@ -50,6 +50,7 @@ export async function readTables(ctx: ReadContext, tables: TableFile[], format: 
   const captions: DatasetCaption[] = [];
   const captionRecord: number[] = [];
   const bytesSeen = new Map<string, number>();
+  const resolved = new Map<string, Resolved | PathEscapeError>();
   const imageRecord: number[] = [];
   const rowsPerFile: number[] = [];
   let imageVectors: VectorColumn | null = null;
@@ -121,15 +122,24 @@ export async function readTables(ctx: ReadContext, tables: TableFile[], format: 
         }
         rel = out.rel;
       } else {
-        try {
-          const res = resolveTablePath(ctx.resolve, tableDir, cell.path);
-          rel = res.rel;
-          exists = res.exists;
-        } catch (err) {
-          if (!(err instanceof PathEscapeError)) throw err;
-          skip(file, r, `"${cols.image}": ${err.message}`, n);
+        // Rows repeat an image's path once per caption: resolve each path (a few lstats) once.
+        const key = `${tableDir}\0${cell.path}`;
+        let res = resolved.get(key);
+        if (res === undefined) {
+          try {
+            res = resolveTablePath(ctx.resolve, tableDir, cell.path);
+          } catch (err) {
+            if (!(err instanceof PathEscapeError)) throw err;
+            res = err;
+          }
+          resolved.set(key, res);
+        }
+        if (res instanceof PathEscapeError) {
+          skip(file, r, `"${cols.image}": ${res.message}`, n);
           continue;
         }
+        rel = res.rel;
+        exists = res.exists;
       }
       const split = normalSplit(cols.split ? row[cols.split] : null) ?? fileSplit;
       const { index, added } = table.add({ id: cell.kind === 'bytes' && cell.path ? idFromPath(cell.path) : `${stem}:${r}`, path: rel, split, missing: !exists });
