@@ -1,12 +1,14 @@
 // WebDataset tar shards read in place: the tar index (ustar, GNU long names, pax paths), the
 // virtual `NNNNN.tar#KEY.jpg` paths wherever images are read (open-time check, encoders' bytes, the
 // file route), and damaged archives named with their byte offsets while the rest opens.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDataset } from '../../src/main/core/datasets/open.js';
 import { makeResolver } from '../../src/main/core/datasets/paths.js';
 import { readImageBytes } from '../../src/main/core/datasets/tar_member.js';
+import { ImageHashIndex } from '../../src/main/core/encoders/feature_cache.js';
 import { decodeAnyImage } from '../../src/main/core/encoders/image_decode_any.js';
 import { FileServeError, openDatasetImage, streamOpenFile } from '../../src/main/core/io/image_file.js';
 import { indexTarFile } from '../../src/main/core/io/tar_index.js';
@@ -98,6 +100,10 @@ describe('WebDataset shards', () => {
     expect(bytes!.equals(pngBytes(2))).toBe(true);
     const decoded = await decodeAnyImage(bytes!, ds.images[1].path);
     expect(decoded.width).toBeGreaterThan(0);
+
+    // the feature cache keys a tar image by its own bytes, as it does an image file
+    const hashes = new ImageHashIndex(path.join(root, '.mlens', 'cache')).hashAll(ds);
+    expect(hashes.hashes).toEqual([1, 2, 3, 4].map((seed) => createHash('sha256').update(pngBytes(seed)).digest('hex').slice(0, hashes.hashes[0]!.length)));
 
     const f = openDatasetImage(root, '00000.tar#000000002.png');
     expect(f.type).toBe('image/png');
