@@ -57,6 +57,29 @@ describe('tar index', () => {
     expect(bytes(`${'p'.repeat(130)}.txt`).toString()).toBe('pax');
     expect(idx.faults).toEqual([{ offset: headerOffset(tar, '../evil.png'), member: '../evil.png', message: expect.stringMatching(/member "\.\.\/evil\.png" at byte \d+ leads outside/) }]);
   });
+
+  it('reads a size in GNU base-256 form; a bad checksum stops the index at its byte offset', () => {
+    const root = tmpDir();
+    const tar = tarBytes([{ name: 'a.txt', data: 'twelve bytes' }, { name: 'b.txt', data: 'second' }, { name: 'c.txt', data: 'third' }]);
+    // a.txt's size as base-256 (high bit set), checksum recomputed
+    const h = tar.subarray(0, 512);
+    h.fill(0, 124, 136);
+    h[124] = 0x80;
+    h[135] = 12;
+    h.write('        ', 148, 'latin1');
+    let sum = 0;
+    for (const x of h) sum += x;
+    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+    // c.txt's header corrupted
+    const c = headerOffset(tar, 'c.txt');
+    tar[c + 10] ^= 0xff;
+    const idx = indexTarFile(writeFile(root, 'y.tar', tar));
+    expect(idx.members.map((m) => [m.name, m.size])).toEqual([
+      ['a.txt', 12],
+      ['b.txt', 6],
+    ]);
+    expect(idx.faults).toEqual([{ offset: c, message: `header at byte ${c} has a bad checksum (not a tar header, or corrupt); the rest of the archive is not read` }]);
+  });
 });
 
 describe('WebDataset shards', () => {
