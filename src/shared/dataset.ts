@@ -13,7 +13,7 @@ export interface Problem {
   message: string;
 }
 
-export type DatasetFormat = 'generic' | 'coco' | 'karpathy' | 'flickr' | 'img2dataset' | 'parquet' | 'clip-retrieval';
+export type DatasetFormat = 'generic' | 'coco' | 'karpathy' | 'flickr' | 'img2dataset' | 'parquet' | 'clip-retrieval' | 'webdataset' | 'arrow';
 
 export interface SplitCounts {
   images: number;

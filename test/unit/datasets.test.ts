@@ -342,7 +342,7 @@ describe('bad input: generic folder', () => {
     const empty = tmpDir();
     writeFile(empty, 'readme.txt', 'hi');
     const e1 = await openFails(empty);
-    expect(e1.message).toContain('no dataset found: looked for captions.jsonl (generic folder), dataset_coco.json / dataset_flickr30k.json / dataset_f8k.json (Karpathy split), annotations/captions_*.json (COCO captions), results.csv / results_20130124.token / Flickr8k.token.txt (Flickr30k / Flickr8k), numbered shard folders of KEY.jpg + KEY.txt (img2dataset), metadata/metadata_N.parquet with img_emb/ and text_emb/ (clip-retrieval) or *.parquet / data/*.parquet caption tables');
+    expect(e1.message).toContain('no dataset found: looked for captions.jsonl (generic folder), dataset_coco.json / dataset_flickr30k.json / dataset_f8k.json (Karpathy split), annotations/captions_*.json (COCO captions), results.csv / results_20130124.token / Flickr8k.token.txt (Flickr30k / Flickr8k), numbered shard folders of KEY.jpg + KEY.txt (img2dataset), NNNNN.tar shards of KEY.jpg + KEY.txt (WebDataset), metadata/metadata_N.parquet with img_emb/ and text_emb/ (clip-retrieval), *.arrow / *.feather tables or a Hugging Face save_to_disk folder (state.json), or *.parquet / data/*.parquet caption tables');
     expect(e1.file).toBe(empty);
     const e2 = await openFails(path.join(empty, 'nope'));
     expect(e2.message).toBe(`${path.join(empty, 'nope')}: does not exist`);

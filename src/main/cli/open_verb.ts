@@ -6,21 +6,24 @@ import { opt, UsageError } from './args.js';
 import { progressBar } from './progress.js';
 import { json, needDir, print, type Verb } from './verb.js';
 
-/** `image=COL,caption=COL,split=COL` → the column mapping for Parquet tables. */
+const COLUMN_KEYS = ['image', 'caption', 'split', 'image_embedding', 'text_embedding'] as const;
+
+/** `image=COL,caption=COL,split=COL,image_embedding=COL,text_embedding=COL` → the column mapping for tables (Parquet, Arrow). */
 function columnMap(v: string | undefined): ColumnMap | undefined {
   if (v == null) return undefined;
   const out: ColumnMap = {};
   for (const part of v.split(',')) {
     const [k, col] = part.split('=');
-    if ((k !== 'image' && k !== 'caption' && k !== 'split') || !col) throw new UsageError(`--columns takes image=COL,caption=COL[,split=COL], got ${JSON.stringify(part)}`);
-    out[k] = col;
+    const key = COLUMN_KEYS.find((x) => x === k);
+    if (!key || !col) throw new UsageError(`--columns takes image=COL,caption=COL[,split=COL,image_embedding=COL,text_embedding=COL], got ${JSON.stringify(part)}`);
+    out[key] = col;
   }
   return out;
 }
 
 export const openVerb: Verb = {
   summary: 'read a dataset folder and print its summary (counts, splits, problems)',
-  usage: 'mlens open DIR [--columns image=COL,caption=COL[,split=COL]] [--strict] [--json]',
+  usage: 'mlens open DIR [--columns image=COL,caption=COL[,split=COL,image_embedding=COL,text_embedding=COL]] [--strict] [--json]',
   flags: ['json', 'strict'],
   async run(a) {
     const bar = progressBar(!json(a) && !!process.stderr.isTTY);

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { DatasetCaption } from './dataset.js';
+import { chooseVectorColumns, VectorColumn, vectorSpace, type VectorColumns } from './table_vectors.js';
 import { DatasetError } from './dataset.js';
 import { describeIssues } from './jsonl.js';
 import { forEachJsonl } from './jsonl_stream.js';
@@ -19,6 +20,12 @@ const CaptionLine = z.looseObject({
 
 const KNOWN = new Set(['image', 'caption', 'id', 'split']);
 
+interface VectorFields {
+  names: VectorColumns;
+  image: VectorColumn | null;
+  text: VectorColumn | null;
+}
+
 export async function readGeneric(ctx: ReadContext): Promise<ReaderResult> {
   const file = GENERIC_CAPTIONS;
   const abs = path.join(ctx.root, file);
@@ -30,6 +37,9 @@ export async function readGeneric(ctx: ReadContext): Promise<ReaderResult> {
   const imageCache = new Map<string, number | PathEscapeError>();
   let records = 0;
   let firstError = '';
+  // Vector fields (image_embedding, text_embedding, …) named by the first valid line.
+  let vec: VectorFields | null = null;
+  const imageVectors: Array<[unknown, number]> = [];
 
   const skip = (line: number, message: string): void => {
     firstError ||= `line ${line}: ${message}`;
@@ -76,6 +86,10 @@ export async function readGeneric(ctx: ReadContext): Promise<ReaderResult> {
       const rec = parsed.data;
       const split = rec.split ?? null;
       const idx = imageIndex(rec.image, line, split);
+      if (vec == null) {
+        const names = chooseVectorColumns(Object.keys(rec), {});
+        vec = { names, image: names.image ? new VectorColumn('image', ctx.log) : null, text: names.text ? new VectorColumn('caption', ctx.log) : null };
+      }
       if (idx instanceof PathEscapeError) {
         skip(line, `"image": ${idx.message}`);
         return;
@@ -98,6 +112,12 @@ export async function readGeneric(ctx: ReadContext): Promise<ReaderResult> {
         }
       }
       if (hasExtra) caption.extra = extra;
+      const v = vec as VectorFields;
+      if (v.names.image && imageVectors[idx] === undefined) imageVectors[idx] = [extra[v.names.image], line];
+      v.text?.add(extra[v.names.text!], file, line, `line ${line}`, v.names.text!);
+      if (v.names.image) delete extra[v.names.image];
+      if (v.names.text) delete extra[v.names.text];
+      if (caption.extra && Object.keys(extra).length === 0) delete caption.extra;
       captions.push(caption);
       captionRecord.push(record);
     },
@@ -113,6 +133,15 @@ export async function readGeneric(ctx: ReadContext): Promise<ReaderResult> {
   );
 
   if (records === 0) throw new DatasetError('has no records (the file is empty)', file);
+  const v = vec as VectorFields | null;
+  if (v?.image) {
+    // One vector per image, from the first valid line that names it.
+    for (let i = 0; i < table.images.length; i++) {
+      const [cell, line] = imageVectors[i] ?? [undefined, 0];
+      v.image.add(cell, file, line, line ? `line ${line}` : `image ${table.images[i].path} (no valid line)`, v.names.image!);
+    }
+  }
+  const vectors = v ? vectorSpace(v.image, v.text, v.names, file, ctx.log) : null;
   if (captions.length === 0) {
     throw new DatasetError(`none of its ${records} records is a valid caption (first problem: ${firstError})`, file);
   }
@@ -124,5 +153,6 @@ export async function readGeneric(ctx: ReadContext): Promise<ReaderResult> {
     recordCount: records,
     indexFiles: [file],
     captionSource: file,
+    ...(vectors ? { vectors } : {}),
   };
 }

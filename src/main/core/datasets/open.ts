@@ -1,10 +1,13 @@
 // openDataset: detect the folder's format, read it, attach truth, positives and embeddings.
+import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { DatasetFormat } from '../../../shared/dataset.js';
 import { findCocoFiles, readCoco } from './coco.js';
 import { FLICKR_FILES, findFlickrFiles, readFlickr } from './flickr.js';
 import { findImg2datasetShards, readImg2dataset } from './img2dataset.js';
+import { findWebdatasetShards, readWebdataset } from './webdataset.js';
+import { findArrowTables, readArrowTables } from './arrow_tables.js';
 import { loadEmbeddingShards } from './embedding_shards.js';
 import type { ColumnMap } from './parquet_rows.js';
 import { findClipRetrieval, findParquetTables, readParquetTables } from './parquet_tables.js';
@@ -51,7 +54,9 @@ const LOOKED_FOR =
   `${GENERIC_CAPTIONS} (generic folder), ${KARPATHY_FILES.join(' / ')} (Karpathy split), ` +
   'annotations/captions_*.json (COCO captions), ' +
   `${FLICKR_FILES.join(' / ')} (Flickr30k / Flickr8k), numbered shard folders of KEY.jpg + KEY.txt (img2dataset), ` +
-  'metadata/metadata_N.parquet with img_emb/ and text_emb/ (clip-retrieval) or *.parquet / data/*.parquet caption tables';
+  'NNNNN.tar shards of KEY.jpg + KEY.txt (WebDataset), ' +
+  'metadata/metadata_N.parquet with img_emb/ and text_emb/ (clip-retrieval), *.arrow / *.feather tables or a Hugging Face save_to_disk folder (state.json), ' +
+  'or *.parquet / data/*.parquet caption tables';
 
 interface Detected {
   format: DatasetFormat;
@@ -59,28 +64,31 @@ interface Detected {
   ignored: string[];
 }
 
-/** Which format a folder holds (generic > Karpathy > COCO > Flickr > img2dataset > clip-retrieval > Parquet), or null. */
+/** Which format a folder holds (generic > Karpathy > COCO > Flickr > img2dataset > WebDataset > clip-retrieval > Arrow > Parquet), or null. */
 export function detectFormat(root: string, force?: DatasetFormat): Detected | null {
   const generic = isFile(path.join(root, GENERIC_CAPTIONS)) ? [GENERIC_CAPTIONS] : [];
   const karpathy = findKarpathyFiles(root);
   const coco = findCocoFiles(root);
   const flickr = findFlickrFiles(root);
   const shards = findImg2datasetShards(root);
+  const tars = shards.length ? [] : findWebdatasetShards(root);
   const all: Array<[DatasetFormat, string[]]> = [
     ['generic', generic],
     ['karpathy', karpathy],
     ['coco', coco],
     ['flickr', flickr],
     ['img2dataset', shards],
+    ['webdataset', tars],
     ['clip-retrieval', findClipRetrieval(root)],
-    ['parquet', shards.length ? [] : findParquetTables(root)],
+    ['arrow', shards.length || tars.length ? [] : findArrowTables(root)],
+    ['parquet', shards.length || tars.length ? [] : findParquetTables(root)],
   ];
   const pick = all.find(([f, files]) => files.length > 0 && (force == null || f === force));
   if (!pick) return null;
   const [format, files] = pick;
   const used = format === 'karpathy' || format === 'flickr' ? files.slice(0, 1) : files;
   // Shard folders are data, not a competing index: they are never listed as ignored.
-  const ignored = all.flatMap(([f, fs]) => (f === 'img2dataset' || f === 'parquet' ? [] : fs)).filter((f) => !used.includes(f));
+  const ignored = all.flatMap(([f, fs]) => (f === 'img2dataset' || f === 'webdataset' || f === 'arrow' || f === 'parquet' ? [] : fs)).filter((f) => !used.includes(f));
   return { format, files: used, ignored };
 }
 
@@ -122,6 +130,8 @@ export async function openDataset(dir: string, opts: OpenOptions = {}): Promise<
   else if (detected.format === 'karpathy') read = await readKarpathy(ctx, detected.files[0]);
   else if (detected.format === 'flickr') read = await readFlickr(ctx, detected.files[0]);
   else if (detected.format === 'img2dataset') read = await readImg2dataset(ctx, detected.files);
+  else if (detected.format === 'webdataset') read = await readWebdataset(ctx, detected.files);
+  else if (detected.format === 'arrow') read = await readArrowTables(ctx, detected.files, opts.columns);
   else if (detected.format === 'parquet' || detected.format === 'clip-retrieval') read = await readParquetTables(ctx, detected.files, detected.format, opts.columns);
   else read = await readCoco(ctx, detected.files);
 
@@ -145,14 +155,20 @@ export async function openDataset(dir: string, opts: OpenOptions = {}): Promise<
 
   const counts = { images: images.length, captions: captions.length, captionRecord: read.captionRecord, recordCount: read.recordCount };
   const embProgress = (d: number, t: number): void => ctx.progress('embeddings', d, t);
-  const emb =
+  let emb =
     read.format === 'clip-retrieval'
       ? loadEmbeddingShards(root, read.rowsPerFile ?? [], read.imageRecord ?? [], read.captionRecord, log)
       : loadEmbeddings(root, counts, log, embProgress);
+  if (read.vectors) {
+    // The table's vector columns are the space unless embedding files were given beside it.
+    if (emb.embeddings) log.push({ severity: 'warning', file: read.indexFiles[0], message: `its vector columns (${read.vectors.source}) are ignored: ${emb.embeddings.source} is used` });
+    else emb = { embeddings: read.vectors, files: emb.files };
+  }
 
   ctx.progress('hash', 0, 1);
   const hashFiles = [...read.indexFiles, TRUTH_FILE, POSITIVES_FILE, ...emb.files];
-  const hash = await datasetHash(root, hashFiles);
+  const fileHash = await datasetHash(root, hashFiles);
+  const hash = read.contentDigest ? createHash('sha256').update(`${fileHash}\0${read.contentDigest}`).digest('hex').slice(0, 16) : fileHash;
   ctx.progress('hash', 1, 1);
 
   return {

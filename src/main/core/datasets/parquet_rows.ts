@@ -12,6 +12,9 @@ export interface ColumnMap {
   image?: string;
   caption?: string;
   split?: string;
+  /** Vector columns that together make a precomputed space (table_vectors.ts). */
+  image_embedding?: string;
+  text_embedding?: string;
 }
 
 const IMAGE_NAMES = ['image', 'image_path', 'img', 'image_file', 'img_path', 'file_name', 'filename', 'filepath', 'path', 'url'];

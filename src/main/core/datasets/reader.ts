@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { DatasetFormat } from '../../../shared/dataset.js';
-import type { DatasetCaption, DatasetImage } from './dataset.js';
+import type { DatasetCaption, DatasetImage, Embeddings } from './dataset.js';
 import { PathEscapeError, type Resolved } from './paths.js';
 import type { ProblemLog } from './problems.js';
 
@@ -37,6 +37,10 @@ export interface ReaderResult {
   rowsPerFile?: number[];
   /** The caption index files that were read (dataset-relative), for the hash. */
   indexFiles: string[];
+  /** A precomputed space from the table's vector columns (table_vectors.ts). */
+  vectors?: Embeddings;
+  /** A digest of index content kept inside bigger files (tar members' names, sizes, captions), for the hash. */
+  contentDigest?: string;
   /** Human name of the caption source used in messages ("captions.jsonl", "2 COCO caption files"). */
   captionSource: string;
 }

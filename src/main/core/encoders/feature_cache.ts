@@ -12,6 +12,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { join } from 'node:path';
 import type { Dataset } from '../datasets/dataset.js';
 import { makeResolver } from '../datasets/paths.js';
+import { imageRange } from '../datasets/tar_member.js';
 
 /** Hex length of content keys (sha256, 128 bits). */
 export const KEY_CHARS = 32;
@@ -36,16 +37,20 @@ function writeAtomic(file: string, data: Uint8Array | string, tag: string): void
   }
 }
 
-/** sha256 of a file's bytes (first KEY_CHARS hex), streamed in 1 MiB reads. */
-export function fileContentHash(abs: string): string {
+/** sha256 of a file's bytes (first KEY_CHARS hex), streamed in 1 MiB reads; `range` limits it to a tar member's bytes. */
+export function fileContentHash(abs: string, range?: { start: number; size: number }): string {
   const h = createHash('sha256');
   const fd = openSync(abs, 'r');
   try {
     const buf = Buffer.allocUnsafe(1 << 20);
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
+    let pos = range?.start ?? 0;
+    let left = range?.size ?? Infinity;
+    while (left > 0) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, left), pos);
       if (n <= 0) break;
       h.update(buf.subarray(0, n));
+      pos += n;
+      left -= n;
     }
   } finally {
     closeSync(fd);
@@ -94,15 +99,14 @@ export class ImageHashIndex {
     for (let i = 0; i < n; i++) {
       const img = ds.images[i];
       if (img.missing) continue;
-      let abs: string;
       try {
-        abs = resolve(img.path).abs;
-        const st = statSync(abs);
+        const st = imageRange(resolve, img.path);
+        if (!st) throw new Error('missing');
         const old = this.entries[img.path];
         if (old && old.size === st.size && old.mtimeMs === st.mtimeMs) {
           hashes[i] = old.hash;
         } else {
-          hashes[i] = fileContentHash(abs);
+          hashes[i] = fileContentHash(st.abs, st);
           rehashed++;
         }
         next[img.path] = { size: st.size, mtimeMs: st.mtimeMs, hash: hashes[i]! };

@@ -6,6 +6,7 @@
 import { closeSync, existsSync, constants, createReadStream, fstatSync, openSync, readSync, readlinkSync, realpathSync, lstatSync, type ReadStream } from 'node:fs';
 import path from 'node:path';
 import { normalizeRel, PathEscapeError } from '../datasets/paths.js';
+import { checkMemberName, findMember, MemberNotFoundError, splitMemberPath } from '../datasets/tar_member.js';
 import { isInside } from './path_policy.js';
 import { sniffImage, SNIFF_BYTES, type ImageType } from './image_sniff.js';
 
@@ -23,6 +24,8 @@ export class FileServeError extends Error {
 export interface OpenFile {
   fd: number;
   size: number;
+  /** Where the served bytes start in the file (a tar member's data); 0 when absent. */
+  start?: number;
   /** Content type: sniffed for images, from the caller otherwise. */
   type: string;
 }
@@ -94,11 +97,16 @@ export function openInside(realRoot: string, file: string, shown: string): { fd:
   }
 }
 
-/** Opens a dataset file named by a client for display: images only (PNG, JPEG, GIF, WebP, AVIF). */
+/**
+ * Opens a dataset file named by a client for display: images only (PNG, JPEG, GIF, WebP, AVIF). A
+ * virtual path `ARCHIVE.tar#MEMBER` serves the member's byte range of the (confined) archive.
+ */
 export function openDatasetImage(datasetRoot: string, rel: string): OpenFile {
+  const member = splitMemberPath(rel);
   let norm: string;
   try {
-    norm = normalizeRel(rel);
+    norm = normalizeRel(member ? member.archive : rel);
+    if (member) checkMemberName(rel, member.member);
   } catch (e) {
     throw new FileServeError(e instanceof PathEscapeError && rel.includes('\0') ? 400 : 403, (e as Error).message);
   }
@@ -108,12 +116,25 @@ export function openDatasetImage(datasetRoot: string, rel: string): OpenFile {
   } catch (e) {
     throw errnoToServeError(e, 'the dataset folder');
   }
-  const shown = JSON.stringify(norm);
-  const { fd, size } = openInside(realRoot, path.join(realRoot, ...norm.split('/')), shown);
+  const archiveAbs = path.join(realRoot, ...norm.split('/'));
+  const shown = JSON.stringify(member ? `${norm}#${member.member}` : norm);
+  const opened = openInside(realRoot, archiveAbs, shown);
+  const fd = opened.fd;
+  let size = opened.size;
+  let start = 0;
   let type: ImageType | null;
   try {
-    const head = Buffer.alloc(SNIFF_BYTES);
-    const n = readSync(fd, head, 0, SNIFF_BYTES, 0);
+    if (member) {
+      try {
+        const m = findMember(archiveAbs, fd, `${norm}#${member.member}`, member.member);
+        start = m.offset;
+        size = m.size;
+      } catch (e) {
+        throw e instanceof MemberNotFoundError ? new FileServeError(404, e.message) : e;
+      }
+    }
+    const head = Buffer.alloc(Math.min(SNIFF_BYTES, size));
+    const n = readSync(fd, head, 0, head.length, start);
     type = sniffImage(head.subarray(0, n));
   } catch (e) {
     closeSync(fd);
@@ -123,12 +144,13 @@ export function openDatasetImage(datasetRoot: string, rel: string): OpenFile {
     closeSync(fd);
     throw new FileServeError(415, `${shown} is not a PNG, JPEG, GIF, WebP or AVIF image; only images are served`);
   }
-  return { fd, size, type };
+  return { fd, size, type, start };
 }
 
 /** A stream over an open file that closes the descriptor when it ends, fails or is destroyed. */
 export function streamOpenFile(f: OpenFile): ReadStream {
-  return createReadStream('', { fd: f.fd, start: 0, autoClose: true });
+  const start = f.start ?? 0;
+  return createReadStream('', { fd: f.fd, start, end: Math.max(start, start + f.size - 1), autoClose: true });
 }
 
 /** Headers every served dataset file carries: nothing in it may run, and its type is final. */

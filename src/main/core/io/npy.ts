@@ -1,4 +1,5 @@
-// NumPy .npy reader and writer for 2-D float32/float16 arrays in C order (little-endian).
+// NumPy .npy reader and writer for float32/float16 arrays (little-endian). Fortran-order files
+// (numpy.asfortranarray, many MATLAB/Julia exports) are read and transposed to row-major.
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 
 export interface NpyArray {
@@ -38,7 +39,7 @@ const DESCR: Record<string, 'float32' | 'float16'> = { '<f4': 'float32', '=f4': 
  * file and under MAX_NPY_HEADER), descr, fortran_order, shape (non-negative integers), and that the
  * shape's byte count is exactly what follows the header. A bad field is an NpyError naming the file.
  */
-export function parseNpyHeader(buf: Buffer, file = '<npy>'): { dtype: 'float32' | 'float16'; shape: number[]; start: number; count: number } {
+export function parseNpyHeader(buf: Buffer, file = '<npy>'): { dtype: 'float32' | 'float16'; shape: number[]; start: number; count: number; fortran: boolean } {
   if (buf.length < 10 || buf[0] !== 0x93 || buf.toString('latin1', 1, 6) !== 'NUMPY') {
     throw new NpyError(file, 'not a .npy file (bad magic)');
   }
@@ -63,7 +64,6 @@ export function parseNpyHeader(buf: Buffer, file = '<npy>'): { dtype: 'float32' 
   if (!descr) throw new NpyError(file, `header has no readable 'descr': ${shown}`);
   if (!fortran) throw new NpyError(file, `header has no readable 'fortran_order': ${shown}`);
   if (shapeText == null) throw new NpyError(file, `header has no readable 'shape': ${shown}`);
-  if (fortran === 'True') throw new NpyError(file, 'Fortran order is not supported; save with C order');
   const parts = shapeText.split(',').map((x) => x.trim());
   if (parts.length && parts[parts.length - 1] === '') parts.pop();
   const shape: number[] = [];
@@ -85,11 +85,33 @@ export function parseNpyHeader(buf: Buffer, file = '<npy>'): { dtype: 'float32' 
   if (payload > count * bytes) {
     throw new NpyError(file, `header says shape (${shape.join(', ')}) (${count * bytes} bytes of data) but ${payload} bytes follow the header`);
   }
-  return { dtype, shape, start, count };
+  return { dtype, shape, start, count, fortran: fortran === 'True' };
+}
+
+/**
+ * The row-major (C order) copy of values stored in Fortran order: the first index varies fastest
+ * there, so element (i0, i1, …) sits at i0 + s0·(i1 + s1·(i2 + …)).
+ */
+export function fortranToRowMajor(src: Float32Array, shape: number[]): Float32Array {
+  if (shape.length < 2) return src;
+  const out = new Float32Array(src.length);
+  if (shape.length === 2) {
+    const [rows, cols] = shape;
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = src[c * rows + r];
+    return out;
+  }
+  const idx = new Array<number>(shape.length).fill(0);
+  for (let k = 0; k < out.length; k++) {
+    let f = 0;
+    for (let d = shape.length - 1; d >= 0; d--) f = f * shape[d] + idx[d];
+    out[k] = src[f];
+    for (let d = shape.length - 1; d >= 0 && ++idx[d] === shape[d]; d--) idx[d] = 0;
+  }
+  return out;
 }
 
 export function parseNpy(buf: Buffer, file = '<npy>'): NpyArray {
-  const { dtype, shape, start, count } = parseNpyHeader(buf, file);
+  const { dtype, shape, start, count, fortran } = parseNpyHeader(buf, file);
   const data = new Float32Array(count);
   if (dtype === 'float32') {
     if ((buf.byteOffset + start) % 4 === 0) data.set(new Float32Array(buf.buffer, buf.byteOffset + start, count));
@@ -97,7 +119,7 @@ export function parseNpy(buf: Buffer, file = '<npy>'): NpyArray {
   } else {
     for (let i = 0; i < count; i++) data[i] = halfToFloat(buf.readUInt16LE(start + 2 * i));
   }
-  return { dtype, shape, data };
+  return { dtype, shape, data: fortran ? fortranToRowMajor(data, shape) : data };
 }
 
 export function readNpy(file: string): NpyArray {

@@ -15,7 +15,8 @@ import { initBackend } from '../../tensor/backend.js';
 import type { EncodeContext, Encoder, EncoderOutput } from '../encoder.js';
 import { ROLE_TRAIN, splitPolicy } from '../../datasets/split_policy.js';
 import { ImageDecodeError } from '../image_decode.js';
-import { decodeAnyImageFile } from '../image_decode_any.js';
+import { decodeAnyImage } from '../image_decode_any.js';
+import { readImageBytes } from '../../datasets/tar_member.js';
 import { DEFAULT_IMAGE_FEATURES, IMAGE_FEATURES_VERSION, imageFeatureDims, imageFeatures, type ImageFeatureParams } from './image_features.js';
 import { DEFAULT_TEXT_FEATURES, TEXT_FEATURES_VERSION, fitTextFeatures, textFeatures, type TextFeatureParams } from './text_features.js';
 import { DEFAULT_TWO_TOWER, TwoTower, type TwoTowerParams } from './two_tower.js';
@@ -143,7 +144,9 @@ export class BaselineEncoder implements Encoder {
         skip({ severity: 'error', file: img.path, message: 'image file is missing; its row is zero' });
       } else {
         try {
-          const decoded = await decodeAnyImageFile(resolve(img.path).abs, img.path);
+          const bytes = await readImageBytes(resolve, img.path);
+          if (!bytes) throw new ImageDecodeError(img.path, 'cannot be read (ENOENT)');
+          const decoded = await decodeAnyImage(bytes, img.path);
           imageFeatures(decoded, p, X, i * Fi);
           valid[i] = 1;
           encoded++;

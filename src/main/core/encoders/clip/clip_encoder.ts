@@ -3,11 +3,11 @@
 // checked first (every missing file named), then loaded by absolute path with remote models off.
 // See CONTEXT.md in this folder for the folder layout and the choices made.
 import { statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import path from 'node:path';
 import type { Problem } from '../../../../shared/dataset.js';
 import { makeResolver } from '../../datasets/paths.js';
+import { readImageBytes } from '../../datasets/tar_member.js';
 import { throwIfAborted } from '../../jobs/job.js';
 import type { EncodeContext, Encoder, EncoderOutput } from '../encoder.js';
 import { allFinite, hashFiles, l2NormalizeRows } from './files.js';
@@ -287,12 +287,11 @@ export function createClipEncoder(dir: string, opts: ClipEncoderOptions = {}): C
         return null;
       }
       try {
-        const r = resolve(img.path);
-        if (!r.exists) {
+        const bytes = await readImageBytes(resolve, img.path);
+        if (!bytes) {
           skip(img.path, 'image file is missing');
           return null;
         }
-        const bytes = await readFile(r.abs);
         const raw = (await L.t.RawImage.fromBlob(new Blob([bytes]))) as { width: number; height: number };
         if (!raw.width || !raw.height) throw new Error('empty image');
         return raw;

@@ -3,11 +3,11 @@
 // Spec (after `tfjs:`): `DIR` holding `image/` and `text/` model folders, or `IMGDIR,TXTDIR` (either
 // order; each sidecar names its modality). Loaded with fs only: no network. See ../clip/CONTEXT.md.
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import path from 'node:path';
 import type { Problem } from '../../../../shared/dataset.js';
 import { makeResolver } from '../../datasets/paths.js';
+import { readImageBytes } from '../../datasets/tar_member.js';
 import { throwIfAborted } from '../../jobs/job.js';
 import { initBackend, tf } from '../../tensor/backend.js';
 import { allFinite, hashFiles, l2NormalizeRows } from '../clip/files.js';
@@ -351,12 +351,12 @@ export function createTfjsEncoder(specIn: string, _opts: TfjsEncoderOptions = {}
             continue;
           }
           try {
-            const r = resolve(item.path);
-            if (!r.exists) {
+            const bytes = await readImageBytes(resolve, item.path);
+            if (!bytes) {
               skip(item.path, 'image file is missing');
               continue;
             }
-            const img = await decodeAnyImage(await readFile(r.abs), item.path);
+            const img = await decodeAnyImage(bytes, item.path);
             if (!img.width || !img.height) throw new Error('empty image');
             decoded.push(img);
             rows.push(i);
