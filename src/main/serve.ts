@@ -1,6 +1,6 @@
 // `npm run serve`: browser mode. Prints the URL (with its one-time token) on stdout.
 import { startBrowserServer } from './server/browser_server.js';
-import { defaultDataDir } from './core/app/data_dir.js';
+import { defaultDataDir } from './core/io/data_dir.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, readdi
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { checkExportTarget, checkInputFolder, PathPolicyError, type ExportPolicy } from '../../src/main/core/io/path_policy.js';
-import { replaceAtomically, removeStaleTemporaries } from '../../src/main/core/export/atomic_file.js';
+import { replaceAtomically, removeStaleTemporaries } from '../../src/main/core/io/atomic_file.js';
 import { JobLimiter } from '../../src/main/core/jobs/job_limiter.js';
 import { CancelledError } from '../../src/main/core/jobs/job.js';
 import { sniffImage } from '../../src/main/core/io/image_sniff.js';

@@ -15,7 +15,7 @@ import { ReviewStore } from '../../src/main/core/review/review_store.js';
 import { readLabels, type PairLabel } from '../../src/main/core/labels/label_model.js';
 import { verifiedFromLabels } from '../../src/main/core/labels/verified_labels.js';
 import { exportProjectLabels } from '../../src/main/core/labels/label_service.js';
-import { importIntoProject } from '../../src/main/core/labels/import_file.js';
+import { importIntoProject } from '../../src/main/core/export/import_file.js';
 import { importPositivesFile } from '../../src/main/core/review/import_positives.js';
 import { exportFormatFor } from '../../src/main/core/export/export_format.js';
 import { FLAG_LABELS } from '../../src/shared/flags.js';

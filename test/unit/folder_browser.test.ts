@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FolderAccessError, FolderBrowser, expandUserPath } from '../../src/main/core/app/folder_browser.js';
+import { FolderAccessError, FolderBrowser, expandUserPath } from '../../src/main/core/datasets/folder_browser.js';
 import { LensService } from '../../src/main/core/app/lens_service.js';
 import { createDispatch } from '../../src/main/rpc/dispatch.js';
 import { tempDir } from '../helpers/tmp.js';

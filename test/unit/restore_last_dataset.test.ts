@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { LensService } from '../../src/main/core/app/lens_service.js';
-import { readSettings, writeSettings } from '../../src/main/core/app/data_dir.js';
+import { readSettings, writeSettings } from '../../src/main/core/io/data_dir.js';
 import { generateSample } from '../../src/main/core/sample/generate.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -1,5 +1,5 @@
 // `mlens serve` (browser mode) and `mlens doctor` (the environment).
-import { defaultDataDir } from '../core/app/data_dir.js';
+import { defaultDataDir } from '../core/io/data_dir.js';
 import { appVersion } from '../core/io/app_version.js';
 import { backendReport } from '../core/tensor/report.js';
 import { numOpt, opt } from './args.js';

@@ -6,7 +6,7 @@ import { projectDir } from '../core/store/project_store.js';
 import { exportProjectLabels } from '../core/labels/label_service.js';
 import { EXPORT_FORMATS, exportFiles, exportFormatFor } from '../core/export/export_format.js';
 import type { ExportFormat } from '../../shared/labels.js';
-import { defaultDataDir } from '../core/app/data_dir.js';
+import { defaultDataDir } from '../core/io/data_dir.js';
 import { appVersion } from '../core/io/app_version.js';
 import { opt, UsageError } from './args.js';
 import { json, needDir, print, withProject, type Verb } from './verb.js';

@@ -2,7 +2,7 @@
 // Caption JSON, CxC CSV, positives.jsonl) into the dataset's project.
 import { resolve } from 'node:path';
 import { checkInputFile } from '../core/io/path_policy.js';
-import { importIntoProject } from '../core/labels/import_file.js';
+import { importIntoProject } from '../core/export/import_file.js';
 import { UsageError } from './args.js';
 import { json, needDir, print, withProject, type Verb } from './verb.js';
 

@@ -1,7 +1,7 @@
 // `mlens sample`: generate the synthetic sample dataset.
 import { join, resolve } from 'node:path';
 import { generateSample } from '../core/sample/generate.js';
-import { defaultDataDir } from '../core/app/data_dir.js';
+import { defaultDataDir } from '../core/io/data_dir.js';
 import { numOpt, opt, UsageError } from './args.js';
 import { progressBar } from './progress.js';
 import { json, print, type Verb } from './verb.js';

@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { snakeKeys } from './json_keys.js';
 import { UsageError, type ParsedArgs } from './args.js';
-import { defaultDataDir } from '../core/app/data_dir.js';
+import { defaultDataDir } from '../core/io/data_dir.js';
 import { Project, type ProjectOpenOptions } from '../core/project/project.js';
 
 export interface Verb {

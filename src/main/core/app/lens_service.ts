@@ -6,7 +6,7 @@ import type { LensEvent, Session } from '../../../shared/api.js';
 import type { SpaceInfo } from '../../../shared/analysis.js';
 import type { Dataset } from '../datasets/dataset.js';
 import type { Project } from '../project/project.js';
-import { EventBus, JobRunner, type Listener } from './job_runner.js';
+import { EventBus, JobRunner, type Listener } from '../jobs/job_runner.js';
 import type { LensServiceOptions, ServiceSession } from '../services/context.js';
 import { createServices, type Services } from '../services/index.js';
 

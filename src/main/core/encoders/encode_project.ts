@@ -2,7 +2,15 @@
 // space's record with the `id` every other verb takes as `--space ID`.
 import type { Problem } from '../../../shared/dataset.js';
 import type { SpaceRecord } from '../spaces/space.js';
-import type { Project } from '../project/project.js';
+import type { Dataset } from '../datasets/dataset.js';
+
+/** What encoding reads from an open project (core/project's Project is one). */
+export interface EncodeProject {
+  readonly ds: Dataset;
+  readonly dir: string;
+  /** Drops the project's cached arrays of a space that was just rewritten. */
+  forgetSpace(id: string): void;
+}
 import { encodeSpace, type EncodeProgress } from './encode_job.js';
 
 export interface EncodeProjectArgs {
@@ -20,7 +28,7 @@ export type EncodeProjectResult = SpaceRecord & {
   stats: Record<string, number>;
 };
 
-export async function encodeProject(project: Project, args: EncodeProjectArgs): Promise<EncodeProjectResult> {
+export async function encodeProject(project: EncodeProject, args: EncodeProjectArgs): Promise<EncodeProjectResult> {
   const r = await encodeSpace({
     dataset: project.ds,
     encoderSpec: args.encoder,

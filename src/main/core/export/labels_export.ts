@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Dataset } from '../datasets/dataset.js';
 import type { ExportResult } from '../../../shared/api.js';
-import { replaceAtomically } from './atomic_file.js';
+import { replaceAtomically } from '../io/atomic_file.js';
 import type { PairLabel } from '../labels/label_model.js';
 import { exportFiles, type ExportFormat } from './export_format.js';
 import { labelRows, verifiedPairs } from './formats/label_rows.js';

@@ -3,7 +3,7 @@
 // table per modality with the item's id, split, path or text, its vectors and its map position.
 // Every file is written beside its target, fsynced and renamed into place (atomic_file.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { replaceAtomically } from './atomic_file.js';
+import { replaceAtomically } from '../io/atomic_file.js';
 import path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { Dataset } from '../datasets/dataset.js';

@@ -3,7 +3,8 @@
 // validation/test metrics and, where the dataset has truth and the space is probabilistic, the
 // Spearman correlation of caption total variance with true multiplicity (key `spearman`).
 import type { Dataset } from '../datasets/dataset.js';
-import type { Project } from '../project/project.js';
+import type { ProjectStore } from '../store/project_store.js';
+import type { HeadStore } from './save.js';
 import type { Space, SpaceRecord } from '../spaces/space.js';
 import { spaceId, type SpaceStore } from '../spaces/space_store.js';
 import { encodeSpace } from '../encoders/encode_job.js';
@@ -200,8 +201,17 @@ export function varianceMultiplicity(ds: Pick<Dataset, 'truth' | 'captions' | 'i
   return { all: spearman(T, m), bySplit, heldOut, heldOutCaptions: held.length };
 }
 
+/** What training reads from an open project (core/project's Project is one). */
+export interface TrainProject {
+  readonly ds: Dataset;
+  readonly dir: string;
+  readonly spaces: SpaceStore;
+  readonly heads: HeadStore;
+  readonly store: ProjectStore;
+}
+
 /** Trains a head on `args.space` of the open project; the arrays come from the project, not a reopen. */
-export async function trainProject(project: Project, args: TrainCommandArgs): Promise<TrainCommandResult> {
+export async function trainProject(project: TrainProject, args: TrainCommandArgs): Promise<TrainCommandResult> {
   const started = new Date();
   if (!HEAD_CHOICES.includes(args.head)) throw new Error(`--head must be one of ${HEAD_CHOICES.join(', ')} (got ${String(args.head)})`);
   if (args.epochs != null && !(Number.isInteger(args.epochs) && args.epochs >= 1)) throw new Error(`--epochs must be a positive integer (got ${args.epochs})`);

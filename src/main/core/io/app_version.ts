@@ -1,7 +1,7 @@
 // The app version, read once from package.json at the package root.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../jobs/worker_path.js';
+import { packageRoot } from './package_root.js';
 
 let cached: string | null = null;
 

@@ -21,7 +21,15 @@ import { importPositivesFile } from '../review/import_positives.js';
 import { annotatedPositives, verifiedPositives } from '../review/verified_positives.js';
 import type { ReviewStore } from '../review/review_store.js';
 import { annotatedOf, projectVerified } from './project.js';
-import type { Project } from '../project/project.js';
+import type { SpaceInfo } from '../../../shared/analysis.js';
+
+/** What evaluation reads from an open project (core/project's Project is one). */
+export interface EvalProject {
+  readonly ds: Dataset;
+  readonly reviews: ReviewStore;
+  space(id?: string | null): MiningSpaceInput;
+  listSpaces(): SpaceInfo[];
+}
 import type { MiningSpaceInput } from './space_engine.js';
 import { verifiedCounts } from '../labels/verified_labels.js';
 import type { VerifiedCounts } from '../../../shared/analysis.js';
@@ -156,7 +164,7 @@ function prepareEval(space: MiningSpaceInput, t2i: readonly ArrayLike<number>[],
   return { image, text, dims, positives, opts: { ks: opts.ks, ties: opts.ties, similarity, imageLogVar, textLogVar }, droppedOutside };
 }
 
-export async function evaluateProject(project: Project, args: EvalCommandArgs): Promise<EvalCommandOutput> {
+export async function evaluateProject(project: EvalProject, args: EvalCommandArgs): Promise<EvalCommandOutput> {
   const { ds } = project;
   const space = project.space(args.space);
   const verified = args.positives === 'verified' ? projectVerified(ds, project.reviews, { strict: args.strict }) : null;

@@ -16,7 +16,17 @@ import { annotatedOf, knownPairs, splitGroups } from './project.js';
 import type { MiningSpaceInput } from './space_engine.js';
 import type { KnnOptions } from '../compute/knn_blocked.js';
 import { workerKnnRunner } from './knn_worker.js';
-import type { Project } from '../project/project.js';
+import type { Dataset } from '../datasets/dataset.js';
+import type { ProjectStore } from '../store/project_store.js';
+import type { ReviewStore } from '../review/review_store.js';
+
+/** What mining reads from an open project (core/project's Project is one). */
+export interface MiningProject {
+  readonly ds: Dataset;
+  readonly store: ProjectStore;
+  readonly reviews: ReviewStore;
+  resolveSpaces(ids: readonly string[]): MiningSpaceInput[];
+}
 
 export const BUDGETS = [100, 1000, 10000] as const;
 
@@ -125,7 +135,7 @@ export interface MineComputed {
 }
 
 /** The compute step's input, read from the open project (spaces through its cache). */
-export function mineInput(project: Project, args: MineCommandArgs): MineInput {
+export function mineInput(project: MiningProject, args: MineCommandArgs): MineInput {
   const { ds, reviews } = project;
   const { spaces: ids, onProgress: _p, signal: _s, ...options } = args;
   const spaces = project.resolveSpaces(ids);
@@ -201,7 +211,7 @@ export async function mineCompute(input: MineInput, hooks: { onProgress?: Progre
 }
 
 /** Writes a computed run to the project's store and refits the classifier on earlier reviews. */
-export function saveMine(project: Project, input: MineInput, m: MineComputed, t0: number): MineCommandOutput {
+export function saveMine(project: MiningProject, input: MineInput, m: MineComputed, t0: number): MineCommandOutput {
   const { reviews } = project;
   const { table, units, theta, mode } = m;
   const args = input.options;
@@ -241,7 +251,7 @@ export function saveMine(project: Project, input: MineInput, m: MineComputed, t0
  * mine_job.ts `mineInWorker`); reading the input and writing the run happen here, on the project.
  */
 export async function mineProject(
-  project: Project,
+  project: MiningProject,
   args: MineCommandArgs,
   compute: (input: MineInput, hooks: { onProgress?: ProgressFn; signal?: AbortSignal }) => Promise<MineComputed> = mineCompute,
 ): Promise<MineCommandOutput> {

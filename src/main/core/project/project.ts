@@ -18,7 +18,7 @@ import { ORACLE_NAME } from '../spaces/oracle.js';
 import { HeadStore } from '../heads/save.js';
 import { resolveSpaces } from '../mining/project.js';
 import type { MiningSpaceInput } from '../mining/space_engine.js';
-import { removeStaleTemporaries } from '../export/atomic_file.js';
+import { removeStaleTemporaries } from '../io/atomic_file.js';
 import { ProjectionStore } from './projection_store.js';
 
 export interface ProjectOpenOptions extends Pick<OpenOptions, 'strict' | 'columns' | 'onProgress'> {

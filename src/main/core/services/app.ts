@@ -4,7 +4,7 @@ import type { DirectoryListing } from '../../../shared/map_tools.js';
 import type { AppService } from '../../../shared/api.js';
 import { backendReport } from '../tensor/report.js';
 import { appVersion } from '../io/app_version.js';
-import { FolderBrowser } from '../app/folder_browser.js';
+import { FolderBrowser } from '../datasets/folder_browser.js';
 import { sessionView, type ServiceSession } from './context.js';
 
 export class AppServiceImpl implements AppService {

@@ -3,7 +3,7 @@
 import type { LensEvent, Session } from '../../../shared/api.js';
 import type { MineSummary } from '../../../shared/analysis.js';
 import type { Project } from '../project/project.js';
-import type { JobRunner } from '../app/job_runner.js';
+import type { JobRunner } from '../jobs/job_runner.js';
 import { summarize } from '../datasets/summary.js';
 import { flagsOf, readLabels } from '../labels/label_model.js';
 

@@ -9,9 +9,9 @@ import { Project } from '../project/project.js';
 import { generateSample } from '../sample/generate.js';
 import { searchItems } from '../datasets/search.js';
 import { itemValueColumns } from '../datasets/item_values.js';
-import { readSettings, writeSettings } from '../app/data_dir.js';
-import { expandUserPath } from '../app/folder_browser.js';
-import { checkInputFolder } from '../app/service_paths.js';
+import { readSettings, writeSettings } from '../io/data_dir.js';
+import { expandUserPath } from '../datasets/folder_browser.js';
+import { checkInputFolder } from './service_paths.js';
 import { emitFlags, emitReviews, emitSession, type ServiceSession } from './context.js';
 
 export const DEFAULT_SAMPLE = { images: 1000, preset: 'A' as const, seed: 0 };

@@ -4,7 +4,7 @@ import type { ExportResult } from '../../../shared/api.js';
 import type { ExportFormat, ExportPreview } from '../../../shared/labels.js';
 import type { ExportService } from '../../../shared/api.js';
 import { exportPreviewOf, exportProjectLabels } from '../labels/label_service.js';
-import { exportTargetFor } from '../app/service_paths.js';
+import { exportTargetFor } from './service_paths.js';
 import { appVersion } from '../io/app_version.js';
 import type { ServiceSession } from './context.js';
 

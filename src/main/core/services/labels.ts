@@ -6,8 +6,8 @@ import type { PairLabel } from '../../../shared/labels.js';
 import type { LabelsService } from '../../../shared/api.js';
 import { addFlagBatch, checkTarget, labelsOf } from '../labels/label_service.js';
 import { flagsOf, readLabels } from '../labels/label_model.js';
-import { importIntoProject } from '../labels/import_file.js';
-import { checkInputFile } from '../app/service_paths.js';
+import { importIntoProject } from '../export/import_file.js';
+import { checkInputFile } from './service_paths.js';
 import { emitFlags, emitReviews, type ServiceSession } from './context.js';
 
 export class LabelsServiceImpl implements LabelsService {

@@ -6,7 +6,7 @@ import type { SpacesService } from '../../../shared/api.js';
 import type { Dataset } from '../datasets/dataset.js';
 import { topKDot, row } from '../compute/query_top_k.js';
 import { encodeProject } from '../encoders/encode_project.js';
-import { checkEncoderSpecPaths } from '../app/service_paths.js';
+import { checkEncoderSpecPaths } from './service_paths.js';
 import { emitSession, type ServiceSession } from './context.js';
 
 /** Whether a pair is valid per truth.jsonl (sorted image lists), null without truth. */

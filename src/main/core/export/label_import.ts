@@ -9,9 +9,9 @@
 import path from 'node:path';
 import type { Dataset } from '../datasets/dataset.js';
 import type { Db } from '../store/sqlite.js';
-import { ensureLabelModel } from './label_model.js';
+import { ensureLabelModel } from '../labels/label_model.js';
 import { Lookup } from '../review/import_positives.js';
-import type { LabelRow } from '../export/formats/label_rows.js';
+import type { LabelRow } from './formats/label_rows.js';
 import { readLabelFile, type LabelFile } from './label_file.js';
 import { FLAG_LABELS, FLAG_SOURCES } from '../../../shared/flags.js';
 

@@ -5,7 +5,7 @@ import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import type { DirectoryEntry, DirectoryListing } from '../../../shared/map_tools.js';
-import { detectFormat } from '../datasets/open.js';
+import { detectFormat } from './open.js';
 
 /** Sub-folders listed at most per folder (a folder of a million image shards stays responsive). */
 export const MAX_FOLDERS = 2000;

@@ -1,8 +1,8 @@
 // The session's event bus and job runner: a long call runs as a job with progress events, a queue
 // slot (jobs/job_limiter.ts), cancel by jobId, a soft-stop request and one final state event.
 import type { LensEvent } from '../../../shared/api.js';
-import { CancelledError } from '../jobs/job.js';
-import { JobLimiter, defaultJobLimit } from '../jobs/job_limiter.js';
+import { CancelledError } from './job.js';
+import { JobLimiter, defaultJobLimit } from './job_limiter.js';
 
 export type Listener = (e: LensEvent) => void;
 

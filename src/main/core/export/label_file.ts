@@ -8,7 +8,7 @@ import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'h
 import { parseCsv, CsvSyntaxError } from '../io/csv.js';
 import { openSqlite, type Db } from '../store/sqlite.js';
 import { ImportError } from '../review/import_positives.js';
-import { INT_COLUMNS, LABEL_COLUMNS, type LabelRow } from '../export/formats/label_rows.js';
+import { INT_COLUMNS, LABEL_COLUMNS, type LabelRow } from './formats/label_rows.js';
 
 export interface LabelFile {
   format: 'sqlite' | 'parquet' | 'csv' | 'jsonl';
