@@ -135,7 +135,7 @@ describe('one label model in the browser', () => {
         { kind: 'review', source: 'review', provenance: expect.stringMatching(/^unit \d+$/), ...pairs.review, scale: 1, flag: null, who: 'e2e reviewer', annotated: 0 },
       ]);
       const meta = Object.fromEntries((db.prepare('SELECT key, value FROM meta').all() as Array<{ key: string; value: string }>).map((r) => [r.key, r.value]));
-      expect(meta.schema_version).toBe('2');
+      expect(meta.schema_version).toBe('3');
       expect(meta.dataset_hash).toMatch(/^[0-9a-f]{8,}$/);
       // Every labelled item is in the file.
       for (const p of Object.values(pairs)) {
