@@ -5,25 +5,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyIsotonic, calibrationReport, fitIsotonic, reliability } from '../../src/main/core/mining/calibration.js';
 import { refreshAfterReviews } from '../../src/main/core/mining/classifier.js';
-import { mineProject, type MineCommandArgs } from '../../src/main/core/mining/mine.js';
 import { openDataset } from '../../src/main/core/datasets/open.js';
 import { encodeSpace } from '../../src/main/core/encoders/encode_job.js';
 import { generateSample } from '../../src/main/core/sample/generate.js';
 import { projectDir } from '../../src/main/core/store/project_store.js';
 import { tempDir } from '../helpers/tmp.js';
-import { Project } from '../../src/main/core/project/project.js';
+import { openProject, runMineCommand } from '../helpers/project.js';
 
-// Each call opens the project once and hands it to the same functions the CLI and the app use.
-const openProject = (d: string, dataDir: string) => Project.open(d, { dataDir });
-async function withProject<T>(d: string, dataDir: string, fn: (p: Project) => Promise<T>): Promise<T> {
-  const p = await openProject(d, dataDir);
-  try {
-    return await fn(p);
-  } finally {
-    p.close();
-  }
-}
-const runMineCommand = ({ dir: d, dataDir: dd, ...args }: MineCommandArgs & { dir: string; dataDir: string }) => withProject(d, dd, (p) => mineProject(p, args));
 
 const tmp = tempDir('mlens-calibration-');
 afterAll(tmp.cleanup);

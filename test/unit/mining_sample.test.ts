@@ -8,31 +8,17 @@ import { openDataset } from '../../src/main/core/datasets/open.js';
 import type { Dataset } from '../../src/main/core/datasets/dataset.js';
 import { SpaceStore } from '../../src/main/core/spaces/space_store.js';
 import { projectDir } from '../../src/main/core/store/project_store.js';
-import { mineProject, type MineCommandArgs, type MineCommandOutput } from '../../src/main/core/mining/mine.js';
-import { evaluateProject, metricsTable, type EvalCommandArgs } from '../../src/main/core/mining/evaluation.js';
+import type { MineCommandOutput } from '../../src/main/core/mining/mine.js';
+import { metricsTable } from '../../src/main/core/mining/evaluation.js';
 import { mulberry32 } from '../../src/shared/random.js';
 import { annotatedOf, projectVerified, resolveSpaces } from '../../src/main/core/mining/project.js';
 import { refreshAfterReviews } from '../../src/main/core/mining/classifier.js';
 import { projectMultiplicity, projectPairPush } from '../../src/main/core/mining/panels.js';
-import { mineInWorker } from '../../src/main/core/mining/mine_job.js';
 import { tempDir } from '../helpers/tmp.js';
+import { openProject, runMineCommand, runEvalCommand, mineAsJob } from '../helpers/project.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Project } from '../../src/main/core/project/project.js';
 
-// Each call opens the project once and hands it to the same functions the CLI and the app use.
-const openProject = (d: string, dataDir: string) => Project.open(d, { dataDir });
-async function withProject<T>(d: string, dataDir: string, fn: (p: Project) => Promise<T>): Promise<T> {
-  const p = await openProject(d, dataDir);
-  try {
-    return await fn(p);
-  } finally {
-    p.close();
-  }
-}
-const runMineCommand = ({ dir: d, dataDir: dd, ...args }: MineCommandArgs & { dir: string; dataDir: string }) => withProject(d, dd, (p) => mineProject(p, args));
-const runEvalCommand = ({ dir: d, dataDir: dd, ...args }: EvalCommandArgs & { dir: string; dataDir: string }) => withProject(d, dd, (p) => evaluateProject(p, args));
-const mineAsJob = ({ dir: d, dataDir: dd, ...args }: MineCommandArgs & { dir: string; dataDir: string }, hooks: Pick<MineCommandArgs, 'onProgress' | 'signal'> = {}) => withProject(d, dd, (p) => mineProject(p, { ...args, ...hooks }, mineInWorker));
 
 const built = existsSync(fileURLToPath(new URL('../../out/main/workers/mine.js', import.meta.url)));
 
