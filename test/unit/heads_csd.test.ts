@@ -3,7 +3,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { csd, matchProbability, pairCsd, totalVariance, varianceRow } from '../../src/main/core/heads/csd.js';
 import { csrFromLists, csrFromPairs, csrHas, csrRow, csrTranspose, csrUnion } from '../../src/main/core/heads/csr.js';
-import { bceWithLogits, Head, headConfig, klToStdNormal, multiPositiveInfoNce } from '../../src/main/core/heads/model.js';
+import { headConfig } from '../../src/main/core/heads/config.js';
+import { bceWithLogits, Head, klToStdNormal, multiPositiveInfoNce } from '../../src/main/core/heads/model.js';
 import { spearman } from '../../src/main/core/heads/stats.js';
 import { conditionsFromKeywords, keywordConditionPositives, projectAtoms } from '../../src/main/core/heads/cond.js';
 import { initBackend, tf } from '../../src/main/core/heads/tf.js';

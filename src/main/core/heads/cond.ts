@@ -18,7 +18,7 @@ import type { Scene } from '../sample/scene.js';
 import { Gallery } from '../sample/truth.js';
 import { csrFromLists, csrRow, csrRows, type Csr } from './csr.js';
 import type { ConditionPositives } from './data.js';
-import type { CondMode, HeadConfig } from './model.js';
+import type { CondMode, HeadConfig } from './config.js';
 import { defaultDims } from './pcme.js';
 import type { HeadSpec, TrainParams } from './train.js';
 

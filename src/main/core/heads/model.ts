@@ -11,6 +11,7 @@
 // Matrices are stored input-major (in × out) so the forward pass multiplies without transposes.
 import { tf } from './tf.js';
 import { Rng } from '../sample/rng.js';
+import type { Batch, HeadConfig, NamedWeights } from './config.js';
 
 /**
  * a·b with a gradient that multiplies by explicitly transposed copies. tfjs's own MatMul gradient
@@ -45,90 +46,6 @@ const mmConst = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     },
   };
 });
-
-export type HeadKind = 'pcme' | 'cond' | 'align';
-export type CondMode = 'film' | 'csn' | 'none';
-export type LossKind = 'bce' | 'infonce';
-
-export interface HeadConfig {
-  kind: HeadKind;
-  imageIn: number;
-  textIn: number;
-  /** Output dimensions D. */
-  dims: number;
-  /** Hidden ReLU units of the mean towers; 0 = linear (as PCME++'s projection). */
-  hidden: number;
-  probabilistic: boolean;
-  /** Hidden ReLU units of the log-variance heads; 0 = linear. */
-  varHidden: number;
-  /** Condition names (conditional head); index = condition id. */
-  conditions: string[];
-  condMode: CondMode;
-  loss: LossKind;
-  /** Pseudo-positive weight α (SCIENCE §2.4); 0 = off. */
-  ppAlpha: number;
-  /** VIB weight β (§2.6). */
-  vibBeta: number;
-  /** Label smoothing ε of the BCE targets (§2.3). */
-  labelSmoothing: number;
-  /** L1 weight on the CSN masks (§5). */
-  csnL1: number;
-  /** Initial total variance T of every item (log σ² bias = ln(T/D)). */
-  initT: number;
-  initA: number;
-  initB: number;
-  initLogTau: number;
-  initB0: number;
-  seed: number;
-}
-
-export const DEFAULT_HEAD: Omit<HeadConfig, 'kind' | 'imageIn' | 'textIn'> = {
-  dims: 64,
-  hidden: 0,
-  probabilistic: false,
-  varHidden: 0,
-  conditions: [],
-  condMode: 'none',
-  loss: 'bce',
-  ppAlpha: 0,
-  vibBeta: 0,
-  labelSmoothing: 1e-4,
-  csnL1: 1e-4,
-  initT: 0.3,
-  initA: 5,
-  initB: 5,
-  initLogTau: Math.log(0.1),
-  initB0: -5,
-  seed: 0,
-};
-
-export function headConfig(c: Partial<HeadConfig> & Pick<HeadConfig, 'kind' | 'imageIn' | 'textIn'>): HeadConfig {
-  const cfg: HeadConfig = { ...DEFAULT_HEAD, ...c };
-  for (const k of ['imageIn', 'textIn', 'dims'] as const) {
-    if (!Number.isInteger(cfg[k]) || cfg[k] < 1) throw new RangeError(`head config: ${k} must be a positive integer (got ${cfg[k]})`);
-  }
-  if (cfg.condMode !== 'none' && cfg.conditions.length === 0) throw new RangeError(`head config: condMode ${cfg.condMode} needs conditions`);
-  return cfg;
-}
-
-/** One training batch: rows of the B anchors, their condition ids and the B×B label matrix. */
-export interface Batch {
-  /** B × imageIn, row-major. */
-  image: Float32Array;
-  /** B × textIn. */
-  text: Float32Array;
-  /** Condition id per image row (conditional head), else null. */
-  cond: Int32Array | null;
-  /** B × B targets: labels[i·B + j] = 1 when caption j is valid for image i (under cond[i]). */
-  labels: Float32Array;
-  size: number;
-}
-
-export interface NamedWeights {
-  name: string;
-  shape: number[];
-  data: Float32Array;
-}
 
 type V = tf.Variable;
 

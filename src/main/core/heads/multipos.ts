@@ -12,7 +12,7 @@ import type { Dataset } from '../datasets/dataset.js';
 import type { PairLabel } from '../../../shared/labels.js';
 import { pairJudgements } from '../labels/label_model.js';
 import { csrFromPairs, csrCount, type Csr } from './csr.js';
-import type { HeadConfig, LossKind, NamedWeights } from './model.js';
+import type { HeadConfig, LossKind, NamedWeights } from './config.js';
 import { PCME_CONFIG, defaultDims } from './pcme.js';
 import type { HeadSpec, TrainParams } from './train.js';
 

@@ -15,7 +15,7 @@
 //   longer see multiplicity (0.28 against 0.48 held-out at a = 2).
 // - 30 epochs, the last weights kept: validation mAP@R barely moves with slow means, so early stopping
 //   on it would stop before the variances have been learned.
-import type { HeadConfig } from './model.js';
+import type { HeadConfig } from './config.js';
 import type { HeadSpec, TrainParams } from './train.js';
 
 export const PCME_CONFIG: Partial<HeadConfig> = {

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HeadConfig, NamedWeights } from './model.js';
+import type { HeadConfig, NamedWeights } from './config.js';
 import { Head } from './model.js';
 import type { EvalScores, TrainParams, TrainResult } from './train.js';
 

@@ -5,7 +5,7 @@ import type { ProgressFn } from '../jobs/job.js';
 import { workerClient } from '../jobs/worker_rpc.js';
 import type { TrainWorker } from '../../workers/train.worker.js';
 import { transferables, type TrainInput } from './data.js';
-import type { HeadConfig, NamedWeights } from './model.js';
+import type { HeadConfig, NamedWeights } from './config.js';
 import { initBackend } from './tf.js';
 import { trainHeadOn, type EpochReport, type EvalScores, type HeadSpec, type TrainResult } from './train.js';
 

@@ -14,7 +14,7 @@ import { conditionsFromKeywords, condSpec, keywordConditionPositives, sampleCond
 import { csrFromLists, csrUnion } from './csr.js';
 import { totalVariance } from './csd.js';
 import { annotatedPositives, buildTrainInput, ROLE_TEST, ROLE_VAL, type ConditionPositives } from './data.js';
-import type { CondMode, LossKind } from './model.js';
+import type { CondMode, LossKind } from './config.js';
 import { readLabels, type PairLabel } from '../labels/label_model.js';
 import { extraPositives, multiposSpec, type ExtraSource } from './multipos.js';
 import { pcmeSpec } from './pcme.js';

@@ -10,23 +10,13 @@
 //   margin    mean_e S^e_it − S^e_{a(t),t}  (≥ 0: the candidate outranks t's annotated image)
 //   lev       #spaces where S_it ≥ S_{a(t),t} or S_it ≥ max_{t'∈A(i)} S_{it'} (the pair changes R@1)
 //   tauImg    mean_e cos(u_i, u_{a(t)}); tauTxt: mean_e max_{t'∈A(i)} cos(v_t, v_{t'})
-//   prior     P(valid) before any review. Default 'pu', a positive–unlabelled model (Elkan & Noto
-//             2008): a logistic g(x) = P(annotated | x) on per-space [S, z, 1/(60+r_t)+1/(60+r_i),
-//             τ_txt] and agreement, fitted on the annotated pairs inside the pool's region
-//             (labelled; τ_txt leaves the caption itself out of A(i)) against the candidates
-//             (unlabelled); prior = g/c (squashed smoothly below 1 above 0.9), c = mean g over
-//             the annotated pairs. It assumes
-//             annotation picks valid pairs at random, which COCO-style captioning roughly does.
-//             'platt' (SCIENCE 4.2 step 4 as written): the mean of calibrated views, Platt_e(S^e)
-//             and Platt'_e(τ^e_txt) per space, each fitted on annotated versus random pairs of
-//             the same group (classes weighted equally). Random pairs are easy negatives, so every
-//             pool pair looks positive (most get > 0.9) and Σ p overstates the valid pairs ×2;
-//             the PU prior is calibrated (Σ p within 4 % of the true count on the sample) and
-//             ranks better at budgets ≥ 5,000 (CONTEXT.md has the comparison).
+//   prior     P(valid) before any review: a positive–unlabelled model (default) or the mean of
+//             calibrated Platt views; prior.ts says how and why
 import { CancelledError } from '../jobs/job.js';
 import type { StoredCandidates } from '../review/review_store.js';
 import type { CrossModalKnn, KnnOptions } from '../compute/knn_blocked.js';
-import { applyPlatt, fitLogistic, fitPlatt, predict, type LogisticModel, type Platt } from './logistic.js';
+import { fitPlatt, type Platt } from './logistic.js';
+import { priorOf, puPrior, type PuPrior } from './prior.js';
 import { computeSpaceScores, wrapScores, type SpaceScores } from './scores.js';
 import { LoadedSpace, type MiningSpaceInput } from './space_engine.js';
 import { mulberry32 } from '../../../shared/random.js';
@@ -393,64 +383,6 @@ export async function mineCandidates(items: MiningItems, spaces: MiningSpaceInpu
     platt,
     pu,
   };
-}
-
-export interface PuPrior {
-  model: LogisticModel;
-  /** Estimated P(annotated | valid) in the pool's region: E[g(x) | annotated]. */
-  c: number;
-  positives: number;
-  unlabelled: number;
-}
-
-/**
- * The positive–unlabelled prior (Elkan & Noto 2008): g(x) = P(annotated | x) is fitted on the
- * annotated pairs of the pool's region (labelled) against the candidates (unlabelled, natural
- * proportions); with annotation "selected completely at random" among valid pairs,
- * P(valid | x) = g(x)/c, c = mean g over the annotated pairs. Writes the prior of every candidate.
- */
-export function puPrior(pos: number[], unl: number[], width: number, prior: Float32Array): PuPrior | null {
-  const np = pos.length / width;
-  const nu = unl.length / width;
-  if (np < 10 || nu < 10) return null;
-  const X = new Float64Array((np + nu) * width);
-  X.set(pos, 0);
-  X.set(unl, np * width);
-  const y = new Float64Array(np + nu);
-  y.fill(1, 0, np);
-  const names = Array.from({ length: width }, (_, j) => `f${j}`);
-  const model = fitLogistic(X, np + nu, width, y, names, { l2: 1e-3 });
-  let c = 0;
-  for (let r = 0; r < np; r++) c += predict(model, X, r * width);
-  c /= np;
-  if (!(c > 0)) return null;
-  for (let k = 0; k < nu; k++) prior[k] = softCap(predict(model, X, (np + k) * width) / c);
-  return { model, c, positives: np, unlabelled: nu };
-}
-
-/**
- * g/c can exceed 1 where the model is off; instead of clipping (which ties thousands of pairs at
- * 1), values above 0.9 are squashed smoothly below 1: r for r ≤ 0.9, else 1 − 0.1·e^{−(r−0.9)/0.1}
- * (continuous with slope 1 at the knee, strictly increasing), so the order of g survives.
- */
-export function softCap(r: number): number {
-  return r <= 0.9 ? r : 1 - 0.1 * Math.exp(-(r - 0.9) / 0.1);
-}
-
-/** The prior of candidate k: the mean of its defined calibrated views (see the file header). */
-export function priorOf(platt: CandidateTable['platt'], scores: Float32Array, tauTxt: Float32Array, k: number, E: number): number {
-  let p = 0;
-  let views = 0;
-  for (let e = 0; e < E; e++) {
-    p += applyPlatt(platt.score[e], scores[k * E + e]);
-    views++;
-    const t = tauTxt[k * E + e];
-    if (!Number.isNaN(t) && platt.tauTxt[e].positives > 0 && platt.tauTxt[e].negatives > 0) {
-      p += applyPlatt(platt.tauTxt[e], t);
-      views++;
-    }
-  }
-  return p / views;
 }
 
 /** Candidate indices by decreasing p (ties: higher RRF, then higher agreement, then index). */
