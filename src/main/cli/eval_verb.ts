@@ -1,6 +1,6 @@
 // `mlens eval DIR --space ID`: retrieval metrics of a space against a positive set.
 import { evaluateProject } from '../core/mining/evaluation.js';
-import { parseKs } from '../core/metrics/metrics_command.js';
+import { parseKs } from '../core/metrics/score_file_metrics.js';
 import { opt } from './args.js';
 import { json, needDir, print, tiesOpt, withProject, type Verb } from './verb.js';
 

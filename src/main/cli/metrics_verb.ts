@@ -1,5 +1,5 @@
 // `mlens metrics --scores S.npy --positives P.json`: metrics of a score matrix (no dataset).
-import { runMetricsCommand, parseKs } from '../core/metrics/metrics_command.js';
+import { evaluateScoreFile, parseKs } from '../core/metrics/score_file_metrics.js';
 import { numOpt, opt, UsageError } from './args.js';
 import { print, tiesOpt, type Verb } from './verb.js';
 
@@ -12,7 +12,7 @@ export const metricsVerb: Verb = {
     const positives = opt(a, 'positives');
     if (!scores || !positives) throw new UsageError('--scores and --positives are required');
     const ties = tiesOpt(opt(a, 'ties'));
-    const r = await runMetricsCommand({ scores, positives, ks: opt(a, 'ks') ? parseKs(opt(a, 'ks')!) : undefined, ties, pm: a.options.get('pm'), pmK: numOpt(a, 'pm-k', 1, 1e9) });
+    const r = await evaluateScoreFile({ scores, positives, ks: opt(a, 'ks') ? parseKs(opt(a, 'ks')!) : undefined, ties, pm: a.options.get('pm'), pmK: numOpt(a, 'pm-k', 1, 1e9) });
     print(r);
   },
 };

@@ -18,7 +18,7 @@ export const projectVerb: Verb = {
     if (target && target.toLowerCase().endsWith('.npy')) {
       const out = opt(a, 'out');
       if (!out) throw new UsageError('--out Y.npy is required when projecting a .npy matrix');
-      const { runProjectNpy } = await import('../core/projection/project_command.js');
+      const { runProjectNpy } = await import('../core/projection/npy_layout.js');
       const r = await runProjectNpy({ input: target, out, method, nNeighbors, seed, onProgress: bar.update });
       bar.done();
       if (json(a)) return print(r);

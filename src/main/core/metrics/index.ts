@@ -8,5 +8,5 @@ export { pmrp } from './pmrp.js';
 export { evaluateScores, MetricsAccumulator, DEFAULT_KS, type MetricsOptions, type MetricsResult } from './evaluate.js';
 export { evaluateSpace, spaceScores, scoreSpace, type SpaceOptions, type SpaceResult, type Similarity } from './space_eval.js';
 export { createDotEngine, wasmSimdAvailable, type DotEngine, type EngineKind } from '../compute/dot_engine.js';
-export { runMetricsCommand, parseKs, readPositivesJson, type MetricsCommandArgs, type MetricsCommandOutput } from './metrics_command.js';
+export { evaluateScoreFile, parseKs, readPositivesJson, type ScoreFileArgs, type ScoreFileMetrics } from './score_file_metrics.js';
 export { evaluateSpaceParallel, metricsWorkerAvailable, defaultMetricsThreads, type ParallelSpaceOptions } from './space_parallel.js';

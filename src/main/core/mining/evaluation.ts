@@ -1,6 +1,6 @@
 // Evaluating a space of an open Project (`mlens eval`, the metrics panel): R@K,
 // R-Precision, mAP@R (and the query counts) of a space in both directions, with the same keys as
-// `mlens metrics` (metrics/metrics_command.ts), against
+// `mlens metrics` (metrics/score_file_metrics.ts), against
 //   annotated  the dataset's one-to-one pairs;
 //   verified   annotated ∪ positives.jsonl ∪ imported ∪ reviewed 1–2 (1 only with strict), invalid
 //              items dropped (review/verified_positives.ts);
@@ -14,7 +14,7 @@
 import type { Dataset } from '../datasets/dataset.js';
 import { evaluateSpace, type SpaceOptions, type SpaceResult } from '../metrics/space_eval.js';
 import { evaluateSpaceParallel } from '../metrics/space_parallel.js';
-import type { MetricsCommandOutput } from '../metrics/metrics_command.js';
+import type { ScoreFileMetrics } from '../metrics/score_file_metrics.js';
 import type { MetricsResult } from '../metrics/evaluate.js';
 import type { TieMode } from '../metrics/ranks.js';
 import { importPositivesFile } from '../review/import_positives.js';
@@ -53,8 +53,8 @@ export interface EvalCommandOutput {
   space?: { id: string; name: string };
   /** The split the galleries were drawn from ('all': every item). */
   split: string;
-  i2t: MetricsCommandOutput;
-  t2i: MetricsCommandOutput;
+  i2t: ScoreFileMetrics;
+  t2i: ScoreFileMetrics;
   /** With --positives verified: the pairs each kind of label added or removed (label model). */
   verified?: VerifiedCounts;
 }
@@ -64,7 +64,7 @@ export function defaultEvalSplit(ds: Dataset): string {
   return ds.captions.some((c) => c.split === 'test') && ds.images.some((im) => im.split === 'test') ? 'test' : 'all';
 }
 
-function strip(r: MetricsResult): MetricsCommandOutput {
+function strip(r: MetricsResult): ScoreFileMetrics {
   return { recall_at: r.recall_at, r_precision: r.r_precision, map_at_r: r.map_at_r, pmrp: r.pmrp, queries: { evaluated: r.queries.evaluated, skipped_empty: r.queries.skipped_empty } };
 }
 
@@ -200,8 +200,8 @@ export function kendallTau(a: readonly number[], b: readonly number[]): number {
 export interface MetricsTableRow {
   space: string;
   positives: string;
-  i2t: MetricsCommandOutput;
-  t2i: MetricsCommandOutput;
+  i2t: ScoreFileMetrics;
+  t2i: ScoreFileMetrics;
   /** Positives dropped because they lie outside the evaluated split. */
   droppedOutside: number;
 }

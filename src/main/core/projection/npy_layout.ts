@@ -1,4 +1,4 @@
-// `mlens project X.npy --out Y.npy`: the map's layout on any float32/float16 n × d matrix, written
+// The map's layout on any float32/float16 n × d .npy matrix (`mlens project X.npy --out Y.npy`), written
 // as a float32 n × 2 .npy, so the layout can be compared with other tools on the same input.
 import { resolve } from 'node:path';
 import { readNpy, writeNpy, NpyError } from '../io/npy.js';

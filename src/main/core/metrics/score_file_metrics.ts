@@ -1,10 +1,10 @@
-// `mlens metrics`: R@K, R-Precision, mAP@R and PMRP of a saved score matrix (docs/metrics.md).
+// Metrics of a saved score matrix (`mlens metrics`): R@K, R-Precision, mAP@R and PMRP from a .npy of scores and a positives JSON (docs/metrics.md).
 import { readFile } from 'node:fs/promises';
 import { readNpy } from '../io/npy.js';
 import { DEFAULT_KS, evaluateScores } from './evaluate.js';
 import { isTieMode, TIE_MODES, type TieMode } from './ranks.js';
 
-export interface MetricsCommandArgs {
+export interface ScoreFileArgs {
   /** .npy, float32 (or float16), queries × gallery, larger = more similar. */
   scores: string;
   /** JSON {"<query index>": [gallery indices]}; absent queries have no positives. */
@@ -17,7 +17,7 @@ export interface MetricsCommandArgs {
   pmK?: number;
 }
 
-export interface MetricsCommandOutput {
+export interface ScoreFileMetrics {
   recall_at: Record<string, number>;
   r_precision: number;
   map_at_r: number;
@@ -71,7 +71,7 @@ export async function readPositivesJson(file: string, nQueries: number, nGallery
   return out;
 }
 
-export async function runMetricsCommand(args: MetricsCommandArgs): Promise<MetricsCommandOutput> {
+export async function evaluateScoreFile(args: ScoreFileArgs): Promise<ScoreFileMetrics> {
   const ks = args.ks ?? [...DEFAULT_KS];
   if (ks.length === 0 || ks.some((k) => !Number.isInteger(k) || k < 1)) throw new Error(`--ks: ${ks.join(',')} is not a list of positive integers`);
   const ties = args.ties ?? 'expected';
