@@ -8,7 +8,7 @@
 // it, so a cancelled or crashed job leaves the previous cache as it was. Temporary names carry the
 // job's tag so the job's owner can remove them after terminating a worker mid-write.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset } from '../datasets/dataset.js';
 import { makeResolver } from '../datasets/paths.js';

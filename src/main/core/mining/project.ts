@@ -1,6 +1,6 @@
 // What mining and evaluation share: resolving space ids to embeddings (core/project/Project caches
 // them), splits as mining groups, and the dataset's positive sets.
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { Dataset } from '../datasets/dataset.js';
 import { SpaceStore } from '../spaces/space_store.js';
 import { datasetSpaces, spaceLabel } from '../spaces/space_list.js';
