@@ -32,9 +32,9 @@ export const checks = [
 ];
 
 // A schema that accepts less than its type (passes `satisfies`, zod types being covariant) drifts.
-const strictRequired = { ...requestSchemas, datasets: { ...requestSchemas.datasets, open: z.object({ path: z.string(), strict: z.boolean() }).strict() } } satisfies RequestSchemas;
-const optionalMissing = { ...requestSchemas, datasets: { ...requestSchemas.datasets, open: z.object({ path: z.string() }).strict() } } satisfies RequestSchemas;
+const _strictRequired = { ...requestSchemas, datasets: { ...requestSchemas.datasets, open: z.object({ path: z.string(), strict: z.boolean() }).strict() } } satisfies RequestSchemas;
+const _optionalMissing = { ...requestSchemas, datasets: { ...requestSchemas.datasets, open: z.object({ path: z.string() }).strict() } } satisfies RequestSchemas;
 // @ts-expect-error datasets.open requires `strict`, which the type makes optional
-export const drift1: NoDrift<typeof strictRequired> = true;
+export const drift1: NoDrift<typeof _strictRequired> = true;
 // @ts-expect-error datasets.open lacks the optional `strict` the type has
-export const drift2: NoDrift<typeof optionalMissing> = true;
+export const drift2: NoDrift<typeof _optionalMissing> = true;

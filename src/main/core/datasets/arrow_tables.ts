@@ -6,7 +6,7 @@
 // split; image/text vector columns.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { RecordBatchReader, Vector, type RecordBatch } from 'apache-arrow';
+import { RecordBatchReader, Vector, type RecordBatch, type RecordBatchFileReader, type RecordBatchStreamReader } from 'apache-arrow';
 import { z } from 'zod';
 import { DatasetError } from './dataset.js';
 import { readJsonFile } from './jsonl.js';
@@ -123,7 +123,7 @@ function load(abs: string, file: string): Loaded {
     throw new DatasetError(`is a truncated Arrow file: ${buf.length} bytes and no ARROW1 footer at the end`, file);
   }
   const batches: RecordBatch[] = [];
-  let reader: RecordBatchReader;
+  let reader: RecordBatchFileReader | RecordBatchStreamReader;
   try {
     reader = RecordBatchReader.from(buf);
     reader.open();

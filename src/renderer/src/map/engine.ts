@@ -142,45 +142,25 @@ export class MapEngine {
     private readonly container: HTMLElement,
     private readonly props: () => MapViewProps,
   ) {
-    const engine = this;
-    this.debug = {
-      project: (index: number) => this.project(index),
-      get pointCount() {
-        return engine.xy ? Math.floor(engine.xy.length / 2) : 0;
-      },
-      get frames() {
-        return engine.frames;
-      },
-      get lastFrameMs() {
-        return engine.lastFrameMs;
-      },
-      get glyphCount() {
-        return engine.glyphLayer && engine.uploadedGlyphs ? engine.glyphLayer.visible : 0;
-      },
-      get glyphsDrawn() {
-        return engine.glyphLayer && engine.uploadedGlyphs ? engine.glyphLayer.instanceCount : 0;
-      },
-      get glyphLod() {
-        const st = engine.glyphLayer && engine.uploadedGlyphs ? engine.glyphLayer.stats : null;
+    // Live getters (arrow functions see the engine as `this`), enumerable like an object literal's.
+    const live = <T>(get: () => T): PropertyDescriptor => ({ get, enumerable: true, configurable: true });
+    const fns = { project: (index: number) => this.project(index), fit: () => this.fit() };
+    this.debug = Object.defineProperties(fns, {
+      pointCount: live(() => this.xy ? Math.floor(this.xy.length / 2) : 0),
+      frames: live(() => this.frames),
+      lastFrameMs: live(() => this.lastFrameMs),
+      glyphCount: live(() => this.glyphLayer && this.uploadedGlyphs ? this.glyphLayer.visible : 0),
+      glyphsDrawn: live(() => this.glyphLayer && this.uploadedGlyphs ? this.glyphLayer.instanceCount : 0),
+      glyphLod: live(() => {
+        const st = this.glyphLayer && this.uploadedGlyphs ? this.glyphLayer.stats : null;
         return st ? { ...st } : null;
-      },
-      get scale() {
-        return engine.cam.scale;
-      },
-      get softwareGL() {
-        return engine.softwareGL;
-      },
-      get pointStride() {
-        return engine.lastStride;
-      },
-      get camera() {
-        return { cx: engine.cam.cx, cy: engine.cam.cy, scale: engine.cam.scale, flying: engine.flight !== null };
-      },
-      fit: () => this.fit(),
-      get center() {
-        return { x: engine.cam.cx, y: engine.cam.cy };
-      },
-    };
+      }),
+      scale: live(() => this.cam.scale),
+      softwareGL: live(() => this.softwareGL),
+      pointStride: live(() => this.lastStride),
+      camera: live(() => ({ cx: this.cam.cx, cy: this.cam.cy, scale: this.cam.scale, flying: this.flight !== null })),
+      center: live(() => ({ x: this.cam.cx, y: this.cam.cy })),
+    }) as MapDebug;
     canvas.dataset.ready = 'false';
     const gl = canvas.getContext('webgl2', {
       alpha: true,

@@ -1,7 +1,7 @@
 // The lasso selection's state for one map: the mask, the drag tool and the combining mode. The mask
 // is cleared whenever the map's points change (another dataset or space), since indices would lie.
 
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { combineSelection, countSelected, type SelectionOp } from './algebra';
 import type { LassoResult } from '../map/MapView';
 
@@ -23,7 +23,12 @@ export function useMapSelection(points: Float32Array | null): MapSelection {
   const [tool, setTool] = useState<SelectTool>('pan');
   const [op, setOp] = useState<SelectionOp>('replace');
 
-  useEffect(() => setState({ mask: null, count: 0 }), [points]);
+  // Other points: the old mask's indices would lie, so it goes in the same render.
+  const [shownPoints, setShownPoints] = useState(points);
+  if (points !== shownPoints) {
+    setShownPoints(points);
+    setState({ mask: null, count: 0 });
+  }
 
   const onLasso = useCallback((r: LassoResult) => {
     setState((s) => {

@@ -16,14 +16,17 @@ export function SearchBox({ api, datasetHash, onPick }: { api: LensApi; datasetH
   const inputRef = useRef<HTMLInputElement>(null);
 
   // Another dataset: its items, not the last one's.
-  useEffect(() => {
+  const [shownHash, setShownHash] = useState(datasetHash);
+  if (datasetHash !== shownHash) {
+    setShownHash(datasetHash);
     setQuery('');
     setResult(null);
-  }, [datasetHash]);
+  }
 
   useEffect(() => {
     const q = query.trim();
     if (!q || !datasetHash) {
+      // eslint-disable-next-line react-hooks/set-state-in-effect -- an emptied query closes the list at once; only a real query waits for the debounced search
       setResult(null);
       return;
     }

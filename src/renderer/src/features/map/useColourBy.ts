@@ -23,9 +23,14 @@ export function useColourBy(args: {
   const [columns, setColumns] = useState<NumericColumn[]>([]);
   const [units, setUnits] = useState<ClusterSummary[]>([]);
 
-  useEffect(() => {
+  // Another dataset: its columns and the default colouring, in the same render.
+  const [shownHash, setShownHash] = useState(datasetHash);
+  if (datasetHash !== shownHash) {
+    setShownHash(datasetHash);
     setColumns([]);
     setMode('default');
+  }
+  useEffect(() => {
     if (!datasetHash) return;
     let cancelled = false;
     api.datasets.itemValues().then((c) => !cancelled && setColumns(c), () => undefined);
@@ -41,8 +46,14 @@ export function useColourBy(args: {
       cancelled = true;
     };
   }, [api]);
-  useEffect(() => {
+  // Units are fetched afresh for each dataset and each switch to unit colouring.
+  const unitsKey = `${datasetHash ?? ''}\n${mode}`;
+  const [shownUnitsKey, setShownUnitsKey] = useState(unitsKey);
+  if (unitsKey !== shownUnitsKey) {
+    setShownUnitsKey(unitsKey);
     setUnits([]);
+  }
+  useEffect(() => {
     if (!datasetHash || mode !== 'unit') return;
     return loadUnits();
   }, [loadUnits, datasetHash, mode]);
@@ -70,9 +81,7 @@ export function useColourBy(args: {
   );
 
   // A numeric choice that went away (another space without Σσ²) falls back to the default.
-  useEffect(() => {
-    if (mode.startsWith('value:') && !options.some((o) => o.mode === mode)) setMode('default');
-  }, [mode, options]);
+  if (mode.startsWith('value:') && !options.some((o) => o.mode === mode)) setMode('default');
 
   const colouring = useMemo(() => (items ? colourBy(mode, { items, flags, units, columns: allColumns }) : null), [mode, items, flags, units, allColumns]);
   return { mode, setMode, options, colouring };

@@ -65,13 +65,14 @@ export function MetricsPanel() {
 
   useEffect(() => {
     stale.current = true;
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the table is recomputed (its loading flag set) when its inputs change while the panel is shown
     if (active) void compute();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- runs on the inputs and the dataset only; `active` and `compute` are left out so that showing the panel does not recompute a fresh table (the effect below does that when stale)
   }, [ties, strict, session.dataset?.hash, session.spaces.length]);
 
   useEffect(() => {
     if (active && stale.current) void compute();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- runs when the panel is shown; `compute` changes with the inputs, which the effect above handles
   }, [active]);
 
   // Reviews arrive (ours, an import, another window): stale, and recomputed once they stop while shown.

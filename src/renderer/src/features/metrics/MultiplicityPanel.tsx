@@ -83,7 +83,7 @@ export function MultiplicityPanel() {
     if (!active) return;
     const t = setTimeout(() => void compute(), 0);
     return () => clearTimeout(t);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- runs per dataset only; `active` and `compute` are left out because showing the panel is handled by the effect below, which recomputes only when stale
   }, [session.dataset?.hash]);
 
   // Reviews and mining runs change the counts: stale, and recomputed once they stop while shown.

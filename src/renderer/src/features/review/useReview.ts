@@ -131,7 +131,7 @@ export function useReview(opts: ReviewOptions, focusGrid: () => void) {
     return () => {
       cancelled = true;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- runs once per dataset; `session`, `store`, `showUnit` and `unitKey` are left out because a new object or callback for the same dataset must not reload the queue and reopen the unit
   }, [api, hash]);
 
   // A new mining run replaces the queue.
@@ -153,8 +153,9 @@ export function useReview(opts: ReviewOptions, focusGrid: () => void) {
   });
 
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- loadQueue sets state only after awaiting the queue; the rule does not see through the async call
     void loadQueue();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- reloads when the page size or filter changes; `loadQueue` is left out because it also changes with `api` and `store`, whose reloads the dataset effect above does
   }, [queueLimit, pendingOnly]);
 
   // A unit asked for from outside (the map, a unit outline): open it.
@@ -166,7 +167,7 @@ export function useReview(opts: ReviewOptions, focusGrid: () => void) {
   useEffect(() => {
     const p = focused ? { image: focused.image, caption: focused.caption } : null;
     store.set(p ? { reviewFocus: p, pushPair: p } : { reviewFocus: null });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on the focused pair's image and caption, not the candidate object, so a refreshed unit with the same focus does not push the pair again
   }, [focused?.image, focused?.caption]);
 
   const decide = async (idxs: number[], label: ReviewLabel, what: string) => {
