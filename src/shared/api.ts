@@ -4,7 +4,10 @@
 import type { DatasetSummary, ImageItemInfo, CaptionItemInfo } from './dataset.js';
 import type { Flag, FlagLabel, FlagTarget } from './flags.js';
 import type { DirectoryListing, ItemValueColumn, SearchResult } from './map_tools.js';
-import type { CalibrationView, GlyphsView, HeadKind, HeadView, PairCsdView, TrainEpochEvent, TrainResultView, UncertaintyView, ClusterSummary, ImportResultView, MetricsTableView, MineSummary, MultiplicityView, PairPushView, ReviewDecisionInput, ReviewUnitView, SpaceInfo } from './analysis.js';
+import type { GlyphsView, HeadKind, HeadView, PairCsdView, TrainEpochEvent, TrainResultView, UncertaintyView } from './views/heads.js';
+import type { MetricsTableView, MultiplicityView, PairPushView } from './views/metrics.js';
+import type { CalibrationView, ClusterSummary, ImportResultView, MineSummary, ReviewDecisionInput, ReviewUnitView } from './views/review.js';
+import type { SpaceInfo } from './views/spaces.js';
 import type { ExportFormat, ExportPreview, PairLabel } from './labels.js';
 
 export interface AppInfo {

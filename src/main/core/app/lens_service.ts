@@ -3,7 +3,7 @@
 // (Electron IPC, browser-mode WebSocket) and the CLI's server use this one class.
 import { mkdirSync } from 'node:fs';
 import type { LensEvent, Session } from '../../../shared/api.js';
-import type { SpaceInfo } from '../../../shared/analysis.js';
+import type { SpaceInfo } from '../../../shared/views/spaces.js';
 import type { Dataset } from '../datasets/dataset.js';
 import type { Project } from '../project/project.js';
 import { EventBus, JobRunner, type Listener } from '../jobs/job_runner.js';

@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import type { Dataset } from '../datasets/dataset.js';
 import type { ReviewStore } from '../review/review_store.js';
 import { importPositivesFile, type ImportOptions } from '../review/import_positives.js';
-import type { ImportResultView } from '../../../shared/analysis.js';
+import type { ImportResultView } from '../../../shared/views/review.js';
 import { isLabelExport } from './label_file.js';
 import { importLabelFile } from './label_import.js';
 

@@ -2,7 +2,7 @@
 // detail panel, the glyphs and the CLI; no tensors. Log-variances come as log σ² per dimension
 // (n × dims) or one value per item (n: the same log σ² on every dimension), as the dataset reader
 // and SpaceStore give them (`*_std.npy` is already turned into 2·ln σ there).
-import type { PairCsdView } from '../../../shared/analysis.js';
+import type { PairCsdView } from '../../../shared/views/heads.js';
 
 /** Initial a (negative_scale) and b (shift) of PCME++ (SCIENCE §2.3). */
 export const DEFAULT_A = 5;

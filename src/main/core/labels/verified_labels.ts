@@ -6,7 +6,7 @@
 // many pairs each kind of label added or removed, so every metric can show it.
 import type { PositiveOptions, PositiveSets, PositiveCounts } from '../review/verified_positives.js';
 import { invalidItems, pairJudgements, type PairLabel } from './label_model.js';
-import type { VerifiedCounts } from '../../../shared/analysis.js';
+import type { VerifiedCounts } from '../../../shared/views/metrics.js';
 
 export interface LabelPositiveSources {
   nImages: number;

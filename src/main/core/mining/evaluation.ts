@@ -21,7 +21,7 @@ import { importPositivesFile } from '../review/import_positives.js';
 import { annotatedPositives, verifiedPositives } from '../review/verified_positives.js';
 import type { ReviewStore } from '../review/review_store.js';
 import { annotatedOf, projectVerified } from './project.js';
-import type { SpaceInfo } from '../../../shared/analysis.js';
+import type { SpaceInfo } from '../../../shared/views/spaces.js';
 
 /** What evaluation reads from an open project (core/project's Project is one). */
 export interface EvalProject {
@@ -32,7 +32,7 @@ export interface EvalProject {
 }
 import type { MiningSpaceInput } from './space_engine.js';
 import { verifiedCounts } from '../labels/verified_labels.js';
-import type { VerifiedCounts } from '../../../shared/analysis.js';
+import type { VerifiedCounts } from '../../../shared/views/metrics.js';
 
 export type PositivesChoice = 'annotated' | 'verified' | 'truth' | (string & {});
 

@@ -4,9 +4,9 @@
 // capture–recapture estimate of the false negatives still unfound (with its bias against the
 // truth where there is one).
 import { estimateRemaining, type RecaptureEstimate } from './capture_recapture.js';
-import type { Histogram, PrecisionRow } from '../../../shared/analysis.js';
+import type { Histogram, PrecisionRow } from '../../../shared/views/metrics.js';
 
-export type { Histogram, PrecisionRow } from '../../../shared/analysis.js';
+export type { Histogram, PrecisionRow } from '../../../shared/views/metrics.js';
 
 export function histogram(values: ArrayLike<number>): Histogram {
   const n = values.length;

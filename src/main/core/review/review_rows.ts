@@ -1,9 +1,9 @@
 // The review store's types and row mapping: what callers pass and get back (decisions, mining
 // runs, candidates, review units, imported positives), the label helpers, and the SQLite rows
 // behind them. review_store.ts re-exports all of it.
-import type { ReviewLabel } from '../../../shared/analysis.js';
+import type { ReviewLabel } from '../../../shared/views/review.js';
 
-export type { ReviewLabel } from '../../../shared/analysis.js';
+export type { ReviewLabel } from '../../../shared/views/review.js';
 
 export const REVIEW_LABELS: readonly ReviewLabel[] = [1, 2, 3, 4, 'invalid_image', 'invalid_caption'];
 

@@ -1,7 +1,7 @@
 // What every service takes: the session that holds the open Project, the event bus and the job
 // runner (LensService implements it). Services keep no state of their own beyond small caches.
 import type { LensEvent, Session } from '../../../shared/api.js';
-import type { MineSummary } from '../../../shared/analysis.js';
+import type { MineSummary } from '../../../shared/views/review.js';
 import type { Project } from '../project/project.js';
 import type { JobRunner } from '../jobs/job_runner.js';
 import { summarize } from '../datasets/summary.js';

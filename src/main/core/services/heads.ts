@@ -1,6 +1,6 @@
 // heads.*: training a head on a space of the open project (the new space becomes active), its
 // soft stop, the saved heads, and the uncertainty views of probabilistic spaces.
-import type { HeadKind, HeadView, PairCsdView, TrainResultView, UncertaintyView, VarianceDiagnostics } from '../../../shared/analysis.js';
+import type { HeadKind, HeadView, PairCsdView, TrainResultView, UncertaintyView, VarianceDiagnostics } from '../../../shared/views/heads.js';
 import type { HeadsService } from '../../../shared/api.js';
 import type { Project } from '../project/project.js';
 import { trainProject } from '../heads/train_project.js';

@@ -1,7 +1,7 @@
 // labels.*: the one label model: flags (clicks and lassos) with undo/redo, every label in effect,
 // and imported positives.
 import type { Flag, FlagLabel, FlagTarget } from '../../../shared/flags.js';
-import type { ImportResultView } from '../../../shared/analysis.js';
+import type { ImportResultView } from '../../../shared/views/review.js';
 import type { PairLabel } from '../../../shared/labels.js';
 import type { LabelsService } from '../../../shared/api.js';
 import { addFlagBatch, checkTarget, labelsOf } from '../labels/label_service.js';

@@ -1,6 +1,6 @@
 // metrics.*: the metrics table over spaces and positive sets, the multiplicity panel and the
 // InfoNCE / BCE push of one pair in the active space.
-import type { MetricsTableView, MultiplicityView, PairPushView } from '../../../shared/analysis.js';
+import type { MetricsTableView, MultiplicityView, PairPushView } from '../../../shared/views/metrics.js';
 import type { MetricsService } from '../../../shared/api.js';
 import { metricsTableAsync } from '../mining/evaluation.js';
 import { projectVerified } from '../mining/project.js';

@@ -1,6 +1,6 @@
 // mining.*: mining the open project (the compute step in a worker thread, its payload read from the
 // Project), and the active-learning classifier's calibration.
-import type { CalibrationView, MineSummary } from '../../../shared/analysis.js';
+import type { CalibrationView, MineSummary } from '../../../shared/views/review.js';
 import type { MiningService } from '../../../shared/api.js';
 import { ORACLE_NAME } from '../spaces/oracle.js';
 import { mineProject } from '../mining/mine.js';

@@ -1,7 +1,7 @@
 // projection.*: the map of the active space (UMAP or PCA, cached on disk by ProjectionStore) and
 // its uncertainty glyphs. `layoutProject` is the same layout for the CLI, without a session.
 import type { Projection } from '../../../shared/api.js';
-import type { GlyphsView } from '../../../shared/analysis.js';
+import type { GlyphsView } from '../../../shared/views/heads.js';
 import type { ProjectionService } from '../../../shared/api.js';
 import type { Project } from '../project/project.js';
 import { runLayoutJob, DEFAULT_UMAP, type UmapParams } from '../projection/umap.js';

@@ -1,6 +1,6 @@
 // review.*: the review queue of the latest mining run, one unit with its candidates, recording
 // decisions (the classifier refits off the request path) and undo.
-import type { ClusterSummary, ReviewDecisionInput, ReviewUnitView } from '../../../shared/analysis.js';
+import type { ClusterSummary, ReviewDecisionInput, ReviewUnitView } from '../../../shared/views/review.js';
 import type { FlagLabel } from '../../../shared/flags.js';
 import type { ReviewService } from '../../../shared/api.js';
 import type { Project } from '../project/project.js';

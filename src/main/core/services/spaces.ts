@@ -1,7 +1,7 @@
 // spaces.*: the active space, encoding the open dataset into a space, and an item's partners and
 // cross-modal neighbours in the active space.
 import type { ItemDetail, Neighbor, Session } from '../../../shared/api.js';
-import type { SpaceInfo } from '../../../shared/analysis.js';
+import type { SpaceInfo } from '../../../shared/views/spaces.js';
 import type { SpacesService } from '../../../shared/api.js';
 import type { Dataset } from '../datasets/dataset.js';
 import { topKDot, row } from '../compute/query_top_k.js';

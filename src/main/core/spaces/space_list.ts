@@ -1,7 +1,7 @@
 // The spaces of an open dataset as the app and `mlens spaces` list them: the folder's own
 // embeddings (id 'dataset') and every stored space of the right size, each with its human name.
 import type { Dataset } from '../datasets/dataset.js';
-import type { SpaceInfo } from '../../../shared/analysis.js';
+import type { SpaceInfo } from '../../../shared/views/spaces.js';
 import { SpaceStore } from './space_store.js';
 import { ORACLE_NAME, isOracleSource } from './oracle.js';
 

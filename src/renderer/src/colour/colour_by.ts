@@ -1,7 +1,7 @@
 // What the map can be coloured by, and the per-point colours plus the key for one choice. The key
 // is built from the same colours that go to the GPU, and counts the points drawn in each colour.
 import type { ItemTable } from '../../../shared/api';
-import type { ClusterSummary } from '../../../shared/analysis';
+import type { ClusterSummary } from '../../../shared/views/review';
 import { FLAG_LABELS, FLAG_LABEL_TEXT, type Flag, type FlagLabel } from '../../../shared/flags';
 import { CATEGORY_COLORS, NONE_COLOR, css, rampRgb, type Rgb } from './palette';
 

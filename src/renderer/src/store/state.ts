@@ -2,7 +2,9 @@
 // Features read slices of it with `useLensState` and change it through the store's actions or their
 // own action modules; transport events are applied here before any feature hears of them.
 import type { AppInfo, ExportResult, ItemDetail, ItemTable, JobEvent, Projection, Session } from '../../../shared/api';
-import type { MineSummary, PairPushView, ReviewUnitView, UncertaintyView } from '../../../shared/analysis';
+import type { UncertaintyView } from '../../../shared/views/heads';
+import type { PairPushView } from '../../../shared/views/metrics';
+import type { MineSummary, ReviewUnitView } from '../../../shared/views/review';
 import type { Flag } from '../../../shared/flags';
 import type { ExportPreview } from '../../../shared/labels';
 

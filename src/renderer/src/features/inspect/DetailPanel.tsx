@@ -2,7 +2,7 @@ import type { ItemDetail, ItemTable } from '../../../../shared/api';
 import type { Flag, FlagLabel, FlagTarget } from '../../../../shared/flags';
 import { FLAG_LABEL_TEXT } from '../../../../shared/flags';
 import { FlagControls } from '../labels/FlagControls';
-import type { PairCsdView } from '../../../../shared/analysis';
+import type { PairCsdView } from '../../../../shared/views/heads';
 
 interface Props {
   detail: ItemDetail;

@@ -1,5 +1,5 @@
 // The exact high-dimensional CSD and match probability of a pair in a probabilistic space.
-import type { PairCsdView } from '../../../../shared/analysis';
+import type { PairCsdView } from '../../../../shared/views/heads';
 
 const f = (v: number) => (Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(4) : v.toExponential(2));
 

@@ -2,7 +2,7 @@
 // exact CSD of each neighbour pair and of the selected pair.
 import { useEffect, useState } from 'react';
 import type { ItemDetail } from '../../../../shared/api';
-import type { PairCsdView } from '../../../../shared/analysis';
+import type { PairCsdView } from '../../../../shared/views/heads';
 import type { Pair } from '../../store/state';
 import { useLens, useLensState } from '../../store/react';
 

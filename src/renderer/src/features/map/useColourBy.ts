@@ -3,7 +3,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ItemTable } from '../../../../shared/api';
 import { useLens, useSignal } from '../../store/react';
-import type { ClusterSummary, UncertaintyView } from '../../../../shared/analysis';
+import type { UncertaintyView } from '../../../../shared/views/heads';
+import type { ClusterSummary } from '../../../../shared/views/review';
 import type { Flag } from '../../../../shared/flags';
 import { colourBy, type ColourMode, type ColourOption, type Colouring, type NumericColumn } from '../../colour/colour_by';
 

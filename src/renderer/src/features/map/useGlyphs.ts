@@ -2,7 +2,7 @@
 // exaggeration the user can change (it starts scaled down when the disks would hide the map).
 import { useEffect, useMemo, useState } from 'react';
 import type { Projection } from '../../../../shared/api';
-import type { GlyphsView } from '../../../../shared/analysis';
+import type { GlyphsView } from '../../../../shared/views/heads';
 import { newJobId } from '../../jobs';
 import type { MapGlyphs } from '../../map/MapView';
 import { useLens, useLensState } from '../../store/react';

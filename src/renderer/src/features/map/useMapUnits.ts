@@ -1,7 +1,7 @@
 // The top pending review units outlined on the map (refetched as mining and reviews change the
 // queue), and the candidates of the unit hovered in a list or on the map (cached per unit).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { ClusterSummary, ReviewCandidate } from '../../../../shared/analysis';
+import type { ClusterSummary, ReviewCandidate } from '../../../../shared/views/review';
 import { useDebouncedSignal, useLens, useLensState } from '../../store/react';
 
 /** How many pending units may be outlined on the map (the user picks). */

@@ -4,7 +4,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useDebouncedSignal, useLens, useLensState, useSignal } from '../../store/react';
 import { VerifiedCountsLine } from './VerifiedCounts';
-import type { ImportResultView, MetricsTableView, MetricsValues } from '../../../../shared/analysis';
+import type { MetricsTableView, MetricsValues } from '../../../../shared/views/metrics';
+import type { ImportResultView } from '../../../../shared/views/review';
 import { GroupedBars } from '../../charts/charts';
 import { downloadPng, downloadSvg } from '../../charts/export';
 import { spaceNamer } from '../spaces/names';

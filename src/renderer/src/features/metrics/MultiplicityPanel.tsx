@@ -3,7 +3,7 @@
 // (Chapman capture–recapture over two spaces' candidate sets; a lower bound, SCIENCE 4.2 step 8).
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useDebouncedSignal, useLens, useLensState, useSignal } from '../../store/react';
-import type { Histogram as Hist, MultiplicityView, PrecisionRow } from '../../../../shared/analysis';
+import type { Histogram as Hist, MultiplicityView, PrecisionRow } from '../../../../shared/views/metrics';
 import { Histogram, type HistSeries } from '../../charts/charts';
 import { spaceNamer } from '../spaces/names';
 

@@ -1,5 +1,5 @@
 // How hard training pushes the selected pair apart (SCIENCE 4.3): InfoNCE beside pairwise BCE.
-import type { PairPushView } from '../../../../shared/analysis';
+import type { PairPushView } from '../../../../shared/views/metrics';
 
 import type { PushParams } from '../../store/state';
 import { useLens, useLensState } from '../../store/react';

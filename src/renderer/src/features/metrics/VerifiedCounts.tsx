@@ -1,6 +1,6 @@
 // Beside the metrics: how the labels changed the verified positives (label model), so a
 // researcher sees that a false-negative flag added a pair and a wrong-annotation flag removed one.
-import type { VerifiedCounts } from '../../../../shared/analysis';
+import type { VerifiedCounts } from '../../../../shared/views/metrics';
 
 export function VerifiedCountsLine({ counts }: { counts: VerifiedCounts | undefined }) {
   if (!counts) return null;

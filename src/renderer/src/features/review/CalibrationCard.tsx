@@ -1,6 +1,6 @@
 // Is p̂ a probability? The reliability diagram and ECE of mining's p̂ on the user's own reviews
 // (cross-validated), and, until it is calibrated, why the grid shows ranks instead.
-import type { CalibrationView } from '../../../../shared/analysis';
+import type { CalibrationView } from '../../../../shared/views/review';
 
 const W = 180;
 const H = 120;

@@ -1,7 +1,7 @@
 // Mining false-negative candidates: which spaces take part, the run (a job with progress in the
 // job bar), and the last run's summary with precision and recall against truth when there is one.
 import { useState } from 'react';
-import type { ClusterSummary } from '../../../../shared/analysis';
+import type { ClusterSummary } from '../../../../shared/views/review';
 import { newJobId } from '../../jobs';
 import { useLens, useLensState } from '../../store/react';
 import { spaceNamer } from '../spaces/names';

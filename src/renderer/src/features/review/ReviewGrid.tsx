@@ -2,7 +2,7 @@
 // candidate images; a cell is a candidate pair with its p̂ (or rank), decision, flag and save state.
 import type { KeyboardEvent, RefObject } from 'react';
 import type { ItemTable } from '../../../../shared/api';
-import { REVIEW_LABEL_TEXT } from '../../../../shared/analysis';
+import { REVIEW_LABEL_TEXT } from '../../../../shared/views/review';
 import { LABEL_SHORT, move, pairKey, type Cell, type Grid } from './grid';
 
 export interface CellText {

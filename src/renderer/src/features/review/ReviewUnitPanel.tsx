@@ -2,8 +2,8 @@
 // key list, and the focused pair large with its push.
 import { useMemo, type KeyboardEvent, type RefObject } from 'react';
 import type { ItemTable } from '../../../../shared/api';
-import type { ReviewLabel } from '../../../../shared/analysis';
-import { REVIEW_LABEL_TEXT } from '../../../../shared/analysis';
+import type { ReviewLabel } from '../../../../shared/views/review';
+import { REVIEW_LABEL_TEXT } from '../../../../shared/views/review';
 import { PairPush } from '../metrics/PushPanel';
 import { CalibrationCard } from './CalibrationCard';
 import { firstCell, move, pairKey, type Direction } from './grid';

@@ -1,7 +1,7 @@
 // The review grid of one unit (ECCV Caption style): rows are the unit's captions, columns its
 // candidate images. Only some cells are candidates (a block is C_k × I_k restricted to p ≥ pMin);
 // the keyboard moves between candidate cells only. Pure: no React, no DOM.
-import type { ReviewCandidate, ReviewLabel, ReviewUnitView } from '../../../../shared/analysis';
+import type { ReviewCandidate, ReviewLabel, ReviewUnitView } from '../../../../shared/views/review';
 
 export interface Cell {
   row: number;

@@ -1,7 +1,7 @@
 // p̂'s calibration, asked for when the open unit changes and after reviews or a mining run. The refit
 // runs just after a review batch is saved, so it asks once at once and once it has had time.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { CalibrationView } from '../../../../shared/analysis';
+import type { CalibrationView } from '../../../../shared/views/review';
 import { useLens, useSignal } from '../../store/react';
 
 const REFIT_WAIT_MS = 1500;

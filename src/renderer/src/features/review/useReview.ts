@@ -2,8 +2,8 @@
 // it), the focused cell, decisions sent per key press (optimistic, marked `saving` until main
 // acknowledges them), undo, submit-and-next, the previous unit. The grid and lists only render it.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { ClusterSummary, ReviewLabel, ReviewUnitView } from '../../../../shared/analysis';
-import { REVIEW_LABEL_TEXT } from '../../../../shared/analysis';
+import type { ClusterSummary, ReviewLabel, ReviewUnitView } from '../../../../shared/views/review';
+import { REVIEW_LABEL_TEXT } from '../../../../shared/views/review';
 import { useDebouncedSignal, useLens, useLensState, useSignal } from '../../store/react';
 import { buildGrid, candidateAt, firstCell, lineCandidates, nextUndecided, pairKey, type Cell } from './grid';
 import { remember, stored } from './review_storage';

@@ -1,5 +1,5 @@
 import type { DatasetSummary } from '../../../../shared/dataset';
-import type { SpaceInfo } from '../../../../shared/analysis';
+import type { SpaceInfo } from '../../../../shared/views/spaces';
 import { spaceLabel } from '../spaces/names';
 
 export function SummaryPanel({ summary, space }: { summary: DatasetSummary; space?: SpaceInfo | null }) {

@@ -1,6 +1,6 @@
 // Spaces are shown by their human name everywhere; the id is the fallback (a space that is gone,
 // or one only a result file remembers).
-import type { SpaceInfo } from '../../../../shared/analysis';
+import type { SpaceInfo } from '../../../../shared/views/spaces';
 
 export function spaceLabel(sp: SpaceInfo): string {
   return sp.condition ? `${sp.name} [${sp.condition}]` : sp.name;

@@ -1,7 +1,7 @@
 // Train tab: train a head (PCME++, conditional, multi-positive) on the active space, with live loss
 // and validation curves, early stop, cancel, the final result and a comparison of saved runs.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { HeadKind, HeadView, TrainEpochEvent, TrainResultView } from '../../../../shared/analysis';
+import type { HeadKind, HeadView, TrainEpochEvent, TrainResultView } from '../../../../shared/views/heads';
 import { newJobId } from '../../jobs';
 import { ProgressBar } from '../../ui/ProgressBar';
 import { LineChart, type LineSeries } from '../../charts/lines';

@@ -2,7 +2,7 @@
 // uncertain captions and images (click selects the item on the map).
 import { useMemo, useState } from 'react';
 import type { ItemTable } from '../../../../shared/api';
-import type { UncertaintyView, VarianceAgainst, VarianceDiagnostics } from '../../../../shared/analysis';
+import type { UncertaintyView, VarianceAgainst, VarianceDiagnostics } from '../../../../shared/views/heads';
 import { ValueHistogram } from '../../charts/lines';
 
 interface Props {

@@ -1,0 +1,123 @@
+// View models of heads and what they produce: training runs and epochs, saved heads, Σσ²
+// (uncertainty and its diagnostics), glyphs and a pair's CSD.
+import type { SpaceInfo } from './spaces.js';
+
+export type HeadKind = 'pcme' | 'cond' | 'multipos';
+
+export interface TrainEpochEvent {
+  type: 'train';
+  jobId: string;
+  epoch: number;
+  epochs: number;
+  loss: number;
+  /** Validation R-Precision and mAP@R (mean of both directions). */
+  valRPrecision: number;
+  valMapAtR: number;
+  best: boolean;
+  seconds: number;
+}
+
+export interface TrainResultView {
+  space: SpaceInfo;
+  head: string;
+  /** Spearman correlation of caption total variance with true multiplicity (with truth). */
+  spearman: number | null;
+  /** Which captions `spearman` is over: held-out (validation + test images) or all. */
+  spearmanScope: 'held-out' | 'all' | null;
+  /** The same over every caption. */
+  spearmanAll: number | null;
+  /** Where train/val/test came from when not the dataset's own splits (a derived 80/10/10 split…), else null. */
+  splitNote: string | null;
+  /** Conditional heads on data without built-in aspects: share of captions per aspect, and warnings. */
+  conditionCoverage: { source: string; share: Record<string, number>; warnings: string[] } | null;
+  bestEpoch: number;
+  stopped: 'epochs' | 'early' | 'user';
+  val: { rPrecision: number; mapAtR: number };
+  test: { rPrecision: number; mapAtR: number } | null;
+  initial: { rPrecision: number; mapAtR: number };
+  againstTruth: boolean;
+  seconds: number;
+  backend: string;
+  /** Conditional heads: one space per condition. */
+  conditions: Array<{ condition: string; id: string }>;
+}
+
+export interface HeadView {
+  id: string;
+  name: string;
+  kind: string;
+  parent: string;
+  createdAt: string;
+  positives: 'annotated' | 'extra';
+  extraPairs: number;
+  val: { rPrecision: number; mapAtR: number };
+  test: { rPrecision: number; mapAtR: number } | null;
+  curves: Array<{ epoch: number; loss: number; rPrecision: number; mapAtR: number }>;
+  spaces: Array<{ id: string; condition: string | null }>;
+}
+
+export interface UncertaintyView {
+  spaceId: string;
+  /** Σσ² per image / caption (item order). */
+  image: Float32Array;
+  text: Float32Array;
+  /** What Σσ² follows in this space (rank correlations); null when it could not be computed. */
+  diagnostics: VarianceDiagnostics | null;
+}
+
+/** What Σσ² is ranked against: true multiplicity, distance to the nearest partner, known positives. */
+export type VarianceAgainst = 'multiplicity' | 'nearest' | 'known';
+
+export interface VarianceCorrelation {
+  against: VarianceAgainst;
+  /** Which items: all (sampled) or only those of validation/test images (multiplicity only). */
+  scope?: 'all' | 'val+test';
+  /** Spearman ρ of Σσ² with it (NaN when one side is constant). */
+  rho: number;
+  /** Items it was computed over. */
+  n: number;
+}
+
+/**
+ * Rank correlations of each item's Σσ² with its true multiplicity (truth.jsonl), the squared distance
+ * to the nearest mean of the other modality in its split, and (captions) the positives known beyond
+ * the annotation.
+ */
+export interface VarianceDiagnostics {
+  captions: VarianceCorrelation[];
+  images: VarianceCorrelation[];
+  /** Items per modality were a seeded sample. */
+  sampled: boolean;
+  seconds: number;
+}
+
+export interface GlyphsView {
+  spaceId: string;
+  /** Per map point (images then captions, as the projection): CSD disk radius ρ = s·√T in map units. */
+  radius: Float32Array;
+  /** n × 3: semi-axes a, b and angle (radians) of the anisotropy ellipse (zeros when hidden). */
+  ellipse: Float32Array;
+  /** 1 where the ellipse passes the fit (R² ≥ 0.5) and anisotropy (λ₁/λ₂ ≥ 1.2) tests. */
+  ellipseShown: Uint8Array;
+  /** Local fit quality R² (hatch glyphs where it is low). */
+  r2: Float32Array;
+  /** T = Σσ² per point. */
+  trace: Float32Array;
+  seconds: number;
+}
+
+/** The exact D-dimensional CSD of one image–caption pair (detail panel). */
+export interface PairCsdView {
+  /** ‖μ_v − μ_t‖². */
+  meanDistance2: number;
+  /** Σσ² of the image and of the caption. */
+  imageTrace: number;
+  textTrace: number;
+  csd: number;
+  /** sigmoid(−a·csd + b) with the head's a, b. */
+  probability: number;
+  /** The cosine of the two means (for comparison with deterministic spaces). */
+  cosine: number;
+  a: number;
+  b: number;
+}

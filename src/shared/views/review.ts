@@ -1,0 +1,96 @@
+// View models of mining and review: the run summary, review units and their candidates, decisions,
+// p̂'s calibration, and imported positives.
+import type { FlagLabel } from '../flags.js';
+
+export type ReviewLabel = 1 | 2 | 3 | 4 | 'invalid_image' | 'invalid_caption';
+
+export const REVIEW_LABEL_TEXT: Record<string, string> = {
+  '1': 'clearly correct',
+  '2': 'correct with minor mistakes',
+  '3': 'mostly wrong',
+  '4': 'wrong',
+  invalid_image: 'invalid image',
+  invalid_caption: 'invalid caption',
+};
+
+export interface MineSummary {
+  candidates: number;
+  clusters: number;
+  spaces: string[];
+  seconds: number;
+  precisionRecall?: Record<string, { precision: number; recall: number; taken: number }>;
+  trueUnannotated?: number;
+}
+
+export interface ClusterSummary {
+  id: number;
+  kind: 'block' | 'caption_card' | 'image_card';
+  position: number;
+  servedBy: 'priority' | 'uncertainty';
+  priority: number;
+  expectedValid: number;
+  costSeconds: number;
+  captions: number[];
+  images: number[];
+  referenceImages: number[];
+  pairs: number;
+  /** Short text naming the unit (from its captions). */
+  label: string;
+  /** Pairs of the unit already decided. */
+  reviewed: number;
+}
+
+export interface ReviewCandidate {
+  image: number;
+  caption: number;
+  /** Probability of validity (prior, or the active-learning classifier once refit). */
+  p: number;
+  agreement: number;
+  /** The current decision on the pair, if any. */
+  decision: ReviewLabel | null;
+  /** Valid per truth.jsonl (null without truth): shown only when the user asks to reveal truth. */
+  truth: boolean | null;
+  /** The latest flag on the pair (label model: a click or lasso flag), if any. */
+  flag?: FlagLabel | null;
+}
+
+export interface ReviewUnitView {
+  cluster: ClusterSummary;
+  candidates: ReviewCandidate[];
+  /** Units still pending in the queue (this one included). */
+  pending: number;
+}
+
+export interface ReviewDecisionInput {
+  image: number;
+  caption: number;
+  label: ReviewLabel;
+}
+
+/** Whether p̂ (mining's probability that a pair is valid) can be read as a probability, measured on the user's reviews. */
+export interface CalibrationView {
+  /** Reviewed candidates with a usable label. */
+  reviewed: number;
+  /** Cross-validated expected calibration error after the isotonic correction, and before it. */
+  ece: number;
+  eceRaw: number;
+  bins: Array<{ lo: number; hi: number; n: number; meanP: number; observed: number }>;
+  calibrated: boolean;
+  /** Why p̂ is shown as a rank instead (null when calibrated). */
+  reason: string | null;
+  minReviews: number;
+  maxEce: number;
+}
+
+export interface ImportResultView {
+  source: string;
+  pairs: number;
+  skipped: number;
+  problems: string[];
+  /** A label export (sqlite, parquet, csv, jsonl): the labels restored by kind. */
+  labels?: { flags: number; reviews: number; imports: number; alreadyPresent: number };
+  /** E.g. the file was exported from a dataset with another hash. */
+  warnings?: string[];
+}
+
+// ---- Heads, uncertainty and glyphs ----
