@@ -3,6 +3,7 @@
 // corrupt JPEG refused with a short 415, a tar member thumbnailed from its byte range, the second
 // request answered from the disk cache, and a burst of 500 requests leaving no file open.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -145,6 +146,63 @@ describe('thumbnails', () => {
     expect((await httpGet(server.port, `/lens/images/photo.jpg?w=256`)).status).toBe(403);
     expect(server.child.exitCode).toBeNull();
   });
+
+  it('never makes a thumbnail of the outside file while images/race.jpg is swapped for a link to it', async () => {
+    const outside = join(tmp.dir, 'outside');
+    mkdirSync(outside);
+    const solid = (rgb: number[]) => sharp({ create: { width: 900, height: 600, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } }).jpeg().toBuffer();
+    writeFileSync(join(outside, 'secret.jpg'), await solid([20, 200, 20]));
+    const inside = join(tmp.dir, 'inside.jpg');
+    writeFileSync(inside, await solid([200, 20, 20]));
+    writeFileSync(join(dataset, 'images', 'race.jpg'), readFileSync(inside));
+    const swapper = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const fs = require('fs'), p = require('path');
+         const [img, secret, inside, secs] = process.argv.slice(1);
+         const end = Date.now() + Number(secs) * 1000; let n = 0;
+         while (Date.now() < end) {
+           fs.symlinkSync(secret, p.join(img, '.l')); fs.renameSync(p.join(img, '.l'), p.join(img, 'race.jpg'));
+           fs.copyFileSync(inside, p.join(img, '.f')); fs.renameSync(p.join(img, '.f'), p.join(img, 'race.jpg'));
+           n++;
+         }
+         console.log(n);`,
+        join(dataset, 'images'),
+        join(outside, 'secret.jpg'),
+        inside,
+        '5',
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let swaps = '';
+    swapper.stdout!.on('data', (d) => (swaps += String(d)));
+    const exited = new Promise((r) => swapper.once('exit', r));
+    const outcomes: Record<string, number> = {};
+    let attempts = 0;
+    const t0 = Date.now();
+    while (Date.now() - t0 < 4500) {
+      const rs = await Promise.all(Array.from({ length: 8 }, (_, i) => get('images/race.jpg', i % 2 ? 128 : 256).catch(() => ({ status: -1, body: Buffer.alloc(0) }))));
+      for (const r of rs) {
+        attempts++;
+        let kind = String(r.status);
+        if (r.status === 200) {
+          const { data } = await sharp(r.body).raw().toBuffer({ resolveWithObject: true });
+          kind = data[1] > data[0] ? '200 OUTSIDE FILE' : '200 inside file';
+        }
+        outcomes[kind] = (outcomes[kind] ?? 0) + 1;
+      }
+    }
+    await exited;
+    record({ test: 'symlink-swap race on thumbnails', attempts, outcomes, note: `${swaps.trim()} swap rounds` });
+    expect(outcomes['200 OUTSIDE FILE'] ?? 0).toBe(0);
+    expect(outcomes['200 inside file']).toBeGreaterThan(10);
+    expect(Number(swaps)).toBeGreaterThan(50);
+    for (const f of files(join(dataDir, 'thumbnails')).filter((x) => x.endsWith('.jpg'))) {
+      const { data } = await sharp(f).raw().toBuffer({ resolveWithObject: true });
+      expect(data[1] > data[0] && data[1] > data[2], f).toBe(false);
+    }
+  }, 60_000);
 
   it('answers a burst of 500 thumbnail requests and closes every file afterwards', async () => {
     const paths = Array.from({ length: 6 }, (_, i) => `images/big${i}.jpg`);
