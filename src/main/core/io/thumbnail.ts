@@ -63,7 +63,7 @@ export class Limiter {
 }
 
 /** What to send: the checked open file as it is, or bytes made from it. */
-export type ImageAnswer = { kind: 'file'; file: OpenFile } | { kind: 'bytes'; type: 'image/jpeg' | 'image/png'; bytes: Buffer; cached: boolean };
+export type ImageAnswer = { kind: 'file'; file: OpenFile } | { kind: 'bytes'; type: string; bytes: Buffer; cached: boolean };
 
 async function readOpenFile(f: OpenFile): Promise<Buffer> {
   const buf = Buffer.alloc(f.size);
@@ -110,6 +110,7 @@ export class ImageConverter {
   private async convert(datasetRoot: string, rel: string, w: number | null): Promise<ImageAnswer> {
     const f = openDatasetImage(datasetRoot, rel, { acceptTiff: true });
     const shown = JSON.stringify(rel);
+    const type = f.type;
     let bytes: Buffer;
     let hash: string;
     let idKey: string;
@@ -132,7 +133,8 @@ export class ImageConverter {
     this.remember(idKey, hash);
     const hit = this.cached(hash, w);
     if (hit) return hit;
-    const made = await this.sharpJobs.run(() => this.make(bytes, w, shown));
+    const made = await this.sharpJobs.run(() => this.make(bytes, w, shown, type));
+    if (made.original) return { kind: 'bytes', type, bytes, cached: false };
     const file = this.cacheFile(hash, w, made.type);
     try {
       replaceAtomically(file, (tmp) => writeFileSync(tmp, made.bytes));
@@ -166,11 +168,17 @@ export class ImageConverter {
     return null;
   }
 
-  private async make(bytes: Buffer, w: number | null, shown: string): Promise<{ type: 'image/jpeg' | 'image/png'; bytes: Buffer }> {
+  /** A converted image, or `original` when the file already fits: a browser format, upright, within `w`. */
+  private async make(bytes: Buffer, w: number | null, shown: string, type: string): Promise<{ type: 'image/jpeg' | 'image/png'; bytes: Buffer; original?: boolean }> {
     const sharp = (await loadSharp())!;
     try {
       const img = sharp(bytes, { limitInputPixels: MAX_PIXELS, failOn: 'error', pages: 1 });
       const meta = await img.metadata();
+      const fits = w != null && Math.max(meta.width ?? Infinity, meta.height ?? Infinity) <= w && (meta.orientation ?? 1) === 1;
+      if (fits && type !== 'image/tiff') {
+        await img.stats(); // decodes it: a corrupt file is refused here as it would be when resized
+        return { type: 'image/png', bytes, original: true };
+      }
       let p = img.rotate();
       if (w != null) p = p.resize({ width: w, height: w, fit: 'inside', withoutEnlargement: true });
       if (w == null || meta.hasAlpha) return { type: 'image/png', bytes: await p.png().toBuffer() };
