@@ -50,7 +50,8 @@ describe('browser mode, end to end', () => {
     await page.mouse.move(img.x, img.y);
     await page.waitForSelector('[data-testid="tooltip"] img', { timeout: 10_000 });
     const src = await page.getAttribute('[data-testid="tooltip"] img', 'src');
-    expect(src).toMatch(/^\/lens\/images\/.+\.png\?token=/);
+    expect(src).toMatch(/^\/lens\/images\/.+\.png\?token=.+&w=256$/);
+    await expect.poll(() => page.evaluate(() => (document.querySelector('[data-testid="tooltip"] img') as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
     const ok = await page.evaluate(async (s) => (await fetch(s!)).headers.get('content-type'), src);
     expect(ok).toBe('image/png');
     const cap = await pointPosition(1000 + 7);

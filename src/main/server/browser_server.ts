@@ -2,7 +2,8 @@
 // to 127.0.0.1. A one-time token (per server start) is required for the socket, for dataset
 // images and for downloads. Every request must name this server in Host (and Origin, when sent);
 // dataset files go out as images only, through one open descriptor that is checked after opening
-// (core/io/image_file.ts); WebSocket messages are handled by ws_connection.ts, which nothing a
+// (core/io/image_file.ts), or as thumbnails (`?w=256`) made from that descriptor's bytes
+// (core/io/thumbnail.ts); WebSocket messages are handled by ws_connection.ts, which nothing a
 // client sends can throw out of.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { existsSync, realpathSync } from 'node:fs';
@@ -15,9 +16,10 @@ import { encodeWire } from '../../shared/wire.js';
 import { LensService } from '../core/app/lens_service.js';
 import { packageRoot } from '../core/jobs/worker_path.js';
 import { createDispatch } from '../rpc/dispatch.js';
-import { DATASET_FILE_HEADERS, errnoToServeError, FileServeError, openDatasetImage, openInside } from '../core/io/image_file.js';
+import { DATASET_FILE_HEADERS, errnoToServeError, FileServeError, openInside } from '../core/io/image_file.js';
+import { ImageConverter, parseThumbSize } from '../core/io/thumbnail.js';
 import { allowedHosts, checkHostAndOrigin, decodeRequestPath, RequestRefused } from './request_guard.js';
-import { sendError, sendOpenFile } from './file_response.js';
+import { sendError, sendImageAnswer, sendOpenFile } from './file_response.js';
 import { serveConnection, WS_LIMITS } from './ws_connection.js';
 
 // The app's own files: what the renderer build contains. Dataset files are served as images only.
@@ -77,6 +79,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     },
   });
   const dispatch = createDispatch(service.api);
+  const images = new ImageConverter(join(opts.dataDir, 'thumbnails'));
   const tokenOk = (t: string | null) => {
     if (!t) return false;
     const a = Buffer.from(t);
@@ -97,8 +100,12 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
       if (!tokenOk(query.get('token'))) throw new RequestRefused(403, 'bad or missing token');
       const ds = service.current();
       if (!ds) throw new RequestRefused(404, 'no dataset is open');
-      const f = openDatasetImage(ds.root, path.slice('/lens/'.length));
-      return sendOpenFile(res, f, { ...DATASET_FILE_HEADERS, 'cache-control': 'private, max-age=3600' }, head);
+      const w = parseThumbSize(query.get('w'));
+      images.answer(ds.root, path.slice('/lens/'.length), w, () => res.destroyed).then(
+        (a) => sendImageAnswer(res, a, { ...DATASET_FILE_HEADERS, 'cache-control': 'private, max-age=3600' }, head),
+        (e) => refuse(req, res, e),
+      );
+      return;
     }
     if (path.startsWith('/download/')) {
       if (!tokenOk(query.get('token'))) throw new RequestRefused(403, 'bad or missing token');
@@ -123,16 +130,20 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     sendOpenFile(res, { ...opened, type }, { 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' }, head);
   };
 
+  const refuse = (req: IncomingMessage, res: ServerResponse, e: unknown): void => {
+    if (e instanceof RequestRefused || e instanceof FileServeError) {
+      sendError(res, e.status, e.message, e.status === 503 ? { 'retry-after': '1' } : {});
+    } else {
+      log(`request ${req.method} failed: ${(e as Error)?.stack ?? String(e)}`);
+      sendError(res, 500, 'the server could not answer this request');
+    }
+  };
+
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     try {
       handle(req, res);
     } catch (e) {
-      if (e instanceof RequestRefused || e instanceof FileServeError) {
-        sendError(res, e.status, e.message, e.status === 503 ? { 'retry-after': '1' } : {});
-      } else {
-        log(`request ${req.method} failed: ${(e as Error)?.stack ?? String(e)}`);
-        sendError(res, 500, 'the server could not answer this request');
-      }
+      refuse(req, res, e);
     }
   });
   // Malformed HTTP (bad request lines, oversized headers) is answered and closed, never thrown.

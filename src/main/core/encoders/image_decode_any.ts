@@ -4,6 +4,7 @@
 // keeps the sample's features independent of the libvips build. Where sharp cannot load (a machine
 // without its prebuilt binary), PNG and JPEG still decode in plain JS and the rest are refused.
 import { readFile } from 'node:fs/promises';
+import { loadSharp } from '../io/sharp_load.js';
 import { decodeImage, ImageDecodeError, MAX_MEGAPIXELS, UnsupportedImageError, type RgbaImage } from './image_decode.js';
 
 export type AnyImageFormat = 'png' | 'jpeg' | 'webp' | 'gif' | 'avif' | 'tiff' | 'bmp' | 'unknown';
@@ -18,18 +19,6 @@ export function sniffAnyFormat(b: Uint8Array): AnyImageFormat {
   if (at(0, 'II*\0') || at(0, 'MM\0*')) return 'tiff';
   if (at(0, 'BM')) return 'bmp';
   return 'unknown';
-}
-
-type Sharp = typeof import('sharp').default;
-let sharpLoad: Promise<Sharp | null> | null = null;
-
-/** sharp, or null where its native binary cannot load (then only PNG and JPEG decode). */
-export function loadSharp(): Promise<Sharp | null> {
-  sharpLoad ??= import('sharp').then(
-    (m) => m.default,
-    () => null,
-  );
-  return sharpLoad;
 }
 
 /** Decodes image bytes of any supported format to 8-bit RGBA, upright; `file` names it in errors. */

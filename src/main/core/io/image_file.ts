@@ -97,11 +97,17 @@ export function openInside(realRoot: string, file: string, shown: string): { fd:
   }
 }
 
+/** A TIFF by its first bytes: decodable (sharp) but not shown by browsers, so served converted. */
+export function isTiff(head: Uint8Array): boolean {
+  return head.length >= 4 && ((head[0] === 0x49 && head[1] === 0x49 && head[2] === 0x2a && head[3] === 0) || (head[0] === 0x4d && head[1] === 0x4d && head[2] === 0 && head[3] === 0x2a));
+}
+
 /**
  * Opens a dataset file named by a client for display: images only (PNG, JPEG, GIF, WebP, AVIF). A
  * virtual path `ARCHIVE.tar#MEMBER` serves the member's byte range of the (confined) archive.
+ * With `acceptTiff`, a TIFF is opened too (type `image/tiff`), for a caller that converts it.
  */
-export function openDatasetImage(datasetRoot: string, rel: string): OpenFile {
+export function openDatasetImage(datasetRoot: string, rel: string, opts: { acceptTiff?: boolean } = {}): OpenFile {
   const member = splitMemberPath(rel);
   let norm: string;
   try {
@@ -122,7 +128,7 @@ export function openDatasetImage(datasetRoot: string, rel: string): OpenFile {
   const fd = opened.fd;
   let size = opened.size;
   let start = 0;
-  let type: ImageType | null;
+  let type: ImageType | 'image/tiff' | null;
   try {
     if (member) {
       try {
@@ -136,6 +142,7 @@ export function openDatasetImage(datasetRoot: string, rel: string): OpenFile {
     const head = Buffer.alloc(Math.min(SNIFF_BYTES, size));
     const n = readSync(fd, head, 0, head.length, start);
     type = sniffImage(head.subarray(0, n));
+    if (!type && opts.acceptTiff && isTiff(head.subarray(0, n))) type = 'image/tiff';
   } catch (e) {
     closeSync(fd);
     throw errnoToServeError(e, shown);

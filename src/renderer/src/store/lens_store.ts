@@ -37,7 +37,7 @@ export class LensStore {
 
   get = (): LensState => this.state.get();
   set = (patch: Partial<LensState> | ((s: LensState) => Partial<LensState>)): void => this.state.set(patch);
-  imageUrl = (path: string): string => this.transport.imageUrl(path);
+  imageUrl = (path: string, size?: number): string => this.transport.imageUrl(path, size);
 
   /** Listens to transport events and asks for the app info and the session; returns the stop. */
   start(): () => void {

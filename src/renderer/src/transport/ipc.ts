@@ -13,7 +13,7 @@ export function createIpcTransport(bridge: LensBridge): Transport {
   return {
     api: apiProxy(call),
     onEvent: (fn: (e: LensEvent) => void) => bridge.onEvent(fn),
-    imageUrl: (path) => `lens://dataset/${path.split('/').map(encodeURIComponent).join('/')}`,
+    imageUrl: (path, size) => `lens://dataset/${path.split('/').map(encodeURIComponent).join('/')}${size ? `?w=${size}` : ''}`,
     mode: 'electron',
   };
 }

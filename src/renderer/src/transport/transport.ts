@@ -6,8 +6,8 @@ import type { LensApi, LensEvent, LensMethod } from '../../../shared/api';
 export interface Transport {
   api: LensApi;
   onEvent(fn: (e: LensEvent) => void): () => void;
-  /** URL of a dataset-relative image path. */
-  imageUrl(path: string): string;
+  /** URL of a dataset-relative image path; `size` (128, 256 or 512) asks for a thumbnail at most that many px on its long side. */
+  imageUrl(path: string, size?: number): string;
   mode: 'electron' | 'browser';
 }
 

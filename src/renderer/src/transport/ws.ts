@@ -100,7 +100,7 @@ export function createWsTransport(): Transport {
       void connect().catch(() => undefined);
       return () => listeners.delete(fn);
     },
-    imageUrl: (path) => `/lens/${path.split('/').map(encodeURIComponent).join('/')}?token=${encodeURIComponent(token)}`,
+    imageUrl: (path, size) => `/lens/${path.split('/').map(encodeURIComponent).join('/')}?token=${encodeURIComponent(token)}${size ? `&w=${size}` : ''}`,
     mode: 'browser',
   };
 }

@@ -8,7 +8,7 @@ interface Props {
   detail: ItemDetail;
   items: ItemTable;
   flags: Flag[];
-  imageUrl: (path: string) => string;
+  imageUrl: (path: string, size?: number) => string;
   focusPair: { image: number; caption: number } | null;
   onSelect: (kind: 'image' | 'caption', index: number) => void;
   onFlag: (target: FlagTarget, label: FlagLabel, note: string) => void;
@@ -27,7 +27,7 @@ export function DetailPanel({ detail, items, flags, imageUrl, focusPair, onSelec
   const Item = ({ kind, index }: { kind: 'image' | 'caption'; index: number }) =>
     kind === 'image' ? (
       <button type="button" className="link thumb-link" onClick={() => onSelect('image', index)} title={items.images[index]?.path}>
-        <img className="thumb" src={imageUrl(items.images[index].path)} alt={items.images[index].path} loading="lazy" />
+        <img className="thumb" src={imageUrl(items.images[index].path, 256)} alt={items.images[index].path} loading="lazy" />
         <span className="muted">#{index}</span>
       </button>
     ) : (

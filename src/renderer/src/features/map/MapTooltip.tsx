@@ -16,7 +16,7 @@ export function MapTooltip({ hover }: { hover: Hover | null }) {
     <div className="tooltip" data-testid="tooltip" style={{ left: hover.x + 14, top: hover.y + 14 }}>
       {it.kind === 'image' ? (
         <>
-          <img className="thumb" src={store.imageUrl(items.images[it.index].path)} alt="" />
+          <img className="thumb" src={store.imageUrl(items.images[it.index].path, 256)} alt="" />
           <div className="muted">image #{it.index}</div>
         </>
       ) : (

@@ -13,7 +13,7 @@ export interface CellText {
 export function ReviewGrid(props: {
   grid: Grid;
   items: ItemTable;
-  imageUrl: (path: string) => string;
+  imageUrl: (path: string, size?: number) => string;
   focus: Cell | null;
   onFocus: (c: Cell) => void;
   saving: Record<string, number>;
@@ -31,7 +31,7 @@ export function ReviewGrid(props: {
             <th className="corner">caption \ candidate image</th>
             {grid.images.map((im, c) => (
               <th key={im} className={focus?.col === c ? 'col-focus' : ''} onClick={() => onFocus(move(grid, { row: -1, col: c }, 'down'))}>
-                <img className="cell-thumb" src={imageUrl(items.images[im].path)} alt={`image #${im}`} loading="lazy" />
+                <img className="cell-thumb" src={imageUrl(items.images[im].path, 128)} alt={`image #${im}`} loading="lazy" />
                 <div className="muted">#{im}</div>
               </th>
             ))}
@@ -43,7 +43,7 @@ export function ReviewGrid(props: {
             return (
               <tr key={cap} className={focus?.row === r ? 'row-focus' : ''}>
                 <th className="cap-head" title={items.captions[cap]?.text}>
-                  {ref != null && <img className="ref-thumb" src={imageUrl(items.images[ref].path)} alt={`annotated image #${ref}`} title={`annotated image #${ref} (reference)`} loading="lazy" />}
+                  {ref != null && <img className="ref-thumb" src={imageUrl(items.images[ref].path, 128)} alt={`annotated image #${ref}`} title={`annotated image #${ref} (reference)`} loading="lazy" />}
                   <span className="cap-text">{items.captions[cap]?.text}</span> <span className="muted">#{cap}</span>
                 </th>
                 {grid.images.map((im, c) => {
