@@ -51,7 +51,7 @@ describe('browser mode, end to end', () => {
     await page.waitForSelector('[data-testid="tooltip"] img', { timeout: 10_000 });
     const src = await page.getAttribute('[data-testid="tooltip"] img', 'src');
     expect(src).toMatch(/^\/lens\/images\/.+\.png\?token=.+&w=256$/);
-    await expect.poll(() => page.evaluate(() => (document.querySelector('[data-testid="tooltip"] img') as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { querySelector(s: string): { naturalWidth: number } | null } }).document.querySelector('[data-testid="tooltip"] img')?.naturalWidth ?? 0), { timeout: 10_000 }).toBeGreaterThan(0);
     const ok = await page.evaluate(async (s) => (await fetch(s!)).headers.get('content-type'), src);
     expect(ok).toBe('image/png');
     const cap = await pointPosition(1000 + 7);
