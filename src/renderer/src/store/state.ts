@@ -3,6 +3,7 @@
 // own action modules; transport events are applied here before any feature hears of them.
 import type { AppInfo, ExportResult, ItemDetail, ItemTable, JobEvent, Projection, Session } from '../../../shared/api';
 import type { MineSummary, PairPushView, ReviewUnitView, UncertaintyView } from '../../../shared/analysis';
+import type { ColumnMappingDetail } from '../../../shared/dataset';
 import type { Flag } from '../../../shared/flags';
 import type { ExportPreview } from '../../../shared/labels';
 
@@ -49,6 +50,8 @@ export interface LensState {
   tab: TabId;
   helpOpen: boolean;
   pickerOpen: boolean;
+  /** The column dialog: a table folder whose columns could not be told by name (features/session/ColumnMappingDialog.tsx). */
+  columnDialog: { path: string; detail: ColumnMappingDetail; error: string | null } | null;
 
   selected: ItemRef | null;
   detail: ItemDetail | null;
@@ -102,6 +105,7 @@ export function initialState(tab: TabId): LensState {
     tab,
     helpOpen: false,
     pickerOpen: false,
+    columnDialog: null,
     selected: null,
     detail: null,
     focusPair: null,
