@@ -32,6 +32,11 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
+/** The data-testid of the element that has the keyboard focus. */
+function focusedTestId(): Promise<string | undefined> {
+  return page.evaluate(() => (globalThis as any).document.activeElement?.dataset?.testid);
+}
+
 async function typeFolder(): Promise<void> {
   await page.fill('[data-testid="folder-input"]', table);
   await page.click('[data-testid="open-folder"]');
@@ -50,7 +55,7 @@ describe('column dialog', () => {
     expect(await page.inputValue('[data-testid="column-select-caption"]')).toBe('desc');
     expect(await page.inputValue('[data-testid="column-select-split"]')).toBe('');
     // the first select has the focus; its label names it
-    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid)).toBe('column-select-image');
+    expect(await focusedTestId()).toBe('column-select-image');
     expect(await page.getByLabel('Caption', { exact: true }).getAttribute('data-testid')).toBe('column-select-caption');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('[data-testid="column-dialog"]').count()).toBe(0);
@@ -68,7 +73,7 @@ describe('column dialog', () => {
     // Tab reaches Open; Enter opens
     await page.focus('[data-testid="column-dialog-cancel"]');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid)).toBe('column-dialog-open');
+    expect(await focusedTestId()).toBe('column-dialog-open');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('[data-testid="column-dialog"]').count(), { timeout: 30_000 }).toBe(0);
     await expect.poll(() => page.textContent('[data-testid="count-captions"]'), { timeout: 30_000 }).toBe('6');
