@@ -2,7 +2,7 @@
 // `method` is a wire name `service.method` (e.g. 'labels.addFlag'); main checks it and the request.
 import type { LensEvent, LensMethod } from '../shared/api';
 
-export type BridgeResult = { ok: true; result: unknown } | { ok: false; error: { name: string; message: string } };
+export type BridgeResult = { ok: true; result: unknown } | { ok: false; error: { name: string; message: string; detail?: unknown } };
 
 export interface LensBridge {
   call(method: LensMethod, arg: unknown): Promise<BridgeResult>;

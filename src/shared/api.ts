@@ -1,7 +1,7 @@
 // The one API the renderer (and the CLI's serve mode) uses. Two transports implement it:
 // Electron IPC (preload facade) and WebSocket (browser mode). Requests are validated in main
 // with the schemas in schemas.ts.
-import type { DatasetSummary, ImageItemInfo, CaptionItemInfo } from './dataset.js';
+import type { ColumnMap, DatasetSummary, ImageItemInfo, CaptionItemInfo } from './dataset.js';
 import type { Flag, FlagLabel, FlagTarget } from './flags.js';
 import type { DirectoryListing, ItemValueColumn, SearchResult } from './map_tools.js';
 import type { GlyphsView, HeadKind, HeadView, PairCsdView, TrainEpochEvent, TrainResultView, UncertaintyView } from './views/heads.js';
@@ -158,8 +158,13 @@ export interface JobsService {
 }
 
 export interface DatasetsService {
-  /** `strict`: an invalid line in captions.jsonl, truth.jsonl or positives.jsonl stops the open instead of being skipped. */
-  open(req: { path: string; strict?: boolean }): Promise<Session>;
+  /**
+   * `strict`: an invalid line in captions.jsonl, truth.jsonl or positives.jsonl stops the open instead of being skipped.
+   * `columns`: which table columns hold the image, caption, split and vectors (Parquet, Arrow); remembered per
+   * folder, so reopening (and `restore`) uses it. A table whose columns cannot be told by name fails with a
+   * `ColumnMappingError` whose `detail` is a `ColumnMappingDetail` (the columns, candidates, a guess).
+   */
+  open(req: { path: string; strict?: boolean; columns?: ColumnMap }): Promise<Session>;
   openSample(req: { jobId: string }): Promise<Session>;
   items(): Promise<ItemTable>;
   /** Captions by text and images by file name or id (case-insensitive substring), at most `limit`. */

@@ -75,3 +75,26 @@ export type ItemInfo = ImageItemInfo | CaptionItemInfo;
 export function itemKey(kind: Modality, index: number): string {
   return `${kind === 'image' ? 'i' : 'c'}${index}`;
 }
+
+/** The roles a caption table's columns can play (`--columns image=COL,caption=COL,…`, the column dialog). */
+export const COLUMN_ROLES = ['image', 'caption', 'split', 'image_embedding', 'text_embedding'] as const;
+export type ColumnRole = (typeof COLUMN_ROLES)[number];
+
+/** Which table column holds what; from `--columns image=COL,caption=COL,split=COL` or the column dialog. */
+export type ColumnMap = Partial<Record<ColumnRole, string>>;
+
+/**
+ * What a `ColumnMappingError` carries (`detail` of the error on the wire): the table's columns with
+ * their types, the columns each role could be (best first) and the best guess per role.
+ */
+export interface ColumnMappingDetail {
+  kind: 'column-mapping';
+  /** The dataset folder and the table file (dataset-relative) whose columns could not be decided. */
+  root: string;
+  file: string;
+  columns: Array<{ name: string; type: string }>;
+  /** The roles that could not be decided (a required one without a column, or a given column that is not there). */
+  undecided: ColumnRole[];
+  candidates: Record<ColumnRole, string[]>;
+  guess: ColumnMap;
+}

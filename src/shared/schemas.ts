@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { FLAG_LABELS } from './flags.js';
 import { EXPORT_FORMATS } from './labels.js';
+import { COLUMN_ROLES } from './dataset.js';
 import type { LensApi, LensMethod, LensServiceName, ReqOf } from './api.js';
 
 const index = z.number().int().nonnegative().max(1e8);
@@ -20,6 +21,9 @@ const none = z
   .transform((): undefined => undefined);
 
 const path = z.string().min(1).max(4096);
+const columnName = z.string().min(1).max(1024);
+/** A table column mapping: role -> column name (datasets.open). */
+const columnMap = z.partialRecord(z.enum(COLUMN_ROLES), columnName);
 
 /** What requestSchemas must be: every method of every service, each a schema of its request type. */
 export type RequestSchemas = { [S in LensServiceName]: { [M in keyof LensApi[S]]: z.ZodType<ReqOf<LensApi[S][M]>> } };
@@ -36,7 +40,7 @@ export const requestSchemas = {
     cancel: z.object({ jobId }).strict(),
   },
   datasets: {
-    open: z.object({ path, strict: z.boolean().optional() }).strict(),
+    open: z.object({ path, strict: z.boolean().optional(), columns: columnMap.optional() }).strict(),
     openSample: z.object({ jobId }).strict(),
     items: none,
     search: z.object({ query: z.string().max(500), limit: z.number().int().min(1).max(500).optional() }).strict(),

@@ -80,7 +80,7 @@ export async function connectApi(h: ServeHandle): Promise<{
     const p = pending.get(msg.id);
     if (!p) return;
     pending.delete(msg.id);
-    if (msg.error) p.reject(new Error(msg.error.message));
+    if (msg.error) p.reject(Object.assign(new Error(msg.error.message), { name: msg.error.name, detail: msg.error.detail }));
     else p.resolve(msg.result);
   });
   const callUnchecked = (method: string, arg?: unknown): Promise<any> =>

@@ -28,7 +28,7 @@ describe('Arrow tables', () => {
     writePng(root, 'pics/b.png', 2);
     const t = new Table({ photo: strings(['pics/a.png', null, 'pics/b.png']), desc: strings(['first', 'second', 'third']) });
     writeFile(root, 'table.feather', Buffer.from(tableToIPC(t, 'file')));
-    await expect(openDataset(root)).rejects.toThrow(/table\.feather: no image column: .*its columns are photo, desc\. Say which with --columns/);
+    await expect(openDataset(root)).rejects.toThrow(/table\.feather: no image column: .*its columns are photo \(string\), desc \(string\)\. Say which with --columns image=photo,caption=desc/);
     const ds = await openDataset(root, { columns: { image: 'photo', caption: 'desc' } });
     expect(ds.format).toBe('arrow');
     expect(ds.captions.map((c) => c.text)).toEqual(['first', 'third']);

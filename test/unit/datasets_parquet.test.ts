@@ -68,7 +68,7 @@ describe('Parquet caption tables', () => {
       { name: 'desc', data: ['first', 'second', 'third'], type: 'STRING' },
       { name: 'split', data: ['train', 'validation', 'test'], type: 'STRING' },
     ]);
-    await expect(openDataset(root)).rejects.toThrow(/table\.parquet: no image column: .*its columns are photo, desc, split\. Say which with --columns/);
+    await expect(openDataset(root)).rejects.toThrow(/table\.parquet: no image column: .*its columns are photo \(string\), desc \(string\), split \(string\)\. Say which with --columns image=photo,caption=desc/);
     const ds = await openDataset(root, { columns: { image: 'photo', caption: 'desc' } });
     expect(ds.images.map((i) => [i.path, i.split, i.missing])).toEqual([
       ['pics/a.png', 'train', false],

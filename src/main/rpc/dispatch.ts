@@ -49,8 +49,12 @@ export function createDispatch(api: LensApi): Dispatch {
   };
 }
 
-/** The error shape both transports send back. */
-export function errorPayload(e: unknown): { name: string; message: string } {
+/**
+ * The error shape both transports send back. An error with a plain-JSON `detail` (the column
+ * dialog's `ColumnMappingDetail`) sends it along.
+ */
+export function errorPayload(e: unknown): { name: string; message: string; detail?: unknown } {
   const err = e instanceof Error ? e : new Error(String(e));
-  return { name: err.name, message: err.message };
+  const detail = (err as { detail?: unknown }).detail;
+  return detail !== undefined && detail !== null && typeof detail === 'object' ? { name: err.name, message: err.message, detail } : { name: err.name, message: err.message };
 }

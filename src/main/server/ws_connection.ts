@@ -64,7 +64,7 @@ export function serveConnection(ws: WebSocket, dispatch: Dispatch, limits: WsLim
       // the socket closed between the check and the send
     }
   };
-  const fail = (id: Id, name: string, message: string): void => send({ id, error: { name, message: message.slice(0, 2000) } });
+  const fail = (id: Id, name: string, message: string, detail?: unknown): void => send({ id, error: { name, message: message.slice(0, 2000), ...(detail !== undefined ? { detail } : {}) } });
 
   ws.on('error', (e) => {
     // ws has already begun closing this connection with the right close code; the process goes on.
@@ -113,7 +113,7 @@ export function serveConnection(ws: WebSocket, dispatch: Dispatch, limits: WsLim
         } else send({ id, result: encodeWire(result ?? null) });
       } catch (e) {
         const p = errorPayload(e);
-        fail(id, p.name, p.message);
+        fail(id, p.name, p.message, p.detail);
       } finally {
         inFlight--;
       }

@@ -9,6 +9,7 @@ import { LensProvider, useLens, useLensState } from './store/react';
 import type { TabId } from './store/state';
 import { Tabs, TabPanel } from './ui/Tabs';
 import { OpenDatasetForm, FolderPickerModal } from './features/session/OpenDataset';
+import { ColumnMappingModal } from './features/session/ColumnMappingDialog';
 import { ErrorBanner, JobBars, ProjectionErrorBanner } from './features/session/Banners';
 import { DatasetColumn } from './features/session/DatasetColumn';
 import { StatusBar } from './features/session/StatusBar';
@@ -56,6 +57,7 @@ export function App({ transport }: { transport: Transport }) {
         </main>
         <HelpOverlay />
         <FolderPickerModal />
+        <ColumnMappingModal />
         <StatusBar />
       </div>
     </LensProvider>

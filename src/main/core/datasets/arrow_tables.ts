@@ -107,6 +107,7 @@ function plain(v: unknown): unknown {
 interface Loaded {
   abs: string;
   fields: string[];
+  types: string[];
   batches: RecordBatch[];
   /** Where reading stopped early (a stream cut short): the rows before it are kept. */
   fault?: string;
@@ -132,6 +133,7 @@ function load(abs: string, file: string): Loaded {
   }
   // Read the schema before the batches: the reader forgets it once it reaches the end.
   const fields = reader.schema?.fields.map((f) => f.name);
+  const types = reader.schema?.fields.map((f) => arrowType(String(f.type))) ?? [];
   if (!fields) throw new DatasetError('is not a readable Arrow IPC (Feather v2) file: no schema message at the start', file);
   let rows = 0;
   let fault: string | undefined;
@@ -143,13 +145,29 @@ function load(abs: string, file: string): Loaded {
   } catch (err) {
     fault = `cannot be read after row ${rows - 1} (record batch ${batches.length}: ${(err as Error).message}); the ${rows} rows before it are read`;
   }
-  last = { abs, fields, batches, fault };
+  last = { abs, fields, types, batches, fault };
   return last;
+}
+
+/** Arrow's type names in the column dialog's words: Utf8 -> string, List<Float32> -> list<float32>. */
+function arrowType(t: string): string {
+  return t
+    .replace(/\bLarge/g, 'large_')
+    .replace(/\bUtf8\b/g, 'string')
+    .replace(/Struct<\{/g, 'struct<')
+    .replace(/\}>/g, '>')
+    .replace(/FixedSizeList\[\d+\]</g, 'list<')
+    .replace(/\b([A-Z]\w*)/g, (m) => m.toLowerCase())
+    .replace(/^dictionary<\w+, (.*)>$/, '$1');
 }
 
 export const arrowFormat: TableFormat = {
   name: 'Arrow',
   columns: async (abs, file) => load(abs, file).fields,
+  columnTypes: async (abs, file) => {
+    const l = load(abs, file);
+    return l.fields.map((name, i) => ({ name, type: l.types[i] ?? 'unknown' }));
+  },
   rows: async (abs, file, columns) => {
     const { batches, fault } = load(abs, file);
     last = null;

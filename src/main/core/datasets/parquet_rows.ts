@@ -3,19 +3,13 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } from 'hyparquet';
+import type { ColumnMap, ColumnRole } from '../../../shared/dataset.js';
+import { columnMappingError, type TableColumn } from './column_guess.js';
 import { DatasetError } from './dataset.js';
 import type { Resolved } from './paths.js';
 import { resolveFirst } from './reader.js';
 
-/** Which table column holds what; from `--columns image=COL,caption=COL,split=COL` or the dialog. */
-export interface ColumnMap {
-  image?: string;
-  caption?: string;
-  split?: string;
-  /** Vector columns that together make a precomputed space (table_vectors.ts). */
-  image_embedding?: string;
-  text_embedding?: string;
-}
+export type { ColumnMap } from '../../../shared/dataset.js';
 
 const IMAGE_NAMES = ['image', 'image_path', 'img', 'image_file', 'img_path', 'file_name', 'filename', 'filepath', 'path', 'url'];
 const CAPTION_NAMES = ['caption', 'captions', 'text', 'sentence', 'sentences', 'raw', 'description', 'alt', 'prompt'];
@@ -35,25 +29,68 @@ export async function parquetColumns(abs: string, file: string): Promise<Parquet
   }
 }
 
-/** The image and caption columns of a table: the mapping when given, else the first common name. */
+interface SchemaNode {
+  element: { name: string; type?: string; converted_type?: string; logical_type?: { type: string }; repetition_type?: string };
+  children: SchemaNode[];
+}
+
+/** A readable type of a Parquet column: string, binary, int64, list<float>, struct<bytes, path>. */
+function parquetType(n: SchemaNode): string {
+  const e = n.element;
+  if (n.children.length) {
+    if (e.converted_type === 'LIST' || e.logical_type?.type === 'LIST') {
+      const item = n.children[0]?.children.length === 1 ? n.children[0].children[0] : n.children[0];
+      return `list<${item ? parquetType(item) : 'unknown'}>`;
+    }
+    return `struct<${n.children.map((c) => c.element.name).join(', ')}>`;
+  }
+  const leaf = e.logical_type?.type === 'STRING' || e.converted_type === 'UTF8' ? 'string' : e.type === 'BYTE_ARRAY' ? 'binary' : (e.type ?? 'unknown').toLowerCase();
+  return e.repetition_type === 'REPEATED' ? `list<${leaf}>` : leaf;
+}
+
+export async function parquetColumnTypes(abs: string, file: string): Promise<TableColumn[]> {
+  try {
+    const md = await parquetMetadataAsync(await asyncBufferFromFile(abs));
+    return (parquetSchema(md).children as unknown as SchemaNode[]).map((c) => ({ name: c.element.name, type: parquetType(c) }));
+  } catch (err) {
+    throw new DatasetError(`is not a readable Parquet file: ${(err as Error).message}`, file);
+  }
+}
+
+/**
+ * The image and caption columns of a table: the mapping when given, else the first common name.
+ * Neither (or a given column that is not there): a ColumnMappingError listing the columns (types
+ * 'unknown' here; the table reader fills them in with `withColumns`).
+ */
 export function chooseColumns(columns: string[], file: string, map: ColumnMap = {}): { image: string; caption: string; split?: string } {
   const lower = new Map(columns.map((c) => [c.toLowerCase(), c]));
-  const pick = (names: string[]): string | undefined => names.map((n) => lower.get(n)).find((c) => c != null);
-  const need = (what: 'image' | 'caption', names: string[]): string => {
-    const given = map[what];
+  const pick = (names: readonly string[]): string | undefined => names.map((n) => lower.get(n)).find((c) => c != null);
+  const decided: ColumnMap = {};
+  const undecided: ColumnRole[] = [];
+  const reasons: string[] = [];
+  for (const [role, names] of [['image', IMAGE_NAMES], ['caption', CAPTION_NAMES], ['split', ['split']]] as const) {
+    const given = map[role];
     if (given != null) {
-      if (!columns.includes(given)) throw new DatasetError(`has no column ${JSON.stringify(given)} (given for ${what}); its columns are ${columns.join(', ')}`, file);
-      return given;
+      if (columns.includes(given)) decided[role] = given;
+      else {
+        undecided.push(role);
+        reasons.push(`has no column ${JSON.stringify(given)} (given for ${role})`);
+      }
+      continue;
     }
     const found = pick(names);
-    if (!found) {
-      throw new DatasetError(`no ${what} column: looked for ${names.join(', ')}; its columns are ${columns.join(', ')}. Say which with --columns image=COL,caption=COL`, file);
+    if (found) decided[role] = found;
+    else if (role !== 'split') {
+      undecided.push(role);
+      reasons.push(`no ${role} column: looked for ${names.join(', ')}`);
     }
-    return found;
-  };
-  const split = map.split ?? pick(['split']);
-  if (map.split != null && !columns.includes(map.split)) throw new DatasetError(`has no column ${JSON.stringify(map.split)} (given for split)`, file);
-  return { image: need('image', IMAGE_NAMES), caption: need('caption', CAPTION_NAMES), split };
+  }
+  for (const role of ['image_embedding', 'text_embedding'] as const) if (map[role] != null) decided[role] = map[role];
+  if (undecided.length) {
+    const cols: TableColumn[] = columns.map((name) => ({ name, type: 'unknown' }));
+    throw columnMappingError(reasons.join('; '), file, cols, decided, undecided);
+  }
+  return { image: decided.image!, caption: decided.caption!, split: decided.split };
 }
 
 export async function readParquetRows(abs: string, file: string, columns: string[]): Promise<Array<Record<string, unknown>>> {

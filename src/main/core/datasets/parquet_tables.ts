@@ -8,7 +8,7 @@
 //   and `text_emb/text_emb_N.npy`, joined by row order across shards (see embedding_shards.ts).
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { parquetColumns, readParquetRows, type ColumnMap } from './parquet_rows.js';
+import { parquetColumns, parquetColumnTypes, readParquetRows, type ColumnMap } from './parquet_rows.js';
 import { isDir, type ReadContext, type ReaderResult } from './reader.js';
 import { readTables, splitFromName, type TableFormat } from './table_rows.js';
 
@@ -48,6 +48,7 @@ export function findClipRetrieval(root: string): string[] {
 const parquet: TableFormat = {
   name: 'Parquet',
   columns: async (abs, file) => (await parquetColumns(abs, file)).columns,
+  columnTypes: parquetColumnTypes,
   rows: async (abs, file, columns) => ({ rows: await readParquetRows(abs, file, columns) }),
 };
 

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { DatasetFormat } from '../../../shared/dataset.js';
 import type { DatasetCaption } from './dataset.js';
+import { ColumnMappingError, columnMappingError, type TableColumn } from './column_guess.js';
 import { DatasetError } from './dataset.js';
 import { PathEscapeError, type Resolved } from './paths.js';
 import { cellCaptions, chooseColumns, extractImage, imageCell, resolveTablePath, type ColumnMap } from './parquet_rows.js';
@@ -21,6 +22,8 @@ export interface TableFormat {
   /** "Parquet", "Arrow": used in messages. */
   name: string;
   columns(abs: string, file: string): Promise<string[]>;
+  /** The columns with readable types (string, binary, list<float>, …), asked for only when the column dialog needs them. */
+  columnTypes?(abs: string, file: string): Promise<TableColumn[]>;
   /** The rows; `fault` says why reading stopped early (the rows before it are kept). */
   rows(abs: string, file: string, columns: string[]): Promise<{ rows: TableRow[]; fault?: string }>;
 }
@@ -77,10 +80,22 @@ export async function readTables(ctx: ReadContext, tables: TableFile[], format: 
     };
     const columns = await reader.columns(abs, file).catch(unreadable);
     if (!columns) continue;
-    const cols = chooseColumns(columns, file, map);
+    let cols: ReturnType<typeof chooseColumns>;
     const vec = chooseVectorColumns(columns, map);
-    for (const [what, c] of [['image', vec.image], ['text', vec.text]] as const) {
-      if (c != null && !columns.includes(c)) throw new DatasetError(`has no column ${JSON.stringify(c)} (given for ${what}_embedding); its columns are ${columns.join(', ')}`, file);
+    try {
+      cols = chooseColumns(columns, file, map);
+      for (const role of ['image_embedding', 'text_embedding'] as const) {
+        const c = map[role];
+        if (c != null && !columns.includes(c)) {
+          const unknown = columns.map((name) => ({ name, type: 'unknown' }));
+          throw columnMappingError(`has no column ${JSON.stringify(c)} (given for ${role})`, file, unknown, { ...map, image: cols.image, caption: cols.caption, split: cols.split }, [role]);
+        }
+      }
+    } catch (err) {
+      // The column dialog shows each column's type: read them now, only for this case.
+      if (!(err instanceof ColumnMappingError)) throw err;
+      const typed = (await reader.columnTypes?.(abs, file).catch(() => null)) ?? columns.map((name) => ({ name, type: 'unknown' }));
+      throw err.withColumns(typed, ctx.root);
     }
     if (fi === 0) {
       vectorNames = vec;

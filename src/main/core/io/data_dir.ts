@@ -12,6 +12,8 @@ export function defaultDataDir(): string {
 
 export interface Settings {
   lastDataset?: string;
+  /** The column mapping chosen for a table dataset (the column dialog, `datasets.open` columns), by absolute folder. */
+  columns?: Record<string, Partial<Record<string, string>>>;
 }
 
 export function readSettings(dataDir: string): Settings {

@@ -1,8 +1,9 @@
 // datasets.*: opening a dataset folder (or the sample) as the session's Project, and reading its
 // items: the table, search and the per-item values the map colours by.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ItemTable, Session } from '../../../shared/api.js';
+import type { ColumnMap } from '../../../shared/dataset.js';
 import type { ItemValueColumn, SearchResult } from '../../../shared/map_tools.js';
 import type { DatasetsService } from '../../../shared/api.js';
 import { Project } from '../project/project.js';
@@ -19,12 +20,14 @@ export const DEFAULT_SAMPLE = { images: 1000, preset: 'A' as const, seed: 0 };
 export class DatasetsServiceImpl implements DatasetsService {
   constructor(private readonly s: ServiceSession) {}
 
-  async open(req: { path: string; strict?: boolean }): Promise<Session> {
+  async open(req: { path: string; strict?: boolean; columns?: ColumnMap }): Promise<Session> {
     const root = checkInputFolder(expandUserPath(req.path), 'dataset folder', 'cli');
     const dataDir = this.s.options.dataDir;
+    // A mapping given now is remembered for the folder; without one, the remembered one is used.
+    const columns = req.columns ?? readSettings(dataDir).columns?.[resolve(root)];
     // Open the new project fully before letting go of the current one: a broken folder leaves
     // the current session (and its flags) untouched.
-    const project = await Project.open(root, { dataDir, strict: req.strict, claimSessionIn: dataDir, track: true });
+    const project = await Project.open(root, { dataDir, strict: req.strict, columns, claimSessionIn: dataDir, track: true });
     this.s.adopt(project);
     // Another app or CLI on the same store: refresh this window's flags and reviews.
     project.store.watchChanges(() => {
@@ -33,7 +36,9 @@ export class DatasetsServiceImpl implements DatasetsService {
       emitFlags(this.s);
       emitReviews(this.s);
     });
-    writeSettings(dataDir, { ...readSettings(dataDir), lastDataset: project.root });
+    const settings = readSettings(dataDir);
+    const remembered = req.columns ? { ...settings.columns, [project.root]: req.columns } : settings.columns;
+    writeSettings(dataDir, { ...settings, lastDataset: project.root, ...(remembered ? { columns: remembered } : {}) });
     const session = emitSession(this.s);
     emitFlags(this.s);
     return session;

@@ -5,6 +5,7 @@ import type { AppInfo, ExportResult, ItemDetail, ItemTable, JobEvent, Projection
 import type { UncertaintyView } from '../../../shared/views/heads';
 import type { PairPushView } from '../../../shared/views/metrics';
 import type { MineSummary, ReviewUnitView } from '../../../shared/views/review';
+import type { ColumnMappingDetail } from '../../../shared/dataset';
 import type { Flag } from '../../../shared/flags';
 import type { ExportPreview } from '../../../shared/labels';
 
@@ -51,6 +52,8 @@ export interface LensState {
   tab: TabId;
   helpOpen: boolean;
   pickerOpen: boolean;
+  /** The column dialog: a table folder whose columns could not be told by name (features/session/ColumnMappingDialog.tsx). */
+  columnDialog: { path: string; detail: ColumnMappingDetail; error: string | null } | null;
 
   selected: ItemRef | null;
   detail: ItemDetail | null;
@@ -104,6 +107,7 @@ export function initialState(tab: TabId): LensState {
     tab,
     helpOpen: false,
     pickerOpen: false,
+    columnDialog: null,
     selected: null,
     detail: null,
     focusPair: null,

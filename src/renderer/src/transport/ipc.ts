@@ -8,7 +8,7 @@ export function createIpcTransport(bridge: LensBridge): Transport {
   const call = async (method: LensMethod, arg: unknown) => {
     const r = await bridge.call(method, arg ?? null);
     if (r.ok) return r.result;
-    throw new LensCallError(r.error.name, r.error.message);
+    throw new LensCallError(r.error.name, r.error.message, r.error.detail);
   };
   return {
     api: apiProxy(call),

@@ -43,7 +43,12 @@ export function apiProxy(call: (method: LensMethod, arg: unknown) => Promise<unk
 }
 
 export class LensCallError extends Error {
-  constructor(name: string, message: string) {
+  constructor(
+    name: string,
+    message: string,
+    /** Structured data some errors carry (a ColumnMappingError's ColumnMappingDetail). */
+    readonly detail?: unknown,
+  ) {
     super(message);
     this.name = name;
   }

@@ -29,11 +29,11 @@ export function createWsTransport(): Transport {
       sock.binaryType = 'arraybuffer';
       // A result header waiting for its binary frames, which follow it in order.
       let awaiting: { msg: { id?: number; result?: unknown }; need: number; frames: ArrayBuffer[] } | null = null;
-      const settle = (msg: { id?: number; result?: unknown; error?: { name: string; message: string } }, frames: ArrayBuffer[] | null): void => {
+      const settle = (msg: { id?: number; result?: unknown; error?: { name: string; message: string; detail?: unknown } }, frames: ArrayBuffer[] | null): void => {
         const p = msg.id != null ? pending.get(msg.id) : undefined;
         if (!p) return;
         pending.delete(msg.id!);
-        if (msg.error) p.reject(new LensCallError(msg.error.name, msg.error.message));
+        if (msg.error) p.reject(new LensCallError(msg.error.name, msg.error.message, msg.error.detail));
         else {
           try {
             p.resolve(frames ? decodeWireBinary(msg.result, frames) : decodeWire(msg.result));
@@ -68,7 +68,7 @@ export function createWsTransport(): Transport {
           }
           return;
         }
-        const msg = JSON.parse(String(ev.data)) as { id?: number; result?: unknown; bins?: number; error?: { name: string; message: string }; event?: unknown };
+        const msg = JSON.parse(String(ev.data)) as { id?: number; result?: unknown; bins?: number; error?: { name: string; message: string; detail?: unknown }; event?: unknown };
         if (msg.event) {
           const e = decodeWire(msg.event) as LensEvent;
           listeners.forEach((fn) => fn(e));
