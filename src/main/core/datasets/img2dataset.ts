@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { DatasetCaption } from './dataset.js';
 import { DatasetError } from './dataset.js';
-import { ImageTable, isDir, isFile, type ReadContext, type ReaderResult } from './reader.js';
+import { ImageTable, isDir, isFile, sampleSkipper, type ReadContext, type ReaderResult } from './reader.js';
 
 const SHARD = /^\d{3,}$/;
 const IMAGE_EXT = ['.jpg', '.jpeg', '.png', '.webp', '.avif', '.gif'];
@@ -42,11 +42,7 @@ export async function readImg2dataset(ctx: ReadContext, shards: string[]): Promi
   const captionRecord: number[] = [];
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let records = 0;
-  let firstError = '';
-  const skip = (file: string, message: string): void => {
-    firstError ||= `${file}: ${message}`;
-    ctx.log.add('skipped samples', { severity: 'error', file, message: `${message}; sample skipped` });
-  };
+  const { skip, firstError } = sampleSkipper(ctx);
   for (const [si, shard] of shards.entries()) {
     ctx.progress('captions', si, shards.length);
     const names = readdirSync(path.join(ctx.root, shard)).sort();
@@ -89,7 +85,7 @@ export async function readImg2dataset(ctx: ReadContext, shards: string[]): Promi
   }
   ctx.progress('captions', shards.length, shards.length);
   if (captions.length === 0) {
-    throw new DatasetError(records === 0 ? 'no KEY.txt captions in the shard folders' : `no usable samples (first problem: ${firstError})`, shards[0] ?? '.');
+    throw new DatasetError(records === 0 ? 'no KEY.txt captions in the shard folders' : `no usable samples (first problem: ${firstError()})`, shards[0] ?? '.');
   }
   // The hash covers the shards' parquet tables when img2dataset wrote them (one file a shard), else
   // every caption file.

@@ -112,3 +112,16 @@ export function idFromPath(rel: string): string {
 export function joinRel(...parts: Array<string | undefined>): string {
   return parts.filter((p): p is string => !!p && p !== '.').join('/');
 }
+
+/** Skipping a bad sample of a shard: logged under one heading, and the first one remembered for the
+ * error when no sample is usable. Shared by the shard-folder and WebDataset readers. */
+export function sampleSkipper(ctx: ReadContext): { skip(file: string, message: string): void; firstError(): string } {
+  let first = '';
+  return {
+    skip(file, message) {
+      first ||= `${file}: ${message}`;
+      ctx.log.add('skipped samples', { severity: 'error', file, message: `${message}; sample skipped` });
+    },
+    firstError: () => first,
+  };
+}

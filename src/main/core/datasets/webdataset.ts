@@ -10,7 +10,7 @@ import path from 'node:path';
 import { indexTarFd, readRange } from '../io/tar_index.js';
 import type { DatasetCaption } from './dataset.js';
 import { DatasetError } from './dataset.js';
-import { ImageTable, isDir, isFile, type ReadContext, type ReaderResult } from './reader.js';
+import { ImageTable, isDir, isFile, sampleSkipper, type ReadContext, type ReaderResult } from './reader.js';
 import { memberPath } from './tar_member.js';
 
 const IMAGE_EXT = new Set(['jpg', 'jpeg', 'png', 'webp', 'avif', 'gif']);
@@ -72,11 +72,7 @@ export async function readWebdataset(ctx: ReadContext, shards: string[]): Promis
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const digest = createHash('sha256');
   let records = 0;
-  let firstError = '';
-  const skip = (file: string, message: string): void => {
-    firstError ||= `${file}: ${message}`;
-    ctx.log.add('skipped samples', { severity: 'error', file, message: `${message}; sample skipped` });
-  };
+  const { skip, firstError } = sampleSkipper(ctx);
   for (const [si, shard] of shards.entries()) {
     ctx.progress('captions', si, shards.length);
     const r = ctx.resolve(shard);
@@ -157,7 +153,7 @@ export async function readWebdataset(ctx: ReadContext, shards: string[]): Promis
   }
   ctx.progress('captions', shards.length, shards.length);
   if (captions.length === 0) {
-    throw new DatasetError(records === 0 ? 'no KEY.txt captions in the tar shards' : `no usable samples (first problem: ${firstError})`, shards[0] ?? '.');
+    throw new DatasetError(records === 0 ? 'no KEY.txt captions in the tar shards' : `no usable samples (first problem: ${firstError()})`, shards[0] ?? '.');
   }
   // img2dataset writes NNNNN.parquet beside each shard; the hash covers them when all exist, and
   // always the members' names, sizes and captions (never the image bytes).

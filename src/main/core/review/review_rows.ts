@@ -133,14 +133,8 @@ export interface StoredCandidates extends CandidateColumns {
   clusterId: Int32Array;
 }
 
-export interface UnitToSave {
-  kind: UnitKind;
-  position: number;
-  servedBy: 'priority' | 'uncertainty';
-  priority: number;
-  expectedValid: number;
-  uncertainty: number;
-  costSeconds: number;
+/** A unit as mining writes it: a row's scalar fields, with its index lists as any array. */
+export interface UnitToSave extends Pick<ClusterRow, 'kind' | 'position' | 'servedBy' | 'priority' | 'expectedValid' | 'uncertainty' | 'costSeconds'> {
   captions: ArrayLike<number>;
   images: ArrayLike<number>;
   referenceImages: ArrayLike<number>;
