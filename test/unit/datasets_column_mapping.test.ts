@@ -74,15 +74,15 @@ describe('column mapping of caption tables', () => {
     expect(ds.captions.map((c) => c.text)).toEqual(['a square']);
   });
 
-  it('the CLI names --columns and the columns, and opens with them', async () => {
+  it('the CLI names --columns and the columns, and opens with them', () => {
     const root = tmpDir();
     writeAmbiguousTable(root);
-    const bad = await mlens(['open', root]);
+    const bad = mlens(['open', root]);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('dataset error');
     expect(bad.stderr).toContain('pic (string), desc (string)');
     expect(bad.stderr).toContain('--columns image=pic,caption=desc');
-    const ok = await mlens(['open', root, '--columns', 'image=pic,caption=desc', '--json']);
+    const ok = mlens(['open', root, '--columns', 'image=pic,caption=desc', '--json']);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).captions).toBe(6);
   });
