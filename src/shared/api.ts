@@ -6,7 +6,7 @@ import type { Flag, FlagLabel, FlagTarget } from './flags.js';
 import type { DirectoryListing, ItemValueColumn, SearchResult } from './map_tools.js';
 import type { GlyphsView, HeadKind, HeadView, PairCsdView, TrainEpochEvent, TrainResultView, UncertaintyView } from './views/heads.js';
 import type { MetricsTableView, MultiplicityView, PairPushView } from './views/metrics.js';
-import type { CalibrationView, ClusterSummary, ImportResultView, MineSummary, ReviewDecisionInput, ReviewUnitView } from './views/review.js';
+import type { CalibrationView, ClusterSummary, ImportResultView, MineSummary, ReviewDecisionInput, ReviewUnitView, SelectionUnitResult } from './views/review.js';
 import type { SpaceInfo } from './views/spaces.js';
 import type { ExportFormat, ExportPreview, PairLabel } from './labels.js';
 
@@ -210,6 +210,13 @@ export interface ReviewService {
   queue(req: { limit?: number; offset?: number; pendingOnly?: boolean }): Promise<ClusterSummary[]>;
   unit(req: { clusterId?: number }): Promise<ReviewUnitView | null>;
   record(req: { decisions: ReviewDecisionInput[]; reviewer: string; seconds?: number; clusterId?: number }): Promise<{ recorded: number }>;
+  /**
+   * A map selection (image and caption indices) becomes one review unit at the front of the queue:
+   * every selected caption × selected image (annotated pairs inside included), at most 40 × 40.
+   * One undo step (`undo`).
+   */
+  sendSelection(req: MapSelectionRequest): Promise<SelectionUnitResult>;
+  /** Takes back this session's last decision batch or selection unit, whichever came last. */
   undo(): Promise<boolean>;
 }
 
@@ -233,11 +240,35 @@ export interface MetricsService {
   pairPush(req: { image: number; caption: number; temperature?: number; batchSize?: number }): Promise<PairPushView>;
 }
 
+/** A lasso or marquee selection of map points, as item indices within each kind. */
+export interface MapSelectionRequest {
+  images: number[];
+  captions: number[];
+}
+
+export type SelectionExportFormat = 'sqlite' | 'parquet' | 'csv';
+
+export interface SelectionExportResult {
+  path: string;
+  format: SelectionExportFormat;
+  images: number;
+  captions: number;
+  /** Annotated pairs with both ends selected. */
+  pairs: number;
+  /** Labels (flags, review decisions, imports) on the selected items (SQLite: the `labels` table). */
+  labels: number;
+  /** The map coordinates were written (the active space's map is cached). */
+  coordinates: boolean;
+  downloadUrl?: string;
+}
+
 export interface ExportService {
   /** What an export would hold, by kind (shown before writing). */
   preview(): Promise<ExportPreview>;
   /** `out`: a file in the dataset's exports/ or a folder the user picked; an existing file is replaced only with `overwrite`. */
   write(req: { out?: string; overwrite?: boolean; format?: ExportFormat }): Promise<ExportResult>;
+  /** A map selection's items (ids, paths, texts, map x/y) and the labels on them; same path rules as `write`. */
+  writeSelection(req: MapSelectionRequest & { format: SelectionExportFormat; out?: string; overwrite?: boolean }): Promise<SelectionExportResult>;
 }
 
 export interface LensApi {

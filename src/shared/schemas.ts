@@ -15,6 +15,9 @@ export const flagTargetSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('item'), modality: z.enum(['image', 'caption']), index }).strict(),
 ]);
 
+/** A map selection: item indices per kind (a million points fit). */
+const mapSelection = { images: z.array(index).max(5_000_000), captions: z.array(index).max(5_000_000) };
+
 /** The request of a method without one: nothing, null or {} on the wire; the service gets undefined. */
 const none = z
   .union([z.undefined(), z.null(), z.object({}).strict()])
@@ -81,6 +84,7 @@ export const requestSchemas = {
         clusterId: z.number().int().positive().optional(),
       })
       .strict(),
+    sendSelection: z.object(mapSelection).strict(),
     undo: none,
   },
   labels: {
@@ -111,6 +115,7 @@ export const requestSchemas = {
   export: {
     preview: none,
     write: z.object({ out: path.optional(), overwrite: z.boolean().optional(), format: z.enum(EXPORT_FORMATS).optional() }).strict(),
+    writeSelection: z.object({ ...mapSelection, format: z.enum(['sqlite', 'parquet', 'csv']), out: path.optional(), overwrite: z.boolean().optional() }).strict(),
   },
 } satisfies RequestSchemas;
 

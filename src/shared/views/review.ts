@@ -38,6 +38,24 @@ export interface ClusterSummary {
   label: string;
   /** Pairs of the unit already decided. */
   reviewed: number;
+  /** 'selection': sent from a lasso or marquee selection on the map (not made by mining). */
+  source?: 'mining' | 'selection';
+}
+
+/** What `review.sendSelection` made of a map selection. */
+export interface SelectionUnitResult {
+  clusterId: number;
+  /** Captions (rows) and images (columns) of the unit: every caption × image is a pair to review. */
+  captions: number;
+  images: number;
+  pairs: number;
+  /** Pairs no mining run had found (the rest were moved from their mined unit). */
+  added: number;
+  selectedCaptions: number;
+  selectedImages: number;
+  /** The selection had more captions or images than a unit holds; `message` says what was kept. */
+  capped: boolean;
+  message: string;
 }
 
 export interface ReviewCandidate {

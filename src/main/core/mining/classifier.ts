@@ -189,7 +189,8 @@ export function refreshAfterReviews(store: ReviewStore, opts: { strict?: boolean
     store.setClassifier(run.id, { ...fit.model, positives: fit.positives, negatives: fit.negatives, trainAuc: fit.trainAuc, at: new Date().toISOString(), strict: !!opts.strict, calibration });
     cands.p.set(p);
   }
-  const units = store.clusters();
+  // Units sent from a map selection (run 0) keep their place at the front of the queue.
+  const units = store.clusters().filter((u) => u.runId !== 0);
   const pairsOfUnit = new Map<number, number[]>();
   for (let k = 0; k < cands.n; k++) {
     const id = cands.clusterId[k];

@@ -183,7 +183,8 @@ export class ReviewStore {
   candidateColumns(): StoredCandidates {
     const run = this.latestRun();
     const E = run?.spaces.length ?? 0;
-    const rows = this.db.prepare('SELECT * FROM mining_candidates ORDER BY caption_index, image_index').all() as CandidateDbRow[];
+    // Pairs a map selection added (run 0) have no mined features: the classifier and statistics skip them.
+    const rows = this.db.prepare('SELECT * FROM mining_candidates WHERE run_id != 0 ORDER BY caption_index, image_index').all() as CandidateDbRow[];
     const n = rows.length;
     const out: StoredCandidates = {
       n,
@@ -239,7 +240,7 @@ export class ReviewStore {
 
   clusters(opts: { limit?: number; offset?: number; pendingOnly?: boolean } = {}): ClusterRow[] {
     const pending = opts.pendingOnly ? `WHERE EXISTS (SELECT 1 FROM mining_candidates k WHERE k.cluster_id = c.id AND ${UNREVIEWED})` : '';
-    const rows = this.db.prepare(`SELECT c.* FROM mining_clusters c ${pending} ORDER BY c.position LIMIT ? OFFSET ?`).all(opts.limit ?? -1, opts.offset ?? 0) as ClusterDbRow[];
+    const rows = this.db.prepare(`SELECT c.* FROM mining_clusters c ${pending} ORDER BY c.run_id = 0 DESC, c.position LIMIT ? OFFSET ?`).all(opts.limit ?? -1, opts.offset ?? 0) as ClusterDbRow[];
     return rows.map(toCluster);
   }
 
@@ -301,6 +302,12 @@ export class ReviewStore {
       return rows.map((x) => ({ ...toDecision(x), undone: true }));
     });
     return tx();
+  }
+
+  /** When this session's last batch still in effect was recorded (ISO), or null. */
+  lastBatchAt(): string | null {
+    const r = this.db.prepare('SELECT at FROM review_decisions WHERE undone = 0 AND session = ? ORDER BY id DESC LIMIT 1').get(this.session) as { at: string } | undefined;
+    return r?.at ?? null;
   }
 
   canUndo(): boolean {

@@ -6,6 +6,7 @@ import type { Project } from '../project/project.js';
 import type { JobRunner } from '../jobs/job_runner.js';
 import { summarize } from '../datasets/summary.js';
 import { flagsOf, readLabels } from '../labels/label_model.js';
+import { lastSentUnitAt } from '../review/selection_unit.js';
 
 export interface LensServiceOptions {
   dataDir: string;
@@ -70,5 +71,5 @@ export function emitFlags(s: ServiceSession): void {
 export function emitReviews(s: ServiceSession): void {
   const p = s.currentProject();
   if (!p) return;
-  s.emit({ type: 'reviews', decisions: p.reviews.countDecisions().decisions, canUndo: p.reviews.canUndo() });
+  s.emit({ type: 'reviews', decisions: p.reviews.countDecisions().decisions, canUndo: p.reviews.canUndo() || lastSentUnitAt(p.reviews) != null });
 }

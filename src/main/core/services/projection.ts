@@ -57,6 +57,12 @@ async function layout(p: Project, key: string, method: 'umap' | 'pca', params: U
   return { xy, nImages: nI, nCaptions: nC, method: summary.method, params, seconds, cached: false, knn };
 }
 
+/** The active space's default map if it is cached (never lays one out), else null. */
+export function cachedMapXy(p: Project): Float32Array | null {
+  if (!p.activeSpaceId) return null;
+  return plan(p, {}).cached?.xy ?? null;
+}
+
 /** The active space's map of an open project: from the cache, or laid out and cached. */
 export async function layoutProject(p: Project, req: ProjectionRequest, hooks: LayoutHooks = {}): Promise<Projection> {
   const pl = plan(p, req);

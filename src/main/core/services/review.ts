@@ -1,14 +1,17 @@
 // review.*: the review queue of the latest mining run, one unit with its candidates, recording
 // decisions (the classifier refits off the request path) and undo.
-import type { ClusterSummary, ReviewDecisionInput, ReviewUnitView } from '../../../shared/views/review.js';
+import type { ClusterSummary, ReviewDecisionInput, ReviewUnitView, SelectionUnitResult } from '../../../shared/views/review.js';
 import type { FlagLabel } from '../../../shared/flags.js';
-import type { ReviewService } from '../../../shared/api.js';
+import type { MapSelectionRequest, ReviewService } from '../../../shared/api.js';
 import type { Project } from '../project/project.js';
 import type { ClusterRow } from '../review/review_store.js';
 import { readLabels } from '../labels/label_model.js';
 import { refreshAfterReviews } from '../mining/classifier.js';
-import { unitLabel } from '../mining/clusters.js';
+import { unitLabel, DEFAULT_COSTS } from '../mining/clusters.js';
+import { SELECTION_UNIT_CAPTIONS, SELECTION_UNIT_IMAGES, lastSentUnitAt, planSelectionUnit, saveSelectionUnit, undoSelectionUnit } from '../review/selection_unit.js';
 import { emitReviews, type ServiceSession } from './context.js';
+
+const SELECTION_LIMIT = `${SELECTION_UNIT_CAPTIONS} captions × ${SELECTION_UNIT_IMAGES} images`;
 
 function clusterSummary(p: Project, c: ClusterRow): ClusterSummary {
   const reviews = p.reviews;
@@ -28,6 +31,7 @@ function clusterSummary(p: Project, c: ClusterRow): ClusterSummary {
     pairs: c.pairs,
     label: unitLabel(c.captions.map((i) => p.ds.captions[i]?.text ?? '')),
     reviewed,
+    source: c.runId === 0 ? 'selection' : 'mining',
   };
 }
 
@@ -84,9 +88,43 @@ export class ReviewServiceImpl implements ReviewService {
     return { recorded: rec.length };
   }
 
-  async undo(): Promise<boolean> {
-    const undone = this.s.project().reviews.undo();
+  async sendSelection(req: MapSelectionRequest): Promise<SelectionUnitResult> {
+    const p = this.s.project();
+    const { ds, reviews } = p;
+    for (const i of req.images) if (i >= ds.images.length) throw new Error(`no image with index ${i}`);
+    for (const c of req.captions) if (c >= ds.captions.length) throw new Error(`no caption with index ${c}`);
+    const captionImage = Int32Array.from(ds.captions, (c) => c.imageIndex);
+    const unit = planSelectionUnit(req, captionImage);
+    if (!unit.captions.length || !unit.images.length) {
+      throw new Error(`a review unit needs captions and images: the selection holds ${unit.selectedImages} images and ${unit.selectedCaptions} captions`);
+    }
+    const cost = DEFAULT_COSTS.c0 + DEFAULT_COSTS.cI * (unit.images.length + unit.referenceImages.length) + DEFAULT_COSTS.cT * unit.captions.length;
+    const saved = saveSelectionUnit(reviews, unit, cost);
     emitReviews(this.s);
-    return undone.length > 0;
+    const size = `${unit.captions.length} captions × ${unit.images.length} images (${saved.pairs} pairs)`;
+    const message = unit.capped
+      ? `Sent ${size} to review as unit #${saved.id}; the selection held ${unit.selectedCaptions} captions and ${unit.selectedImages} images, more than a unit holds (${SELECTION_LIMIT}): captions with their annotated image selected were kept first`
+      : `Sent ${size} to review as unit #${saved.id}, first in the Review queue`;
+    return {
+      clusterId: saved.id,
+      captions: unit.captions.length,
+      images: unit.images.length,
+      pairs: saved.pairs,
+      added: saved.added,
+      selectedCaptions: unit.selectedCaptions,
+      selectedImages: unit.selectedImages,
+      capped: unit.capped,
+      message,
+    };
+  }
+
+  async undo(): Promise<boolean> {
+    const reviews = this.s.project().reviews;
+    const unitAt = lastSentUnitAt(reviews);
+    const batchAt = reviews.lastBatchAt();
+    // One step back: the newer of the last decision batch and the last unit sent from the map.
+    const undone = unitAt != null && (batchAt == null || unitAt >= batchAt) ? undoSelectionUnit(reviews) != null : reviews.undo().length > 0;
+    emitReviews(this.s);
+    return undone;
   }
 }
