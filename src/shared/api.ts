@@ -104,7 +104,7 @@ export interface JobEvent {
   message?: string;
   /** Set while the job waits for a free slot: its place in the queue (1 = next). */
   queued?: number;
-  /** Projection jobs: the map so far (interleaved x,y, same order as Projection.xy), sent every few epochs. */
+  /** Projection jobs: the map so far (interleaved x,y, same order as Projection.xy), sent every few epochs; `message` then says which: 'pca' (the first view) or 'epoch k/N'. */
   xy?: Float32Array;
 }
 

@@ -18,8 +18,8 @@ export interface ProjectionRequest {
 export interface LayoutHooks {
   signal?: AbortSignal;
   onProgress?: (phase: string, done: number, total: number) => void;
-  /** The map so far, every few epochs. */
-  onSnapshot?: (xy: Float32Array, last: { phase: string; done: number; total: number }) => void;
+  /** The map so far, every few epochs; `step` is 'pca' (the first view) or 'epoch k/N'. */
+  onSnapshot?: (xy: Float32Array, last: { phase: string; done: number; total: number }, step: string) => void;
 }
 
 /** Where a projection comes from: the cache file, or a layout to run (with its cache key). */
@@ -48,7 +48,7 @@ async function layout(p: Project, key: string, method: 'umap' | 'pca', params: U
   let last = { phase: 'UMAP: starting', done: 0, total: 1 };
   const { xy, summary } = await runLayoutJob(joint, emb.dims, { ...params, method }, {
     onProgress: (e) => hooks.onProgress?.((last = { phase: `UMAP: ${e.phase}`, done: e.done, total: e.total }).phase, e.done, e.total),
-    onSnapshot: (partial) => hooks.onSnapshot?.(partial, last),
+    onSnapshot: (partial, step) => hooks.onSnapshot?.(partial, last, step),
     signal: hooks.signal,
   });
   const seconds = (performance.now() - t0) / 1000;
@@ -83,7 +83,7 @@ export class ProjectionServiceImpl implements ProjectionService {
         signal,
         onProgress: progress,
         // The map so far rides on the job's progress events (typed arrays travel as binary).
-        onSnapshot: (xy, last) => this.s.emit({ type: 'job', jobId: req.jobId, kind: 'projection', state: 'running', ...last, xy }),
+        onSnapshot: (xy, last, step) => this.s.emit({ type: 'job', jobId: req.jobId, kind: 'projection', state: 'running', ...last, message: step, xy }),
       }),
     );
     p.caches.projectionInFlight = { key: pl.key, promise };

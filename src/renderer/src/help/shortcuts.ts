@@ -22,6 +22,9 @@ export const SHORTCUTS: ShortcutGroup[] = [
       { keys: ['←', '↑', '→', '↓'], does: 'pan (also drag)' },
       { keys: ['click'], does: 'select a point: its partners and neighbours' },
       { keys: ['Esc'], does: 'clear the selection', corner: 'clear selection' },
+      { keys: ['Shift', 'drag'], does: 'lasso points (Alt-drag subtracts, Shift+Alt-drag intersects)' },
+      { keys: ['Shift', 'R'], does: 'send the lasso selection to review as one unit' },
+      { keys: ['Shift', 'E'], does: 'export the lasso selection as SQLite' },
     ],
   },
   {

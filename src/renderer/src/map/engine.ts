@@ -97,7 +97,15 @@ export class MapEngine {
   private bounds: Bounds | null = null;
   private fitted = false;
   private fitScale = 1;
-  private grid: PointGrid | null = null;
+  private gridOf: PointGrid | null = null;
+  /** Point sets drawn (a new `points.xy` counts once, on its first frame): partial layouts, then the final map. */
+  private positionSets = 0;
+  private positionsPending = false;
+  /** The hover and lasso index, built on first use: a layout streaming partial maps never pays for it. */
+  private get grid(): PointGrid | null {
+    if (!this.gridOf && this.xy) this.gridOf = new PointGrid(this.xy);
+    return this.gridOf;
+  }
   /** The GPU's frame for positions (normalize.ts) and the positions in it. */
   private frame: NormalFrame = { ox: 0, oy: 0, span: 1 };
   private normXY: Float32Array = new Float32Array(0);
@@ -148,6 +156,7 @@ export class MapEngine {
     this.debug = Object.defineProperties(fns, {
       pointCount: live(() => this.xy ? Math.floor(this.xy.length / 2) : 0),
       frames: live(() => this.frames),
+      positionSets: live(() => this.positionSets),
       lastFrameMs: live(() => this.lastFrameMs),
       glyphCount: live(() => this.glyphLayer && this.uploadedGlyphs ? this.glyphLayer.visible : 0),
       glyphsDrawn: live(() => this.glyphLayer && this.uploadedGlyphs ? this.glyphLayer.instanceCount : 0),
@@ -291,7 +300,8 @@ export class MapEngine {
 
     if (xy !== this.xy) {
       this.xy = xy;
-      this.grid = xy ? new PointGrid(xy) : null;
+      this.gridOf = null;
+      this.positionsPending = !!xy;
       const b = xy ? computeBounds(xy) : null;
       if (p.keepCamera && this.fitted && xy && b) {
         // Another space of the same items: keep the zoom (relative to the fitted scale) and either
@@ -744,6 +754,10 @@ export class MapEngine {
     points.drawOverlay(pointView, this.selectedXY, Math.max(size * 3.5, 18), MAP_COLORS.selected.rgba, MAP_COLORS.outline.rgba, true);
 
     this.frames++;
+    if (this.positionsPending) {
+      this.positionsPending = false;
+      this.positionSets++;
+    }
     this.lastFrameMs = performance.now() - t0;
     if (this.xy && this.canvas.dataset.ready !== 'true') this.canvas.dataset.ready = 'true';
   }

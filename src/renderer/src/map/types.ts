@@ -93,6 +93,8 @@ export interface MapDebug {
   readonly pointCount: number;
   /** Frames drawn so far. */
   readonly frames: number;
+  /** Distinct point sets drawn so far (each partial layout a job streams, then the final map). */
+  readonly positionSets: number;
   /** CPU time (ms) spent issuing the last frame's GL calls. */
   readonly lastFrameMs: number;
   /** Points with a glyph (a positive CSD radius; 0 when glyphs are off). */

@@ -1,12 +1,14 @@
 // The map's selection toolbar: drag tool (pan / lasso / marquee), how a new shape combines with the
 // selection, the selection count chip, and what to do with it: flag every item or annotated pair in
-// it with one label (one batched, durable call per 20,000 targets), export it as CSV, or clear it.
+// it with one label (one batched, durable call per 20,000 targets), send it to review as one unit
+// (Shift+R), export it as SQLite (Shift+E) or Parquet (written by main, same path rules as every
+// export) or download it as CSV, or clear it.
 
-import { useMemo, useState, type JSX } from 'react';
-import type { ItemTable, LensApi } from '../../../shared/api';
+import { useEffect, useMemo, useRef, useState, type JSX } from 'react';
+import type { ItemTable, LensApi, SelectionExportFormat, SelectionExportResult } from '../../../shared/api';
 import { FLAG_LABELS, FLAG_LABEL_TEXT, type FlagLabel } from '../../../shared/flags';
 import { SELECTION_OPS, SELECTION_OP_TEXT } from './algebra';
-import { selectionCounts, selectionCsv, selectionTargets, type SelectionTargetKind } from './targets';
+import { selectionCounts, selectionCsv, selectionItems, selectionTargets, type SelectionTargetKind } from './targets';
 import type { MapSelection, SelectTool } from './useMapSelection';
 
 const TOOLS: Array<[SelectTool, string, string]> = [
@@ -19,7 +21,10 @@ const BATCH = 20_000;
 export const SELECTION_HELP =
   'Shift-drag: lasso, adding to the selection. Alt-drag: lasso, subtracting. Shift+Alt-drag: intersect. ' +
   'With the Lasso or Marquee tool a plain drag selects with the chosen mode (New, Add, Intersect, Subtract). ' +
-  'Points outside the selection stay visible, greyed. Esc clears it.';
+  'Points outside the selection stay visible, greyed. Esc clears it. Shift+R sends it to review, Shift+E exports it as SQLite.';
+
+/** Keys that act on the selection (listed in the `?` help). */
+export const SELECTION_KEYS = { review: 'R', exportSqlite: 'E' } as const;
 
 export function SelectionBar(props: {
   api: LensApi;
@@ -34,6 +39,7 @@ export function SelectionBar(props: {
   const [label, setLabel] = useState<FlagLabel>('ambiguous');
   const [target, setTarget] = useState<SelectionTargetKind>('items');
   const [busy, setBusy] = useState(false);
+  const [exported, setExported] = useState<SelectionExportResult | null>(null);
   const captionImage = useMemo(() => Int32Array.from(items?.captions ?? [], (c) => c.imageIndex), [items]);
   const counts = useMemo(() => (sel.mask ? selectionCounts(sel.mask, nImages, captionImage) : null), [sel.mask, nImages, captionImage]);
 
@@ -58,6 +64,60 @@ export function SelectionBar(props: {
       setBusy(false);
     }
   };
+
+  const sendToReview = async (): Promise<void> => {
+    if (!sel.mask || busy) return;
+    setBusy(true);
+    try {
+      const r = await api.review.sendSelection(selectionItems(sel.mask, nImages));
+      props.onNotice(`${r.message}. Undo: u in the Review tab.`);
+    } catch (e) {
+      props.onError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const exportFile = async (format: SelectionExportFormat): Promise<void> => {
+    if (!sel.mask || busy) return;
+    setBusy(true);
+    try {
+      const r = await api.export.writeSelection({ ...selectionItems(sel.mask, nImages), format });
+      setExported(r);
+      props.onNotice(`Exported ${r.images} images and ${r.captions} captions (${r.labels} labels) to ${r.path}`);
+      if (r.downloadUrl) {
+        const a = document.createElement('a');
+        a.href = r.downloadUrl;
+        a.download = r.path.split(/[\\/]/).pop() ?? `selection.${format}`;
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+      }
+    } catch (e) {
+      props.onError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  // Shift+R: send to review; Shift+E: export as SQLite (not while typing).
+  const keyActions = useRef({ sendToReview, exportFile });
+  keyActions.current = { sendToReview, exportFile };
+  const hasSelection = !!sel.mask;
+  useEffect(() => {
+    if (!hasSelection) return;
+    const onKey = (e: KeyboardEvent): void => {
+      const t = e.target as HTMLElement | null;
+      if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
+      if (e.ctrlKey || e.metaKey || e.altKey || !e.shiftKey) return;
+      if (e.key === SELECTION_KEYS.review) void keyActions.current.sendToReview();
+      else if (e.key === SELECTION_KEYS.exportSqlite) void keyActions.current.exportFile('sqlite');
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [hasSelection]);
 
   const exportCsv = (): void => {
     if (!sel.mask || !items || !xy) return;
@@ -104,9 +164,19 @@ export function SelectionBar(props: {
           <button type="button" data-testid="selection-flag" disabled={busy} onClick={() => void flag()}>
             {busy ? 'Flagging…' : 'Flag'}
           </button>
+          <button type="button" data-testid="selection-review" disabled={busy || counts.images === 0 || counts.captions === 0} onClick={() => void sendToReview()} title="Send the selected captions × images to review as one unit, first in the queue (Shift+R)">
+            Review
+          </button>
+          <button type="button" data-testid="selection-sqlite" disabled={busy} onClick={() => void exportFile('sqlite')} title="Export the selection (items, map x/y, their labels) as SQLite (Shift+E)">
+            SQLite
+          </button>
+          <button type="button" data-testid="selection-parquet" disabled={busy} onClick={() => void exportFile('parquet')} title="Export the selected items with their map x/y as Parquet">
+            Parquet
+          </button>
           <button type="button" data-testid="selection-csv" disabled={!items} onClick={exportCsv} title="Download the selected items as CSV">
             CSV
           </button>
+          {exported && <span hidden data-testid="selection-exported" data-path={exported.path} data-format={exported.format} />}
           <button type="button" className="x" aria-label="clear selection" data-testid="selection-clear" onClick={sel.clear}>
             ×
           </button>

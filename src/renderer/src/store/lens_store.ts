@@ -2,7 +2,7 @@
 // feature needs (open a session, compute the map, select an item, switch the space, open a unit in
 // Review). Transport events update the state here, then go to the features that listen for them
 // (`onSignal`), e.g. the Metrics tab recomputing after a `reviews` event.
-import type { LensApi, LensEvent, Session } from '../../../shared/api';
+import type { JobEvent, LensApi, LensEvent, Session } from '../../../shared/api';
 import type { Transport } from '../transport/transport';
 import { newJobId } from '../jobs';
 import { createStore, type Store } from './store';
@@ -69,6 +69,7 @@ export class LensStore {
         else delete jobs[e.jobId];
         return { jobs, ...(e.state === 'error' && e.kind !== 'projection' ? { error: e.message ?? 'job failed' } : {}) };
       });
+      if (e.kind === 'projection') this.applyPartialMap(e);
     } else if (e.type === 'flags') {
       this.set({ flags: e.flags, undoRedo: { canUndo: e.canUndo, canRedo: e.canRedo } });
     } else if (e.type === 'reviews') {
@@ -79,6 +80,18 @@ export class LensStore {
       if (e.session.dataset) void this.loadSession(e.session);
       else void this.api.app.session().then(this.loadSession, () => undefined);
     }
+  }
+
+  /** A partial layout is drawn while no map is shown yet (a new dataset); the final map replaces it. */
+  private applyPartialMap(e: JobEvent): void {
+    const s = this.get();
+    if (e.state !== 'running') {
+      if (s.partialMap) this.set({ partialMap: null });
+      return;
+    }
+    const n = s.items ? s.items.images.length + s.items.captions.length : -1;
+    if (!e.xy || s.projection || e.xy.length !== 2 * n) return;
+    this.set({ partialMap: { xy: e.xy, step: e.message ?? '' }, layoutFrames: s.layoutFrames + 1 });
   }
 
   fail = (e: unknown): void => this.set({ error: e instanceof Error ? e.message : String(e) });
@@ -117,6 +130,8 @@ export class LensStore {
       decisions: null,
       items: null,
       projection: null,
+      partialMap: null,
+      layoutFrames: 0,
       selected: null,
       detail: null,
       exported: null,
@@ -141,10 +156,10 @@ export class LensStore {
     const jobId = newJobId('projection');
     this.projectionJob = jobId;
     const space = this.loadedSpace;
-    this.set({ projectionError: null });
+    this.set({ projectionError: null, layoutFrames: 0 });
     try {
       const p = await this.api.projection.get({ jobId, recompute });
-      if (this.projectionJob === jobId) this.set({ projection: p, projectionSpace: space });
+      if (this.projectionJob === jobId) this.set({ projection: p, projectionSpace: space, partialMap: null });
     } catch (e) {
       if (this.projectionJob === jobId) this.set({ projectionError: e instanceof Error ? e.message : String(e) });
     }

@@ -40,6 +40,10 @@ export interface LensState {
   /** The space `projection` was computed in. */
   projectionSpace: string | null;
   projectionError: string | null;
+  /** While the first map of a dataset is laid out: the latest partial layout the job streamed ('pca' or 'epoch k/N'). */
+  partialMap: { xy: Float32Array; step: string } | null;
+  /** Partial layouts received for the current projection job. */
+  layoutFrames: number;
   /** Set by a condition switch: the next map keeps the camera (centred on this point). */
   keepView: { center: number | null } | null;
   /** A request to fly the map to a point; `key` tells two requests for the same point apart. */
@@ -99,6 +103,8 @@ export function initialState(tab: TabId): LensState {
     projection: null,
     projectionSpace: null,
     projectionError: null,
+    partialMap: null,
+    layoutFrames: 0,
     keepView: null,
     flyTo: null,
     folder: '',

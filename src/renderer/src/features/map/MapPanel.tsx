@@ -34,6 +34,8 @@ export function MapPanel() {
   const keepView = useLensState((s) => s.keepView);
   const flyTo = useLensState((s) => s.flyTo);
   const tab = useLensState((s) => s.tab);
+  const partialMap = useLensState((s) => s.partialMap);
+  const layoutFrames = useLensState((s) => s.layoutFrames);
   const probabilistic = !!useActiveSpace()?.probabilistic;
   const ds = session?.dataset ?? null;
   // The hovered point belongs to the map it was hovered on.
@@ -73,7 +75,12 @@ export function MapPanel() {
 
   return (
     <>
-      <div className="map-area">
+      <div className="map-area" data-layout-frames={layoutFrames}>
+        {partialMap && !projection && (
+          <div className="layout-progress overlay-card" data-testid="layout-progress" data-step={partialMap.step}>
+            laying out… {partialMap.step === 'pca' ? 'PCA first view' : partialMap.step}
+          </div>
+        )}
         <MapView
           points={points}
           selected={selected && projection ? store.pointOf(selected.kind, selected.index) : null}

@@ -34,7 +34,15 @@ function unitPoints(projection: Projection, u: { captions: number[]; images: num
 export function useMapPoints(colouring: Colouring | null): MapPoints | null {
   const projection = useLensState((s) => s.projection);
   const flags = useLensState((s) => s.flags);
+  const partial = useLensState((s) => s.partialMap);
+  const items = useLensState((s) => s.items);
   return useMemo(() => {
+    if (!projection && partial && items) {
+      // A layout in progress: the points where the job has them so far, images and captions told apart.
+      const kind = new Uint8Array(partial.xy.length / 2);
+      kind.fill(1, items.images.length);
+      return { xy: partial.xy, kind, flagged: new Uint8Array(kind.length), color: null };
+    }
     if (!projection) return null;
     const n = projection.nImages + projection.nCaptions;
     const kind = new Uint8Array(n);
@@ -48,7 +56,7 @@ export function useMapPoints(colouring: Colouring | null): MapPoints | null {
     }
     const color = colouring && colouring.rgba.length === 4 * n ? colouring.rgba : null;
     return { xy: projection.xy, kind, flagged, color };
-  }, [projection, flags, colouring]);
+  }, [projection, flags, colouring, partial, items]);
 }
 
 export function useMapLayers(mapUnits: MapUnits) {

@@ -36,7 +36,7 @@ export function UnitList({ review }: { review: ReviewController }) {
                   if (e.key === 'Enter') void openUnit(u.id);
                 }}
               >
-                <td className="num">{u.position + 1}</td>
+                <td className="num" title={u.source === 'selection' ? 'sent from a map selection' : undefined}>{u.source === 'selection' ? 'map' : u.position + 1}</td>
                 <td className="unit-label" title={`${u.kind.replace('_', ' ')} · ${u.captions.length} captions × ${u.images.length} images · served by ${u.servedBy} · cost ${u.costSeconds.toFixed(0)} s`}>
                   <span className="kind">{u.kind === 'block' ? 'B' : u.kind === 'caption_card' ? 'C' : 'I'}</span> {u.label}
                   {u.servedBy === 'uncertainty' && <span className="badge" title="served for uncertainty (trains the classifier)">?</span>}
