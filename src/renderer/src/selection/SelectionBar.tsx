@@ -102,7 +102,9 @@ export function SelectionBar(props: {
 
   // Shift+R: send to review; Shift+E: export as SQLite (not while typing).
   const keyActions = useRef({ sendToReview, exportFile });
-  keyActions.current = { sendToReview, exportFile };
+  useEffect(() => {
+    keyActions.current = { sendToReview, exportFile };
+  });
   const hasSelection = !!sel.mask;
   useEffect(() => {
     if (!hasSelection) return;
