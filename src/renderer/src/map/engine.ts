@@ -319,7 +319,7 @@ export class MapEngine {
         this.fitted = false;
         if (this.cam.width > 0 && this.cam.height > 0) this.fit();
       }
-      if (!xy) this.canvas.dataset.ready = 'false';
+      if (!xy || pts?.partial) this.canvas.dataset.ready = 'false';
       this.frame = normalFrame(b);
       this.normXY = xy ? normalizePositions(xy, this.frame) : new Float32Array(0);
       this.overlayKey = undefined;
@@ -759,6 +759,6 @@ export class MapEngine {
       this.positionSets++;
     }
     this.lastFrameMs = performance.now() - t0;
-    if (this.xy && this.canvas.dataset.ready !== 'true') this.canvas.dataset.ready = 'true';
+    if (this.xy && !this.props().points?.partial && this.canvas.dataset.ready !== 'true') this.canvas.dataset.ready = 'true';
   }
 }

@@ -18,6 +18,8 @@ export interface MapPoints {
   value?: Float32Array | null;
   /** Optional colour-by colours, RGBA bytes per point (length 4n; alpha 0: default colour). Wins over `value` and flags. */
   color?: Uint8Array | null;
+  /** A layout still running (a partial map): drawn, but `data-ready` waits for the final points. */
+  partial?: boolean;
 }
 
 /** Variance glyphs per point (SCIENCE §3.3), same order as the points. */

@@ -41,7 +41,7 @@ export function useMapPoints(colouring: Colouring | null): MapPoints | null {
       // A layout in progress: the points where the job has them so far, images and captions told apart.
       const kind = new Uint8Array(partial.xy.length / 2);
       kind.fill(1, items.images.length);
-      return { xy: partial.xy, kind, flagged: new Uint8Array(kind.length), color: null };
+      return { xy: partial.xy, kind, flagged: new Uint8Array(kind.length), color: null, partial: true };
     }
     if (!projection) return null;
     const n = projection.nImages + projection.nCaptions;
