@@ -240,10 +240,15 @@ export interface MetricsService {
   pairPush(req: { image: number; caption: number; temperature?: number; batchSize?: number }): Promise<PairPushView>;
 }
 
-/** A lasso or marquee selection of map points, as item indices within each kind. */
+/**
+ * A lasso or marquee selection of map points: item indices within each kind, or `bits` (base64 of a
+ * bitset over the map's points, images first: shared/selection_bits.ts), which the app sends since a
+ * large selection's index lists would pass the WebSocket's 1 MiB message limit. Indices and bits add up.
+ */
 export interface MapSelectionRequest {
-  images: number[];
-  captions: number[];
+  images?: number[];
+  captions?: number[];
+  bits?: string;
 }
 
 export type SelectionExportFormat = 'sqlite' | 'parquet' | 'csv';

@@ -16,7 +16,7 @@ export const flagTargetSchema = z.discriminatedUnion('kind', [
 ]);
 
 /** A map selection: item indices per kind (a million points fit). */
-const mapSelection = { images: z.array(index).max(5_000_000), captions: z.array(index).max(5_000_000) };
+const mapSelection = { images: z.array(index).max(5_000_000).optional(), captions: z.array(index).max(5_000_000).optional(), bits: z.string().max(8_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/).optional() };
 
 /** The request of a method without one: nothing, null or {} on the wire; the service gets undefined. */
 const none = z

@@ -11,6 +11,7 @@ import { parquetReadObjects } from 'hyparquet';
 import { LensService } from '../../src/main/core/app/lens_service.js';
 import { generateSample } from '../../src/main/core/sample/generate.js';
 import { planSelectionUnit } from '../../src/main/core/review/selection_unit.js';
+import { decodeSelectionBits, encodeSelectionBits } from '../../src/shared/selection_bits.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir('mlens-selunit-');
@@ -42,6 +43,22 @@ describe('planSelectionUnit', () => {
   });
 });
 
+describe('selection bits', () => {
+  it('round-trip a mask, fit a million-point lasso under the 1 MiB message limit, and refuse a wrong length', () => {
+    for (const n of [5, 7, 8, 9, 23, 24, 25, 1000]) {
+      const mask = Uint8Array.from({ length: n }, (_, i) => ((i * 7919) % 3 === 0 ? 1 : 0));
+      const back = decodeSelectionBits(encodeSelectionBits(mask), 5, n - 5);
+      const want = [...mask.keys()].filter((i) => mask[i]);
+      expect([...back.images, ...back.captions.map((c) => c + 5)]).toEqual(want);
+    }
+    const big = new Uint8Array(1_000_000).fill(1, 0, 500_000);
+    const bits = encodeSelectionBits(big);
+    expect(bits.length).toBeLessThan(200_000);
+    expect(decodeSelectionBits(bits, 400_000, 600_000).captions).toHaveLength(100_000);
+    expect(() => decodeSelectionBits(bits, 10, 10)).toThrow(/cover/);
+  });
+});
+
 describe('a map selection sent to review', () => {
   it('becomes the first unit of the queue, a block of every selected caption × image, and one undo removes it', async () => {
     const captions = [0, 1, 2, 3];
@@ -66,6 +83,19 @@ describe('a map selection sent to review', () => {
     expect(await service.api.review.undo()).toBe(true);
     expect((await service.api.review.queue({})).some((u) => u.id === r.clusterId)).toBe(false);
     expect(await service.api.review.unit({ clusterId: r.clusterId })).toBeNull();
+  });
+
+  it('takes the selection as bits, as the app sends it', async () => {
+    const n = captionImage.length;
+    const nImages = 100;
+    const mask = new Uint8Array(nImages + n);
+    mask[captionImage[5]] = 1;
+    mask[nImages + 5] = 1;
+    mask[nImages + 6] = 1;
+    const r = await service.api.review.sendSelection({ bits: encodeSelectionBits(mask) });
+    expect(r.captions).toBe(2);
+    expect(r.images).toBe(1);
+    await service.api.review.undo();
   });
 
   it('caps a large selection and says what it kept; refuses a selection without captions', async () => {

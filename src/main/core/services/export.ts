@@ -8,6 +8,7 @@ import { defaultExportFolder } from '../io/path_policy.js';
 import { readLabels } from '../labels/label_model.js';
 import { exportSelection } from '../export/selection_export.js';
 import { cachedMapXy } from './projection.js';
+import { resolveSelection } from './map_selection.js';
 import { exportPreviewOf, exportProjectLabels } from '../labels/label_service.js';
 import { exportTargetFor } from './service_paths.js';
 import { appVersion } from '../io/app_version.js';
@@ -36,7 +37,7 @@ export class ExportServiceImpl implements ExportService {
       req.out === undefined
         ? path.join(defaultExportFolder(p.root, p.dir), `selection-${new Date().toISOString().replace(/[:.]/g, '-')}${ext}`)
         : exportTargetFor({ out: req.out, overwrite: req.overwrite, format: req.format }, { datasetRoot: p.root, projectDir: p.dir, dataDir: o.dataDir, chosenFolders: this.s.chosenFolders }).out;
-    const counts = exportSelection(out, p.ds, req, readLabels(p.store.db), cachedMapXy(p), { format: req.format, appVersion: appVersion(), space: p.activeSpaceLabel() });
+    const counts = exportSelection(out, p.ds, resolveSelection(p, req), readLabels(p.store.db), cachedMapXy(p), { format: req.format, appVersion: appVersion(), space: p.activeSpaceLabel() });
     return { path: out, format: req.format, ...counts, downloadUrl: o.downloadUrl?.(out) };
   }
 }

@@ -10,6 +10,7 @@ import { refreshAfterReviews } from '../mining/classifier.js';
 import { unitLabel, DEFAULT_COSTS } from '../mining/clusters.js';
 import { SELECTION_UNIT_CAPTIONS, SELECTION_UNIT_IMAGES, lastSentUnitAt, planSelectionUnit, saveSelectionUnit, undoSelectionUnit } from '../review/selection_unit.js';
 import { emitReviews, type ServiceSession } from './context.js';
+import { resolveSelection } from './map_selection.js';
 
 const SELECTION_LIMIT = `${SELECTION_UNIT_CAPTIONS} captions × ${SELECTION_UNIT_IMAGES} images`;
 
@@ -91,10 +92,8 @@ export class ReviewServiceImpl implements ReviewService {
   async sendSelection(req: MapSelectionRequest): Promise<SelectionUnitResult> {
     const p = this.s.project();
     const { ds, reviews } = p;
-    for (const i of req.images) if (i >= ds.images.length) throw new Error(`no image with index ${i}`);
-    for (const c of req.captions) if (c >= ds.captions.length) throw new Error(`no caption with index ${c}`);
     const captionImage = Int32Array.from(ds.captions, (c) => c.imageIndex);
-    const unit = planSelectionUnit(req, captionImage);
+    const unit = planSelectionUnit(resolveSelection(p, req), captionImage);
     if (!unit.captions.length || !unit.images.length) {
       throw new Error(`a review unit needs captions and images: the selection holds ${unit.selectedImages} images and ${unit.selectedCaptions} captions`);
     }

@@ -8,7 +8,8 @@ import { useEffect, useMemo, useRef, useState, type JSX } from 'react';
 import type { ItemTable, LensApi, SelectionExportFormat, SelectionExportResult } from '../../../shared/api';
 import { FLAG_LABELS, FLAG_LABEL_TEXT, type FlagLabel } from '../../../shared/flags';
 import { SELECTION_OPS, SELECTION_OP_TEXT } from './algebra';
-import { selectionCounts, selectionCsv, selectionItems, selectionTargets, type SelectionTargetKind } from './targets';
+import { encodeSelectionBits } from '../../../shared/selection_bits';
+import { selectionCounts, selectionCsv, selectionTargets, type SelectionTargetKind } from './targets';
 import type { MapSelection, SelectTool } from './useMapSelection';
 
 const TOOLS: Array<[SelectTool, string, string]> = [
@@ -69,7 +70,7 @@ export function SelectionBar(props: {
     if (!sel.mask || busy) return;
     setBusy(true);
     try {
-      const r = await api.review.sendSelection(selectionItems(sel.mask, nImages));
+      const r = await api.review.sendSelection({ bits: encodeSelectionBits(sel.mask) });
       props.onNotice(`${r.message}. Undo: u in the Review tab.`);
     } catch (e) {
       props.onError(e);
@@ -82,7 +83,7 @@ export function SelectionBar(props: {
     if (!sel.mask || busy) return;
     setBusy(true);
     try {
-      const r = await api.export.writeSelection({ ...selectionItems(sel.mask, nImages), format });
+      const r = await api.export.writeSelection({ bits: encodeSelectionBits(sel.mask), format });
       setExported(r);
       props.onNotice(`Exported ${r.images} images and ${r.captions} captions (${r.labels} labels) to ${r.path}`);
       if (r.downloadUrl) {

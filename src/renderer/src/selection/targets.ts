@@ -32,18 +32,6 @@ export function selectionTargets(mask: Uint8Array, nImages: number, captionImage
   return out;
 }
 
-/** The selected points as item indices per kind (what `review.sendSelection` and `export.writeSelection` take). */
-export function selectionItems(mask: Uint8Array, nImages: number): { images: number[]; captions: number[] } {
-  const images: number[] = [];
-  const captions: number[] = [];
-  for (let i = 0; i < mask.length; i++) {
-    if (!mask[i]) continue;
-    if (i < nImages) images.push(i);
-    else captions.push(i - nImages);
-  }
-  return { images, captions };
-}
-
 export function selectionCounts(mask: Uint8Array, nImages: number, captionImage: ArrayLike<number>): SelectionCounts {
   let images = 0;
   let captions = 0;
