@@ -100,6 +100,7 @@ export class MapEngine {
   private gridOf: PointGrid | null = null;
   /** Point sets drawn (a new `points.xy` counts once, on its first frame): partial layouts, then the final map. */
   private positionSets = 0;
+  private partialSets = 0;
   private positionsPending = false;
   /** The hover and lasso index, built on first use: a layout streaming partial maps never pays for it. */
   private get grid(): PointGrid | null {
@@ -157,6 +158,7 @@ export class MapEngine {
       pointCount: live(() => this.xy ? Math.floor(this.xy.length / 2) : 0),
       frames: live(() => this.frames),
       positionSets: live(() => this.positionSets),
+      partialSets: live(() => this.partialSets),
       lastFrameMs: live(() => this.lastFrameMs),
       glyphCount: live(() => this.glyphLayer && this.uploadedGlyphs ? this.glyphLayer.visible : 0),
       glyphsDrawn: live(() => this.glyphLayer && this.uploadedGlyphs ? this.glyphLayer.instanceCount : 0),
@@ -757,6 +759,7 @@ export class MapEngine {
     if (this.positionsPending) {
       this.positionsPending = false;
       this.positionSets++;
+      if (this.props().points?.partial) this.partialSets++;
     }
     this.lastFrameMs = performance.now() - t0;
     if (this.xy && !this.props().points?.partial && this.canvas.dataset.ready !== 'true') this.canvas.dataset.ready = 'true';

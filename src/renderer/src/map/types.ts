@@ -97,6 +97,8 @@ export interface MapDebug {
   readonly frames: number;
   /** Distinct point sets drawn so far (each partial layout a job streams, then the final map). */
   readonly positionSets: number;
+  /** Of those, the partial layouts (`points.partial`) drawn. */
+  readonly partialSets: number;
   /** CPU time (ms) spent issuing the last frame's GL calls. */
   readonly lastFrameMs: number;
   /** Points with a glyph (a positive CSD radius; 0 when glyphs are off). */
