@@ -111,6 +111,30 @@ describe('a map selection sent to review', () => {
   });
 });
 
+describe('a map selection over mined units', () => {
+  it('moves a mined pair into the unit (with its p̂), keeps the unit first after a refit, and undo puts the pair back', async () => {
+    await service.api.mining.run({ jobId: 'mine1' });
+    const queue = await service.api.review.queue({});
+    const mined = queue.find((u) => u.source === 'mining')!;
+    const before = await service.api.review.unit({ clusterId: mined.id });
+    const pair = before!.candidates[0];
+    const r = await service.api.review.sendSelection({ images: [pair.image], captions: [pair.caption, 0] });
+    const unit = await service.api.review.unit({ clusterId: r.clusterId });
+    const moved = unit!.candidates.find((k) => k.image === pair.image && k.caption === pair.caption)!;
+    expect(moved.p).toBeCloseTo(pair.p, 5);
+    expect(r.added).toBe(r.pairs - 1);
+    // A decision elsewhere refits the classifier and re-ranks the mined units; the selection unit stays first.
+    const other = before!.candidates[1];
+    await service.api.review.record({ decisions: [{ image: other.image, caption: other.caption, label: 4 }], reviewer: 't', clusterId: mined.id });
+    await new Promise((res) => setImmediate(res)); // the refit runs in the setImmediate queued by record()
+    expect((await service.api.review.queue({}))[0].id).toBe(r.clusterId);
+    await service.api.review.undo(); // the decision
+    await service.api.review.undo(); // the unit
+    const back = await service.api.review.unit({ clusterId: mined.id });
+    expect(back!.candidates.some((k) => k.image === pair.image && k.caption === pair.caption)).toBe(true);
+  }, 120_000);
+});
+
 describe('a map selection exported', () => {
   const sel = { images: [0, 1, 2], captions: [0, 1, 2, 3, 4] };
 
