@@ -26,6 +26,7 @@ import type { EpochReport, EvalScores, HeadSpec } from './train.js';
 import { splitPolicy, type SplitPolicy } from '../datasets/split_policy.js';
 import { aspectCoverage, LEXICON_RULES } from './aspect_lexicon.js';
 import { ASPECTS_FILE, readAspectsFile } from './aspects_file.js';
+import { aspectComparison, type AspectComparison } from './cond_report.js';
 
 export type HeadChoice = 'pcme' | 'cond' | 'multipos';
 export const HEAD_CHOICES: readonly HeadChoice[] = ['pcme', 'cond', 'multipos'];
@@ -94,6 +95,8 @@ export type TrainCommandResult = SpaceRecord & {
   extraPositives?: { source: ExtraSource; pairs: number };
   /** Conditional heads with `control`: the same head without the condition, trained on the same split. */
   control?: { mode: 'none'; val: EvalScores; test: EvalScores | null };
+  /** Conditional heads: per aspect and direction, cond vs control under the restricted gallery (the rule is named). */
+  aspectComparison?: AspectComparison;
   /** Conditional heads on data without the sample's aspects: the share of captions each aspect tags. */
   conditionCoverage?: ConditionCoverage;
   /** Where the train/val/test roles came from (datasets/split_policy.ts), and what to tell the user. */
@@ -354,5 +357,6 @@ export async function trainProject(project: TrainProject, args: TrainCommandArgs
     );
     out.control = { mode: 'none', val: c.val, test: c.test };
   }
+  if (args.head === 'cond') out.aspectComparison = aspectComparison({ val: r.val, test: r.test }, out.control ?? null) ?? undefined;
   return out;
 }
