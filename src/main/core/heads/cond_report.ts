@@ -4,41 +4,9 @@
 // tab shows and the `cond` benchmark aggregates.
 import { ALL_CAPTIONS_RULE, ASPECT_GALLERY_RULE, GALLERY_RULE_TEXT } from './aspect_eval.js';
 import type { EvalScores } from './train.js';
+import type { AspectComparison, AspectComparisonRow, DirectionComparison } from '../../../shared/views/heads.js';
 
-export interface DirectionComparison {
-  /** mAP@R of the conditional head and of the control (null: no control was trained). */
-  cond: number;
-  control: number | null;
-  /** cond − control. */
-  delta: number | null;
-  /** R-Precision of both. */
-  condRPrecision: number;
-  controlRPrecision: number | null;
-  queries: number;
-  gallery: number;
-}
-
-export interface AspectComparisonRow {
-  aspect: string;
-  captions: number;
-  i2t: DirectionComparison;
-  t2i: DirectionComparison;
-  /** The same head pair under the 'all-captions' rule (mAP@R per direction), for reference. */
-  allCaptions: { i2t: { cond: number; control: number | null }; t2i: { cond: number; control: number | null } } | null;
-}
-
-export interface AspectComparison {
-  /** The split the figures are on: test when there is one, else validation. */
-  role: 'test' | 'val';
-  /** The gallery rule of the i2t / t2i figures, and what it means. */
-  galleryRule: string;
-  galleryRuleText: string;
-  referenceRule: string;
-  referenceRuleText: string;
-  aspects: AspectComparisonRow[];
-  /** Means over aspects, per direction. */
-  mean: { i2t: { cond: number; control: number | null }; t2i: { cond: number; control: number | null } };
-}
+export type { AspectComparison, AspectComparisonRow, DirectionComparison } from '../../../shared/views/heads.js';
 
 function dir(c: EvalScores, k: EvalScores | null, name: string, d: 'i2t' | 't2i'): DirectionComparison {
   const a = c.aspects!.perAspect[name][d];
