@@ -257,8 +257,11 @@ export async function trainProject(project: TrainProject, args: TrainCommandArgs
   }
   const input = buildTrainInput(ds, { image: parent.image, text: parent.text, dims, extraPositives: extra?.csr ?? null, conditions, seed: args.seed ?? 0 });
   const againstTruth = input.evalIsTruth;
-  // The worker takes the input's buffers (transferred), so keep what is needed afterwards.
+  // The worker takes the input's buffers (transferred), so keep what is needed afterwards: the
+  // control's conditions too (the input shares the condition positives' arrays; once transferred
+  // they are detached and a second transfer of them never reaches the worker).
   const imageRoles = Int8Array.from(input.imageRole);
+  const controlConditions = conditions && args.control ? structuredClone(conditions) : null;
 
   const r = await runTrainJob(
     { input, spec, backend: args.backend },
@@ -349,7 +352,7 @@ export async function trainProject(project: TrainProject, args: TrainCommandArgs
   if (conditionInfo?.coverage) out.conditionCoverage = conditionInfo.coverage;
   if (args.head === 'cond' && args.control && (args.condMode ?? 'film') !== 'none') {
     // The control sees the same features, positives, conditions and split roles; only γ ≡ 1, β ≡ 0.
-    const controlInput = buildTrainInput(ds, { image: parent.image, text: parent.text, dims, extraPositives: extra?.csr ?? null, conditions, seed: args.seed ?? 0 });
+    const controlInput = buildTrainInput(ds, { image: parent.image, text: parent.text, dims, extraPositives: null, conditions: controlConditions, seed: args.seed ?? 0 });
     const c = await runTrainJob(
       { input: controlInput, spec: condSpec(dims, { mode: 'none', train }), backend: args.backend },
       { onProgress: args.onProgress ? (p) => args.onProgress!({ ...p, phase: `control: ${p.phase}` }) : undefined, signal: args.signal },
