@@ -7,6 +7,9 @@ import { aspectSummary, evaluateAspect } from '../../src/main/core/heads/aspect_
 import { aspectComparison, describeAspectComparison } from '../../src/main/core/heads/cond_report.js';
 import type { EvalScores } from '../../src/main/core/heads/train.js';
 import { Rng } from '../../src/main/core/sample/rng.js';
+import { conditionsFromKeywords, keywordConditionPositives } from '../../src/main/core/heads/cond.js';
+import { LEXICON_RULES } from '../../src/main/core/heads/aspect_lexicon.js';
+import { csrFromLists, csrRow } from '../../src/main/core/heads/csr.js';
 
 // 12 images; each has two true captions with noisy copies of its content: one the aspect applies
 // to ("tagged": valid under the aspect for its own image) and one it does not apply to.
@@ -106,5 +109,37 @@ describe('per-aspect evaluation of the conditional head', () => {
     const text2 = describeAspectComparison(cmp).join('\n');
     expect(text2).toMatch(/gallery rule aspect-gallery: image→text gallery = only the captions the aspect applies to/);
     expect(text2).toMatch(/colour \(12 captions\): image→text \d\.\d{4} vs control \d\.\d{4} \(\+?-?0\.0000\); text→image/);
+  });
+
+  it('on data without exact truth the galleries come from the tags: untagged true captions are left out, not negatives', () => {
+    const captions = [
+      { text: 'a red car on the road' }, // image 0, colour
+      { text: 'a car on the road' }, // image 0, no colour word
+      { text: 'a blue bus' }, // image 1, colour
+      { text: 'a bus in the city' }, // image 1
+      { text: 'a green tree' }, // image 2, colour
+    ];
+    const annotated = csrFromLists([[0], [0], [1], [1], [2]]);
+    const kc = conditionsFromKeywords(LEXICON_RULES, captions);
+    const colour = keywordConditionPositives(kc, annotated).positives[kc.names.indexOf('colour')];
+    const positives = captions.map((_, j) => Int32Array.from(csrRow(colour, j)));
+    expect(positives.map((p) => p.length)).toEqual([1, 0, 1, 0, 1]);
+    // Images and captions on one axis each: image i is closest to its untagged caption, then its tagged one.
+    const dims = 4;
+    const image = new Float32Array(3 * dims);
+    const text = new Float32Array(captions.length * dims);
+    [0, 1, 2].forEach((i) => (image[i * dims + i] = 1));
+    captions.forEach((_, j) => {
+      const i = csrRow(annotated, j)[0];
+      text[j * dims + i] = j % 2 === 1 ? 1 : 0.8;
+      text[j * dims + 3] = j % 2 === 1 ? 0 : 0.6;
+    });
+    const a = evaluateAspect(image, text, dims, positives)!;
+    expect(a.captions).toBe(3);
+    expect(a.i2t.gallery).toBe(3);
+    // each image's tagged caption ranks first among the tagged ones: perfect, although the untagged
+    // caption scores higher and would have been a negative ranked above it in the old gallery
+    expect(a.i2t.mapAtR).toBe(1);
+    expect(evaluateSpace(image, text, dims, positives).i2t.map_at_r).toBeLessThan(1);
   });
 });
