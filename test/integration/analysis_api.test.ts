@@ -99,6 +99,21 @@ describe('analysis API', () => {
     expect(await api.call('heads.pairCsd', { image: 0, caption: 0 })).toBeNull();
   }, 180_000);
 
+  it('trains a conditional head beside its unconditioned control and shows them per aspect and direction', async () => {
+    const r = await api.call('heads.train', { jobId: 'train-cond', head: 'cond', spaceId: 'dataset', epochs: 1 });
+    const cmp = r.aspectComparison;
+    expect(cmp.galleryRule).toBe('aspect-gallery');
+    expect(cmp.galleryRuleText).toMatch(/only the captions the aspect applies to/);
+    expect(cmp.aspects.length).toBeGreaterThan(1);
+    for (const a of cmp.aspects) {
+      for (const d of [a.i2t, a.t2i]) {
+        expect(Number.isFinite(d.cond)).toBe(true);
+        expect(Number.isFinite(d.control)).toBe(true);
+      }
+    }
+    await api.call('spaces.setActive', { spaceId: 'dataset' });
+  }, 180_000);
+
   it('reports the InfoNCE push beside the BCE equivalent for a pair', async () => {
     const p = await api.call('metrics.pairPush', { image: 3, caption: 40 });
     expect(p.validFrom).toBe('truth');

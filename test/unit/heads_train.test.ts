@@ -151,6 +151,26 @@ describe('training', () => {
     // the unconditioned control ran on the same split and is printed beside each condition
     expect(Object.keys(cond.control!.val.perCondition!)).toEqual(Object.keys(cond.metrics.val.perCondition!));
     expect(formatTrainResult(cond).join('\n')).toMatch(/colour: mAP@R \d\.\d{4} \(i2t \d\.\d{4}, t2i \d\.\d{4}\); unconditioned control \d\.\d{4}/);
+    // per aspect and direction, cond vs control under the restricted gallery, the rule named
+    const cmp = cond.aspectComparison!;
+    expect(cmp.galleryRule).toBe('aspect-gallery');
+    expect(cmp.aspects.map((a) => a.aspect)).toEqual(Object.keys(cond.metrics[cmp.role]!.perCondition!));
+    for (const a of cmp.aspects) {
+      for (const d of [a.i2t, a.t2i]) {
+        expect(d.control).not.toBeNull();
+        expect(d.delta).toBeCloseTo(d.cond - d.control!, 9);
+      }
+      // the restricted image→text gallery holds only the captions the aspect applies to
+      expect(a.i2t.gallery).toBe(a.captions);
+    }
+    expect(formatTrainResult(cond).join('\n')).toMatch(/gallery rule aspect-gallery: image→text gallery = only the captions the aspect applies to/);
+    expect(formatTrainResult(cond).join('\n')).toMatch(/colour \(\d+ captions\): image→text \d\.\d{4} vs control \d\.\d{4} \([+-]\d\.\d{4}\); text→image \d\.\d{4} vs control/);
+    // --cond none alone: the unconditioned head by itself (no second run), scored the same way
+    const none = await runTrainCommand({ space: pcme.parent!, head: 'cond', condMode: 'none', epochs: 1, inProcess: true, control: true });
+    expect(none.control).toBeUndefined();
+    expect(none.aspectComparison!.aspects.length).toBe(cmp.aspects.length);
+    expect(none.aspectComparison!.aspects[0].i2t.control).toBeNull();
+    expect(formatTrainResult(none).join('\n')).toMatch(/image→text \d\.\d{4}; text→image \d\.\d{4}/);
     expect(cond.encoder).toBe('cond:colour');
     expect(cond.conditions!.length).toBeGreaterThan(2);
     expect(cond.metrics.val.perCondition).toBeDefined();

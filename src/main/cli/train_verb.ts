@@ -2,6 +2,7 @@
 // formatTrainResult is the human-readable report (without --json).
 import { trainProject, HEAD_CHOICES, type HeadChoice, type TrainCommandResult } from '../core/heads/train_project.js';
 import { describeVarianceDiagnostics } from '../core/heads/variance_diagnostics.js';
+import { describeAspectComparison } from '../core/heads/cond_report.js';
 import { numOpt, opt, UsageError } from './args.js';
 import { progressBar } from './progress.js';
 import { json, needDir, print, withProject, type Verb } from './verb.js';
@@ -14,6 +15,7 @@ function condModeOpt(v: string | undefined): 'film' | 'csn' | 'none' | undefined
 
 export const trainVerb: Verb = {
   summary: 'train a head on a space (pcme: probabilistic, cond: conditional, multipos: with verified / flagged positives)',
+  // --cond none trains the unconditioned head alone (the control by itself, no second run).
   usage: 'mlens train DIR --space ID --head pcme|cond|multipos [--condition C] [--cond film|csn|none] [--no-control] [--epochs N] [--positives auto|flags|file|truth] [--json]',
   flags: ['json', 'no-control'],
   async run(a) {
@@ -57,11 +59,13 @@ export function formatTrainResult(r: TrainCommandResult): string[] {
   if (m.test) lines.push(`  test R-P ${f(m.test.rPrecision)}, mAP@R ${f(m.test.mapAtR)}`);
   if (m.val.perCondition) {
     const ctl = r.control?.val.perCondition;
+    lines.push(`  per condition, validation (gallery rule ${m.val.perConditionRule ?? 'all-captions'}: every caption of the split; rewards ranking the caption type):`);
     for (const [c, s] of Object.entries(m.val.perCondition)) {
       const k = ctl?.[c];
       lines.push(`    ${c}: mAP@R ${f(s.mapAtR)} (i2t ${f(s.i2t)}, t2i ${f(s.t2i)})${k ? `; unconditioned control ${f(k.mapAtR)} (i2t ${f(k.i2t)}, t2i ${f(k.t2i)})` : ''}`);
     }
   }
+  if (r.aspectComparison) lines.push(...describeAspectComparison(r.aspectComparison).map((l) => `  ${l}`));
   if (r.spearman != null) {
     const by = Object.entries(r.spearmanBySplit ?? {}).map(([k, v]) => `${k} ${f(v)}`).join(', ');
     const scope = r.spearmanScope === 'held-out' ? `over ${(r.spearmanCaptions ?? 0).toLocaleString('en-US')} held-out captions (all captions ${f(r.spearmanAll)}${by ? `; ${by}` : ''})` : `over all captions${by ? ` (${by})` : ''}`;

@@ -40,6 +40,45 @@ export interface TrainResultView {
   backend: string;
   /** Conditional heads: one space per condition. */
   conditions: Array<{ condition: string; id: string }>;
+  /** Conditional heads: cond vs the unconditioned control per aspect and direction, with the gallery rule named. */
+  aspectComparison: AspectComparison | null;
+}
+
+// Conditional heads: the head against its unconditioned control, per aspect and direction
+// (core/heads/cond_report.ts; the gallery rules are in core/heads/aspect_eval.ts).
+export interface DirectionComparison {
+  /** mAP@R of the conditional head and of the control (null: no control was trained). */
+  cond: number;
+  control: number | null;
+  /** cond − control. */
+  delta: number | null;
+  /** R-Precision of both. */
+  condRPrecision: number;
+  controlRPrecision: number | null;
+  queries: number;
+  gallery: number;
+}
+
+export interface AspectComparisonRow {
+  aspect: string;
+  captions: number;
+  i2t: DirectionComparison;
+  t2i: DirectionComparison;
+  /** The same head pair under the 'all-captions' rule (mAP@R per direction), for reference. */
+  allCaptions: { i2t: { cond: number; control: number | null }; t2i: { cond: number; control: number | null } } | null;
+}
+
+export interface AspectComparison {
+  /** The split the figures are on: test when there is one, else validation. */
+  role: 'test' | 'val';
+  /** The gallery rule of the i2t / t2i figures, and what it means. */
+  galleryRule: string;
+  galleryRuleText: string;
+  referenceRule: string;
+  referenceRuleText: string;
+  aspects: AspectComparisonRow[];
+  /** Means over aspects, per direction. */
+  mean: { i2t: { cond: number; control: number | null }; t2i: { cond: number; control: number | null } };
 }
 
 export interface HeadView {

@@ -10,6 +10,7 @@ import { headConfig, type Batch, type HeadConfig, type NamedWeights } from './co
 import { csrRow, type Csr } from './csr.js';
 import { gatherRows, roleItems, ROLE_TEST, ROLE_VAL, type TrainInput } from './data.js';
 import { Head } from './model.js';
+import { aspectSummary, evaluateAspect, ALL_CAPTIONS_RULE, type AspectEvaluation, type AspectScores } from './aspect_eval.js';
 
 export interface TrainParams {
   epochs: number;
@@ -39,6 +40,10 @@ export interface EvalScores {
   t2i: { r1: number; rPrecision: number; mapAtR: number };
   /** Per condition (conditional heads): the same scores against that condition's positives. */
   perCondition?: Record<string, { rPrecision: number; mapAtR: number; i2t: number; t2i: number }>;
+  /** Gallery rule of `perCondition` and of the means above for conditional heads ('all-captions'). */
+  perConditionRule?: string;
+  /** Conditional heads: per aspect and direction under the restricted rule (aspect_eval.ts), which ranking caption types cannot game. */
+  aspects?: AspectEvaluation;
 }
 
 export interface EpochReport {
@@ -128,6 +133,7 @@ export function evaluateHead(head: Head, input: TrainInput, role: number): EvalS
   const cond = input.conditions;
   if (head.config.kind === 'cond' && cond) {
     const per: NonNullable<EvalScores['perCondition']> = {};
+    const perAspect: Record<string, AspectScores> = {};
     let rp = 0;
     let map = 0;
     let n = 0;
@@ -138,6 +144,8 @@ export function evaluateHead(head: Head, input: TrainInput, role: number): EvalS
       const img = head.encode('image', xi, head.config.condMode === 'none' ? null : k);
       const s = scores(evaluateSpace(img.mean, txt.mean, D, pos, simOpts(img)));
       per[name] = { rPrecision: s.rPrecision, mapAtR: s.mapAtR, i2t: s.i2t.mapAtR, t2i: s.t2i.mapAtR };
+      const a = evaluateAspect(img.mean, txt.mean, D, pos, simOpts(img));
+      if (a) perAspect[name] = a;
       rp += s.rPrecision;
       map += s.mapAtR;
       for (const d of ['i2t', 't2i'] as const) for (const m of ['r1', 'rPrecision', 'mapAtR'] as const) dir[d][m] += s[d][m];
@@ -145,7 +153,7 @@ export function evaluateHead(head: Head, input: TrainInput, role: number): EvalS
     });
     if (n === 0) throw new Error('no evaluation caption has a positive under any condition');
     for (const d of ['i2t', 't2i'] as const) for (const m of ['r1', 'rPrecision', 'mapAtR'] as const) dir[d][m] /= n;
-    return { rPrecision: rp / n, mapAtR: map / n, ...dir, perCondition: per };
+    return { rPrecision: rp / n, mapAtR: map / n, ...dir, perCondition: per, perConditionRule: ALL_CAPTIONS_RULE, aspects: aspectSummary(perAspect) };
   }
   const img = head.encode('image', xi);
   return scores(evaluateSpace(img.mean, txt.mean, D, localPositives(input.evalPositives, captions, images, input.nImages), simOpts(img)));
@@ -153,6 +161,15 @@ export function evaluateHead(head: Head, input: TrainInput, role: number): EvalS
 
 // ---------------------------------------------------------------------------------------------
 // The loop
+
+/**
+ * What early stopping keeps: validation mAP@R; for conditional heads the mean over aspects and
+ * directions under the restricted gallery (so a head is not chosen for ranking caption types).
+ */
+export function selectionScore(s: EvalScores): number {
+  const a = s.aspects?.mapAtR;
+  return a != null && Number.isFinite(a) ? a : s.mapAtR;
+}
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -179,7 +196,7 @@ export async function trainLoop(head: Head, input: TrainInput, spec: HeadSpec, e
   const t0 = performance.now();
   const curves: EpochReport[] = [];
   const initial = evaluateHead(head, input, ROLE_VAL);
-  let best = initial.mapAtR;
+  let best = selectionScore(initial);
   let bestWeights: NamedWeights[] = head.weights();
   let bestEpoch = 0;
   let since = 0;
@@ -220,9 +237,9 @@ export async function trainLoop(head: Head, input: TrainInput, spec: HeadSpec, e
         }
       }
       const val = evaluateHead(head, input, ROLE_VAL);
-      const improved = val.mapAtR > best + 1e-6 || bestEpoch === 0;
+      const improved = selectionScore(val) > best + 1e-6 || bestEpoch === 0;
       if (improved) {
-        best = val.mapAtR;
+        best = selectionScore(val);
         bestWeights = head.weights();
         bestEpoch = epoch;
         since = 0;

@@ -26,6 +26,7 @@ import type { EpochReport, EvalScores, HeadSpec } from './train.js';
 import { splitPolicy, type SplitPolicy } from '../datasets/split_policy.js';
 import { aspectCoverage, LEXICON_RULES } from './aspect_lexicon.js';
 import { ASPECTS_FILE, readAspectsFile } from './aspects_file.js';
+import { aspectComparison, type AspectComparison } from './cond_report.js';
 
 export type HeadChoice = 'pcme' | 'cond' | 'multipos';
 export const HEAD_CHOICES: readonly HeadChoice[] = ['pcme', 'cond', 'multipos'];
@@ -94,6 +95,8 @@ export type TrainCommandResult = SpaceRecord & {
   extraPositives?: { source: ExtraSource; pairs: number };
   /** Conditional heads with `control`: the same head without the condition, trained on the same split. */
   control?: { mode: 'none'; val: EvalScores; test: EvalScores | null };
+  /** Conditional heads: per aspect and direction, cond vs control under the restricted gallery (the rule is named). */
+  aspectComparison?: AspectComparison;
   /** Conditional heads on data without the sample's aspects: the share of captions each aspect tags. */
   conditionCoverage?: ConditionCoverage;
   /** Where the train/val/test roles came from (datasets/split_policy.ts), and what to tell the user. */
@@ -254,8 +257,11 @@ export async function trainProject(project: TrainProject, args: TrainCommandArgs
   }
   const input = buildTrainInput(ds, { image: parent.image, text: parent.text, dims, extraPositives: extra?.csr ?? null, conditions, seed: args.seed ?? 0 });
   const againstTruth = input.evalIsTruth;
-  // The worker takes the input's buffers (transferred), so keep what is needed afterwards.
+  // The worker takes the input's buffers (transferred), so keep what is needed afterwards: the
+  // control's conditions too (the input shares the condition positives' arrays; once transferred
+  // they are detached and a second transfer of them never reaches the worker).
   const imageRoles = Int8Array.from(input.imageRole);
+  const controlConditions = conditions && args.control ? structuredClone(conditions) : null;
 
   const r = await runTrainJob(
     { input, spec, backend: args.backend },
@@ -346,7 +352,7 @@ export async function trainProject(project: TrainProject, args: TrainCommandArgs
   if (conditionInfo?.coverage) out.conditionCoverage = conditionInfo.coverage;
   if (args.head === 'cond' && args.control && (args.condMode ?? 'film') !== 'none') {
     // The control sees the same features, positives, conditions and split roles; only γ ≡ 1, β ≡ 0.
-    const controlInput = buildTrainInput(ds, { image: parent.image, text: parent.text, dims, extraPositives: extra?.csr ?? null, conditions, seed: args.seed ?? 0 });
+    const controlInput = buildTrainInput(ds, { image: parent.image, text: parent.text, dims, extraPositives: null, conditions: controlConditions, seed: args.seed ?? 0 });
     const c = await runTrainJob(
       { input: controlInput, spec: condSpec(dims, { mode: 'none', train }), backend: args.backend },
       { onProgress: args.onProgress ? (p) => args.onProgress!({ ...p, phase: `control: ${p.phase}` }) : undefined, signal: args.signal },
@@ -354,5 +360,6 @@ export async function trainProject(project: TrainProject, args: TrainCommandArgs
     );
     out.control = { mode: 'none', val: c.val, test: c.test };
   }
+  if (args.head === 'cond') out.aspectComparison = aspectComparison({ val: r.val, test: r.test }, out.control ?? null) ?? undefined;
   return out;
 }

@@ -32,6 +32,8 @@ export class HeadsServiceImpl implements HeadsService {
         head: req.head,
         condition: req.condition,
         epochs: req.epochs,
+        // A conditional head is shown against its unconditioned control (same split), as `mlens train` does.
+        control: req.head === 'cond',
         signal,
         shouldStop: () => this.s.jobs.stopRequested(req.jobId),
         onProgress: (e) => progress(`train ${req.head}: ${e.phase}`, e.done, e.total),
@@ -58,6 +60,7 @@ export class HeadsServiceImpl implements HeadsService {
       seconds: r.metrics.seconds,
       backend: r.metrics.backend,
       conditions: r.conditions ?? [],
+      aspectComparison: r.aspectComparison ?? null,
     };
   }
 

@@ -1,7 +1,7 @@
 // Train tab: train a head (PCME++, conditional, multi-positive) on the active space, with live loss
 // and validation curves, early stop, cancel, the final result and a comparison of saved runs.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { HeadKind, HeadView, TrainEpochEvent, TrainResultView } from '../../../../shared/views/heads';
+import type { AspectComparison, DirectionComparison, HeadKind, HeadView, TrainEpochEvent, TrainResultView } from '../../../../shared/views/heads';
 import { newJobId } from '../../jobs';
 import { ProgressBar } from '../../ui/ProgressBar';
 import { LineChart, type LineSeries } from '../../charts/lines';
@@ -19,6 +19,44 @@ const RUN_COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#089
 const HEAD_EPOCHS: Record<HeadKind, number> = { pcme: 30, cond: 20, multipos: 20 };
 
 const f3 = (v: number | null | undefined) => (v == null || !Number.isFinite(v) ? '–' : v.toFixed(3));
+
+const signed = (v: number | null) => (v == null || !Number.isFinite(v) ? '–' : `${v >= 0 ? '+' : ''}${v.toFixed(3)}`);
+
+function DirCells({ d }: { d: DirectionComparison }) {
+  return (
+    <>
+      <td>{f3(d.cond)}</td>
+      <td>{f3(d.control)}</td>
+      <td>{signed(d.delta)}</td>
+    </>
+  );
+}
+
+/** Conditional head vs its unconditioned control, per aspect and direction, with the gallery rule named. */
+function AspectTable({ cmp }: { cmp: AspectComparison }) {
+  return (
+    <div data-testid="train-aspects" className="small">
+      <div>
+        per aspect ({cmp.role === 'test' ? 'test' : 'validation'} mAP@R), gallery rule <strong>{cmp.galleryRule}</strong>: {cmp.galleryRuleText}
+      </div>
+      <table className="mini-table">
+        <thead>
+          <tr><th rowSpan={2}>aspect</th><th colSpan={3}>image→text</th><th colSpan={3}>text→image</th></tr>
+          <tr><th>cond</th><th>control</th><th>Δ</th><th>cond</th><th>control</th><th>Δ</th></tr>
+        </thead>
+        <tbody>
+          {cmp.aspects.map((r) => (
+            <tr key={r.aspect} data-testid="train-aspect-row">
+              <td title={`${r.captions} captions`}>{r.aspect}</td>
+              <DirCells d={r.i2t} />
+              <DirCells d={r.t2i} />
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
 
 export function TrainPanel() {
   const store = useLens();
@@ -171,6 +209,7 @@ export function TrainPanel() {
                 )}
               </div>
             )}
+            {result.aspectComparison && <AspectTable cmp={result.aspectComparison} />}
             {result.conditions.length > 0 && <div className="small">conditions: {result.conditions.map((c) => c.condition).join(', ')} (switch in the Spaces tab)</div>}
           </div>
         )}
