@@ -12,15 +12,16 @@ import { benchProjection } from './bench/projection_bench.js';
 import { benchMiningScale } from './bench/mining_scale_bench.js';
 import { benchEncoders } from './core/encoders/bench.js';
 import { benchHeads } from './core/heads/bench.js';
+import { benchVariance } from './core/heads/variance_bench.js';
 import { benchOpen } from './core/datasets/bench.js';
 import { benchTables } from './core/datasets/bench_tables.js';
 import { benchThumbnails } from './core/io/bench.js';
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const all: Record<string, () => Promise<object>> = { sample: benchSample, metrics: benchMetrics, umap: benchUmap, projection: benchProjection, 'mining-scale': benchMiningScale, map: benchMap, map_scale: benchMapScale, mining: benchMining, encoders: benchEncoders, heads: async () => ({ runs: benchHeads() }), open: benchOpen, tables: benchTables, thumbnails: benchThumbnails };
+const all: Record<string, () => Promise<object>> = { sample: benchSample, metrics: benchMetrics, umap: benchUmap, projection: benchProjection, 'mining-scale': benchMiningScale, map: benchMap, map_scale: benchMapScale, mining: benchMining, encoders: benchEncoders, heads: async () => ({ runs: benchHeads() }), variance: benchVariance, open: benchOpen, tables: benchTables, thumbnails: benchThumbnails };
 const results: Record<string, object> = {};
 for (const [name, fn] of Object.entries(all)) {
-  if (only.length && !only.includes(name)) continue;
+  if (only.length ? !only.includes(name) : name === 'variance') continue; // variance: minutes of training, run on its own
   console.error(`bench ${name}…`);
   const t0 = performance.now();
   results[name] = await fn();
