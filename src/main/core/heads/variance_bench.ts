@@ -31,6 +31,11 @@ export interface VarianceDevice {
   train?: Partial<TrainParams>;
   /** Multi-positive matching: 'mined' = each train caption's k nearest train images in the parent space; 'verified' = train-split truth. */
   extra?: { source: 'mined' | 'verified'; k?: number };
+  /**
+   * Two stages: the extra positives train the means (full rate), then the variances are learned
+   * one-to-one on those means (frozen), so the predicted match mass around an item is its multiplicity.
+   */
+  twoStage?: boolean;
 }
 
 export const VARIANCE_DEVICES: VarianceDevice[] = [
@@ -44,6 +49,9 @@ export const VARIANCE_DEVICES: VarianceDevice[] = [
   { name: 'var-lr-x3', what: 'variance heads at 3 × the learning rate', train: { varLrScale: 3 } },
   { name: 'var-lr-x0.3', what: 'variance heads at 0.3 × the learning rate', train: { varLrScale: 0.3 } },
   { name: 'scale-a1', what: 'softer match scale a = b = 1 at the start', config: { initA: 1, initB: 1 } },
+  { name: 'means-mined-then-var', what: 'two stages: means trained with the 3 mined positives per caption, then variances one-to-one on frozen means', extra: { source: 'mined', k: 3 }, twoStage: true },
+  { name: 'means-verified-then-var', what: 'two stages: means trained with train-split truth, then variances one-to-one on frozen means', extra: { source: 'verified' }, twoStage: true },
+  { name: 'epochs-100', what: 'the default for 100 epochs (more variance steps)', train: { epochs: 100 } },
   { name: 'keep-best', what: 'the default, keeping the best validation epoch’s weights', train: { keep: 'best' } },
 ];
 
@@ -127,8 +135,16 @@ export async function runVarianceBench(o: VarianceBenchOptions = {}): Promise<Va
         const extra = dev.extra ? (dev.extra.source === 'mined' ? minedPositives(base, dev.extra.k ?? 3) : verifiedPositives(ds, base)) : null;
         const input: TrainInput = extra ? { ...base, extraPositives: extra } : base;
         const spec: HeadSpec = pcmeSpec(dims, { config: dev.config, train: { ...dev.train, ...(o.epochs ? { epochs: o.epochs } : {}) } });
-        if (extra) spec.positives = 'extra';
-        const r = await trainHeadOn(input, spec);
+        let r;
+        if (dev.twoStage) {
+          const first = await trainHeadOn(input, { ...spec, positives: 'extra', train: { ...spec.train, meanLrScale: 1 } });
+          const init = first.head.weights();
+          first.head.dispose();
+          r = await trainHeadOn(base, { ...spec, train: { ...spec.train, meanLrScale: 0 }, init });
+        } else {
+          if (extra) spec.positives = 'extra';
+          r = await trainHeadOn(input, spec);
+        }
         const img = r.head.encode('image', input.imageFeatures);
         const txt = r.head.encode('text', input.textFeatures);
         const d = datasetVarianceDiagnostics(ds, { dims: r.config.dims, image: img.mean, text: txt.mean, imageLogvar: img.logvar!, textLogvar: txt.logvar! }, null);
