@@ -97,8 +97,8 @@ function rhoText(rho: number | null | undefined): string {
 function PartialRho({ c, testId }: { c: VarianceDiagnostics['captions'][number] | undefined; testId: string }) {
   if (!c || c.partialRho === undefined) return null;
   return (
-    <span className="muted" data-testid={testId} title="Partial Spearman ρ with multiplicity after controlling for the distance to the nearest partner">
-      {' '}(partial {rhoText(c.partialRho)})
+    <span className="muted" title="Partial Spearman ρ with multiplicity after controlling for the distance to the nearest partner">
+      {' '}(partial <span data-testid={testId}>{rhoText(c.partialRho)}</span>)
     </span>
   );
 }
@@ -144,12 +144,12 @@ function VarianceFollows({ d }: { d: VarianceDiagnostics }) {
             return (
               <tr key={key} data-against={r.against} data-scope={r.scope} title={AGAINST[r.against].title}>
                 <td>{AGAINST[r.against].label}{r.scope === 'val+test' ? ' (val + test captions)' : ''}</td>
-                <td data-testid={`follows-caption-${key}`}>
-                  {rhoText(get(d.captions, r)?.rho)}
+                <td>
+                  <span data-testid={`follows-caption-${key}`}>{rhoText(get(d.captions, r)?.rho)}</span>
                   <PartialRho c={get(d.captions, r)} testId={`follows-caption-${key}-partial`} />
                 </td>
-                <td data-testid={`follows-image-${key}`}>
-                  {r.scope === 'all' ? rhoText(get(d.images, r)?.rho) : ''}
+                <td>
+                  <span data-testid={`follows-image-${key}`}>{r.scope === 'all' ? rhoText(get(d.images, r)?.rho) : ''}</span>
                   {r.scope === 'all' ? <PartialRho c={get(d.images, r)} testId={`follows-image-${key}-partial`} /> : null}
                 </td>
               </tr>
