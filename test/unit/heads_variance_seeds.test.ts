@@ -8,8 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { runVarianceBench } from '../../src/main/core/heads/variance_bench.js';
 
 const IMAGES = 320;
-/** Caption Σσ² vs |truth| (Spearman over every caption), per unseen seed. */
-const CAPTION_RHO_FLOOR = 0.0;
+/**
+ * Caption Σσ² vs |truth| (Spearman over every caption), per unseen seed. Measured on wasm with the
+ * shipped defaults: 0.064 (seed 1) and 0.068 (seed 2), far below the 0.3 target; the floor only
+ * guards that the sign stays positive with some margin.
+ */
+const CAPTION_RHO_FLOOR = 0.03;
 
 describe('PCME++ variance on the baseline space, unseen seeds', () => {
   it('caption Σσ² ranks with true multiplicity on seeds 1 and 2', async () => {

@@ -39,7 +39,7 @@ export interface VarianceDevice {
 }
 
 export const VARIANCE_DEVICES: VarianceDevice[] = [
-  { name: 'default', what: 'mlens train --head pcme as shipped (PCME++ defaults, pseudo-positives α = 0.1)' },
+  { name: 'default', what: 'the PCME++ recipe of `mlens train --head pcme` (pseudo-positives α = 0.1, 30 epochs)' },
   { name: 'pp-off', what: 'pseudo-positives off (α = 0)', config: { ppAlpha: 0 } },
   { name: 'pp-1', what: 'pseudo-positives α = 1', config: { ppAlpha: 1 } },
   { name: 'mix-25', what: 'mixed-sample augmentation on image features, 25 % of rows, soft targets', train: { mix: 0.25 } },
