@@ -158,7 +158,7 @@ function VarianceFollows({ d }: { d: VarianceDiagnostics }) {
         </tbody>
       </table>
       <p className="muted small">
-        {verdict ? `${verdict} ` : ''}Over {n.toLocaleString()} captions{d.sampled ? ' (a seeded sample)' : ''}; partners are searched within each split. A negative ρ with distance means items whose nearest partner is close get larger Σσ². “Partial” is ρ with multiplicity after controlling for the nearest-partner distance.
+        {verdict ? `${verdict} ` : ''}Over {n.toLocaleString()} captions{d.sampled ? ' (a seeded sample)' : ''}; partners are searched within each split. A negative ρ with distance means items whose nearest partner is close get larger Σσ². “Partial” is ρ with multiplicity after controlling for the nearest-partner distance. On the built-in baseline encoder's space, PCME++ heads do not reach ρ 0.3 with multiplicity on sample worlds they were not tuned on (docs/variance.md).
       </p>
     </div>
   );
