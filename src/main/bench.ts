@@ -13,14 +13,15 @@ import { benchMiningScale } from './bench/mining_scale_bench.js';
 import { benchEncoders } from './core/encoders/bench.js';
 import { benchHeads } from './core/heads/bench.js';
 import { benchCond } from './core/heads/bench_cond.js';
+import { benchVariance } from './core/heads/variance_bench.js';
 import { benchOpen } from './core/datasets/bench.js';
 import { benchTables } from './core/datasets/bench_tables.js';
 import { benchThumbnails } from './core/io/bench.js';
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const all: Record<string, () => Promise<object>> = { sample: benchSample, metrics: benchMetrics, umap: benchUmap, projection: benchProjection, 'mining-scale': benchMiningScale, map: benchMap, map_scale: benchMapScale, mining: benchMining, encoders: benchEncoders, heads: async () => ({ runs: benchHeads() }), cond: () => benchCond(), open: benchOpen, tables: benchTables, thumbnails: benchThumbnails };
+const all: Record<string, () => Promise<object>> = { sample: benchSample, metrics: benchMetrics, umap: benchUmap, projection: benchProjection, 'mining-scale': benchMiningScale, map: benchMap, map_scale: benchMapScale, mining: benchMining, encoders: benchEncoders, heads: async () => ({ runs: benchHeads() }), cond: () => benchCond(), variance: benchVariance, open: benchOpen, tables: benchTables, thumbnails: benchThumbnails };
 // Scientific measurements that train models for minutes: run only when named (`npm run bench -- cond`).
-const NAMED_ONLY = ['cond'];
+const NAMED_ONLY = ['cond', 'variance'];
 const results: Record<string, object> = {};
 for (const [name, fn] of Object.entries(all)) {
   if (only.length ? !only.includes(name) : NAMED_ONLY.includes(name)) continue;

@@ -105,6 +105,8 @@ describe('spaces, encoders, heads and glyphs in the browser', () => {
     expect(await page.locator('[data-testid="loss-chart-point"]').count()).toBe(3);
     expect(await page.locator('[data-testid="val-chart-point"]').count()).toBe(6);
     expect(await page.textContent('[data-testid="train-result"]')).toMatch(/validation/);
+    // the last epoch's validation scores beside the kept (best) ones
+    expect(await page.textContent('[data-testid="train-result-last"]')).toMatch(/last epoch/);
     await page.waitForSelector('[data-testid="run-row"]', { timeout: 30_000 });
     // The new probabilistic space is active.
     await expect.poll(() => page.textContent('[data-testid="status-space"]'), { timeout: 10_000 }).toContain('probabilistic');
@@ -167,6 +169,10 @@ describe('spaces, encoders, heads and glyphs in the browser', () => {
     // What Σσ² follows: the sample has truth, so multiplicity and nearest-partner ρ are both numbers.
     await page.waitForSelector('[data-testid="variance-follows"]', { timeout: 60_000 });
     for (const cell of ['follows-caption-multiplicity', 'follows-caption-multiplicity-valtest', 'follows-caption-nearest', 'follows-image-multiplicity', 'follows-image-nearest']) {
+      expect(await page.textContent(`[data-testid="${cell}"]`)).toMatch(/^-?[01]\.\d\d$/);
+    }
+    // beside each multiplicity ρ, the partial ρ given the nearest-partner distance
+    for (const cell of ['follows-caption-multiplicity-partial', 'follows-caption-multiplicity-valtest-partial', 'follows-image-multiplicity-partial']) {
       expect(await page.textContent(`[data-testid="${cell}"]`)).toMatch(/^-?[01]\.\d\d$/);
     }
     expect(await page.textContent('[data-testid="variance-follows"]')).toMatch(/Over [\d,]+ captions/);

@@ -1,7 +1,8 @@
 // What the heads must show on the sample dataset, with the sample-oracle features:
 // 1. PCME++ with its defaults (as `mlens train --head pcme` runs it), on the app's own sample (1,000
 //    images, preset A, seed 0): caption Σσ² correlates positively with true multiplicity on the
-//    captions of held-out images (measured 0.48; 0.52 / 0.54 on seeds 1 / 2; all captions 0.23,
+//    captions of held-out images (measured 0.32 with the best-validation weights kept, the default; 0.48
+//    with the last epoch's; 0.52 / 0.54 on seeds 1 / 2 then; all captions 0.23,
 //    lower because multiplicity in the 800-image train split is less tied to caption content);
 // 2. the conditional head (FiLM) beats the same head without the condition on per-condition mAP@R
 //    for most conditions (500-image preset-A sample, seed 3: 400 train / 50 val / 50 test images),
@@ -106,5 +107,5 @@ describe('heads on the sample dataset', () => {
   });
 });
 
-const SPEARMAN_HELD_OUT_MIN = 0.3; // measured 0.476 on wasm
-const SPEARMAN_ALL_MIN = 0.1; // measured 0.230 on wasm
+const SPEARMAN_HELD_OUT_MIN = 0.25; // measured 0.322 on wasm with the best-validation weights kept (0.476 with the last epoch's)
+const SPEARMAN_ALL_MIN = 0.08; // measured 0.116 on wasm (0.230 with the last epoch's weights)

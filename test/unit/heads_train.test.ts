@@ -138,6 +138,10 @@ describe('training', () => {
     expect(typeof pcme.spearman).toBe('number');
     expect(pcme.metrics.epochs.length).toBeGreaterThan(0);
     expect(pcme.metrics.againstTruth).toBe(true);
+    // the last epoch's validation scores are reported beside those of the weights kept (the best epoch's)
+    expect(pcme.metrics.kept).toBe('best');
+    expect(pcme.metrics.last.mapAtR).toBeCloseTo(pcme.metrics.epochs[pcme.metrics.epochs.length - 1].mapAtR, 9);
+    expect(pcme.metrics.val.mapAtR).toBeGreaterThanOrEqual(pcme.metrics.last.mapAtR - 1e-9);
     const spaces = new SpaceStore(projectDir(ds.root, dataDir));
     const saved = spaces.load(pcme.id);
     expect(saved.textLogvar).not.toBeNull();

@@ -65,6 +65,28 @@ describe('varianceDiagnostics', () => {
     expect(Number.isNaN(r.images.find((x) => x.against === 'nearest')!.rho)).toBe(true);
   });
 
+  it('partial ρ: what Σσ² says about multiplicity beyond the nearest distance', () => {
+    const dNear = Float64Array.from({ length: nC }, (_, c) => bruteNearest(text, c, image, splitImages(imageSplit[captionImage[c]]), dims));
+    const rank = new Float64Array(nC);
+    Array.from(dNear.keys()).sort((a, b) => dNear[a] - dNear[b]).forEach((c, k) => (rank[c] = k));
+    const rnd = mulberry32(7);
+    // multiplicity: the distance's rank plus its own noise
+    const m = Float64Array.from(rank, (k) => Math.floor((k + rnd() * nC) / 10));
+    const mTruth = Array.from(m, (x) => Array.from({ length: 1 + x }, (_, k) => k % nI));
+    const diag = (tText: Float64Array) => varianceDiagnostics({ dims, image, text, imageLogvar: logvarFor(new Float64Array(nI).fill(0.3), dims), textLogvar: logvarFor(tText, dims), captionImage, imageSplit, truth: mTruth });
+    const mult = (r: ReturnType<typeof diag>) => r.captions.find((x) => x.against === 'multiplicity' && x.scope === undefined)!;
+    // Σσ² that follows the distance (plus noise of its own): correlated with m only through it
+    const byDistance = mult(diag(Float64Array.from(rank, (k) => 1 + k + rnd() * nC * 0.2)));
+    expect(byDistance.rho).toBeGreaterThan(0.4);
+    expect(Math.abs(byDistance.partialRho!)).toBeLessThan(0.2);
+    // Σσ² that follows m itself keeps a large partial ρ
+    const byM = mult(diag(Float64Array.from(m, (x) => 1 + x + rnd() * 0.5)));
+    expect(byM.partialRho!).toBeGreaterThan(0.8);
+    const r = diag(Float64Array.from(m, (x) => 1 + x));
+    expect(Number.isFinite(r.captions.find((x) => x.against === 'multiplicity' && x.scope === 'val+test')!.partialRho!)).toBe(true);
+    expect(r.images.find((x) => x.against === 'multiplicity')!.partialRho).toBeDefined();
+  });
+
   it('finds partners within the split: ρ = −1 when Σσ² falls as the nearest same-split image gets further', () => {
     const dNear = Float64Array.from({ length: nC }, (_, c) => bruteNearest(text, c, image, splitImages(imageSplit[captionImage[c]]), dims));
     const tText = Float64Array.from(dNear, (d) => 1 / (1 + d));

@@ -54,7 +54,7 @@ export function formatTrainResult(r: TrainCommandResult): string[] {
     `space ${r.id}: ${r.name}`,
     `  head ${r.head}, parent ${r.parent}, ${r.dims}-d${r.probabilistic ? ', probabilistic' : ''}${r.condition ? `, condition ${r.condition}` : ''}`,
     `  trained ${m.epochs.length} epoch(s) on ${m.backend} in ${m.seconds.toFixed(1)} s (${m.kept === 'last' ? `kept the last epoch; best validation mAP@R at epoch ${m.bestEpoch}` : `best epoch ${m.bestEpoch}`}, stopped: ${m.stopped})`,
-    `  validation R-P ${f(m.val.rPrecision)}, mAP@R ${f(m.val.mapAtR)} (before training ${f(m.initial.mapAtR)})${m.againstTruth ? ' against the truth' : ''}`,
+    `  validation R-P ${f(m.val.rPrecision)}, mAP@R ${f(m.val.mapAtR)} (weights kept: ${m.kept === 'last' ? 'last epoch' : `best epoch ${m.bestEpoch}`}; last epoch ${f(m.last?.mapAtR)}; before training ${f(m.initial.mapAtR)})${m.againstTruth ? ' against the truth' : ''}`,
   ];
   if (m.test) lines.push(`  test R-P ${f(m.test.rPrecision)}, mAP@R ${f(m.test.mapAtR)}`);
   if (m.val.perCondition) {

@@ -35,6 +35,8 @@ export interface TrainResultView {
   val: { rPrecision: number; mapAtR: number };
   test: { rPrecision: number; mapAtR: number } | null;
   initial: { rPrecision: number; mapAtR: number };
+  /** Validation scores of the last epoch (`val` is those of the weights kept, the best epoch's by default). */
+  last: { rPrecision: number; mapAtR: number };
   againstTruth: boolean;
   seconds: number;
   backend: string;
@@ -113,6 +115,11 @@ export interface VarianceCorrelation {
   scope?: 'all' | 'val+test';
   /** Spearman ρ of Σσ² with it (NaN when one side is constant). */
   rho: number;
+  /**
+   * Multiplicity rows: partial Spearman of Σσ² with multiplicity given the distance to the nearest
+   * partner (Pearson partial correlation of ranks); what Σσ² says about multiplicity beyond that distance.
+   */
+  partialRho?: number;
   /** Items it was computed over. */
   n: number;
 }

@@ -146,3 +146,35 @@ export function makeBatch(input: TrainInput, task: Task, a: { image: Int32Array;
     size: B,
   };
 }
+
+/**
+ * Mixed-sample augmentation on frozen features (SCIENCE §2.5, on features instead of pixels): a
+ * share `ratio` of the image rows, chosen at random, becomes λ·x_i + (1 − λ)·x_{B−1−i} with
+ * λ ~ Beta(2, 2), and its label row the same mix of the two rows (soft targets for the BCE).
+ * Captions are untouched. Returns a new batch; `rng.next()` is uniform on [0, 1).
+ */
+export function mixBatch(batch: Batch, imageDims: number, ratio: number, rng: { next(): number }): Batch {
+  const B = batch.size;
+  const nMix = Math.round(Math.min(1, Math.max(0, ratio)) * B);
+  if (nMix === 0 || B < 2) return batch;
+  const image = Float32Array.from(batch.image);
+  const labels = Float32Array.from(batch.labels);
+  const rows = Int32Array.from({ length: B }, (_, i) => i);
+  for (let k = 0; k < nMix; k++) {
+    const r = k + Math.floor(rng.next() * (B - k));
+    const t = rows[k];
+    rows[k] = rows[r];
+    rows[r] = t;
+  }
+  for (let k = 0; k < nMix; k++) {
+    const i = rows[k];
+    const j = B - 1 - i;
+    if (j === i) continue;
+    // Beta(2, 2) is the median of three uniforms.
+    const u = [rng.next(), rng.next(), rng.next()].sort((a, b) => a - b);
+    const lam = u[1];
+    for (let d = 0; d < imageDims; d++) image[i * imageDims + d] = lam * batch.image[i * imageDims + d] + (1 - lam) * batch.image[j * imageDims + d];
+    for (let c = 0; c < B; c++) labels[i * B + c] = Math.min(1, lam * batch.labels[i * B + c] + (1 - lam) * batch.labels[j * B + c]);
+  }
+  return { ...batch, image, labels };
+}

@@ -159,6 +159,11 @@ export class Head {
     return [...this.vars.entries()].filter(([n]) => /^(img|txt)\.[wb]\d$/.test(n)).map(([, v]) => v);
   }
 
+  /** The log-variance heads' weights and biases. */
+  varianceVariables(): V[] {
+    return [...this.vars.entries()].filter(([n]) => /(^|\.)lv(\.|$)/.test(n)).map(([, v]) => v);
+  }
+
   /** Matrices that get (decoupled) weight decay. */
   decayed(): V[] {
     return [...this.vars.entries()].filter(([n]) => /\.w\d$/.test(n)).map(([, v]) => v);
@@ -243,7 +248,8 @@ export class Head {
     } else {
       const eps = c.labelSmoothing;
       const y = new Float32Array(B * B);
-      for (let k = 0; k < y.length; k++) y[k] = batch.labels[k] > 0 ? 1 - eps : eps;
+      // Soft labels (mixed rows) keep their weight; 0/1 labels become ε / 1 − ε.
+      for (let k = 0; k < y.length; k++) y[k] = eps + (1 - 2 * eps) * Math.min(1, Math.max(0, batch.labels[k]));
       total = tf.mul(2, bceWithLogits(l, tf.tensor2d(y, [B, B]))) as tf.Scalar;
       if (c.ppAlpha > 0) {
         // Pseudo-positives (SCIENCE §2.4): pairs whose logit reaches the row's (column's) annotated

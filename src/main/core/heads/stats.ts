@@ -46,6 +46,21 @@ export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
   return pearson(averageRanks(x), averageRanks(y));
 }
 
+/**
+ * Partial Spearman of x and y given z: the Pearson partial correlation of their average ranks,
+ * (r_xy − r_xz·r_yz) / √((1 − r_xz²)(1 − r_yz²)). NaN when a side is constant or z explains x or y fully.
+ */
+export function partialSpearman(x: ArrayLike<number>, y: ArrayLike<number>, z: ArrayLike<number>): number {
+  const rx = averageRanks(x);
+  const ry = averageRanks(y);
+  const rz = averageRanks(z);
+  const xy = pearson(rx, ry);
+  const xz = pearson(rx, rz);
+  const yz = pearson(ry, rz);
+  const d = (1 - xz * xz) * (1 - yz * yz);
+  return d > 1e-12 ? (xy - xz * yz) / Math.sqrt(d) : NaN;
+}
+
 export function mean(x: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < x.length; i++) s += x[i];

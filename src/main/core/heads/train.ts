@@ -5,7 +5,7 @@ import { tf } from './tf.js';
 import { Rng } from '../sample/rng.js';
 import { evaluateSpace } from '../metrics/space_eval.js';
 import { CancelledError, type ProgressFn } from '../jobs/job.js';
-import { condTask, makeBatch, pairTask, type Positives } from './batches.js';
+import { condTask, makeBatch, mixBatch, pairTask, type Positives } from './batches.js';
 import { headConfig, type Batch, type HeadConfig, type NamedWeights } from './config.js';
 import { csrRow, type Csr } from './csr.js';
 import { gatherRows, roleItems, ROLE_TEST, ROLE_VAL, type TrainInput } from './data.js';
@@ -27,10 +27,14 @@ export interface TrainParams {
    * parent space (identity or shared projection), so they are the pre-trained part of a head.
    */
   meanLrScale: number;
+  /** Learning rate of the log-variance heads relative to `lr` (their own rate; 1 = the same as a, b). */
+  varLrScale: number;
+  /** Share of each batch's image rows mixed with another row, soft targets (mixBatch); 0 = off. */
+  mix: number;
   seed: number;
 }
 
-export const DEFAULT_TRAIN: TrainParams = { epochs: 20, batchSize: 128, lr: 2e-3, weightDecay: 1e-4, patience: 4, keep: 'best', meanLrScale: 1, seed: 0 };
+export const DEFAULT_TRAIN: TrainParams = { epochs: 20, batchSize: 128, lr: 2e-3, weightDecay: 1e-4, patience: 4, keep: 'best', meanLrScale: 1, varLrScale: 1, mix: 0, seed: 0 };
 
 /** Retrieval scores of one evaluation (means over the i2t and t2i directions, and each direction). */
 export interface EvalScores {
@@ -82,6 +86,8 @@ export interface TrainResult {
   curves: EpochReport[];
   /** Validation scores before the first step. */
   initial: EvalScores;
+  /** Validation scores of the last epoch trained (the initial ones when none was). */
+  last: EvalScores;
   bestEpoch: number;
   /** Which weights the head kept: the best validation epoch's or the last. */
   kept: 'best' | 'last';
@@ -178,17 +184,24 @@ export async function trainLoop(head: Head, input: TrainInput, spec: HeadSpec, e
   const p: TrainParams = { ...DEFAULT_TRAIN, ...spec.train };
   const task = spec.head === 'cond' ? condTask(input, p.batchSize) : pairTask(input, spec.positives, p.batchSize);
   const rng = new Rng(p.seed, 'head-batches');
-  const optimizer = tf.train.adam(p.lr);
+  const mixRng = new Rng(p.seed, 'head-mix');
   const meanVars = head.meanVariables();
-  const meanOptimizer = p.meanLrScale > 0 && p.meanLrScale !== 1 ? tf.train.adam(p.lr * p.meanLrScale) : null;
-  const vars = p.meanLrScale === 1 ? head.trainable() : head.trainable().filter((v) => !meanVars.includes(v));
+  const varVars = head.varianceVariables();
+  // Learning-rate groups: mean towers (× meanLrScale), log-variance heads (× varLrScale), the rest (× 1).
+  const scaleOf = (v: tf.Variable): number => (meanVars.includes(v) ? p.meanLrScale : varVars.includes(v) ? p.varLrScale : 1);
+  const groups = new Map<number, tf.Variable[]>();
+  for (const v of head.trainable()) {
+    const s = scaleOf(v);
+    if (s <= 0) continue;
+    if (!groups.has(s)) groups.set(s, []);
+    groups.get(s)!.push(v);
+  }
+  const optimizers = [...groups].map(([s, list]) => ({ opt: tf.train.adam(p.lr * s), list }));
   const step = (batch: Batch): tf.Scalar => {
-    if (!meanOptimizer) return optimizer.minimize(() => head.loss(batch), true, vars)!;
-    // Two learning rates: one gradient pass, each optimiser applies its own variables' gradients.
-    const { value, grads } = tf.variableGrads(() => head.loss(batch), [...vars, ...meanVars]);
-    const pick = (list: tf.Variable[]) => list.map((v) => ({ name: v.name, tensor: grads[v.name] }));
-    optimizer.applyGradients(pick(vars));
-    meanOptimizer.applyGradients(pick(meanVars));
+    if (optimizers.length === 1) return optimizers[0].opt.minimize(() => head.loss(batch), true, optimizers[0].list)!;
+    // Several learning rates: one gradient pass, each optimiser applies its own variables' gradients.
+    const { value, grads } = tf.variableGrads(() => head.loss(batch), optimizers.flatMap((o) => o.list));
+    for (const o of optimizers) o.opt.applyGradients(o.list.map((v) => ({ name: v.name, tensor: grads[v.name] })));
     tf.dispose(grads);
     return value;
   };
@@ -213,7 +226,8 @@ export async function trainLoop(head: Head, input: TrainInput, spec: HeadSpec, e
       let lossN = 0;
       for (const anchors of task.epoch(rng)) {
         check();
-        const batch = makeBatch(input, task, anchors);
+        const plain = makeBatch(input, task, anchors);
+        const batch = p.mix > 0 && spec.head !== 'cond' ? mixBatch(plain, input.imageDims, p.mix, mixRng) : plain;
         const loss = step(batch);
         lossSum += loss.dataSync()[0];
         lossN++;
@@ -222,7 +236,7 @@ export async function trainLoop(head: Head, input: TrainInput, spec: HeadSpec, e
           // Decoupled decay at each variable's own learning rate (frozen mean towers stay as they are).
           tf.tidy(() =>
             decayed.forEach((v) => {
-              const k = 1 - p.lr * (meanVars.includes(v) ? p.meanLrScale : 1) * p.weightDecay;
+              const k = 1 - p.lr * Math.max(0, scaleOf(v)) * p.weightDecay;
               if (k !== 1) v.assign(tf.mul(v, k));
             }),
           );
@@ -254,13 +268,13 @@ export async function trainLoop(head: Head, input: TrainInput, spec: HeadSpec, e
       }
     }
   } finally {
-    optimizer.dispose();
-    meanOptimizer?.dispose();
+    for (const o of optimizers) o.opt.dispose();
   }
   if (bestEpoch > 0 && p.keep === 'best') head.setWeights(bestWeights);
   return {
     curves,
     initial,
+    last: curves[curves.length - 1]?.val ?? initial,
     bestEpoch,
     kept: bestEpoch > 0 && p.keep === 'best' ? 'best' : 'last',
     stopped,

@@ -68,6 +68,8 @@ export interface TrainCommandMetrics {
   test: EvalScores | null;
   /** Validation scores of the untrained head (the frozen features' starting point). */
   initial: EvalScores;
+  /** Validation scores of the last epoch trained (`val` is those of the weights kept). */
+  last: EvalScores;
   bestEpoch: number;
   kept: 'best' | 'last';
   stopped: 'epochs' | 'early' | 'user';
@@ -161,6 +163,7 @@ function summary(r: TrainJobResult, againstTruth: boolean): TrainCommandMetrics 
     val: r.val,
     test: r.test,
     initial: r.result.initial,
+    last: r.result.last,
     bestEpoch: r.result.bestEpoch,
     kept: r.result.kept,
     stopped: r.result.stopped,

@@ -10,7 +10,7 @@
 import { createDotEngine, paddedRow } from '../compute/dot_engine.js';
 import { mulberry32 } from '../../../shared/random.js';
 import { totalVariance } from './csd.js';
-import { spearman } from './stats.js';
+import { partialSpearman, spearman } from './stats.js';
 import type { VarianceAgainst, VarianceCorrelation, VarianceDiagnostics } from '../../../shared/views/heads.js';
 
 export type { VarianceAgainst, VarianceCorrelation, VarianceDiagnostics };
@@ -108,6 +108,15 @@ function correlate(against: VarianceAgainst, t: ArrayLike<number>, v: ArrayLike<
   return { against, rho: f.x.length > 2 ? spearman(f.x, f.y) : NaN, n: f.x.length };
 }
 
+/** Σσ² against multiplicity, plus the partial ρ given the nearest-partner distance `near`. */
+function correlateMultiplicity(t: ArrayLike<number>, m: ArrayLike<number>, near: ArrayLike<number>): VarianceCorrelation {
+  const r = correlate('multiplicity', t, m);
+  const keep: number[] = [];
+  for (let i = 0; i < t.length; i++) if (Number.isFinite(t[i]) && Number.isFinite(m[i]) && Number.isFinite(near[i])) keep.push(i);
+  const pick = (x: ArrayLike<number>): Float64Array => Float64Array.from(keep, (i) => x[i]);
+  return { ...r, partialRho: keep.length > 3 ? partialSpearman(pick(t), pick(m), pick(near)) : NaN };
+}
+
 /** Rank correlations of Σσ² per item with multiplicity, nearest-partner distance and known positives. */
 export function varianceDiagnostics(input: DiagnosticsInput, opts: { maxItems?: number; seed?: number } = {}): VarianceDiagnostics {
   const t0 = performance.now();
@@ -162,14 +171,17 @@ export function varianceDiagnostics(input: DiagnosticsInput, opts: { maxItems?: 
   if (input.truth) {
     const perImage = new Float64Array(nI);
     for (const imgs of input.truth) for (let k = 0; k < imgs.length; k++) if (imgs[k] >= 0 && imgs[k] < nI) perImage[imgs[k]]++;
-    captions.push(correlate('multiplicity', tc, Float64Array.from(capSample, (c) => input.truth![c]?.length ?? NaN)));
+    captions.push(correlateMultiplicity(tc, Float64Array.from(capSample, (c) => input.truth![c]?.length ?? NaN), capNearest));
     // Every caption of validation/test images (those a head trained on this dataset did not see).
     const held: number[] = [];
     for (let c = 0; c < nC; c++) if (HELD_OUT_SPLITS.has(splitOf(input.captionImage[c]))) held.push(c);
     if (held.length > 2) {
-      captions.push({ ...correlate('multiplicity', Float64Array.from(held, (c) => tText[c]), Float64Array.from(held, (c) => input.truth![c]?.length ?? NaN)), scope: 'val+test' });
+      const heldIdx = Int32Array.from(held);
+      const heldNear = nearestFor(heldIdx, input.text, input.image, (c) => splitOf(input.captionImage[c]), imagesBySplit);
+      const mHeld = Float64Array.from(held, (c) => input.truth![c]?.length ?? NaN);
+      captions.push({ ...correlateMultiplicity(Float64Array.from(held, (c) => tText[c]), mHeld, heldNear), scope: 'val+test' });
     }
-    images.push(correlate('multiplicity', ti, Float64Array.from(imgSample, (i) => perImage[i])));
+    images.push(correlateMultiplicity(ti, Float64Array.from(imgSample, (i) => perImage[i]), imgNearest));
   }
   captions.push(correlate('nearest', tc, capNearest));
   images.push(correlate('nearest', ti, imgNearest));
@@ -214,7 +226,8 @@ const AGAINST_WORDS: Record<VarianceAgainst, string> = {
 /** One line per modality for the CLI, e.g. "captions: true multiplicity ρ = 0.02, distance … ρ = −0.54 (n = 2,000)". */
 export function describeVarianceDiagnostics(d: VarianceDiagnostics): string[] {
   const f = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
+  const partial = (r: VarianceCorrelation): string => (r.partialRho === undefined ? '' : ` (partial, given the nearest distance, ${f(r.partialRho)})`);
   const line = (name: string, rows: VarianceCorrelation[]): string =>
-    `${name}: ${rows.map((r) => `${AGAINST_WORDS[r.against]}${r.scope === 'val+test' ? ` (val + test, n = ${r.n.toLocaleString('en-US')})` : ''} ρ = ${f(r.rho)}`).join(', ')} (n = ${Math.max(0, ...rows.filter((r) => r.scope !== 'val+test').map((r) => r.n)).toLocaleString('en-US')})`;
+    `${name}: ${rows.map((r) => `${AGAINST_WORDS[r.against]}${r.scope === 'val+test' ? ` (val + test, n = ${r.n.toLocaleString('en-US')})` : ''} ρ = ${f(r.rho)}${partial(r)}`).join(', ')} (n = ${Math.max(0, ...rows.filter((r) => r.scope !== 'val+test').map((r) => r.n)).toLocaleString('en-US')})`;
   return [line('captions', d.captions), line('images', d.images)];
 }

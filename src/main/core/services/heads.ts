@@ -56,6 +56,7 @@ export class HeadsServiceImpl implements HeadsService {
       val: pick(r.metrics.val)!,
       test: pick(r.metrics.test),
       initial: pick(r.metrics.initial)!,
+      last: pick(r.metrics.last)!,
       againstTruth: r.metrics.againstTruth,
       seconds: r.metrics.seconds,
       backend: r.metrics.backend,

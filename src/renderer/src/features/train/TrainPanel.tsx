@@ -186,7 +186,8 @@ export function TrainPanel() {
               <thead><tr><th /><th>R-Precision</th><th>mAP@R</th></tr></thead>
               <tbody>
                 <tr><td>before</td><td>{f3(result.initial.rPrecision)}</td><td>{f3(result.initial.mapAtR)}</td></tr>
-                <tr><td>validation</td><td>{f3(result.val.rPrecision)}</td><td>{f3(result.val.mapAtR)}</td></tr>
+                <tr><td>validation (kept)</td><td>{f3(result.val.rPrecision)}</td><td>{f3(result.val.mapAtR)}</td></tr>
+                {result.last && <tr data-testid="train-result-last"><td>last epoch</td><td>{f3(result.last.rPrecision)}</td><td>{f3(result.last.mapAtR)}</td></tr>}
                 {result.test && <tr><td>test</td><td>{f3(result.test.rPrecision)}</td><td>{f3(result.test.mapAtR)}</td></tr>}
               </tbody>
             </table>
