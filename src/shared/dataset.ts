@@ -26,6 +26,11 @@ export interface EmbeddingInfo {
   probabilistic: boolean;
   /** Where the vectors came from (meta.json "encoder", or "embeddings/*.npy"). */
   source: string;
+  /**
+   * Set when the embeddings exceed the memory budget: they stay on disk and are read shard by shard
+   * (float32 bytes they would take, the budget in bytes).
+   */
+  onDisk?: { bytes: number; budgetBytes: number };
 }
 
 export interface DatasetSummary {

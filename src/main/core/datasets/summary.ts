@@ -17,6 +17,7 @@ export function summarize(ds: Dataset): DatasetSummary {
     else withoutSplit.captions++;
   }
   const e = ds.embeddings;
+  const st = ds.streamed;
   return {
     hash: ds.hash,
     root: ds.root,
@@ -30,7 +31,11 @@ export function summarize(ds: Dataset): DatasetSummary {
     withoutSplit,
     hasTruth: ds.truth != null,
     extraPositives: ds.positives.length,
-    embeddings: e ? { dims: e.dims, dtype: e.dtype, probabilistic: e.imageLogvar != null && e.textLogvar != null, source: e.source } : null,
+    embeddings: e
+      ? { dims: e.dims, dtype: e.dtype, probabilistic: e.imageLogvar != null && e.textLogvar != null, source: e.source }
+      : st
+        ? { dims: st.dims, dtype: st.dtype, probabilistic: false, source: st.source, onDisk: { bytes: st.bytes, budgetBytes: st.budgetBytes } }
+        : null,
     problems: ds.problems,
   };
 }
