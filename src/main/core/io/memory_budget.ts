@@ -2,8 +2,8 @@
 // by row range (io/row_shards.ts); operations over them hold blocks sized from it.
 import { totalmem } from 'node:os';
 
-/** Floor of any budget: below this a block would hold too few rows to be useful. */
-export const MIN_BUDGET_BYTES = 16 * 1024 * 1024;
+/** Floor of any budget (tests use tiny budgets; below this a block holds too few rows to be useful). */
+export const MIN_BUDGET_BYTES = 64 * 1024;
 
 /**
  * `MLENS_MEMORY_MB` (or `mb`, e.g. from a setting) in MiB; default a quarter of the machine's memory,
