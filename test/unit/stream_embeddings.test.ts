@@ -10,6 +10,7 @@ import { openDataset } from '../../src/main/core/datasets/open.js';
 import { summarize } from '../../src/main/core/datasets/summary.js';
 import { encodeNpy } from '../../src/main/core/io/npy.js';
 import { memoryBudgetBytes } from '../../src/main/core/io/memory_budget.js';
+import { gatherRows, sampleIndices, sampleText, streamPlan, SubsetRows } from '../../src/main/core/io/row_sample.js';
 import { evaluateSpace } from '../../src/main/core/metrics/space_eval.js';
 import { evaluateStreamed } from '../../src/main/core/metrics/stream_eval.js';
 import { LoadedSpace } from '../../src/main/core/mining/space_engine.js';
@@ -83,6 +84,12 @@ describe('embeddings over the memory budget', () => {
     expect(summary.embeddings).toMatchObject({ dims: DIMS, source: 'clip-retrieval', onDisk: { bytes: 2 * N * DIMS * 4, budgetBytes: 64 * 1024 } });
     expect(disk.problems.some((p) => /exceed the memory budget/.test(p.message))).toBe(true);
     expect(disk.hash).toBe(mem.hash);
+    // the map samples a quarter of the budget's rows, said with its seed and reason
+    const mapSample = summary.embeddings!.onDisk!.mapSample;
+    expect(mapSample).toMatchObject({ of: 2 * N, seed: 1 });
+    expect(mapSample.rows).toBe(Math.floor((64 * 1024) / 4 / 4 / DIMS));
+    expect(sampleText(mapSample)).toMatch(/^a sample of 128 of 1,200 rows \(seed 1\): .*memory budget/);
+    expect(summary.embeddings!.onDisk!.knnSample.rows).toBe(2 * N); // small galleries are searched whole
 
     const budgetBytes = st.budgetBytes;
     const e = mem.embeddings!;
@@ -111,6 +118,29 @@ describe('embeddings over the memory budget', () => {
     // (queries + gallery) rows and the score block fit the budget
     const b = knnDisk.blocks;
     expect((b.queryRows + b.galleryRows) * DIMS * 4 + b.queryRows * b.galleryRows * 4).toBeLessThanOrEqual(budgetBytes);
+  });
+
+  it('a sample is seeded and stratified; at a million rows the map and exact kNN sample and say why', async () => {
+    const a = sampleIndices(1_000_000, 1000, 3);
+    expect(Array.from(a)).toEqual(Array.from(sampleIndices(1_000_000, 1000, 3)));
+    expect(Array.from(a)).not.toEqual(Array.from(sampleIndices(1_000_000, 1000, 4)));
+    a.forEach((r, s) => expect(r >= s * 1000 && r < (s + 1) * 1000).toBe(true));
+    const plan = streamPlan(1_000_000, 1_000_000, 512, 4 * 2 ** 30, 1);
+    expect(plan.map).toMatchObject({ rows: 200_000, images: 100_000, captions: 100_000, of: 2_000_000 });
+    expect(sampleText(plan.map)).toMatch(/200,000 of 2,000,000 rows \(seed 1\): a first map draws at most 200,000 points/);
+    expect(plan.knn).toMatchObject({ images: 50_000, captions: 50_000 });
+    expect(plan.knn.reason).toMatch(/exact search/);
+
+    // a sampled search over rows on disk is the in-memory search over the same sampled rows
+    const { root } = clipRetrievalFolder();
+    const disk = await openDataset(root, { memoryMb: BUDGET_MB });
+    const st = disk.streamed!;
+    const pick = sampleIndices(N, 100, 7);
+    const sub = new SubsetRows(st.image, pick);
+    const knnDisk = streamedCrossModal(sub, st.text, { kI2T: 3, kT2I: 3, budgetBytes: st.budgetBytes });
+    const space = new LoadedSpace({ id: 's', dims: DIMS, image: gatherRows(st.image, pick), text: st.text.read(0, N) });
+    const knnMem = exactCrossModal(space, { kI2T: 3, kT2I: 3 });
+    expect(Array.from(knnDisk.t2i.indices)).toEqual(Array.from(knnMem.t2i.indices));
   });
 
   it('a single embeddings/image.npy + text.npy pair over the budget reads the same rows as in memory', async () => {

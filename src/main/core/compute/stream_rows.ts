@@ -1,7 +1,7 @@
 // Block sizes and row loading for the streamed operations (stream_knn.ts, metrics/stream_eval.ts):
 // query rows and gallery rows are read block by block from a RowBlocks (io/row_shards.ts), so the
 // embedding rows held at once are two blocks, whatever the gallery's size.
-import type { RowBlocks } from '../io/row_shards.js';
+export { gatherRows } from '../io/row_sample.js';
 import { createDotEngine, paddedRow, type DotEngine, type EngineKind } from './dot_engine.js';
 
 export interface StreamBlocks {
@@ -55,28 +55,4 @@ export function loadRows(mem: Float32Array, off: number, row: number, src: Float
     for (let d = 0; d < dims; d++) mem[o + d] = src[base + d] * scale;
     for (let d = dims; d < row; d++) mem[o + d] = 0;
   }
-}
-
-/** Rows `indices` of `src` (any order), read in runs of consecutive indices. */
-export function gatherRows(src: RowBlocks, indices: ArrayLike<number>): Float32Array {
-  const d = src.dims;
-  const out = new Float32Array(indices.length * d);
-  const order = Array.from({ length: indices.length }, (_, k) => k).sort((a, b) => indices[a] - indices[b]);
-  let k = 0;
-  while (k < order.length) {
-    const start = indices[order[k]];
-    let end = start + 1;
-    let j = k + 1;
-    while (j < order.length && indices[order[j]] <= end && indices[order[j]] - start < 4096) {
-      end = Math.max(end, indices[order[j]] + 1);
-      j++;
-    }
-    const block = src.read(start, end - start);
-    for (let t = k; t < j; t++) {
-      const r = indices[order[t]] - start;
-      out.set(block.subarray(r * d, (r + 1) * d), order[t] * d);
-    }
-    k = j;
-  }
-  return out;
 }

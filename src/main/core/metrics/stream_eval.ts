@@ -6,7 +6,8 @@
 // the results equal the in-memory evaluateSpace's exactly. Rows held at once: one query block, its
 // positives' rows and one gallery block (streamBlocks from the budget). PM sets and CSD are not
 // streamed.
-import { blockEngine, gatherRows, loadRows, streamBlocks, type StreamBlocks } from '../compute/stream_rows.js';
+import { blockEngine, loadRows, streamBlocks, type StreamBlocks } from '../compute/stream_rows.js';
+import { gatherRows } from '../io/row_sample.js';
 import type { RowBlocks } from '../io/row_shards.js';
 import { DEFAULT_KS, MetricsAccumulator, type MetricsOptions, type MetricsResult } from './evaluate.js';
 import { invertPositives, positivesOf, toPositiveLists, type PositiveLists, type PositivesLike } from './positives.js';

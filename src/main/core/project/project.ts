@@ -89,7 +89,7 @@ export class Project {
   }
 
   /** Reads a dataset folder without its project store (`mlens open` only looks). */
-  static readDataset(path: string, opts: Pick<OpenOptions, 'strict' | 'columns' | 'onProgress'> = {}): Promise<Dataset> {
+  static readDataset(path: string, opts: Pick<OpenOptions, 'strict' | 'columns' | 'onProgress' | 'memoryMb'> = {}): Promise<Dataset> {
     return openDataset(path, opts);
   }
 
