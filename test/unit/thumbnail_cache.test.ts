@@ -44,7 +44,7 @@ describe('thumbnail cache limit', () => {
     });
 
     const limited = new ImageConverter(cache, { maxBytes: total + 10 });
-    expect((await limited.answer(root, 'images/p0.jpg', 256)).cached).toBe(true); // p0 is now the most recent
+    expect(await limited.answer(root, 'images/p0.jpg', 256)).toMatchObject({ cached: true }); // p0 is now the most recent
     await limited.answer(root, 'images/p4.jpg', 256); // over the limit: p1 (then p2, …) go
     const left = cacheFiles(cache);
     expect(left.has(hashes[0])).toBe(true);
