@@ -15,6 +15,7 @@ import { evaluateSpace } from '../../src/main/core/metrics/space_eval.js';
 import { evaluateStreamed } from '../../src/main/core/metrics/stream_eval.js';
 import { LoadedSpace } from '../../src/main/core/mining/space_engine.js';
 import { mulberry32 } from '../../src/shared/random.js';
+import { mlens } from '../helpers/cli.js';
 import { cleanupTmp, tmpDir, writeFile, writePng } from '../fixtures/datasets/make.js';
 
 afterAll(cleanupTmp);
@@ -160,5 +161,21 @@ describe('embeddings over the memory budget', () => {
     for (let r = 0; r < N; r += 97) rows.push(...st.text.read(r, Math.min(97, N - r)));
     expect(rows).toEqual(Array.from(mem.embeddings!.text));
     expect(Array.from(st.image.read(0, 5))).toEqual(Array.from(mem.embeddings!.image));
+  });
+  it('the CLI: mlens open says the embeddings stay on disk and how the map samples; mlens eval gives the in-memory figures', () => {
+    const { root } = clipRetrievalFolder();
+    const open = mlens(['open', root, '--memory-mb', String(BUDGET_MB)]);
+    expect(open.code).toBe(0);
+    expect(open.stdout).toMatch(/embeddings on disk: 0\.1 MiB as float32, over the memory budget of 0\.1 MiB/);
+    expect(open.stdout).toContain('map: a sample of 128 of 1,200 rows (seed 1)');
+    const mem = mlens(['eval', root, '--space', 'dataset', '--split', 'all', '--json']);
+    const disk = mlens(['eval', root, '--space', 'dataset', '--split', 'all', '--json'], { MLENS_MEMORY_MB: String(BUDGET_MB) });
+    expect(mem.code, mem.stderr).toBe(0);
+    expect(disk.code, disk.stderr).toBe(0);
+    const a = JSON.parse(mem.stdout) as Record<string, unknown>;
+    const b = JSON.parse(disk.stdout) as Record<string, unknown>;
+    expect(b.space).toMatchObject({ id: 'dataset', name: expect.stringContaining('on disk') });
+    expect(b.i2t).toEqual(a.i2t);
+    expect(b.t2i).toEqual(a.t2i);
   });
 });
