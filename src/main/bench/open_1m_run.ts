@@ -1,7 +1,7 @@
 // Child process of `open-1m` (its own process, so peak RSS is the open's alone): opens the folder
 // with a memory budget and draws the first map, a PCA of the seeded sample the plan names.
 // argv: DIR MEMORY_MB SEED. Prints one JSON line.
-import { openDataset } from '../core/datasets/open.js';
+import { Project } from '../core/project/project.js';
 import { gatherRows, sampleIndices, streamPlan } from '../core/io/row_sample.js';
 import { pca2 } from '../core/projection/pca.js';
 
@@ -11,7 +11,7 @@ const seed = Number(seedText ?? 1);
 const phases: Record<string, number> = {};
 const t0 = performance.now();
 const ms = (): number => Math.round(performance.now() - t0);
-const ds = await openDataset(dir, {
+const ds = await Project.readDataset(dir, {
   memoryMb,
   onProgress: (p) => {
     phases[p.phase] ??= ms();
