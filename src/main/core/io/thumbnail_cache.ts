@@ -61,18 +61,22 @@ export class ThumbnailCacheLimit {
     readonly maxBytes: number,
   ) {}
 
-  /** A cache hit: the file was used now. */
+  /**
+   * A cache hit: the file was used now. utimes sets both times and keeps whole milliseconds only, so
+   * a new file's mtime is made whole once (`stamp`) and every touch then leaves it exactly as it is.
+   */
   touch(file: string): void {
     try {
       const st = statSync(file);
-      utimesSync(file, new Date(), st.mtime);
+      utimesSync(file, new Date(), new Date(Math.floor(st.mtimeMs)));
     } catch {
       // read-only data folder: the order just stays as it was
     }
   }
 
   /** A file of `size` bytes was written: prune when the cache is over the limit. Returns files removed. */
-  added(size: number): number {
+  added(file: string, size: number): number {
+    this.touch(file);
     if (this.total == null) this.total = entries(this.dir).reduce((n, e) => n + e.size, 0);
     else this.total += size;
     return this.total > this.maxBytes ? this.prune() : 0;
