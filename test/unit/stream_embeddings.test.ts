@@ -16,7 +16,7 @@ import { evaluateStreamed } from '../../src/main/core/metrics/stream_eval.js';
 import { LoadedSpace } from '../../src/main/core/mining/space_engine.js';
 import { mulberry32 } from '../../src/shared/random.js';
 import { mlens } from '../helpers/cli.js';
-import { cleanupTmp, tmpDir, writeFile, writePng } from '../fixtures/datasets/make.js';
+import { cleanupTmp, encodeNpyF16, tmpDir, writeFile, writePng } from '../fixtures/datasets/make.js';
 
 afterAll(cleanupTmp);
 
@@ -162,6 +162,38 @@ describe('embeddings over the memory budget', () => {
     expect(rows).toEqual(Array.from(mem.embeddings!.text));
     expect(Array.from(st.image.read(0, 5))).toEqual(Array.from(mem.embeddings!.image));
   });
+  it('embeddings/embeddings.safetensors (image F16, text BF16) over the budget is read by row range, as in memory', async () => {
+    const root = tmpDir();
+    const { image, text } = vectors(11);
+    image[7 * DIMS + 3] = 0.5; // no NaN here
+    const lines = Array.from({ length: N }, (_, i) => JSON.stringify({ image: `images/${i}.png`, caption: `caption ${i}` }));
+    for (let i = 0; i < N; i++) writePng(root, `images/${i}.png`, i % 7);
+    writeFile(root, 'captions.jsonl', lines.join('\n') + '\n');
+    const f16 = Buffer.from(encodeNpyF16(image, [N, DIMS]).subarray(-N * DIMS * 2));
+    const bf16 = Buffer.alloc(N * DIMS * 2);
+    const f = new Float32Array(1);
+    const u = new Uint32Array(f.buffer);
+    text.forEach((v, k) => {
+      f[0] = v;
+      bf16.writeUInt16LE(u[0] >>> 16, 2 * k);
+    });
+    const header = JSON.stringify({
+      image: { dtype: 'F16', shape: [N, DIMS], data_offsets: [0, f16.length] },
+      text: { dtype: 'BF16', shape: [N, DIMS], data_offsets: [f16.length, f16.length + bf16.length] },
+    });
+    const len = Buffer.alloc(8);
+    len.writeBigUInt64LE(BigInt(header.length));
+    writeFile(root, 'embeddings/embeddings.safetensors', Buffer.concat([len, Buffer.from(header), f16, bf16]));
+    const mem = await openDataset(root);
+    const disk = await openDataset(root, { memoryMb: 1 / 64 });
+    expect(mem.embeddings).not.toBeNull();
+    const st = disk.streamed!;
+    expect(st.source).toBe('embeddings/embeddings.safetensors');
+    expect(disk.hash).toBe(mem.hash);
+    expect(Array.from(st.image.read(100, 50))).toEqual(Array.from(mem.embeddings!.image.subarray(100 * DIMS, 150 * DIMS)));
+    expect(Array.from(st.text.read(N - 30, 30))).toEqual(Array.from(mem.embeddings!.text.subarray((N - 30) * DIMS)));
+  });
+
   it('the CLI: mlens open says the embeddings stay on disk and how the map samples; mlens eval gives the in-memory figures', () => {
     const { root } = clipRetrievalFolder();
     const open = mlens(['open', root, '--memory-mb', String(BUDGET_MB)]);

@@ -120,16 +120,32 @@ interface Counts {
  * both there, or something about them needs the in-memory reader (variance files, a row fault): that
  * path then reports it exactly as before.
  */
-export function streamEmbeddingFiles(root: string, counts: Counts, log: ProblemLog, budgetBytes: number): StreamedEmbeddings | null {
+export function streamEmbeddingFiles(
+  root: string,
+  counts: Counts,
+  log: ProblemLog,
+  budgetBytes: number,
+  safetensors: () => { image: RowShard; text: RowShard } | null = () => null,
+): StreamedEmbeddings | null {
   const file = (n: string): string => path.join(root, 'embeddings', n);
-  if (!existsSync(file('image.npy')) || !existsSync(file('text.npy'))) return null;
   let a: RowShard;
   let b: RowShard;
-  try {
-    a = npyShard(file('image.npy'), 'embeddings/image.npy');
-    b = npyShard(file('text.npy'), 'embeddings/text.npy');
-  } catch {
-    return null;
+  let source = 'embeddings/*.npy';
+  if (existsSync(file('image.npy')) || existsSync(file('text.npy'))) {
+    if (!existsSync(file('image.npy')) || !existsSync(file('text.npy'))) return null;
+    try {
+      a = npyShard(file('image.npy'), 'embeddings/image.npy');
+      b = npyShard(file('text.npy'), 'embeddings/text.npy');
+    } catch {
+      return null;
+    }
+  } else {
+    // embeddings/embeddings.safetensors (tensors "image" and "text") stands in for the .npy pair.
+    const t = safetensors();
+    if (!t) return null;
+    a = t.image;
+    b = t.text;
+    source = 'embeddings/embeddings.safetensors';
   }
   const bytes = (counts.images + counts.captions) * a.dims * 4;
   if (bytes <= budgetBytes || a.dims !== b.dims || a.dims === 0 || a.rows !== counts.images) return null;
@@ -138,13 +154,13 @@ export function streamEmbeddingFiles(root: string, counts: Counts, log: ProblemL
     if (counts.recordCount !== counts.captions && b.rows === counts.recordCount) textRows = counts.captionRecord;
     else return null;
   }
-  for (const v of ['image_logvar.npy', 'text_logvar.npy', 'image_std.npy', 'text_std.npy']) {
+  for (const v of source.endsWith('.npy') ? ['image_logvar.npy', 'text_logvar.npy', 'image_std.npy', 'text_std.npy'] : []) {
     if (existsSync(file(v))) log.push({ severity: 'warning', file: `embeddings/${v}`, message: 'not used: the embeddings are read from disk by row (over the memory budget) and variances are not streamed yet' });
   }
   const s: StreamedEmbeddings = {
     dims: a.dims,
     dtype: a.dtype === 'F32' && b.dtype === 'F32' ? 'float32' : 'float16',
-    source: 'embeddings/*.npy',
+    source,
     image: new ShardedRows([a]),
     text: new ShardedRows([b], rowMap(textRows, b.rows)),
     bytes,
