@@ -94,6 +94,9 @@ describe('embeddings over the memory budget', () => {
 
     const budgetBytes = st.budgetBytes;
     const e = mem.embeddings!;
+    // gathering rows in any order, repeated, across shard boundaries: the in-memory rows
+    const want = [599, 0, 250, 249, 250, 7, 448, 451];
+    expect(Array.from(gatherRows(st.image, want))).toEqual(want.flatMap((r) => Array.from(e.image.subarray(r * DIMS, (r + 1) * DIMS))));
     const knnMem = exactCrossModal(new LoadedSpace({ id: 'm', dims: DIMS, image: e.image, text: e.text }), { kI2T: 10, kT2I: 5 });
     const knnDisk = streamedCrossModal(st.image, st.text, { kI2T: 10, kT2I: 5, budgetBytes });
     expect(knnDisk.passes).toBeGreaterThan(1);

@@ -3,7 +3,7 @@
 // seeded row from each of `size` equal strata, so it covers every shard and is the same for a seed.
 import { mulberry32 } from '../../../shared/random.js';
 import { rowsWithin } from './memory_budget.js';
-import type { RowBlocks } from './row_shards.js';
+import { GATHER_RUN, type RowBlocks } from './row_shards.js';
 
 /** What a sampled operation tells the user: how many rows of how many, which seed, and why. */
 export interface SampleNote {
@@ -26,25 +26,25 @@ export function sampleIndices(n: number, size: number, seed: number): Int32Array
   return out;
 }
 
-/** Rows skipped over inside one read rather than starting another. */
-const GAP = 64;
-/** Rows per read at most. */
-const RUN = 4096;
-
-/** Rows `indices` of `src` (any order), read in runs of nearby indices (at most RUN rows a read). */
+/**
+ * Rows `indices` of `src` (any order). Sources that can gather (ShardedRows) read nearby rows in one
+ * raw read and convert only the rows asked for; others are read in runs of consecutive rows.
+ */
 export function gatherRows(src: RowBlocks, indices: ArrayLike<number>): Float32Array {
   const d = src.dims;
-  const out = new Float32Array(indices.length * d);
   const order = Array.from({ length: indices.length }, (_, k) => k).sort((a, b) => indices[a] - indices[b]);
+  const out = new Float32Array(indices.length * d);
+  if (src.gather) {
+    const rows = src.gather(Int32Array.from(order, (k) => indices[k]));
+    order.forEach((k, t) => out.set(rows.subarray(t * d, (t + 1) * d), k * d));
+    return out;
+  }
   let k = 0;
   while (k < order.length) {
     const start = indices[order[k]];
     let end = start + 1;
     let j = k + 1;
-    // Rows at most GAP apart share one read of at most RUN rows: a stratified sample of a big
-    // matrix is then a few large reads instead of one per row (one read per row took 64 s for
-    // 131k rows in the open-1m benchmark).
-    while (j < order.length && indices[order[j]] - end < GAP && indices[order[j]] - start < RUN) {
+    while (j < order.length && indices[order[j]] <= end && indices[order[j]] - start < GATHER_RUN) {
       end = Math.max(end, indices[order[j]] + 1);
       j++;
     }

@@ -25,9 +25,30 @@ export interface RowBlocks {
   readonly rows: number;
   readonly dims: number;
   read(start: number, count: number): Float32Array;
+  /**
+   * Optional: rows `sorted` (ascending) in that order, reading nearby rows together but converting
+   * only the ones asked for (a sample of a big matrix).
+   */
+  gather?(sorted: ArrayLike<number>): Float32Array;
 }
 
+/** Rows skipped over inside one read rather than starting another. */
+export const GATHER_GAP = 64;
+/** Rows per read at most when gathering. */
+export const GATHER_RUN = 4096;
+
 const BYTES: Record<RowDtype, number> = { F32: 4, F16: 2, BF16: 2 };
+
+let halfTable: Float32Array | null = null;
+
+/** float16 → float32 for all 65,536 bit patterns, built once (a lookup instead of arithmetic per value). */
+function halves(): Float32Array {
+  if (!halfTable) {
+    halfTable = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) halfTable[h] = half(h);
+  }
+  return halfTable;
+}
 
 function half(h: number): number {
   const s = h & 0x8000 ? -1 : 1;
@@ -105,7 +126,14 @@ export class ShardedRows implements RowBlocks {
         k += run;
       }
     }
-    // NaN/Inf rows become 0, as the in-memory readers make them (they report the rows at open).
+    this.zeroNonFinite(out, count);
+    this.maxRowsRead = Math.max(this.maxRowsRead, count);
+    this.rowsRead += count;
+    return out;
+  }
+
+  /** NaN/Inf rows become 0, as the in-memory readers make them (they report the rows at open). */
+  private zeroNonFinite(out: Float32Array, count: number): void {
     const d = this.dims;
     for (let r = 0; r < count; r++) {
       for (let k = r * d; k < (r + 1) * d; k++) {
@@ -116,8 +144,41 @@ export class ShardedRows implements RowBlocks {
         }
       }
     }
-    this.maxRowsRead = Math.max(this.maxRowsRead, count);
-    this.rowsRead += count;
+  }
+
+  gather(sorted: ArrayLike<number>): Float32Array {
+    const d = this.dims;
+    const out = new Float32Array(sorted.length * d);
+    let k = 0;
+    while (k < sorted.length) {
+      const first = this.rowMap ? this.rowMap[sorted[k]] : sorted[k];
+      const s = this.shardOf(first);
+      const sh = this.shards[s];
+      const shardEnd = this.starts[s] + sh.rows;
+      // Physical rows near each other in the same shard share one raw read.
+      let j = k + 1;
+      let last = first;
+      while (j < sorted.length) {
+        const p = this.rowMap ? this.rowMap[sorted[j]] : sorted[j];
+        if (p < last || p - last > GATHER_GAP || p - first >= GATHER_RUN || p >= shardEnd) break;
+        last = p;
+        j++;
+      }
+      const width = BYTES[sh.dtype];
+      const rowBytes = sh.dims * width;
+      const raw = Buffer.alloc((last - first + 1) * rowBytes);
+      this.maxRowsRead = Math.max(this.maxRowsRead, last - first + 1);
+      const fd = this.fd(sh);
+      const got = readSync(fd, raw, 0, raw.length, sh.begin + (first - this.starts[s]) * rowBytes);
+      if (got !== raw.length) throw new NpyError(sh.name, `rows ${first}..${last + 1} run past the end of the file (truncated after it was opened?)`);
+      for (let t = k; t < j; t++) {
+        const p = this.rowMap ? this.rowMap[sorted[t]] : sorted[t];
+        this.convert(sh, raw.subarray((p - first) * rowBytes, (p - first + 1) * rowBytes), out, t * d);
+      }
+      k = j;
+    }
+    this.zeroNonFinite(out, sorted.length);
+    this.rowsRead += sorted.length;
     return out;
   }
 
@@ -147,20 +208,33 @@ export class ShardedRows implements RowBlocks {
     return lo;
   }
 
-  private readShard(sh: RowShard, row: number, count: number, out: Float32Array, at: number): void {
+  private fd(sh: RowShard): number {
     let fd = this.fds.get(sh.file);
     if (fd == null) {
       fd = openSync(sh.file, 'r');
       this.fds.set(sh.file, fd);
     }
+    return fd;
+  }
+
+  private readShard(sh: RowShard, row: number, count: number, out: Float32Array, at: number): void {
     const width = BYTES[sh.dtype];
-    const n = count * sh.dims;
-    const buf = Buffer.alloc(n * width);
-    const got = readSync(fd, buf, 0, buf.length, sh.begin + row * sh.dims * width);
+    const buf = Buffer.alloc(count * sh.dims * width);
+    const got = readSync(this.fd(sh), buf, 0, buf.length, sh.begin + row * sh.dims * width);
     if (got !== buf.length) throw new NpyError(sh.name, `rows ${row}..${row + count} run past the end of the file (truncated after it was opened?)`);
-    if (sh.dtype === 'F32') out.set(new Float32Array(buf.buffer, buf.byteOffset, n), at);
-    else if (sh.dtype === 'F16') for (let i = 0; i < n; i++) out[at + i] = half(buf.readUInt16LE(2 * i));
-    else {
+    this.convert(sh, buf, out, at);
+  }
+
+  /** Raw little-endian values of `sh`'s dtype → float32 at out[at…]. */
+  private convert(sh: RowShard, buf: Buffer, out: Float32Array, at: number): void {
+    const n = buf.length / BYTES[sh.dtype];
+    if (sh.dtype === 'F32') {
+      if (buf.byteOffset % 4 === 0) out.set(new Float32Array(buf.buffer, buf.byteOffset, n), at);
+      else for (let i = 0; i < n; i++) out[at + i] = buf.readFloatLE(4 * i);
+    } else if (sh.dtype === 'F16') {
+      const table = halves();
+      for (let i = 0; i < n; i++) out[at + i] = table[buf[2 * i] | (buf[2 * i + 1] << 8)];
+    } else {
       const u = new Uint32Array(1);
       const f = new Float32Array(u.buffer);
       for (let i = 0; i < n; i++) {
