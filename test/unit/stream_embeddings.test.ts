@@ -16,6 +16,8 @@ import { evaluateStreamed } from '../../src/main/core/metrics/stream_eval.js';
 import { LoadedSpace } from '../../src/main/core/mining/space_engine.js';
 import { mulberry32 } from '../../src/shared/random.js';
 import { mlens } from '../helpers/cli.js';
+import { LensService } from '../../src/main/core/app/lens_service.js';
+import { writeSettings } from '../../src/main/core/io/data_dir.js';
 import { cleanupTmp, encodeNpyF16, tmpDir, writeFile, writePng } from '../fixtures/datasets/make.js';
 
 afterAll(cleanupTmp);
@@ -195,6 +197,19 @@ describe('embeddings over the memory budget', () => {
     expect(disk.hash).toBe(mem.hash);
     expect(Array.from(st.image.read(100, 50))).toEqual(Array.from(mem.embeddings!.image.subarray(100 * DIMS, 150 * DIMS)));
     expect(Array.from(st.text.read(N - 30, 30))).toEqual(Array.from(mem.embeddings!.text.subarray((N - 30) * DIMS)));
+  });
+
+  it('the app: the memoryMb setting sets the budget, and the session summary says the embeddings are on disk and how the map samples', async () => {
+    const { root } = clipRetrievalFolder();
+    const dataDir = tmpDir();
+    writeSettings(dataDir, { memoryMb: BUDGET_MB });
+    const service = new LensService({ dataDir, mode: 'browser' });
+    try {
+      const session = await service.api.datasets.open({ path: root });
+      expect(session.dataset?.embeddings?.onDisk).toMatchObject({ budgetBytes: 64 * 1024, mapSample: { rows: 128, of: 2 * N, seed: 1 } });
+    } finally {
+      service.close();
+    }
   });
 
   it('the CLI: mlens open says the embeddings stay on disk and how the map samples; mlens eval gives the in-memory figures', () => {

@@ -16,6 +16,8 @@ export interface Settings {
   columns?: Record<string, Partial<Record<string, string>>>;
   /** Thumbnail cache limit in MiB (io/thumbnail_cache.ts; MLENS_THUMB_CACHE_MB wins). */
   thumbnailCacheMb?: number;
+  /** Memory budget in MiB for embeddings (io/memory_budget.ts; MLENS_MEMORY_MB wins). */
+  memoryMb?: number;
 }
 
 export function readSettings(dataDir: string): Settings {
