@@ -124,6 +124,12 @@ describe('embeddings over the memory budget', () => {
     // (queries + gallery) rows and the score block fit the budget
     const b = knnDisk.blocks;
     expect((b.queryRows + b.galleryRows) * DIMS * 4 + b.queryRows * b.galleryRows * 4).toBeLessThanOrEqual(budgetBytes);
+
+    // long positive lists (every image of the topic): fewer queries per block, the same figures
+    const topic = Array.from({ length: N }, (_, c) => Array.from({ length: N / 20 }, (_, k) => (c % 20) + 20 * k));
+    const longDisk = evaluateStreamed(st.image, st.text, topic, { ks: [1, 5], budgetBytes });
+    expect(longDisk.blocks.queryRows).toBeLessThan(metDisk.blocks.queryRows);
+    expect(longDisk.t2i).toEqual(evaluateSpace(e.image, e.text, DIMS, topic, { ks: [1, 5] }).t2i);
   });
 
   it('a sample is seeded and stratified; at a million rows the map and exact kNN sample and say why', async () => {

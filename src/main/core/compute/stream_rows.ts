@@ -16,10 +16,10 @@ export interface StreamBlocks {
  * (q + g)·row + q·g floats. Queries are capped at 1,024 rows per block (their tallies or lists
  * are per query, the gallery block is what saves passes).
  */
-export function streamBlocks(nQueries: number, nGallery: number, dims: number, budgetBytes: number, fixed: Partial<StreamBlocks> = {}): StreamBlocks {
+export function streamBlocks(nQueries: number, nGallery: number, dims: number, budgetBytes: number, fixed: Partial<StreamBlocks> = {}, queryCap = Infinity): StreamBlocks {
   const row = paddedRow(dims);
   const floats = Math.max(1, Math.floor(budgetBytes / 4));
-  const q = Math.max(1, Math.min(nQueries, fixed.queryRows ?? Math.min(1024, Math.floor(Math.sqrt(floats) / 2))));
+  const q = Math.max(1, Math.min(nQueries, fixed.queryRows ?? Math.min(1024, queryCap, Math.floor(Math.sqrt(floats) / 2))));
   const g = fixed.galleryRows ?? Math.floor((floats - q * row) / (row + q));
   return { queryRows: q, galleryRows: Math.max(1, Math.min(nGallery, g)) };
 }

@@ -4,7 +4,8 @@
 // img_emb_N.npy / text_emb_N.npy shards and the single embeddings/image.npy + text.npy alike.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { npyShard, ShardedRows, type RowShard } from '../io/row_shards.js';
+import { npyShard, ShardedRows, GATHER_RUN, type RowShard } from '../io/row_shards.js';
+import { rowsWithin } from '../io/memory_budget.js';
 import { NpyError } from '../io/npy.js';
 import type { ProblemLog } from './problems.js';
 
@@ -47,7 +48,15 @@ function headers(root: string, files: string[], log: ProblemLog): RowShard[] {
   });
 }
 
+/** A gathering read spans at most an eighth of the budget's rows (and GATHER_RUN). */
+function limitGather(s: StreamedEmbeddings): void {
+  const run = Math.min(GATHER_RUN, rowsWithin(s.budgetBytes, s.dims, 1 / 8));
+  s.image.gatherRun = run;
+  s.text.gatherRun = run;
+}
+
 function note(s: StreamedEmbeddings, log: ProblemLog, file: string): void {
+  limitGather(s);
   log.push({
     severity: 'warning',
     file,

@@ -89,6 +89,8 @@ export class ShardedRows implements RowBlocks {
   rowsRead = 0;
   /** Rows read that held NaN or Inf (returned as zeros). */
   nonFiniteRows = 0;
+  /** Rows one gathering read spans at most (set from the memory budget by the dataset reader). */
+  gatherRun = GATHER_RUN;
   private readonly starts: number[] = [];
   private readonly fds = new Map<string, number>();
 
@@ -160,7 +162,7 @@ export class ShardedRows implements RowBlocks {
       let last = first;
       while (j < sorted.length) {
         const p = this.rowMap ? this.rowMap[sorted[j]] : sorted[j];
-        if (p < last || p - last > GATHER_GAP || p - first >= GATHER_RUN || p >= shardEnd) break;
+        if (p < last || p - last > GATHER_GAP || p - first >= this.gatherRun || p >= shardEnd) break;
         last = p;
         j++;
       }

@@ -6,6 +6,7 @@
 // the results equal the in-memory evaluateSpace's exactly. Rows held at once: one query block, its
 // positives' rows and one gallery block (streamBlocks from the budget). PM sets and CSD are not
 // streamed.
+import { paddedRow } from '../compute/dot_engine.js';
 import { blockEngine, loadRows, streamBlocks, type StreamBlocks } from '../compute/stream_rows.js';
 import { gatherRows } from '../io/row_sample.js';
 import type { RowBlocks } from '../io/row_shards.js';
@@ -32,10 +33,14 @@ function direction(queries: RowBlocks, gallery: RowBlocks, lists: PositiveLists,
   const nG = gallery.rows;
   const dims = queries.dims;
   const cosine = (opts.similarity ?? 'cosine') === 'cosine';
-  const blocks = streamBlocks(nQ, nG, dims, opts.budgetBytes, opts.blocks);
-  // Room for the positives' rows of one query block: at most the block × the largest positive list.
+  // Room for the positives' rows of one query block: at most the block × the largest positive list,
+  // kept within a quarter of the budget (fewer queries per block when lists are long); the query
+  // and gallery blocks share the rest.
   let maxPos = 0;
   for (let q = 0; q < nQ; q++) maxPos = Math.max(maxPos, positivesOf(lists, q).length);
+  const quarter = opts.budgetBytes / 4;
+  const qCap = Math.max(1, Math.floor(quarter / (4 * paddedRow(dims) * Math.max(1, maxPos))));
+  const blocks = streamBlocks(nQ, nG, dims, opts.budgetBytes - quarter, opts.blocks, qCap);
   const posRows = Math.min(nG, blocks.queryRows * maxPos);
   const { engine, row, galleryOff, scoreOff } = blockEngine(dims, blocks, posRows, opts.engine);
   const mem = engine.memory;
