@@ -37,10 +37,10 @@ describe('thumbnail cache limit', () => {
     }
     const sizes = cacheFiles(cache);
     const total = [...sizes.values()].reduce((a, b) => a + b, 0);
-    // made one after the other, a second apart, p0 oldest
+    // last used one after the other, an hour apart, p0 longest ago
     hashes.forEach((n, i) => {
       const f = join(cache, n.slice(0, 2), n);
-      utimesSync(f, new Date(Date.now() - (10 - i) * 1000), statSync(f).mtime);
+      utimesSync(f, new Date(Date.now() - (10 - i) * 3600_000), statSync(f).mtime);
     });
 
     const limited = new ImageConverter(cache, { maxBytes: total + 10 });

@@ -147,7 +147,7 @@ export class ImageConverter {
     const file = this.cacheFile(hash, w, made.type);
     try {
       replaceAtomically(file, (tmp) => writeFileSync(tmp, made.bytes));
-      this.limit?.added(file, made.bytes.length);
+      this.limit?.added(made.bytes.length);
     } catch {
       // a read-only or full data folder: the image is still answered, just not cached
     }

@@ -1,6 +1,6 @@
 // The size limit of the thumbnail cache (DATA/thumbnails/): least recently used files go first.
-// "Used" is the file's atime, which a cache hit sets itself (utimes), so the order holds on
-// filesystems mounted noatime or relatime too. The limit: MLENS_THUMB_CACHE_MB, else the setting
+// "Used" is the file's atime, which a cache hit refreshes itself (utimes, when older than 10
+// minutes), so the order holds on filesystems mounted noatime or relatime too. The limit: MLENS_THUMB_CACHE_MB, else the setting
 // `thumbnailCacheMb` (settings.json), else 1 GiB. Pruning runs after a write that takes the cache
 // over the limit and removes files down to 90 % of it.
 import { readdirSync, statSync, unlinkSync, utimesSync } from 'node:fs';
@@ -8,6 +8,8 @@ import path from 'node:path';
 import { readSettings } from './data_dir.js';
 
 export const DEFAULT_THUMB_CACHE_MB = 1024;
+/** A hit refreshes a file's atime when it is older than this. */
+export const TOUCH_AFTER_MS = 10 * 60_000;
 
 /** The cache limit in bytes for a data folder. */
 export function thumbnailCacheBytes(dataDir: string, env: NodeJS.ProcessEnv = process.env): number {
@@ -62,21 +64,22 @@ export class ThumbnailCacheLimit {
   ) {}
 
   /**
-   * A cache hit: the file was used now. utimes sets both times and keeps whole milliseconds only, so
-   * a new file's mtime is made whole once (`stamp`) and every touch then leaves it exactly as it is.
+   * A cache hit: the file was used now. Only when its atime is older than TOUCH_AFTER_MS: a recency
+   * that fine is all LRU needs, and utimes (which sets mtime too, rounded through a double) then
+   * leaves a file just written or just used untouched.
    */
   touch(file: string): void {
     try {
       const st = statSync(file);
-      utimesSync(file, new Date(), new Date(Math.floor(st.mtimeMs)));
+      if (Date.now() - st.atimeMs < TOUCH_AFTER_MS) return;
+      utimesSync(file, new Date(), st.mtime);
     } catch {
       // read-only data folder: the order just stays as it was
     }
   }
 
   /** A file of `size` bytes was written: prune when the cache is over the limit. Returns files removed. */
-  added(file: string, size: number): number {
-    this.touch(file);
+  added(size: number): number {
     if (this.total == null) this.total = entries(this.dir).reduce((n, e) => n + e.size, 0);
     else this.total += size;
     return this.total > this.maxBytes ? this.prune() : 0;
