@@ -15,6 +15,7 @@ export default defineConfig({
           cli: resolve('src/main/cli.ts'),
           bench: resolve('src/main/bench.ts'),
           'bench/projection_run': resolve('src/main/bench/projection_run.ts'),
+          'bench/open_1m_run': resolve('src/main/bench/open_1m_run.ts'),
           'workers/umap': resolve('src/main/workers/umap.worker.ts'),
           'workers/encode': resolve('src/main/workers/encode.worker.ts'),
           'workers/mine': resolve('src/main/workers/mine.worker.ts'),

@@ -26,6 +26,19 @@ export interface EmbeddingInfo {
   probabilistic: boolean;
   /** Where the vectors came from (meta.json "encoder", or "embeddings/*.npy"). */
   source: string;
+  /**
+   * Set when the embeddings exceed the memory budget: they stay on disk and are read shard by shard
+   * (float32 bytes they would take, the budget in bytes).
+   */
+  onDisk?: { bytes: number; budgetBytes: number; mapSample: SampleInfo; knnSample: SampleInfo };
+}
+
+/** How an operation that cannot run on every row samples them: rows of `of`, the seed, and why. */
+export interface SampleInfo {
+  rows: number;
+  of: number;
+  seed: number;
+  reason: string;
 }
 
 export interface DatasetSummary {

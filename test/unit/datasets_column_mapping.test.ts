@@ -86,4 +86,22 @@ describe('column mapping of caption tables', () => {
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).captions).toBe(6);
   });
+  it('two columns that both name the image (or the caption): the error names both, and the mapping opens it', async () => {
+    const root = tmpDir();
+    writePng(root, 'images/a.png', 1);
+    writePng(root, 'images/b.png', 2);
+    const t = tableFromArrays({ image_path: ['images/a.png', 'images/b.png'], file_name: ['images/b.png', 'images/a.png'], url: ['http://x/a', 'http://x/b'], caption: ['a red square', 'a blue circle'] });
+    writeFile(root, 'table.arrow', Buffer.from(tableToIPC(t, 'file')));
+    const err = await openError(root);
+    expect(err.message).toContain('2 columns could be the image: "image_path" and "file_name"; say which one');
+    expect(err.detail.undecided).toEqual(['image']);
+    expect(err.detail.candidates.image).toEqual(expect.arrayContaining(['image_path', 'file_name']));
+    const ds = await openDataset(root, { columns: { image: 'file_name' } });
+    expect(ds.images.map((i) => i.path)).toEqual(['images/b.png', 'images/a.png']);
+    // a url beside one local path column is not a second candidate
+    const one = tmpDir();
+    writePng(one, 'images/a.png', 1);
+    writeFile(one, 'table.arrow', Buffer.from(tableToIPC(tableFromArrays({ image_path: ['images/a.png'], url: ['http://x/a'], caption: ['a red square'] }), 'file')));
+    expect((await openDataset(one)).captions).toHaveLength(1);
+  });
 });

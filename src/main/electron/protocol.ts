@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import type { LensService } from '../core/app/lens_service.js';
 import { DATASET_FILE_HEADERS, errnoToServeError, streamOpenFile } from '../core/io/image_file.js';
 import { ImageConverter, parseThumbSize } from '../core/io/thumbnail.js';
+import { thumbnailCacheBytes } from '../core/io/thumbnail_cache.js';
 
 export const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: lens:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
@@ -18,7 +19,7 @@ export function registerSchemes(): void {
 }
 
 export function handleLensProtocol(service: LensService, rendererRoot: string): void {
-  const images = new ImageConverter(join(service.options.dataDir, 'thumbnails'));
+  const images = new ImageConverter(join(service.options.dataDir, 'thumbnails'), { maxBytes: thumbnailCacheBytes(service.options.dataDir) });
   protocol.handle('lens', async (req) => {
     const url = new URL(req.url);
     let path: string;

@@ -18,6 +18,7 @@ import { packageRoot } from '../core/jobs/worker_path.js';
 import { createDispatch } from '../rpc/dispatch.js';
 import { DATASET_FILE_HEADERS, errnoToServeError, FileServeError, openInside } from '../core/io/image_file.js';
 import { ImageConverter, parseThumbSize } from '../core/io/thumbnail.js';
+import { thumbnailCacheBytes } from '../core/io/thumbnail_cache.js';
 import { allowedHosts, checkHostAndOrigin, decodeRequestPath, RequestRefused } from './request_guard.js';
 import { sendError, sendImageAnswer, sendOpenFile } from './file_response.js';
 import { serveConnection, WS_LIMITS } from './ws_connection.js';
@@ -79,7 +80,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     },
   });
   const dispatch = createDispatch(service.api);
-  const images = new ImageConverter(join(opts.dataDir, 'thumbnails'));
+  const images = new ImageConverter(join(opts.dataDir, 'thumbnails'), { maxBytes: thumbnailCacheBytes(opts.dataDir) });
   const tokenOk = (t: string | null) => {
     if (!t) return false;
     const a = Buffer.from(t);

@@ -1,5 +1,6 @@
 // The in-memory dataset every reader produces (generic folder, COCO, Karpathy).
 import type { DatasetFormat, Problem } from '../../../shared/dataset.js';
+import type { StreamedEmbeddings } from './embedding_stream.js';
 
 export interface DatasetImage {
   /** The dataset's own id (file name stem, COCO image id, Karpathy imgid). */
@@ -48,6 +49,8 @@ export interface Dataset {
   /** Extra valid pairs from positives.jsonl: [imageIndex, captionIndex, label|0]. */
   positives: Array<[number, number, number]>;
   embeddings: Embeddings | null;
+  /** Embeddings over the memory budget, kept on disk and read by row range (then `embeddings` is null). */
+  streamed?: StreamedEmbeddings | null;
   problems: Problem[];
   /** sha256 (hex, first 16 chars) of the index files' bytes. */
   hash: string;

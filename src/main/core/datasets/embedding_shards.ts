@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Embeddings } from './dataset.js';
 import { NpyError, readNpy } from '../io/npy.js';
 import type { ProblemLog } from './problems.js';
+import { streamEmbeddingShards, type StreamedEmbeddings } from './embedding_stream.js';
 
 class Drop extends Error {}
 
@@ -90,7 +91,8 @@ export function loadEmbeddingShards(
   imageRecord: number[],
   captionRecord: number[],
   log: ProblemLog,
-): { embeddings: Embeddings | null; files: string[] } {
+  budgetBytes = Infinity,
+): { embeddings: Embeddings | null; files: string[]; streamed?: StreamedEmbeddings } {
   const img = shards(root, 'img_emb', 'img_emb');
   const txt = shards(root, 'text_emb', 'text_emb');
   const files = [...img, ...txt];
@@ -98,6 +100,10 @@ export function loadEmbeddingShards(
     if (files.length) log.push({ severity: 'warning', file: img.length ? 'text_emb' : 'img_emb', message: 'has no shards (img_emb and text_emb go together); embeddings not loaded' });
     return { embeddings: null, files };
   }
+  // Over the memory budget: the shards stay on disk and are read by row range.
+  const streamed = streamEmbeddingShards(root, img, txt, rowsPerShard, imageRecord, captionRecord, log, budgetBytes);
+  if (streamed === 'failed') return { embeddings: null, files };
+  if (streamed) return { embeddings: null, files, streamed };
   try {
     const a = loadModality(root, img, rowsPerShard, log);
     const b = loadModality(root, txt, rowsPerShard, log);

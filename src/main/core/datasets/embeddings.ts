@@ -2,14 +2,15 @@
 // optional image_logvar.npy / text_logvar.npy (or *_std.npy, converted to log σ² = 2·ln σ), meta.json.
 // Any fault here never blocks opening: the dataset opens without embeddings and a Problem says why.
 import { constants as bufferConstants } from 'node:buffer';
-import { statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Embeddings } from './dataset.js';
 import { DatasetError } from './dataset.js';
 import { readJsonFile } from './jsonl.js';
 import { readNpy, type NpyArray } from '../io/npy.js';
-import { readSafetensorsSync, type SafetensorsTensor } from '../encoders/safetensors.js';
+import { parseSafetensorsHeader, readSafetensorsSync, type SafetensorsTensor } from '../encoders/safetensors.js';
+import type { RowShard } from '../io/row_shards.js';
 import type { ProblemLog } from './problems.js';
 import { isFile } from './reader.js';
 
@@ -223,5 +224,42 @@ export function loadEmbeddings(root: string, counts: Counts, log: ProblemLog, pr
   } catch (err) {
     if (err instanceof Drop) return { embeddings: null, files };
     throw err;
+  }
+}
+
+/**
+ * The `image` and `text` tensors of embeddings/embeddings.safetensors as row shards, from the header
+ * alone (for embeddings over the memory budget, read by row range); null when the file, a tensor,
+ * its shape (2-D) or dtype (F32, F16, BF16) does not fit, and the in-memory reader then reports it.
+ */
+export function safetensorsShards(root: string): { image: RowShard; text: RowShard } | null {
+  const abs = path.join(root, EMBEDDINGS_DIR, SAFETENSORS_FILE);
+  let fd: number;
+  try {
+    fd = openSync(abs, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const len = Buffer.alloc(8);
+    if (size < 8 || readSync(fd, len, 0, 8, 0) !== 8) return null;
+    const n = Number(len.readBigUInt64LE(0));
+    if (n < 2 || n > 100_000_000 || n > size - 8) return null;
+    const head = Buffer.alloc(n);
+    readSync(fd, head, 0, n, 8);
+    const h = parseSafetensorsHeader(abs, head, size);
+    const shard = (name: string): RowShard | null => {
+      const e = h.entries.find((x) => x.name === name);
+      if (!e || e.shape.length !== 2 || e.shape[1] === 0 || (e.dtype !== 'F32' && e.dtype !== 'F16' && e.dtype !== 'BF16')) return null;
+      return { file: abs, name: `${EMBEDDINGS_DIR}/${SAFETENSORS_FILE}#${name}`, begin: e.begin, rows: e.shape[0], dims: e.shape[1], dtype: e.dtype };
+    };
+    const image = shard('image');
+    const text = shard('text');
+    return image && text ? { image, text } : null;
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
   }
 }

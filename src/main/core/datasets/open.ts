@@ -9,10 +9,12 @@ import { findImg2datasetShards, readImg2dataset } from './img2dataset.js';
 import { findWebdatasetShards, readWebdataset } from './webdataset.js';
 import { findArrowTables, readArrowTables } from './arrow_tables.js';
 import { loadEmbeddingShards } from './embedding_shards.js';
+import { streamEmbeddingFiles, type StreamedEmbeddings } from './embedding_stream.js';
+import { memoryBudgetBytes } from '../io/memory_budget.js';
 import type { ColumnMap } from './parquet_rows.js';
 import { findClipRetrieval, findParquetTables, readParquetTables } from './parquet_tables.js';
-import { DatasetError, type Dataset } from './dataset.js';
-import { loadEmbeddings } from './embeddings.js';
+import { DatasetError, type Dataset, type Embeddings } from './dataset.js';
+import { loadEmbeddings, safetensorsShards } from './embeddings.js';
 import { GENERIC_CAPTIONS, readGeneric } from './generic.js';
 import { datasetHash } from './hash.js';
 import { MAX_JSON_BYTES } from './jsonl.js';
@@ -42,6 +44,11 @@ export interface OpenOptions {
    * instead of being skipped and listed.
    */
   strict?: boolean;
+  /**
+   * Memory budget in MiB (default `MLENS_MEMORY_MB`, else from the machine's memory): embeddings
+   * larger than it stay on disk and are read by row range (`Dataset.streamed`).
+   */
+  memoryMb?: number;
 }
 
 /** In strict mode, the first skipped record (an error Problem with a line) becomes fatal. */
@@ -155,11 +162,15 @@ export async function openDataset(dir: string, opts: OpenOptions = {}): Promise<
 
   const counts = { images: images.length, captions: captions.length, captionRecord: read.captionRecord, recordCount: read.recordCount };
   const embProgress = (d: number, t: number): void => ctx.progress('embeddings', d, t);
-  let emb =
+  const budget = memoryBudgetBytes(opts.memoryMb);
+  const streamedFiles = read.format === 'clip-retrieval' ? null : streamEmbeddingFiles(root, counts, log, budget, () => safetensorsShards(root));
+  let emb: { embeddings: Embeddings | null; files: string[]; streamed?: StreamedEmbeddings } =
     read.format === 'clip-retrieval'
-      ? loadEmbeddingShards(root, read.rowsPerFile ?? [], read.imageRecord ?? [], read.captionRecord, log)
-      : loadEmbeddings(root, counts, log, embProgress);
-  if (read.vectors) {
+      ? loadEmbeddingShards(root, read.rowsPerFile ?? [], read.imageRecord ?? [], read.captionRecord, log, budget)
+      : streamedFiles
+        ? { embeddings: null, files: [...(streamedFiles.source.endsWith('.npy') ? ['embeddings/image.npy', 'embeddings/text.npy'] : ['embeddings/embeddings.safetensors']), ...['meta.json'].filter((f) => isFile(path.join(root, 'embeddings', f))).map((f) => `embeddings/${f}`)], streamed: streamedFiles }
+        : loadEmbeddings(root, counts, log, embProgress);
+  if (read.vectors && !emb.streamed) {
     // The table's vector columns are the space unless embedding files were given beside it.
     if (emb.embeddings) log.push({ severity: 'warning', file: read.indexFiles[0], message: `its vector columns (${read.vectors.source}) are ignored: ${emb.embeddings.source} is used` });
     else emb = { embeddings: read.vectors, files: emb.files };
@@ -180,6 +191,7 @@ export async function openDataset(dir: string, opts: OpenOptions = {}): Promise<
     truth,
     positives,
     embeddings: emb.embeddings,
+    streamed: emb.streamed ?? null,
     problems: log.finish(),
     hash,
   };

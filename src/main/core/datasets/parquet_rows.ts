@@ -60,11 +60,19 @@ export async function parquetColumnTypes(abs: string, file: string): Promise<Tab
 /**
  * The image and caption columns of a table: the mapping when given, else the first common name.
  * Neither (or a given column that is not there): a ColumnMappingError listing the columns (types
- * 'unknown' here; the table reader fills them in with `withColumns`).
+ * 'unknown' here; the table reader fills them in with `withColumns`). Two or more columns with a
+ * common name for the image or the caption (`image` and `file_name`, `caption` and `text`) are not
+ * guessed between either: the error names them all (`ambiguous: false` keeps the first, for
+ * clip-retrieval metadata, whose image_path and caption are documented). A `url` beside a local
+ * path column does not count: a URL is not read from disk.
  */
-export function chooseColumns(columns: string[], file: string, map: ColumnMap = {}): { image: string; caption: string; split?: string } {
+export function chooseColumns(columns: string[], file: string, map: ColumnMap = {}, ambiguous = true): { image: string; caption: string; split?: string } {
   const lower = new Map(columns.map((c) => [c.toLowerCase(), c]));
   const pick = (names: readonly string[]): string | undefined => names.map((n) => lower.get(n)).find((c) => c != null);
+  const all = (names: readonly string[]): string[] => {
+    const found = names.map((n) => lower.get(n)).filter((c): c is string => c != null);
+    return found.length > 1 ? found.filter((c) => c.toLowerCase() !== 'url') : found;
+  };
   const decided: ColumnMap = {};
   const undecided: ColumnRole[] = [];
   const reasons: string[] = [];
@@ -76,6 +84,12 @@ export function chooseColumns(columns: string[], file: string, map: ColumnMap = 
         undecided.push(role);
         reasons.push(`has no column ${JSON.stringify(given)} (given for ${role})`);
       }
+      continue;
+    }
+    const matches = ambiguous && role !== 'split' ? all(names) : [];
+    if (matches.length > 1) {
+      undecided.push(role);
+      reasons.push(`${matches.length} columns could be the ${role}: ${matches.map((m) => JSON.stringify(m)).join(' and ')}; say which one`);
       continue;
     }
     const found = pick(names);

@@ -1,6 +1,7 @@
 // DatasetSummary from an opened Dataset (counts, splits, embeddings info, problems).
 import type { DatasetSummary, SplitCounts } from '../../../shared/dataset.js';
 import type { Dataset } from './dataset.js';
+import { streamPlan } from '../io/row_sample.js';
 
 export function summarize(ds: Dataset): DatasetSummary {
   const splits: Record<string, SplitCounts> = {};
@@ -17,6 +18,9 @@ export function summarize(ds: Dataset): DatasetSummary {
     else withoutSplit.captions++;
   }
   const e = ds.embeddings;
+  const st = ds.streamed;
+  const plan = st ? streamPlan(st.image.rows, st.text.rows, st.dims, st.budgetBytes) : null;
+  const note = (n: { rows: number; of: number; seed: number; reason: string }) => ({ rows: n.rows, of: n.of, seed: n.seed, reason: n.reason });
   return {
     hash: ds.hash,
     root: ds.root,
@@ -30,7 +34,11 @@ export function summarize(ds: Dataset): DatasetSummary {
     withoutSplit,
     hasTruth: ds.truth != null,
     extraPositives: ds.positives.length,
-    embeddings: e ? { dims: e.dims, dtype: e.dtype, probabilistic: e.imageLogvar != null && e.textLogvar != null, source: e.source } : null,
+    embeddings: e
+      ? { dims: e.dims, dtype: e.dtype, probabilistic: e.imageLogvar != null && e.textLogvar != null, source: e.source }
+      : st
+        ? { dims: st.dims, dtype: st.dtype, probabilistic: false, source: st.source, onDisk: { bytes: st.bytes, budgetBytes: st.budgetBytes, mapSample: note(plan!.map), knnSample: note(plan!.knn) } }
+        : null,
     problems: ds.problems,
   };
 }

@@ -83,7 +83,7 @@ export async function readTables(ctx: ReadContext, tables: TableFile[], format: 
     let cols: ReturnType<typeof chooseColumns>;
     const vec = chooseVectorColumns(columns, map);
     try {
-      cols = chooseColumns(columns, file, map);
+      cols = chooseColumns(columns, file, map, format !== 'clip-retrieval');
       for (const role of ['image_embedding', 'text_embedding'] as const) {
         const c = map[role];
         if (c != null && !columns.includes(c)) {

@@ -14,6 +14,10 @@ export interface Settings {
   lastDataset?: string;
   /** The column mapping chosen for a table dataset (the column dialog, `datasets.open` columns), by absolute folder. */
   columns?: Record<string, Partial<Record<string, string>>>;
+  /** Thumbnail cache limit in MiB (io/thumbnail_cache.ts; MLENS_THUMB_CACHE_MB wins). */
+  thumbnailCacheMb?: number;
+  /** Memory budget in MiB for embeddings (io/memory_budget.ts; MLENS_MEMORY_MB wins). */
+  memoryMb?: number;
 }
 
 export function readSettings(dataDir: string): Settings {

@@ -39,7 +39,8 @@ const DESCR: Record<string, 'float32' | 'float16'> = { '<f4': 'float32', '=f4': 
  * file and under MAX_NPY_HEADER), descr, fortran_order, shape (non-negative integers), and that the
  * shape's byte count is exactly what follows the header. A bad field is an NpyError naming the file.
  */
-export function parseNpyHeader(buf: Buffer, file = '<npy>'): { dtype: 'float32' | 'float16'; shape: number[]; start: number; count: number; fortran: boolean } {
+export function parseNpyHeader(buf: Buffer, file = '<npy>', fileSize = buf.length): { dtype: 'float32' | 'float16'; shape: number[]; start: number; count: number; fortran: boolean } {
+  // With `fileSize` given, `buf` may be only the file's first bytes (a shard read by row range).
   if (buf.length < 10 || buf[0] !== 0x93 || buf.toString('latin1', 1, 6) !== 'NUMPY') {
     throw new NpyError(file, 'not a .npy file (bad magic)');
   }
@@ -77,7 +78,7 @@ export function parseNpyHeader(buf: Buffer, file = '<npy>'): { dtype: 'float32' 
   const bytes = dtype === 'float32' ? 4 : 2;
   const count = shape.reduce((a, b) => a * b, 1);
   const start = offset + headerLen;
-  const payload = buf.length - start;
+  const payload = fileSize - start;
   if (!Number.isSafeInteger(count * bytes)) throw new NpyError(file, `shape (${shape.join(', ')}) is too large`);
   if (payload < count * bytes) {
     throw new NpyError(file, `truncated: header says shape (${shape.join(', ')}) but the file holds ${Math.floor(payload / bytes)} values`);

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { FileServeError, errnoToServeError, openDatasetImage, type OpenFile } from './image_file.js';
 import { replaceAtomically } from './atomic_file.js';
 import { loadSharp } from './sharp_load.js';
+import { ThumbnailCacheLimit } from './thumbnail_cache.js';
 
 /** The thumbnail sizes a client may ask for (long side, px). */
 export const THUMB_SIZES: readonly number[] = [128, 256, 512];
@@ -86,7 +87,15 @@ export class ImageConverter {
   /** The content hash of a file already read, by identity (device, inode, size, times, range). */
   private readonly hashes = new Map<string, string>();
 
-  constructor(readonly cacheDir: string) {}
+  /** The cache's size limit (LRU by atime); none when not given. */
+  readonly limit: ThumbnailCacheLimit | null;
+
+  constructor(
+    readonly cacheDir: string,
+    opts: { maxBytes?: number } = {},
+  ) {
+    this.limit = opts.maxBytes != null ? new ThumbnailCacheLimit(cacheDir, opts.maxBytes) : null;
+  }
 
   /**
    * Answers a dataset image request. Without `w` and for a format browsers show, the open file as
@@ -138,6 +147,7 @@ export class ImageConverter {
     const file = this.cacheFile(hash, w, made.type);
     try {
       replaceAtomically(file, (tmp) => writeFileSync(tmp, made.bytes));
+      this.limit?.added(made.bytes.length);
     } catch {
       // a read-only or full data folder: the image is still answered, just not cached
     }
@@ -160,7 +170,9 @@ export class ImageConverter {
       const file = this.cacheFile(hash, w, type);
       if (!existsSync(file)) continue;
       try {
-        return { kind: 'bytes', type, bytes: readFileSync(file), cached: true };
+        const bytes = readFileSync(file);
+        this.limit?.touch(file);
+        return { kind: 'bytes', type, bytes, cached: true };
       } catch {
         return null;
       }

@@ -14,6 +14,8 @@
 import type { Dataset } from '../datasets/dataset.js';
 import { evaluateSpace, type SpaceOptions, type SpaceResult } from '../metrics/space_eval.js';
 import { evaluateSpaceParallel } from '../metrics/space_parallel.js';
+import { evaluateStreamed } from '../metrics/stream_eval.js';
+import { SubsetRows } from '../io/row_sample.js';
 import type { ScoreFileMetrics } from '../metrics/score_file_metrics.js';
 import type { MetricsResult } from '../metrics/evaluate.js';
 import type { TieMode } from '../metrics/ranks.js';
@@ -166,10 +168,21 @@ function prepareEval(space: MiningSpaceInput, t2i: readonly ArrayLike<number>[],
 
 export async function evaluateProject(project: EvalProject, args: EvalCommandArgs): Promise<EvalCommandOutput> {
   const { ds } = project;
-  const space = project.space(args.space);
   const verified = args.positives === 'verified' ? projectVerified(ds, project.reviews, { strict: args.strict }) : null;
   const t2i = verified ? verified.t2i : positivesFor(ds, project.reviews, args.positives ?? 'annotated', args.strict);
   const split = args.split ?? defaultEvalSplit(ds);
+  const st = ds.streamed;
+  if (st && !ds.embeddings && args.space === 'dataset') {
+    // The folder's embeddings are over the memory budget: read by block (equal to the in-memory result).
+    const sub = split !== 'all' ? splitSubset(ds, split) : undefined;
+    const image = sub ? new SubsetRows(st.image, sub.images) : st.image;
+    const text = sub ? new SubsetRows(st.text, sub.captions) : st.text;
+    const local = sub ? new Map(Array.from(sub.images, (g, l) => [g, l] as const)) : null;
+    const positives = sub ? Array.from(sub.captions, (c) => Array.from(t2i[c] ?? [], (g) => local!.get(g) ?? -1).filter((l) => l >= 0)) : t2i;
+    const r = evaluateStreamed(image, text, positives, { ks: args.ks, ties: args.ties, budgetBytes: st.budgetBytes });
+    return { space: { id: 'dataset', name: `${st.source} (on disk, read by block)` }, split, i2t: strip(r.i2t), t2i: strip(r.t2i), ...(verified ? { verified: verifiedCounts(verified.counts) } : {}) };
+  }
+  const space = project.space(args.space);
   const r = await evaluateMiningSpaceAsync(space, t2i, { ks: args.ks, ties: args.ties, subset: split !== 'all' ? splitSubset(ds, split) : undefined });
   const name = project.listSpaces().find((s) => s.id === space.id)?.name ?? space.id;
   return { space: { id: space.id, name }, split, i2t: strip(r.i2t), t2i: strip(r.t2i), ...(verified ? { verified: verifiedCounts(verified.counts) } : {}) };

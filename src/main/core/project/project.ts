@@ -22,7 +22,7 @@ import type { MiningSpaceInput } from '../mining/space_engine.js';
 import { removeStaleTemporaries } from '../io/atomic_file.js';
 import { ProjectionStore } from './projection_store.js';
 
-export interface ProjectOpenOptions extends Pick<OpenOptions, 'strict' | 'columns' | 'onProgress'> {
+export interface ProjectOpenOptions extends Pick<OpenOptions, 'strict' | 'columns' | 'onProgress' | 'memoryMb'> {
   /** The app data folder (project stores of read-only datasets live there). */
   dataDir: string;
   /** Resume this app's undo session (store/session_claim.ts). */
@@ -78,7 +78,7 @@ export class Project {
 
   /** Opens a dataset folder and its project store: the one place in src/ that does. */
   static async open(path: string, opts: ProjectOpenOptions): Promise<Project> {
-    const ds = await openDataset(path, { strict: opts.strict, columns: opts.columns, onProgress: opts.onProgress });
+    const ds = await openDataset(path, { strict: opts.strict, columns: opts.columns, onProgress: opts.onProgress, memoryMb: opts.memoryMb });
     opts.beforeStore?.(ds);
     const { store, dir, notices } = openProjectStore(ds.root, opts.dataDir, { claimSessionIn: opts.claimSessionIn, isWritable: opts.isWritable });
     Project.opened++;
@@ -89,7 +89,7 @@ export class Project {
   }
 
   /** Reads a dataset folder without its project store (`mlens open` only looks). */
-  static readDataset(path: string, opts: Pick<OpenOptions, 'strict' | 'columns' | 'onProgress'> = {}): Promise<Dataset> {
+  static readDataset(path: string, opts: Pick<OpenOptions, 'strict' | 'columns' | 'onProgress' | 'memoryMb'> = {}): Promise<Dataset> {
     return openDataset(path, opts);
   }
 

@@ -24,10 +24,13 @@ export class DatasetsServiceImpl implements DatasetsService {
     const root = checkInputFolder(expandUserPath(req.path), 'dataset folder', 'cli');
     const dataDir = this.s.options.dataDir;
     // A mapping given now is remembered for the folder; without one, the remembered one is used.
-    const columns = req.columns ?? readSettings(dataDir).columns?.[resolve(root)];
+    const before = readSettings(dataDir);
+    const columns = req.columns ?? before.columns?.[resolve(root)];
     // Open the new project fully before letting go of the current one: a broken folder leaves
     // the current session (and its flags) untouched.
-    const project = await Project.open(root, { dataDir, strict: req.strict, columns, claimSessionIn: dataDir, track: true });
+    // The memory budget: MLENS_MEMORY_MB wins over the setting (embeddings over it stay on disk).
+    const memoryMb = process.env.MLENS_MEMORY_MB ? undefined : before.memoryMb;
+    const project = await Project.open(root, { dataDir, strict: req.strict, columns, claimSessionIn: dataDir, track: true, memoryMb });
     this.s.adopt(project);
     // Another app or CLI on the same store: refresh this window's flags and reviews.
     project.store.watchChanges(() => {

@@ -1,4 +1,8 @@
-import type { DatasetSummary } from '../../../../shared/dataset';
+import type { DatasetSummary, SampleInfo } from '../../../../shared/dataset';
+
+const sampled = (n: SampleInfo): string =>
+  n.rows >= n.of ? `all ${n.of.toLocaleString()} rows` : `a sample of ${n.rows.toLocaleString()} of ${n.of.toLocaleString()} rows (seed ${n.seed}): ${n.reason}`;
+const mib = (b: number): string => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GiB` : `${(b / 2 ** 20).toFixed(1)} MiB`);
 import type { SpaceInfo } from '../../../../shared/views/spaces';
 import { spaceLabel } from '../spaces/names';
 
@@ -17,6 +21,13 @@ export function SummaryPanel({ summary, space }: { summary: DatasetSummary; spac
           {summary.extraPositives > 0 && <tr><th>Extra positives</th><td>{summary.extraPositives}</td></tr>}
           <tr><th>Truth</th><td>{summary.hasTruth ? 'complete many-to-many truth' : 'none'}</td></tr>
           <tr><th>Embeddings</th><td>{summary.embeddings ? `${summary.embeddings.source}, ${summary.embeddings.dims}-d ${summary.embeddings.dtype}${summary.embeddings.probabilistic ? ', probabilistic' : ''}` : 'none'}</td></tr>
+          {summary.embeddings?.onDisk && (
+            <>
+              <tr data-testid="embeddings-on-disk"><th>On disk</th><td>{mib(summary.embeddings.onDisk.bytes)} as float32, over the memory budget of {mib(summary.embeddings.onDisk.budgetBytes)}: read shard by shard</td></tr>
+              <tr data-testid="map-sample"><th>Map</th><td>{sampled(summary.embeddings.onDisk.mapSample)}</td></tr>
+              <tr data-testid="knn-sample"><th>Exact kNN</th><td>{sampled(summary.embeddings.onDisk.knnSample)}</td></tr>
+            </>
+          )}
           {space && <tr><th>Space</th><td data-testid="summary-space" data-space-id={space.id}>{spaceLabel(space)} ({space.dims}-d{space.probabilistic ? ', probabilistic' : ''})</td></tr>}
           {Object.entries(summary.splits).map(([name, c]) => (
             <tr key={name}><th>Split {name}</th><td>{c.images} images, {c.captions} captions</td></tr>
