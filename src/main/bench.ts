@@ -15,9 +15,10 @@ import { benchHeads } from './core/heads/bench.js';
 import { benchOpen } from './core/datasets/bench.js';
 import { benchTables } from './core/datasets/bench_tables.js';
 import { benchThumbnails } from './core/io/bench.js';
+import { benchScience } from './bench/science_bench.js';
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const all: Record<string, () => Promise<object>> = { sample: benchSample, metrics: benchMetrics, umap: benchUmap, projection: benchProjection, 'mining-scale': benchMiningScale, map: benchMap, map_scale: benchMapScale, mining: benchMining, encoders: benchEncoders, heads: async () => ({ runs: benchHeads() }), open: benchOpen, tables: benchTables, thumbnails: benchThumbnails };
+const all: Record<string, () => Promise<object>> = { sample: benchSample, metrics: benchMetrics, umap: benchUmap, projection: benchProjection, 'mining-scale': benchMiningScale, map: benchMap, map_scale: benchMapScale, mining: benchMining, encoders: benchEncoders, heads: async () => ({ runs: benchHeads() }), open: benchOpen, tables: benchTables, thumbnails: benchThumbnails, science: benchScience };
 const results: Record<string, object> = {};
 for (const [name, fn] of Object.entries(all)) {
   if (only.length && !only.includes(name)) continue;
