@@ -60,4 +60,8 @@ describe('digits world', () => {
     const png = decodeImage(readFileSync(join(dir, files[0])), files[0]);
     expect([png.width, png.height]).toEqual([84, 84]);
   });
+
+  it('says which file of the mnist package is missing', async () => {
+    await expect(generateDigits({ out: join(tmp.dir, 'none'), images: 100, mnistDir: join(tmp.dir, 'no-mnist') })).rejects.toThrow(/needs .*no-mnist.*0\.json \(from the mnist package\)/);
+  });
 });
