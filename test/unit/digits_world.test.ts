@@ -9,6 +9,7 @@ import { openDataset } from '../../src/main/core/datasets/open.js';
 import { generateDigits } from '../../src/main/core/sample/digits_world.js';
 import { decodeImage } from '../../src/main/core/encoders/image_decode.js';
 import { tempDir } from '../helpers/tmp.js';
+import { mlens } from '../helpers/cli.js';
 
 const tmp = tempDir('mlens-digits-');
 afterAll(tmp.cleanup);
@@ -60,6 +61,16 @@ describe('digits world', () => {
     const png = decodeImage(readFileSync(join(dir, files[0])), files[0]);
     expect([png.width, png.height]).toEqual([84, 84]);
   });
+
+  it('mlens sample --world digits writes it (the built CLI)', () => {
+    const out = join(tmp.dir, 'cli');
+    const r = mlens(['sample', '--world', 'digits', '--images', '100', '--seed', '5', '--out', out, '--json'], { MLENS_DATA_DIR: join(tmp.dir, 'data') });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json()).toMatchObject({ out, generator: 'multiplicity-lens-digits', images: 100, captions: 500, seed: 5 });
+    const bad = mlens(['sample', '--world', 'letters'], { MLENS_DATA_DIR: join(tmp.dir, 'data') });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--world must be shapes .* or digits/);
+  }, 120_000);
 
   it('says which file of the mnist package is missing', async () => {
     await expect(generateDigits({ out: join(tmp.dir, 'none'), images: 100, mnistDir: join(tmp.dir, 'no-mnist') })).rejects.toThrow(/needs .*no-mnist.*0\.json \(from the mnist package\)/);

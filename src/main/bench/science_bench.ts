@@ -78,6 +78,7 @@ export async function benchScience(): Promise<object> {
   const only = process.env.MLENS_SCIENCE_GROUPS?.split(',');
   const root = mkdtempSync(join(tmpdir(), 'mlens-science-'));
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const groups: WorldGroup[] = [];
   const log = (s: string) => process.stderr.write(`${s}\n`);
   try {
@@ -112,5 +113,6 @@ export async function benchScience(): Promise<object> {
     })),
     groups,
     seconds: Math.round((performance.now() - t0) / 100) / 10,
+    cpu_seconds: Math.round((process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1e5) / 10,
   };
 }

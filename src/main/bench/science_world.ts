@@ -136,7 +136,13 @@ export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
       const rest = reviews.candidates({ unreviewedOnly: true, limit: 1_000_000 });
       const held = reliability(rest.map((c) => c.p), rest.map((c) => (truth.has(c.caption * nI + c.image) ? 1 : 0)));
       const top = rest.slice(0, spec.topK);
+      // How many valid pairs the unreviewed candidates hold: on small galleries (preset B has two
+      // captions per image) fewer than top-k exist, which caps the top-k precision below 1.
+      const validLeft = rest.filter((c) => truth.has(c.caption * nI + c.image)).length;
       return {
+        true_unannotated: mine.trueUnannotated ?? null,
+        valid_unreviewed_candidates: validLeft,
+        precision_ceiling_top_k: top.length ? Math.min(validLeft, top.length) / top.length : null,
         candidates: mine.candidates,
         reviewed,
         unreviewed: rest.length,

