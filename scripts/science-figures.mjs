@@ -25,7 +25,10 @@ const f3 = (x) => (x == null ? 'n/a' : x.toFixed(3));
 /** "mean ± sd" of a summary path in a group ("n/a" when absent). */
 export function pm(group, path) {
   const s = group.summary[path];
-  return s && s.mean != null ? `${f3(s.mean)} ± ${f3(s.sd)}` : 'n/a';
+  if (!s || s.mean == null) return 'n/a';
+  // Fewer seeds than the protocol's (an aspect some worlds lack): say how many; one seed has no sd.
+  if (s.n === 1) return `${f3(s.mean)} (1 seed)`;
+  return `${f3(s.mean)} ± ${f3(s.sd)}${s.n < s.values.length ? ` (${s.n} seeds)` : ''}`;
 }
 
 const byName = (sci, name) => sci.groups.find((g) => g.name === name);
