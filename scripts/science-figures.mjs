@@ -1,0 +1,233 @@
+#!/usr/bin/env node
+// Rewrites the generated regions of README.md and docs/*.md from bench-results/latest-science.json
+// (written by `npm run bench -- science`). A region is the text between `<!-- science:NAME -->` and
+// `<!-- /science:NAME -->`; everything else is left alone. `--check` only reports regions that differ
+// (exit 1). test/unit/docs_figures.test.ts runs the same functions, and also fails when a
+// scientific figure is quoted outside a region (see `figuresOutsideRegions`).
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const JSON_PATH = join(ROOT, 'bench-results', 'latest-science.json');
+
+/** README.md and docs/*.md (top level). */
+export function docFiles(root = ROOT) {
+  return ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => join('docs', f))];
+}
+
+export function loadScience(path = JSON_PATH) {
+  const j = JSON.parse(readFileSync(path, 'utf8'));
+  return j.results?.science ?? j;
+}
+
+const f3 = (x) => (x == null ? 'n/a' : x.toFixed(3));
+/** "mean ± sd" of a summary path in a group ("n/a" when absent). */
+export function pm(group, path) {
+  const s = group.summary[path];
+  if (!s || s.mean == null) return 'n/a';
+  // Fewer seeds than the protocol's (an aspect some worlds lack): say how many; one seed has no sd.
+  if (s.n === 1) return `${f3(s.mean)} (1 seed)`;
+  return `${f3(s.mean)} ± ${f3(s.sd)}${s.n < s.values.length ? ` (${s.n} seeds)` : ''}`;
+}
+
+const byName = (sci, name) => sci.groups.find((g) => g.name === name);
+const headline = (sci) => sci.groups.filter((g) => g.kind !== 'oracle');
+const oracle = (sci) => sci.groups.filter((g) => g.kind === 'oracle');
+const ordered = (sci) => [...headline(sci), ...oracle(sci)];
+const rowLabel = (g) => (g.kind === 'oracle' ? `*${g.label.includes('upper bound') ? g.label : `${g.label}, upper bound`}*` : g.label);
+const table = (head, rows) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+const RETRIEVAL = [
+  ['t2i mAP@R vs truth', 'retrieval.t2i_truth.map_at_r'],
+  ['t2i R@1 vs truth', 'retrieval.t2i_truth.r1'],
+  ['t2i R@1 vs annotated', 'retrieval.t2i_annotated.r1'],
+  ['i2t mAP@R vs truth', 'retrieval.i2t_truth.map_at_r'],
+  ['i2t R@1 vs truth', 'retrieval.i2t_truth.r1'],
+  ['i2t R@1 vs annotated', 'retrieval.i2t_annotated.r1'],
+];
+const CALIBRATION = [
+  ['ECE of p̂, unreviewed vs truth', 'calibration.ece_unreviewed_vs_truth'],
+  ['cross-validated ECE on the reviews', 'calibration.ece_cv_reviews'],
+  ['precision of the top 1,000', 'calibration.precision_top_k'],
+  ['its ceiling (valid pairs left among the unreviewed candidates ÷ 1,000, at most 1)', 'calibration.precision_ceiling_top_k'],
+];
+const HEAD_CURVE = [
+  ['PCME++ val mAP@R before training', 'variance.val_map_at_r_initial'],
+  ['best epoch', 'variance.val_map_at_r_best'],
+  ['last epoch (kept)', 'variance.val_map_at_r_last'],
+];
+const VARIANCE_MAIN = [
+  ['caption Σσ² vs true multiplicity (held-out)', 'variance.diagnostics.captions.multiplicity@val+test.rho'],
+  ['image Σσ² vs captions per image', 'variance.diagnostics.images.multiplicity.rho'],
+  ['image Σσ² vs nearest-partner distance', 'variance.diagnostics.images.nearest.rho'],
+];
+
+function targetCell(g, name) {
+  const t = g.targets.find((x) => x.name === name);
+  if (!t || t.met == null) return 'n/a';
+  return `${f3(t.median)} ${t.met ? 'met' : '**missed**'}`;
+}
+
+function protocol(sci) {
+  const p = sci.protocol;
+  return [
+    `Settings were chosen on seed ${p.tuning_seed} of the sample only. Every figure below is the mean ± sd (sample sd) over the ${p.seeds.length} unseen seeds ${p.seeds.join(', ')}; targets are judged on the median over those seeds.`,
+    `Worlds: the sample at presets ${p.presets.join(', ')} with noise ${p.noise.join(' and ')} (${p.images} images each), the digits world (${p.digits_images} images composed of real MNIST digits from the \`mnist\` package, captions at three levels of specificity, exact truth from the labels), all with the built-in \`${p.encoder}\` encoder as a user runs it; and, separately, the sample's oracle space (built from the truth) at preset ${p.oracle.preset}, noise ${p.oracle.noise}, an upper bound and never the headline.`,
+    `Claims: PCME++ trained as \`mlens train --head pcme\` does (variance diagnostics, validation mAP@R), \`--head cond\` against its unconditioned control on the same split, mining with ${p.reviews} simulated reviews in queue order (the truth as reviewer) then calibration and precision of the top ${p.top_k.toLocaleString('en-US')} candidates, and \`mlens eval\` on the test split. One command: \`npm run bench -- science\` (${Math.round(sci.seconds / 60)} min wall for this run${sci.cpu_seconds ? `, ${Math.round(sci.cpu_seconds / 60)} CPU min` : ''}), then \`node scripts/science-figures.mjs\`.`,
+  ].join('\n\n');
+}
+
+function summary(sci) {
+  const cols = [...VARIANCE_MAIN.slice(0, 1), ...CALIBRATION.filter((c) => c[1] !== 'calibration.ece_cv_reviews' && c[1] !== 'calibration.precision_ceiling_top_k'), RETRIEVAL[0], RETRIEVAL[1], RETRIEVAL[2]];
+  return table(['world', ...cols.map((c) => c[0])], ordered(sci).map((g) => [rowLabel(g), ...cols.map((c) => pm(g, c[1]))]));
+}
+
+function targets(sci) {
+  const lines = sci.targets.map((t) => {
+    const cells = headline(sci).map((g) => `${g.label} ${targetCell(g, t.name)}`);
+    const missed = headline(sci).filter((g) => g.targets.find((x) => x.name === t.name)?.met === false).length;
+    return `- ${t.label} (median over the unseen seeds): ${missed ? `**missed** in ${missed} of ${headline(sci).length} worlds` : 'met in every world'}. ${cells.join('; ')}.`;
+  });
+  return lines.join('\n');
+}
+
+function variance(sci) {
+  // Every numeric field of every VarianceCorrelation, whatever fields the diagnostics carry.
+  const paths = new Set();
+  for (const g of ordered(sci)) for (const p of Object.keys(g.summary)) if (p.startsWith('variance.diagnostics.') && !/\.(n|seconds|sampled)$/.test(p)) paths.add(p);
+  const names = [...paths].sort().map((p) => [p.replace('variance.diagnostics.', '').replace(/\./g, ' '), p]);
+  const cols = [...names, ...HEAD_CURVE];
+  return table(['world', ...cols.map((c) => c[0])], ordered(sci).map((g) => [rowLabel(g), ...cols.map((c) => pm(g, c[1]))]));
+}
+
+function cond(sci) {
+  // One row per world and aspect; one column per score the train result gives (whatever they are),
+  // each cell "conditional head / unconditioned control".
+  const rows = [];
+  const fields = new Set();
+  const per = [];
+  for (const g of ordered(sci)) {
+    const split = Object.keys(g.summary).some((p) => p.startsWith('cond.cond.test.perCondition.')) ? 'test' : 'val';
+    const prefix = `cond.cond.${split}.perCondition.`;
+    const aspects = new Map();
+    for (const p of Object.keys(g.summary).filter((q) => q.startsWith(prefix))) {
+      const [aspect, ...field] = p.slice(prefix.length).split('.');
+      const k = field.join('.');
+      fields.add(k);
+      if (!aspects.has(aspect)) aspects.set(aspect, new Set());
+      aspects.get(aspect).add(k);
+    }
+    per.push({ g, split, prefix, aspects });
+  }
+  const cols = [...fields].sort();
+  for (const { g, split, prefix, aspects } of per) {
+    if (!aspects.size) rows.push([rowLabel(g), split, 'n/a', ...cols.map(() => 'n/a')]);
+    for (const aspect of [...aspects.keys()].sort())
+      rows.push([rowLabel(g), split, aspect, ...cols.map((k) => `${pm(g, `${prefix}${aspect}.${k}`)} / ${pm(g, `cond.control.${split}.perCondition.${aspect}.${k}`)}`)]);
+  }
+  return table(['world', 'split', 'aspect', ...cols.map((k) => `${k}: conditional / control`)], rows);
+}
+
+const simple = (cols) => (sci) => table(['world', ...cols.map((c) => c[0])], ordered(sci).map((g) => [rowLabel(g), ...cols.map((c) => pm(g, c[1]))]));
+
+function readme(sci) {
+  const a = byName(sci, 'sample-A-noise0');
+  const d = byName(sci, 'digits');
+  const o = oracle(sci)[0];
+  const rho = VARIANCE_MAIN[0][1];
+  const n = sci.protocol.seeds.length;
+  const parts = [];
+  if (a) parts.push(`On the built-in encoder's space (sample preset A, ${sci.protocol.images} images, ${n} unseen seeds), caption Σσ² of a PCME++ head ranks with true multiplicity at Spearman ${pm(a, rho)} on held-out captions`);
+  if (d) parts.push(`on the digits world (real MNIST digits) ${pm(d, rho)}`);
+  let s = `${parts.join('; ')}.`;
+  if (o) s += ` The oracle space (built from truth: an upper bound) gives ${pm(o, rho)}.`;
+  const cal = a ? ` After 200 simulated reviews the ECE of p̂ on the unreviewed candidates is ${pm(a, CALIBRATION[0][1])} and the top 1,000 candidates' precision ${pm(a, CALIBRATION[2][1])}.` : '';
+  return `${s}${cal} Every world, noise level and target: [docs/science.md](docs/science.md).`;
+}
+
+function models(sci) {
+  const a = byName(sci, 'sample-A-noise0');
+  if (!a) return '';
+  return `On the ${sci.protocol.images}-image sample (preset A, ${sci.protocol.seeds.length} unseen seeds, mean ± sd), the baseline (its head trained on the train split only) gives on the held-out test split t2i R@1 ${pm(a, 'retrieval.t2i_annotated.r1')} against the annotated pairs but ${pm(a, 'retrieval.t2i_truth.r1')} against the full truth, and mAP@R ${pm(a, 'retrieval.t2i_truth.map_at_r')} against the truth: its top image is usually valid, just not the one annotated (all worlds: [science](science.md)).`;
+}
+
+export const REGIONS = {
+  protocol,
+  summary,
+  targets,
+  variance,
+  cond,
+  calibration: simple(CALIBRATION),
+  retrieval: simple(RETRIEVAL),
+  readme,
+  models,
+};
+
+const REGION_RE = /^([ \t]*)(<!-- science:([a-z_-]+) -->)([\s\S]*?)(<!-- \/science:\3 -->)/gm;
+
+/**
+ * The text with every generated region rewritten from `sci` (indented like its opening marker, so a
+ * region can sit inside a list item); unknown region names throw.
+ */
+export function applyRegions(text, sci, file = 'text') {
+  return text.replace(REGION_RE, (_m, indent, open, name, _body, close) => {
+    const fn = REGIONS[name];
+    if (!fn) throw new Error(`${file}: unknown generated region science:${name}`);
+    const body = fn(sci).split('\n').map((l) => (l ? indent + l : l)).join('\n');
+    return `${indent}${open}\n${body}\n${indent}${close}`;
+  });
+}
+
+/** The text with generated regions and `<!-- science:ignore -->` sections blanked (line count kept). */
+export function outsideRegions(text) {
+  const blank = (m) => m.replace(/[^\n]/g, ' ');
+  return text.replace(REGION_RE, blank).replace(/<!-- science-ignore -->[\s\S]*?<!-- \/science-ignore -->/g, blank);
+}
+
+const KEYWORD = /(Spearman|ρ|\brho\b|\bECE\b|[Pp]recision|mAP@R|R@1\b|R-Precision|\bR-P\b)/g;
+const DECIMAL = /(?<![\d.§])(?:0\.\d+|1\.0+)(?![\d]|\.\d)/g;
+const THRESHOLD = /(≤|≥|<|>|at most|at least|target)[\s*]*$/;
+
+/**
+ * Scientific figures written outside generated regions: a decimal in [0, 1] in the same sentence
+ * after a metric's name. A threshold (≤, ≥, "at most", "target" before it) is allowed when it is one
+ * of the JSON's targets. Returns [{line, figure, context}].
+ */
+export function figuresOutsideRegions(text, sci) {
+  const bounds = new Set((sci?.targets ?? []).map((t) => t.bound));
+  const out = [];
+  const body = outsideRegions(text);
+  for (const k of body.matchAll(KEYWORD)) {
+    const rest = body.slice(k.index);
+    const end = rest.search(/[.;|](?=\s)|\n\s*\n/);
+    const sentence = end < 0 ? rest : rest.slice(0, end);
+    for (const d of sentence.matchAll(DECIMAL)) {
+      const before = sentence.slice(0, d.index);
+      if (THRESHOLD.test(before) && bounds.has(Number(d[0]))) continue;
+      const at = k.index + d.index;
+      const line = body.slice(0, at).split('\n').length;
+      if (!out.some((o) => o.line === line && o.figure === d[0])) out.push({ line, figure: d[0], context: sentence.slice(0, 120).replace(/\s+/g, ' ') });
+    }
+  }
+  return out;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const sci = loadScience();
+  const check = process.argv.includes('--check');
+  let stale = 0;
+  for (const f of docFiles()) {
+    const path = join(ROOT, f);
+    const text = readFileSync(path, 'utf8');
+    const next = applyRegions(text, sci, f);
+    if (next === text) continue;
+    stale++;
+    if (check) console.error(`${f}: generated regions differ from ${JSON_PATH}`);
+    else {
+      writeFileSync(path, next);
+      console.log(`${f}: regions rewritten`);
+    }
+  }
+  if (check && stale) process.exit(1);
+}

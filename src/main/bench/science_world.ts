@@ -1,0 +1,177 @@
+// One world of the science protocol (science_bench.ts): a generated dataset (the sample or the
+// digits world), the built-in baseline encoder as a user runs it, then the claims measured through
+// the same functions `mlens train`, `mlens mine` and `mlens eval` call. Every claim is caught on its
+// own, so one failure is recorded as an error and the others still run.
+import { join } from 'node:path';
+import { openDataset } from '../core/datasets/open.js';
+import { encodeSpace } from '../core/encoders/encode_job.js';
+import { trainProject, type TrainCommandResult } from '../core/heads/train_project.js';
+import { reliability } from '../core/mining/calibration.js';
+import { refreshAfterReviews } from '../core/mining/classifier.js';
+import { evaluateProject } from '../core/mining/evaluation.js';
+import { mineProject } from '../core/mining/mine.js';
+import { Project } from '../core/project/project.js';
+import { projectDir } from '../core/store/project_store.js';
+
+export interface WorldSpec {
+  /** Dataset folder (already generated). */
+  dir: string;
+  /** Where the project's data (spaces, reviews) goes. */
+  dataDir: string;
+  /** The space to measure: 'baseline' (trained encoder) or 'oracle' (the folder's own embeddings). */
+  space: 'baseline' | 'oracle';
+  /** Review budget of the calibration claim. */
+  reviews: number;
+  /** Candidates whose precision is measured. */
+  topK: number;
+  log: (s: string) => void;
+}
+
+export type Claim = Record<string, unknown> & { error?: string };
+
+export interface WorldResult {
+  space: string;
+  seconds: Record<string, number>;
+  variance: Claim;
+  cond: Claim;
+  calibration: Claim;
+  retrieval: Claim;
+}
+
+/** JSON-safe copy (NaN → null, typed arrays → arrays, functions dropped). */
+function plain(x: unknown): unknown {
+  return JSON.parse(JSON.stringify(x, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : ArrayBuffer.isView(v) ? Array.from(v as Float32Array) : v)));
+}
+
+async function claim(name: string, seconds: Record<string, number>, log: (s: string) => void, fn: () => Promise<Claim>): Promise<Claim> {
+  const t0 = performance.now();
+  try {
+    return await fn();
+  } catch (e) {
+    log(`  ${name} failed: ${(e as Error).message}`);
+    return { error: (e as Error).message };
+  } finally {
+    seconds[name] = Math.round((performance.now() - t0) / 100) / 10;
+  }
+}
+
+function withProject<T>(spec: WorldSpec, fn: (p: Project) => Promise<T>): Promise<T> {
+  return Project.open(spec.dir, { dataDir: spec.dataDir }).then(async (p) => {
+    try {
+      return await fn(p);
+    } finally {
+      p.close();
+    }
+  });
+}
+
+/** Validation mAP@R before training, at the best epoch and at the last one. */
+function curve(r: TrainCommandResult): Claim {
+  const m = r.metrics;
+  const ep = m.epochs;
+  let best = ep[0];
+  for (const e of ep) if (e.mapAtR > best.mapAtR) best = e;
+  const { epochs: _epochs, ...rest } = m;
+  return {
+    val_map_at_r_initial: m.initial.mapAtR,
+    val_map_at_r_best: best ? best.mapAtR : null,
+    best_epoch: best ? best.epoch : null,
+    val_map_at_r_last: ep.length ? ep[ep.length - 1].mapAtR : null,
+    epochs: ep.length,
+    metrics: plain(rest),
+  };
+}
+
+export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
+  const { log } = spec;
+  const seconds: Record<string, number> = {};
+  const ds = await openDataset(spec.dir);
+  let spaceId = 'dataset';
+  if (spec.space === 'baseline') {
+    const t0 = performance.now();
+    const enc = await encodeSpace({ dataset: ds, encoderSpec: 'baseline', projectDir: projectDir(ds.root, spec.dataDir), inProcess: true });
+    spaceId = enc.record.id;
+    seconds.encode = Math.round((performance.now() - t0) / 100) / 10;
+  }
+  log(`  space ${spaceId}`);
+
+  // a. PCME++ as `mlens train --head pcme` trains it (defaults), its variance diagnostics.
+  const variance = await claim('variance', seconds, log, async () => {
+    const r = await withProject(spec, (p) => trainProject(p, { space: spaceId, head: 'pcme', inProcess: true }));
+    return { spearman: r.spearman ?? null, spearman_scope: r.spearmanScope ?? null, spearman_captions: r.spearmanCaptions ?? null, diagnostics: plain(r.varianceDiagnostics ?? null), ...curve(r) };
+  });
+
+  // b. The conditional head with its unconditioned control on the same split (`mlens train --head cond`).
+  const cond = await claim('cond', seconds, log, async () => {
+    const r = await withProject(spec, (p) => trainProject(p, { space: spaceId, head: 'cond', control: true, inProcess: true }));
+    return {
+      cond: { val: plain(r.metrics.val), test: plain(r.metrics.test) },
+      control: plain(r.control ?? null),
+      conditions: (r.conditions ?? []).map((c) => c.condition),
+      coverage: plain(r.conditionCoverage ?? null),
+      ...curve(r),
+    };
+  });
+
+  // c. Mining, `reviews` simulated reviews in queue order with the truth as the reviewer, then
+  // calibration of p̂ on the unreviewed candidates (as test/unit/mining_calibration.test.ts).
+  const calibration = await claim('calibration', seconds, log, async () => {
+    const mine = await withProject(spec, (p) => mineProject(p, { spaces: [spaceId], threads: 1 }));
+    return withProject(spec, async (p) => {
+      const { reviews } = p;
+      const nI = ds.images.length;
+      const truth = new Set<number>();
+      ds.truth!.forEach((imgs, c) => imgs.forEach((i) => truth.add(c * nI + i)));
+      let reviewed = 0;
+      while (reviewed < spec.reviews) {
+        const u = reviews.nextCluster();
+        if (!u) break;
+        const pairs = reviews.candidates({ clusterId: u.id, unreviewedOnly: true }).slice(0, spec.reviews - reviewed);
+        if (!pairs.length) break;
+        reviews.record(pairs.map((c) => ({ image: c.image, caption: c.caption, label: truth.has(c.caption * nI + c.image) ? (1 as const) : (4 as const), reviewer: 'truth', seconds: 2, clusterId: u.id })));
+        reviewed += pairs.length;
+        if (reviewed % 50 < pairs.length) refreshAfterReviews(reviews);
+      }
+      const refresh = refreshAfterReviews(reviews);
+      const rest = reviews.candidates({ unreviewedOnly: true, limit: 1_000_000 });
+      const held = reliability(rest.map((c) => c.p), rest.map((c) => (truth.has(c.caption * nI + c.image) ? 1 : 0)));
+      const top = rest.slice(0, spec.topK);
+      // How many valid pairs the unreviewed candidates hold: on small galleries (preset B has two
+      // captions per image) fewer than top-k exist, which caps the top-k precision below 1.
+      const validLeft = rest.filter((c) => truth.has(c.caption * nI + c.image)).length;
+      return {
+        true_unannotated: mine.trueUnannotated ?? null,
+        valid_unreviewed_candidates: validLeft,
+        precision_ceiling_top_k: top.length ? Math.min(validLeft, top.length) / top.length : null,
+        candidates: mine.candidates,
+        reviewed,
+        unreviewed: rest.length,
+        ece_unreviewed_vs_truth: held.ece,
+        ece_cv_reviews: refresh.calibration?.ece ?? null,
+        ece_cv_reviews_raw: refresh.calibration?.eceRaw ?? null,
+        calibrated: refresh.calibration?.calibrated ?? null,
+        top_k: top.length,
+        precision_top_k: top.length ? top.filter((c) => truth.has(c.caption * nI + c.image)).length / top.length : null,
+        precision_recall_before_review: plain(mine.precisionRecall ?? null),
+      };
+    });
+  });
+
+  // d. Retrieval of the space on the test split (`mlens eval` defaults) against the truth and the annotation.
+  const retrieval = await claim('retrieval', seconds, log, async () => {
+    const out: Claim = {};
+    for (const positives of ['truth', 'annotated'] as const) {
+      const r = await withProject(spec, (p) => evaluateProject(p, { space: spaceId, positives }));
+      out.split = r.split;
+      for (const dir of ['t2i', 'i2t'] as const) {
+        const m = r[dir];
+        out[`${dir}_${positives}`] = { map_at_r: m.map_at_r, r_precision: m.r_precision, r1: m.recall_at['1'] ?? null, recall_at: plain(m.recall_at), queries: m.queries.evaluated };
+      }
+    }
+    return out;
+  });
+  return { space: spaceId, seconds, variance, cond, calibration, retrieval };
+}
+
+/** Folder names of one world's data. */
+export const worldDirs = (root: string, name: string) => ({ dir: join(root, name, 'data'), dataDir: join(root, name, 'project') });
