@@ -41,5 +41,14 @@ const end = '<!-- cond-table:end -->';
 const a = text.indexOf(start);
 const b = text.indexOf(end);
 if (a < 0 || b < a) throw new Error(`${doc}: the markers ${start} … ${end} are missing`);
-writeFileSync(doc, `${text.slice(0, a + start.length)}\n${lines.join('\n')}\n${text.slice(b)}`);
+const next = `${text.slice(0, a + start.length)}\n${lines.join('\n')}\n${text.slice(b)}`;
+// --check: exit 1 when the doc's table is not what the JSON gives (test/unit/docs_figures.test.ts).
+if (process.argv.includes('--check')) {
+  if (next !== text) {
+    console.error(`${doc}: the generated table differs from the JSON; run node ${process.argv[1]}`);
+    process.exit(1);
+  }
+  process.exit(0);
+}
+writeFileSync(doc, next);
 console.log(lines.join('\n'));

@@ -1,6 +1,7 @@
 // Figures quoted in README.md and docs/*.md come from bench-results/latest-science.json: every
 // generated region is what scripts/science-figures.mjs makes of the JSON, and no scientific figure
 // (Spearman/ρ, ECE, precision, mAP@R, R@1 as a decimal) is written by hand outside a region.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +19,7 @@ const f = figures as {
   loadScience: () => { targets: Array<{ bound: number }> };
   applyRegions: (text: string, sci: unknown, file?: string) => string;
   figuresOutsideRegions: (text: string, sci: unknown) => Found[];
+  OTHER_TABLE_SCRIPTS: string[];
 };
 
 describe('docs figures', () => {
@@ -30,6 +32,13 @@ describe('docs figures', () => {
       return f.applyRegions(text, sci, file) !== text;
     });
     expect(stale, 'run `node scripts/science-figures.mjs`').toEqual([]);
+  });
+
+  it('the tables the variance and conditional-head scripts generate are what their JSON gives', () => {
+    for (const script of f.OTHER_TABLE_SCRIPTS) {
+      const r = spawnSync(process.execPath, [join(f.ROOT, script), '--check'], { encoding: 'utf8' });
+      expect(r.status, `${script} --check: ${r.stderr}`).toBe(0);
+    }
   });
 
   it('no scientific figure is quoted outside a generated region', () => {

@@ -32,6 +32,8 @@ export const PROTOCOL = {
 export const TARGETS = [
   { name: 'ece', figure: 'calibration.ece_unreviewed_vs_truth', op: '<=', bound: 0.1, label: 'ECE of p̂ on the unreviewed candidates (against the truth) ≤ 0.10' },
   { name: 'precision_top_1000', figure: 'calibration.precision_top_k', op: '>=', bound: 0.6, label: 'precision of the top 1,000 candidates ≥ 0.6' },
+  { name: 'caption_variance_rho', figure: 'variance.diagnostics.captions.multiplicity@val+test.rho', op: '>=', bound: 0.3, label: 'Spearman ρ of caption Σσ² with true multiplicity (held-out captions) ≥ 0.3' },
+  { name: 'image_variance_rho', figure: 'variance.diagnostics.images.multiplicity.rho', op: '>=', bound: 0.2, label: 'Spearman ρ of image Σσ² with captions per image ≥ 0.2' },
 ] as const;
 
 export interface WorldGroup {
