@@ -50,6 +50,34 @@ describe('calibration arithmetic', () => {
   });
 });
 
+describe('reviews must speak for the pairs nobody reviewed', () => {
+  // 400 reviewed pairs whose p is exactly their valid rate, all with p ≥ 0.6 (the queue's likeliest pairs).
+  const p: number[] = [];
+  const y: number[] = [];
+  for (let i = 0; i < 400; i++) {
+    const q = 0.6 + ((i % 4) + 0.5) / 10;
+    p.push(q);
+    y.push((Math.floor(i / 4) % 10) / 10 + 0.05 < q ? 1 : 0);
+  }
+
+  it('is not called calibrated when most unreviewed candidates have a p̂ no review checked', () => {
+    const population = Array.from({ length: 1000 }, (_, i) => (i % 50) / 100); // p̂ in [0, 0.5)
+    const r = calibrationReport(p, y, 5, 0, population);
+    expect(r.ece).toBeLessThan(0.1); // the reviews alone look calibrated
+    expect(r.coverage).toBe(0);
+    expect(r.calibrated).toBe(false);
+    expect(r.reason).toMatch(/^100 % of the unreviewed candidates have a p̂ where fewer than 10 pairs were reviewed \(p̂ 0\.0–0\.1: 200 unreviewed, 0 reviewed/);
+  });
+
+  it('is calibrated when the unreviewed candidates sit where the reviews are', () => {
+    const population = Array.from({ length: 1000 }, (_, i) => 0.6 + (i % 40) / 100);
+    const r = calibrationReport(p, y, 5, 0, population);
+    expect(r.coverage).toBe(1);
+    expect(r.ecePopulation).toBeLessThan(0.1);
+    expect(r.calibrated).toBe(true);
+  });
+});
+
 describe('calibrated candidates on a held-back seed', () => {
   it('after 200 reviews in queue order, p̂ on the unreviewed pairs is calibrated against the truth', async () => {
     const dir = join(tmp.dir, 'seed11');
@@ -82,7 +110,8 @@ describe('calibrated candidates on a held-back seed', () => {
       const precision = top.filter((c) => truth.has(c.caption * nI + c.image)).length / top.length;
       console.log(
         `calibration seed 11 (baseline encoder, 400 images): ${reviewed} reviewed; cross-validated ECE on the reviews ${refresh.calibration!.ece.toFixed(3)} (raw ${refresh.calibration!.eceRaw.toFixed(3)}); ` +
-          `ECE on ${rest.length} unreviewed candidates against the truth ${held.ece.toFixed(3)}; precision of the top ${top.length} ${precision.toFixed(3)}`,
+          `ECE on ${rest.length} unreviewed candidates against the truth ${held.ece.toFixed(3)}; precision of the top ${top.length} ${precision.toFixed(3)}; ` +
+          `coverage of the unreviewed ${refresh.calibration!.coverage?.toFixed(3)}, weighted ECE ${refresh.calibration!.ecePopulation?.toFixed(3)}, called calibrated: ${refresh.calibration!.calibrated}`,
       );
       expect(held.ece).toBeLessThan(0.15);
     } finally {

@@ -150,6 +150,8 @@ export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
         ece_cv_reviews: refresh.calibration?.ece ?? null,
         ece_cv_reviews_raw: refresh.calibration?.eceRaw ?? null,
         calibrated: refresh.calibration?.calibrated ?? null,
+        coverage_of_unreviewed: refresh.calibration?.coverage ?? null,
+        ece_population_weighted: refresh.calibration?.ecePopulation ?? null,
         top_k: top.length,
         precision_top_k: top.length ? top.filter((c) => truth.has(c.caption * nI + c.image)).length / top.length : null,
         precision_recall_before_review: plain(mine.precisionRecall ?? null),

@@ -98,6 +98,10 @@ export interface CalibrationView {
   reason: string | null;
   minReviews: number;
   maxEce: number;
+  /** Share of the unreviewed candidates whose p̂ falls where enough pairs were reviewed (null: not known). */
+  coverage?: number | null;
+  /** The reviews' calibration error weighted like the unreviewed candidates (null: not known). */
+  ecePopulation?: number | null;
 }
 
 export interface ImportResultView {

@@ -11,6 +11,13 @@ import { Rng } from '../sample/rng.js';
 export const CALIBRATION_MIN_REVIEWS = 200;
 export const CALIBRATION_MAX_ECE = 0.1;
 export const RELIABILITY_BINS = 10;
+/**
+ * Coverage: the reviews must speak for the pairs nobody reviewed. A p̂ bin counts as checked when it
+ * holds at least this many reviewed pairs; the unreviewed candidates whose p̂ falls in checked bins
+ * must be at least CALIBRATION_MIN_COVERAGE of them.
+ */
+export const CALIBRATION_MIN_PER_BIN = 10;
+export const CALIBRATION_MIN_COVERAGE = 0.9;
 
 export interface ReliabilityBin {
   lo: number;
@@ -116,13 +123,23 @@ export interface CalibrationReport {
   calibrated: boolean;
   /** Why p̂ is not shown as a probability (null when it is). */
   reason: string | null;
+  /**
+   * Share of the unreviewed candidates whose (uncorrected) p̂ falls in a bin with at least
+   * CALIBRATION_MIN_PER_BIN reviews: how far the reviews speak for the rest. Null without a population.
+   */
+  coverage: number | null;
+  /**
+   * The cross-validated calibration error re-weighted to the unreviewed candidates' p̂ distribution
+   * (over the checked bins): the ECE to expect on the pairs nobody reviewed. Null without a population.
+   */
+  ecePopulation: number | null;
 }
 
 /**
  * From cross-validated scores of the reviewed pairs (pCv) and their labels: the isotonic map, its
  * cross-validated reliability, and whether p̂ may be called a probability.
  */
-export function calibrationReport(pCv: ArrayLike<number>, y: ArrayLike<number>, k = 5, seed = 0): CalibrationReport {
+export function calibrationReport(pCv: ArrayLike<number>, y: ArrayLike<number>, k = 5, seed = 0, population?: ArrayLike<number>): CalibrationReport {
   const n = pCv.length;
   const raw = reliability(pCv, y);
   const f = folds(n, k, seed);
@@ -135,8 +152,46 @@ export function calibrationReport(pCv: ArrayLike<number>, y: ArrayLike<number>, 
   }
   const cal = reliability(pCal, y);
   const map = fitIsotonic(pCv, y);
+  const pop = population && population.length ? populationCheck(pCv, pCal, y, population) : null;
   let reason: string | null = null;
   if (n < CALIBRATION_MIN_REVIEWS) reason = `${n} of the ${CALIBRATION_MIN_REVIEWS} reviewed pairs needed to check p̂ against your decisions`;
   else if (!(cal.ece <= CALIBRATION_MAX_ECE)) reason = `on your ${n} reviewed pairs p̂ is off by ${cal.ece.toFixed(3)} on average (ECE), more than ${CALIBRATION_MAX_ECE}`;
-  return { reviewed: n, eceRaw: raw.ece, ece: cal.ece, bins: cal.bins, map, calibrated: reason === null, reason };
+  else if (pop && pop.coverage < CALIBRATION_MIN_COVERAGE)
+    reason = `${((1 - pop.coverage) * 100).toFixed(0)} % of the unreviewed candidates have a p̂ where fewer than ${CALIBRATION_MIN_PER_BIN} pairs were reviewed (${pop.unchecked}), so your reviews cannot vouch for p̂ there`;
+  else if (pop && !(pop.ece <= CALIBRATION_MAX_ECE)) reason = `weighted like the unreviewed candidates, p̂ is off by ${pop.ece.toFixed(3)} on average (ECE), more than ${CALIBRATION_MAX_ECE}`;
+  return { reviewed: n, eceRaw: raw.ece, ece: cal.ece, bins: cal.bins, map, calibrated: reason === null, reason, coverage: pop?.coverage ?? null, ecePopulation: pop?.ece ?? null };
+}
+
+/**
+ * The reviews against the population they are meant to speak for: bins of uncorrected p̂ (the
+ * reviews' cross-validated pCv, the unreviewed candidates' p), the share of the population in bins
+ * with enough reviews, and the ECE of the corrected reviews weighted by the population's bin shares.
+ * The queue reviews the likeliest pairs first, so without this the ECE on the reviews says nothing
+ * about the many low-p̂ pairs nobody looked at.
+ */
+function populationCheck(pCv: ArrayLike<number>, pCal: ArrayLike<number>, y: ArrayLike<number>, population: ArrayLike<number>): { coverage: number; ece: number; unchecked: string } {
+  const B = RELIABILITY_BINS;
+  const bin = (p: number): number => Math.min(B - 1, Math.max(0, Math.floor(p * B)));
+  const cnt = new Float64Array(B);
+  const sumCal = new Float64Array(B);
+  const sumY = new Float64Array(B);
+  for (let i = 0; i < pCv.length; i++) {
+    const b = bin(pCv[i]);
+    cnt[b]++;
+    sumCal[b] += pCal[i];
+    sumY[b] += y[i];
+  }
+  const popCnt = new Float64Array(B);
+  for (let i = 0; i < population.length; i++) popCnt[bin(population[i])]++;
+  let covered = 0;
+  let ece = 0;
+  const unchecked: string[] = [];
+  for (let b = 0; b < B; b++) {
+    if (!popCnt[b]) continue;
+    if (cnt[b] >= CALIBRATION_MIN_PER_BIN) {
+      covered += popCnt[b];
+      ece += popCnt[b] * Math.abs(sumCal[b] / cnt[b] - sumY[b] / cnt[b]);
+    } else unchecked.push(`p̂ ${(b / B).toFixed(1)}–${((b + 1) / B).toFixed(1)}: ${popCnt[b]} unreviewed, ${cnt[b]} reviewed`);
+  }
+  return { coverage: covered / population.length, ece: covered ? ece / covered : NaN, unchecked: unchecked.slice(0, 3).join('; ') };
 }

@@ -182,7 +182,10 @@ export function refreshAfterReviews(store: ReviewStore, opts: { strict?: boolean
   if (fit && run) {
     const p = predictAll(cands, cands.spaces.length, fit.model);
     const cv = crossValidatedP(cands, cands.spaces.length, label);
-    calibration = calibrationReport(cv.p, cv.y);
+    // The unreviewed candidates' p (before the isotonic map): the population the reviews must speak for.
+    const unreviewed: number[] = [];
+    for (let k = 0; k < p.length; k++) if (!reviewed[k]) unreviewed.push(p[k]);
+    calibration = calibrationReport(cv.p, cv.y, 5, 0, unreviewed);
     // The isotonic correction needs enough reviews to be steadier than the raw classifier.
     if (calibration.reviewed >= CALIBRATION_MIN_REVIEWS / 2) for (let k = 0; k < p.length; k++) p[k] = applyIsotonic(calibration.map, p[k]);
     store.updateProbabilities(cands.image, cands.caption, p);

@@ -37,6 +37,6 @@ export class MiningServiceImpl implements MiningService {
   async calibration(): Promise<CalibrationView | null> {
     const c = (this.s.project().reviews.latestRun()?.classifier as { calibration?: CalibrationReport } | null)?.calibration;
     if (!c) return null;
-    return { reviewed: c.reviewed, ece: c.ece, eceRaw: c.eceRaw, bins: c.bins, calibrated: c.calibrated, reason: c.reason, minReviews: CALIBRATION_MIN_REVIEWS, maxEce: CALIBRATION_MAX_ECE };
+    return { reviewed: c.reviewed, ece: c.ece, eceRaw: c.eceRaw, bins: c.bins, calibrated: c.calibrated, reason: c.reason, minReviews: CALIBRATION_MIN_REVIEWS, maxEce: CALIBRATION_MAX_ECE, coverage: c.coverage ?? null, ecePopulation: c.ecePopulation ?? null };
   }
 }

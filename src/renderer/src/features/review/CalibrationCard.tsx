@@ -38,6 +38,12 @@ export function CalibrationCard({ cal }: { cal: CalibrationView | null }) {
       <div>
         ECE <strong data-testid="calibration-ece">{cal.ece.toFixed(3)}</strong> on {cal.reviewed} reviewed pairs (cross-validated; {cal.eceRaw.toFixed(3)} before the isotonic correction)
       </div>
+      {cal.coverage != null ? (
+        <div data-testid="calibration-coverage">
+          Your reviews speak for {(cal.coverage * 100).toFixed(0)} % of the unreviewed candidates (their p̂ falls where ≥ 10 pairs were reviewed)
+          {cal.ecePopulation != null && Number.isFinite(cal.ecePopulation) ? <>; weighted like them, ECE {cal.ecePopulation.toFixed(3)}</> : null}.
+        </div>
+      ) : null}
       <div className={cal.calibrated ? '' : 'warn'} data-testid="calibration-status">
         {cal.calibrated ? `p̂ is shown as a probability: ECE ≤ ${cal.maxEce} with ≥ ${cal.minReviews} reviews.` : `p̂ is shown as a rank: ${cal.reason}.`}
       </div>
