@@ -6,7 +6,10 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDataset } from '../../src/main/core/datasets/open.js';
 import { encodeNpy } from '../../src/main/core/io/npy.js';
+import { readImageBytes } from '../../src/main/core/datasets/tar_member.js';
+import { makeResolver } from '../../src/main/core/datasets/paths.js';
 import { mlens } from '../helpers/cli.js';
+import { tarBytes } from '../helpers/tar.js';
 import { cleanupTmp, pngBytes, tmpDir, writeFile, writePng } from '../fixtures/datasets/make.js';
 
 afterAll(cleanupTmp);
@@ -128,6 +131,36 @@ describe('clip-retrieval output', () => {
     expect(Array.from(ds.embeddings!.image.subarray(8, 12))).toEqual([100, 101, 102, 103]);
     expect(Array.from(ds.embeddings!.text.subarray(8, 12))).toEqual([300, 301, 302, 303]);
     expect(ds.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  });
+
+  it('image paths that name members of the WebDataset shards beside the metadata are read inside the tars', async () => {
+    // clip-retrieval run on img2dataset's webdataset output: image_path is the sample key or the member's name.
+    const root = tmpDir();
+    writeFile(root, '00000.tar', tarBytes([
+      { name: '000000000.jpg', data: pngBytes(1) },
+      { name: '000000000.txt', data: 'a dog' },
+      { name: '000000001.png', data: pngBytes(2) },
+      { name: '000000001.txt', data: 'a cat' },
+    ]));
+    writeParquet(root, 'metadata/metadata_0.parquet', [
+      { name: 'image_path', data: ['000000000', '/elsewhere/000000001.png', '000000099'], type: 'STRING' },
+      { name: 'caption', data: ['a dog', 'a cat', 'a ghost'], type: 'STRING' },
+    ]);
+    const rows = (n: number, base: number) => Float32Array.from({ length: n * 4 }, (_, i) => base + i);
+    writeFile(root, 'img_emb/img_emb_0.npy', encodeNpy(rows(3, 0), [3, 4]));
+    writeFile(root, 'text_emb/text_emb_0.npy', encodeNpy(rows(3, 100), [3, 4]));
+    const ds = await openDataset(root);
+    expect(ds.format).toBe('clip-retrieval');
+    expect(ds.images.map((i) => [i.path, i.missing])).toEqual([
+      ['00000.tar#000000000.jpg', false],
+      ['00000.tar#000000001.png', false],
+      ['000000099', true],
+    ]);
+    expect(ds.embeddings?.dims).toBe(4);
+    // The bytes come out of the archive unchanged.
+    const bytes = await readImageBytes(makeResolver(root), ds.images[1].path);
+    expect(Buffer.compare(Buffer.from(bytes), pngBytes(2))).toBe(0);
+    expect(ds.problems.find((p) => p.message.includes('000000099'))?.message).toMatch(/image file not found/);
   });
 
   it('mismatched shard row counts are named and the rest opens', async () => {

@@ -71,14 +71,17 @@ interface Detected {
   ignored: string[];
 }
 
-/** Which format a folder holds (generic > Karpathy > COCO > Flickr > img2dataset > WebDataset > clip-retrieval > Arrow > Parquet), or null. */
+/** Which format a folder holds (generic > Karpathy > COCO > Flickr > img2dataset > WebDataset > clip-retrieval > Arrow > Parquet; clip-retrieval metadata over its own WebDataset shards reads as clip-retrieval), or null. */
 export function detectFormat(root: string, force?: DatasetFormat): Detected | null {
   const generic = isFile(path.join(root, GENERIC_CAPTIONS)) ? [GENERIC_CAPTIONS] : [];
   const karpathy = findKarpathyFiles(root);
   const coco = findCocoFiles(root);
   const flickr = findFlickrFiles(root);
   const shards = findImg2datasetShards(root);
-  const tars = shards.length ? [] : findWebdatasetShards(root);
+  // clip-retrieval metadata beside WebDataset shards indexes them (its image paths name their
+  // members, table_rows.ts): the metadata and its embeddings are the dataset, the shards its images.
+  const clip = findClipRetrieval(root);
+  const tars = shards.length || clip.length ? [] : findWebdatasetShards(root);
   const all: Array<[DatasetFormat, string[]]> = [
     ['generic', generic],
     ['karpathy', karpathy],
@@ -86,7 +89,7 @@ export function detectFormat(root: string, force?: DatasetFormat): Detected | nu
     ['flickr', flickr],
     ['img2dataset', shards],
     ['webdataset', tars],
-    ['clip-retrieval', findClipRetrieval(root)],
+    ['clip-retrieval', clip],
     ['arrow', shards.length || tars.length ? [] : findArrowTables(root)],
     ['parquet', shards.length || tars.length ? [] : findParquetTables(root)],
   ];

@@ -11,6 +11,7 @@ import type { DatasetCaption } from './dataset.js';
 import { ColumnMappingError, columnMappingError, type TableColumn } from './column_guess.js';
 import { DatasetError } from './dataset.js';
 import { PathEscapeError, type Resolved } from './paths.js';
+import { tarLookup } from './tar_lookup.js';
 import { cellCaptions, chooseColumns, extractImage, imageCell, resolveTablePath, type ColumnMap } from './parquet_rows.js';
 import { ImageTable, idFromPath, type ReadContext, type ReaderResult } from './reader.js';
 import { chooseVectorColumns, VectorColumn, vectorSpace, type VectorColumns } from './table_vectors.js';
@@ -54,6 +55,8 @@ export async function readTables(ctx: ReadContext, tables: TableFile[], format: 
   const captionRecord: number[] = [];
   const bytesSeen = new Map<string, number>();
   const resolved = new Map<string, Resolved | PathEscapeError>();
+  // Image paths that are not files may name members of the folder's WebDataset shards (by key or name).
+  const inTars = tarLookup(ctx.root);
   const imageRecord: number[] = [];
   const rowsPerFile: number[] = [];
   let imageVectors: VectorColumn | null = null;
@@ -143,6 +146,8 @@ export async function readTables(ctx: ReadContext, tables: TableFile[], format: 
         if (res === undefined) {
           try {
             res = resolveTablePath(ctx.resolve, tableDir, cell.path);
+            const member = res.exists ? null : inTars.find(cell.path);
+            if (member) res = { abs: path.join(ctx.root, ...member.split('#')[0].split('/')), rel: member, exists: true };
           } catch (err) {
             if (!(err instanceof PathEscapeError)) throw err;
             res = err;
