@@ -6,8 +6,9 @@
 // split; image/text vector columns.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { RecordBatchReader, Vector, type RecordBatch, type RecordBatchFileReader, type RecordBatchStreamReader } from 'apache-arrow';
+import { compressionRegistry, CompressionType, RecordBatchReader, Vector, type RecordBatch, type RecordBatchFileReader, type RecordBatchStreamReader } from 'apache-arrow';
 import { z } from 'zod';
+import { decodeLz4Frame } from '../io/lz4_frame.js';
 import { DatasetError } from './dataset.js';
 import { readJsonFile } from './jsonl.js';
 import { PathEscapeError } from './paths.js';
@@ -113,6 +114,16 @@ interface Loaded {
   fault?: string;
 }
 
+// Compressed record batches (pyarrow writes Feather with LZ4 by default): LZ4 frames are decoded here
+// in TypeScript; ZSTD has no decoder in this app, and says so (ZSTD_REFUSED) instead of a codec error.
+const ZSTD_REFUSED = 'is compressed with ZSTD, which this app cannot decode; write it with LZ4 or uncompressed (pyarrow: feather.write_feather(df, path, compression="lz4"))';
+compressionRegistry.set(CompressionType.LZ4_FRAME, { decode: decodeLz4Frame });
+compressionRegistry.set(CompressionType.ZSTD, {
+  decode: () => {
+    throw new Error(ZSTD_REFUSED);
+  },
+});
+
 /** One file at a time, kept while its rows are read right after its columns. */
 let last: Loaded | null = null;
 
@@ -143,6 +154,7 @@ function load(abs: string, file: string): Loaded {
       rows += batch.numRows;
     }
   } catch (err) {
+    if ((err as Error).message === ZSTD_REFUSED) throw new DatasetError(ZSTD_REFUSED, file);
     fault = `cannot be read after row ${rows - 1} (record batch ${batches.length}: ${(err as Error).message}); the ${rows} rows before it are read`;
   }
   last = { abs, fields, types, batches, fault };
