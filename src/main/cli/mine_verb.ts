@@ -22,6 +22,9 @@ export const mineVerb: Verb = {
     const spaceNames = r.spaces.map((id) => named.get(id) ?? id);
     if (json(a)) return print({ ...r, spaceNames });
     console.log(`${r.candidates} candidates in ${r.clusters} review units from ${r.spaces.map((id, e) => `${id} (${spaceNames[e]})`).join(', ')} (${r.seconds.toFixed(1)} s)`);
+    for (const k of r.knn) {
+      if (k.streamed) console.log(`space ${k.space}${r.knn.length > r.spaces.length ? ` (group ${k.group})` : ''}: mined from disk (over the memory budget), read by block: ${k.streamed.queryRows} × ${k.streamed.galleryRows} rows per kNN block, at most ${k.streamed.rowsHeld} rows held for the pair scores`);
+    }
     if (r.precisionRecall) {
       console.log(`against the truth (${r.trueUnannotated} true unannotated pairs):`);
       for (const [b, f] of Object.entries(r.precisionRecall)) console.log(`  budget ${b.padStart(6)}: precision ${f.precision.toFixed(3)}, recall ${f.recall.toFixed(3)}`);

@@ -137,10 +137,12 @@ export class Project {
   }
 
   /** Several spaces by id (each listed once), through the same cache. */
-  resolveSpaces(ids: readonly string[]): MiningSpaceInput[] {
+  resolveSpaces(ids: readonly string[], opts: { onDisk?: boolean } = {}): MiningSpaceInput[] {
     if (!ids.length) throw new Error('give at least one space id (--spaces ID[,ID...])');
     if (new Set(ids).size !== ids.length) resolveSpaces(this.ds, this.dir, ids);
-    return ids.map((id) => this.space(id));
+    // The folder's embeddings over the memory budget: rows on disk (not cached; nothing is loaded).
+    const onDisk = (id: string): boolean => !!opts.onDisk && id === 'dataset' && !this.ds.embeddings && !!this.ds.streamed;
+    return ids.map((id) => (onDisk(id) ? resolveSpaces(this.ds, this.dir, [id], opts)[0] : this.space(id)));
   }
 
   /** A space was (re)written: its arrays are read again next time. */
