@@ -5,6 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { mineCompute, mineInput, mineProject } from '../../src/main/core/mining/mine.js';
 import { resolveSpaces } from '../../src/main/core/mining/project.js';
+import { mineInWorker } from '../../src/main/core/mining/mine_job.js';
 import { Project } from '../../src/main/core/project/project.js';
 import { encodeNpy } from '../../src/main/core/io/npy.js';
 import { mulberry32 } from '../../src/shared/random.js';
@@ -124,6 +125,15 @@ describe('mining embeddings over the memory budget', () => {
     expect(kn1.some((k) => k.streamed)).toBe(false);
   });
 
+  it("the app's mining job (compute in a worker) mines the space on disk in this thread, with the same run", async () => {
+    const args = { spaces: ['dataset'] };
+    const mem = await opened(root, undefined, (p) => mineProject(p, args, mineInWorker));
+    const disk = await opened(root, BUDGET_MB, (p) => mineProject(p, args, mineInWorker));
+    const strip = ({ seconds: _s, runId: _r, knn, ...o }: typeof mem) => ({ ...o, knn: knn.map(({ streamed: _x, ...k }) => k) });
+    expect(strip(disk)).toEqual(strip(mem));
+    expect(disk.knn.every((k) => k.streamed)).toBe(true);
+  });
+
   it('operations that need the rows in memory refuse the space on disk by name', async () => {
     await opened(root, BUDGET_MB, async (p) => {
       expect(() => resolveSpaces(p.ds, p.dir, ['dataset'])).toThrow(/embeddings \(embeddings\/\*\.npy\) are on disk, over the memory budget .*raise the budget/);
@@ -143,8 +153,9 @@ describe('mining embeddings over the memory budget', () => {
     for (const k of ['candidates', 'clusters', 'theta', 'precision_recall', 'true_unannotated']) expect(b[k]).toEqual(a[k]);
     expect(a.knn[0].streamed).toBeUndefined();
     expect(b.knn[0].streamed).toMatchObject({ query_rows: expect.any(Number), gallery_rows: expect.any(Number), cache_rows: expect.any(Number), rows_held: expect.any(Number) });
-    const text = mlens(['mine', root, '--spaces', 'dataset'], { MLENS_DATA_DIR: dataB, MLENS_MEMORY_MB: String(BUDGET_MB) });
+    const text = mlens(['mine', root, '--spaces', 'dataset', '--memory-mb', String(BUDGET_MB)], { MLENS_DATA_DIR: dataB });
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/space dataset \(group 0\): mined from disk \(over the memory budget\), read by block/);
+    expect(text.stdout).toContain(`${a.candidates as number} candidates`);
   });
 });
