@@ -10,6 +10,8 @@ import { Project } from '../../src/main/core/project/project.js';
 import { encodeNpy } from '../../src/main/core/io/npy.js';
 import { mulberry32 } from '../../src/shared/random.js';
 import { mlens } from '../helpers/cli.js';
+import { LensService } from '../../src/main/core/app/lens_service.js';
+import { writeSettings } from '../../src/main/core/io/data_dir.js';
 import { cleanupTmp, jsonl, tmpDir, writeFile, writePng } from '../fixtures/datasets/make.js';
 
 afterAll(cleanupTmp);
@@ -132,6 +134,24 @@ describe('mining embeddings over the memory budget', () => {
     const strip = ({ seconds: _s, runId: _r, knn, ...o }: typeof mem) => ({ ...o, knn: knn.map(({ streamed: _x, ...k }) => k) });
     expect(strip(disk)).toEqual(strip(mem));
     expect(disk.knn.every((k) => k.streamed)).toBe(true);
+  });
+
+  it('the app: with the memoryMb setting, mining the opened folder (no space given) mines its embeddings from disk, the in-memory run', async () => {
+    const run = async (memoryMb?: number) => {
+      const dataDir = tmpDir('mlens-data-');
+      if (memoryMb) writeSettings(dataDir, { memoryMb });
+      const service = new LensService({ dataDir, mode: 'browser' });
+      try {
+        await service.api.datasets.open({ path: root });
+        return await service.api.mining.run({ jobId: 'mine' });
+      } finally {
+        service.close();
+      }
+    };
+    const mem = await run();
+    const disk = await run(BUDGET_MB);
+    expect(disk.spaces).toEqual(['dataset']);
+    expect({ ...disk, seconds: 0 }).toEqual({ ...mem, seconds: 0 });
   });
 
   it('operations that need the rows in memory refuse the space on disk by name', async () => {
