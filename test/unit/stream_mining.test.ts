@@ -158,6 +158,7 @@ describe('mining embeddings over the memory budget', () => {
     await opened(root, BUDGET_MB, async (p) => {
       expect(() => resolveSpaces(p.ds, p.dir, ['dataset'])).toThrow(/embeddings \(embeddings\/\*\.npy\) are on disk, over the memory budget .*raise the budget/);
       expect(() => p.space('dataset')).toThrow(/on disk, over the memory budget/);
+      expect(() => p.space()).toThrow(/on disk, over the memory budget/);
     });
   });
 

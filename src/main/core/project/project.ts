@@ -127,6 +127,7 @@ export class Project {
 
   /** A space's arrays by id (default: the active space), loaded once and kept. */
   space(id: string | null = this.activeSpaceId): MiningSpaceInput {
+    if (!id && this.ds.streamed) resolveSpaces(this.ds, this.dir, ['dataset']); // refuses the rows on disk by name
     if (!id) throw new Error(`${this.ds.name} has no embeddings yet: add embeddings/image.npy and text.npy to the folder, or encode it (mlens encode)`);
     let s = this.caches.spaces.get(id);
     if (!s) {
