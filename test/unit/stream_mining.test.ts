@@ -10,6 +10,9 @@ import { Project } from '../../src/main/core/project/project.js';
 import { encodeNpy } from '../../src/main/core/io/npy.js';
 import { mulberry32 } from '../../src/shared/random.js';
 import { mlens } from '../helpers/cli.js';
+import { openDataset } from '../../src/main/core/datasets/open.js';
+import { SpaceStore } from '../../src/main/core/spaces/space_store.js';
+import { projectDir } from '../../src/main/core/store/project_store.js';
 import { LensService } from '../../src/main/core/app/lens_service.js';
 import { writeSettings } from '../../src/main/core/io/data_dir.js';
 import { cleanupTmp, jsonl, tmpDir, writeFile, writePng } from '../fixtures/datasets/make.js';
@@ -152,6 +155,52 @@ describe('mining embeddings over the memory budget', () => {
     const disk = await run(BUDGET_MB);
     expect(disk.spaces).toEqual(['dataset']);
     expect({ ...disk, seconds: 0 }).toEqual({ ...mem, seconds: 0 });
+  });
+
+  it('with a second space in memory (a stored space), the run is still the in-memory one', async () => {
+    const dir = folder();
+    const dataDir = tmpDir('mlens-data-');
+    const ds = await openDataset(dir);
+    const e = ds.embeddings!;
+    const out = 16;
+    const r = mulberry32(42);
+    const proj = Float32Array.from({ length: e.dims * out }, () => r() - 0.5);
+    const project = (m: Float32Array, n: number) => {
+      const o = new Float32Array(n * out);
+      for (let k = 0; k < n; k++) for (let j = 0; j < out; j++) for (let d = 0; d < e.dims; d++) o[k * out + j] += m[k * e.dims + d] * proj[d * out + j];
+      return o;
+    };
+    const now = new Date().toISOString();
+    new SpaceStore(projectDir(ds.root, dataDir)).save(
+      {
+        id: 'proj16', name: 'projection', encoder: 'test', weightsHash: '-', dims: out, nImages: N_IMAGES, nCaptions: N_CAPTIONS,
+        probabilistic: false, normalized: false, parent: null, condition: null,
+        run: { appVersion: 'test', datasetHash: ds.hash, encoder: 'test', weightsHash: '-', params: {}, seed: 42, backend: 'js', startedAt: now, seconds: 0 },
+      },
+      { image: project(e.image, N_IMAGES), text: project(e.text, N_CAPTIONS), imageLogvar: null, textLogvar: null },
+    );
+    const run = async (memoryMb?: number) => {
+      const p = await Project.open(dir, { dataDir, memoryMb });
+      try {
+        return await mineCompute(mineInput(p, { spaces: ['dataset', 'proj16'] }));
+      } finally {
+        p.close();
+      }
+    };
+    const a = await run();
+    const b = await run(BUDGET_MB);
+    const { knnReports: ka, ...ta } = a.table;
+    const { knnReports: kb, ...tb } = b.table;
+    expect(plain(tb)).toEqual(plain(ta));
+    expect(b.units).toEqual(a.units);
+    expect(b.figures).toEqual(a.figures);
+    expect(ka.some((k) => k.streamed)).toBe(false);
+    expect(kb.map((k) => [k.space, !!k.streamed])).toEqual([
+      ['dataset', true],
+      ['proj16', false],
+      ['dataset', true],
+      ['proj16', false],
+    ]);
   });
 
   it('operations that need the rows in memory refuse the space on disk by name', async () => {
