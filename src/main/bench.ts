@@ -18,13 +18,14 @@ import { benchOpen } from './core/datasets/bench.js';
 import { benchTables } from './core/datasets/bench_tables.js';
 import { benchThumbnails } from './core/io/bench.js';
 import { benchOpen1m } from './bench/open_1m_bench.js';
+import { benchMineDisk } from './bench/mine_disk_bench.js';
 import { benchScience } from './bench/science_bench.js';
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const all: Record<string, () => Promise<object>> = { sample: benchSample, metrics: benchMetrics, umap: benchUmap, projection: benchProjection, 'mining-scale': benchMiningScale, map: benchMap, map_scale: benchMapScale, mining: benchMining, encoders: benchEncoders, heads: async () => ({ runs: benchHeads() }), cond: () => benchCond(), variance: benchVariance, open: benchOpen, tables: benchTables, thumbnails: benchThumbnails, 'open-1m': benchOpen1m, science: benchScience };
-// Run only when named: scientific measurements that train models for minutes (`npm run bench -- cond`),
-// and open-1m, which writes gigabytes.
-const NAMED_ONLY = ['cond', 'variance', 'open-1m', 'science'];
+const all: Record<string, () => Promise<object>> = { sample: benchSample, metrics: benchMetrics, umap: benchUmap, projection: benchProjection, 'mining-scale': benchMiningScale, map: benchMap, map_scale: benchMapScale, mining: benchMining, encoders: benchEncoders, heads: async () => ({ runs: benchHeads() }), cond: () => benchCond(), variance: benchVariance, open: benchOpen, tables: benchTables, thumbnails: benchThumbnails, 'open-1m': benchOpen1m, science: benchScience, 'mine-disk': benchMineDisk };
+// Run only when named: scientific measurements that train models for minutes (`npm run bench -- cond`,
+// `science`), and open-1m and mine-disk, which write gigabytes or minutes of data.
+const NAMED_ONLY = ['cond', 'variance', 'open-1m', 'science', 'mine-disk'];
 const results: Record<string, object> = {};
 for (const [name, fn] of Object.entries(all)) {
   if (only.length ? !only.includes(name) : NAMED_ONLY.includes(name)) continue;

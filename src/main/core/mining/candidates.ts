@@ -12,13 +12,13 @@
 //   tauImg    mean_e cos(u_i, u_{a(t)}); tauTxt: mean_e max_{t'∈A(i)} cos(v_t, v_{t'})
 //   prior     P(valid) before any review: a positive–unlabelled model (default) or the mean of
 //             calibrated Platt views; prior.ts says how and why
-import { CancelledError } from '../jobs/job.js';
 import type { StoredCandidates } from '../review/review_store.js';
 import type { CrossModalKnn, KnnOptions } from '../compute/knn_blocked.js';
 import { fitPlatt, type Platt } from './logistic.js';
 import { priorOf, puPrior, type PuPrior } from './prior.js';
-import { computeSpaceScores, wrapScores, type SpaceScores } from './scores.js';
-import { LoadedSpace, type MiningSpaceInput } from './space_engine.js';
+import type { MiningSpaceInput } from './space_engine.js';
+import { PAIR_BATCH, prefetchAnnotated, prefetchPool, type DiskSpace } from './disk_space.js';
+import { groupKnn, type KnnRunner, type StreamedReport } from './group_knn.js';
 import { mulberry32 } from '../../../shared/random.js';
 
 export interface MiningItems {
@@ -33,22 +33,7 @@ export interface MiningItems {
   known?: Set<number> | null;
 }
 
-/** Computes one space's cross-modal kNN restricted to the given global rows. */
-export type KnnRunner = (space: MiningSpaceInput, rows: { images: Int32Array; texts: Int32Array }, opts: KnnOptions) => Promise<CrossModalKnn>;
-
-/** Runs async tasks with at most `limit` in flight; results in task order. */
-export async function runLimited<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const out: T[] = new Array(tasks.length);
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < tasks.length) {
-      const k = next++;
-      out[k] = await tasks[k]();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, lane));
-  return out;
-}
+export { runLimited, type KnnRunner } from './group_knn.js';
 
 export interface MiningOptions {
   /** Images per caption in the pool, per space (default 5). */
@@ -99,6 +84,8 @@ export interface KnnReport {
   group: number;
   method: 'exact' | 'ivf';
   recall?: CrossModalKnn['recall'];
+  /** Set when the space's rows stayed on disk and were read by block (mining/group_knn.ts). */
+  streamed?: StreamedReport;
 }
 
 export const DEFAULTS = { kT: 5, kI: 10, rankDepth: 30, rrfK: 60, plattSamples: 5000 } as const;
@@ -158,7 +145,7 @@ export async function mineCandidates(items: MiningItems, spaces: MiningSpaceInpu
   const random = mulberry32(opts.seed ?? 1);
   const { nImages, annotated } = items;
   for (const s of spaces) {
-    if (s.image.length !== nImages * s.dims || s.text.length !== items.nCaptions * s.dims) {
+    if (s.onDisk ? s.onDisk.image.rows !== nImages || s.onDisk.text.rows !== items.nCaptions : s.image.length !== nImages * s.dims || s.text.length !== items.nCaptions * s.dims) {
       throw new RangeError(`space ${s.id}: ${s.image.length / s.dims} images × ${s.text.length / s.dims} captions, the dataset has ${nImages} × ${items.nCaptions}`);
     }
   }
@@ -192,41 +179,33 @@ export async function mineCandidates(items: MiningItems, spaces: MiningSpaceInpu
     const fill = annCount.slice(0, nI);
     for (let c = 0; c < nT; c++) if (ann[c] >= 0) annOf[fill[ann[c]]++] = c;
 
-    const scored: SpaceScores[] = [];
     const annScore: Float32Array[] = [];
     const annMax: Float32Array[] = [];
-    const knnOpts = (e: number, f: (x: number) => void): KnnOptions => ({ kI2T: depth, kT2I: depth, ...opts.knn, signal: opts.signal, onProgress: f });
-    if (opts.knnRunner) {
-      // kNN of every space at once (worker threads, at most `parallel` running); features here.
-      const fractions = new Float64Array(E);
-      const base = done;
-      const report = (e: number, f: number): void => {
+    const fractions = new Float64Array(E);
+    const base = done;
+    const { scored, streamed } = await groupKnn(spaces, {
+      images: grp.images,
+      captions: grp.captions,
+      depth,
+      knn: opts.knn,
+      blockRows: opts.blockRows,
+      knnRunner: opts.knnRunner,
+      parallel: opts.parallel,
+      signal: opts.signal,
+      onProgress: (e, f) => {
         fractions[e] = f;
         progress('knn', base + fractions.reduce((a, b) => a + b, 0) * nI * nT);
-      };
-      const runner = opts.knnRunner;
-      const knns = await runLimited(
-        spaces.map((sp, e) => () => runner(sp, { images: grp.images, texts: grp.captions }, knnOpts(e, (f) => report(e, f)))),
-        Math.max(1, opts.parallel ?? E),
-      );
-      done += E * nI * nT;
-      for (let e = 0; e < E; e++) scored.push(wrapScores(new LoadedSpace(spaces[e], { images: grp.images, texts: grp.captions, blockRows: 1 }), knns[e]));
-    } else {
-      for (let e = 0; e < E; e++) {
-        if (opts.signal?.aborted) throw new CancelledError('mining');
-        const space = new LoadedSpace(spaces[e], { images: grp.images, texts: grp.captions, blockRows: opts.blockRows });
-        const base = done;
-        scored.push(computeSpaceScores(space, knnOpts(e, (f) => progress(`knn ${spaces[e].id}`, base + f * nI * nT))));
-        done += nI * nT;
-      }
-    }
-    for (let e = 0; e < E; e++) knnReports.push({ space: spaces[e].id, group: grp.group, method: scored[e].knn.method, recall: scored[e].knn.recall });
+      },
+    });
+    done += E * nI * nT;
+    for (let e = 0; e < E; e++) knnReports.push({ space: spaces[e].id, group: grp.group, method: scored[e].knn.method, recall: scored[e].knn.recall, ...(streamed[e] ? { streamed: streamed[e]! } : {}) });
     for (let e = 0; e < E; e++) {
       const space = scored[e].space;
       const as = new Float32Array(nT).fill(NaN);
       const am = new Float32Array(nI).fill(-Infinity);
       for (let c = 0; c < nT; c++) {
         if (ann[c] < 0) continue;
+        if (space.prefetch && c % PAIR_BATCH === 0) prefetchAnnotated(space, ann, c, Math.min(nT, c + PAIR_BATCH));
         as[c] = space.score(ann[c], c);
         if (as[c] > am[ann[c]]) am[ann[c]] = as[c];
       }
@@ -300,6 +279,7 @@ export async function mineCandidates(items: MiningItems, spaces: MiningSpaceInpu
     for (let k = 0; k < pi.length; k++) {
       const i = pi[k];
       const c = pc[k];
+      if (k % PAIR_BATCH === 0) for (const s of scored) if (s.space.prefetch) prefetchPool(s.space, pi, pc, k, ann, annOf, annCount);
       let sources = 0;
       let agreement = 0;
       let rrf = 0;
@@ -351,6 +331,7 @@ export async function mineCandidates(items: MiningItems, spaces: MiningSpaceInpu
       out.tauTxt.push(tauTxt / E);
     }
     progress('features', done);
+    streamed.forEach((r, e) => r && (r.rowsHeld = (scored[e].space as DiskSpace).cache.maxRowsHeld));
   }
 
   const platt = { score: spaces.map((_, e) => fitPlatt(plattPos[e], plattNeg[e])), tauTxt: spaces.map((_, e) => fitPlatt(tauPos[e], tauNeg[e])) };

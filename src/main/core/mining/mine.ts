@@ -14,6 +14,7 @@ import { pairTraining, readLabels } from '../labels/label_model.js';
 import { refreshAfterReviews } from './classifier.js';
 import { annotatedOf, knownPairs, splitGroups } from './project.js';
 import type { MiningSpaceInput } from './space_engine.js';
+import { cacheRows, fusedTextSimilarityRows } from './disk_space.js';
 import type { KnnOptions } from '../compute/knn_blocked.js';
 import { workerKnnRunner } from './knn_worker.js';
 import type { Dataset } from '../datasets/dataset.js';
@@ -25,7 +26,7 @@ export interface MiningProject {
   readonly ds: Dataset;
   readonly store: ProjectStore;
   readonly reviews: ReviewStore;
-  resolveSpaces(ids: readonly string[]): MiningSpaceInput[];
+  resolveSpaces(ids: readonly string[], opts?: { onDisk?: boolean }): MiningSpaceInput[];
 }
 
 export const BUDGETS = [100, 1000, 10000] as const;
@@ -138,7 +139,7 @@ export interface MineComputed {
 export function mineInput(project: MiningProject, args: MineCommandArgs): MineInput {
   const { ds, reviews } = project;
   const { spaces: ids, onProgress: _p, signal: _s, ...options } = args;
-  const spaces = project.resolveSpaces(ids);
+  const spaces = project.resolveSpaces(ids, { onDisk: true });
   const groups = args.bySplit === false ? null : splitGroups(ds);
   const levGroup = args.levSplit != null && groups ? groups.names.indexOf(args.levSplit) : null;
   if (args.levSplit != null && (!groups || levGroup! < 0)) throw new Error(`--lev-split ${args.levSplit}: the dataset has no such split (${groups?.names.join(', ') ?? 'no splits'})`);
@@ -157,6 +158,15 @@ export function mineInput(project: MiningProject, args: MineCommandArgs): MineIn
   };
 }
 
+/** The fused caption similarity of the blocks; with a space on disk, built row by row in a bounded cache. */
+function textSimilarity(spaces: MiningSpaceInput[]): (a: number, b: number) => number {
+  const disk = spaces.find((s) => s.onDisk)?.onDisk;
+  if (!disk) return fusedTextSimilarity(spaces);
+  const width = spaces.reduce((w, s) => w + s.dims, 0);
+  const rows = spaces.map((s) => ({ dims: s.dims, textRow: s.onDisk ? (c: number) => s.onDisk!.text.read(c, 1) : (c: number) => s.text.subarray(c * s.dims, (c + 1) * s.dims) }));
+  return fusedTextSimilarityRows(rows, cacheRows(disk.budgetBytes, width));
+}
+
 /** Candidates, review units and (with truth) the budget figures: no store, no dataset. */
 export async function mineCompute(input: MineInput, hooks: { onProgress?: ProgressFn; signal?: AbortSignal } = {}): Promise<MineComputed> {
   const { nImages: n, annotated, groups, spaces, options: args } = input;
@@ -171,7 +181,7 @@ export async function mineCompute(input: MineInput, hooks: { onProgress?: Progre
     signal: hooks.signal,
     onProgress: (phase, done, total) => progress?.({ phase, done, total }),
   };
-  const runner = args.threads === 1 || spaces.length < 2 ? null : workerKnnRunner();
+  const runner = args.threads === 1 || spaces.filter((s) => !s.onDisk).length < 2 ? null : workerKnnRunner();
   opts.knnRunner = runner ?? undefined;
   opts.parallel = Math.max(1, args.threads ?? Math.min(spaces.length, availableParallelism()));
   const table = await mineCandidates({ nImages: n, nCaptions: input.nCaptions, annotated, imageGroup: groups?.imageGroup, captionGroup: groups?.captionGroup, known }, spaces, opts);
@@ -187,7 +197,7 @@ export async function mineCompute(input: MineInput, hooks: { onProgress?: Progre
     if (k !== undefined) reviewed[k] = 1;
   }
   const mode = args.units?.mode ?? 'blocks';
-  const { units, theta } = buildReviewUnits(table, annotated, { ...args.units, mode, reviewed, sim: mode === 'blocks' ? fusedTextSimilarity(spaces) : undefined });
+  const { units, theta } = buildReviewUnits(table, annotated, { ...args.units, mode, reviewed, sim: mode === 'blocks' ? textSimilarity(spaces) : undefined });
   progress?.({ phase: 'clusters', done: 1, total: 1 });
   throwIfAborted(hooks.signal, 'mining');
 
@@ -260,7 +270,9 @@ export async function mineProject(
   progress?.({ phase: 'open', done: 0, total: 1 });
   throwIfAborted(args.signal, 'mining');
   const input = mineInput(project, args);
-  const m = await compute(input, { onProgress: progress, signal: args.signal });
+  // Rows on disk are read in this thread (a worker's payload carries arrays, not open files).
+  const run = input.spaces.some((s) => s.onDisk) ? mineCompute : compute;
+  const m = await run(input, { onProgress: progress, signal: args.signal });
   throwIfAborted(args.signal, 'mining');
   progress?.({ phase: 'write', done: 0, total: 1 });
   const out = saveMine(project, input, m, t0);

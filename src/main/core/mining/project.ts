@@ -14,8 +14,12 @@ import type { MiningSpaceInput } from './space_engine.js';
 /** The id that names the dataset's own embeddings/*.npy when no stored space has it. */
 export const DATASET_SPACE = 'dataset';
 
-/** Stored spaces by id ('dataset': the folder's embeddings when no stored space has that id). */
-export function resolveSpaces(ds: Dataset, projectDirectory: string, ids: readonly string[]): MiningSpaceInput[] {
+/**
+ * Stored spaces by id ('dataset': the folder's embeddings when no stored space has that id). With
+ * `onDisk`, the folder's embeddings over the memory budget come back as rows on disk (`onDisk` set,
+ * empty arrays) for the callers that read them by block (mining); otherwise they are refused by name.
+ */
+export function resolveSpaces(ds: Dataset, projectDirectory: string, ids: readonly string[], opts: { onDisk?: boolean } = {}): MiningSpaceInput[] {
   if (!ids.length) throw new Error('give at least one space id (--spaces ID[,ID...])');
   const store = new SpaceStore(projectDirectory);
   const seen = new Set<string>();
@@ -41,6 +45,12 @@ export function resolveSpaces(ds: Dataset, projectDirectory: string, ids: readon
     if (id === DATASET_SPACE && ds.embeddings) {
       const e = ds.embeddings;
       return { id, dims: e.dims, image: e.image, text: e.text, imageLogvar: e.imageLogvar, textLogvar: e.textLogvar };
+    }
+    if (id === DATASET_SPACE && ds.streamed) {
+      // Over the memory budget: the rows stay on disk; mining reads them by block (disk_space.ts).
+      const st = ds.streamed;
+      if (!opts.onDisk) throw new Error(`the dataset's embeddings (${st.source}) are on disk, over the memory budget (MLENS_MEMORY_MB / --memory-mb); this operation needs them in memory: raise the budget, or use mlens mine / mlens eval, which read them by block`);
+      return { id, dims: st.dims, image: new Float32Array(0), text: new Float32Array(0), similarity: 'cosine', onDisk: { image: st.image, text: st.text, budgetBytes: st.budgetBytes, source: st.source } };
     }
     const known = datasetSpaces(ds, projectDirectory).map(spaceLabel);
     throw new Error(`no space with id ${id} in ${ds.name} (spaces: ${known.join(', ') || 'none; run `mlens encode` first'}; \`mlens spaces ${ds.root}\` lists them)`);

@@ -4,9 +4,11 @@
 // z-score makes encoders with different score scales comparable, and discounts hubs.
 import { crossModalKnn, rankIn, type CrossModalKnn, type KnnOptions } from '../compute/knn_blocked.js';
 import type { LoadedSpace } from './space_engine.js';
+import type { PairSpace } from './disk_space.js';
 
 export interface SpaceScores {
-  space: LoadedSpace;
+  /** LoadedSpace in memory, DiskSpace for rows on disk. */
+  space: PairSpace;
   knn: CrossModalKnn;
   /** 1-based rank of caption c among image i's captions (i→t); 0 when beyond the list. */
   rankI2T(i: number, c: number): number;
@@ -26,7 +28,7 @@ export function computeSpaceScores(space: LoadedSpace, opts: KnnOptions): SpaceS
   return wrapScores(space, knn);
 }
 
-export function wrapScores(space: LoadedSpace, knn: CrossModalKnn): SpaceScores {
+export function wrapScores(space: PairSpace, knn: CrossModalKnn): SpaceScores {
   return {
     space,
     knn,

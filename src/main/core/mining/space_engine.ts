@@ -6,6 +6,17 @@
 // raw inner products; 'csd' scores −(‖μ_i − μ_t‖² + T_i + T_t) with T = Σ_d exp(logσ²_d).
 // Memory layout (floats): [images | captions | score block]; rows padded to a multiple of 4.
 import { createDotEngine, paddedRow, type DotEngine, type EngineKind } from '../compute/dot_engine.js';
+import type { RowBlocks } from '../io/row_shards.js';
+import type { PairSpace } from './disk_space.js';
+
+/** Rows kept on disk (the dataset's embeddings over the memory budget): mining reads them by block. */
+export interface OnDiskRows {
+  image: RowBlocks;
+  text: RowBlocks;
+  budgetBytes: number;
+  /** Where the rows are (shown in messages). */
+  source: string;
+}
 
 export type MiningSimilarity = 'cosine' | 'dot' | 'csd';
 
@@ -21,6 +32,8 @@ export interface MiningSpaceInput {
   textLogvar?: Float32Array | null;
   /** Default: 'csd' when both log-variances are given, else 'cosine'. */
   similarity?: MiningSimilarity;
+  /** Set when the rows stay on disk; `image` and `text` are then empty (mining/disk_space.ts). */
+  onDisk?: OnDiskRows | null;
 }
 
 export interface LoadOptions {
@@ -49,7 +62,7 @@ function traces(logVar: Float32Array | null | undefined, rows: Int32Array | null
   return t;
 }
 
-export class LoadedSpace {
+export class LoadedSpace implements PairSpace {
   readonly id: string;
   readonly dims: number;
   readonly similarity: MiningSimilarity;
@@ -72,6 +85,7 @@ export class LoadedSpace {
 
   constructor(input: MiningSpaceInput, opts: LoadOptions = {}) {
     const { dims } = input;
+    if (input.onDisk) throw new Error(`space ${input.id}: its rows are on disk (${input.onDisk.source}, over the memory budget); this operation needs them in memory: raise the budget (MLENS_MEMORY_MB / --memory-mb)`);
     if (!Number.isInteger(dims) || dims < 1) throw new RangeError(`space ${input.id}: dims ${dims} is not a positive integer`);
     if (input.image.length % dims || input.text.length % dims) throw new RangeError(`space ${input.id}: arrays are not a multiple of ${dims} dims`);
     const totalI = input.image.length / dims;

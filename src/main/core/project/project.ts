@@ -127,6 +127,7 @@ export class Project {
 
   /** A space's arrays by id (default: the active space), loaded once and kept. */
   space(id: string | null = this.activeSpaceId): MiningSpaceInput {
+    if (!id && this.ds.streamed) resolveSpaces(this.ds, this.dir, ['dataset']); // refuses the rows on disk by name
     if (!id) throw new Error(`${this.ds.name} has no embeddings yet: add embeddings/image.npy and text.npy to the folder, or encode it (mlens encode)`);
     let s = this.caches.spaces.get(id);
     if (!s) {
@@ -137,10 +138,12 @@ export class Project {
   }
 
   /** Several spaces by id (each listed once), through the same cache. */
-  resolveSpaces(ids: readonly string[]): MiningSpaceInput[] {
+  resolveSpaces(ids: readonly string[], opts: { onDisk?: boolean } = {}): MiningSpaceInput[] {
     if (!ids.length) throw new Error('give at least one space id (--spaces ID[,ID...])');
     if (new Set(ids).size !== ids.length) resolveSpaces(this.ds, this.dir, ids);
-    return ids.map((id) => this.space(id));
+    // The folder's embeddings over the memory budget: rows on disk (not cached; nothing is loaded).
+    const onDisk = (id: string): boolean => !!opts.onDisk && id === 'dataset' && !this.ds.embeddings && !!this.ds.streamed;
+    return ids.map((id) => (onDisk(id) ? resolveSpaces(this.ds, this.dir, [id], opts)[0] : this.space(id)));
   }
 
   /** A space was (re)written: its arrays are read again next time. */
