@@ -3,7 +3,7 @@
 // the same functions `mlens train`, `mlens mine` and `mlens eval` call. Every claim is caught on its
 // own, so one failure is recorded as an error and the others still run.
 import { join } from 'node:path';
-import { openDataset } from '../core/datasets/open.js';
+import { Project } from '../core/project/project.js';
 import { encodeSpace } from '../core/encoders/encode_job.js';
 import { trainProject, type TrainCommandResult } from '../core/heads/train_project.js';
 import { reliability } from '../core/mining/calibration.js';
@@ -85,7 +85,7 @@ function curve(r: TrainCommandResult): Claim {
 export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
   const { log } = spec;
   const seconds: Record<string, number> = {};
-  const ds = await openDataset(spec.dir);
+  const ds = await Project.readDataset(spec.dir);
   let spaceId = 'dataset';
   if (spec.space === 'baseline') {
     const t0 = performance.now();
