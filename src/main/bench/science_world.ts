@@ -3,7 +3,6 @@
 // the same functions `mlens train`, `mlens mine` and `mlens eval` call. Every claim is caught on its
 // own, so one failure is recorded as an error and the others still run.
 import { join } from 'node:path';
-import { Project } from '../core/project/project.js';
 import { encodeSpace } from '../core/encoders/encode_job.js';
 import { trainProject, type TrainCommandResult } from '../core/heads/train_project.js';
 import { reliability } from '../core/mining/calibration.js';
