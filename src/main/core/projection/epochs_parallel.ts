@@ -70,7 +70,13 @@ export function optimizeEpochsParallel(g: FuzzyGraph, xy: Float32Array, o: Epoch
   s.eps.set(sched.epochsPerSample);
   s.pub0.set(xy);
   const workers: Worker[] = [];
-  for (let t = 1; t < threads; t++) workers.push(new Worker(file, { workerData: { shared: s, t, init: s.pub0 } }));
+  for (let t = 1; t < threads; t++) {
+    const w = new Worker(file, { workerData: { shared: s, t, init: s.pub0 } });
+    // A worker's failure is seen through the control words (it sets FAILED, or never starts);
+    // its 'error' event arrives only after this synchronous call and must not crash the process.
+    w.on('error', () => {});
+    workers.push(w);
+  }
   // Wait (up to 30 s) for every worker to say it started; otherwise give up on threads.
   const deadline = Date.now() + 30_000;
   while (Atomics.load(s.ctl, STARTED) < threads - 1 && Date.now() < deadline) Atomics.wait(s.ctl, STARTED, Atomics.load(s.ctl, STARTED), 200);

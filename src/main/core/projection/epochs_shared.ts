@@ -7,6 +7,7 @@
 // that another is writing, so the result depends on the seed and the thread count only.
 // Because a positive sample moves only its head (the tail is moved when the reverse edge, which
 // the fuzzy union always stores, is sampled by the tail's owner), its step counts twice.
+import { fastPow } from './umap_epochs.js';
 
 export interface SharedEpochs {
   n: number;
@@ -96,7 +97,7 @@ export function runEpochThread(s: SharedEpochs, t: number, init: Float32Array, h
       let dy = emb[jx + 1] - emb[kx + 1];
       let d2 = dx * dx + dy * dy;
       if (d2 > 0) {
-        const pb = Math.exp(b * Math.log(d2));
+        const pb = fastPow(d2, b);
         const gc = (-2 * a * b * (pb / d2)) / (a * pb + 1);
         let gx = gc * dx;
         let gy = gc * dy;
@@ -117,7 +118,7 @@ export function runEpochThread(s: SharedEpochs, t: number, init: Float32Array, h
         dy = emb[jx + 1] - emb[o2 + 1];
         d2 = dx * dx + dy * dy;
         if (d2 > 0) {
-          const gc = (2 * gamma * b) / ((0.001 + d2) * (a * Math.exp(b * Math.log(d2)) + 1));
+          const gc = (2 * gamma * b) / ((0.001 + d2) * (a * fastPow(d2, b) + 1));
           let gx = gc * dx;
           let gy = gc * dy;
           gx = (gx > 4 ? 4 : gx < -4 ? -4 : gx) * alpha;
