@@ -17,6 +17,7 @@ export default defineConfig({
           'bench/projection_run': resolve('src/main/bench/projection_run.ts'),
           'bench/open_1m_run': resolve('src/main/bench/open_1m_run.ts'),
           'workers/umap': resolve('src/main/workers/umap.worker.ts'),
+          'workers/epochs': resolve('src/main/workers/epochs.worker.ts'),
           'workers/encode': resolve('src/main/workers/encode.worker.ts'),
           'workers/mine': resolve('src/main/workers/mine.worker.ts'),
           'workers/train': resolve('src/main/workers/train.worker.ts'),

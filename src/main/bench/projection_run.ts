@@ -1,6 +1,7 @@
 // One contender of the projection bench in its own process, so its peak RSS is its own
 // (process.resourceUsage().maxRSS): `node out/main/bench/projection_run.js CONTENDER N DIMS SEED`.
-// Contenders: 'mlens' (this app's pipeline), 'mlens-mathpow' (the same with Math.pow in the
+// Contenders: 'mlens' (this app's pipeline, two threads), 'mlens-1thread' (the same on one
+// thread), 'mlens-mathpow' (the same with Math.pow in the
 // epochs), 'umap-js' (its own NN-descent on number[][]), 'atlas' (Embedding Atlas's wasm UMAP,
 // loaded from MLENS_ATLAS_DIR). Prints one JSON line. Every contender gets the same unit rows.
 import { join } from 'node:path';
@@ -48,6 +49,8 @@ interface RunResult {
   trustworthiness?: { value: number; sampled: number; k: number };
   notes?: string;
   skipped?: string;
+  threads?: number;
+  epochsSeconds?: number;
 }
 
 async function run(contender: string, n: number, dims: number, seed: number): Promise<RunResult> {
@@ -58,8 +61,11 @@ async function run(contender: string, n: number, dims: number, seed: number): Pr
   const out: Partial<RunResult> = {};
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  if (contender === 'mlens' || contender === 'mlens-mathpow') {
-    const r = computeLayout(rows, dims, { method: 'umap', nNeighbors: 15, minDist: 0.1, nEpochs: EPOCHS, seed: 42, exactPow: contender === 'mlens-mathpow' });
+  if (contender.startsWith('mlens')) {
+    const threads = contender === 'mlens-1thread' || contender === 'mlens-mathpow' ? 1 : 2;
+    const r = computeLayout(rows, dims, { method: 'umap', nNeighbors: 15, minDist: 0.1, nEpochs: EPOCHS, seed: 42, exactPow: contender === 'mlens-mathpow', threads });
+    out.threads = r.threads;
+    out.epochsSeconds = r.seconds.epochs;
     xy = r.xy;
     out.firstViewSeconds = r.seconds.pca;
     out.knnSeconds = r.seconds.knn;

@@ -51,7 +51,7 @@ export function loadRows(rows: Float32Array, dims: number, scratchFloats: number
 /** Leaf size and candidates per round for k (self included): measured defaults, CONTEXT.md. */
 export function nnDescentDefaults(k: number): { leafSize: number; maxCandidates: number } {
   const kk = Math.max(1, k - 1);
-  return { leafSize: Math.max(kk + 1, 32), maxCandidates: Math.min(60, 2 * kk + 2) };
+  return { leafSize: Math.max(kk + 1, 32), maxCandidates: Math.min(60, 4 * kk + 4) };
 }
 
 export function defaultTrees(n: number): number {

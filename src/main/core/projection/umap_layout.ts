@@ -4,7 +4,8 @@
 import { projectionKnn, type KnnMethod, type ProjectionKnn } from '../compute/projection_knn.js';
 import { fuzzySimplicialSet } from './fuzzy_set.js';
 import { fitCurve } from './umap_curve.js';
-import { optimizeEpochs } from './umap_epochs.js';
+import { optimizeEpochs, type EpochOptions } from './umap_epochs.js';
+import { optimizeEpochsParallel } from './epochs_parallel.js';
 import { pca2, scaleTo } from './pca.js';
 import { mulberry32 } from '../../../shared/random.js';
 
@@ -17,7 +18,15 @@ export interface LayoutParams {
   knn?: KnnMethod;
   /** Math.pow in the epochs instead of fastPow (the bench measures the difference). */
   exactPow?: boolean;
+  /**
+   * Threads for the epochs (default 2 from `PARALLEL_MIN_ROWS` rows up, else 1). The map depends
+   * on the seed and this count; the result says how many ran.
+   */
+  threads?: number;
 }
+
+/** Below this many rows the epochs stay on one thread (a worker's start costs more than it saves). */
+export const PARALLEL_MIN_ROWS = 4000;
 
 export interface LayoutHooks {
   onProgress?: (phase: string, done: number, total: number) => void;
@@ -32,6 +41,8 @@ export interface LayoutResult {
   seconds: { pca: number; knn: number; graph: number; epochs: number; total: number };
   knn?: Omit<ProjectionKnn, 'knn'>;
   pcaExplained: [number, number];
+  /** Threads the epochs ran on. */
+  threads: number;
 }
 
 export function computeLayout(rows: Float32Array, dims: number, params: LayoutParams, hooks: LayoutHooks = {}): LayoutResult {
@@ -43,7 +54,7 @@ export function computeLayout(rows: Float32Array, dims: number, params: LayoutPa
   const seconds = { pca: (tPca - t0) / 1000, knn: 0, graph: 0, epochs: 0, total: 0 };
   if (params.method === 'pca' || n < 3) {
     seconds.total = seconds.pca;
-    return { xy: init, method: 'pca', seconds, pcaExplained: pca.explained };
+    return { xy: init, method: 'pca', seconds, pcaExplained: pca.explained, threads: 1 };
   }
   hooks.onSnapshot?.(init.slice(), 'pca');
   const k = Math.min(params.nNeighbors, n - 1);
@@ -57,7 +68,7 @@ export function computeLayout(rows: Float32Array, dims: number, params: LayoutPa
   for (let t = 0; t < init.length; t++) init[t] += (rnd() - 0.5) * 1e-3;
   const { a, b } = fitCurve(params.minDist);
   let lastReported = 0;
-  const xy = optimizeEpochs(graph, init, {
+  const epochOpts: EpochOptions = {
     nEpochs: params.nEpochs,
     a,
     b,
@@ -71,12 +82,16 @@ export function computeLayout(rows: Float32Array, dims: number, params: LayoutPa
         hooks.onProgress?.('layout', e, total);
       }
     },
-  });
+  };
+  const wanted = params.threads ?? (n >= PARALLEL_MIN_ROWS ? 2 : 1);
+  const parallel = wanted > 1 && !params.exactPow ? optimizeEpochsParallel(graph, init, epochOpts, wanted) : null;
+  const xy = parallel ?? optimizeEpochs(graph, init, epochOpts);
+  const threads = parallel ? wanted : 1;
   const tEnd = performance.now();
   seconds.knn = (tKnn - tPca) / 1000;
   seconds.graph = (tGraph - tKnn) / 1000;
   seconds.epochs = (tEnd - tGraph) / 1000;
   seconds.total = (tEnd - t0) / 1000;
   const { knn: _graph, ...knnInfo } = pk;
-  return { xy, method: 'umap', seconds, knn: knnInfo, pcaExplained: pca.explained };
+  return { xy, method: 'umap', seconds, knn: knnInfo, pcaExplained: pca.explained, threads };
 }
