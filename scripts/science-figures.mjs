@@ -51,6 +51,8 @@ const CALIBRATION = [
   ['cross-validated ECE on the reviews', 'calibration.ece_cv_reviews'],
   ['precision of the top 1,000', 'calibration.precision_top_k'],
   ['its ceiling (valid pairs left among the unreviewed candidates ÷ 1,000, at most 1)', 'calibration.precision_ceiling_top_k'],
+  ['share of the unreviewed whose p̂ band has ≥ 10 reviews (coverage)', 'calibration.coverage_of_unreviewed'],
+  ['share of seeds where the app calls p̂ a probability', 'calibration.calibrated'],
 ];
 const HEAD_CURVE = [
   ['PCME++ val mAP@R before training', 'variance.val_map_at_r_initial'],
@@ -79,7 +81,7 @@ function protocol(sci) {
 }
 
 function summary(sci) {
-  const cols = [...VARIANCE_MAIN.slice(0, 1), ...CALIBRATION.filter((c) => c[1] !== 'calibration.ece_cv_reviews' && c[1] !== 'calibration.precision_ceiling_top_k'), RETRIEVAL[0], RETRIEVAL[1], RETRIEVAL[2]];
+  const cols = [...VARIANCE_MAIN.slice(0, 1), ...CALIBRATION.filter((c) => !['calibration.ece_cv_reviews', 'calibration.precision_ceiling_top_k', 'calibration.coverage_of_unreviewed', 'calibration.calibrated'].includes(c[1])), RETRIEVAL[0], RETRIEVAL[1], RETRIEVAL[2]];
   return table(['world', ...cols.map((c) => c[0])], ordered(sci).map((g) => [rowLabel(g), ...cols.map((c) => pm(g, c[1]))]));
 }
 
