@@ -49,6 +49,8 @@ export interface Projection {
   cached: boolean;
   /** How the map's neighbour graph was made; recall@k against exact search when approximate. */
   knn?: { method: 'exact' | 'nn-descent'; seconds: number; recall?: { recall: number; min: number; sampled: number; k: number } };
+  /** Embeddings on disk (over the memory budget): the map draws this seeded sample; the other items have NaN coordinates. */
+  sample?: { rows: number; of: number; seed: number; reason: string };
 }
 
 export interface Neighbor {

@@ -229,3 +229,34 @@ describe('mining embeddings over the memory budget', () => {
     expect(text.stdout).toContain(`${a.candidates as number} candidates`);
   });
 });
+
+describe('the map of embeddings over the memory budget', () => {
+  const root = folder();
+
+  it('draws the seeded sample the summary announces; the other items have no coordinates', async () => {
+    const { layoutProject } = await import('../../src/main/core/services/projection.js');
+    const { summarize } = await import('../../src/main/core/datasets/summary.js');
+    // As the app opens a folder (tracked): the space on disk is the listed, active one.
+    const p = await Project.open(root, { dataDir: tmpDir('mlens-data-'), memoryMb: BUDGET_MB, track: true });
+    try {
+      expect(p.ds.embeddings).toBeNull();
+      expect(p.activeSpaceId).toBe('dataset');
+      expect(p.listSpaces().map((s) => s.name)).toEqual(['embeddings/*.npy (folder embeddings, on disk)']);
+      const note = summarize(p.ds).embeddings?.onDisk?.mapSample;
+      expect(note).toBeDefined();
+      const proj = await layoutProject(p, { method: 'pca' });
+      expect(proj.sample).toEqual({ rows: note!.rows, of: note!.of, seed: note!.seed, reason: note!.reason });
+      expect(proj.xy.length).toBe(2 * (N_IMAGES + N_CAPTIONS));
+      let drawn = 0;
+      for (let i = 0; i < N_IMAGES + N_CAPTIONS; i++) if (Number.isFinite(proj.xy[2 * i]) && Number.isFinite(proj.xy[2 * i + 1])) drawn++;
+      expect(drawn).toBe(note!.rows);
+      expect(note!.rows).toBeLessThan(N_IMAGES + N_CAPTIONS);
+      // Cached: the same sample comes back, still said to be one.
+      const again = await layoutProject(p, { method: 'pca' });
+      expect(again.cached).toBe(true);
+      expect(again.sample).toEqual(proj.sample);
+    } finally {
+      p.close();
+    }
+  });
+});

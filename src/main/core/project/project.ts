@@ -153,7 +153,8 @@ export class Project {
 
   /** Makes a space the active one and remembers the choice in the store. */
   setActiveSpace(id: string): void {
-    this.space(id);
+    // The folder's embeddings on disk are a listed space (a sampled map, mining, metrics) without rows in memory.
+    if (!(id === 'dataset' && !this.ds.embeddings && this.ds.streamed)) this.space(id);
     this.activeSpaceId = id;
     this.store.setMeta('active_space', id);
   }

@@ -13,7 +13,10 @@ export class MetricsServiceImpl implements MetricsService {
 
   async table(req: { spaceIds?: string[]; ties?: 'expected' | 'stable' | 'optimistic' | 'pessimistic'; strict?: boolean }): Promise<MetricsTableView> {
     const p = this.s.project();
-    const ids = req.spaceIds ?? p.listSpaces().map((sp) => sp.id);
+    // The folder's embeddings on disk (over the memory budget) are evaluated by `mlens eval`, block by block.
+    const onDisk = (id: string): boolean => id === 'dataset' && !p.ds.embeddings && !!p.ds.streamed;
+    const ids = req.spaceIds ?? p.listSpaces().map((sp) => sp.id).filter((id) => !onDisk(id));
+    if (!ids.length && p.ds.streamed) throw new Error(`${p.ds.name}'s embeddings are on disk (over the memory budget): this table needs them in memory; \`mlens eval ${p.ds.root} --space dataset\` reads them block by block, or raise the budget (MLENS_MEMORY_MB)`);
     if (!ids.length) throw new Error(`${p.ds.name} has no space to evaluate: it needs embeddings`);
     // Large spaces run on worker threads.
     const table = await metricsTableAsync(p.ds, p.reviews, ids.map((id) => p.space(id)), { ties: req.ties, strict: req.strict });

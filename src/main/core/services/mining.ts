@@ -16,9 +16,8 @@ export class MiningServiceImpl implements MiningService {
     // The oracle (built from the truth) is mined only when asked for, or when it is the only space.
     const listed = p.listSpaces();
     const encoders = listed.filter((sp) => sp.name !== ORACLE_NAME);
-    // The folder's embeddings over the memory budget are not listed (nothing loads them) but are mined from disk.
-    const onDisk = !p.ds.embeddings && p.ds.streamed ? ['dataset'] : [];
-    const spaces = req.spaceIds ?? [...onDisk, ...(encoders.length || onDisk.length ? encoders : listed).map((sp) => sp.id)];
+    // The folder's embeddings over the memory budget are listed like any space and mined from disk.
+    const spaces = req.spaceIds ?? (encoders.length ? encoders : listed).map((sp) => sp.id);
     if (!spaces.length) throw new Error(`${p.ds.name} has no space to mine: it needs embeddings`);
     // The run is written to this project's store even when another dataset is opened meanwhile.
     const release = p.hold();

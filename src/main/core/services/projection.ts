@@ -6,6 +6,7 @@ import type { ProjectionService } from '../../../shared/api.js';
 import type { Project } from '../project/project.js';
 import { runLayoutJob, DEFAULT_UMAP, type UmapParams } from '../projection/umap.js';
 import { computeGlyphs } from '../glyphs/glyphs.js';
+import { gatherRows, sampleIndices, streamPlan, type SampleNote } from '../io/row_sample.js';
 import type { ServiceSession } from './context.js';
 
 export interface ProjectionRequest {
@@ -22,39 +23,86 @@ export interface LayoutHooks {
   onSnapshot?: (xy: Float32Array, last: { phase: string; done: number; total: number }, step: string) => void;
 }
 
+/**
+ * The seeded sample a map of the folder's own embeddings draws when they stay on disk (over the memory
+ * budget): the one the dataset summary announces (io/row_sample.ts streamPlan; images with the
+ * plan's seed, captions with seed + 1). Null when the active space is in memory.
+ */
+function diskSample(p: Project): { note: SampleNote; images: Int32Array; captions: Int32Array } | null {
+  const st = p.ds.streamed;
+  if (p.activeSpaceId !== 'dataset' || p.ds.embeddings || !st) return null;
+  const m = streamPlan(st.image.rows, st.text.rows, st.dims, st.budgetBytes).map;
+  return { note: { rows: m.rows, of: m.of, seed: m.seed, reason: m.reason }, images: sampleIndices(st.image.rows, m.images, m.seed), captions: sampleIndices(st.text.rows, m.captions, m.seed + 1) };
+}
+
 /** Where a projection comes from: the cache file, or a layout to run (with its cache key). */
 function plan(p: Project, req: ProjectionRequest): { key: string; method: 'umap' | 'pca'; params: UmapParams; cached: Projection | null } {
   const { ds } = p;
   if (!p.activeSpaceId) throw new Error(`${ds.name} has no embeddings: add embeddings/image.npy and embeddings/text.npy (rows in item order) to the folder to see the map`);
   const method = req.method ?? 'umap';
   const params: UmapParams = { ...DEFAULT_UMAP, nNeighbors: req.nNeighbors ?? DEFAULT_UMAP.nNeighbors, seed: req.seed ?? DEFAULT_UMAP.seed };
-  const key = p.projections.key({ datasetHash: ds.hash, spaceId: p.activeSpaceId, params, method });
+  const sample = diskSample(p)?.note;
+  // A sampled map is its own cache entry: another budget draws another sample.
+  const spaceKey = sample ? `${p.activeSpaceId}@sample${sample.rows}s${sample.seed}` : p.activeSpaceId;
+  const key = p.projections.key({ datasetHash: ds.hash, spaceId: spaceKey, params, method });
   const nI = ds.images.length;
   const nC = ds.captions.length;
   const hit = req.recompute ? null : p.projections.read(key, nI + nC);
-  const cached = hit ? { xy: hit.xy, nImages: nI, nCaptions: nC, method, params, seconds: hit.meta.seconds, cached: true, knn: hit.meta.knn } : null;
+  const cached = hit ? { xy: hit.xy, nImages: nI, nCaptions: nC, method, params, seconds: hit.meta.seconds, cached: true, knn: hit.meta.knn, ...(sample ? { sample } : {}) } : null;
   return { key, method, params, cached };
+}
+
+/** The rows to lay out: every item of an in-memory space, or the sample of one on disk (with where each goes). */
+function layoutRows(p: Project): { joint: Float32Array; dims: number; points: Int32Array | null; sample: SampleNote | null } {
+  const nI = p.ds.images.length;
+  const s = diskSample(p);
+  if (s) {
+    const st = p.ds.streamed!;
+    const img = gatherRows(st.image, s.images);
+    const txt = gatherRows(st.text, s.captions);
+    const joint = new Float32Array(img.length + txt.length);
+    joint.set(img, 0);
+    joint.set(txt, img.length);
+    const points = new Int32Array(s.images.length + s.captions.length);
+    points.set(s.images, 0);
+    s.captions.forEach((c, k) => (points[s.images.length + k] = nI + c));
+    return { joint, dims: st.dims, points, sample: s.note };
+  }
+  const emb = p.space();
+  const joint = new Float32Array((nI + p.ds.captions.length) * emb.dims);
+  joint.set(emb.image, 0);
+  joint.set(emb.text, nI * emb.dims);
+  return { joint, dims: emb.dims, points: null, sample: null };
+}
+
+/** Sampled coordinates placed at their items; the items outside the sample have none (NaN, not drawn). */
+function expand(xy: Float32Array, points: Int32Array | null, n: number): Float32Array {
+  if (!points) return xy;
+  const out = new Float32Array(2 * n).fill(NaN);
+  points.forEach((pt, k) => {
+    out[2 * pt] = xy[2 * k];
+    out[2 * pt + 1] = xy[2 * k + 1];
+  });
+  return out;
 }
 
 async function layout(p: Project, key: string, method: 'umap' | 'pca', params: UmapParams, hooks: LayoutHooks): Promise<Projection> {
   const { ds } = p;
-  const emb = p.space();
   const nI = ds.images.length;
   const nC = ds.captions.length;
-  const joint = new Float32Array((nI + nC) * emb.dims);
-  joint.set(emb.image, 0);
-  joint.set(emb.text, nI * emb.dims);
   const t0 = performance.now();
+  const rows = layoutRows(p);
   let last = { phase: 'UMAP: starting', done: 0, total: 1 };
-  const { xy, summary } = await runLayoutJob(joint, emb.dims, { ...params, method }, {
+  const { xy: laid, summary } = await runLayoutJob(rows.joint, rows.dims, { ...params, method }, {
     onProgress: (e) => hooks.onProgress?.((last = { phase: `UMAP: ${e.phase}`, done: e.done, total: e.total }).phase, e.done, e.total),
-    onSnapshot: (partial, step) => hooks.onSnapshot?.(partial, last, step),
+    onSnapshot: (partial, step) => hooks.onSnapshot?.(expand(partial, rows.points, nI + nC), last, step),
     signal: hooks.signal,
   });
+  const xy = expand(laid, rows.points, nI + nC);
   const seconds = (performance.now() - t0) / 1000;
   const knn = summary.knn ? { method: summary.knn.method, seconds: summary.knn.seconds, recall: summary.knn.recall } : undefined;
   p.projections.write(key, xy, { seconds, params, method, knn, datasetHash: ds.hash, space: p.activeSpaceLabel(), at: new Date().toISOString() });
-  return { xy, nImages: nI, nCaptions: nC, method: summary.method, params, seconds, cached: false, knn };
+  return { xy, nImages: nI, nCaptions: nC, method: summary.method, params, seconds, cached: false, knn, ...(rows.sample ? { sample: rows.sample } : {}) };
 }
 
 /** The active space's default map if it is cached (never lays one out), else null. */
@@ -96,7 +144,7 @@ export class ProjectionServiceImpl implements ProjectionService {
   async glyphs(req: { jobId: string }): Promise<GlyphsView | null> {
     const p = this.s.project();
     const id = p.activeSpaceId;
-    if (!id) return null;
+    if (!id || diskSample(p)) return null; // embeddings on disk carry no variances
     const sp = p.space(id);
     if (!sp.imageLogvar || !sp.textLogvar) return null;
     const proj = await this.get({ jobId: req.jobId });

@@ -14,6 +14,10 @@ export function datasetSpaces(ds: Dataset, projectDirectory: string): SpaceInfo[
     // The sample's oracle is built from the truth: an upper bound, never an encoder's quality.
     const name = isOracleSource(e.source) ? ORACLE_NAME : `${e.source} (folder embeddings)`;
     out.push({ id: FOLDER_SPACE, name, encoder: 'dataset', dims: e.dims, probabilistic: !!(e.imageLogvar && e.textLogvar), parent: null, condition: null, createdAt: null });
+  } else if (ds.streamed) {
+    // Over the memory budget the rows stay on disk: mining, metrics (`mlens eval`) and a sampled map
+    // read them by block; what needs them in memory says so by name.
+    out.push({ id: FOLDER_SPACE, name: `${ds.streamed.source} (folder embeddings, on disk)`, encoder: 'dataset', dims: ds.streamed.dims, probabilistic: false, parent: null, condition: null, createdAt: null });
   }
   for (const r of new SpaceStore(projectDirectory).list()) {
     if (r.nImages !== ds.images.length || r.nCaptions !== ds.captions.length) continue;
