@@ -1,6 +1,7 @@
 // Writes the generated tables of docs/variance.md from bench-results/latest-variance.json
 // (`node out/main/bench.js variance`). Figures are never typed by hand.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeDocTable } from './doc_table.mjs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,20 +48,5 @@ lines.push(
     `Best device for captions: ${bestCap.device} (${ms(bestCap.unseen.captionRho)}); for images: ${bestImg.device} (${ms(bestImg.unseen.imageRho)}). ` +
     `Caption target ${bestCap.unseen.captionRho.mean >= 0.3 ? 'met' : '**missed**'}; image target ${bestImg.unseen.imageRho.mean >= 0.2 ? 'met' : '**missed**'}.`,
 );
-const start = '<!-- variance-table:start -->';
-const end = '<!-- variance-table:end -->';
-const text = readFileSync(doc, 'utf8');
-const a = text.indexOf(start);
-const b = text.indexOf(end);
-if (a < 0 || b < a) throw new Error(`${doc}: markers ${start} … ${end} not found`);
-const next = `${text.slice(0, a + start.length)}\n${lines.join('\n')}\n${text.slice(b)}`;
-// --check: exit 1 when the doc's table is not what the JSON gives (test/unit/docs_figures.test.ts).
-if (process.argv.includes('--check')) {
-  if (next !== text) {
-    console.error(`${doc}: the generated table differs from the JSON; run node ${process.argv[1]}`);
-    process.exit(1);
-  }
-  process.exit(0);
-}
-writeFileSync(doc, next);
+writeDocTable(doc, '<!-- variance-table:start -->', '<!-- variance-table:end -->', lines);
 console.log(`wrote ${v.summary.length} devices into ${doc}`);

@@ -41,6 +41,20 @@ function writeFile(out: string, data: Buffer): void {
   replaceAtomically(out, (tmp) => writeFileSync(tmp, data));
 }
 
+/** The provenance every export's `meta` table starts with: app, version, dataset, space, time. */
+export function exportMeta(ds: Pick<Dataset, 'hash' | 'root' | 'name' | 'format'>, prov: { appVersion: string; space: string }): Record<string, string> {
+  return {
+    app: 'multiplicity-lens',
+    app_version: prov.appVersion,
+    dataset_hash: ds.hash,
+    dataset_root: ds.root,
+    dataset_name: ds.name,
+    dataset_format: ds.format,
+    space: prov.space,
+    exported_at: new Date().toISOString(),
+  };
+}
+
 export function exportLabels(out: string, ds: Dataset, labels: readonly PairLabel[], prov: ExportProvenance): ExportCounts {
   if (!labels.length) throw new NothingToExportError(ds.name);
   const format = prov.format ?? 'sqlite';
@@ -59,14 +73,7 @@ export function exportLabels(out: string, ds: Dataset, labels: readonly PairLabe
   counts.images = imgs.size;
   counts.captions = caps.size;
   const meta: Record<string, string> = {
-    app: 'multiplicity-lens',
-    app_version: prov.appVersion,
-    dataset_hash: ds.hash,
-    dataset_root: ds.root,
-    dataset_name: ds.name,
-    dataset_format: ds.format,
-    space: prov.space,
-    exported_at: new Date().toISOString(),
+    ...exportMeta(ds, prov),
     labels: String(counts.labels),
     flags: String(counts.flags),
     reviews: String(counts.reviews),

@@ -12,6 +12,7 @@ import { replaceAtomically } from '../io/atomic_file.js';
 import type { PairLabel } from '../labels/label_model.js';
 import { openSqlite } from '../store/sqlite.js';
 import { labelRows, verifiedPairs } from './formats/label_rows.js';
+import { exportMeta } from './labels_export.js';
 import { EXPORT_SCHEMA_VERSION, writeSqlite } from './formats/sqlite.js';
 
 export type SelectionFormat = 'sqlite' | 'parquet' | 'csv';
@@ -74,14 +75,7 @@ export function exportSelection(
   const rows = selectionRows(ds, images, captions, xy);
   const counts: SelectionCounts = { images: images.length, captions: captions.length, pairs, labels: kept.length, coordinates: xy != null };
   const meta: Record<string, string> = {
-    app: 'multiplicity-lens',
-    app_version: prov.appVersion,
-    dataset_hash: ds.hash,
-    dataset_root: ds.root,
-    dataset_name: ds.name,
-    dataset_format: ds.format,
-    space: prov.space,
-    exported_at: new Date().toISOString(),
+    ...exportMeta(ds, prov),
     content: 'map selection',
     selection_images: String(images.length),
     selection_captions: String(captions.length),
