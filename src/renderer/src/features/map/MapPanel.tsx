@@ -76,11 +76,6 @@ export function MapPanel() {
   return (
     <>
       <div className="map-area" data-layout-frames={layoutFrames}>
-        {projection?.sample && (
-          <div className="map-sample overlay-card small" data-testid="map-sample">
-            map of a sample: {projection.sample.rows.toLocaleString('en-US')} of {projection.sample.of.toLocaleString('en-US')} points (seed {projection.sample.seed}; {projection.sample.reason}); the embeddings stay on disk
-          </div>
-        )}
         {partialMap && !projection && (
           <div className="layout-progress overlay-card" data-testid="layout-progress" data-step={partialMap.step}>
             laying out… {partialMap.step === 'pca' ? 'PCA first view' : partialMap.step}
