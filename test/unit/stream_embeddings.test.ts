@@ -2,6 +2,8 @@
 // and a single embeddings/*.npy pair, opened with a tiny budget. The rows stay on disk, and the
 // candidate search and the metrics read them block by block and give exactly the in-memory results;
 // the rows held at once stay within the blocks the budget allows.
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exactCrossModal } from '../../src/main/core/compute/knn_blocked.js';
@@ -203,6 +205,44 @@ describe('embeddings over the memory budget', () => {
     expect(disk.hash).toBe(mem.hash);
     expect(Array.from(st.image.read(100, 50))).toEqual(Array.from(mem.embeddings!.image.subarray(100 * DIMS, 150 * DIMS)));
     expect(Array.from(st.text.read(N - 30, 30))).toEqual(Array.from(mem.embeddings!.text.subarray((N - 30) * DIMS)));
+  });
+
+  it('sharded embeddings-0000K-of-0000M.safetensors: rows concatenated in shard order, in memory and on disk alike; a missing shard is named', async () => {
+    const root = tmpDir();
+    const { image, text } = vectors(12);
+    image[7 * DIMS + 3] = 0.5; // no NaN here
+    const lines = Array.from({ length: N }, (_, i) => JSON.stringify({ image: `images/${i}.png`, caption: `caption ${i}` }));
+    for (let i = 0; i < N; i++) writePng(root, `images/${i}.png`, i % 7);
+    writeFile(root, 'captions.jsonl', lines.join('\n') + '\n');
+    const f32 = (a: Float32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    // Three shards with the image and text rows split at different places.
+    const cuts = [0, 250, 450, N];
+    const tcuts = [0, 100, 500, N];
+    for (let k = 0; k < 3; k++) {
+      const im = f32(image.slice(cuts[k] * DIMS, cuts[k + 1] * DIMS));
+      const tx = f32(text.slice(tcuts[k] * DIMS, tcuts[k + 1] * DIMS));
+      const header = JSON.stringify({
+        image: { dtype: 'F32', shape: [cuts[k + 1] - cuts[k], DIMS], data_offsets: [0, im.length] },
+        text: { dtype: 'F32', shape: [tcuts[k + 1] - tcuts[k], DIMS], data_offsets: [im.length, im.length + tx.length] },
+      });
+      const len = Buffer.alloc(8);
+      len.writeBigUInt64LE(BigInt(header.length));
+      writeFile(root, `embeddings/embeddings-0000${k + 1}-of-00003.safetensors`, Buffer.concat([len, Buffer.from(header), im, tx]));
+    }
+    const mem = await openDataset(root);
+    expect(mem.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(Array.from(mem.embeddings!.image)).toEqual(Array.from(image));
+    expect(Array.from(mem.embeddings!.text)).toEqual(Array.from(text));
+    const disk = await openDataset(root, { memoryMb: 1 / 64 });
+    const st = disk.streamed!;
+    expect(st.source).toBe('embeddings/embeddings-*.safetensors (3 shards)');
+    expect(disk.hash).toBe(mem.hash);
+    expect(Array.from(st.image.read(240, 20))).toEqual(Array.from(image.subarray(240 * DIMS, 260 * DIMS)));
+    expect(Array.from(st.text.read(90, 420))).toEqual(Array.from(text.subarray(90 * DIMS, 510 * DIMS)));
+    rmSync(path.join(root, 'embeddings', 'embeddings-00002-of-00003.safetensors'));
+    const broken = await openDataset(root);
+    expect(broken.embeddings).toBeNull();
+    expect(broken.problems.find((p) => p.severity === 'error')).toMatchObject({ file: 'embeddings/embeddings-00002-of-00003.safetensors', message: expect.stringMatching(/^is missing \(1 of 3 shards are not there\)/) });
   });
 
   it('the app: the memoryMb setting sets the budget, and the session summary says the embeddings are on disk and how the map samples', async () => {

@@ -134,28 +134,30 @@ export function streamEmbeddingFiles(
   counts: Counts,
   log: ProblemLog,
   budgetBytes: number,
-  safetensors: () => { image: RowShard; text: RowShard } | null = () => null,
+  safetensors: () => { image: RowShard[]; text: RowShard[] } | null = () => null,
 ): StreamedEmbeddings | null {
   const file = (n: string): string => path.join(root, 'embeddings', n);
-  let a: RowShard;
-  let b: RowShard;
+  let as: RowShard[];
+  let bs: RowShard[];
   let source = 'embeddings/*.npy';
   if (existsSync(file('image.npy')) || existsSync(file('text.npy'))) {
     if (!existsSync(file('image.npy')) || !existsSync(file('text.npy'))) return null;
     try {
-      a = npyShard(file('image.npy'), 'embeddings/image.npy');
-      b = npyShard(file('text.npy'), 'embeddings/text.npy');
+      as = [npyShard(file('image.npy'), 'embeddings/image.npy')];
+      bs = [npyShard(file('text.npy'), 'embeddings/text.npy')];
     } catch {
       return null;
     }
   } else {
-    // embeddings/embeddings.safetensors (tensors "image" and "text") stands in for the .npy pair.
+    // embeddings/embeddings.safetensors, or its shards in order (tensors "image" and "text"), stands in for the .npy pair.
     const t = safetensors();
     if (!t) return null;
-    a = t.image;
-    b = t.text;
-    source = 'embeddings/embeddings.safetensors';
+    as = t.image;
+    bs = t.text;
+    source = as.length > 1 ? `embeddings/embeddings-*.safetensors (${as.length} shards)` : 'embeddings/embeddings.safetensors';
   }
+  const a = { dims: as[0].dims, rows: as.reduce((n, r) => n + r.rows, 0), dtype: as.every((r) => r.dtype === 'F32') ? 'F32' : 'F16' };
+  const b = { dims: bs[0].dims, rows: bs.reduce((n, r) => n + r.rows, 0), dtype: bs.every((r) => r.dtype === 'F32') ? 'F32' : 'F16' };
   const bytes = (counts.images + counts.captions) * a.dims * 4;
   if (bytes <= budgetBytes || a.dims !== b.dims || a.dims === 0 || a.rows !== counts.images) return null;
   let textRows: number[] | null = null;
@@ -170,8 +172,8 @@ export function streamEmbeddingFiles(
     dims: a.dims,
     dtype: a.dtype === 'F32' && b.dtype === 'F32' ? 'float32' : 'float16',
     source,
-    image: new ShardedRows([a]),
-    text: new ShardedRows([b], rowMap(textRows, b.rows)),
+    image: new ShardedRows(as),
+    text: new ShardedRows(bs, rowMap(textRows, b.rows)),
     bytes,
     budgetBytes,
   };

@@ -2,7 +2,7 @@
 // optional image_logvar.npy / text_logvar.npy (or *_std.npy, converted to log σ² = 2·ln σ), meta.json.
 // Any fault here never blocks opening: the dataset opens without embeddings and a Problem says why.
 import { constants as bufferConstants } from 'node:buffer';
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Embeddings } from './dataset.js';
@@ -18,18 +18,69 @@ export const EMBEDDINGS_DIR = 'embeddings';
 export const SAFETENSORS_FILE = 'embeddings.safetensors';
 const TENSOR_NAMES = ['image', 'text', 'image_logvar', 'text_logvar', 'image_std', 'text_std'];
 
-/** Reads the known tensors of embeddings.safetensors; a bad header or tensor is one error Problem. */
-function readTensors(root: string, log: ProblemLog): Map<string, SafetensorsTensor> | 'failed' {
-  const abs = path.join(root, EMBEDDINGS_DIR, SAFETENSORS_FILE);
+/** Shards of one safetensors file, Hugging Face style: embeddings-00001-of-00003.safetensors, …. */
+const SAFETENSORS_SHARD = /^embeddings-(\d+)-of-(\d+)\.safetensors$/;
+
+/**
+ * The safetensors files that hold the folder's embeddings: embeddings.safetensors, else every shard
+ * `embeddings-0000K-of-0000M.safetensors` in order (rows of each tensor concatenated across shards).
+ * `missing` names the shards of an incomplete set; `[]` when there is none.
+ */
+export function safetensorsFiles(root: string): { files: string[]; missing: string[] } {
+  const dir = path.join(root, EMBEDDINGS_DIR);
+  if (isFile(path.join(dir, SAFETENSORS_FILE))) return { files: [SAFETENSORS_FILE], missing: [] };
+  let names: string[];
   try {
-    const all = readSafetensorsSync(abs);
-    return new Map([...all].filter(([n]) => TENSOR_NAMES.includes(n)));
-  } catch (err) {
-    const m = (err as Error).message ?? String(err);
-    const msg = m.startsWith(abs) ? m.slice(abs.length).replace(/^:\s*/, '') : m;
-    log.push({ severity: 'error', file: `${EMBEDDINGS_DIR}/${SAFETENSORS_FILE}`, message: `cannot be read: ${msg}; the dataset opens without embeddings` });
-    return 'failed';
+    names = readdirSync(dir).filter((n) => SAFETENSORS_SHARD.test(n));
+  } catch {
+    return { files: [], missing: [] };
   }
+  if (!names.length) return { files: [], missing: [] };
+  const total = Math.max(...names.map((n) => Number(SAFETENSORS_SHARD.exec(n)![2])));
+  const width = SAFETENSORS_SHARD.exec(names[0])![1].length;
+  const want = Array.from({ length: total }, (_, k) => `embeddings-${String(k + 1).padStart(width, '0')}-of-${String(total).padStart(width, '0')}.safetensors`);
+  return { files: want.filter((n) => names.includes(n)), missing: want.filter((n) => !names.includes(n)) };
+}
+
+/**
+ * Reads the known tensors of embeddings.safetensors (or of its shards, rows concatenated in shard
+ * order); a bad header or tensor, a missing shard or shards that disagree is one error Problem.
+ */
+function readTensors(root: string, log: ProblemLog, set: { files: string[]; missing: string[] }): Map<string, SafetensorsTensor> | 'failed' {
+  const fail = (file: string, message: string): 'failed' => {
+    log.push({ severity: 'error', file: `${EMBEDDINGS_DIR}/${file}`, message: `${message}; the dataset opens without embeddings` });
+    return 'failed';
+  };
+  if (set.missing.length) return fail(set.missing[0], `is missing (${set.missing.length} of ${set.files.length + set.missing.length} shards are not there)`);
+  const parts: Array<Map<string, SafetensorsTensor>> = [];
+  for (const f of set.files) {
+    const abs = path.join(root, EMBEDDINGS_DIR, f);
+    try {
+      const all = readSafetensorsSync(abs);
+      parts.push(new Map([...all].filter(([n]) => TENSOR_NAMES.includes(n))));
+    } catch (err) {
+      const m = (err as Error).message ?? String(err);
+      return fail(f, `cannot be read: ${m.startsWith(abs) ? m.slice(abs.length).replace(/^:\s*/, '') : m}`);
+    }
+  }
+  if (parts.length === 1) return parts[0];
+  const out = new Map<string, SafetensorsTensor>();
+  for (const name of TENSOR_NAMES) {
+    const have = parts.map((p) => p.get(name));
+    if (have.every((t) => !t)) continue;
+    const k = have.findIndex((t) => !t || t.shape.length !== 2 || t.shape[1] !== have[0]?.shape[1]);
+    if (k >= 0) return fail(set.files[k], have[k] ? `tensor "${name}" has shape (${have[k]!.shape.join(', ')}), unlike (${have[0]!.shape.join(', ')}) in ${set.files[0]}` : `has no tensor "${name}", which the other shards have`);
+    const rows = have.reduce((a, t) => a + t!.shape[0], 0);
+    const dims = have[0]!.shape[1];
+    const data = new Float32Array(rows * dims);
+    let at = 0;
+    for (const t of have) {
+      data.set(t!.data, at);
+      at += t!.data.length;
+    }
+    out.set(name, { dtype: have.every((t) => t!.dtype === have[0]!.dtype) ? have[0]!.dtype : 'F32', shape: [rows, dims], data });
+  }
+  return out;
 }
 const MAX_LISTED_ROWS = 10;
 
@@ -59,13 +110,17 @@ export function loadEmbeddings(root: string, counts: Counts, log: ProblemLog, pr
   // embeddings/embeddings.safetensors (tensors "image", "text", optional "image_logvar",
   // "text_logvar") stands in for the .npy files when neither image.npy nor text.npy is there.
   const isNpyFile = (name: string): boolean => isFile(path.join(root, EMBEDDINGS_DIR, name));
-  const tensors = !isNpyFile('image.npy') && !isNpyFile('text.npy') && isNpyFile(SAFETENSORS_FILE) ? readTensors(root, log) : null;
-  if (tensors === 'failed') return { embeddings: null, files: [`${EMBEDDINGS_DIR}/${SAFETENSORS_FILE}`] };
+  const set = !isNpyFile('image.npy') && !isNpyFile('text.npy') ? safetensorsFiles(root) : { files: [], missing: [] };
+  const tensorFiles = [...set.files, ...set.missing].map((f) => `${EMBEDDINGS_DIR}/${f}`);
+  const tensors = tensorFiles.length ? readTensors(root, log, set) : null;
+  if (tensors === 'failed') return { embeddings: null, files: tensorFiles.filter((_, k) => k < set.files.length) };
   const tensorName = (name: string): string => name.replace(/\.npy$/, '');
-  const rel = (name: string): string => `${EMBEDDINGS_DIR}/${tensors && name.endsWith('.npy') ? SAFETENSORS_FILE : name}`;
+  const tensorSource = set.files.length > 1 ? `embeddings-*-of-${String(set.files.length).padStart(5, '0')}.safetensors` : set.files[0];
+  const rel = (name: string): string => `${EMBEDDINGS_DIR}/${tensors && name.endsWith('.npy') ? tensorSource : name}`;
   const has = (name: string): boolean => (tensors && name.endsWith('.npy') ? tensors.has(tensorName(name)) : isNpyFile(name));
   const names = ['image.npy', 'text.npy', 'image_logvar.npy', 'text_logvar.npy', 'image_std.npy', 'text_std.npy', 'meta.json'];
-  const files = [...new Set(names.filter(has).map(rel))];
+  // Hashed in this order (the tensor files first, as when they stood in for image.npy).
+  const files = [...new Set([...(tensors ? tensorFiles : []), ...names.filter(has).map(rel).filter((f) => !tensors || !f.endsWith('.safetensors'))])];
   if (!has('image.npy') && !has('text.npy')) {
     if (files.length) {
       log.push({ severity: 'warning', file: EMBEDDINGS_DIR, message: `found ${files.join(', ')} but no image.npy/text.npy; embeddings not loaded` });
@@ -228,12 +283,28 @@ export function loadEmbeddings(root: string, counts: Counts, log: ProblemLog, pr
 }
 
 /**
- * The `image` and `text` tensors of embeddings/embeddings.safetensors as row shards, from the header
+ * The `image` and `text` tensors of embeddings/embeddings.safetensors (or of each of its shards, in
+ * order) as row shards, from the headers
  * alone (for embeddings over the memory budget, read by row range); null when the file, a tensor,
  * its shape (2-D) or dtype (F32, F16, BF16) does not fit, and the in-memory reader then reports it.
  */
-export function safetensorsShards(root: string): { image: RowShard; text: RowShard } | null {
-  const abs = path.join(root, EMBEDDINGS_DIR, SAFETENSORS_FILE);
+export function safetensorsShards(root: string): { image: RowShard[]; text: RowShard[] } | null {
+  const set = safetensorsFiles(root);
+  if (!set.files.length || set.missing.length) return null;
+  const image: RowShard[] = [];
+  const text: RowShard[] = [];
+  for (const f of set.files) {
+    const one = fileShards(path.join(root, EMBEDDINGS_DIR, f), `${EMBEDDINGS_DIR}/${f}`);
+    if (!one) return null;
+    image.push(one.image);
+    text.push(one.text);
+  }
+  const dims = image[0].dims;
+  return [...image, ...text].every((r) => r.dims === dims) ? { image, text } : null;
+}
+
+/** The `image` and `text` tensors of one safetensors file as row shards (header only), or null. */
+function fileShards(abs: string, rel: string): { image: RowShard; text: RowShard } | null {
   let fd: number;
   try {
     fd = openSync(abs, 'r');
@@ -252,7 +323,7 @@ export function safetensorsShards(root: string): { image: RowShard; text: RowSha
     const shard = (name: string): RowShard | null => {
       const e = h.entries.find((x) => x.name === name);
       if (!e || e.shape.length !== 2 || e.shape[1] === 0 || (e.dtype !== 'F32' && e.dtype !== 'F16' && e.dtype !== 'BF16')) return null;
-      return { file: abs, name: `${EMBEDDINGS_DIR}/${SAFETENSORS_FILE}#${name}`, begin: e.begin, rows: e.shape[0], dims: e.shape[1], dtype: e.dtype };
+      return { file: abs, name: `${rel}#${name}`, begin: e.begin, rows: e.shape[0], dims: e.shape[1], dtype: e.dtype };
     };
     const image = shard('image');
     const text = shard('text');

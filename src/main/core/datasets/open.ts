@@ -14,7 +14,7 @@ import { memoryBudgetBytes } from '../io/memory_budget.js';
 import type { ColumnMap } from './parquet_rows.js';
 import { findClipRetrieval, findParquetTables, readParquetTables } from './parquet_tables.js';
 import { DatasetError, type Dataset, type Embeddings } from './dataset.js';
-import { loadEmbeddings, safetensorsShards } from './embeddings.js';
+import { loadEmbeddings, safetensorsFiles, safetensorsShards } from './embeddings.js';
 import { GENERIC_CAPTIONS, readGeneric } from './generic.js';
 import { datasetHash } from './hash.js';
 import { MAX_JSON_BYTES } from './jsonl.js';
@@ -171,7 +171,7 @@ export async function openDataset(dir: string, opts: OpenOptions = {}): Promise<
     read.format === 'clip-retrieval'
       ? loadEmbeddingShards(root, read.rowsPerFile ?? [], read.imageRecord ?? [], read.captionRecord, log, budget)
       : streamedFiles
-        ? { embeddings: null, files: [...(streamedFiles.source.endsWith('.npy') ? ['embeddings/image.npy', 'embeddings/text.npy'] : ['embeddings/embeddings.safetensors']), ...['meta.json'].filter((f) => isFile(path.join(root, 'embeddings', f))).map((f) => `embeddings/${f}`)], streamed: streamedFiles }
+        ? { embeddings: null, files: [...(streamedFiles.source.endsWith('.npy') ? ['embeddings/image.npy', 'embeddings/text.npy'] : safetensorsFiles(root).files.map((f) => `embeddings/${f}`)), ...['meta.json'].filter((f) => isFile(path.join(root, 'embeddings', f))).map((f) => `embeddings/${f}`)], streamed: streamedFiles }
         : loadEmbeddings(root, counts, log, embProgress);
   if (read.vectors && !emb.streamed) {
     // The table's vector columns are the space unless embedding files were given beside it.
