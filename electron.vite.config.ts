@@ -18,6 +18,7 @@ export default defineConfig({
           'bench/open_1m_run': resolve('src/main/bench/open_1m_run.ts'),
           'workers/umap': resolve('src/main/workers/umap.worker.ts'),
           'workers/epochs': resolve('src/main/workers/epochs.worker.ts'),
+          'workers/nnd': resolve('src/main/workers/nnd.worker.ts'),
           'workers/encode': resolve('src/main/workers/encode.worker.ts'),
           'workers/mine': resolve('src/main/workers/mine.worker.ts'),
           'workers/train': resolve('src/main/workers/train.worker.ts'),

@@ -1,9 +1,12 @@
 // The approximate cross-modal search reports its own recall: the sampled top-50 recall that IVF
 // mining carries (core/compute/ivf_recall.ts) agrees with the recall measured on every query, falls
-// when fewer lists are probed, and exact search carries none.
+// when fewer lists are probed, and exact search carries none. Its two directions on two worker
+// threads give what one thread gives.
 import { describe, expect, it } from 'vitest';
 import { crossModalKnn } from '../../src/main/core/compute/knn_blocked.js';
 import { LoadedSpace } from '../../src/main/core/mining/space_engine.js';
+import { mergeDirections } from '../../src/main/core/compute/knn_ivf.js';
+import { workerKnnRunner } from '../../src/main/core/mining/knn_worker.js';
 import { clusteredRows } from '../helpers/clusters.js';
 
 describe('IVF top-50 recall beside the result', () => {
@@ -37,6 +40,34 @@ describe('IVF top-50 recall beside the result', () => {
     const narrow = crossModalKnn(space, { kI2T: 5, kT2I: 5, method: 'ivf', ivf: { nprobe: 1 } });
     expect(narrow.recall!.t2i.mean).toBeLessThan(wide.recall!.t2i.mean);
     expect(wide.recall!.t2i.mean).toBeGreaterThan(0.9);
+  });
+});
+
+describe('IVF directions on two worker threads', () => {
+  it('gives the same lists, statistics and recall as one thread doing both directions (real Workers, shared rows)', async () => {
+    const dims = 32;
+    const input = { id: 'ivf2', dims, image: clusteredRows(1200, dims, 30, 4, 0.6).rows, text: clusteredRows(2400, dims, 30, 5, 0.6).rows };
+    const opts = { kI2T: 20, kT2I: 20, method: 'ivf' as const, ivf: { recallSample: 50 } };
+    const one = crossModalKnn(new LoadedSpace(input), opts);
+    // Each direction alone, merged, in this thread.
+    const i2t = crossModalKnn(new LoadedSpace(input), { ...opts, direction: 'i2t' });
+    const t2i = crossModalKnn(new LoadedSpace(input), { ...opts, direction: 't2i' });
+    expect(i2t.t2i.k).toBe(0);
+    const merged = mergeDirections(i2t, t2i);
+    const runner = workerKnnRunner();
+    expect(runner, 'out/main/workers/mine.js is built by npm test').not.toBeNull();
+    const all = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
+    let last = 0;
+    const viaWorkers = await runner!(input, { images: all(1200), texts: all(2400) }, { ...opts, onProgress: (f) => (last = f) });
+    expect(last).toBeGreaterThan(0.99);
+    for (const got of [merged, viaWorkers]) {
+      expect(Buffer.from(got.i2t.indices.buffer).equals(Buffer.from(one.i2t.indices.buffer))).toBe(true);
+      expect(Buffer.from(got.t2i.indices.buffer).equals(Buffer.from(one.t2i.indices.buffer))).toBe(true);
+      expect(Buffer.from(got.t2i.scores.buffer).equals(Buffer.from(one.t2i.scores.buffer))).toBe(true);
+      expect(Array.from(got.imageStats.mean)).toEqual(Array.from(one.imageStats.mean));
+      expect(Array.from(got.textStats.sd)).toEqual(Array.from(one.textStats.sd));
+      expect(got.recall).toEqual(one.recall);
+    }
   });
 });
 

@@ -1,8 +1,9 @@
 // The map's approximate kNN graph (core/compute/nn_descent.ts): on clustered data it finds at least
 // 90 % of every point's exact neighbours, it is the same for a seed, and the recall the app reports
-// (sampled) agrees with the recall measured on every point.
+// (sampled) agrees with the recall measured on every point. On worker threads the graph is the same.
 import { describe, expect, it } from 'vitest';
 import { nnDescent } from '../../src/main/core/compute/nn_descent.js';
+import { nndWorkerFile } from '../../src/main/core/compute/nn_descent_parallel.js';
 import { knnRecall } from '../../src/main/core/compute/knn_recall.js';
 import { projectionKnn, EXACT_MAX_ROWS } from '../../src/main/core/compute/projection_knn.js';
 import { exactKnn } from '../../src/main/core/compute/exact_knn.js';
@@ -47,6 +48,24 @@ describe('NN-descent kNN graph', () => {
   it('gives the same graph for the same seed', () => {
     const again = nnDescent(rows, dims, 15, { seed: 3 });
     expect(Buffer.from(again.knn.indices.buffer).equals(Buffer.from(approx.knn.indices.buffer))).toBe(true);
+  });
+
+  it('gives the same graph, bit for bit, when the joins run on two or three worker threads (real Workers, shared wasm memory)', () => {
+    expect(nndWorkerFile(), 'out/main/workers/nnd.js is built by npm test').not.toBeNull();
+    for (const threads of [2, 3]) {
+      const par = nnDescent(rows, dims, 15, { seed: 3, threads });
+      expect(par.stats.threads).toBe(threads);
+      expect(par.stats.updates).toEqual(approx.stats.updates);
+      expect(par.stats.distanceEvaluations).toBe(approx.stats.distanceEvaluations);
+      expect(Buffer.from(par.knn.indices.buffer).equals(Buffer.from(approx.knn.indices.buffer))).toBe(true);
+      expect(Buffer.from(par.knn.distances.buffer).equals(Buffer.from(approx.knn.distances.buffer))).toBe(true);
+    }
+    // The map's path: projectionKnn with threads reports the same recall as on one thread.
+    const one = projectionKnn(rows, dims, 10, { seed: 1, recallSample: 50, exactMaxRows: 1000 });
+    const two = projectionKnn(rows, dims, 10, { seed: 1, recallSample: 50, exactMaxRows: 1000, threads: 2 });
+    expect(two.stats!.threads).toBe(2);
+    expect(Buffer.from(two.knn.indices.buffer).equals(Buffer.from(one.knn.indices.buffer))).toBe(true);
+    expect(two.recall).toEqual(one.recall);
   });
 
   it('uses exact search up to the threshold and NN-descent beyond, with its recall attached', () => {

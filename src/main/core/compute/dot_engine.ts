@@ -63,29 +63,42 @@ class JsDotEngine implements DotEngine {
 type Kernel = (a: number, nA: number, b: number, nB: number, rowBytes: number, out: number, outStride: number) => void;
 
 // The node-side tsconfig has no DOM lib, so the WebAssembly globals are typed here.
+/** A WebAssembly.Memory (its buffer is a SharedArrayBuffer when it was made shared). */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+}
 interface WasmModule {
   readonly __wasmModule?: never;
 }
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => WasmModule;
-  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
   Instance: new (module: WasmModule, imports: object) => { exports: Record<string, unknown> };
 }
 const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 let compiled: WasmModule | null | undefined;
+let compiledShared: WasmModule | null | undefined;
+
+function compile(shared: boolean): WasmModule | null {
+  try {
+    const bytes = dotModuleBytes(shared);
+    return wasm && wasm.validate(bytes) ? new wasm.Module(bytes) : null;
+  } catch {
+    return null;
+  }
+}
 
 function dotModule(): WasmModule | null {
-  if (compiled === undefined) {
-    try {
-      const bytes = dotModuleBytes();
-      compiled = wasm && wasm.validate(bytes) ? new wasm.Module(bytes) : null;
-    } catch {
-      compiled = null;
-    }
-  }
+  if (compiled === undefined) compiled = compile(false);
   return compiled ?? null;
+}
+
+/** The module on a shared memory (null when the runtime lacks SIMD or shared wasm memory). */
+function sharedDotModule(): WasmModule | null {
+  if (compiledShared === undefined) compiledShared = compile(true);
+  return compiledShared ?? null;
 }
 
 export function wasmSimdAvailable(): boolean {
@@ -101,10 +114,16 @@ class WasmDotEngine implements DotEngine {
   readonly memory: Float32Array;
   private readonly kernels: Record<string, Kernel>;
 
-  constructor(module: WasmModule, floats: number) {
+  /** The engine's memory (shared with other threads' engines when made by createSharedDotEngine). */
+  readonly wasmMemory: WasmMemory;
+
+  constructor(module: WasmModule, floats: number, existing?: WasmMemory) {
     const bytes = (floats + 1) * 4; // one spare float for dot()
     if (bytes > MAX_BYTES) throw new RangeError(`space too large for the SIMD engine (${(bytes / 2 ** 30).toFixed(1)} GiB)`);
-    const mem = new wasm!.Memory({ initial: Math.ceil(bytes / PAGE) });
+    const pages = Math.ceil(bytes / PAGE);
+    const mem = existing ?? new wasm!.Memory({ initial: pages });
+    if (mem.buffer.byteLength < bytes) throw new RangeError(`shared engine memory holds ${mem.buffer.byteLength} bytes, ${bytes} needed`);
+    this.wasmMemory = mem;
     const instance = new wasm!.Instance(module, { m: { mem } });
     this.kernels = instance.exports as unknown as Record<string, Kernel>;
     this.memory = new Float32Array(mem.buffer, 0, floats + 1);
@@ -155,6 +174,30 @@ export function createDotEngine(floats: number, kind: 'auto' | EngineKind = 'aut
     if (kind === 'wasm-simd') throw new Error('WebAssembly SIMD is not available in this runtime');
   }
   return new JsDotEngine(floats);
+}
+
+/**
+ * A SIMD engine on a shared WebAssembly memory: `attachDotEngine(engine.wasmMemory, floats)` on
+ * another thread sees the same rows without a copy. Null when the runtime has no SIMD or no
+ * shared wasm memory (callers then stay on one thread). The caller keeps each thread's writes to
+ * areas of its own.
+ */
+export function createSharedDotEngine(floats: number): WasmDotEngine | null {
+  const module = sharedDotModule();
+  if (!module) return null;
+  const pages = Math.ceil(((floats + 1) * 4) / PAGE);
+  try {
+    return new WasmDotEngine(module, floats, new wasm!.Memory({ initial: pages, maximum: pages, shared: true }));
+  } catch {
+    return null;
+  }
+}
+
+/** The engine of another thread over a memory made by createSharedDotEngine. */
+export function attachDotEngine(memory: WasmMemory, floats: number): WasmDotEngine {
+  const module = sharedDotModule();
+  if (!module) throw new Error('WebAssembly SIMD with shared memory is not available in this thread');
+  return new WasmDotEngine(module, floats, memory);
 }
 
 export { WasmDotEngine };

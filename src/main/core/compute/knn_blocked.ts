@@ -65,6 +65,12 @@ export interface KnnOptions {
   method?: 'auto' | 'exact' | 'ivf';
   exactLimit?: number;
   ivf?: IvfOptions;
+  /**
+   * IVF only: compute one direction ('i2t': image queries; 't2i': caption queries); the other
+   * comes back empty (k = 0, statistics NaN). Two threads then run the directions side by side
+   * (mining/knn_worker.ts) and mergeDirections joins them. Exact search always does both in its one pass.
+   */
+  direction?: 'both' | 'i2t' | 't2i';
   signal?: AbortSignal;
   /** Fraction done in 0..1. */
   onProgress?: (fraction: number) => void;
@@ -73,7 +79,7 @@ export interface KnnOptions {
 export interface IvfOptions {
   /** Lists (default round(√n)). */
   nlist?: number;
-  /** Lists scanned per query (default max(8, nlist / 16)). */
+  /** Lists scanned per query (default: the smallest of max(4, nlist / 64), doubled, … whose sampled recall reaches recallTarget). */
   nprobe?: number;
   /** k-means iterations (default 6). */
   iterations?: number;

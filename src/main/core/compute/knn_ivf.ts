@@ -23,6 +23,10 @@ function sampleIndices(n: number, m: number, random: () => number): Int32Array {
   return perm.slice(0, take);
 }
 
+/** Queries scored together against one list, and gallery rows per call (output QUERY_BATCH × SEGMENT). */
+const QUERY_BATCH = 128;
+const SEGMENT = 512;
+
 interface Side {
   n: number;
   offset(k: number): number;
@@ -40,17 +44,18 @@ function ivfDirection(space: CrossModalSpace, queries: Side, gallery: Side, k: n
   const nq = queries.n;
   const random = mulberry32(o.seed ?? 7);
   const nlist = Math.max(1, Math.min(n, o.nlist ?? Math.round(Math.sqrt(n))));
-  const firstProbe = Math.max(1, Math.min(nlist, o.nprobe ?? Math.max(8, Math.ceil(nlist / 16))));
+  const firstProbe = Math.max(1, Math.min(nlist, o.nprobe ?? Math.max(4, Math.ceil(nlist / 64))));
   const iterations = o.iterations ?? 6;
   const statN = Math.min(n, o.statSample ?? 256);
   const qBlock = 64;
+  const qArea = Math.max(qBlock, QUERY_BATCH);
   const trainN = Math.min(n, 32 * nlist);
   // Engine layout: [gallery by list | centroids | stat sample | query block | output].
   const cOff = n * row;
   const sOff = cOff + nlist * row;
   const qOff = sOff + statN * row;
-  const outOff = qOff + qBlock * row;
-  const outLen = Math.max(qBlock * Math.max(nlist, statN), trainN, n, 4096);
+  const outOff = qOff + qArea * row;
+  const outLen = Math.max(qBlock * Math.max(nlist, statN), trainN, n, qArea * SEGMENT, 4096);
   const eng = createDotEngine(outOff + outLen);
   const mem = eng.memory;
   const copyRow = (from: number, to: number): void => mem.set(src.subarray(from, from + row), to);
@@ -141,13 +146,14 @@ function ivfDirection(space: CrossModalSpace, queries: Side, gallery: Side, k: n
   const kk = lists.k;
   const sum = new Float64Array(nq);
   const sq = new Float64Array(nq);
+  // Pass 1, query blocks: statistics from the gallery sample, and each query's nprobe lists.
+  const probes = new Int32Array(nq * nprobe).fill(EMPTY);
   const probeScore = new Float32Array(nprobe);
   const probe = new Int32Array(nprobe);
   for (let q0 = 0; q0 < nq; q0 += qBlock) {
     if (signal?.aborted) throw new CancelledError('mining');
     const m = Math.min(qBlock, nq - q0);
     for (let a = 0; a < m; a++) copyRow(queries.offset(q0 + a), qOff + a * row);
-    // Statistics from the sample.
     eng.dots(qOff, m, sOff, statN, row, outOff, statN);
     for (let a = 0; a < m; a++) {
       const qc = queries.constant(q0 + a);
@@ -163,44 +169,85 @@ function ivfDirection(space: CrossModalSpace, queries: Side, gallery: Side, k: n
       sq[q0 + a] = s2;
     }
     eng.dots(qOff, m, cOff, nlist, row, outOff, nlist);
-    const cent = new Float32Array(mem.subarray(outOff, outOff + m * nlist));
     for (let a = 0; a < m; a++) {
-      const q = q0 + a;
       probeScore.fill(-Infinity);
       probe.fill(EMPTY);
       let thr = -Infinity;
-      for (let c = 0; c < nlist; c++) {
-        const s = cent[a * nlist + c];
+      for (let c = 0, o2 = outOff + a * nlist; c < nlist; c++) {
+        const s = mem[o2 + c];
         if (s > thr) thr = offer(probe, probeScore, 0, nprobe, c, s);
       }
-      const base = q * kk;
-      let kthr = -Infinity;
-      const qc = queries.constant(q);
-      for (let p = 0; p < nprobe; p++) {
-        const c = probe[p];
-        if (c === EMPTY) continue;
-        const len = start[c + 1] - start[c];
-        if (!len) continue;
-        eng.dots(qOff + a * row, 1, start[c] * row, len, row, outOff, len);
-        for (let j = 0; j < len; j++) {
-          const g = order[start[c] + j];
-          const d = mem[outOff + j];
-          const s = space.csd ? Math.fround(-(qc + gConst[g] - 2 * d)) : d;
-          if (s >= kthr) kthr = offer(lists.indices, lists.scores, base, kk, g, s);
+      probes.set(probe, (q0 + a) * nprobe);
+    }
+    progress(0.3 + (0.1 * (q0 + m)) / nq);
+  }
+  // Pass 2, list by list: the queries that probe a list are gathered side by side and scored
+  // against the list in one blocked call (a matrix product, not nq matrix-vector products).
+  // Heaps keep (score desc, index asc), so the order lists are visited in does not change them.
+  const qStart = new Int32Array(nlist + 1);
+  for (let p = 0; p < probes.length; p++) if (probes[p] !== EMPTY) qStart[probes[p] + 1]++;
+  for (let c = 0; c < nlist; c++) qStart[c + 1] += qStart[c];
+  const qFill = qStart.slice(0, nlist);
+  const byList = new Int32Array(qStart[nlist]);
+  for (let p = 0; p < probes.length; p++) if (probes[p] !== EMPTY) byList[qFill[probes[p]]++] = Math.floor(p / nprobe);
+  const thr = new Float32Array(nq).fill(-Infinity);
+  const qc = new Float64Array(qArea);
+  let doneWork = 0;
+  const totalWork = qStart[nlist];
+  for (let c = 0; c < nlist; c++) {
+    if (signal?.aborted) throw new CancelledError('mining');
+    const len = start[c + 1] - start[c];
+    if (!len) continue;
+    for (let b0 = qStart[c]; b0 < qStart[c + 1]; b0 += qArea) {
+      const m = Math.min(qArea, qStart[c + 1] - b0);
+      for (let a = 0; a < m; a++) {
+        copyRow(queries.offset(byList[b0 + a]), qOff + a * row);
+        qc[a] = queries.constant(byList[b0 + a]);
+      }
+      for (let s0 = 0; s0 < len; s0 += SEGMENT) {
+        const segLen = Math.min(SEGMENT, len - s0);
+        const g0 = start[c] + s0;
+        eng.dots(qOff, m, g0 * row, segLen, row, outOff, segLen);
+        for (let a = 0; a < m; a++) {
+          const q = byList[b0 + a];
+          const base = q * kk;
+          let kthr = thr[q];
+          const o2 = outOff + a * segLen;
+          for (let j = 0; j < segLen; j++) {
+            const d = mem[o2 + j];
+            const g = order[g0 + j];
+            const s = space.csd ? Math.fround(-(qc[a] + gConst[g] - 2 * d)) : d;
+            if (s >= kthr) kthr = offer(lists.indices, lists.scores, base, kk, g, s);
+          }
+          thr[q] = kthr;
         }
       }
+      doneWork += m;
     }
-    progress(0.3 + (0.7 * (q0 + m)) / nq);
+    progress(0.4 + (0.6 * doneWork) / Math.max(1, totalWork));
   }
   return { lists: finishLists(lists), stats: finishStats(sum, sq, statN, 'sample'), recall };
 }
 
-/** Approximate top-k in both directions with inverted files. */
+/** Approximate top-k in both directions (or the one `opts.direction` names) with inverted files. */
 export function ivfCrossModal(space: CrossModalSpace, opts: KnnOptions): CrossModalKnn {
   const o = opts.ivf ?? {};
+  const dir = opts.direction ?? 'both';
   const images: Side = { n: space.nImages, offset: (i) => space.imageOffset(i), constant: (i) => space.imageConst(i) };
   const texts: Side = { n: space.nTexts, offset: (c) => space.textOffset(c), constant: (c) => space.textConst(c) };
-  const a = ivfDirection(space, images, texts, opts.kI2T, o, opts.signal, (f) => opts.onProgress?.(f / 2));
-  const b = ivfDirection(space, texts, images, opts.kT2I, o, opts.signal, (f) => opts.onProgress?.(0.5 + f / 2));
+  const share = dir === 'both' ? 0.5 : 1;
+  const a = dir !== 't2i' ? ivfDirection(space, images, texts, opts.kI2T, o, opts.signal, (f) => opts.onProgress?.(f * share)) : emptyDirection(space.nImages);
+  const b = dir !== 'i2t' ? ivfDirection(space, texts, images, opts.kT2I, o, opts.signal, (f) => opts.onProgress?.(1 - share + f * share)) : emptyDirection(space.nTexts);
   return { method: 'ivf', i2t: a.lists, t2i: b.lists, imageStats: a.stats, textStats: b.stats, recall: { i2t: a.recall, t2i: b.recall } };
+}
+
+const NO_RECALL: TopRecall = { depth: 0, nprobe: 0, nlist: 0, sampled: 0, mean: NaN, min: NaN };
+
+function emptyDirection(n: number): { lists: TopKLists; stats: RowStats; recall: TopRecall } {
+  return { lists: { n, k: 0, indices: new Int32Array(0), scores: new Float32Array(0) }, stats: { mean: new Float32Array(n).fill(NaN), sd: new Float32Array(n).fill(NaN), from: 'sample' }, recall: NO_RECALL };
+}
+
+/** Joins two one-direction results (image queries from `i2t`, caption queries from `t2i`). */
+export function mergeDirections(i2t: CrossModalKnn, t2i: CrossModalKnn): CrossModalKnn {
+  return { method: 'ivf', i2t: i2t.i2t, t2i: t2i.t2i, imageStats: i2t.imageStats, textStats: t2i.textStats, recall: { i2t: i2t.recall!.i2t, t2i: t2i.recall!.t2i } };
 }

@@ -10,8 +10,10 @@ export interface NeighborHeaps {
   isNew: Uint8Array;
 }
 
-export function createHeaps(n: number, k: number): NeighborHeaps {
-  return { n, k, indices: new Int32Array(n * k).fill(-1), dists: new Float32Array(n * k).fill(Infinity), isNew: new Uint8Array(n * k) };
+/** `shared`: distances on a SharedArrayBuffer, so join workers can read each list's worst (nn_descent_parallel.ts). */
+export function createHeaps(n: number, k: number, shared = false): NeighborHeaps {
+  const dists = shared ? new Float32Array(new SharedArrayBuffer(Math.max(1, n * k) * 4)) : new Float32Array(n * k);
+  return { n, k, indices: new Int32Array(n * k).fill(-1), dists: dists.fill(Infinity), isNew: new Uint8Array(n * k) };
 }
 
 /** Offers j at distance d to i's list; returns 1 when the list changed. */

@@ -4,7 +4,8 @@
 // each other and offered to each other's lists, until a round changes fewer than delta·n·k
 // entries. Distances are 1 − cos on unit rows; each join's scores come from one blocked call of the
 // wasm SIMD kernel on the candidates' rows gathered next to each other. Deterministic for a seed.
-import { createDotEngine, paddedRow, type DotEngine } from './dot_engine.js';
+import { createDotEngine, createSharedDotEngine, paddedRow, type DotEngine, type WasmMemory } from './dot_engine.js';
+import { ParallelJoins } from './nn_descent_parallel.js';
 import { mulberry32 } from '../../../shared/random.js';
 import { buildRpTree, type RowStore } from './rp_tree.js';
 import { createHeaps, heapPush, sortHeaps, type NeighborHeaps } from './neighbor_heap.js';
@@ -20,6 +21,11 @@ export interface NnDescentOptions {
   delta?: number;
   /** Candidates sampled per point and round (new and old each). */
   maxCandidates?: number;
+  /**
+   * Join threads (default 1). Above 1 the joins run on that many worker threads when the rows
+   * were loaded shared (loadRows' `workers`); the graph is the same as on one thread.
+   */
+  threads?: number;
   onProgress?: (phase: string, done: number, total: number) => void;
 }
 
@@ -31,21 +37,34 @@ export interface NnDescentStats {
   updates: number[];
   /** Pairs scored (trees and rounds). */
   distanceEvaluations: number;
+  /** Threads that scored the joins (1, or the worker threads). */
+  threads: number;
 }
 
 /** Unit rows loaded into a dot engine with a scratch area behind them. */
 export interface LoadedRows extends RowStore {
   dims: number;
+  /** Set when the engine's memory is shared: its size in floats and each join worker's scratch offset. */
+  shared?: { memory: WasmMemory; floats: number; workerScratch: number[] };
 }
 
-export function loadRows(rows: Float32Array, dims: number, scratchFloats: number): LoadedRows {
+/**
+ * Rows in an engine, `scratchFloats` behind them. `workers` > 0 asks for a shared memory with a
+ * scratch area of `workerScratchFloats` per join worker behind that (one thread when the runtime
+ * cannot share wasm memory).
+ */
+export function loadRows(rows: Float32Array, dims: number, scratchFloats: number, workers = 0, workerScratchFloats = 0): LoadedRows {
   const n = rows.length / dims;
   const rowFloats = paddedRow(dims);
-  const engine: DotEngine = createDotEngine(n * rowFloats + scratchFloats);
+  const base = n * rowFloats + scratchFloats;
+  const floats = base + workers * workerScratchFloats;
+  const sharedEngine = workers > 0 ? createSharedDotEngine(floats) : null;
+  const engine: DotEngine = sharedEngine ?? createDotEngine(base);
   const mem = engine.memory;
   if (rowFloats === dims) mem.set(rows, 0);
   else for (let i = 0; i < n; i++) mem.set(rows.subarray(i * dims, (i + 1) * dims), i * rowFloats);
-  return { engine, n, rowFloats, scratchOff: n * rowFloats, dims };
+  const shared = sharedEngine ? { memory: sharedEngine.wasmMemory, floats, workerScratch: Array.from({ length: workers }, (_, w) => base + w * workerScratchFloats) } : undefined;
+  return { engine, n, rowFloats, scratchOff: n * rowFloats, dims, shared };
 }
 
 /** Leaf size and candidates per round for k (self included): measured defaults, CONTEXT.md. */
@@ -125,16 +144,41 @@ export function nnDescentOnRows(store: LoadedRows, k: number, opts: NnDescentOpt
   const maxIters = opts.maxIters ?? Math.max(5, Math.round(Math.log2(n)));
   const delta = opts.delta ?? 0.001;
   const mc = opts.maxCandidates ?? nnDescentDefaults(k).maxCandidates;
-  const h = createHeaps(n, kk);
-  const stats: NnDescentStats = { trees: nTrees, leafSize, iterations: 0, updates: [], distanceEvaluations: 0 };
+  const wantThreads = Math.max(1, Math.min(opts.threads ?? 1, store.shared?.workerScratch.length ?? 1));
+  const h = createHeaps(n, kk, wantThreads > 1);
+  const pj = wantThreads > 1 && store.shared ? ParallelJoins.start({ ...store.shared, scratch: store.shared.workerScratch, rowFloats: store.rowFloats, n, k: kk, mc, leafSize, heaps: h }, wantThreads) : null;
+  try {
+    return descend(store, h, pj, k, kk, { seed, rnd, nTrees, leafSize, maxIters, delta, mc }, opts);
+  } finally {
+    pj?.close();
+  }
+}
+
+interface DescentParams {
+  seed: number;
+  rnd: () => number;
+  nTrees: number;
+  leafSize: number;
+  maxIters: number;
+  delta: number;
+  mc: number;
+}
+
+function descend(store: LoadedRows, h: NeighborHeaps, pj: ParallelJoins | null, k: number, kk: number, P: DescentParams, opts: NnDescentOptions): { knn: Knn; stats: NnDescentStats } {
+  const n = store.n;
+  const { seed, rnd, nTrees, leafSize, maxIters, delta, mc } = P;
+  const stats: NnDescentStats = { trees: nTrees, leafSize, iterations: 0, updates: [], distanceEvaluations: 0, threads: pj ? pj.workers : 1 };
   const pts = new Int32Array(Math.max(leafSize, 2 * mc));
 
   for (let t = 0; t < nTrees; t++) {
     const { order, starts } = buildRpTree(store, leafSize, seed * 7919 + t + 1);
-    for (let l = 0; l + 1 < starts.length; l++) {
-      const m = starts[l + 1] - starts[l];
-      for (let a = 0; a < m; a++) pts[a] = order[starts[l] + a];
-      stats.distanceEvaluations += joinAll(store, h, pts, m, m)[1];
+    if (pj) stats.distanceEvaluations += pj.leaves(h, order, starts)[1];
+    else {
+      for (let l = 0; l + 1 < starts.length; l++) {
+        const m = starts[l + 1] - starts[l];
+        for (let a = 0; a < m; a++) pts[a] = order[starts[l] + a];
+        stats.distanceEvaluations += joinAll(store, h, pts, m, m)[1];
+      }
     }
     opts.onProgress?.('neighbours', t + 1, nTrees + maxIters);
   }
@@ -146,9 +190,9 @@ export function nnDescentOnRows(store: LoadedRows, k: number, opts: NnDescentOpt
     }
   }
 
-  const newIdx = new Int32Array(n * mc);
+  const newIdx = pj ? pj.shared.newIdx : new Int32Array(n * mc);
   const newPri = new Float32Array(n * mc);
-  const oldIdx = new Int32Array(n * mc);
+  const oldIdx = pj ? pj.shared.oldIdx : new Int32Array(n * mc);
   const oldPri = new Float32Array(n * mc);
   for (let it = 0; it < maxIters; it++) {
     newIdx.fill(-1);
@@ -183,16 +227,22 @@ export function nnDescentOnRows(store: LoadedRows, k: number, opts: NnDescentOpt
       }
     }
     let updates = 0;
-    for (let i = 0; i < n; i++) {
-      let m = 0;
-      for (let c = i * mc; c < i * mc + mc; c++) if (newIdx[c] >= 0) pts[m++] = newIdx[c];
-      const nNew = m;
-      if (nNew === 0) continue;
-      for (let c = i * mc; c < i * mc + mc; c++) if (oldIdx[c] >= 0) pts[m++] = oldIdx[c];
-      const [u, e] = joinAll(store, h, pts, m, nNew);
+    if (pj) {
+      const [u, e] = pj.round(h, (done) => opts.onProgress?.('neighbours', nTrees + it + done / n, nTrees + maxIters));
       updates += u;
       stats.distanceEvaluations += e;
-      if ((i & 4095) === 0) opts.onProgress?.('neighbours', nTrees + it + i / n, nTrees + maxIters);
+    } else {
+      for (let i = 0; i < n; i++) {
+        let m = 0;
+        for (let c = i * mc; c < i * mc + mc; c++) if (newIdx[c] >= 0) pts[m++] = newIdx[c];
+        const nNew = m;
+        if (nNew === 0) continue;
+        for (let c = i * mc; c < i * mc + mc; c++) if (oldIdx[c] >= 0) pts[m++] = oldIdx[c];
+        const [u, e] = joinAll(store, h, pts, m, nNew);
+        updates += u;
+        stats.distanceEvaluations += e;
+        if ((i & 4095) === 0) opts.onProgress?.('neighbours', nTrees + it + i / n, nTrees + maxIters);
+      }
     }
     stats.iterations = it + 1;
     stats.updates.push(updates);
@@ -217,6 +267,8 @@ export function nnDescent(rows: Float32Array, dims: number, k: number, opts: NnD
   const rowFloats = paddedRow(dims);
   const leafSize = opts.leafSize ?? nnDescentDefaults(k).leafSize;
   const mc = opts.maxCandidates ?? nnDescentDefaults(k).maxCandidates;
-  const store = loadRows(rows, dims, scratchFloatsFor(rowFloats, leafSize, mc));
+  const scratch = scratchFloatsFor(rowFloats, leafSize, mc);
+  const threads = opts.threads ?? 1;
+  const store = loadRows(rows, dims, scratch, threads > 1 ? threads : 0, scratch);
   return nnDescentOnRows(store, k, { ...opts, leafSize, maxCandidates: mc });
 }

@@ -42,7 +42,7 @@ export function projectionKnn(
   rows: Float32Array,
   dims: number,
   k: number,
-  opts: { seed: number; method?: KnnMethod; recallSample?: number; exactMaxRows?: number; onProgress?: (phase: string, done: number, total: number) => void },
+  opts: { seed: number; method?: KnnMethod; recallSample?: number; exactMaxRows?: number; onProgress?: (phase: string, done: number, total: number) => void; threads?: number },
 ): ProjectionKnn {
   const n = rows.length / dims;
   const method = opts.method ?? 'auto';
@@ -56,8 +56,12 @@ export function projectionKnn(
   // NN-descent keeps longer lists than asked (BUILD_FACTOR × k) and returns the best k of each.
   const kBuild = Math.min(n, Math.max(k, Math.floor(BUILD_FACTOR * k)));
   const { leafSize, maxCandidates } = nnDescentDefaults(kBuild);
-  const store = loadRows(rows, dims, Math.max(scratchFloatsFor(rowFloats, leafSize, maxCandidates), recallScratchFloats(n, rowFloats)));
-  const built = nnDescentOnRows(store, kBuild, { seed: opts.seed, leafSize, maxCandidates, onProgress: opts.onProgress });
+  // With threads > 1 the joins run on that many workers over one shared copy of the rows; the
+  // graph is the same (nn_descent_parallel.ts).
+  const threads = opts.threads ?? 1;
+  const joinScratch = scratchFloatsFor(rowFloats, leafSize, maxCandidates);
+  const store = loadRows(rows, dims, Math.max(joinScratch, recallScratchFloats(n, rowFloats)), threads > 1 ? threads : 0, joinScratch);
+  const built = nnDescentOnRows(store, kBuild, { seed: opts.seed, leafSize, maxCandidates, onProgress: opts.onProgress, threads });
   const stats = built.stats;
   const knn = kBuild === k ? built.knn : firstK(built.knn, k);
   const seconds = (performance.now() - t0) / 1000;

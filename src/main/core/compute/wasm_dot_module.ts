@@ -126,10 +126,14 @@ function kernelBody(ra: number, rb: number): number[] {
   return [...uleb(body.length), ...body];
 }
 
-/** The module's bytes (about 1 KB). */
-export function dotModuleBytes(): Uint8Array {
+/**
+ * The module's bytes (about 1 KB). `shared`: the imported memory is a shared one (limits flag 3,
+ * at most 65,536 pages), so one copy of the rows serves worker threads (nn_descent_parallel.ts).
+ */
+export function dotModuleBytes(shared = false): Uint8Array {
   const types = section(1, vector([[0x60, ...vector(new Array(7).fill([I32])), 0]]));
-  const imports = section(2, vector([[...name('m'), ...name('mem'), 0x02, 0x00, 1]]));
+  const limits = shared ? [0x03, 1, ...uleb(65536)] : [0x00, 1];
+  const imports = section(2, vector([[...name('m'), ...name('mem'), 0x02, ...limits]]));
   const funcs = section(3, vector(KERNEL_SHAPES.map(() => [0])));
   const exports = section(7, vector(KERNEL_SHAPES.map(([a, b], ix) => [...name(`k${a}x${b}`), 0x00, ix])));
   const code = section(10, vector(KERNEL_SHAPES.map(([a, b]) => kernelBody(a, b))));

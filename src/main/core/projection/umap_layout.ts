@@ -58,7 +58,8 @@ export function computeLayout(rows: Float32Array, dims: number, params: LayoutPa
   }
   hooks.onSnapshot?.(init.slice(), 'pca');
   const k = Math.min(params.nNeighbors, n - 1);
-  const pk = projectionKnn(rows, dims, k, { seed: params.seed, method: params.knn, onProgress: hooks.onProgress });
+  const wanted = params.threads ?? (n >= PARALLEL_MIN_ROWS ? 2 : 1);
+  const pk = projectionKnn(rows, dims, k, { seed: params.seed, method: params.knn, onProgress: hooks.onProgress, threads: wanted });
   const tKnn = performance.now();
   hooks.onProgress?.('graph', 0, 1);
   const graph = fuzzySimplicialSet(pk.knn, n);
@@ -83,7 +84,6 @@ export function computeLayout(rows: Float32Array, dims: number, params: LayoutPa
       }
     },
   };
-  const wanted = params.threads ?? (n >= PARALLEL_MIN_ROWS ? 2 : 1);
   const parallel = wanted > 1 && !params.exactPow ? optimizeEpochsParallel(graph, init, epochOpts, wanted) : null;
   const xy = parallel ?? optimizeEpochs(graph, init, epochOpts);
   const threads = parallel ? wanted : 1;
