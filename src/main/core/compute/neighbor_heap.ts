@@ -10,10 +10,12 @@ export interface NeighborHeaps {
   isNew: Uint8Array;
 }
 
-/** `shared`: distances on a SharedArrayBuffer, so join workers can read each list's worst (nn_descent_parallel.ts). */
+/** `shared`: on SharedArrayBuffers, so worker threads read the lists (nn_descent_parallel.ts). */
 export function createHeaps(n: number, k: number, shared = false): NeighborHeaps {
-  const dists = shared ? new Float32Array(new SharedArrayBuffer(Math.max(1, n * k) * 4)) : new Float32Array(n * k);
-  return { n, k, indices: new Int32Array(n * k).fill(-1), dists: dists.fill(Infinity), isNew: new Uint8Array(n * k) };
+  const buf = (bytes: number) => (shared ? new SharedArrayBuffer(Math.max(1, n * k) * bytes) : new ArrayBuffer(Math.max(1, n * k) * bytes));
+  const indices = new Int32Array(buf(4), 0, n * k).fill(-1);
+  const dists = new Float32Array(buf(4), 0, n * k).fill(Infinity);
+  return { n, k, indices, dists, isNew: new Uint8Array(buf(1), 0, n * k) };
 }
 
 /** Offers j at distance d to i's list; returns 1 when the list changed. */

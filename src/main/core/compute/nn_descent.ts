@@ -7,7 +7,8 @@
 import { createDotEngine, createSharedDotEngine, paddedRow, type DotEngine, type WasmMemory } from './dot_engine.js';
 import { ParallelJoins } from './nn_descent_parallel.js';
 import { mulberry32 } from '../../../shared/random.js';
-import { buildRpTree, type RowStore } from './rp_tree.js';
+import { buildRpTree, treeSeed, type RowStore } from './rp_tree.js';
+import { drawPriorities, markJoined, sampleCandidates, type CandidateArrays } from './nn_candidates.js';
 import { createHeaps, heapPush, sortHeaps, type NeighborHeaps } from './neighbor_heap.js';
 import type { Knn } from './exact_knn.js';
 
@@ -104,26 +105,6 @@ function joinAll(store: LoadedRows, h: NeighborHeaps, pts: Int32Array, m: number
   return [updates, evals];
 }
 
-/** Keeps the maxC lowest-priority candidates of each point (a max-heap on priority per point). */
-function pushCandidate(idx: Int32Array, pri: Float32Array, mc: number, i: number, j: number, p: number): void {
-  const base = i * mc;
-  if (!(p < pri[base])) return;
-  for (let t = base; t < base + mc; t++) if (idx[t] === j) return;
-  let pos = 0;
-  for (;;) {
-    const l = 2 * pos + 1;
-    if (l >= mc) break;
-    const r = l + 1;
-    const c = r < mc && pri[base + r] > pri[base + l] ? r : l;
-    if (pri[base + c] <= p) break;
-    pri[base + pos] = pri[base + c];
-    idx[base + pos] = idx[base + c];
-    pos = c;
-  }
-  pri[base + pos] = p;
-  idx[base + pos] = j;
-}
-
 export function scratchFloatsFor(rowFloats: number, leafSize: number, maxCandidates: number): number {
   const m = Math.max(leafSize, 2 * maxCandidates);
   return m * rowFloats + m * m + rowFloats;
@@ -146,7 +127,7 @@ export function nnDescentOnRows(store: LoadedRows, k: number, opts: NnDescentOpt
   const mc = opts.maxCandidates ?? nnDescentDefaults(k).maxCandidates;
   const wantThreads = Math.max(1, Math.min(opts.threads ?? 1, store.shared?.workerScratch.length ?? 1));
   const h = createHeaps(n, kk, wantThreads > 1);
-  const pj = wantThreads > 1 && store.shared ? ParallelJoins.start({ ...store.shared, scratch: store.shared.workerScratch, rowFloats: store.rowFloats, n, k: kk, mc, leafSize, heaps: h }, wantThreads) : null;
+  const pj = wantThreads > 1 && store.shared ? ParallelJoins.start({ ...store.shared, scratch: store.shared.workerScratch, rowFloats: store.rowFloats, n, k: kk, mc, leafSize, seed, nTrees, heaps: h }, wantThreads) : null;
   try {
     return descend(store, h, pj, k, kk, { seed, rnd, nTrees, leafSize, maxIters, delta, mc }, opts);
   } finally {
@@ -170,17 +151,23 @@ function descend(store: LoadedRows, h: NeighborHeaps, pj: ParallelJoins | null, 
   const stats: NnDescentStats = { trees: nTrees, leafSize, iterations: 0, updates: [], distanceEvaluations: 0, threads: pj ? pj.workers : 1 };
   const pts = new Int32Array(Math.max(leafSize, 2 * mc));
 
-  for (let t = 0; t < nTrees; t++) {
-    const { order, starts } = buildRpTree(store, leafSize, seed * 7919 + t + 1);
-    if (pj) stats.distanceEvaluations += pj.leaves(h, order, starts)[1];
-    else {
+  if (pj) {
+    // Trees built on the workers at once, then each tree's leaves joined in tree order.
+    pj.buildTrees(nTrees, seed, leafSize);
+    for (let t = 0; t < nTrees; t++) {
+      stats.distanceEvaluations += pj.leaves(h, t)[1];
+      opts.onProgress?.('neighbours', t + 1, nTrees + maxIters);
+    }
+  } else {
+    for (let t = 0; t < nTrees; t++) {
+      const { order, starts } = buildRpTree(store, leafSize, treeSeed(seed, t));
       for (let l = 0; l + 1 < starts.length; l++) {
         const m = starts[l + 1] - starts[l];
         for (let a = 0; a < m; a++) pts[a] = order[starts[l] + a];
         stats.distanceEvaluations += joinAll(store, h, pts, m, m)[1];
       }
+      opts.onProgress?.('neighbours', t + 1, nTrees + maxIters);
     }
-    opts.onProgress?.('neighbours', t + 1, nTrees + maxIters);
   }
   // Points no leaf partner could fill (n tiny) get random neighbours so every list is full.
   for (let i = 0; i < n; i++) {
@@ -190,41 +177,15 @@ function descend(store: LoadedRows, h: NeighborHeaps, pj: ParallelJoins | null, 
     }
   }
 
-  const newIdx = pj ? pj.shared.newIdx : new Int32Array(n * mc);
-  const newPri = new Float32Array(n * mc);
-  const oldIdx = pj ? pj.shared.oldIdx : new Int32Array(n * mc);
-  const oldPri = new Float32Array(n * mc);
+  const cand: CandidateArrays = pj ? pj.shared : { newIdx: new Int32Array(n * mc), newPri: new Float32Array(n * mc), oldIdx: new Int32Array(n * mc), oldPri: new Float32Array(n * mc), mc };
+  const { newIdx, oldIdx } = cand;
+  const pri = pj ? pj.shared.pri : new Float64Array(n * kk);
   for (let it = 0; it < maxIters; it++) {
-    newIdx.fill(-1);
-    oldIdx.fill(-1);
-    newPri.fill(Infinity);
-    oldPri.fill(Infinity);
-    for (let i = 0; i < n; i++) {
-      for (let t = i * kk; t < i * kk + kk; t++) {
-        const j = h.indices[t];
-        if (j < 0) continue;
-        const p = rnd();
-        if (h.isNew[t]) {
-          pushCandidate(newIdx, newPri, mc, i, j, p);
-          pushCandidate(newIdx, newPri, mc, j, i, p);
-        } else {
-          pushCandidate(oldIdx, oldPri, mc, i, j, p);
-          pushCandidate(oldIdx, oldPri, mc, j, i, p);
-        }
-      }
-    }
-    // Sampled new neighbours become old: they are joined in this round.
-    for (let i = 0; i < n; i++) {
-      for (let t = i * kk; t < i * kk + kk; t++) {
-        if (!h.isNew[t]) continue;
-        const j = h.indices[t];
-        for (let c = i * mc; c < i * mc + mc; c++) {
-          if (newIdx[c] === j) {
-            h.isNew[t] = 0;
-            break;
-          }
-        }
-      }
+    drawPriorities(h.indices, rnd, pri);
+    if (pj) pj.sample();
+    else {
+      sampleCandidates(h.indices, h.isNew, kk, pri, cand, 0, n);
+      markJoined(h.indices, h.isNew, kk, newIdx, mc, 0, n);
     }
     let updates = 0;
     if (pj) {

@@ -1,8 +1,13 @@
-// NN-descent's local joins on worker threads, with the same graph as one thread, bit for bit.
+// NN-descent on worker threads, with the same graph as one thread, bit for bit.
 //
 // The rows sit once in a shared WebAssembly memory (dot_engine.ts createSharedDotEngine); each
-// worker (out/main/workers/nnd.js) has a scratch area of its own in it. A phase (one tree's
-// leaves, or one round's candidates) is cut into chunks of groups; for each chunk every worker
+// worker (out/main/workers/nnd.js) has a scratch area of its own in it. Phases:
+// - trees: the workers build the random-projection trees at once (tree t on worker t mod W; each
+//   tree has its own seed, so it does not matter which thread builds it);
+// - sampling: each round's candidate heaps, each worker filling its own points' heaps from every
+//   list, then marking its points' sampled neighbours old (nn_candidates.ts; the main thread draws
+//   the priorities in slot order first);
+// - joins: a tree's leaves or a round's candidates, cut into chunks of groups; for each chunk every worker
 // scores its share of the groups (the blocked SIMD kernel, as joinAll does) and writes the pairs
 // that could enter a list: d below either point's current worst distance, read from the shared
 // heaps. The main thread applies the chunks' pairs in group order, with the same heapPush calls
@@ -21,6 +26,8 @@ import { Worker } from 'node:worker_threads';
 import { packageRoot } from '../jobs/worker_path.js';
 import { attachDotEngine, type WasmMemory } from './dot_engine.js';
 import { heapPush, type NeighborHeaps } from './neighbor_heap.js';
+import { buildRpTree, treeSeed } from './rp_tree.js';
+import { markJoined, sampleCandidates } from './nn_candidates.js';
 
 /** Main → workers: job sequence number (incremented to post a chunk). */
 const C_SEQ = 0;
@@ -40,6 +47,11 @@ export const MAX_JOIN_WORKERS = 8;
 const KIND_LEAVES = 1;
 const KIND_ROUND = 2;
 const KIND_QUIT = 3;
+const KIND_TREES = 4;
+const KIND_SAMPLE = 5;
+const KIND_MARK = 6;
+/** The tree whose leaves a KIND_LEAVES phase joins. */
+const C_TREE = 6;
 
 /** Pairs a worker's buffer holds (each pair: two Int32 indices and a Float32 dot). */
 const PAIR_CAPACITY = 1 << 20;
@@ -52,15 +64,23 @@ export interface JoinShared {
   n: number;
   /** Neighbours kept per point (self excluded). */
   k: number;
-  /** The heaps' distances (shared): dists[p·k] is p's worst. */
+  /** The heaps (shared): dists[p·k] is p's worst. */
   dists: Float32Array;
-  /** Round candidates, mc per point (−1 empty). */
+  indices: Int32Array;
+  isNew: Uint8Array;
+  /** Round candidates, mc per point (−1 empty), their priorities, and each list slot's draw. */
   newIdx: Int32Array;
+  newPri: Float32Array;
   oldIdx: Int32Array;
+  oldPri: Float32Array;
+  pri: Float64Array;
   mc: number;
-  /** A tree's leaves: order and leaf starts (n + 1 entries at most). */
-  order: Int32Array;
-  starts: Int32Array;
+  seed: number;
+  leafSize: number;
+  /** Tree t's leaves: order at treeOrder[t·n …], leaf starts at treeStarts[t·(n+1) …], treeLeaves[t] leaves. */
+  treeOrder: Int32Array;
+  treeStarts: Int32Array;
+  treeLeaves: Int32Array;
   ctl: Int32Array;
   workers: number;
   /** Worker w's scratch offset (floats) in the engine memory. */
@@ -84,12 +104,14 @@ function maxPairsPerGroup(kind: number, leafSize: number, mc: number): number {
   return kind === KIND_LEAVES ? (leafSize * (leafSize - 1)) / 2 : mc * (2 * mc - 1);
 }
 
-/** Gathers group g's points into pts; returns [m, nNew]. */
-function gather(s: JoinShared, kind: number, g: number, pts: Int32Array): [number, number] {
+/** Gathers group g's points into pts (tree `tree`'s leaf g, or point g's candidates); returns [m, nNew]. */
+function gather(s: JoinShared, kind: number, tree: number, g: number, pts: Int32Array): [number, number] {
   if (kind === KIND_LEAVES) {
-    const lo = s.starts[g];
-    const m = s.starts[g + 1] - lo;
-    for (let a = 0; a < m; a++) pts[a] = s.order[lo + a];
+    const sb = tree * (s.n + 1);
+    const lo = s.treeStarts[sb + g];
+    const m = s.treeStarts[sb + g + 1] - lo;
+    const ob = tree * s.n;
+    for (let a = 0; a < m; a++) pts[a] = s.treeOrder[ob + lo + a];
     return [m, m];
   }
   let m = 0;
@@ -107,7 +129,8 @@ export function runJoinWorker(s: JoinShared, w: number): void {
   const ctl = s.ctl;
   const { rowFloats, k, dists } = s;
   const scratchOff = s.scratch[w];
-  const pts = new Int32Array(Math.max(2 * s.mc, 1024));
+  const store = { engine, n: s.n, rowFloats, scratchOff };
+  const pts = new Int32Array(Math.max(2 * s.mc, s.leafSize));
   Atomics.add(ctl, C_STARTED, 1);
   Atomics.notify(ctl, C_STARTED);
   let last = 0;
@@ -121,16 +144,31 @@ export function runJoinWorker(s: JoinShared, w: number): void {
     if (kind === KIND_QUIT) return;
     const lo = ctl[C_LO];
     const hi = ctl[C_HI];
+    const g0 = lo + Math.floor(((hi - lo) * w) / s.workers);
+    const g1 = lo + Math.floor(((hi - lo) * (w + 1)) / s.workers);
+    if (kind === KIND_TREES) {
+      for (let t = lo + w; t < hi; t += s.workers) {
+        const { order, starts } = buildRpTree(store, s.leafSize, treeSeed(s.seed, t));
+        s.treeOrder.set(order, t * s.n);
+        s.treeStarts.set(starts, t * (s.n + 1));
+        s.treeLeaves[t] = starts.length - 1;
+      }
+    } else if (kind === KIND_SAMPLE) sampleCandidates(s.indices, s.isNew, k, s.pri, s, g0, g1);
+    else if (kind === KIND_MARK) markJoined(s.indices, s.isNew, k, s.newIdx, s.mc, g0, g1);
+    if (kind === KIND_TREES || kind === KIND_SAMPLE || kind === KIND_MARK) {
+      Atomics.store(ctl, C_DONE + w, seq);
+      Atomics.notify(ctl, C_DONE + w);
+      continue;
+    }
+    const tree = ctl[C_TREE];
     const buf = seq & 1;
     const P = s.pairP[w * 2 + buf];
     const Q = s.pairQ[w * 2 + buf];
     const D = s.pairDot[w * 2 + buf];
-    const g0 = lo + Math.floor(((hi - lo) * w) / s.workers);
-    const g1 = lo + Math.floor(((hi - lo) * (w + 1)) / s.workers);
     let out = 0;
     let evals = 0;
     for (let g = g0; g < g1; g++) {
-      const [m, nNew] = gather(s, kind, g, pts);
+      const [m, nNew] = gather(s, kind, tree, g, pts);
       if (nNew === 0) continue;
       for (let a = 0; a < m; a++) mem.copyWithin(scratchOff + a * rowFloats, pts[a] * rowFloats, pts[a] * rowFloats + rowFloats);
       const outOff = scratchOff + m * rowFloats;
@@ -174,6 +212,8 @@ export interface ParallelJoinsInit {
   k: number;
   mc: number;
   leafSize: number;
+  seed: number;
+  nTrees: number;
   heaps: NeighborHeaps;
   /** Scratch offsets for the workers (each room for scratchFloatsFor(rowFloats, leafSize, mc)). */
   scratch: number[];
@@ -199,7 +239,7 @@ export class ParallelJoins {
   static start(init: ParallelJoinsInit, workers: number): ParallelJoins | null {
     const file = nndWorkerFile();
     if (!file || workers < 1 || init.scratch.length < workers) return null;
-    if (!(init.heaps.dists.buffer instanceof SharedArrayBuffer)) throw new TypeError('ParallelJoins: heaps must be shared');
+    for (const a of [init.heaps.dists, init.heaps.indices, init.heaps.isNew]) if (!(a.buffer instanceof SharedArrayBuffer)) throw new TypeError('ParallelJoins: heaps must be shared');
     const nw = Math.min(workers, MAX_JOIN_WORKERS);
     const s: JoinShared = {
       memory: init.memory,
@@ -208,11 +248,19 @@ export class ParallelJoins {
       n: init.n,
       k: init.k,
       dists: init.heaps.dists,
+      indices: init.heaps.indices,
+      isNew: init.heaps.isNew,
       newIdx: sharedI32(init.n * init.mc),
+      newPri: sharedF32(init.n * init.mc),
       oldIdx: sharedI32(init.n * init.mc),
+      oldPri: sharedF32(init.n * init.mc),
+      pri: new Float64Array(new SharedArrayBuffer(Math.max(1, init.n * init.k) * 8)),
       mc: init.mc,
-      order: sharedI32(init.n),
-      starts: sharedI32(init.n + 1),
+      seed: init.seed,
+      leafSize: init.leafSize,
+      treeOrder: sharedI32(init.nTrees * init.n),
+      treeStarts: sharedI32(init.nTrees * (init.n + 1)),
+      treeLeaves: sharedI32(init.nTrees),
       ctl: sharedI32(C_WORDS),
       workers: nw,
       scratch: init.scratch.slice(0, nw),
@@ -317,11 +365,27 @@ export class ParallelJoins {
     return [updates, evals];
   }
 
-  /** Joins every leaf of one tree (order and leaf starts, as buildRpTree gives them). */
-  leaves(h: NeighborHeaps, order: Int32Array, starts: Int32Array): [number, number] {
-    this.shared.order.set(order);
-    this.shared.starts.set(starts);
-    return this.phase(h, KIND_LEAVES, starts.length - 1);
+  /** Runs a phase without pairs (trees, sampling, marking) over 0..count−1 and waits for it. */
+  private plain(kind: number, count: number): void {
+    this.waitDone(this.post(kind, 0, count));
+  }
+
+  /** Builds trees 0..nTrees−1 on the workers (treeSeed(seed, t) each). */
+  buildTrees(nTrees: number, seed: number, leafSize: number): void {
+    if (seed !== this.shared.seed || leafSize !== this.leafSize || nTrees * this.shared.n > this.shared.treeOrder.length) throw new RangeError('ParallelJoins.buildTrees: not the trees it was started for');
+    this.plain(KIND_TREES, nTrees);
+  }
+
+  /** Joins every leaf of tree t (built by buildTrees). */
+  leaves(h: NeighborHeaps, t: number): [number, number] {
+    this.shared.ctl[C_TREE] = t;
+    return this.phase(h, KIND_LEAVES, this.shared.treeLeaves[t]);
+  }
+
+  /** The round's candidate heaps from shared.pri (drawn by the caller), then sampled new neighbours marked old. */
+  sample(): void {
+    this.plain(KIND_SAMPLE, this.shared.n);
+    this.plain(KIND_MARK, this.shared.n);
   }
 
   /** Joins one round's candidates (already written to shared.newIdx / shared.oldIdx). */

@@ -5,7 +5,7 @@
 import type { DotEngine } from './dot_engine.js';
 import { mulberry32 } from '../../../shared/random.js';
 
-/** Rows in the engine's memory: row i starts at i·rowFloats; `scratchOff` has room for leafSize + 1 rows and leafSize² scores. */
+/** Rows in the engine's memory: row i starts at i·rowFloats; `scratchOff` (this thread's own) has room for leafSize + 1 rows and leafSize² scores. */
 export interface RowStore {
   engine: DotEngine;
   n: number;
@@ -19,6 +19,11 @@ export interface RpLeaves {
   starts: Int32Array;
 }
 
+/** Tree t's seed in a run seeded with `seed`. */
+export function treeSeed(seed: number, t: number): number {
+  return seed * 7919 + t + 1;
+}
+
 export function buildRpTree(store: RowStore, leafSize: number, seed: number): RpLeaves {
   const { engine, n, rowFloats, scratchOff } = store;
   const mem = engine.memory;
@@ -26,6 +31,7 @@ export function buildRpTree(store: RowStore, leafSize: number, seed: number): Rp
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const side = new Float32Array(n);
+  const outOff = scratchOff + rowFloats;
   const starts: number[] = [];
   // An explicit stack of [lo, hi) ranges of `order`, split in place (no recursion depth limit).
   const stack: number[] = [0, n];
@@ -45,7 +51,9 @@ export function buildRpTree(store: RowStore, leafSize: number, seed: number): Rp
     for (let t = 0; t < rowFloats; t++) mem[scratchOff + t] = mem[aOff + t] - mem[bOff + t];
     let left = 0;
     for (let p = lo; p < hi; p++) {
-      const s = engine.dot(order[p] * rowFloats, scratchOff, rowFloats);
+      // dots() into this thread's scratch (not dot()'s one shared slot): threads build trees at once.
+      engine.dots(order[p] * rowFloats, 1, scratchOff, 1, rowFloats, outOff, 1);
+      const s = mem[outOff];
       side[p] = s;
       if (s < 0) left++;
     }
