@@ -23,7 +23,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { packageRoot } from '../jobs/worker_path.js';
+import { packageRoot } from '../io/package_root.js';
 import { attachDotEngine, type WasmMemory } from './dot_engine.js';
 import { heapPush, type NeighborHeaps } from './neighbor_heap.js';
 import { buildRpTree, treeSeed } from './rp_tree.js';
