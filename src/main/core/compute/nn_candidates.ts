@@ -1,8 +1,26 @@
-// NN-descent's candidate sampling for one round (nn_descent.ts), split by target so worker threads
-// can share it (nn_descent_parallel.ts) and still give the one-thread result: every list slot
+// NN-descent's per-point steps that one thread (nn_descent.ts) and the join workers
+// (nn_descent_parallel.ts) share: gathering and scoring a group, and the candidate sampling.
+//
+// The sampling of one round is split by target point so worker threads can share it and still
+// give the one-thread result: every list slot
 // (i, t) carries a priority drawn in slot order by the calling thread; a point's candidate heap
 // receives its offers in slot order whichever thread fills it, so the heaps do not depend on the
 // split. Sampled new neighbours are then marked old (markJoined), each thread for its own points.
+import type { RowStore } from './rp_tree.js';
+
+/**
+ * Gathers the listed points' rows at `scratchOff` and scores rows 0..nNew−1 ("new") against all m
+ * (new×new and new×old pairs are joined; old×old were joined before) in one blocked call; returns
+ * where the nNew × m dots start. Each thread passes its own scratch.
+ */
+export function scoreGroup(store: RowStore, scratchOff: number, pts: Int32Array, m: number, nNew: number): number {
+  const { engine, rowFloats } = store;
+  const mem = engine.memory;
+  for (let a = 0; a < m; a++) mem.copyWithin(scratchOff + a * rowFloats, pts[a] * rowFloats, pts[a] * rowFloats + rowFloats);
+  const outOff = scratchOff + m * rowFloats;
+  engine.dots(scratchOff, nNew, scratchOff, m, rowFloats, outOff, m);
+  return outOff;
+}
 
 /** Keeps the mc lowest-priority candidates of point i (a max-heap on priority per point). */
 export function pushCandidate(idx: Int32Array, pri: Float32Array, mc: number, i: number, j: number, p: number): void {
@@ -78,4 +96,14 @@ export function markJoined(indices: Int32Array, isNew: Uint8Array, k: number, ne
       }
     }
   }
+}
+
+/** Gathers point i's sampled candidates into pts, new ones first; returns [m, nNew] ([0, 0] when none is new: nothing to join). */
+export function gatherCandidates(newIdx: Int32Array, oldIdx: Int32Array, mc: number, i: number, pts: Int32Array): [number, number] {
+  let m = 0;
+  for (let c = i * mc; c < i * mc + mc; c++) if (newIdx[c] >= 0) pts[m++] = newIdx[c];
+  const nNew = m;
+  if (nNew === 0) return [0, 0];
+  for (let c = i * mc; c < i * mc + mc; c++) if (oldIdx[c] >= 0) pts[m++] = oldIdx[c];
+  return [m, nNew];
 }

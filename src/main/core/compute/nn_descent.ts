@@ -8,7 +8,7 @@ import { createDotEngine, createSharedDotEngine, paddedRow, type DotEngine, type
 import { ParallelJoins } from './nn_descent_parallel.js';
 import { mulberry32 } from '../../../shared/random.js';
 import { buildRpTree, treeSeed, type RowStore } from './rp_tree.js';
-import { drawPriorities, markJoined, sampleCandidates, type CandidateArrays } from './nn_candidates.js';
+import { drawPriorities, gatherCandidates, markJoined, sampleCandidates, scoreGroup, type CandidateArrays } from './nn_candidates.js';
 import { createHeaps, heapPush, sortHeaps, type NeighborHeaps } from './neighbor_heap.js';
 import type { Knn } from './exact_knn.js';
 
@@ -78,14 +78,10 @@ export function defaultTrees(n: number): number {
   return Math.min(32, 4 + Math.round(Math.pow(n, 0.25) / 2));
 }
 
-/** Scores every pair of the listed points (gathered at the scratch area) and offers each pair both ways. */
+/** Scores every pair of the listed points (scoreGroup) and offers each pair both ways. */
 function joinAll(store: LoadedRows, h: NeighborHeaps, pts: Int32Array, m: number, nNew: number): [number, number] {
-  const { engine, rowFloats, scratchOff } = store;
-  const mem = engine.memory;
-  for (let a = 0; a < m; a++) mem.copyWithin(scratchOff + a * rowFloats, pts[a] * rowFloats, pts[a] * rowFloats + rowFloats);
-  const outOff = scratchOff + m * rowFloats;
-  // Rows 0..nNew−1 are "new": new×new and new×old pairs are joined; old×old were joined before.
-  engine.dots(scratchOff, nNew, scratchOff, m, rowFloats, outOff, m);
+  const mem = store.engine.memory;
+  const outOff = scoreGroup(store, store.scratchOff, pts, m, nNew);
   let updates = 0;
   let evals = 0;
   const dists = h.dists;
@@ -194,11 +190,8 @@ function descend(store: LoadedRows, h: NeighborHeaps, pj: ParallelJoins | null, 
       stats.distanceEvaluations += e;
     } else {
       for (let i = 0; i < n; i++) {
-        let m = 0;
-        for (let c = i * mc; c < i * mc + mc; c++) if (newIdx[c] >= 0) pts[m++] = newIdx[c];
-        const nNew = m;
+        const [m, nNew] = gatherCandidates(newIdx, oldIdx, mc, i, pts);
         if (nNew === 0) continue;
-        for (let c = i * mc; c < i * mc + mc; c++) if (oldIdx[c] >= 0) pts[m++] = oldIdx[c];
         const [u, e] = joinAll(store, h, pts, m, nNew);
         updates += u;
         stats.distanceEvaluations += e;

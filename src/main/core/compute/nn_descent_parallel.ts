@@ -27,7 +27,8 @@ import { packageRoot } from '../io/package_root.js';
 import { attachDotEngine, type WasmMemory } from './dot_engine.js';
 import { heapPush, type NeighborHeaps } from './neighbor_heap.js';
 import { buildRpTree, treeSeed } from './rp_tree.js';
-import { markJoined, sampleCandidates } from './nn_candidates.js';
+import { gatherCandidates, markJoined, sampleCandidates, scoreGroup } from './nn_candidates.js';
+import { sharedF32, sharedI32 } from './shared_arrays.js';
 
 /** Main → workers: job sequence number (incremented to post a chunk). */
 const C_SEQ = 0;
@@ -91,8 +92,6 @@ export interface JoinShared {
   pairDot: Float32Array[];
 }
 
-const sharedI32 = (n: number) => new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4));
-const sharedF32 = (n: number) => new Float32Array(new SharedArrayBuffer(Math.max(1, n) * 4));
 
 export function nndWorkerFile(): string | null {
   const file = join(packageRoot(), 'out', 'main', 'workers', 'nnd.js');
@@ -114,12 +113,7 @@ function gather(s: JoinShared, kind: number, tree: number, g: number, pts: Int32
     for (let a = 0; a < m; a++) pts[a] = s.treeOrder[ob + lo + a];
     return [m, m];
   }
-  let m = 0;
-  for (let c = g * s.mc; c < g * s.mc + s.mc; c++) if (s.newIdx[c] >= 0) pts[m++] = s.newIdx[c];
-  const nNew = m;
-  if (nNew === 0) return [0, 0];
-  for (let c = g * s.mc; c < g * s.mc + s.mc; c++) if (s.oldIdx[c] >= 0) pts[m++] = s.oldIdx[c];
-  return [m, nNew];
+  return gatherCandidates(s.newIdx, s.oldIdx, s.mc, g, pts);
 }
 
 /** Worker side: answers chunks until told to quit (nnd.worker.ts). */
@@ -170,9 +164,7 @@ export function runJoinWorker(s: JoinShared, w: number): void {
     for (let g = g0; g < g1; g++) {
       const [m, nNew] = gather(s, kind, tree, g, pts);
       if (nNew === 0) continue;
-      for (let a = 0; a < m; a++) mem.copyWithin(scratchOff + a * rowFloats, pts[a] * rowFloats, pts[a] * rowFloats + rowFloats);
-      const outOff = scratchOff + m * rowFloats;
-      engine.dots(scratchOff, nNew, scratchOff, m, rowFloats, outOff, m);
+      const outOff = scoreGroup(store, scratchOff, pts, m, nNew);
       for (let a = 0; a < nNew; a++) {
         const p = pts[a];
         const row = outOff + a * m;
@@ -402,4 +394,3 @@ export class ParallelJoins {
   }
 }
 
-export { sharedF32, sharedI32 };

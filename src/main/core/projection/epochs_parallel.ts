@@ -8,12 +8,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { packageRoot } from '../jobs/worker_path.js';
+import { sharedF32, sharedI32 } from '../compute/shared_arrays.js';
 import { edgeSchedule, type EpochOptions } from './umap_epochs.js';
 import { fail, runEpochThread, STARTED, type SharedEpochs } from './epochs_shared.js';
 import type { FuzzyGraph } from './fuzzy_set.js';
 
-const sharedI32 = (n: number) => new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4));
-const sharedF32 = (n: number) => new Float32Array(new SharedArrayBuffer(Math.max(1, n) * 4));
 
 export function epochsWorkerFile(): string | null {
   const file = join(packageRoot(), 'out', 'main', 'workers', 'epochs.js');
