@@ -88,6 +88,7 @@ describe('review flow in the browser, keyboard only', () => {
     await page.waitForSelector('[data-testid="review-unit"]', { timeout: 30_000 });
     firstUnit = await unitId();
     expect(firstUnit).toBeGreaterThan(0);
+    const firstUnitIsCheck = (await page.locator('[data-testid="check-note"]').count()) === 1;
     expect(await page.locator('[data-testid="review-cell"]').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid="unit-row"]').count()).toBeGreaterThan(10);
     // Truth stays hidden unless asked for.
@@ -96,6 +97,15 @@ describe('review flow in the browser, keyboard only', () => {
     expect(await page.getAttribute('[data-testid="calibration-card"]', 'data-calibrated')).toBe('false');
     expect(await page.textContent('[data-testid="calibration-card"]')).toMatch(/p̂ is shown as a rank/);
     expect(await page.locator('[data-testid="review-p"]').first().textContent()).toMatch(/^#\d+$/);
+    // Calibration checks sit in the queue, marked, and say what they are for when opened.
+    const checkRow = page.locator('[data-testid="unit-row"]:has([data-testid="check-badge"])').first();
+    expect(await page.locator('[data-testid="check-badge"]').count()).toBeGreaterThan(0);
+    await checkRow.click();
+    await page.waitForSelector('[data-testid="check-note"]', { timeout: 10_000 });
+    expect(await page.textContent('[data-testid="check-note"]')).toMatch(/drawn at random from every candidate/);
+    await page.click(`[data-testid="unit-row"][data-cluster-id="${firstUnit}"]`);
+    await page.waitForSelector(`[data-testid="review-unit"][data-cluster-id="${firstUnit}"]`, { timeout: 10_000 });
+    expect(await page.locator('[data-testid="check-note"]').count()).toBe(firstUnitIsCheck ? 1 : 0);
   });
 
   it('records the verified metrics before any decision', async () => {

@@ -69,6 +69,7 @@ function oldStore(name: string, withReviews: boolean): string {
     db.exec(OLD_REVIEW_DDL);
     db.prepare("INSERT INTO review_decisions(batch, image_index, caption_index, label, reviewer, seconds, cluster_id, at) VALUES (1, 4, 5, '2', 'ann', 3.5, NULL, '2026-01-02T00:00:00Z')").run();
     db.prepare("INSERT INTO review_extra_positives(source, image_index, caption_index, label) VALUES ('eccv.json', 1, 2, 1)").run();
+    db.prepare("INSERT INTO mining_clusters(id, run_id, kind, position, served_by, priority, expected_valid, uncertainty, cost_seconds, captions, images, reference_images, n_pairs) VALUES (7, 1, 'block', 0, 'priority', 0.5, 2, 0.25, 11, '[5]', '[4]', '[]', 1)").run();
   }
   db.close();
   return file;
@@ -84,7 +85,7 @@ describe('the project store migration ladder', () => {
     it(`opens a previous-version store ${withReviews ? 'with' : 'without'} the unversioned review tables and keeps every row`, () => {
       const file = oldStore(withReviews ? 'old-reviews' : 'old-flags', withReviews);
       const store = new ProjectStore(file);
-      expect(store.migrated).toEqual([2, 3, 4, 5]);
+      expect(store.migrated).toEqual([2, 3, 4, 5, 6]);
       expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(store.getMeta('dataset_hash')).toBe('abc123');
       expect(store.uid).toMatch(/^[0-9a-f]{32}$/);
@@ -97,6 +98,12 @@ describe('the project store migration ladder', () => {
       if (withReviews) {
         expect(reviews.effectiveDecisions().map((d) => [d.image, d.caption, d.label, d.reviewer, d.seconds])).toEqual([[4, 5, 2, 'ann', 3.5]]);
         expect(reviews.extraPositives()).toEqual([{ source: 'eccv.json', image: 1, caption: 2, label: 1 }]);
+        // The review queue outlives the rebuild that lets it hold calibration checks (version 6).
+        expect(store.db.prepare('SELECT id, kind, position, served_by, captions FROM mining_clusters').all()).toEqual([{ id: 7, kind: 'block', position: 0, served_by: 'priority', captions: '[5]' }]);
+        store.db.prepare("INSERT INTO mining_clusters(run_id, kind, position, served_by, priority, expected_valid, uncertainty, cost_seconds, captions, images, reference_images, n_pairs) VALUES (1, 'check', 1, 'check', 0, 0, 0, 8, '[1]', '[2]', '[]', 1)").run();
+        expect(() => store.db.prepare("INSERT INTO mining_clusters(run_id, kind, position, served_by, priority, expected_valid, uncertainty, cost_seconds, captions, images, reference_images, n_pairs) VALUES (1, 'nonsense', 2, 'check', 0, 0, 0, 8, '[1]', '[2]', '[]', 1)").run()).toThrow(/CHECK constraint/);
+        const indexes = (store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'mining_clusters'").all() as { name: string }[]).map((r) => r.name);
+        expect(indexes).toContain('mining_clusters_position');
       } else {
         expect(reviews.effectiveDecisions()).toEqual([]);
       }
@@ -117,7 +124,7 @@ describe('the project store migration ladder', () => {
 
   it('creates a new store at the current version in one go', () => {
     const store = new ProjectStore(join(tmp.dir, 'new', 'project.sqlite'));
-    expect(store.migrated).toEqual([1, 2, 3, 4, 5]);
+    expect(store.migrated).toEqual([1, 2, 3, 4, 5, 6]);
     const tables = (store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
     expect(tables).toEqual(['actions', 'flags', 'merged_stores', 'meta', 'mining_candidates', 'mining_clusters', 'mining_runs', 'review_decisions', 'review_extra_positives']);
     store.close();

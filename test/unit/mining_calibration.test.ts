@@ -1,9 +1,10 @@
 // Is p̂ a probability? Reliability and ECE, the isotonic map, and — on a sample seed that nothing was
 // tuned on, with the built-in encoder a user runs — the ECE of p̂ on the pairs nobody reviewed, after
-// 200 simulated reviews taken in queue order with the truth as the reviewer.
+// 200 simulated reviews taken in queue order (calibration checks included) with the truth as the reviewer.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { applyIsotonic, calibrationReport, fitIsotonic, reliability } from '../../src/main/core/mining/calibration.js';
+import { applyIsotonic, CALIBRATION_MAX_ECE, calibrationReport, fitIsotonic, reliability } from '../../src/main/core/mining/calibration.js';
+import { DEFAULT_CHECK_PAIRS } from '../../src/main/core/mining/checks.js';
 import { refreshAfterReviews } from '../../src/main/core/mining/classifier.js';
 import { openDataset } from '../../src/main/core/datasets/open.js';
 import { encodeSpace } from '../../src/main/core/encoders/encode_job.js';
@@ -79,20 +80,31 @@ describe('reviews must speak for the pairs nobody reviewed', () => {
 });
 
 describe('calibrated candidates on a held-back seed', () => {
-  it('after 200 reviews in queue order, p̂ on the unreviewed pairs is calibrated against the truth', async () => {
-    const dir = join(tmp.dir, 'seed11');
-    const dataDir = join(tmp.dir, 'data');
-    await generateSample({ out: dir, images: 400, preset: 'A', seed: 11 });
+  // Seed 11 was never tuned on (the number of checks was chosen on seed 0). One encode, mined twice:
+  // with the default calibration checks and with none; 200 reviews each in queue order, the truth as
+  // the reviewer, then p̂ on the pairs nobody reviewed is judged against the truth.
+  const dir = join(tmp.dir, 'seed11');
+  const dataDir = join(tmp.dir, 'data');
+  let space = '';
+  async function reviewAndMeasure(checkPairs: number | undefined) {
+    if (!space) {
+      await generateSample({ out: dir, images: 400, preset: 'A', seed: 11 });
+      const ds0 = await openDataset(dir);
+      space = (await encodeSpace({ dataset: ds0, encoderSpec: 'baseline', projectDir: projectDir(ds0.root, dataDir), inProcess: true })).record.id;
+    }
     const ds = await openDataset(dir);
-    const enc = await encodeSpace({ dataset: ds, encoderSpec: 'baseline', projectDir: projectDir(ds.root, dataDir), inProcess: true });
-    await runMineCommand({ dir, dataDir, spaces: [enc.record.id], threads: 1 });
+    const mined = await runMineCommand({ dir, dataDir, spaces: [space], threads: 1, units: checkPairs === undefined ? undefined : { checkPairs } });
     const p = await openProject(dir, dataDir);
     try {
       const { reviews } = p;
+      // Start from no reviews (the second run must not inherit the first one's).
+      p.store.db.prepare('DELETE FROM review_decisions').run();
+      refreshAfterReviews(reviews);
       const nI = ds.images.length;
       const truth = new Set<number>();
       ds.truth!.forEach((imgs, c) => imgs.forEach((i) => truth.add(c * nI + i)));
       let reviewed = 0;
+      let checked = 0;
       while (reviewed < 200) {
         const u = reviews.nextCluster();
         if (!u) break;
@@ -100,6 +112,7 @@ describe('calibrated candidates on a held-back seed', () => {
         if (!pairs.length) break;
         reviews.record(pairs.map((c) => ({ image: c.image, caption: c.caption, label: truth.has(c.caption * nI + c.image) ? (1 as const) : (4 as const), reviewer: 'truth', seconds: 2, clusterId: u.id })));
         reviewed += pairs.length;
+        if (u.kind === 'check') checked += pairs.length;
         if (reviewed % 50 < pairs.length) refreshAfterReviews(reviews);
       }
       const refresh = refreshAfterReviews(reviews);
@@ -108,14 +121,34 @@ describe('calibrated candidates on a held-back seed', () => {
       const held = reliability(rest.map((c) => c.p), rest.map((c) => (truth.has(c.caption * nI + c.image) ? 1 : 0)));
       const top = rest.slice(0, 1000);
       const precision = top.filter((c) => truth.has(c.caption * nI + c.image)).length / top.length;
+      const cal = refresh.calibration!;
       console.log(
-        `calibration seed 11 (baseline encoder, 400 images): ${reviewed} reviewed; cross-validated ECE on the reviews ${refresh.calibration!.ece.toFixed(3)} (raw ${refresh.calibration!.eceRaw.toFixed(3)}); ` +
+        `calibration seed 11 (baseline encoder, 400 images, ${mined.checkPairs} check pairs drawn): ${reviewed} reviewed, ${checked} of them checks; cross-validated ECE on the reviews ${cal.ece.toFixed(3)} (raw ${cal.eceRaw.toFixed(3)}); ` +
           `ECE on ${rest.length} unreviewed candidates against the truth ${held.ece.toFixed(3)}; precision of the top ${top.length} ${precision.toFixed(3)}; ` +
-          `coverage of the unreviewed ${refresh.calibration!.coverage?.toFixed(3)}, weighted ECE ${refresh.calibration!.ecePopulation?.toFixed(3)}, called calibrated: ${refresh.calibration!.calibrated}`,
+          `ECE on the checks ${cal.eceChecks?.toFixed(3) ?? '–'}; coverage of the unreviewed ${cal.coverage?.toFixed(3)}; called calibrated: ${cal.calibrated}`,
       );
-      expect(held.ece).toBeLessThan(0.15);
+      return { mined, reviewed, checked, ece: held.ece, precision, cal };
     } finally {
       p.close();
     }
-  }, 600_000);
+  }
+
+  it('with calibration checks in the queue, p̂ on the unreviewed pairs is calibrated against the truth after 200 reviews', async () => {
+    const withChecks = await reviewAndMeasure(undefined);
+    expect(withChecks.mined.checkPairs).toBe(DEFAULT_CHECK_PAIRS);
+    // The queue serves checks for half of the pairs while they last.
+    expect(withChecks.checked).toBeGreaterThanOrEqual(90);
+    expect(withChecks.checked).toBeLessThanOrEqual(100);
+    expect(withChecks.ece).toBeLessThan(CALIBRATION_MAX_ECE);
+    expect(withChecks.cal.checks).toBe(withChecks.checked);
+    expect(withChecks.cal.eceChecks).not.toBeNull();
+    // …and the app says so: the checks vouch for the unreviewed pairs, so p̂ is shown as a probability.
+    expect(withChecks.cal.calibrated).toBe(true);
+    // Without checks, the queue's reviews all sit where p̂ is high: p̂ below is a guess.
+    const without = await reviewAndMeasure(0);
+    expect(without.mined.checkPairs).toBe(0);
+    expect(without.checked).toBe(0);
+    expect(without.cal.eceChecks).toBeNull();
+    expect(withChecks.ece).toBeLessThan(without.ece);
+  }, 900_000);
 });

@@ -87,9 +87,15 @@ describe('mining on the sample', () => {
       const { reviews } = p;
       expect(reviews.latestRun()).toMatchObject({ id: mined.runId, candidates: mined.candidates, clusters: mined.clusters });
       expect(reviews.countCandidates()).toBe(mined.candidates);
-      const units = reviews.clusters({ limit: 10 });
-      expect(units.map((u) => u.position)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-      expect(units[4].servedBy).toBe('uncertainty');
+      const units = reviews.clusters({ limit: 40 });
+      expect(units.map((u) => u.position)).toEqual(units.map((_, i) => i));
+      // Every 5th ordinary unit is served for uncertainty; calibration checks come between them.
+      const regular = units.filter((u) => u.kind !== 'check');
+      expect(regular[4].servedBy).toBe('uncertainty');
+      expect(units.some((u) => u.kind === 'check')).toBe(true);
+      const checks = reviews.clusters().filter((u) => u.kind === 'check');
+      expect(checks.every((u) => u.servedBy === 'check' && u.referenceImages.length === 0)).toBe(true);
+      expect(checks.reduce((s, u) => s + u.pairs, 0)).toBe(100);
       const annotated = annotatedOf(ds);
       for (const c of reviews.candidates({ limit: 200 })) {
         expect(annotated[c.caption]).not.toBe(c.image);

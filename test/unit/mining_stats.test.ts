@@ -87,7 +87,7 @@ describe('review units', () => {
     const input = { n: cands.length, image: cands.map((c) => c[0]), caption: cands.map((c) => c[1]), p: cands.map((c) => c[2]), lev: cands.map(() => 0) };
     const text = [[1, 0], [0.999, 0.04], [0, 1]];
     const sim = (a: number, b: number) => text[a][0] * text[b][0] + text[a][1] * text[b][1];
-    const { units, theta } = buildReviewUnits(input, [0, 1, 2], { sim, theta: 0.01 });
+    const { units, theta } = buildReviewUnits(input, [0, 1, 2], { sim, theta: 0.01, checkPairs: 0 });
     expect(theta).toBe(0.01);
     const block = units.find((u) => u.kind === 'block')!;
     expect(block.captions).toEqual([0, 1]);
@@ -99,7 +99,7 @@ describe('review units', () => {
     const card = units.find((u) => u.captions[0] === 2)!;
     expect(card.kind).toBe('caption_card');
     expect(card.pairs).toEqual([4]); // p = 0.02 is below pMin
-    const cards = buildReviewUnits(input, [0, 1, 2], { mode: 'image_cards' }).units;
+    const cards = buildReviewUnits(input, [0, 1, 2], { mode: 'image_cards', checkPairs: 0 }).units;
     expect(cards.find((u) => u.images[0] === 3)!.captions.sort()).toEqual([0, 1, 2]);
   });
 

@@ -112,8 +112,9 @@ export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
     };
   });
 
-  // c. Mining, `reviews` simulated reviews in queue order with the truth as the reviewer, then
-  // calibration of p̂ on the unreviewed candidates (as test/unit/mining_calibration.test.ts).
+  // c. Mining, `reviews` simulated reviews in queue order (its calibration checks included) with the
+  // truth as the reviewer, then calibration of p̂ on the unreviewed candidates (as
+  // test/unit/mining_calibration.test.ts).
   const calibration = await claim('calibration', seconds, log, async () => {
     const mine = await withProject(spec, (p) => mineProject(p, { spaces: [spaceId], threads: 1 }));
     return withProject(spec, async (p) => {
@@ -122,6 +123,7 @@ export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
       const truth = new Set<number>();
       ds.truth!.forEach((imgs, c) => imgs.forEach((i) => truth.add(c * nI + i)));
       let reviewed = 0;
+      let checked = 0;
       while (reviewed < spec.reviews) {
         const u = reviews.nextCluster();
         if (!u) break;
@@ -129,6 +131,7 @@ export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
         if (!pairs.length) break;
         reviews.record(pairs.map((c) => ({ image: c.image, caption: c.caption, label: truth.has(c.caption * nI + c.image) ? (1 as const) : (4 as const), reviewer: 'truth', seconds: 2, clusterId: u.id })));
         reviewed += pairs.length;
+        if (u.kind === 'check') checked += pairs.length;
         if (reviewed % 50 < pairs.length) refreshAfterReviews(reviews);
       }
       const refresh = refreshAfterReviews(reviews);
@@ -144,6 +147,8 @@ export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
         precision_ceiling_top_k: top.length ? Math.min(validLeft, top.length) / top.length : null,
         candidates: mine.candidates,
         reviewed,
+        check_pairs_drawn: mine.checkPairs,
+        checks_reviewed: checked,
         unreviewed: rest.length,
         ece_unreviewed_vs_truth: held.ece,
         ece_cv_reviews: refresh.calibration?.ece ?? null,
@@ -151,6 +156,7 @@ export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
         calibrated: refresh.calibration?.calibrated ?? null,
         coverage_of_unreviewed: refresh.calibration?.coverage ?? null,
         ece_population_weighted: refresh.calibration?.ecePopulation ?? null,
+        ece_cv_checks: refresh.calibration?.eceChecks ?? null,
         top_k: top.length,
         precision_top_k: top.length ? top.filter((c) => truth.has(c.caption * nI + c.image)).length / top.length : null,
         precision_recall_before_review: plain(mine.precisionRecall ?? null),

@@ -6,24 +6,28 @@ import { json, needDir, print, withProject, type Verb } from './verb.js';
 
 export const mineVerb: Verb = {
   summary: 'propose likely false negatives from one or more spaces; write candidates and review units to the project',
-  usage: 'mlens mine DIR --spaces ID[,ID...] [--k-t 5] [--k-i 10] [--memory-mb MB] [--json]',
+  usage: 'mlens mine DIR --spaces ID[,ID...] [--k-t 5] [--k-i 10] [--checks 100] [--memory-mb MB] [--json]',
   flags: ['json'],
   async run(a) {
     const dir = needDir(a);
     const spaces = (opt(a, 'spaces') ?? opt(a, 'space') ?? 'dataset').split(',').map((s) => s.trim()).filter(Boolean);
     const kT = numOpt(a, 'k-t', 1, 1000);
     const kI = numOpt(a, 'k-i', 1, 1000);
+    // Calibration checks: random candidate pairs served between the queue's units (0: none).
+    const checkPairs = numOpt(a, 'checks', 0, 100000);
+    if (checkPairs != null && !Number.isInteger(checkPairs)) throw new UsageError(`--checks takes a whole number of pairs, got ${checkPairs}`);
     const mb = opt(a, 'memory-mb');
     if (mb != null && !(Number(mb) > 0)) throw new UsageError(`--memory-mb takes a positive number of MiB, got ${JSON.stringify(mb)}`);
     const bar = progressBar(!!process.stderr.isTTY);
     const { r, named } = await withProject(dir, async (p) => {
-      const r = await mineProject(p, { spaces, kT, kI, onProgress: bar.update });
+      const r = await mineProject(p, { spaces, kT, kI, units: checkPairs != null ? { checkPairs } : undefined, onProgress: bar.update });
       return { r, named: new Map(p.listSpaces().map((s) => [s.id, s.name])) };
     }, { memoryMb: mb != null ? Number(mb) : undefined });
     bar.done();
     const spaceNames = r.spaces.map((id) => named.get(id) ?? id);
     if (json(a)) return print({ ...r, spaceNames });
     console.log(`${r.candidates} candidates in ${r.clusters} review units from ${r.spaces.map((id, e) => `${id} (${spaceNames[e]})`).join(', ')} (${r.seconds.toFixed(1)} s)`);
+    if (r.checkPairs > 0) console.log(`${r.checkPairs} of them are calibration checks: pairs drawn at random from every candidate, served between the queue's units so that p̂ can be calibrated where the queue never looks (--checks 0 turns them off)`);
     for (const k of r.knn) {
       if (k.streamed) console.log(`space ${k.space}${r.knn.length > r.spaces.length ? ` (group ${k.group})` : ''}: mined from disk (over the memory budget), read by block: ${k.streamed.queryRows} × ${k.streamed.galleryRows} rows per kNN block, at most ${k.streamed.rowsHeld} rows held for the pair scores`);
     }

@@ -24,9 +24,10 @@ export interface MineSummary {
 
 export interface ClusterSummary {
   id: number;
-  kind: 'block' | 'caption_card' | 'image_card';
+  /** 'check': pairs drawn at random from every candidate, so p̂ can be calibrated where the queue never looks. */
+  kind: 'block' | 'caption_card' | 'image_card' | 'check';
   position: number;
-  servedBy: 'priority' | 'uncertainty';
+  servedBy: 'priority' | 'uncertainty' | 'check';
   priority: number;
   expectedValid: number;
   costSeconds: number;
@@ -102,6 +103,10 @@ export interface CalibrationView {
   coverage?: number | null;
   /** The reviews' calibration error weighted like the unreviewed candidates (null: not known). */
   ecePopulation?: number | null;
+  /** Reviewed calibration checks (random candidates), and their cross-validated ECE once there are enough. */
+  checks?: number;
+  eceChecks?: number | null;
+  minChecks?: number;
 }
 
 export interface ImportResultView {

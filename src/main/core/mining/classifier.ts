@@ -129,12 +129,13 @@ export interface RefreshResult {
  * Cross-validated p of the labelled candidates: each fold scored by a classifier fitted without it.
  * Rows whose fold could not be fitted (a class missing) keep NaN and are left out.
  */
-export function crossValidatedP(c: CandidateColumns, nSpaces: number, label: Int8Array, k = 5, seed = 0): { p: number[]; y: number[] } {
+export function crossValidatedP(c: CandidateColumns, nSpaces: number, label: Int8Array, k = 5, seed = 0): { p: number[]; y: number[]; rows: number[] } {
   const rows: number[] = [];
   for (let i = 0; i < c.n; i++) if (label[i] >= 0) rows.push(i);
   const f = folds(rows.length, k, seed);
   const p: number[] = [];
   const y: number[] = [];
+  const at: number[] = [];
   const row = new Float64Array(CLASSIFIER_FEATURES.length);
   for (let fold = 0; fold < k; fold++) {
     const masked = Int8Array.from(label);
@@ -146,9 +147,10 @@ export function crossValidatedP(c: CandidateColumns, nSpaces: number, label: Int
       featuresOf(c, r, nSpaces, row);
       p.push(predict(fit.model, row));
       y.push(label[r]);
+      at.push(r);
     });
   }
-  return { p, y };
+  return { p, y, rows: at };
 }
 
 /**
@@ -185,7 +187,10 @@ export function refreshAfterReviews(store: ReviewStore, opts: { strict?: boolean
     // The unreviewed candidates' p (before the isotonic map): the population the reviews must speak for.
     const unreviewed: number[] = [];
     for (let k = 0; k < p.length; k++) if (!reviewed[k]) unreviewed.push(p[k]);
-    calibration = calibrationReport(cv.p, cv.y, 5, 0, unreviewed);
+    // Reviewed pairs of the run's calibration checks: a uniform sample of the candidates.
+    const checkUnits = new Set(store.clusters().filter((u) => u.kind === 'check').map((u) => u.id));
+    const isCheck = cv.rows.map((r) => (checkUnits.has(cands.clusterId[r]) ? 1 : 0));
+    calibration = calibrationReport(cv.p, cv.y, 5, 0, unreviewed, isCheck);
     // The isotonic correction needs enough reviews to be steadier than the raw classifier.
     if (calibration.reviewed >= CALIBRATION_MIN_REVIEWS / 2) for (let k = 0; k < p.length; k++) p[k] = applyIsotonic(calibration.map, p[k]);
     store.updateProbabilities(cands.image, cands.caption, p);

@@ -15,9 +15,11 @@
 //
 // Queue: priority(B) = Y(B)/cost(B), Y = Σ p·(1 + λ·lev), cost = c₀ + c_I·|I_k| + c_T·|C_k|
 // (|I_k| counts the reference images); 80 % of units are served by priority and every 5th by
-// uncertainty Σ p(1−p) (which trains the classifier).
+// uncertainty Σ p(1−p) (which trains the classifier). Calibration checks (checks.ts: pairs drawn
+// at random from every candidate) are served between them, half of the pairs until they run out.
 import { createDotEngine, paddedRow } from '../compute/dot_engine.js';
-import type { UnitKind } from '../review/review_store.js';
+import type { ServedBy, UnitKind } from '../review/review_store.js';
+import { CHECK_SHARE, chunkChecks, drawChecks, type CheckOptions } from './checks.js';
 
 export interface CostModel {
   /** Seconds per unit. */
@@ -30,7 +32,7 @@ export interface CostModel {
 
 export const DEFAULT_COSTS: CostModel = { c0: 5, cI: 1.5, cT: 3 };
 
-export interface UnitOptions {
+export interface UnitOptions extends CheckOptions {
   mode?: 'blocks' | 'caption_cards' | 'image_cards';
   /** Pairs with p below this join no unit (default 0.05). */
   pMin?: number;
@@ -69,7 +71,7 @@ export interface ReviewUnit {
   priority: number;
   costSeconds: number;
   position: number;
-  servedBy: 'priority' | 'uncertainty';
+  servedBy: ServedBy;
 }
 
 /** Cosine similarity of two captions' fused embeddings. */
@@ -118,7 +120,7 @@ export function thetaFromCoCaptions(annotated: ArrayLike<number>, nImages: numbe
 
 function finishUnit(kind: UnitKind, captions: number[], pairs: number[], input: UnitInput, annotated: ArrayLike<number>, lambda: number, costs: CostModel): ReviewUnit {
   const images = [...new Set(pairs.map((k) => input.image[k]))];
-  const refs = [...new Set(kind === 'image_card' ? [] : captions.map((c) => annotated[c]).filter((i) => i >= 0 && !images.includes(i)))];
+  const refs = [...new Set(kind === 'image_card' || kind === 'check' ? [] : captions.map((c) => annotated[c]).filter((i) => i >= 0 && !images.includes(i)))];
   let y = 0;
   let u = 0;
   for (const k of pairs) {
@@ -130,17 +132,38 @@ function finishUnit(kind: UnitKind, captions: number[], pairs: number[], input: 
   return { kind, captions, images, referenceImages: refs, pairs, expectedValid: y, uncertainty: u, priority: y / cost, costSeconds: cost, position: -1, servedBy: 'priority' };
 }
 
-/** Assigns queue positions: by priority, every 1/share-th place by uncertainty. */
-export function orderQueue(units: ReviewUnit[], uncertaintyShare = 0.2): ReviewUnit[] {
-  const byPriority = units.map((_, k) => k).sort((a, b) => units[b].priority - units[a].priority || a - b);
-  const byUncertainty = units.map((_, k) => k).sort((a, b) => units[b].uncertainty - units[a].uncertainty || a - b);
+/**
+ * Assigns queue positions: by priority, every 1/share-th place by uncertainty. Calibration checks
+ * (kind 'check', pending ones first, in their draw order) are paced by pairs: before each ordinary
+ * unit, checks are placed until they make `checkShare` of the pending pairs up to the end of that
+ * unit, and any left over go to the end. A unit's pending pairs are `pairs.length` (rerankUnits passes only the
+ * undecided ones).
+ */
+export function orderQueue(units: ReviewUnit[], uncertaintyShare = 0.2, checkShare = CHECK_SHARE): ReviewUnit[] {
+  const regular = units.map((_, k) => k).filter((k) => units[k].kind !== 'check');
+  const pendingOf = (k: number): number => units[k].pairs.length;
+  const checks = units
+    .map((_, k) => k)
+    .filter((k) => units[k].kind === 'check')
+    .sort((a, b) => Number(pendingOf(a) === 0) - Number(pendingOf(b) === 0) || a - b);
+  const byPriority = [...regular].sort((a, b) => units[b].priority - units[a].priority || a - b);
+  const byUncertainty = [...regular].sort((a, b) => units[b].uncertainty - units[a].uncertainty || a - b);
   const every = uncertaintyShare > 0 ? Math.max(1, Math.round(1 / uncertaintyShare)) : 0;
+  const share = Math.min(0.95, Math.max(0, checkShare));
   const used = new Uint8Array(units.length);
   let ip = 0;
   let iu = 0;
+  let ic = 0;
+  let regularPairs = 0;
+  let checkPairs = 0;
   const out: ReviewUnit[] = [];
-  for (let pos = 0; pos < units.length; pos++) {
-    const useU = every > 0 && (pos + 1) % every === 0;
+  const place = (k: number, servedBy: ReviewUnit['servedBy']): void => {
+    units[k].position = out.length;
+    units[k].servedBy = servedBy;
+    out.push(units[k]);
+  };
+  for (let r = 0; r < regular.length; r++) {
+    const useU = every > 0 && (r + 1) % every === 0;
     let k: number;
     if (useU) {
       while (used[byUncertainty[iu]]) iu++;
@@ -150,10 +173,16 @@ export function orderQueue(units: ReviewUnit[], uncertaintyShare = 0.2): ReviewU
       k = byPriority[ip];
     }
     used[k] = 1;
-    units[k].position = pos;
-    units[k].servedBy = useU ? 'uncertainty' : 'priority';
-    out.push(units[k]);
+    // Checks first, until they keep pace with the ordinary pairs up to the end of this unit: a large
+    // unit must not push the checks past the reviews that are made before the next refit.
+    regularPairs += pendingOf(k);
+    while (ic < checks.length && pendingOf(checks[ic]) > 0 && checkPairs < (regularPairs * share) / (1 - share)) {
+      checkPairs += pendingOf(checks[ic]);
+      place(checks[ic++], 'check');
+    }
+    place(k, useU ? 'uncertainty' : 'priority');
   }
+  while (ic < checks.length) place(checks[ic++], 'check');
   return out;
 }
 
@@ -168,10 +197,14 @@ export function buildReviewUnits(input: UnitInput, annotated: ArrayLike<number>,
   const maxImages = opts.maxImages ?? 12;
   const lambda = opts.lambda ?? 1;
   const costs = opts.costs ?? DEFAULT_COSTS;
+  // Calibration checks are drawn first, from every candidate; their pairs join no other unit.
+  const checks = chunkChecks(drawChecks(input.n, opts.reviewed, opts), opts.checkUnitPairs);
+  const inCheck = new Uint8Array(input.n);
+  for (const c of checks) for (const k of c) inCheck[k] = 1;
   const eligible: number[] = [];
-  for (let k = 0; k < input.n; k++) if (input.p[k] >= pMin && !(opts.reviewed && opts.reviewed[k])) eligible.push(k);
+  for (let k = 0; k < input.n; k++) if (input.p[k] >= pMin && !inCheck[k] && !(opts.reviewed && opts.reviewed[k])) eligible.push(k);
   const byP = (a: number, b: number): number => input.p[b] - input.p[a] || a - b;
-  const units: ReviewUnit[] = [];
+  const units: ReviewUnit[] = checks.map((ks) => finishUnit('check', [...new Set(ks.map((k) => input.caption[k]))], ks, input, annotated, lambda, costs));
 
   const chunked = (kind: UnitKind, key: (k: number) => number, cap: number, captionsOf: (ks: number[], owner: number) => number[]): void => {
     const groups = new Map<number, number[]>();
@@ -192,11 +225,11 @@ export function buildReviewUnits(input: UnitInput, annotated: ArrayLike<number>,
 
   if (mode === 'image_cards') {
     chunked('image_card', (k) => input.image[k], maxCaptions, (ks) => ks.map((k) => input.caption[k]));
-    return { units: orderQueue(units, opts.uncertaintyShare), theta: null };
+    return { units: orderQueue(units, opts.uncertaintyShare, opts.checkShare), theta: null };
   }
   if (mode === 'caption_cards' || !opts.sim) {
     chunked('caption_card', (k) => input.caption[k], maxImages, (_, c) => [c]);
-    return { units: orderQueue(units, opts.uncertaintyShare), theta: null };
+    return { units: orderQueue(units, opts.uncertaintyShare, opts.checkShare), theta: null };
   }
 
   const sim = opts.sim;
@@ -292,7 +325,7 @@ export function buildReviewUnits(input: UnitInput, annotated: ArrayLike<number>,
       for (let s = 0; s < pairs.length; s += maxImages) units.push(finishUnit('caption_card', caps, pairs.slice(s, s + maxImages), input, annotated, lambda, costs));
     } else units.push(finishUnit(caps.length > 1 ? 'block' : 'caption_card', caps, pairs, input, annotated, lambda, costs));
   }
-  return { units: orderQueue(units, opts.uncertaintyShare), theta };
+  return { units: orderQueue(units, opts.uncertaintyShare, opts.checkShare), theta };
 }
 
 /**
@@ -304,23 +337,25 @@ export function rerankUnits(
   pairsOfUnit: Map<number, number[]>,
   input: UnitInput,
   reviewed: ArrayLike<number>,
-  opts: Pick<UnitOptions, 'lambda' | 'costs' | 'uncertaintyShare'> = {},
-): { id: number; position: number; servedBy: 'priority' | 'uncertainty'; priority: number; expectedValid: number; uncertainty: number; costSeconds: number }[] {
+  opts: Pick<UnitOptions, 'lambda' | 'costs' | 'uncertaintyShare' | 'checkShare'> = {},
+): { id: number; position: number; servedBy: ServedBy; priority: number; expectedValid: number; uncertainty: number; costSeconds: number }[] {
   const lambda = opts.lambda ?? 1;
   const costs = opts.costs ?? DEFAULT_COSTS;
   const scored = units.map((u) => {
     let y = 0;
     let q = 0;
+    const pending: number[] = [];
     for (const k of pairsOfUnit.get(u.id) ?? []) {
       if (reviewed[k]) continue;
+      pending.push(k);
       y += input.p[k] * (1 + lambda * input.lev[k]);
       q += input.p[k] * (1 - input.p[k]);
     }
     const nI = u.kind === 'image_card' ? 1 : u.images.length + u.referenceImages.length;
     const cost = costs.c0 + costs.cI * nI + costs.cT * u.captions.length;
-    return { kind: u.kind, captions: u.captions, images: u.images, referenceImages: u.referenceImages, pairs: [], expectedValid: y, uncertainty: q, priority: y / cost, costSeconds: cost, position: -1, servedBy: 'priority' as const, id: u.id };
+    return { kind: u.kind, captions: u.captions, images: u.images, referenceImages: u.referenceImages, pairs: pending, expectedValid: y, uncertainty: q, priority: y / cost, costSeconds: cost, position: -1, servedBy: 'priority' as ServedBy, id: u.id };
   });
-  orderQueue(scored as ReviewUnit[], opts.uncertaintyShare);
+  orderQueue(scored as ReviewUnit[], opts.uncertaintyShare, opts.checkShare);
   return scored.map((s) => ({ id: s.id, position: s.position, servedBy: s.servedBy, priority: s.priority, expectedValid: s.expectedValid, uncertainty: s.uncertainty, costSeconds: s.costSeconds }));
 }
 

@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import type { ProgressFn } from '../jobs/job.js';
 import { throwIfAborted } from '../jobs/job.js';
 import { mineCandidates, rankCandidates, type CandidateTable, type MiningOptions, type KnnReport } from './candidates.js';
+import { DEFAULT_CHECK_PAIRS } from './checks.js';
 import { buildReviewUnits, fusedTextSimilarity, type ReviewUnit, type UnitOptions } from './clusters.js';
 import { pairTraining, readLabels } from '../labels/label_model.js';
 import { refreshAfterReviews } from './classifier.js';
@@ -64,6 +65,8 @@ export interface BudgetFigure {
 export interface MineCommandOutput {
   candidates: number;
   clusters: number;
+  /** Candidate pairs drawn at random as calibration checks (in units of kind 'check'). */
+  checkPairs: number;
   runId: number;
   spaces: string[];
   /** Cosine-distance threshold the blocks used (null for cards). */
@@ -197,7 +200,7 @@ export async function mineCompute(input: MineInput, hooks: { onProgress?: Progre
     if (k !== undefined) reviewed[k] = 1;
   }
   const mode = args.units?.mode ?? 'blocks';
-  const { units, theta } = buildReviewUnits(table, annotated, { ...args.units, mode, reviewed, sim: mode === 'blocks' ? textSimilarity(spaces) : undefined });
+  const { units, theta } = buildReviewUnits(table, annotated, { seed: args.seed ?? 1, ...args.units, mode, reviewed, sim: mode === 'blocks' ? textSimilarity(spaces) : undefined });
   progress?.({ phase: 'clusters', done: 1, total: 1 });
   throwIfAborted(hooks.signal, 'mining');
 
@@ -229,7 +232,7 @@ export function saveMine(project: MiningProject, input: MineInput, m: MineComput
   const runId = reviews.saveMiningRun(
     {
       spaces: table.spaces,
-      params: { kT: args.kT ?? 5, kI: args.kI ?? 10, bySplit: groups != null, splits: groups?.names ?? null, levSplit: args.levSplit ?? null, mode, theta, knn: args.knn ?? {}, seed: args.seed ?? 1 },
+      params: { kT: args.kT ?? 5, kI: args.kI ?? 10, bySplit: groups != null, splits: groups?.names ?? null, levSplit: args.levSplit ?? null, mode, theta, knn: args.knn ?? {}, seed: args.seed ?? 1, checkPairs: args.units?.checkPairs ?? DEFAULT_CHECK_PAIRS },
       platt: { ...table.platt, pu: table.pu ? { c: table.pu.c, positives: table.pu.positives, unlabelled: table.pu.unlabelled, model: table.pu.model } : null },
       seconds: (performance.now() - t0) / 1000,
     },
@@ -241,6 +244,7 @@ export function saveMine(project: MiningProject, input: MineInput, m: MineComput
   const out: MineCommandOutput = {
     candidates: table.n,
     clusters: units.length,
+    checkPairs: units.reduce((s, u) => s + (u.kind === 'check' ? u.pairs.length : 0), 0),
     runId,
     spaces: table.spaces,
     theta,

@@ -69,7 +69,9 @@ export interface CandidateRow {
   ranks: number[];
 }
 
-export type UnitKind = 'block' | 'caption_card' | 'image_card';
+/** 'check': pairs drawn at random from every candidate, to calibrate p̂ (mining/checks.ts). */
+export type UnitKind = 'block' | 'caption_card' | 'image_card' | 'check';
+export type ServedBy = 'priority' | 'uncertainty' | 'check';
 
 export interface ClusterRow {
   id: number;
@@ -77,7 +79,7 @@ export interface ClusterRow {
   kind: UnitKind;
   /** 0-based place in the review queue. */
   position: number;
-  servedBy: 'priority' | 'uncertainty';
+  servedBy: ServedBy;
   priority: number;
   expectedValid: number;
   uncertainty: number;
@@ -248,7 +250,7 @@ export interface ClusterDbRow {
   run_id: number;
   kind: UnitKind;
   position: number;
-  served_by: 'priority' | 'uncertainty';
+  served_by: ServedBy;
   priority: number;
   expected_valid: number;
   uncertainty: number;

@@ -31,6 +31,7 @@ import {
   type ExtraPositive,
   type MiningRun,
   type ReviewDecision,
+  type ServedBy,
   type StoredCandidates,
   type UnitToSave,
 } from './review_rows.js';
@@ -259,7 +260,7 @@ export class ReviewStore {
   }
 
   /** Rewrites queue positions and priorities (after a classifier refit). */
-  updateQueue(rows: readonly { id: number; position: number; servedBy: 'priority' | 'uncertainty'; priority: number; expectedValid: number; uncertainty: number; costSeconds: number }[]): void {
+  updateQueue(rows: readonly { id: number; position: number; servedBy: ServedBy; priority: number; expectedValid: number; uncertainty: number; costSeconds: number }[]): void {
     const st = this.db.prepare('UPDATE mining_clusters SET position = ?, served_by = ?, priority = ?, expected_valid = ?, uncertainty = ?, cost_seconds = ? WHERE id = ?');
     const tx = this.db.transaction(() => {
       for (const r of rows) st.run(r.position, r.servedBy, r.priority, r.expectedValid, r.uncertainty, r.costSeconds, r.id);

@@ -179,6 +179,37 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec('DROP VIEW IF EXISTS pair_labels');
     },
   },
+  {
+    // Calibration checks (mining/checks.ts): review units of random candidate pairs, served
+    // between the queue's units. SQLite cannot widen a CHECK constraint in place, so the table is
+    // rebuilt with every row kept.
+    version: 6,
+    what: "review units of kind 'check' (calibration checks)",
+    up(db) {
+      db.exec(`
+        CREATE TABLE mining_clusters_v6 (
+          id INTEGER PRIMARY KEY,
+          run_id INTEGER NOT NULL,
+          kind TEXT NOT NULL CHECK (kind IN ('block', 'caption_card', 'image_card', 'check')),
+          position INTEGER NOT NULL,
+          served_by TEXT NOT NULL CHECK (served_by IN ('priority', 'uncertainty', 'check')),
+          priority REAL NOT NULL,
+          expected_valid REAL NOT NULL,
+          uncertainty REAL NOT NULL,
+          cost_seconds REAL NOT NULL,
+          captions TEXT NOT NULL,
+          images TEXT NOT NULL,
+          reference_images TEXT NOT NULL,
+          n_pairs INTEGER NOT NULL
+        );
+        INSERT INTO mining_clusters_v6 (id, run_id, kind, position, served_by, priority, expected_valid, uncertainty, cost_seconds, captions, images, reference_images, n_pairs)
+          SELECT id, run_id, kind, position, served_by, priority, expected_valid, uncertainty, cost_seconds, captions, images, reference_images, n_pairs FROM mining_clusters;
+        DROP TABLE mining_clusters;
+        ALTER TABLE mining_clusters_v6 RENAME TO mining_clusters;
+        CREATE INDEX IF NOT EXISTS mining_clusters_position ON mining_clusters(position);
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

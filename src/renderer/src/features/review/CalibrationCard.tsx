@@ -44,6 +44,11 @@ export function CalibrationCard({ cal }: { cal: CalibrationView | null }) {
           {cal.ecePopulation != null && Number.isFinite(cal.ecePopulation) ? <>; weighted like them, ECE {cal.ecePopulation.toFixed(3)}</> : null}.
         </div>
       ) : null}
+      <div data-testid="calibration-checks">
+        {cal.eceChecks != null
+          ? <>On the {cal.checks} calibration checks you reviewed (pairs drawn at random from every candidate, so they stand for the rest), ECE {cal.eceChecks.toFixed(3)}.</>
+          : <>{cal.checks ?? 0} of the {cal.minChecks ?? 50} calibration checks (random candidates, marked K in the queue) needed to vouch for the unreviewed pairs directly.</>}
+      </div>
       <div className={cal.calibrated ? '' : 'warn'} data-testid="calibration-status">
         {cal.calibrated ? `p̂ is shown as a probability: ECE ≤ ${cal.maxEce} with ≥ ${cal.minReviews} reviews.` : `p̂ is shown as a rank: ${cal.reason}.`}
       </div>

@@ -62,6 +62,12 @@ export function ReviewUnitPanel({ review, items, imageUrl, revealTruth, gridRef 
         {grid.captions.length} caption{grid.captions.length === 1 ? '' : 's'} × {grid.images.length} image{grid.images.length === 1 ? '' : 's'} · expected valid {unit.cluster.expectedValid.toFixed(1)} · served by {unit.cluster.servedBy} ·{' '}
         <span data-testid="unit-progress">{reviewedInUnit}/{unit.candidates.length} decided</span> · {unit.pending} pending units
       </div>
+      {unit.cluster.kind === 'check' && (
+        <p className="muted small" data-testid="check-note">
+          Calibration check: these pairs were drawn at random from every candidate, whatever their p̂, so most are likely not valid. Judge them as
+          carefully as the others: they are what calibrates p̂ and the ECE where the queue never looks.
+        </p>
+      )}
       <div className="toolbar" role="toolbar" aria-label="label actions">
         <span className="muted">cell</span>
         {[1, 2, 3, 4].map((l) => (

@@ -3,6 +3,8 @@
 import { useLens } from '../../store/react';
 import type { ReviewController } from './useReview';
 
+const KIND_LETTER: Record<string, string> = { block: 'B', caption_card: 'C', image_card: 'I', check: 'K' };
+
 export function UnitList({ review }: { review: ReviewController }) {
   const store = useLens();
   const { queue, queueLimit, pendingOnly, setPendingOnly, openUnit } = review;
@@ -38,8 +40,9 @@ export function UnitList({ review }: { review: ReviewController }) {
               >
                 <td className="num" title={u.source === 'selection' ? 'sent from a map selection' : undefined}>{u.source === 'selection' ? 'map' : u.position + 1}</td>
                 <td className="unit-label" title={`${u.kind.replace('_', ' ')} · ${u.captions.length} captions × ${u.images.length} images · served by ${u.servedBy} · cost ${u.costSeconds.toFixed(0)} s`}>
-                  <span className="kind">{u.kind === 'block' ? 'B' : u.kind === 'caption_card' ? 'C' : 'I'}</span> {u.label}
+                  <span className="kind">{KIND_LETTER[u.kind]}</span> {u.label}
                   {u.servedBy === 'uncertainty' && <span className="badge" title="served for uncertainty (trains the classifier)">?</span>}
+                  {u.kind === 'check' && <span className="badge" data-testid="check-badge" title="calibration check: pairs drawn at random from every candidate, so that p̂ is calibrated where the queue never looks">✓?</span>}
                 </td>
                 <td className="num">{u.expectedValid.toFixed(1)}</td>
                 <td className="num" data-testid="unit-reviewed">{u.reviewed}/{u.pairs}</td>
