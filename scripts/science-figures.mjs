@@ -51,7 +51,8 @@ const CALIBRATION = [
   ['cross-validated ECE on the reviews', 'calibration.ece_cv_reviews'],
   ['precision of the top 1,000', 'calibration.precision_top_k'],
   ['its ceiling (valid pairs left among the unreviewed candidates ÷ 1,000, at most 1)', 'calibration.precision_ceiling_top_k'],
-  ['share of the unreviewed whose p̂ band has ≥ 10 reviews (coverage)', 'calibration.coverage_of_unreviewed'],
+  ['calibration checks reviewed (of the 200)', 'calibration.checks_reviewed'],
+  ['cross-validated ECE on the checks (5 bins)', 'calibration.ece_cv_checks'],
   ['share of seeds where the app calls p̂ a probability', 'calibration.calibrated'],
 ];
 const HEAD_CURVE = [
@@ -76,12 +77,12 @@ function protocol(sci) {
   return [
     `Settings were chosen on seed ${p.tuning_seed} of the sample only. Every figure below is the mean ± sd (sample sd) over the ${p.seeds.length} unseen seeds ${p.seeds.join(', ')}; targets are judged on the median over those seeds.`,
     `Worlds: the sample at presets ${p.presets.join(', ')} with noise ${p.noise.join(' and ')} (${p.images} images each), the digits world (${p.digits_images} images composed of real MNIST digits from the \`mnist\` package, captions at three levels of specificity, exact truth from the labels), all with the built-in \`${p.encoder}\` encoder as a user runs it; and, separately, the sample's oracle space (built from the truth) at preset ${p.oracle.preset}, noise ${p.oracle.noise}, an upper bound and never the headline.`,
-    `Claims: PCME++ trained as \`mlens train --head pcme\` does (variance diagnostics, validation mAP@R), \`--head cond\` against its unconditioned control on the same split, mining with ${p.reviews} simulated reviews in queue order (the truth as reviewer) then calibration and precision of the top ${p.top_k.toLocaleString('en-US')} candidates, and \`mlens eval\` on the test split. One command: \`npm run bench -- science\` (${Math.round(sci.seconds / 60)} min wall for this run${sci.cpu_seconds ? `, ${Math.round(sci.cpu_seconds / 60)} CPU min` : ''}), then \`node scripts/science-figures.mjs\`.`,
+    `Claims: PCME++ trained as \`mlens train --head pcme\` does (variance diagnostics, validation mAP@R), \`--head cond\` against its unconditioned control on the same split, mining with ${p.reviews} simulated reviews in queue order, calibration checks included (the truth as reviewer) then calibration and precision of the top ${p.top_k.toLocaleString('en-US')} candidates, and \`mlens eval\` on the test split. One command: \`npm run bench -- science\` (${Math.round(sci.seconds / 60)} min wall for this run${sci.cpu_seconds ? `, ${Math.round(sci.cpu_seconds / 60)} CPU min` : ''}), then \`node scripts/science-figures.mjs\`.`,
   ].join('\n\n');
 }
 
 function summary(sci) {
-  const cols = [...VARIANCE_MAIN.slice(0, 1), ...CALIBRATION.filter((c) => !['calibration.ece_cv_reviews', 'calibration.precision_ceiling_top_k', 'calibration.coverage_of_unreviewed', 'calibration.calibrated'].includes(c[1])), RETRIEVAL[0], RETRIEVAL[1], RETRIEVAL[2]];
+  const cols = [...VARIANCE_MAIN.slice(0, 1), ...CALIBRATION.filter((c) => !['calibration.ece_cv_reviews', 'calibration.precision_ceiling_top_k', 'calibration.checks_reviewed', 'calibration.ece_cv_checks', 'calibration.calibrated'].includes(c[1])), RETRIEVAL[0], RETRIEVAL[1], RETRIEVAL[2]];
   return table(['world', ...cols.map((c) => c[0])], ordered(sci).map((g) => [rowLabel(g), ...cols.map((c) => pm(g, c[1]))]));
 }
 
@@ -133,6 +134,35 @@ function cond(sci) {
 
 const simple = (cols) => (sci) => table(['world', ...cols.map((c) => c[0])], ordered(sci).map((g) => [rowLabel(g), ...cols.map((c) => pm(g, c[1]))]));
 
+/** The calibration table, then how often the app's own claim (p̂ is a probability) held against the truth. */
+function calibration(sci) {
+  let claimed = 0;
+  let held = 0;
+  let refused = 0;
+  let refusedRightly = 0;
+  const worst = [];
+  for (const g of headline(sci)) {
+    for (const s of g.per_seed) {
+      const c = s.calibration;
+      if (!c || c.calibrated == null || c.ece_unreviewed_vs_truth == null) continue;
+      const ok = c.ece_unreviewed_vs_truth <= 0.1;
+      if (c.calibrated) {
+        claimed++;
+        if (ok) held++;
+        else worst.push(c.ece_unreviewed_vs_truth);
+      } else {
+        refused++;
+        if (!ok) refusedRightly++;
+      }
+    }
+  }
+  const note =
+    `Over the ${claimed + refused} unseen seeds of the worlds above (the oracle left out), the app called p̂ a probability on ${claimed}; ` +
+    `on ${held} of them the ECE against the truth was within 0.10${worst.length ? ` (on the others ${worst.map(f3).join(', ')})` : ''}. ` +
+    `Of the ${refused} seeds where it refused, ${refusedRightly} had an ECE above 0.10.`;
+  return `${simple(CALIBRATION)(sci)}\n\n${note}`;
+}
+
 function readme(sci) {
   const a = byName(sci, 'sample-A-noise0');
   const d = byName(sci, 'digits');
@@ -160,7 +190,7 @@ export const REGIONS = {
   targets,
   variance,
   cond,
-  calibration: simple(CALIBRATION),
+  calibration,
   retrieval: simple(RETRIEVAL),
   readme,
   models,
