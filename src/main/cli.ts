@@ -15,6 +15,7 @@ import { encodeVerb } from './cli/encode_verb.js';
 import { trainVerb } from './cli/train_verb.js';
 import { mineVerb } from './cli/mine_verb.js';
 import { evalVerb } from './cli/eval_verb.js';
+import { partnersVerb } from './cli/partners_verb.js';
 import { projectVerb } from './cli/project_verb.js';
 import { exportSpaceVerb } from './cli/export_space_verb.js';
 import { serveVerb, doctorVerb } from './cli/app_verbs.js';
@@ -30,6 +31,7 @@ const verbs: Record<string, Verb> = {
   train: trainVerb,
   mine: mineVerb,
   eval: evalVerb,
+  partners: partnersVerb,
   project: projectVerb,
   'export-space': exportSpaceVerb,
   serve: serveVerb,

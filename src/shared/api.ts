@@ -4,7 +4,7 @@
 import type { ColumnMap, DatasetSummary, ImageItemInfo, CaptionItemInfo } from './dataset.js';
 import type { Flag, FlagLabel, FlagTarget } from './flags.js';
 import type { DirectoryListing, ItemValueColumn, SearchResult } from './map_tools.js';
-import type { GlyphsView, HeadKind, HeadView, PairCsdView, TrainEpochEvent, TrainResultView, UncertaintyView } from './views/heads.js';
+import type { GlyphsView, HeadKind, HeadView, PairCsdView, TrainEpochEvent, TrainResultView, PartnersView, UncertaintyView } from './views/heads.js';
 import type { MetricsTableView, MultiplicityView, PairPushView } from './views/metrics.js';
 import type { CalibrationView, ClusterSummary, ImportResultView, MineSummary, ReviewDecisionInput, ReviewUnitView, SelectionUnitResult } from './views/review.js';
 import type { SpaceInfo } from './views/spaces.js';
@@ -198,6 +198,8 @@ export interface HeadsService {
   list(): Promise<HeadView[]>;
   /** Σσ² per item of a probabilistic space (null for deterministic spaces). */
   uncertainty(req: { spaceId?: string }): Promise<UncertaintyView | null>;
+  /** Effective partners per item of any space (null without a space); `tooLarge` says why none were computed. */
+  partners(req: { spaceId?: string }): Promise<PartnersView | null>;
   /** Exact D-dimensional CSD and match probability of a pair in the active space (null when not probabilistic). */
   pairCsd(req: { image: number; caption: number }): Promise<PairCsdView | null>;
 }

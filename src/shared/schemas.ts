@@ -67,6 +67,7 @@ export const requestSchemas = {
     stop: z.object({ jobId }).strict(),
     list: none,
     uncertainty: z.object({ spaceId: spaceId.optional() }).strict(),
+    partners: z.object({ spaceId: spaceId.optional() }).strict(),
     pairCsd: z.object({ image: index, caption: index }).strict(),
   },
   mining: {

@@ -106,6 +106,7 @@ const HEAVY_TEMPLATE = {
   'projection.get': { jobId: 'fz' },
   'projection.glyphs': { jobId: 'fz' },
   'metrics.table': {},
+  'heads.partners': {},
 } satisfies Record<Exclude<LensMethod, keyof typeof CHEAP>, Record<string, unknown>>;
 
 // Names that are not methods: prototype keys on either level, missing or extra halves, near misses,

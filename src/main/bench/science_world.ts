@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { encodeSpace } from '../core/encoders/encode_job.js';
 import { trainProject, type TrainCommandResult } from '../core/heads/train_project.js';
+import { partnersReport } from '../core/heads/partners_report.js';
 import { reliability } from '../core/mining/calibration.js';
 import { refreshAfterReviews } from '../core/mining/classifier.js';
 import { evaluateProject } from '../core/mining/evaluation.js';
@@ -32,6 +33,7 @@ export interface WorldResult {
   space: string;
   seconds: Record<string, number>;
   variance: Claim;
+  partners: Claim;
   cond: Claim;
   calibration: Claim;
   retrieval: Claim;
@@ -99,6 +101,19 @@ export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
     const r = await withProject(spec, (p) => trainProject(p, { space: spaceId, head: 'pcme', inProcess: true }));
     return { spearman: r.spearman ?? null, spearman_scope: r.spearmanScope ?? null, spearman_captions: r.spearmanCaptions ?? null, diagnostics: plain(r.varianceDiagnostics ?? null), ...curve(r) };
   });
+
+  // a2. Effective partners on the same space (no head): ranked against multiplicity like Σσ².
+  const partners = await claim('partners', seconds, log, async () =>
+    withProject(spec, async (p) => {
+      const sp = p.space(spaceId);
+      const e = partnersReport(p.ds, sp);
+      const median = (x: Float32Array): number => {
+        const v = Array.from(x).filter(Number.isFinite).sort((a, b) => a - b);
+        return v.length ? v[Math.floor(v.length / 2)] : NaN;
+      };
+      return { tau: e.tau, caption_partners_median: median(e.text), image_partners_median: median(e.image), diagnostics: plain(e.diagnostics) as Claim };
+    }),
+  );
 
   // b. The conditional head with its unconditioned control on the same split (`mlens train --head cond`).
   const cond = await claim('cond', seconds, log, async () => {
@@ -177,7 +192,7 @@ export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
     }
     return out;
   });
-  return { space: spaceId, seconds, variance, cond, calibration, retrieval };
+  return { space: spaceId, seconds, variance, partners, cond, calibration, retrieval };
 }
 
 /** Folder names of one world's data. */

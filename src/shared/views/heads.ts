@@ -106,6 +106,24 @@ export interface UncertaintyView {
   diagnostics: VarianceDiagnostics | null;
 }
 
+/**
+ * Effective partners of a space (core/metrics/effective_partners.ts): N_eff = exp(entropy of the
+ * softmax over the other modality's items at temperature τ), per image and per caption.
+ */
+export interface PartnersView {
+  spaceId: string;
+  image: Float32Array;
+  text: Float32Array;
+  tau: number;
+  galleryImages: number;
+  galleryCaptions: number;
+  sampled: boolean;
+  /** What N_eff ranks with (the Σσ² diagnostics, same fields); null without truth or known positives. */
+  diagnostics: VarianceDiagnostics | null;
+  /** Why nothing was computed (the space is over the compute budget); arrays are then empty. */
+  tooLarge: string | null;
+}
+
 /** What Σσ² is ranked against: true multiplicity, distance to the nearest partner, known positives. */
 export type VarianceAgainst = 'multiplicity' | 'nearest' | 'known';
 

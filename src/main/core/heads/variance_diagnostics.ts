@@ -19,8 +19,14 @@ export interface DiagnosticsInput {
   dims: number;
   image: Float32Array;
   text: Float32Array;
-  imageLogvar: Float32Array;
-  textLogvar: Float32Array;
+  imageLogvar?: Float32Array | null;
+  textLogvar?: Float32Array | null;
+  /**
+   * Per-item values ranked instead of Σσ² (e.g. effective partners, metrics/effective_partners.ts);
+   * without them the log-variances above are required.
+   */
+  imageValue?: ArrayLike<number> | null;
+  textValue?: ArrayLike<number> | null;
   /** Annotated image of each caption. */
   captionImage: ArrayLike<number>;
   /** Split of each image (null/undefined: one pool). Partners are searched within the split. */
@@ -125,8 +131,13 @@ export function varianceDiagnostics(input: DiagnosticsInput, opts: { maxItems?: 
   const nC = input.text.length / dims;
   const maxItems = opts.maxItems ?? 2000;
   const seed = opts.seed ?? 0;
-  const tImage = totalVariance(input.imageLogvar, nI, dims);
-  const tText = totalVariance(input.textLogvar, nC, dims);
+  const valueOf = (value: ArrayLike<number> | null | undefined, logvar: Float32Array | null | undefined, n: number): Float32Array => {
+    if (value) return Float32Array.from(value);
+    if (!logvar) throw new Error('variance diagnostics: a probabilistic space (log-variances) or per-item values are needed');
+    return totalVariance(logvar, n, dims);
+  };
+  const tImage = valueOf(input.imageValue, input.imageLogvar, nI);
+  const tText = valueOf(input.textValue, input.textLogvar, nC);
 
   // Pools: the images of each split; a caption's split is its annotated image's.
   const splitOf = (img: number): string => String(input.imageSplit?.[img] ?? '');
@@ -196,7 +207,7 @@ export function varianceDiagnostics(input: DiagnosticsInput, opts: { maxItems?: 
  */
 export function datasetVarianceDiagnostics(
   ds: { images: ReadonlyArray<{ split?: string | null }>; captions: ReadonlyArray<{ imageIndex: number }>; truth?: ReadonlyArray<ArrayLike<number>> | null },
-  space: { dims: number; image: Float32Array; text: Float32Array; imageLogvar: Float32Array; textLogvar: Float32Array },
+  space: { dims: number; image: Float32Array; text: Float32Array; imageLogvar?: Float32Array | null; textLogvar?: Float32Array | null; imageValue?: ArrayLike<number> | null; textValue?: ArrayLike<number> | null },
   known: { offsets: ArrayLike<number> } | null,
   opts: { maxItems?: number; seed?: number } = {},
 ): VarianceDiagnostics {

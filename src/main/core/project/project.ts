@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Dataset } from '../datasets/dataset.js';
 import type { Problem } from '../../../shared/dataset.js';
 import { openDataset, type OpenOptions } from '../datasets/open.js';
-import type { GlyphsView, VarianceDiagnostics } from '../../../shared/views/heads.js';
+import type { GlyphsView, PartnersView, VarianceDiagnostics } from '../../../shared/views/heads.js';
 import type { SpaceInfo } from '../../../shared/views/spaces.js';
 import type { ItemValueColumn } from '../../../shared/map_tools.js';
 import type { Projection } from '../../../shared/api.js';
@@ -42,6 +42,8 @@ export interface ProjectCaches {
   spaces: Map<string, MiningSpaceInput>;
   glyphs: Map<string, GlyphsView>;
   diagnostics: Map<string, VarianceDiagnostics>;
+  /** Effective partners per space id (heads service). */
+  partners: Map<string, PartnersView>;
   itemValues: ItemValueColumn[] | null;
   projectionInFlight: { key: string; promise: Promise<Projection> } | null;
 }
@@ -54,7 +56,7 @@ export class Project {
   readonly spaces: SpaceStore;
   readonly heads: HeadStore;
   readonly projections: ProjectionStore;
-  readonly caches: ProjectCaches = { spaces: new Map(), glyphs: new Map(), diagnostics: new Map(), itemValues: null, projectionInFlight: null };
+  readonly caches: ProjectCaches = { spaces: new Map(), glyphs: new Map(), diagnostics: new Map(), partners: new Map(), itemValues: null, projectionInFlight: null };
   /** The space the map, neighbours and push use (null when the dataset has none). */
   activeSpaceId: string | null = null;
   private closed = false;

@@ -1,11 +1,13 @@
 // heads.*: training a head on a space of the open project (the new space becomes active), its
 // soft stop, the saved heads, and the uncertainty views of probabilistic spaces.
-import type { HeadKind, HeadView, PairCsdView, TrainResultView, UncertaintyView, VarianceDiagnostics } from '../../../shared/views/heads.js';
+import type { HeadKind, HeadView, PairCsdView, PartnersView, TrainResultView, UncertaintyView, VarianceDiagnostics } from '../../../shared/views/heads.js';
 import type { HeadsService } from '../../../shared/api.js';
 import type { Project } from '../project/project.js';
 import { trainProject } from '../heads/train_project.js';
 import { extraPositives } from '../heads/multipos.js';
 import { datasetVarianceDiagnostics } from '../heads/variance_diagnostics.js';
+import { partnersReport, PartnersTooLargeError } from '../heads/partners_report.js';
+import { PARTNER_TAU } from '../metrics/effective_partners.js';
 import { pairCsd, uncertaintySummary, DEFAULT_A, DEFAULT_B } from '../heads/csd.js';
 import { readLabels } from '../labels/label_model.js';
 import type { ServiceSession } from './context.js';
@@ -108,6 +110,26 @@ export class HeadsServiceImpl implements HeadsService {
       console.warn(`uncertainty diagnostics for space ${id}: ${err instanceof Error ? err.message : String(err)}`);
     }
     return { spaceId: id, image: u.image, text: u.text, diagnostics };
+  }
+
+  async partners(req: { spaceId?: string }): Promise<PartnersView | null> {
+    const p = this.s.project();
+    const id = req.spaceId ?? p.activeSpaceId;
+    if (!id) return null;
+    const cached = p.caches.partners.get(id);
+    if (cached) return cached;
+    const sp = p.space(id);
+    let view: PartnersView;
+    try {
+      const known = extraPositives(p.ds, 'auto', readLabels(p.store.db));
+      const r = partnersReport(p.ds, sp, { known: known.csr });
+      view = { spaceId: id, image: r.image, text: r.text, tau: r.tau, galleryImages: r.galleryImages, galleryCaptions: r.galleryCaptions, sampled: r.sampled, diagnostics: r.diagnostics, tooLarge: null };
+    } catch (err) {
+      if (!(err instanceof PartnersTooLargeError)) throw err;
+      view = { spaceId: id, image: new Float32Array(0), text: new Float32Array(0), tau: PARTNER_TAU, galleryImages: 0, galleryCaptions: 0, sampled: false, diagnostics: null, tooLarge: err.message };
+    }
+    p.caches.partners.set(id, view);
+    return view;
   }
 
   async pairCsd(req: { image: number; caption: number }): Promise<PairCsdView | null> {

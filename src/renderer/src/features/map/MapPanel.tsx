@@ -66,7 +66,7 @@ export function MapPanel() {
     return () => window.removeEventListener('keydown', onKey);
   }, [store, clearLasso]);
 
-  const colour = useColourBy({ datasetHash: ds?.hash ?? null, items, flags, uncertainty: uncertainty && uncertainty.spaceId === projectionSpace ? uncertainty : null });
+  const colour = useColourBy({ datasetHash: ds?.hash ?? null, items, flags, uncertainty: uncertainty && uncertainty.spaceId === projectionSpace ? uncertainty : null, spaceId: projectionSpace ?? null });
   const colourByUncertainty = colour.mode === 'value:sigma2';
   const glyphs = useGlyphs(probabilistic);
   const mapUnits = useMapUnits();
@@ -122,6 +122,7 @@ export function MapPanel() {
           {projection && items && (
             <div className="overlay-card" data-testid="colour-controls">
               <ColourByControl mode={colour.mode} options={colour.options} onMode={colour.setMode} keyView={colour.colouring?.key ?? null} />
+              {colour.partnersNote && <p className="muted small" data-testid="partners-note" style={{ maxWidth: 260 }}>{colour.partnersNote}</p>}
             </div>
           )}
           {projection && (probabilistic || colourByUncertainty) && (

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ItemTable } from '../../../../shared/api';
 import { useLens, useSignal } from '../../store/react';
-import type { UncertaintyView } from '../../../../shared/views/heads';
+import type { PartnersView, UncertaintyView } from '../../../../shared/views/heads';
 import type { ClusterSummary } from '../../../../shared/views/review';
 import type { Flag } from '../../../../shared/flags';
 import { colourBy, type ColourMode, type ColourOption, type Colouring, type NumericColumn } from '../../colour/colour_by';
@@ -17,12 +17,16 @@ export function useColourBy(args: {
   items: ItemTable | null;
   flags: readonly Flag[];
   uncertainty: UncertaintyView | null;
-}): { mode: ColourMode; setMode: (m: ColourMode) => void; options: ColourOption[]; colouring: Colouring | null } {
+  /** The space on the map: effective partners are computed for it when that colouring is chosen. */
+  spaceId?: string | null;
+}): { mode: ColourMode; setMode: (m: ColourMode) => void; options: ColourOption[]; colouring: Colouring | null; partnersNote: string | null } {
   const { datasetHash, items, flags, uncertainty } = args;
+  const spaceId = args.spaceId ?? null;
   const api = useLens().api;
   const [mode, setMode] = useState<ColourMode>('default');
   const [columns, setColumns] = useState<NumericColumn[]>([]);
   const [units, setUnits] = useState<ClusterSummary[]>([]);
+  const [partners, setPartners] = useState<PartnersView | null>(null);
 
   // Another dataset: its columns and the default colouring, in the same render.
   const [shownHash, setShownHash] = useState(datasetHash);
@@ -63,11 +67,22 @@ export function useColourBy(args: {
     if (datasetHash && mode === 'unit') loadUnits();
   });
 
+  // Effective partners: computed (in the main process, cached per space) only once chosen.
+  useEffect(() => {
+    if (!spaceId || mode !== 'value:partners' || partners?.spaceId === spaceId) return;
+    let cancelled = false;
+    api.heads.partners({ spaceId }).then((p) => !cancelled && setPartners(p), () => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [api, spaceId, mode, partners]);
+
   const allColumns = useMemo(() => {
     const out = [...columns];
     if (uncertainty) out.unshift({ id: 'sigma2', name: "Σσ² (active space)", image: uncertainty.image, caption: uncertainty.text });
+    if (partners && partners.spaceId === spaceId && !partners.tooLarge) out.push({ id: 'partners', name: `effective partners (τ ${partners.tau})`, image: partners.image, caption: partners.text });
     return out;
-  }, [columns, uncertainty]);
+  }, [columns, uncertainty, partners, spaceId]);
 
   const options = useMemo<ColourOption[]>(
     () => [
@@ -76,14 +91,21 @@ export function useColourBy(args: {
       { mode: 'split', label: 'split' },
       { mode: 'unit', label: 'review unit' },
       { mode: 'label', label: 'flag label' },
-      ...allColumns.map((c) => ({ mode: `value:${c.id}` as ColourMode, label: c.name })),
+      ...allColumns.filter((c) => c.id !== 'partners').map((c) => ({ mode: `value:${c.id}` as ColourMode, label: c.name })),
+      ...(spaceId ? [{ mode: 'value:partners' as ColourMode, label: 'effective partners (active space)' }] : []),
     ],
-    [allColumns],
+    [allColumns, spaceId],
   );
 
   // A numeric choice that went away (another space without Σσ²) falls back to the default.
   if (mode.startsWith('value:') && !options.some((o) => o.mode === mode)) setMode('default');
 
   const colouring = useMemo(() => (items ? colourBy(mode, { items, flags, units, columns: allColumns }) : null), [mode, items, flags, units, allColumns]);
-  return { mode, setMode, options, colouring };
+  let partnersNote: string | null = null;
+  if (mode === 'value:partners') {
+    if (!partners || partners.spaceId !== spaceId) partnersNote = 'computing effective partners…';
+    else if (partners.tooLarge) partnersNote = partners.tooLarge;
+    else partnersNote = `effective partners: how many items of the other modality each one is about equally close to (exp of the entropy of its softmax at τ ${partners.tau}${partners.sampled ? `, against a sample of ${partners.galleryImages.toLocaleString('en-US')} images and ${partners.galleryCaptions.toLocaleString('en-US')} captions` : ''}); a multiplicity estimate read from the space, no head needed`;
+  }
+  return { mode, setMode, options, colouring, partnersNote };
 }
