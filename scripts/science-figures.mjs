@@ -66,6 +66,18 @@ const VARIANCE_MAIN = [
   ['image Σσ² vs nearest-partner distance', 'variance.diagnostics.images.nearest.rho'],
 ];
 
+const PARTNERS = [
+  ['caption N_eff vs true multiplicity (held-out)', 'partners.diagnostics.captions.multiplicity@val+test.rho'],
+  ['its partial ρ (given the nearest-partner distance)', 'partners.diagnostics.captions.multiplicity@val+test.partialRho'],
+  ['caption N_eff vs true multiplicity (all captions)', 'partners.diagnostics.captions.multiplicity.rho'],
+  ['image N_eff vs captions per image', 'partners.diagnostics.images.multiplicity.rho'],
+  ['its partial ρ', 'partners.diagnostics.images.multiplicity.partialRho'],
+  ['median caption N_eff (images)', 'partners.caption_partners_median'],
+  ['median image N_eff (captions)', 'partners.image_partners_median'],
+  ['for comparison: caption Σσ² (held-out)', 'variance.diagnostics.captions.multiplicity@val+test.rho'],
+  ['image Σσ²', 'variance.diagnostics.images.multiplicity.rho'],
+];
+
 function targetCell(g, name) {
   const t = g.targets.find((x) => x.name === name);
   if (!t || t.met == null) return 'n/a';
@@ -174,6 +186,7 @@ function readme(sci) {
   if (d) parts.push(`on the digits world (real MNIST digits) ${pm(d, rho)}`);
   let s = `${parts.join('; ')}.`;
   if (o) s += ` The oracle space (built from truth: an upper bound) gives ${pm(o, rho)}.`;
+  if (a && d) s += ` Effective partners read from the same space, with no head, rank with it at ${pm(a, PARTNERS[0][1])} (digits ${pm(d, PARTNERS[0][1])}).`;
   const cal = a ? ` After 200 simulated reviews the ECE of p̂ on the unreviewed candidates is ${pm(a, CALIBRATION[0][1])} and the top 1,000 candidates' precision ${pm(a, CALIBRATION[2][1])}.` : '';
   return `${s}${cal} Every world, noise level and target: [docs/science.md](docs/science.md).`;
 }
@@ -191,6 +204,7 @@ export const REGIONS = {
   variance,
   cond,
   calibration,
+  partners: simple(PARTNERS),
   retrieval: simple(RETRIEVAL),
   readme,
   models,

@@ -112,10 +112,21 @@ describe('map tools in the browser', () => {
     const bar = await page.locator('.colour-scale-bar').evaluate((e) => (globalThis as any).getComputedStyle(e).backgroundImage);
     expect(bar).toContain('linear-gradient');
 
+    // Effective partners of the map's space: computed when chosen, every item has one (≥ 1).
+    await page.selectOption('[data-testid="colour-by-select"]', 'value:partners');
+    await page.waitForSelector('[data-testid="colour-scale"]', { timeout: 20_000 });
+    expect(await page.textContent('[data-testid="partners-note"]')).toMatch(/effective partners: how many items of the other modality/);
+    const plo = Number(await page.getAttribute('[data-testid="colour-scale"]', 'data-lo'));
+    const phi = Number(await page.getAttribute('[data-testid="colour-scale"]', 'data-hi'));
+    expect(plo).toBeGreaterThanOrEqual(1);
+    expect(phi).toBeGreaterThan(plo);
+    expect(await page.textContent('[data-testid="colour-scale"]')).not.toContain('without a value');
+
     await page.selectOption('[data-testid="colour-by-select"]', 'default');
     expect(await page.locator('[data-testid="colour-scale"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="partners-note"]').count()).toBe(0);
     expect(await page.locator('[data-testid="map-legend"] .dot').count()).toBe(3);
-  }, 30_000);
+  }, 60_000);
 
   it('draws a key for the lines of a selection, and no overlay covers another', async () => {
     expect(await page.locator('[data-testid="line-key-entry"]').allTextContents()).toEqual(expect.arrayContaining(['annotated partner']));

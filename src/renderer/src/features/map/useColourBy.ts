@@ -71,7 +71,11 @@ export function useColourBy(args: {
   useEffect(() => {
     if (!spaceId || mode !== 'value:partners' || partners?.spaceId === spaceId) return;
     let cancelled = false;
-    api.heads.partners({ spaceId }).then((p) => !cancelled && setPartners(p), () => undefined);
+    const failed = (why: string): PartnersView => ({ spaceId, image: new Float32Array(0), text: new Float32Array(0), tau: 0, galleryImages: 0, galleryCaptions: 0, sampled: false, diagnostics: null, tooLarge: why });
+    api.heads.partners({ spaceId }).then(
+      (p) => !cancelled && setPartners(p ?? failed('no space to read effective partners from')),
+      (e: unknown) => !cancelled && setPartners(failed(`effective partners failed: ${e instanceof Error ? e.message : String(e)}`)),
+    );
     return () => {
       cancelled = true;
     };
