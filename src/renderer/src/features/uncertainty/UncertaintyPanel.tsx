@@ -28,7 +28,7 @@ export function UncertaintyPanel({ uncertainty, probabilistic, items, onSelect }
   }, [uncertainty]);
 
   if (!probabilistic) {
-    return <section className="panel muted" data-testid="uncertainty-panel">The active space is deterministic (one point per item). Train a PCME++ head in the Train tab, or open precomputed <code>*_logvar.npy</code> / <code>*_std.npy</code>, to see uncertainty.</section>;
+    return <section className="panel muted" data-testid="uncertainty-panel">The active space is deterministic (one point per item). Train a PCME++ head in the Train tab, or open precomputed <code>*_logvar.npy</code> / <code>*_std.npy</code>, to see uncertainty. For a multiplicity estimate on this space as it is, colour the map by effective partners.</section>;
   }
   if (!uncertainty || !sorted) return <section className="panel muted" data-testid="uncertainty-panel">Loading uncertainty…</section>;
   const values = modality === 'caption' ? uncertainty.text : uncertainty.image;
@@ -158,7 +158,7 @@ function VarianceFollows({ d }: { d: VarianceDiagnostics }) {
         </tbody>
       </table>
       <p className="muted small">
-        {verdict ? `${verdict} ` : ''}Over {n.toLocaleString()} captions{d.sampled ? ' (a seeded sample)' : ''}; partners are searched within each split. A negative ρ with distance means items whose nearest partner is close get larger Σσ². “Partial” is ρ with multiplicity after controlling for the nearest-partner distance. On the built-in baseline encoder's space, PCME++ heads do not reach ρ 0.3 with multiplicity on sample worlds they were not tuned on (docs/variance.md).
+        {verdict ? `${verdict} ` : ''}Over {n.toLocaleString()} captions{d.sampled ? ' (a seeded sample)' : ''}; partners are searched within each split. A negative ρ with distance means items whose nearest partner is close get larger Σσ². “Partial” is ρ with multiplicity after controlling for the nearest-partner distance. On the built-in baseline encoder's space, PCME++ heads do not reach ρ 0.3 with multiplicity on sample worlds they were not tuned on (docs/variance.md). Effective partners (map → colour by → effective partners, or <code>mlens partners</code>) read multiplicity from the space itself, with no head, and do on most of them.
       </p>
     </div>
   );
