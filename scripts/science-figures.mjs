@@ -51,6 +51,7 @@ const CALIBRATION = [
   ['cross-validated ECE on the reviews', 'calibration.ece_cv_reviews'],
   ['precision of the top 1,000', 'calibration.precision_top_k'],
   ['its ceiling (valid pairs left among the unreviewed candidates ÷ 1,000, at most 1)', 'calibration.precision_ceiling_top_k'],
+  ["the same features fitted on every candidate's truth: precision of its top 1,000", 'calibration.precision_top_k_features_fitted_on_truth'],
   ['calibration checks reviewed (of the 200)', 'calibration.checks_reviewed'],
   ['cross-validated ECE on the checks (5 bins)', 'calibration.ece_cv_checks'],
   ['share of seeds where the app calls p̂ a probability', 'calibration.calibrated'],
@@ -94,7 +95,7 @@ function protocol(sci) {
 }
 
 function summary(sci) {
-  const cols = [...VARIANCE_MAIN.slice(0, 1), ...CALIBRATION.filter((c) => !['calibration.ece_cv_reviews', 'calibration.precision_ceiling_top_k', 'calibration.checks_reviewed', 'calibration.ece_cv_checks', 'calibration.calibrated'].includes(c[1])), RETRIEVAL[0], RETRIEVAL[1], RETRIEVAL[2]];
+  const cols = [...VARIANCE_MAIN.slice(0, 1), ...CALIBRATION.filter((c) => !['calibration.ece_cv_reviews', 'calibration.precision_ceiling_top_k', 'calibration.precision_top_k_features_fitted_on_truth', 'calibration.checks_reviewed', 'calibration.ece_cv_checks', 'calibration.calibrated'].includes(c[1])), RETRIEVAL[0], RETRIEVAL[1], RETRIEVAL[2]];
   return table(['world', ...cols.map((c) => c[0])], ordered(sci).map((g) => [rowLabel(g), ...cols.map((c) => pm(g, c[1]))]));
 }
 

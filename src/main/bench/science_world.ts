@@ -7,7 +7,7 @@ import { encodeSpace } from '../core/encoders/encode_job.js';
 import { trainProject, type TrainCommandResult } from '../core/heads/train_project.js';
 import { partnersReport } from '../core/heads/partners_report.js';
 import { reliability } from '../core/mining/calibration.js';
-import { refreshAfterReviews } from '../core/mining/classifier.js';
+import { fitClassifier, predictAll, refreshAfterReviews } from '../core/mining/classifier.js';
 import { evaluateProject } from '../core/mining/evaluation.js';
 import { mineProject } from '../core/mining/mine.js';
 import { Project } from '../core/project/project.js';
@@ -156,10 +156,28 @@ export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
       // How many valid pairs the unreviewed candidates hold: on small galleries (preset B has two
       // captions per image) fewer than top-k exist, which caps the top-k precision below 1.
       const validLeft = rest.filter((c) => truth.has(c.caption * nI + c.image)).length;
+      // What p̂'s features can give at best: the same classifier fitted on the truth of every
+      // candidate (not 200 reviews), its top k of the same unreviewed candidates. When p̂ is close
+      // to it, more reviews cannot lift the precision; only a better space or new features can.
+      const cands = reviews.candidateColumns();
+      const label = new Int8Array(cands.n);
+      for (let k = 0; k < cands.n; k++) label[k] = truth.has(cands.caption[k] * nI + cands.image[k]) ? 1 : 0;
+      const full = fitClassifier(cands, cands.spaces.length, label, 2);
+      let featureBound: number | null = null;
+      if (full && top.length) {
+        const pFull = predictAll(cands, cands.spaces.length, full.model);
+        const unreviewed = new Set(rest.map((c) => c.caption * nI + c.image));
+        const rows: number[] = [];
+        for (let k = 0; k < cands.n; k++) if (unreviewed.has(cands.caption[k] * nI + cands.image[k])) rows.push(k);
+        rows.sort((a, b) => pFull[b] - pFull[a] || a - b);
+        const best = rows.slice(0, spec.topK);
+        featureBound = best.filter((k) => label[k] === 1).length / best.length;
+      }
       return {
         true_unannotated: mine.trueUnannotated ?? null,
         valid_unreviewed_candidates: validLeft,
         precision_ceiling_top_k: top.length ? Math.min(validLeft, top.length) / top.length : null,
+        precision_top_k_features_fitted_on_truth: featureBound,
         candidates: mine.candidates,
         reviewed,
         check_pairs_drawn: mine.checkPairs,
