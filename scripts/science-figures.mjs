@@ -78,6 +78,14 @@ const PARTNERS = [
   ['for comparison: caption Σσ² (held-out)', 'variance.diagnostics.captions.multiplicity@val+test.rho'],
   ['image Σσ²', 'variance.diagnostics.images.multiplicity.rho'],
 ];
+const PARTNERS_PROBE = [
+  ['test captions: N_eff itself', 'partners.probe.captions.neff_test'],
+  ['test captions: linear map from the embedding, fitted on train captions', 'partners.probe.captions.fit_train'],
+  ['the same, fitted on validation captions', 'partners.probe.captions.fit_val'],
+  ['test images: N_eff itself', 'partners.probe.images.neff_test'],
+  ['test images: fitted on train images', 'partners.probe.images.fit_train'],
+  ['fitted on validation images', 'partners.probe.images.fit_val'],
+];
 
 function targetCell(g, name) {
   const t = g.targets.find((x) => x.name === name);
@@ -206,6 +214,7 @@ export const REGIONS = {
   cond,
   calibration,
   partners: simple(PARTNERS),
+  partners_probe: simple(PARTNERS_PROBE),
   retrieval: simple(RETRIEVAL),
   readme,
   models,

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { encodeSpace } from '../core/encoders/encode_job.js';
 import { trainProject, type TrainCommandResult } from '../core/heads/train_project.js';
 import { partnersReport } from '../core/heads/partners_report.js';
+import { probeModality } from './partners_probe.js';
 import { reliability } from '../core/mining/calibration.js';
 import { fitClassifier, predictAll, refreshAfterReviews } from '../core/mining/classifier.js';
 import { evaluateProject } from '../core/mining/evaluation.js';
@@ -111,7 +112,18 @@ export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
         const v = Array.from(x).filter(Number.isFinite).sort((a, b) => a - b);
         return v.length ? v[Math.floor(v.length / 2)] : NaN;
       };
-      return { tau: e.tau, caption_partners_median: median(e.text), image_partners_median: median(e.image), diagnostics: plain(e.diagnostics) as Claim };
+      // Can a head learn it from an item's own embedding? (partners_probe.ts)
+      const truth = ds.truth ?? [];
+      const perImage = new Float64Array(ds.images.length);
+      for (const imgs of truth) for (const i of imgs) if (i >= 0 && i < perImage.length) perImage[i]++;
+      const imageRole = ds.images.map((im) => im.split ?? null);
+      const probe = ds.truth
+        ? {
+            captions: probeModality(sp.text, sp.dims, e.text, truth.map((t) => t.length), ds.captions.map((c) => imageRole[c.imageIndex] ?? null)),
+            images: probeModality(sp.image, sp.dims, e.image, perImage, imageRole),
+          }
+        : null;
+      return { tau: e.tau, caption_partners_median: median(e.text), image_partners_median: median(e.image), diagnostics: plain(e.diagnostics) as Claim, probe: plain(probe) };
     }),
   );
 

@@ -1,0 +1,96 @@
+// Can a head learn multiplicity from an item's own embedding? A probe for the science bench.
+//
+// Effective partners (metrics/effective_partners.ts) rank held-out captions by multiplicity on the
+// baseline space, and PCME++'s Σσ² does not, although Σσ² is learned from the same embeddings. The
+// probe separates "the embedding does not hold it" from "the items a head learns from mislead it":
+// a ridge regression from an item's embedding to its log N_eff, fitted once on the train split's
+// items and once on the validation split's items, then ranked against true multiplicity on the test
+// split's items. The encoder's own head was trained on the train pairs, so their embeddings sit
+// closer to their one annotated partner than a new item's would; the validation items are what a
+// test item looks like. Ridge λ = 1 (not tuned). Bench-only: nothing in the app reads it.
+import { spearman } from '../core/heads/stats.js';
+
+export interface ProbeRow {
+  /** Spearman of the test items' N_eff itself with multiplicity (the reference). */
+  neff_test: number | null;
+  /** Spearman of the ridge prediction with multiplicity on the test items, fitted on the train items. */
+  fit_train: number | null;
+  /** The same, fitted on the validation items. */
+  fit_val: number | null;
+  train: number;
+  val: number;
+  test: number;
+}
+
+/** Ridge regression with an unpenalised intercept: weights (dims) then the intercept. */
+export function ridgeFit(x: Float32Array, dims: number, rows: ArrayLike<number>, y: ArrayLike<number>, lambda: number): Float64Array {
+  const p = dims + 1;
+  const a = new Float64Array(p * (p + 1));
+  const row = new Float64Array(p);
+  for (let r = 0; r < rows.length; r++) {
+    const o = rows[r] * dims;
+    for (let d = 0; d < dims; d++) row[d] = x[o + d];
+    row[dims] = 1;
+    for (let i = 0; i < p; i++) {
+      a[i * (p + 1) + p] += row[i] * y[r];
+      for (let j = 0; j < p; j++) a[i * (p + 1) + j] += row[i] * row[j];
+    }
+  }
+  for (let d = 0; d < dims; d++) a[d * (p + 1) + d] += lambda;
+  // Gauss–Jordan elimination with partial pivoting on the augmented matrix.
+  for (let c = 0; c < p; c++) {
+    let piv = c;
+    for (let r = c + 1; r < p; r++) if (Math.abs(a[r * (p + 1) + c]) > Math.abs(a[piv * (p + 1) + c])) piv = r;
+    if (piv !== c) for (let k = 0; k <= p; k++) [a[c * (p + 1) + k], a[piv * (p + 1) + k]] = [a[piv * (p + 1) + k], a[c * (p + 1) + k]];
+    const d0 = a[c * (p + 1) + c];
+    if (Math.abs(d0) < 1e-12) continue;
+    for (let r = 0; r < p; r++) {
+      if (r === c) continue;
+      const f = a[r * (p + 1) + c] / d0;
+      if (f === 0) continue;
+      for (let k = c; k <= p; k++) a[r * (p + 1) + k] -= f * a[c * (p + 1) + k];
+    }
+  }
+  const w = new Float64Array(p);
+  for (let i = 0; i < p; i++) {
+    const d0 = a[i * (p + 1) + i];
+    w[i] = Math.abs(d0) < 1e-12 ? 0 : a[i * (p + 1) + p] / d0;
+  }
+  return w;
+}
+
+const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+/**
+ * The probe for one modality: `x` the items' embeddings, `neff` their effective partners,
+ * `multiplicity` the truth, `role` 'train' | 'val' | 'test' per item (other values are left out).
+ */
+export function probeModality(x: Float32Array, dims: number, neff: ArrayLike<number>, multiplicity: ArrayLike<number>, role: ArrayLike<string | null | undefined>): ProbeRow {
+  const of = (name: string): number[] => {
+    const out: number[] = [];
+    for (let i = 0; i < role.length; i++) if (role[i] === name && Number.isFinite(neff[i]) && neff[i] > 0) out.push(i);
+    return out;
+  };
+  const train = of('train');
+  const val = of('val');
+  const test = of('test');
+  const truth = test.map((i) => multiplicity[i]);
+  const predict = (rows: number[]): number | null => {
+    if (rows.length < dims / 4 || test.length < 3) return null;
+    const w = ridgeFit(x, dims, rows, rows.map((i) => Math.log(neff[i])), 1);
+    const pred = test.map((i) => {
+      let s = w[dims];
+      for (let d = 0; d < dims; d++) s += w[d] * x[i * dims + d];
+      return s;
+    });
+    return finite(spearman(pred, truth));
+  };
+  return {
+    neff_test: test.length >= 3 ? finite(spearman(test.map((i) => neff[i]), truth)) : null,
+    fit_train: predict(train),
+    fit_val: predict(val),
+    train: train.length,
+    val: val.length,
+    test: test.length,
+  };
+}
