@@ -13,7 +13,9 @@ import { openDataset } from '../datasets/open.js';
 import type { Dataset } from '../datasets/dataset.js';
 import { encodeSpace } from '../encoders/encode_job.js';
 import { SpaceStore } from '../spaces/space_store.js';
-import { buildTrainInput, ROLE_TRAIN, type TrainInput } from './data.js';
+import { buildTrainInput, ROLE_TEST, ROLE_TRAIN, ROLE_VAL, type TrainInput } from './data.js';
+import { totalVariance } from './csd.js';
+import { spearman } from './stats.js';
 import { csrFromLists, csrFromPairs } from './csr.js';
 import { pcmeSpec } from './pcme.js';
 import { trainHeadOn, type HeadSpec } from './train.js';
@@ -36,6 +38,12 @@ export interface VarianceDevice {
    * one-to-one on those means (frozen), so the predicted match mass around an item is its multiplicity.
    */
   twoStage?: boolean;
+  /**
+   * Two stages: the default head, then its variances retrained (means frozen, every epoch run, the
+   * last kept) on the validation split's pairs: items the encoder's head did not train on, whose
+   * embeddings still show how generic they are (docs/science.md, the partners probe).
+   */
+  varOnVal?: boolean;
 }
 
 export const VARIANCE_DEVICES: VarianceDevice[] = [
@@ -51,6 +59,7 @@ export const VARIANCE_DEVICES: VarianceDevice[] = [
   { name: 'scale-a1', what: 'softer match scale a = b = 1 at the start', config: { initA: 1, initB: 1 } },
   { name: 'means-mined-then-var', what: 'two stages: means trained with the 3 mined positives per caption, then variances one-to-one on frozen means', extra: { source: 'mined', k: 3 }, twoStage: true },
   { name: 'means-verified-then-var', what: 'two stages: means trained with train-split truth, then variances one-to-one on frozen means', extra: { source: 'verified' }, twoStage: true },
+  { name: 'var-on-val', what: 'two stages: the default head, then its variances retrained on the validation split’s pairs (means frozen), items the encoder did not train on', varOnVal: true },
   { name: 'epochs-100', what: 'the default for 100 epochs (more variance steps)', train: { epochs: 100 } },
   { name: 'keep-best', what: 'the default, keeping the best validation epoch’s weights', train: { keep: 'best' } },
 ];
@@ -65,6 +74,10 @@ export interface VarianceRun {
   imageRho: number;
   imagePartial: number;
   captionNearestRho: number;
+  /** Caption Σσ² vs |truth| on the test split's captions only (var-on-val trains on the validation split's). */
+  captionTestRho?: number | null;
+  /** Image Σσ² vs captions per image on the test split's images only. */
+  imageTestRho?: number | null;
   valBest: number;
   valLast: number;
   valKept: number;
@@ -141,6 +154,14 @@ export async function runVarianceBench(o: VarianceBenchOptions = {}): Promise<Va
           const init = first.head.weights();
           first.head.dispose();
           r = await trainHeadOn(base, { ...spec, train: { ...spec.train, meanLrScale: 0 }, init });
+        } else if (dev.varOnVal) {
+          const first = await trainHeadOn(base, spec);
+          const init = first.head.weights();
+          first.head.dispose();
+          // The validation split trains, the train split is what the trainer evaluates (the means
+          // do not move, so selection has nothing to choose): every epoch runs and the last is kept.
+          const swapped = Int8Array.from(base.imageRole, (role) => (role === ROLE_VAL ? ROLE_TRAIN : role === ROLE_TRAIN ? ROLE_VAL : role));
+          r = await trainHeadOn({ ...base, imageRole: swapped }, { ...spec, train: { ...spec.train, meanLrScale: 0, keep: 'last', patience: 1_000_000 }, init });
         } else {
           if (extra) spec.positives = 'extra';
           r = await trainHeadOn(input, spec);
@@ -153,6 +174,22 @@ export async function runVarianceBench(o: VarianceBenchOptions = {}): Promise<Va
         const im = d.images.find((x) => x.against === 'multiplicity')!;
         const near = d.captions.find((x) => x.against === 'nearest')!;
         const curves = r.result.curves.map((e) => e.val.mapAtR);
+        const testRho = (): { cap: number | null; img: number | null } => {
+          const tc = totalVariance(txt.logvar!, input.nCaptions, r.config.dims);
+          const ti = totalVariance(img.logvar!, input.nImages, r.config.dims);
+          const caps: number[] = [];
+          input.captionImage.forEach((i, c) => base.imageRole[i] === ROLE_TEST && caps.push(c));
+          const ims: number[] = [];
+          base.imageRole.forEach((role, i) => role === ROLE_TEST && ims.push(i));
+          const perImage = new Float64Array(input.nImages);
+          for (const imgs of ds.truth ?? []) for (const i of imgs) perImage[i]++;
+          const fin = (v: number): number | null => (Number.isFinite(v) ? v : null);
+          return {
+            cap: ds.truth ? fin(spearman(caps.map((c) => tc[c]), caps.map((c) => ds.truth![c].length))) : null,
+            img: ds.truth ? fin(spearman(ims.map((i) => ti[i]), ims.map((i) => perImage[i]))) : null,
+          };
+        };
+        const test = testRho();
         const run: VarianceRun = {
           preset: w.preset,
           seed: w.seed,
@@ -163,6 +200,8 @@ export async function runVarianceBench(o: VarianceBenchOptions = {}): Promise<Va
           imageRho: im.rho,
           imagePartial: im.partialRho ?? NaN,
           captionNearestRho: near.rho,
+          captionTestRho: test.cap,
+          imageTestRho: test.img,
           valBest: Math.max(r.result.initial.mapAtR, ...curves),
           valLast: r.result.last.mapAtR,
           valKept: r.val.mapAtR,
@@ -189,7 +228,7 @@ const meanSd = (x: number[]): { mean: number; sd: number; n: number } => {
 
 /** Per device: the tuning world's figures and mean ± sd over the unseen worlds. */
 export function summarizeVariance(runs: VarianceRun[], tuning = { preset: 'A', seed: 0 }) {
-  const fields = ['captionRho', 'captionPartial', 'captionHeldRho', 'imageRho', 'imagePartial', 'valBest', 'valLast'] as const;
+  const fields = ['captionRho', 'captionPartial', 'captionHeldRho', 'captionTestRho', 'imageRho', 'imagePartial', 'imageTestRho', 'valBest', 'valLast'] as const;
   const names = [...new Set(runs.map((r) => r.device))];
   return names.map((device) => {
     const mine = runs.filter((r) => r.device === device);
