@@ -2,6 +2,7 @@
 // formatTrainResult is the human-readable report (without --json).
 import { trainProject, HEAD_CHOICES, type HeadChoice, type TrainCommandResult } from '../core/heads/train_project.js';
 import { describeVarianceDiagnostics } from '../core/heads/variance_diagnostics.js';
+import { varianceVerdict } from '../../shared/variance_verdict.js';
 import { describeAspectComparison } from '../core/heads/cond_report.js';
 import { numOpt, opt, UsageError } from './args.js';
 import { progressBar } from './progress.js';
@@ -42,12 +43,12 @@ export const trainVerb: Verb = {
     );
     bar.done();
     if (json(a)) return print(r);
-    for (const line of formatTrainResult(r)) console.log(line);
+    for (const line of formatTrainResult(r, dir)) console.log(line);
   },
 };
 
 /** Human-readable lines for the CLI (without --json). */
-export function formatTrainResult(r: TrainCommandResult): string[] {
+export function formatTrainResult(r: TrainCommandResult, dir = 'DIR'): string[] {
   const m = r.metrics;
   const f = (x: number | undefined | null): string => (x == null || Number.isNaN(x) ? 'n/a' : x.toFixed(4));
   const lines = [
@@ -71,7 +72,12 @@ export function formatTrainResult(r: TrainCommandResult): string[] {
     const scope = r.spearmanScope === 'held-out' ? `over ${(r.spearmanCaptions ?? 0).toLocaleString('en-US')} held-out captions (all captions ${f(r.spearmanAll)}${by ? `; ${by}` : ''})` : `over all captions${by ? ` (${by})` : ''}`;
     lines.push(`  Spearman(caption Σσ², true multiplicity) = ${f(r.spearman)} ${scope}`);
   }
-  if (r.varianceDiagnostics) lines.push('  Σσ² against (Spearman ρ, partners within each split):', ...describeVarianceDiagnostics(r.varianceDiagnostics).map((l) => `    ${l}`));
+  if (r.varianceDiagnostics) {
+    lines.push('  Σσ² against (Spearman ρ, partners within each split):', ...describeVarianceDiagnostics(r.varianceDiagnostics).map((l) => `    ${l}`));
+    const v = varianceVerdict(r.varianceDiagnostics);
+    if (v) lines.push(`  ${v.text}`);
+    if (v && v.kind !== 'signal') lines.push(`  Effective partners read multiplicity from the space itself, with no head: mlens partners ${/\s/.test(dir) ? JSON.stringify(dir) : dir} --space ${r.parent ?? r.id}`);
+  }
   if (r.splits.note) lines.push(`  splits: ${r.splits.note}`);
   if (r.conditionCoverage) {
     const c = r.conditionCoverage;

@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import type { ItemTable } from '../../../../shared/api';
 import type { UncertaintyView, VarianceAgainst, VarianceDiagnostics } from '../../../../shared/views/heads';
 import { ValueHistogram } from '../../charts/lines';
+import { varianceVerdict } from '../../../../shared/variance_verdict';
 
 interface Props {
   uncertainty: UncertaintyView | null;
@@ -114,18 +115,7 @@ function VarianceFollows({ d }: { d: VarianceDiagnostics }) {
     }
   }
   const get = (list: VarianceDiagnostics['captions'], r: Row) => list.find((x) => x.against === r.against && (x.scope ?? 'all') === r.scope);
-  const num = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
-  const mAll = get(d.captions, { against: 'multiplicity', scope: 'all' })?.rho;
-  const mHeld = get(d.captions, { against: 'multiplicity', scope: 'val+test' })?.rho;
-  const m = num(mHeld) ? mHeld : mAll;
-  const near = get(d.captions, { against: 'nearest', scope: 'all' })?.rho;
-  let verdict: string | null = null;
-  if (num(m) && num(near)) {
-    const where = num(mHeld) ? ' on validation and test captions' : '';
-    if (m >= 0.3) verdict = `Caption Σσ² rises with the number of valid images${where}: it can serve as a multiplicity signal.`;
-    else if (Math.abs(near) > Math.abs(m) + 0.1) verdict = 'Caption Σσ² here mostly follows how close a caption’s nearest image is, not how many images it fits.';
-    else verdict = `Caption Σσ² is only weakly related to multiplicity${where}.`;
-  }
+  const verdict = varianceVerdict(d)?.text ?? null;
   const n = Math.max(0, ...d.captions.filter((x) => (x.scope ?? 'all') === 'all').map((x) => x.n));
   return (
     <div data-testid="variance-follows">
