@@ -75,3 +75,16 @@ describe('aspects.jsonl', () => {
     expect(f!.problems[0].message).toMatch(/no caption at index 9/);
   });
 });
+
+describe('numeric comparisons are not sizes', () => {
+  it.each([
+    ['a digit larger than five', false],
+    ['a digit smaller than 3', false],
+    ['a number bigger than 50', false],
+    ['a larger dog', true],
+    ['a dog larger than a cat', true],
+    ['the tallest of the three towers', true],
+  ])('%s → size %s', (text, size) => {
+    expect(tagsOf(text).includes('size')).toBe(size);
+  });
+});

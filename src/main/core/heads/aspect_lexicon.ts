@@ -72,7 +72,8 @@ const RELATION_WORDS = [
 export const LEXICON_RULES: readonly KeywordRule[] = [
   { name: 'colour', keywords: [...CSS_COLOURS, ...CSS_COLOURS.filter((c) => c.includes(' ')).map((c) => c.replace(/ /g, '')), ...COLOUR_VARIANTS] },
   { name: 'count', keywords: [...NUMBER_WORDS, '#'] },
-  { name: 'size', keywords: SIZE_WORDS },
+  // "a digit larger than five" compares values, not sizes: a size word followed by "than" and a number does not count.
+  { name: 'size', keywords: SIZE_WORDS, notBefore: `\\s+than\\s+(?:\\d+|${NUMBER_WORDS.slice(0, 20).join('|')})\\b` },
   { name: 'position', keywords: POSITION_WORDS },
   { name: 'relation', keywords: RELATION_WORDS },
 ];

@@ -174,6 +174,8 @@ export interface KeywordRule {
   name: string;
   /** Words or phrases, matched case-insensitively on word boundaries; a trailing * matches any ending; '#' any numeral. */
   keywords: string[];
+  /** A match directly followed by this (a regular expression) does not count, e.g. size words in "larger than five". */
+  notBefore?: string;
 }
 
 export const DEFAULT_KEYWORD_RULES: readonly KeywordRule[] = [
@@ -201,7 +203,7 @@ export function keywordRegex(rule: KeywordRule): RegExp {
       .replace(/\s+/g, '[-\\s]+');
     return star ? `${body}\\w*` : body;
   });
-  return new RegExp(`(?<![\\w])(?:${parts.join('|')})(?![\\w])`, 'i');
+  return new RegExp(`(?<![\\w])(?:${parts.join('|')})(?![\\w])${rule.notBefore ? `(?!${rule.notBefore})` : ''}`, 'i');
 }
 
 export interface KeywordConditions {

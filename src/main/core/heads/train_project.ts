@@ -148,14 +148,20 @@ async function conditionsFor(
   if (sample) return { conditions: sample, coverage: null };
   const base = ds.truth ? csrFromLists(ds.truth, ds.captions.length) : annotatedPositives(ds);
   const file = args.rules ? null : await readAspectsFile(ds);
-  const kc = file ? file.conditions : conditionsFromKeywords(args.rules ?? LEXICON_RULES, ds.captions);
+  const all = file ? file.conditions : conditionsFromKeywords(args.rules ?? LEXICON_RULES, ds.captions);
   const source = file ? ASPECTS_FILE : args.rules ? 'keyword rules' : 'the aspect lexicon';
-  if (!kc.names.length) throw new Error(`${ASPECTS_FILE} tags no caption with any aspect`);
-  const cov = aspectCoverage(kc.names, kc.counts, ds.captions.length, source);
+  // An aspect that tags no caption has no positives to train or judge: it is left out (and said so),
+  // so that it is neither trained nor the condition the result opens on.
+  const keep = all.names.map((_, k) => k).filter((k) => all.counts[k] > 0);
+  if (!keep.length) throw new Error(`${source} tags no caption with any aspect${file ? '' : `; supply ${ASPECTS_FILE} (caption → aspect → value) for this vocabulary`}`);
+  const kc = { names: keep.map((k) => all.names[k]), tags: keep.map((k) => all.tags[k]), counts: keep.map((k) => all.counts[k]) };
+  const cov = aspectCoverage(all.names, all.counts, ds.captions.length, source);
+  const left = all.names.filter((_, k) => all.counts[k] === 0);
   const problems = (file?.problems ?? []).slice(0, 20).map((p) => `${ASPECTS_FILE}:${p.line}: ${p.message}; line skipped`);
   const conditions = keywordConditionPositives(kc, extra ? csrUnion(base, extra.csr) : base);
   conditions.source = file ? 'aspects.jsonl' : 'keywords';
-  return { conditions, coverage: { source, share: cov.share, warnings: [...problems, ...cov.warnings] } };
+  const leftOut = left.length ? [`left out, no caption tagged: ${left.join(', ')} (no condition space is trained for ${left.length === 1 ? 'it' : 'them'})`] : [];
+  return { conditions, coverage: { source, share: cov.share, warnings: [...problems, ...cov.warnings, ...leftOut] } };
 }
 
 function summary(r: TrainJobResult, againstTruth: boolean): TrainCommandMetrics {
