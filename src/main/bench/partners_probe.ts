@@ -9,6 +9,7 @@
 // closer to their one annotated partner than a new item's would; the validation items are what a
 // test item looks like. Ridge λ = 1 (not tuned). Bench-only: nothing in the app reads it.
 import { spearman } from '../core/heads/stats.js';
+import { solveSpd } from '../core/glyphs/linalg.js';
 
 export interface ProbeRow {
   /** Spearman of the test items' N_eff itself with multiplicity (the reference). */
@@ -24,39 +25,22 @@ export interface ProbeRow {
 
 /** Ridge regression with an unpenalised intercept: weights (dims) then the intercept. */
 export function ridgeFit(x: Float32Array, dims: number, rows: ArrayLike<number>, y: ArrayLike<number>, lambda: number): Float64Array {
+  // Normal equations (XᵀX + λI) w = Xᵀy on rows [x, 1], solved by Cholesky.
   const p = dims + 1;
-  const a = new Float64Array(p * (p + 1));
+  const a = new Float64Array(p * p);
+  const b = new Float64Array(p);
   const row = new Float64Array(p);
   for (let r = 0; r < rows.length; r++) {
     const o = rows[r] * dims;
     for (let d = 0; d < dims; d++) row[d] = x[o + d];
     row[dims] = 1;
     for (let i = 0; i < p; i++) {
-      a[i * (p + 1) + p] += row[i] * y[r];
-      for (let j = 0; j < p; j++) a[i * (p + 1) + j] += row[i] * row[j];
+      b[i] += row[i] * y[r];
+      for (let j = 0; j < p; j++) a[i * p + j] += row[i] * row[j];
     }
   }
-  for (let d = 0; d < dims; d++) a[d * (p + 1) + d] += lambda;
-  // Gauss–Jordan elimination with partial pivoting on the augmented matrix.
-  for (let c = 0; c < p; c++) {
-    let piv = c;
-    for (let r = c + 1; r < p; r++) if (Math.abs(a[r * (p + 1) + c]) > Math.abs(a[piv * (p + 1) + c])) piv = r;
-    if (piv !== c) for (let k = 0; k <= p; k++) [a[c * (p + 1) + k], a[piv * (p + 1) + k]] = [a[piv * (p + 1) + k], a[c * (p + 1) + k]];
-    const d0 = a[c * (p + 1) + c];
-    if (Math.abs(d0) < 1e-12) continue;
-    for (let r = 0; r < p; r++) {
-      if (r === c) continue;
-      const f = a[r * (p + 1) + c] / d0;
-      if (f === 0) continue;
-      for (let k = c; k <= p; k++) a[r * (p + 1) + k] -= f * a[c * (p + 1) + k];
-    }
-  }
-  const w = new Float64Array(p);
-  for (let i = 0; i < p; i++) {
-    const d0 = a[i * (p + 1) + i];
-    w[i] = Math.abs(d0) < 1e-12 ? 0 : a[i * (p + 1) + p] / d0;
-  }
-  return w;
+  for (let d = 0; d < dims; d++) a[d * p + d] += lambda;
+  return solveSpd(a, p, b, 1);
 }
 
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);

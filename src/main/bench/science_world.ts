@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { encodeSpace } from '../core/encoders/encode_job.js';
 import { trainProject, type TrainCommandResult } from '../core/heads/train_project.js';
 import { partnersReport } from '../core/heads/partners_report.js';
+import { captionsPerImage } from '../core/heads/variance_diagnostics.js';
 import { probeModality } from './partners_probe.js';
 import { reliability } from '../core/mining/calibration.js';
 import { fitClassifier, predictAll, refreshAfterReviews } from '../core/mining/classifier.js';
@@ -114,8 +115,7 @@ export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
       };
       // Can a head learn it from an item's own embedding? (partners_probe.ts)
       const truth = ds.truth ?? [];
-      const perImage = new Float64Array(ds.images.length);
-      for (const imgs of truth) for (const i of imgs) if (i >= 0 && i < perImage.length) perImage[i]++;
+      const perImage = captionsPerImage(truth, ds.images.length);
       const imageRole = ds.images.map((im) => im.split ?? null);
       const probe = ds.truth
         ? {

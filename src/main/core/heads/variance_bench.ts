@@ -20,8 +20,8 @@ import { csrFromLists, csrFromPairs } from './csr.js';
 import { pcmeSpec } from './pcme.js';
 import { trainHeadOn, type HeadSpec } from './train.js';
 import { initBackend } from './tf.js';
-import { datasetVarianceDiagnostics } from './variance_diagnostics.js';
-import type { HeadConfig } from './config.js';
+import { captionsPerImage, datasetVarianceDiagnostics } from './variance_diagnostics.js';
+import type { HeadConfig, NamedWeights } from './config.js';
 import type { TrainParams } from './train.js';
 import type { SamplePreset } from '../sample/generate.js';
 
@@ -130,6 +130,14 @@ async function world(dir: string, preset: SamplePreset, seed: number, images: nu
   return { ds, image: s.image, text: s.text, dims: s.record.dims };
 }
 
+/** A two-stage device's first stage: its weights, the head released. */
+async function firstStage(input: TrainInput, spec: HeadSpec): Promise<NamedWeights[]> {
+  const first = await trainHeadOn(input, spec);
+  const weights = first.head.weights();
+  first.head.dispose();
+  return weights;
+}
+
 /** Trains one head per device on each world; one record per (world, device). */
 export async function runVarianceBench(o: VarianceBenchOptions = {}): Promise<VarianceRun[]> {
   await initBackend();
@@ -142,6 +150,7 @@ export async function runVarianceBench(o: VarianceBenchOptions = {}): Promise<Va
     const dir = mkdtempSync(join(tmpdir(), 'mlens-variance-'));
     try {
       const { ds, image, text, dims } = await world(dir, w.preset, w.seed, images);
+      const perImage = captionsPerImage(ds.truth ?? [], ds.images.length);
       for (const dev of devices) {
         const t0 = performance.now();
         const base = buildTrainInput(ds, { image, text, dims });
@@ -150,14 +159,10 @@ export async function runVarianceBench(o: VarianceBenchOptions = {}): Promise<Va
         const spec: HeadSpec = pcmeSpec(dims, { config: dev.config, train: { ...dev.train, ...(o.epochs ? { epochs: o.epochs } : {}) } });
         let r;
         if (dev.twoStage) {
-          const first = await trainHeadOn(input, { ...spec, positives: 'extra', train: { ...spec.train, meanLrScale: 1 } });
-          const init = first.head.weights();
-          first.head.dispose();
+          const init = await firstStage(input, { ...spec, positives: 'extra', train: { ...spec.train, meanLrScale: 1 } });
           r = await trainHeadOn(base, { ...spec, train: { ...spec.train, meanLrScale: 0 }, init });
         } else if (dev.varOnVal) {
-          const first = await trainHeadOn(base, spec);
-          const init = first.head.weights();
-          first.head.dispose();
+          const init = await firstStage(base, spec);
           // The validation split trains, the train split is what the trainer evaluates (the means
           // do not move, so selection has nothing to choose): every epoch runs and the last is kept.
           const swapped = Int8Array.from(base.imageRole, (role) => (role === ROLE_VAL ? ROLE_TRAIN : role === ROLE_TRAIN ? ROLE_VAL : role));
@@ -181,8 +186,6 @@ export async function runVarianceBench(o: VarianceBenchOptions = {}): Promise<Va
           input.captionImage.forEach((i, c) => base.imageRole[i] === ROLE_TEST && caps.push(c));
           const ims: number[] = [];
           base.imageRole.forEach((role, i) => role === ROLE_TEST && ims.push(i));
-          const perImage = new Float64Array(input.nImages);
-          for (const imgs of ds.truth ?? []) for (const i of imgs) perImage[i]++;
           const fin = (v: number): number | null => (Number.isFinite(v) ? v : null);
           return {
             cap: ds.truth ? fin(spearman(caps.map((c) => tc[c]), caps.map((c) => ds.truth![c].length))) : null,

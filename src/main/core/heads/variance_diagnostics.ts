@@ -39,6 +39,13 @@ export interface DiagnosticsInput {
 
 const HELD_OUT_SPLITS = new Set(['val', 'dev', 'test']);
 
+/** Image multiplicity: how many captions list each image among their valid images (truth.jsonl). */
+export function captionsPerImage(truth: ReadonlyArray<ArrayLike<number>>, nImages: number): Float64Array {
+  const perImage = new Float64Array(nImages);
+  for (const imgs of truth) for (let k = 0; k < imgs.length; k++) if (imgs[k] >= 0 && imgs[k] < nImages) perImage[imgs[k]]++;
+  return perImage;
+}
+
 /** Seeded sample of min(n, max) indices in increasing order. */
 function sampleIndices(n: number, max: number, seed: number): Int32Array {
   if (n <= max) return Int32Array.from({ length: n }, (_, i) => i);
@@ -180,8 +187,7 @@ export function varianceDiagnostics(input: DiagnosticsInput, opts: { maxItems?: 
   const captions: VarianceCorrelation[] = [];
   const images: VarianceCorrelation[] = [];
   if (input.truth) {
-    const perImage = new Float64Array(nI);
-    for (const imgs of input.truth) for (let k = 0; k < imgs.length; k++) if (imgs[k] >= 0 && imgs[k] < nI) perImage[imgs[k]]++;
+    const perImage = captionsPerImage(input.truth, nI);
     captions.push(correlateMultiplicity(tc, Float64Array.from(capSample, (c) => input.truth![c]?.length ?? NaN), capNearest));
     // Every caption of validation/test images (those a head trained on this dataset did not see).
     const held: number[] = [];
