@@ -206,6 +206,55 @@ function models(sci) {
   return `On the ${sci.protocol.images}-image sample (preset A, ${sci.protocol.seeds.length} unseen seeds, mean ± sd), the baseline (its head trained on the train split only) gives on the held-out test split t2i R@1 ${pm(a, 'retrieval.t2i_annotated.r1')} against the annotated pairs but ${pm(a, 'retrieval.t2i_truth.r1')} against the full truth, and mAP@R ${pm(a, 'retrieval.t2i_truth.map_at_r')} against the truth: its top image is usually valid, just not the one annotated (all worlds: [science](science.md)).`;
 }
 
+/**
+ * Seed-0 tuning runs of the built-in encoder (bench-results/science-tuning-encoder-*.json): per file
+ * a table of variants × worlds, each cell "precision of the top 1,000 / t2i mAP@R vs truth"; where a
+ * file also holds the unseen seeds' comparison, a second table with mean ± sd.
+ */
+export function encoderTuning(sci, root = ROOT) {
+  const dir = join(root, 'bench-results');
+  const files = readdirSync(dir).filter((f) => /^science-tuning-encoder-.+\.json$/.test(f)).sort();
+  const label = (name) => sci.groups.find((g) => g.name === name)?.label ?? name;
+  const out = [];
+  for (const f of files) {
+    const j = JSON.parse(readFileSync(join(dir, f), 'utf8'));
+    const worlds = [...new Set(Object.values(j.variants).flatMap((v) => Object.keys(v).filter((k) => k !== 'encoder')))];
+    const cell = (w) => (w ? `${f3(w.precision_top_k)} / ${f3(w.t2i_map_at_r_vs_truth)}` : '—');
+    out.push(`**${j.title ?? f}** (\`bench-results/${f}\`, seed ${j.seed ?? 0}; each cell: precision of the top 1,000 / t2i mAP@R vs truth)`);
+    out.push('');
+    out.push(table(['variant', ...worlds.map(label)], Object.entries(j.variants).map(([name, v]) => [name, ...worlds.map((w) => cell(v[w]))])));
+    for (const [key, what] of [['variants_1000_images', '1,000-image worlds, seed 0']]) {
+      if (!j[key]) continue;
+      const ws = [...new Set(Object.values(j[key]).flatMap((v) => Object.keys(v).filter((k) => k !== 'encoder')))];
+      out.push('');
+      out.push(`The same at ${what}:`);
+      out.push('');
+      out.push(table(['variant', ...ws.map(label)], Object.entries(j[key]).map(([name, v]) => [name, ...ws.map((w) => cell(v[w]))])));
+    }
+    if (j.detection) {
+      out.push('');
+      out.push('Which training pairs it set aside (`mlens encode` of one world each):');
+      out.push('');
+      out.push(table(['world', 'warm-up share of the epochs', 'training pairs', 'of them shuffled by the generator', 'set aside', 'of them shuffled'], j.detection.map((d) => [d.world, String(d.clean), String(d.train_pairs), String(d.noisy_train_pairs), String(d.set_aside), String(d.set_aside_noisy)])));
+    }
+    if (j.unseen_seeds) {
+      const u = j.unseen_seeds;
+      const ws = [...new Set(Object.values(u.variants).flatMap((v) => Object.keys(v)))];
+      // A figure the file does not hold for any variant (an older file) gets no table.
+      const c = (x) => (x ? `${f3(x.mean)} ± ${f3(x.sd)}` : '—');
+      for (const [fig, name] of [['precision_top_k', 'precision of the top 1,000'], ['t2i_map_at_r_vs_truth', 't2i mAP@R vs truth'], ['i2t_map_at_r_vs_truth', 'i2t mAP@R vs truth'], ['caption_sigma2_rho_heldout', 'Spearman ρ of caption Σσ² (PCME++ head on that space) with true multiplicity, held-out captions']]) {
+        if (!Object.values(u.variants).some((v) => ws.some((w) => v[w]?.[fig]))) continue;
+        out.push('');
+        out.push(`Unseen seeds ${u.seeds.join(', ')}, ${name} (mean ± sd):`);
+        out.push('');
+        out.push(table(['variant', ...ws.map(label)], Object.entries(u.variants).map(([vn, v]) => [vn, ...ws.map((w) => c(v[w]?.[fig]))])));
+      }
+    }
+    out.push('');
+  }
+  return out.join('\n').trimEnd();
+}
+
 export const REGIONS = {
   protocol,
   summary,
@@ -218,6 +267,7 @@ export const REGIONS = {
   retrieval: simple(RETRIEVAL),
   readme,
   models,
+  encoder_tuning: encoderTuning,
 };
 
 const REGION_RE = /^([ \t]*)(<!-- science:([a-z_-]+) -->)([\s\S]*?)(<!-- \/science:\3 -->)/gm;

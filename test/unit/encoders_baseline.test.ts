@@ -165,3 +165,32 @@ describe('baseline on the generated sample', () => {
     expect(again.problems.map((p) => p.file)).toEqual(['images/cut.png', 'images/pic.webp']);
   });
 });
+
+describe('caption feature dropout (baseline:textDropout)', () => {
+  it('is off by default with the space id it had before the option existed, refused at 1, and deterministic when on', async () => {
+    const { BaselineEncoder, baselineParams } = await import('../../src/main/core/encoders/baseline/baseline_encoder.js');
+    expect(() => baselineParams({ textDropout: 1 })).toThrow(/textDropout=1 must be below 1/);
+    expect(() => baselineParams({ textDropout: -0.1 })).toThrow(/textDropout=-0.1 is not a valid non-negative number/);
+    expect('textDropout' in new BaselineEncoder({}).params).toBe(false);
+    expect('textDropout' in new BaselineEncoder({ textDropout: 0 }).params).toBe(false);
+    expect(new BaselineEncoder({ textDropout: 0.4 }).params.textDropout).toBe(0.4);
+
+    const dir = join(tmp.dir, 'dropout');
+    await generateSample({ out: dir, images: 100, preset: 'A', seed: 4 });
+    const ds = await openDataset(dir);
+    const spec = 'baseline:hidden=16,dims=8,steps=20,minEpochs=1';
+    const encode = async (extra: string, project: string) => {
+      const r = await encodeSpace({ dataset: ds, encoderSpec: `${spec}${extra}`, projectDir: join(dir, project), inProcess: true });
+      return { id: r.record.id, text: new SpaceStore(join(dir, project)).load(r.record.id).text };
+    };
+    const off = await encode('', 'p-off');
+    const zero = await encode(',textDropout=0', 'p-zero');
+    const on = await encode(',textDropout=0.4', 'p-on');
+    const again = await encode(',textDropout=0.4', 'p-again');
+    expect(zero.id).toBe(off.id);
+    expect(Array.from(zero.text)).toEqual(Array.from(off.text));
+    expect(on.id).not.toBe(off.id);
+    expect(Array.from(again.text)).toEqual(Array.from(on.text));
+    expect(Array.from(on.text)).not.toEqual(Array.from(off.text));
+  });
+});

@@ -82,6 +82,8 @@ export async function benchScience(): Promise<object> {
   const protocol = { ...PROTOCOL, images: env('MLENS_SCIENCE_IMAGES', PROTOCOL.images), digits_images: env('MLENS_SCIENCE_DIGITS_IMAGES', PROTOCOL.digits_images) };
   if (process.env.MLENS_SCIENCE_SEEDS) protocol.seeds = process.env.MLENS_SCIENCE_SEEDS.split(',').map(Number);
   const only = process.env.MLENS_SCIENCE_GROUPS?.split(',');
+  // Tuning runs only: another spec of the built-in encoder (the figures' protocol names 'baseline').
+  if (process.env.MLENS_SCIENCE_ENCODER) protocol.encoder = process.env.MLENS_SCIENCE_ENCODER;
   const root = mkdtempSync(join(tmpdir(), 'mlens-science-'));
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
@@ -98,7 +100,7 @@ export async function benchScience(): Promise<object> {
         log(`science: ${name} (${plan.images} images; ${((w0 - t0) / 1000).toFixed(0)} s so far)`);
         if (plan.kind === 'digits') await generateDigits({ out: dir, images: plan.images, seed });
         else await generateSample({ out: dir, images: plan.images, preset: plan.preset, seed, noise: plan.noise });
-        const r = await runWorld({ dir, dataDir, space: plan.kind === 'oracle' ? 'oracle' : 'baseline', reviews: protocol.reviews, topK: protocol.top_k, log });
+        const r = await runWorld({ dir, dataDir, space: plan.kind === 'oracle' ? 'oracle' : 'baseline', encoderSpec: protocol.encoder, reviews: protocol.reviews, topK: protocol.top_k, log });
         r.seconds.total = Math.round((performance.now() - w0) / 100) / 10;
         perSeed.push({ seed, ...r });
         rmSync(join(root, name), { recursive: true, force: true });

@@ -22,6 +22,8 @@ export interface WorldSpec {
   dataDir: string;
   /** The space to measure: 'baseline' (trained encoder) or 'oracle' (the folder's own embeddings). */
   space: 'baseline' | 'oracle';
+  /** The built-in encoder's spec when space is 'baseline' (default 'baseline'). */
+  encoderSpec?: string;
   /** Review budget of the calibration claim. */
   reviews: number;
   /** Candidates whose precision is measured. */
@@ -92,7 +94,7 @@ export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
   let spaceId = 'dataset';
   if (spec.space === 'baseline') {
     const t0 = performance.now();
-    const enc = await encodeSpace({ dataset: ds, encoderSpec: 'baseline', projectDir: projectDir(ds.root, spec.dataDir), inProcess: true });
+    const enc = await encodeSpace({ dataset: ds, encoderSpec: spec.encoderSpec ?? 'baseline', projectDir: projectDir(ds.root, spec.dataDir), inProcess: true });
     spaceId = enc.record.id;
     seconds.encode = Math.round((performance.now() - t0) / 100) / 10;
   }

@@ -36,7 +36,7 @@ export const DEFAULT_BASELINE: BaselineParams = {
   trainSplit: 'auto',
 };
 
-const NUMERIC: ReadonlyArray<keyof BaselineParams> = ['dims', 'hidden', 'steps', 'minEpochs', 'maxEpochs', 'batch', 'lr', 'weightDecay', 'temperature', 'seed', 'size', 'grid', 'buckets'];
+const NUMERIC: ReadonlyArray<keyof BaselineParams> = ['dims', 'hidden', 'steps', 'minEpochs', 'maxEpochs', 'batch', 'lr', 'weightDecay', 'temperature', 'seed', 'size', 'grid', 'buckets', 'textDropout'];
 const INTEGER = new Set<keyof BaselineParams>(['dims', 'hidden', 'steps', 'minEpochs', 'maxEpochs', 'batch', 'seed', 'size', 'grid', 'buckets']);
 
 /** Validates and completes baseline parameters (from the spec 'baseline:dims=128,seed=3'). */
@@ -54,6 +54,7 @@ export function baselineParams(given: Record<string, string | number> = {}): Bas
   }
   if (p.dims < 2 || p.hidden < 1 || p.batch < 2 || p.size < 8 || p.grid < 1 || p.grid > p.size || p.buckets < 16) throw new Error('baseline: dims ≥ 2, hidden ≥ 1, batch ≥ 2, size ≥ 8, 1 ≤ grid ≤ size, buckets ≥ 16');
   if (p.temperature <= 0) throw new Error('baseline: temperature must be > 0');
+  if (p.textDropout >= 1) throw new Error(`baseline: textDropout=${p.textDropout} must be below 1 (the probability of dropping each caption feature in a training step; 0 turns it off)`);
   return p;
 }
 
@@ -88,6 +89,8 @@ export class BaselineEncoder implements Encoder {
   constructor(params: Partial<BaselineParams> | Record<string, string | number> = {}) {
     this.p = baselineParams(params as Record<string, string | number>);
     this.params = { ...this.p };
+    // Off is the encoder as it was before the option existed: same parameters, same space id.
+    if (this.p.textDropout === 0) delete this.params.textDropout;
   }
 
   async weightsHash(): Promise<string> {

@@ -28,6 +28,8 @@ export interface TwoTowerParams {
   /** Initial temperature τ (logit scale 1/τ is learnt, capped at 100). */
   temperature: number;
   seed: number;
+  /** Training only: each caption feature (a hashed n-gram) is dropped with this probability per step. */
+  textDropout: number;
 }
 
 export const DEFAULT_TWO_TOWER: TwoTowerParams = {
@@ -41,6 +43,7 @@ export const DEFAULT_TWO_TOWER: TwoTowerParams = {
   weightDecay: 1e-4,
   temperature: 0.07,
   seed: 0,
+  textDropout: 0,
 };
 
 /** Training examples: caption rows and the image row each is annotated with. */
@@ -176,7 +179,7 @@ export class TwoTower {
           }
           const loss = tf.tidy(() => {
             const xi = tf.tensor2d(xiBuf.subarray(0, m * Fi), [m, Fi]);
-            const xt = compactBatch(data.text, textRows);
+            const xt = compactBatch(data.text, textRows, this.p.textDropout > 0 ? { p: this.p.textDropout, rng } : undefined);
             const T = tf.tensor2d(target, [m, m]);
             return opt.minimize(
               () => {
@@ -250,7 +253,7 @@ interface CompactBatch {
   x: Float32Array;
 }
 
-function compactBatch(s: SparseRows, rows: readonly number[]): CompactBatch {
+function compactBatch(s: SparseRows, rows: readonly number[], dropout?: { p: number; rng: SeededRandom }): CompactBatch {
   const slot = new Map<number, number>();
   for (const r of rows) for (let j = s.offsets[r]; j < s.offsets[r + 1]; j++) if (!slot.has(s.indices[j])) slot.set(s.indices[j], slot.size);
   // No non-zero at all (empty captions): one column keeps the shapes valid.
@@ -259,7 +262,10 @@ function compactBatch(s: SparseRows, rows: readonly number[]): CompactBatch {
   const U = cols.length;
   const x = new Float32Array(rows.length * U);
   rows.forEach((r, i) => {
-    for (let j = s.offsets[r]; j < s.offsets[r + 1]; j++) x[i * U + slot.get(s.indices[j])!] += s.values[j];
+    for (let j = s.offsets[r]; j < s.offsets[r + 1]; j++) {
+      if (dropout && dropout.rng.next() < dropout.p) continue;
+      x[i * U + slot.get(s.indices[j])!] += dropout ? s.values[j] / (1 - dropout.p) : s.values[j];
+    }
   });
   return { rows: rows.length, cols, x };
 }
