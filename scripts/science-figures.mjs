@@ -211,18 +211,20 @@ function models(sci) {
  * a table of variants × worlds, each cell "precision of the top 1,000 / t2i mAP@R vs truth"; where a
  * file also holds the unseen seeds' comparison, a second table with mean ± sd.
  */
-export function encoderTuning(sci, root = ROOT) {
+export function encoderTuning(sci, root = ROOT, prefix = 'science-tuning-encoder-') {
   const dir = join(root, 'bench-results');
-  const files = readdirSync(dir).filter((f) => /^science-tuning-encoder-.+\.json$/.test(f)).sort();
+  const files = readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.json')).sort();
   const label = (name) => sci.groups.find((g) => g.name === name)?.label ?? name;
   const out = [];
   for (const f of files) {
     const j = JSON.parse(readFileSync(join(dir, f), 'utf8'));
     const worlds = [...new Set(Object.values(j.variants).flatMap((v) => Object.keys(v).filter((k) => k !== 'encoder')))];
     const cell = (w) => (w ? `${f3(w.precision_top_k)} / ${f3(w.t2i_map_at_r_vs_truth)}` : '—');
-    out.push(`**${j.title ?? f}** (\`bench-results/${f}\`, seed ${j.seed ?? 0}; each cell: precision of the top 1,000 / t2i mAP@R vs truth)`);
+    const bound = (w) => (w ? `${f3(w.precision_top_k)} / ${f3(w.precision_top_k_features_fitted_on_truth)}` : '—');
+    const mining = prefix.includes('mining');
+    out.push(`**${j.title ?? f}** (\`bench-results/${f}\`, seed ${j.seed ?? 0}; each cell: precision of the top 1,000 / ${mining ? "the same features fitted on every candidate's truth" : 't2i mAP@R vs truth'})`);
     out.push('');
-    out.push(table(['variant', ...worlds.map(label)], Object.entries(j.variants).map(([name, v]) => [name, ...worlds.map((w) => cell(v[w]))])));
+    out.push(table(['variant', ...worlds.map(label)], Object.entries(j.variants).map(([name, v]) => [name, ...worlds.map((w) => (mining ? bound(v[w]) : cell(v[w])))])));
     for (const [key, what] of [['variants_1000_images', '1,000-image worlds, seed 0']]) {
       if (!j[key]) continue;
       const ws = [...new Set(Object.values(j[key]).flatMap((v) => Object.keys(v).filter((k) => k !== 'encoder')))];
@@ -268,6 +270,7 @@ export const REGIONS = {
   readme,
   models,
   encoder_tuning: encoderTuning,
+  mining_tuning: (sci) => encoderTuning(sci, ROOT, 'science-tuning-mining-'),
 };
 
 const REGION_RE = /^([ \t]*)(<!-- science:([a-z_-]+) -->)([\s\S]*?)(<!-- \/science:\3 -->)/gm;

@@ -15,6 +15,12 @@ import { mineProject } from '../core/mining/mine.js';
 import { Project } from '../core/project/project.js';
 import { projectDir } from '../core/store/project_store.js';
 
+/** Tuning runs only: MLENS_SCIENCE_KT / MLENS_SCIENCE_KI set the mining pool (mlens mine --k-t / --k-i). */
+function miningOverride(): { kT?: number; kI?: number } {
+  const n = (k: string) => (process.env[k] ? Number(process.env[k]) : undefined);
+  return { kT: n('MLENS_SCIENCE_KT'), kI: n('MLENS_SCIENCE_KI') };
+}
+
 export interface WorldSpec {
   /** Dataset folder (already generated). */
   dir: string;
@@ -145,7 +151,7 @@ export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
   // truth as the reviewer, then calibration of p̂ on the unreviewed candidates (as
   // test/unit/mining_calibration.test.ts).
   const calibration = await claim('calibration', seconds, log, async () => {
-    const mine = await withProject(spec, (p) => mineProject(p, { spaces: [spaceId], threads: 1 }));
+    const mine = await withProject(spec, (p) => mineProject(p, { spaces: [spaceId], threads: 1, ...miningOverride() }));
     return withProject(spec, async (p) => {
       const { reviews } = p;
       const nI = ds.images.length;
