@@ -89,6 +89,16 @@ describe('spaces, encoders, heads and glyphs in the browser', () => {
     await page.selectOption('[data-testid="encoder-kind"]', 'baseline');
   }, 90_000);
 
+  it("passes the built-in encoder's settings through and shows a bad one's error by name", async () => {
+    await page.selectOption('[data-testid="encoder-kind"]', 'baseline');
+    await page.fill('[data-testid="encoder-settings"]', 'textDropout=1');
+    await page.click('[data-testid="encode-start"]');
+    await page.waitForSelector('[data-testid="encode-error"]', { timeout: 60_000 });
+    expect(await page.textContent('[data-testid="encode-error"]')).toMatch(/textDropout=1 must be below 1/);
+    expect(await page.locator('[data-testid="space-row"]').count()).toBe(2);
+    await page.fill('[data-testid="encoder-settings"]', '');
+  }, 90_000);
+
   it('switches back to the folder embeddings', async () => {
     await page.click('[data-testid="space-row"][data-space-id="dataset"] [data-testid="activate-space"]');
     await expect.poll(() => page.getAttribute('[data-testid="status-space"]', 'data-space-id'), { timeout: 10_000 }).toBe('dataset');

@@ -40,6 +40,7 @@ function SpacesView({ session, jobs, onEncode, onCancel, onSetSpace, onNotice }:
   const [kind, setKind] = useState<EncoderKind>('baseline');
   const [path, setPath] = useState('');
   const [path2, setPath2] = useState('');
+  const [settings, setSettings] = useState('');
   const [jobId, setJobId] = useState<string | null>(null);
   const [encError, setEncError] = useState<string | null>(null);
   const [lastEncoded, setLastEncoded] = useState<string | null>(null);
@@ -53,7 +54,11 @@ function SpacesView({ session, jobs, onEncode, onCancel, onSetSpace, onNotice }:
   const condGroup = siblings.length ? siblings : condSpaces;
 
   const spec = (): string | null => {
-    if (kind === 'baseline') return 'baseline';
+    if (kind === 'baseline') {
+      // Optional settings in the CLI's spec syntax: 'textDropout=0.4' or 'textDropout=0.4,seed=3'.
+      const extra = settings.trim().replace(/^baseline:/, '').replace(/\s+/g, '');
+      return extra ? `baseline:${extra}` : 'baseline';
+    }
     if (kind === 'npy') return path.trim() && path2.trim() ? `npy:${path.trim()},${path2.trim()}` : null;
     return path.trim() ? `${kind}:${path.trim()}` : null;
   };
@@ -144,7 +149,22 @@ function SpacesView({ session, jobs, onEncode, onCancel, onSetSpace, onNotice }:
               ))}
             </select>
           </label>
-          {(kind === 'clip' || kind === 'tfjs') && (
+          {kind === 'baseline' && (
+            <label className="small">
+              settings{' '}
+              <input
+                data-testid="encoder-settings"
+                aria-label="built-in encoder settings"
+                placeholder="optional, e.g. textDropout=0.4"
+                value={settings}
+                onChange={(e) => setSettings(e.target.value)}
+              />{' '}
+              <span className="muted">
+                name=value pairs, comma-separated, as after <code>baseline:</code> in <code>mlens encode</code>; textDropout=0.4 retrieves better on the synthetic worlds and worse from images to captions on real digits (docs/science.md)
+              </span>
+            </label>
+          )}
+                    {(kind === 'clip' || kind === 'tfjs') && (
             <input data-testid="encoder-path" aria-label="model folder" placeholder={kind === 'clip' ? '/abs/path/to/clip-model folder' : '/abs/path/to/folder with model.json'} value={path} onChange={(e) => setPath(e.target.value)} />
           )}
           {kind === 'npy' && (
