@@ -143,7 +143,10 @@ function SpacesView({ session, jobs, onEncode, onCancel, onSetSpace, onNotice }:
         >
           <label>
             encoder{' '}
-            <select data-testid="encoder-kind" value={kind} onChange={(e) => setKind(e.target.value as EncoderKind)}>
+            <select data-testid="encoder-kind" value={kind} onChange={(e) => {
+                setKind(e.target.value as EncoderKind);
+                setEncError(null);
+              }}>
               {(Object.keys(ENCODER_TEXT) as EncoderKind[]).map((k) => (
                 <option key={k} value={k}>{ENCODER_TEXT[k]}</option>
               ))}
