@@ -106,9 +106,11 @@ export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
   }
   log(`  space ${spaceId}`);
 
+  let pcmeSpace: string | null = null;
   // a. PCME++ as `mlens train --head pcme` trains it (defaults), its variance diagnostics.
   const variance = await claim('variance', seconds, log, async () => {
     const r = await withProject(spec, (p) => trainProject(p, { space: spaceId, head: 'pcme', inProcess: true }));
+    pcmeSpace = r.id;
     return { spearman: r.spearman ?? null, spearman_scope: r.spearmanScope ?? null, spearman_captions: r.spearmanCaptions ?? null, diagnostics: plain(r.varianceDiagnostics ?? null), ...curve(r) };
   });
 
@@ -151,7 +153,7 @@ export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
   // truth as the reviewer, then calibration of p̂ on the unreviewed candidates (as
   // test/unit/mining_calibration.test.ts).
   const calibration = await claim('calibration', seconds, log, async () => {
-    const mine = await withProject(spec, (p) => mineProject(p, { spaces: [spaceId], threads: 1, ...miningOverride() }));
+    const mine = await withProject(spec, (p) => mineProject(p, { spaces: process.env.MLENS_SCIENCE_MINE_ON === 'pcme' && pcmeSpace ? [pcmeSpace] : [spaceId], threads: 1, ...miningOverride() }));
     return withProject(spec, async (p) => {
       const { reviews } = p;
       const nI = ds.images.length;
