@@ -181,7 +181,7 @@ describe('caption feature dropout (baseline:textDropout)', () => {
     const spec = 'baseline:hidden=16,dims=8,steps=20,minEpochs=1';
     const encode = async (extra: string, project: string) => {
       const r = await encodeSpace({ dataset: ds, encoderSpec: `${spec}${extra}`, projectDir: join(dir, project), inProcess: true });
-      return { id: r.record.id, text: new SpaceStore(join(dir, project)).load(r.record.id).text };
+      return { id: r.record.id, name: r.record.name, text: new SpaceStore(join(dir, project)).load(r.record.id).text };
     };
     const off = await encode('', 'p-off');
     const zero = await encode(',textDropout=0', 'p-zero');
@@ -190,6 +190,9 @@ describe('caption feature dropout (baseline:textDropout)', () => {
     expect(zero.id).toBe(off.id);
     expect(Array.from(zero.text)).toEqual(Array.from(off.text));
     expect(on.id).not.toBe(off.id);
+    // The space's name says which settings differ from the defaults, so two spaces can be told apart.
+    expect(off.name).toBe('baseline 8-d (hidden=16,steps=20,minEpochs=1)');
+    expect(on.name).toBe('baseline 8-d (hidden=16,steps=20,minEpochs=1,textDropout=0.4)');
     expect(Array.from(again.text)).toEqual(Array.from(on.text));
     expect(Array.from(on.text)).not.toEqual(Array.from(off.text));
   });

@@ -137,7 +137,7 @@ function spaceName(encoder: Encoder, ds: Dataset, dims: number): string {
   }
   if (p.kind === 'npy') return `npy ${p.arg.split(',').map((f) => basename(f)).join(' + ')}`;
   if (p.kind === 'clip' || p.kind === 'tfjs') return `${p.kind} ${p.arg.split(',').map((f) => basename(f)).join(' + ')}`;
-  return `${encoder.id} ${dims}-d`;
+  return `${encoder.id} ${dims}-d${encoder.settingsLabel ? ` (${encoder.settingsLabel})` : ''}`;
 }
 
 function checkOutput(out: EncoderOutput, ds: Dataset, encoder: Encoder): void {

@@ -58,6 +58,8 @@ export interface Encoder {
   readonly readsPixels?: boolean;
   /** False when the encoder does not use the tfjs backend (the job then does not start one). */
   readonly usesTensors?: boolean;
+  /** Settings that differ from the encoder's defaults, for the space's name ('textDropout=0.4'). */
+  readonly settingsLabel?: string;
   /** Peak bytes the encoding needs for this dataset (the job refuses when it will not fit). */
   estimateBytes?(dataset: Dataset): number;
   /** Throws before any work when inputs are missing or will not fit in memory. */

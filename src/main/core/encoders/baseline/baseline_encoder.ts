@@ -85,12 +85,15 @@ export class BaselineEncoder implements Encoder {
   readonly params: Record<string, unknown>;
   readonly p: BaselineParams;
   readonly usesTensors = true;
+  readonly settingsLabel: string;
 
   constructor(params: Partial<BaselineParams> | Record<string, string | number> = {}) {
     this.p = baselineParams(params as Record<string, string | number>);
     this.params = { ...this.p };
     // Off is the encoder as it was before the option existed: same parameters, same space id.
     if (this.p.textDropout === 0) delete this.params.textDropout;
+    const changed = (Object.keys(DEFAULT_BASELINE) as Array<keyof BaselineParams>).filter((k) => k !== 'dims' && this.p[k] !== DEFAULT_BASELINE[k]);
+    this.settingsLabel = changed.map((k) => `${k}=${this.p[k]}`).join(',');
   }
 
   async weightsHash(): Promise<string> {
