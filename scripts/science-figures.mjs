@@ -207,49 +207,39 @@ function models(sci) {
 }
 
 /**
- * Seed-0 tuning runs of the built-in encoder (bench-results/science-tuning-encoder-*.json): per file
- * a table of variants × worlds, each cell "precision of the top 1,000 / t2i mAP@R vs truth"; where a
- * file also holds the unseen seeds' comparison, a second table with mean ± sd.
+ * Seed-0 tuning runs (bench-results/<prefix>*.json: the built-in encoder's, or mining's): per file a
+ * table of variants × worlds, each cell "precision of the top 1,000 / t2i mAP@R vs truth" (mining:
+ * "/ the same features fitted on every candidate's truth"); then, where the file holds them, the
+ * 1,000-image check, the detection table and the unseen seeds' comparison (mean ± sd).
  */
 export function encoderTuning(sci, root = ROOT, prefix = 'science-tuning-encoder-') {
   const dir = join(root, 'bench-results');
   const files = readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.json')).sort();
   const label = (name) => sci.groups.find((g) => g.name === name)?.label ?? name;
+  /** The worlds named in any variant of a { variant: { world: … } } map, in order of appearance. */
+  const worldsOf = (variants) => [...new Set(Object.values(variants).flatMap((v) => Object.keys(v).filter((k) => k !== 'encoder')))];
+  const grid = (variants, cell) => {
+    const ws = worldsOf(variants);
+    return table(['variant', ...ws.map(label)], Object.entries(variants).map(([name, v]) => [name, ...ws.map((w) => cell(v[w]))]));
+  };
+  const mining = prefix.includes('mining');
+  const second = mining ? ['precision_top_k_features_fitted_on_truth', "the same features fitted on every candidate's truth"] : ['t2i_map_at_r_vs_truth', 't2i mAP@R vs truth'];
+  const cell = (w) => (w ? `${f3(w.precision_top_k)} / ${f3(w[second[0]])}` : '—');
   const out = [];
   for (const f of files) {
     const j = JSON.parse(readFileSync(join(dir, f), 'utf8'));
-    const worlds = [...new Set(Object.values(j.variants).flatMap((v) => Object.keys(v).filter((k) => k !== 'encoder')))];
-    const cell = (w) => (w ? `${f3(w.precision_top_k)} / ${f3(w.t2i_map_at_r_vs_truth)}` : '—');
-    const bound = (w) => (w ? `${f3(w.precision_top_k)} / ${f3(w.precision_top_k_features_fitted_on_truth)}` : '—');
-    const mining = prefix.includes('mining');
-    out.push(`**${j.title ?? f}** (\`bench-results/${f}\`, seed ${j.seed ?? 0}; each cell: precision of the top 1,000 / ${mining ? "the same features fitted on every candidate's truth" : 't2i mAP@R vs truth'})`);
-    out.push('');
-    out.push(table(['variant', ...worlds.map(label)], Object.entries(j.variants).map(([name, v]) => [name, ...worlds.map((w) => (mining ? bound(v[w]) : cell(v[w])))])));
-    for (const [key, what] of [['variants_1000_images', '1,000-image worlds, seed 0']]) {
-      if (!j[key]) continue;
-      const ws = [...new Set(Object.values(j[key]).flatMap((v) => Object.keys(v).filter((k) => k !== 'encoder')))];
-      out.push('');
-      out.push(`The same at ${what}:`);
-      out.push('');
-      out.push(table(['variant', ...ws.map(label)], Object.entries(j[key]).map(([name, v]) => [name, ...ws.map((w) => cell(v[w]))])));
-    }
+    out.push(`**${j.title ?? f}** (\`bench-results/${f}\`, seed ${j.seed ?? 0}; each cell: precision of the top 1,000 / ${second[1]})`, '', grid(j.variants, cell));
+    if (j.variants_1000_images) out.push('', 'The same at 1,000-image worlds, seed 0:', '', grid(j.variants_1000_images, cell));
     if (j.detection) {
-      out.push('');
-      out.push('Which training pairs it set aside (`mlens encode` of one world each):');
-      out.push('');
+      out.push('', 'Which training pairs it set aside (`mlens encode` of one world each):', '');
       out.push(table(['world', 'warm-up share of the epochs', 'training pairs', 'of them shuffled by the generator', 'set aside', 'of them shuffled'], j.detection.map((d) => [d.world, String(d.clean), String(d.train_pairs), String(d.noisy_train_pairs), String(d.set_aside), String(d.set_aside_noisy)])));
     }
     if (j.unseen_seeds) {
       const u = j.unseen_seeds;
-      const ws = [...new Set(Object.values(u.variants).flatMap((v) => Object.keys(v)))];
-      // A figure the file does not hold for any variant (an older file) gets no table.
-      const c = (x) => (x ? `${f3(x.mean)} ± ${f3(x.sd)}` : '—');
       for (const [fig, name] of [['precision_top_k', 'precision of the top 1,000'], ['t2i_map_at_r_vs_truth', 't2i mAP@R vs truth'], ['i2t_map_at_r_vs_truth', 'i2t mAP@R vs truth'], ['caption_sigma2_rho_heldout', 'Spearman ρ of caption Σσ² (PCME++ head on that space) with true multiplicity, held-out captions']]) {
-        if (!Object.values(u.variants).some((v) => ws.some((w) => v[w]?.[fig]))) continue;
-        out.push('');
-        out.push(`Unseen seeds ${u.seeds.join(', ')}, ${name} (mean ± sd):`);
-        out.push('');
-        out.push(table(['variant', ...ws.map(label)], Object.entries(u.variants).map(([vn, v]) => [vn, ...ws.map((w) => c(v[w]?.[fig]))])));
+        // A figure the file does not hold for any variant (an older file) gets no table.
+        if (!Object.values(u.variants).some((v) => Object.values(v).some((w) => w?.[fig]))) continue;
+        out.push('', `Unseen seeds ${u.seeds.join(', ')}, ${name} (mean ± sd):`, '', grid(u.variants, (w) => (w?.[fig] ? `${f3(w[fig].mean)} ± ${f3(w[fig].sd)}` : '—')));
       }
     }
     out.push('');

@@ -8,6 +8,7 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import type { Dataset } from '../../src/main/core/datasets/dataset.js';
 import { openDataset } from '../../src/main/core/datasets/open.js';
+import { BaselineEncoder, baselineParams } from '../../src/main/core/encoders/baseline/baseline_encoder.js';
 import { imageFeatureDims, imageFeatures } from '../../src/main/core/encoders/baseline/image_features.js';
 import { fitTextFeatures, textFeatures, tokenize } from '../../src/main/core/encoders/baseline/text_features.js';
 import { encodeSpace } from '../../src/main/core/encoders/encode_job.js';
@@ -168,7 +169,6 @@ describe('baseline on the generated sample', () => {
 
 describe('caption feature dropout (baseline:textDropout)', () => {
   it('is off by default with the space id it had before the option existed, refused at 1, and deterministic when on', async () => {
-    const { BaselineEncoder, baselineParams } = await import('../../src/main/core/encoders/baseline/baseline_encoder.js');
     expect(() => baselineParams({ textDropout: 1 })).toThrow(/textDropout=1 must be below 1/);
     expect(() => baselineParams({ textDropout: -0.1 })).toThrow(/textDropout=-0.1 is not a valid non-negative number/);
     expect('textDropout' in new BaselineEncoder({}).params).toBe(false);

@@ -143,10 +143,14 @@ function SpacesView({ session, jobs, onEncode, onCancel, onSetSpace, onNotice }:
         >
           <label>
             encoder{' '}
-            <select data-testid="encoder-kind" value={kind} onChange={(e) => {
+            <select
+              data-testid="encoder-kind"
+              value={kind}
+              onChange={(e) => {
                 setKind(e.target.value as EncoderKind);
                 setEncError(null);
-              }}>
+              }}
+            >
               {(Object.keys(ENCODER_TEXT) as EncoderKind[]).map((k) => (
                 <option key={k} value={k}>{ENCODER_TEXT[k]}</option>
               ))}
@@ -167,7 +171,7 @@ function SpacesView({ session, jobs, onEncode, onCancel, onSetSpace, onNotice }:
               </span>
             </label>
           )}
-                    {(kind === 'clip' || kind === 'tfjs') && (
+          {(kind === 'clip' || kind === 'tfjs') && (
             <input data-testid="encoder-path" aria-label="model folder" placeholder={kind === 'clip' ? '/abs/path/to/clip-model folder' : '/abs/path/to/folder with model.json'} value={path} onChange={(e) => setPath(e.target.value)} />
           )}
           {kind === 'npy' && (
