@@ -211,4 +211,19 @@ describe('spaces, encoders, heads and glyphs in the browser', () => {
     await page.waitForTimeout(400);
     await docsScreenshot(page, 'glyphs.png');
   }, 60_000);
+
+  it('fits the residual-variance head from the Train tab: no epochs, closed form, a new probabilistic space', async () => {
+    await page.click('[data-testid="tab-spaces"]');
+    await page.click(`[data-testid="space-row"][data-space-id="${encodedId}"] [data-testid="activate-space"]`);
+    await expect.poll(() => page.getAttribute('[data-testid="status-space"]', 'data-space-id'), { timeout: 10_000 }).toBe(encodedId);
+    await page.click('[data-testid="tab-train"]');
+    await page.selectOption('[data-testid="head-kind"]', 'residual');
+    expect(await page.locator('[data-testid="head-epochs"]').count()).toBe(0);
+    expect(await page.textContent('[data-testid="head-residual-note"]')).toMatch(/No epochs/);
+    await page.click('[data-testid="train-start"]');
+    await expect.poll(() => page.textContent('[data-testid="train-result"]').catch(() => ''), { timeout: 120_000 }).toMatch(/residual variance on .* · residual · closed form/);
+    expect(await page.locator('[data-testid="train-result-last"]').count()).toBe(0);
+    expect(await page.textContent('[data-testid="train-spearman"]')).toMatch(/Spearman ρ/);
+    await expect.poll(() => page.textContent('[data-testid="status-space"]'), { timeout: 10_000 }).toContain('residual variance');
+  }, 180_000);
 });

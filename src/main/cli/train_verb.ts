@@ -1,4 +1,4 @@
-// `mlens train DIR --space ID --head pcme|cond|multipos`: train a head on a space of the project;
+// `mlens train DIR --space ID --head pcme|cond|multipos|residual`: train a head on a space of the project;
 // formatTrainResult is the human-readable report (without --json).
 import { trainProject, HEAD_CHOICES, type HeadChoice, type TrainCommandResult } from '../core/heads/train_project.js';
 import { describeVarianceDiagnostics } from '../core/heads/variance_diagnostics.js';
@@ -15,9 +15,9 @@ function condModeOpt(v: string | undefined): 'film' | 'csn' | 'none' | undefined
 }
 
 export const trainVerb: Verb = {
-  summary: 'train a head on a space (pcme: probabilistic, cond: conditional, multipos: with verified / flagged positives)',
+  summary: 'train a head on a space (pcme: probabilistic, cond: conditional, multipos: with verified / flagged positives, residual: variance from cross-fitted regression residuals, closed form)',
   // --cond none trains the unconditioned head alone (the control by itself, no second run).
-  usage: 'mlens train DIR --space ID --head pcme|cond|multipos [--condition C] [--cond film|csn|none] [--no-control] [--epochs N] [--positives auto|flags|file|truth] [--json]',
+  usage: 'mlens train DIR --space ID --head pcme|cond|multipos|residual [--condition C] [--cond film|csn|none] [--no-control] [--epochs N] [--positives auto|flags|file|truth] [--json]',
   flags: ['json', 'no-control'],
   async run(a) {
     const dir = needDir(a);
@@ -54,9 +54,18 @@ export function formatTrainResult(r: TrainCommandResult, dir = 'DIR'): string[] 
   const lines = [
     `space ${r.id}: ${r.name}`,
     `  head ${r.head}, parent ${r.parent}, ${r.dims}-d${r.probabilistic ? ', probabilistic' : ''}${r.condition ? `, condition ${r.condition}` : ''}`,
-    `  trained ${m.epochs.length} epoch(s) on ${m.backend} in ${m.seconds.toFixed(1)} s (${m.kept === 'last' ? `kept the last epoch; best validation mAP@R at epoch ${m.bestEpoch}` : `best epoch ${m.bestEpoch}`}, stopped: ${m.stopped})`,
-    `  validation R-P ${f(m.val.rPrecision)}, mAP@R ${f(m.val.mapAtR)} (weights kept: ${m.kept === 'last' ? 'last epoch' : `best epoch ${m.bestEpoch}`}; last epoch ${f(m.last?.mapAtR)}; before training ${f(m.initial.mapAtR)})${m.againstTruth ? ' against the truth' : ''}`,
   ];
+  if (r.residual) {
+    lines.push(
+      `  fitted in closed form in ${m.seconds.toFixed(2)} s on ${r.residual.pairs.toLocaleString('en-US')} train pairs (${r.residual.trainImages.toLocaleString('en-US')} images, 5 folds by image); means are the parent's`,
+      `  validation R-P ${f(m.val.rPrecision)}, mAP@R ${f(m.val.mapAtR)} under CSD (the parent's cosine: ${f(m.initial.mapAtR)})${m.againstTruth ? ' against the truth' : ''}`,
+    );
+  } else {
+    lines.push(
+      `  trained ${m.epochs.length} epoch(s) on ${m.backend} in ${m.seconds.toFixed(1)} s (${m.kept === 'last' ? `kept the last epoch; best validation mAP@R at epoch ${m.bestEpoch}` : `best epoch ${m.bestEpoch}`}, stopped: ${m.stopped})`,
+      `  validation R-P ${f(m.val.rPrecision)}, mAP@R ${f(m.val.mapAtR)} (weights kept: ${m.kept === 'last' ? 'last epoch' : `best epoch ${m.bestEpoch}`}; last epoch ${f(m.last?.mapAtR)}; before training ${f(m.initial.mapAtR)})${m.againstTruth ? ' against the truth' : ''}`,
+    );
+  }
   if (m.test) lines.push(`  test R-P ${f(m.test.rPrecision)}, mAP@R ${f(m.test.mapAtR)}`);
   if (m.val.perCondition) {
     const ctl = r.control?.val.perCondition;

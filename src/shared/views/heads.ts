@@ -2,7 +2,8 @@
 // (uncertainty and its diagnostics), glyphs and a pair's CSD.
 import type { SpaceInfo } from './spaces.js';
 
-export type HeadKind = 'pcme' | 'cond' | 'multipos';
+/** 'residual': the closed-form residual-variance head (core/heads/residual.ts); no epochs. */
+export type HeadKind = 'pcme' | 'cond' | 'multipos' | 'residual';
 
 export interface TrainEpochEvent {
   type: 'train';

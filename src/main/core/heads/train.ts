@@ -165,6 +165,23 @@ export function evaluateHead(head: Head, input: TrainInput, role: number): EvalS
   return scores(evaluateSpace(img.mean, txt.mean, D, localPositives(input.evalPositives, captions, images, input.nImages), simOpts(img)));
 }
 
+/**
+ * Scores fixed embeddings of every item (a head without weights to run: the residual-variance head)
+ * on the role's items; with one log σ² per item the similarity is CSD, as for a trained head.
+ */
+export function evaluateArrays(input: TrainInput, role: number, e: { image: Float32Array; text: Float32Array; dims: number; imageLogvar?: Float32Array | null; textLogvar?: Float32Array | null }): EvalScores {
+  const { images, captions } = roleItems(input, role);
+  if (images.length === 0 || captions.length === 0) throw new Error(`no ${role === ROLE_VAL ? 'validation' : 'test'} items to evaluate on`);
+  const xi = gatherRows(e.image, e.dims, images);
+  const xt = gatherRows(e.text, e.dims, captions);
+  // One value per item (scalar log σ²) or one per dimension.
+  const lv = (v: Float32Array | null | undefined, idx: Int32Array, n: number) => (v ? gatherRows(v, v.length === n ? 1 : e.dims, idx) : undefined);
+  const il = lv(e.imageLogvar, images, input.nImages);
+  const tl = lv(e.textLogvar, captions, input.nCaptions);
+  const sim = il && tl ? { similarity: 'csd' as const, imageLogVar: il, textLogVar: tl } : { similarity: 'cosine' as const };
+  return scores(evaluateSpace(xi, xt, e.dims, localPositives(input.evalPositives, captions, images, input.nImages), sim));
+}
+
 // ---------------------------------------------------------------------------------------------
 // The loop
 

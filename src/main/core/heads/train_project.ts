@@ -22,14 +22,16 @@ import type { HeadMeta } from './save.js';
 import { spearman } from './stats.js';
 import { datasetVarianceDiagnostics, type VarianceDiagnostics } from './variance_diagnostics.js';
 import { runTrainJob, type TrainJobResult } from './train_job.js';
-import type { EpochReport, EvalScores, HeadSpec } from './train.js';
+import { evaluateArrays, type EpochReport, type EvalScores, type HeadSpec } from './train.js';
+import { DEFAULT_RESIDUAL, fitResidualVariance } from './residual.js';
+import { packWeights } from './save.js';
 import { splitPolicy, type SplitPolicy } from '../datasets/split_policy.js';
 import { aspectCoverage, LEXICON_RULES } from './aspect_lexicon.js';
 import { ASPECTS_FILE, readAspectsFile } from './aspects_file.js';
 import { aspectComparison, type AspectComparison } from './cond_report.js';
 
-export type HeadChoice = 'pcme' | 'cond' | 'multipos';
-export const HEAD_CHOICES: readonly HeadChoice[] = ['pcme', 'cond', 'multipos'];
+export type HeadChoice = 'pcme' | 'cond' | 'multipos' | 'residual';
+export const HEAD_CHOICES: readonly HeadChoice[] = ['pcme', 'cond', 'multipos', 'residual'];
 
 export interface TrainCommandArgs {
   /** Parent space id, or 'dataset' for the folder's embeddings/*.npy. */
@@ -103,6 +105,8 @@ export type TrainCommandResult = SpaceRecord & {
   conditionCoverage?: ConditionCoverage;
   /** Where the train/val/test roles came from (datasets/split_policy.ts), and what to tell the user. */
   splits: { source: SplitPolicy['source']; note: string | null };
+  /** Residual-variance head: the train pairs of its fits and their mean cross-fitted squared residual per direction. */
+  residual?: { pairs: number; trainImages: number; meanResidual: { caption: number; image: number } };
 };
 
 export interface ConditionCoverage {
@@ -229,6 +233,7 @@ export async function trainProject(project: TrainProject, args: TrainCommandArgs
   if (args.epochs != null && !(Number.isInteger(args.epochs) && args.epochs >= 1)) throw new Error(`--epochs must be a positive integer (got ${args.epochs})`);
   const { ds, dir: pdir, spaces, heads } = project;
   const parent = await resolveSpace(spaces, ds, args.space, pdir);
+  if (args.head === 'residual') return trainResidual(project, parent, args, started);
   const dims = parent.record.dims;
   const train = { ...(args.epochs ? { epochs: args.epochs } : {}), ...(args.seed != null ? { seed: args.seed } : {}), ...(args.batchSize ? { batchSize: args.batchSize } : {}) };
 
@@ -341,20 +346,8 @@ export async function trainProject(project: TrainProject, args: TrainCommandArgs
   const policy = splitPolicy(ds, args.seed ?? 0);
   const out: TrainCommandResult = { ...chosen.record, head: meta.id, metrics: summary(r, againstTruth), splits: { source: policy.source, note: policy.note } };
   if (r.text.logvar) {
-    const sp = varianceMultiplicity(ds, r.text.logvar, r.config.dims, imageRoles);
-    if (sp) {
-      // The model's claim is judged on captions it did not train on; every caption is reported too.
-      out.spearman = sp.heldOut ?? sp.all;
-      out.spearmanScope = sp.heldOut != null ? 'held-out' : 'all';
-      out.spearmanCaptions = sp.heldOut != null ? sp.heldOutCaptions : ds.captions.length;
-      out.spearmanAll = sp.all;
-      out.spearmanBySplit = sp.bySplit;
-    }
     const img = r.images[0];
-    if (img?.logvar) {
-      const known = extra?.csr ?? extraPositives(ds, 'file', []).csr;
-      out.varianceDiagnostics = datasetVarianceDiagnostics(ds, { dims: r.config.dims, image: img.mean, text: r.text.mean, imageLogvar: img.logvar, textLogvar: r.text.logvar }, known);
-    }
+    Object.assign(out, varianceReport(ds, { dims: r.config.dims, image: img?.mean ?? null, text: r.text.mean, imageLogvar: img?.logvar ?? null, textLogvar: r.text.logvar }, imageRoles, extra?.csr ?? extraPositives(ds, 'file', []).csr));
   }
   if (conditions && records.length > 1) out.conditions = records.map((x) => ({ condition: x.condition!, id: x.record.id }));
   if (extra) out.extraPositives = { source: extra.source, pairs: extra.pairs };
@@ -371,4 +364,74 @@ export async function trainProject(project: TrainProject, args: TrainCommandArgs
   }
   if (args.head === 'cond') out.aspectComparison = aspectComparison({ val: r.val, test: r.test }, out.control ?? null) ?? undefined;
   return out;
+}
+
+/** Σσ² against true multiplicity (held-out captions, every caption, per split) and what it follows. */
+function varianceReport(
+  ds: Dataset,
+  e: { dims: number; image: Float32Array | null; text: Float32Array; imageLogvar: Float32Array | null; textLogvar: Float32Array },
+  imageRoles: Int8Array,
+  known: ReturnType<typeof extraPositives>['csr'],
+): Partial<TrainCommandResult> {
+  const out: Partial<TrainCommandResult> = {};
+  const sp = varianceMultiplicity(ds, e.textLogvar, e.dims, imageRoles);
+  if (sp) {
+    // The model's claim is judged on captions it did not train on; every caption is reported too.
+    out.spearman = sp.heldOut ?? sp.all;
+    out.spearmanScope = sp.heldOut != null ? 'held-out' : 'all';
+    out.spearmanCaptions = sp.heldOut != null ? sp.heldOutCaptions : ds.captions.length;
+    out.spearmanAll = sp.all;
+    out.spearmanBySplit = sp.bySplit;
+  }
+  if (e.image && e.imageLogvar) {
+    out.varianceDiagnostics = datasetVarianceDiagnostics(ds, { dims: e.dims, image: e.image, text: e.text, imageLogvar: e.imageLogvar, textLogvar: e.textLogvar }, known);
+  }
+  return out;
+}
+
+/**
+ * `--head residual` (heads/residual.ts): closed form, no epochs. The space keeps the parent's means
+ * (L2-normalised) and gets one log σ² per item; its scores are the parent's under CSD.
+ */
+async function trainResidual(project: TrainProject, parent: Space, args: TrainCommandArgs, started: Date): Promise<TrainCommandResult> {
+  const { ds, spaces } = project;
+  const dims = parent.record.dims;
+  const seed = args.seed ?? 0;
+  args.onProgress?.({ phase: 'residual variance: fitting', done: 0, total: 1 });
+  const input = buildTrainInput(ds, { image: parent.image, text: parent.text, dims, seed });
+  const fit = fitResidualVariance({ nImages: input.nImages, nCaptions: input.nCaptions, dims, image: input.imageFeatures, text: input.textFeatures, captionImage: input.captionImage, imageRole: input.imageRole }, { seed });
+  const means = { image: input.imageFeatures, text: input.textFeatures, dims };
+  // Stored like every probabilistic space: one log σ² per item and dimension (isotropic: repeated).
+  const perDim = (lv: Float32Array): Float32Array => {
+    const out = new Float32Array(lv.length * dims);
+    for (let i = 0; i < lv.length; i++) out.fill(lv[i], i * dims, (i + 1) * dims);
+    return out;
+  };
+  const withVar = { ...means, imageLogvar: perDim(fit.imageLogvar), textLogvar: perDim(fit.textLogvar) };
+  const hasRole = (role: number) => input.imageRole.some((r) => r === role);
+  const val = evaluateArrays(input, ROLE_VAL, withVar);
+  const test = hasRole(ROLE_TEST) ? evaluateArrays(input, ROLE_TEST, withVar) : null;
+  const initial = evaluateArrays(input, ROLE_VAL, means);
+  const params = { head: 'residual', residual: { ...DEFAULT_RESIDUAL, seed }, pairs: fit.pairs };
+  const weightsHash = packWeights(fit.weights).hash;
+  const rec: SpaceRecord = {
+    id: spaceId({ datasetHash: ds.hash, encoder: 'residual', weightsHash, params, parent: parent.record.id, condition: null }),
+    name: `residual variance on ${parent.record.name}`,
+    encoder: 'residual',
+    weightsHash,
+    dims,
+    nImages: ds.images.length,
+    nCaptions: ds.captions.length,
+    probabilistic: true,
+    normalized: true,
+    parent: parent.record.id,
+    condition: null,
+    run: { appVersion: appVersion(), datasetHash: ds.hash, encoder: 'residual', weightsHash, params, seed, backend: 'js', startedAt: started.toISOString(), seconds: fit.seconds },
+  };
+  const saved = spaces.save(rec, { image: input.imageFeatures, text: input.textFeatures, imageLogvar: withVar.imageLogvar, textLogvar: withVar.textLogvar });
+  args.onProgress?.({ phase: 'residual variance: fitted', done: 1, total: 1 });
+  const policy = splitPolicy(ds, seed);
+  const metrics: TrainCommandMetrics = { val, test, initial, last: val, bestEpoch: 0, kept: 'last', stopped: 'epochs', epochs: [], seconds: fit.seconds, backend: 'js', againstTruth: input.evalIsTruth };
+  const out: TrainCommandResult = { ...saved, head: 'residual', metrics, splits: { source: policy.source, note: policy.note }, residual: { pairs: fit.pairs, trainImages: fit.trainImages, meanResidual: fit.meanResidual } };
+  return Object.assign(out, varianceReport(ds, { ...withVar }, input.imageRole, extraPositives(ds, 'file', []).csr));
 }

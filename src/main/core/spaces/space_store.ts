@@ -77,6 +77,9 @@ export class SpaceStore {
     if (arrays.image.length !== nImages * dims) throw new Error(`space ${record.id}: image array has ${arrays.image.length} values, expected ${nImages}×${dims}`);
     if (arrays.text.length !== nCaptions * dims) throw new Error(`space ${record.id}: text array has ${arrays.text.length} values, expected ${nCaptions}×${dims}`);
     const probabilistic = !!(arrays.imageLogvar && arrays.textLogvar);
+    // A space that saves would load: log σ² per item and dimension, like the means.
+    if (probabilistic && arrays.imageLogvar!.length !== nImages * dims) throw new Error(`space ${record.id}: image log-variance array has ${arrays.imageLogvar!.length} values, expected ${nImages}×${dims}`);
+    if (probabilistic && arrays.textLogvar!.length !== nCaptions * dims) throw new Error(`space ${record.id}: text log-variance array has ${arrays.textLogvar!.length} values, expected ${nCaptions}×${dims}`);
     const rec = { ...record, probabilistic };
     const final = join(this.dir, rec.id);
     const tmp = join(this.dir, `${rec.id}.tmp-${process.pid}-${Date.now()}`);

@@ -11,12 +11,13 @@ const HEAD_TEXT: Record<HeadKind, string> = {
   pcme: 'PCME++ (probabilistic: μ, σ²)',
   cond: 'Conditional (one space per condition)',
   multipos: 'Multi-positive retraining (verified pairs)',
+  residual: 'Residual variance (closed form: σ² from cross-fitted regression residuals)',
 };
 
 const RUN_COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#0891b2', '#be185d', '#4d7c0f'];
 
 /** Each head's default epochs (as `mlens train` runs it: core/heads/pcme.ts, cond.ts, multipos.ts). */
-const HEAD_EPOCHS: Record<HeadKind, number> = { pcme: 30, cond: 20, multipos: 20 };
+const HEAD_EPOCHS: Record<HeadKind, number> = { pcme: 30, cond: 20, multipos: 20, residual: 0 };
 
 const f3 = (v: number | null | undefined) => (v == null || !Number.isFinite(v) ? '–' : v.toFixed(3));
 
@@ -100,7 +101,7 @@ export function TrainPanel() {
     setError(null);
     setStopping(false);
     try {
-      const r = await api.heads.train({ jobId: id, head, epochs, ...(head === 'cond' && condition.trim() ? { condition: condition.trim() } : {}) });
+      const r = await api.heads.train({ jobId: id, head, ...(head === 'residual' ? {} : { epochs }), ...(head === 'cond' && condition.trim() ? { condition: condition.trim() } : {}) });
       setResult(r);
       onNotice(`Trained ${r.head}: space ${r.space.name} is active`);
       onTrained();
@@ -153,9 +154,15 @@ export function TrainPanel() {
           {head === 'cond' && (
             <input data-testid="head-condition" aria-label="condition" placeholder="condition (blank: all of colour, shape, count, position, relation)" value={condition} onChange={(e) => setCondition(e.target.value)} />
           )}
+          {head === 'residual' ? (
+            <p className="muted small" data-testid="head-residual-note">
+              No epochs: the means stay the active space&apos;s, and each item&apos;s Σσ² is how badly it predicts its annotated partners across the modalities, out of sample (ridge maps fitted 5-fold by image on the train split). On the sample and digits worlds it ranks images by captions per image, and digit captions by multiplicity, where PCME++ does not; see docs/variance.md.
+            </p>
+          ) : (
           <label>
             epochs <input data-testid="head-epochs" type="number" min={1} max={500} value={epochs} onChange={(e) => setEpochs(Math.max(1, Math.min(500, Number(e.target.value) || 1)))} style={{ width: '5em' }} />
           </label>
+          )}
           <div className="row">
             <button type="submit" data-testid="train-start" disabled={!!jobId || !session.spaces.length}>{jobId ? 'Training…' : 'Train'}</button>
             {jobId && (
@@ -181,13 +188,13 @@ export function TrainPanel() {
         )}
         {result && (
           <div className="result-box" data-testid="train-result">
-            <strong>{result.space.name}</strong> · {result.head} · best epoch {result.bestEpoch} · stopped: {result.stopped} · {result.seconds.toFixed(1)} s on {result.backend}
+            <strong>{result.space.name}</strong> · {result.head} · {result.head === 'residual' ? 'closed form' : <>best epoch {result.bestEpoch} · stopped: {result.stopped}</>} · {result.seconds.toFixed(1)} s on {result.backend}
             <table className="mini-table">
               <thead><tr><th /><th>R-Precision</th><th>mAP@R</th></tr></thead>
               <tbody>
                 <tr><td>before</td><td>{f3(result.initial.rPrecision)}</td><td>{f3(result.initial.mapAtR)}</td></tr>
                 <tr><td>validation (kept)</td><td>{f3(result.val.rPrecision)}</td><td>{f3(result.val.mapAtR)}</td></tr>
-                {result.last && <tr data-testid="train-result-last"><td>last epoch</td><td>{f3(result.last.rPrecision)}</td><td>{f3(result.last.mapAtR)}</td></tr>}
+                {result.last && result.head !== 'residual' && <tr data-testid="train-result-last"><td>last epoch</td><td>{f3(result.last.rPrecision)}</td><td>{f3(result.last.mapAtR)}</td></tr>}
                 {result.test && <tr><td>test</td><td>{f3(result.test.rPrecision)}</td><td>{f3(result.test.mapAtR)}</td></tr>}
               </tbody>
             </table>

@@ -1,0 +1,243 @@
+// The residual-variance head (`mlens train --head residual`): a probabilistic space whose means are
+// the parent space's (unchanged) and whose variance per item is how badly the item predicts its
+// partners across the modalities, out of sample. In the spirit of ProbVLM (Upadhyay et al., 2023:
+// a heteroscedastic adapter on a frozen encoder), in closed form:
+//
+//   captions: a ridge regression from a train caption's embedding to its annotated image's, fitted
+//             K-fold with the folds grouped by image, so every train caption's squared residual
+//             r² = ‖x_img − W·x_cap‖² comes from a map that never saw that image; then a ridge
+//             regression from the caption's embedding to log r² gives every caption (held-out ones
+//             included) its predicted log r̂². A generic caption is annotated with one of the many
+//             images it fits, so it cannot be predicted well: its r² is large.
+//   images:   the same the other way: image → each annotated train caption, the residuals averaged
+//             per image; an image that many different captions describe has a large one.
+//
+// Stored as one log σ² per item (isotropic): log σ² = log r̂² − ln D, so Σσ² = r̂².
+// Why not PCME++'s variance: on an encoder's space its loss settles a caption's Σσ² where the match
+// mass of its one annotated positive is about one, which follows the distance to the nearest partner
+// (docs/variance.md). The regularisation strengths were chosen on seed 0 of the sample
+// (docs/variance.md, "Residual variance").
+import { ROLE_TRAIN } from '../datasets/split_policy.js';
+import type { NamedWeights } from './config.js';
+
+export interface ResidualParams {
+  /** Ridge λ of the caption → image map (means) and of the caption → log r² map (variances). */
+  captionLambda: number;
+  captionVarLambda: number;
+  /** The same for images (image → caption, image → log r̄²). */
+  imageLambda: number;
+  imageVarLambda: number;
+  /** Folds of the cross-fit (grouped by image). */
+  folds: number;
+  /** At most this many train pairs enter the fits (a seeded sample beyond it; the cost is pairs × D²). */
+  maxPairs: number;
+  seed: number;
+}
+
+export const DEFAULT_RESIDUAL: ResidualParams = { captionLambda: 10, captionVarLambda: 10, imageLambda: 0.3, imageVarLambda: 100, folds: 5, maxPairs: 20_000, seed: 0 };
+
+export interface ResidualInput {
+  nImages: number;
+  nCaptions: number;
+  dims: number;
+  /** Row-major, L2-normalised. */
+  image: Float32Array;
+  text: Float32Array;
+  captionImage: Int32Array;
+  imageRole: Int8Array;
+}
+
+export interface ResidualResult {
+  /** One log σ² per item (per dimension; Σσ² = D·exp). */
+  imageLogvar: Float32Array;
+  textLogvar: Float32Array;
+  /** The two variance maps ((D + 1) values each: weights then bias) and the fit's counts. */
+  weights: NamedWeights[];
+  pairs: number;
+  trainImages: number;
+  /** Mean cross-fitted squared residual of the train pairs, each direction. */
+  meanResidual: { caption: number; image: number };
+  seconds: number;
+}
+
+/** Deterministic PRNG (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Adds row x (with a trailing 1 for the bias) into the upper triangle of the (D+1)² Gram g, and y·xᵀ into c. */
+function accumulate(g: Float64Array, c: Float64Array, x: Float32Array, xo: number, y: Float32Array | number, yo: number, D: number, out: number): void {
+  const P = D + 1;
+  for (let a = 0; a < P; a++) {
+    const xa = a < D ? x[xo + a] : 1;
+    if (xa === 0) continue;
+    const row = a * P;
+    for (let b = a; b < D; b++) g[row + b] += xa * x[xo + b];
+    g[row + D] += xa;
+    const cr = a * out;
+    if (typeof y === 'number') c[cr] += xa * y;
+    else for (let k = 0; k < out; k++) c[cr + k] += xa * y[yo + k];
+  }
+}
+
+/** Solves (G + λ·I_D) W = C for W ((D+1) × out) by Cholesky; the bias row is not penalised. */
+function ridgeSolve(gUpper: Float64Array, c: Float64Array, D: number, out: number, lambda: number): Float64Array {
+  const P = D + 1;
+  const L = new Float64Array(P * P);
+  for (let i = 0; i < P; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = gUpper[j * P + i] + (i === j && i < D ? lambda : 0);
+      for (let k = 0; k < j; k++) s -= L[i * P + k] * L[j * P + k];
+      if (i === j) L[i * P + i] = Math.sqrt(Math.max(s, 1e-12));
+      else L[i * P + j] = s / L[j * P + j];
+    }
+  }
+  const w = new Float64Array(P * out);
+  const z = new Float64Array(P);
+  for (let k = 0; k < out; k++) {
+    for (let i = 0; i < P; i++) {
+      let s = c[i * out + k];
+      for (let m = 0; m < i; m++) s -= L[i * P + m] * z[m];
+      z[i] = s / L[i * P + i];
+    }
+    for (let i = P - 1; i >= 0; i--) {
+      let s = z[i];
+      for (let m = i + 1; m < P; m++) s -= L[m * P + i] * w[m * out + k];
+      w[i * out + k] = s / L[i * P + i];
+    }
+  }
+  return w;
+}
+
+/** ‖y − Wᵀ[x, 1]‖² for one row. */
+function residual2(w: Float64Array, x: Float32Array, xo: number, y: Float32Array, yo: number, D: number): number {
+  let r = 0;
+  for (let k = 0; k < D; k++) {
+    let p = w[D * D + k];
+    for (let a = 0; a < D; a++) p += x[xo + a] * w[a * D + k];
+    const e = y[yo + k] - p;
+    r += e * e;
+  }
+  return r;
+}
+
+/**
+ * Cross-fitted squared residuals of predicting y-rows from x-rows over `pairs` (x index, y index),
+ * K folds grouped by `group` (fold of each pair = fold of its group).
+ */
+function crossFitResiduals(x: Float32Array, y: Float32Array, pairs: Array<[number, number]>, fold: Int32Array, K: number, D: number, lambda: number): Float64Array {
+  const P = D + 1;
+  const G = Array.from({ length: K }, () => new Float64Array(P * P));
+  const C = Array.from({ length: K }, () => new Float64Array(P * D));
+  pairs.forEach(([xi, yi], p) => accumulate(G[fold[p]], C[fold[p]], x, xi * D, y, yi * D, D, D));
+  const gAll = new Float64Array(P * P);
+  const cAll = new Float64Array(P * D);
+  for (let k = 0; k < K; k++) {
+    for (let i = 0; i < gAll.length; i++) gAll[i] += G[k][i];
+    for (let i = 0; i < cAll.length; i++) cAll[i] += C[k][i];
+  }
+  const r = new Float64Array(pairs.length);
+  for (let k = 0; k < K; k++) {
+    const g = gAll.map((v, i) => v - G[k][i]);
+    const c = cAll.map((v, i) => v - C[k][i]);
+    const w = ridgeSolve(g, c, D, D, lambda);
+    pairs.forEach(([xi, yi], p) => {
+      if (fold[p] === k) r[p] = residual2(w, x, xi * D, y, yi * D, D);
+    });
+  }
+  return r;
+}
+
+/** A ridge map from rows of x to scalar targets; returns its (D + 1) weights. */
+function scalarRidge(x: Float32Array, rows: ArrayLike<number>, t: ArrayLike<number>, D: number, lambda: number): Float64Array {
+  const P = D + 1;
+  const g = new Float64Array(P * P);
+  const c = new Float64Array(P);
+  for (let k = 0; k < rows.length; k++) accumulate(g, c, x, rows[k] * D, t[k], 0, D, 1);
+  return ridgeSolve(g, c, D, 1, lambda);
+}
+
+function predictLogvar(x: Float32Array, n: number, v: Float64Array, D: number): Float32Array {
+  const out = new Float32Array(n);
+  const lnD = Math.log(D);
+  for (let i = 0; i < n; i++) {
+    let s = v[D];
+    for (let a = 0; a < D; a++) s += x[i * D + a] * v[a];
+    out[i] = s - lnD;
+  }
+  return out;
+}
+
+/**
+ * Fits the residual-variance head on the train split's annotated pairs and predicts a log σ² for
+ * every image and caption. Throws, naming what is missing, when the train split is too small.
+ */
+export function fitResidualVariance(input: ResidualInput, params: Partial<ResidualParams> = {}): ResidualResult {
+  const p = { ...DEFAULT_RESIDUAL, ...params };
+  for (const k of ['captionLambda', 'captionVarLambda', 'imageLambda', 'imageVarLambda'] as const) {
+    if (!(Number.isFinite(p[k]) && p[k] > 0)) throw new Error(`residual head: ${k} must be a positive number (got ${p[k]})`);
+  }
+  if (!(Number.isInteger(p.folds) && p.folds >= 2)) throw new Error(`residual head: folds must be an integer ≥ 2 (got ${p.folds})`);
+  const t0 = performance.now();
+  const D = input.dims;
+  const { image, text, captionImage, imageRole } = input;
+  if (image.length !== input.nImages * D || text.length !== input.nCaptions * D) throw new RangeError(`residual head: ${image.length / D} image rows and ${text.length / D} caption rows for ${input.nImages} images and ${input.nCaptions} captions`);
+  let pairs: Array<[number, number]> = [];
+  for (let j = 0; j < input.nCaptions; j++) if (imageRole[captionImage[j]] === ROLE_TRAIN) pairs.push([j, captionImage[j]]);
+  const rand = rng(p.seed + 1);
+  if (pairs.length > p.maxPairs) {
+    for (let i = pairs.length - 1; i > 0; i--) {
+      const k = Math.floor(rand() * (i + 1));
+      [pairs[i], pairs[k]] = [pairs[k], pairs[i]];
+    }
+    pairs = pairs.slice(0, p.maxPairs).sort((a, b) => a[0] - b[0]);
+  }
+  const images = [...new Set(pairs.map((q) => q[1]))];
+  if (images.length < p.folds * 2 || pairs.length < D + 2) {
+    throw new Error(`residual head: the train split has ${images.length} images and ${pairs.length} annotated captions; it needs at least ${p.folds * 2} images and ${D + 2} captions (the space has ${D} dimensions)`);
+  }
+  // Folds grouped by image: a seeded shuffle of the train images, dealt round-robin.
+  for (let i = images.length - 1; i > 0; i--) {
+    const k = Math.floor(rand() * (i + 1));
+    [images[i], images[k]] = [images[k], images[i]];
+  }
+  const foldOf = new Map<number, number>();
+  images.forEach((img, i) => foldOf.set(img, i % p.folds));
+  const fold = Int32Array.from(pairs, (q) => foldOf.get(q[1])!);
+
+  // Captions: caption → its image, residual per caption, then caption → log r².
+  const rCap = crossFitResiduals(text, image, pairs, fold, p.folds, D, p.captionLambda);
+  const vCap = scalarRidge(text, pairs.map((q) => q[0]), Array.from(rCap, (r) => Math.log(r + 1e-6)), D, p.captionVarLambda);
+  // Images: image → each of its captions, residuals averaged per image, then image → log r̄².
+  const rPair = crossFitResiduals(image, text, pairs.map(([c, i]) => [i, c] as [number, number]), fold, p.folds, D, p.imageLambda);
+  const sum = new Map<number, { s: number; n: number }>();
+  pairs.forEach(([, i], k) => {
+    const e = sum.get(i) ?? { s: 0, n: 0 };
+    e.s += rPair[k];
+    e.n++;
+    sum.set(i, e);
+  });
+  const imgRows = [...sum.keys()].sort((a, b) => a - b);
+  const vImg = scalarRidge(image, imgRows, imgRows.map((i) => Math.log(sum.get(i)!.s / sum.get(i)!.n + 1e-6)), D, p.imageVarLambda);
+
+  const mean = (a: Float64Array) => a.reduce((s, v) => s + v, 0) / Math.max(1, a.length);
+  return {
+    imageLogvar: predictLogvar(image, input.nImages, vImg, D),
+    textLogvar: predictLogvar(text, input.nCaptions, vCap, D),
+    weights: [
+      { name: 'caption_logvar', shape: [D + 1], data: Float32Array.from(vCap) },
+      { name: 'image_logvar', shape: [D + 1], data: Float32Array.from(vImg) },
+    ],
+    pairs: pairs.length,
+    trainImages: images.length,
+    meanResidual: { caption: mean(rCap), image: mean(rPair) },
+    seconds: (performance.now() - t0) / 1000,
+  };
+}

@@ -1,0 +1,125 @@
+// The residual-variance head (`mlens train --head residual`, heads/residual.ts) on the built-in
+// baseline encoder's space (what a user runs), on seeds its settings were not chosen on (seed 0 is
+// the tuning seed; docs/variance.md, "Residual variance"). Real parts: rendered sample images and real
+// MNIST digits, the baseline encoder in process, the project's space store.
+//
+// Floors are what the measurement holds with margin on these two seeds, not the targets: image Σσ²
+// on sample A meets the 0.2 target (unseen-seed median in bench-results/latest-science.json), and
+// caption Σσ² meets 0.3 on the digits world only; on the sample's shapes it is missed.
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generateSample } from '../../src/main/core/sample/generate.js';
+import { generateDigits } from '../../src/main/core/sample/digits_world.js';
+import { Project } from '../../src/main/core/project/project.js';
+import { encodeSpace } from '../../src/main/core/encoders/encode_job.js';
+import { projectDir } from '../../src/main/core/store/project_store.js';
+import { trainProject, type TrainCommandResult } from '../../src/main/core/heads/train_project.js';
+import { fitResidualVariance } from '../../src/main/core/heads/residual.js';
+import { formatTrainResult } from '../../src/main/cli/train_verb.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const tmp = tempDir('mlens-residual-');
+afterAll(() => tmp.cleanup());
+
+const IMAGES = 200;
+/** Image Σσ² vs captions per image on sample A (noise 0): measured 0.50 and 0.27 on seeds 101 and 102. */
+const IMAGE_RHO_FLOOR = 0.15;
+/** Caption Σσ² vs true multiplicity on the digits world, held-out captions: measured 0.88 and 0.91. */
+const CAPTION_RHO_FLOOR = 0.6;
+
+async function encodeAndFit(dir: string, dataDir: string): Promise<{ r: TrainCommandResult; project: Project; parentId: string }> {
+  const ds = await Project.readDataset(dir);
+  const enc = await encodeSpace({ dataset: ds, encoderSpec: 'baseline', projectDir: projectDir(ds.root, dataDir), inProcess: true });
+  const project = await Project.open(dir, { dataDir });
+  const r = await trainProject(project, { space: enc.record.id, head: 'residual', inProcess: true });
+  return { r, project, parentId: enc.record.id };
+}
+
+function rows(x: Float32Array, n: number, d: number): number[][] {
+  return Array.from({ length: n }, (_, i) => Array.from(x.subarray(i * d, (i + 1) * d)));
+}
+
+describe('residual-variance head on the baseline space, unseen seeds', () => {
+  for (const seed of [101, 102]) {
+    it(`image Σσ² ranks with captions per image on sample A, seed ${seed}; the means are the parent's`, async () => {
+      const dir = join(tmp.dir, `A-${seed}`);
+      await generateSample({ out: dir, images: IMAGES, preset: 'A', seed, noise: 0 });
+      const { r, project, parentId } = await encodeAndFit(dir, join(tmp.dir, `data-A-${seed}`));
+      try {
+        expect(r.head).toBe('residual');
+        expect(r.probabilistic).toBe(true);
+        expect(r.parent).toBe(parentId);
+        expect(r.name).toMatch(/^residual variance on /);
+        const rho = r.varianceDiagnostics!.images.find((c) => c.against === 'multiplicity')!.rho;
+        console.log(`sample A seed ${seed}: image ρ ${rho.toFixed(3)}, caption ρ ${r.spearman?.toFixed(3)}`);
+        expect(rho).toBeGreaterThan(IMAGE_RHO_FLOOR);
+        // Saved like any space: the means are the parent's (normalised), one log σ² per item (isotropic).
+        const parent = project.spaces.load(parentId);
+        const child = project.spaces.load(r.id);
+        const D = child.record.dims;
+        const norm = (v: number[]) => Math.hypot(...v);
+        const pRow = rows(parent.text, 1, D)[0];
+        const cRow = rows(child.text, 1, D)[0];
+        for (let d = 0; d < D; d++) expect(cRow[d]).toBeCloseTo(pRow[d] / norm(pRow), 5);
+        const lv = child.textLogvar!;
+        for (let d = 1; d < D; d++) expect(lv[d]).toBe(lv[0]);
+        expect(Array.from(lv).every(Number.isFinite)).toBe(true);
+        // No epochs: the CLI says closed form, not a best epoch.
+        const text = formatTrainResult(r).join('\n');
+        expect(text).toMatch(/closed form/);
+        expect(text).not.toMatch(/best epoch/);
+        // The same fit twice is the same space (deterministic).
+        const again = await trainProject(project, { space: parentId, head: 'residual', inProcess: true });
+        expect(again.id).toBe(r.id);
+      } finally {
+        project.close();
+      }
+    }, 240_000);
+  }
+
+  it('caption Σσ² ranks with true multiplicity on the digits world (real MNIST), seeds 101 and 102', async () => {
+    for (const seed of [101, 102]) {
+      const dir = join(tmp.dir, `digits-${seed}`);
+      await generateDigits({ out: dir, images: IMAGES, seed });
+      const { r, project } = await encodeAndFit(dir, join(tmp.dir, `data-digits-${seed}`));
+      project.close();
+      console.log(`digits seed ${seed}: caption ρ ${r.spearman?.toFixed(3)} (${r.spearmanScope})`);
+      expect(r.spearmanScope).toBe('held-out');
+      expect(r.spearman!).toBeGreaterThan(CAPTION_RHO_FLOOR);
+    }
+  }, 300_000);
+});
+
+describe('residual-variance fit, bad input', () => {
+  const D = 4;
+  const input = (nImages: number, trainImages: number) => {
+    const nCaptions = nImages * 2;
+    const image = new Float32Array(nImages * D).map((_, i) => Math.sin(i + 1));
+    const text = new Float32Array(nCaptions * D).map((_, i) => Math.cos(i * 0.7));
+    const captionImage = Int32Array.from({ length: nCaptions }, (_, c) => c >> 1);
+    const imageRole = Int8Array.from({ length: nImages }, (_, i) => (i < trainImages ? 0 : 2));
+    return { nImages, nCaptions, dims: D, image, text, captionImage, imageRole };
+  };
+
+  it('refuses a train split too small to cross-fit, naming the counts', () => {
+    expect(() => fitResidualVariance(input(20, 4))).toThrow(/the train split has 4 images and 8 annotated captions; it needs at least 10 images/);
+  });
+
+  it('refuses rows that do not match the counts, and bad settings', () => {
+    const bad = { ...input(20, 16), text: new Float32Array(5 * D) };
+    expect(() => fitResidualVariance(bad)).toThrow(RangeError);
+    expect(() => fitResidualVariance(input(20, 16), { captionLambda: -1 })).toThrow(/captionLambda must be a positive number/);
+    expect(() => fitResidualVariance(input(20, 16), { folds: 1 })).toThrow(/folds must be an integer ≥ 2/);
+  });
+
+  it('gives every item, held-out ones too, a finite log σ², the same on a second run', () => {
+    const a = fitResidualVariance(input(40, 30));
+    const b = fitResidualVariance(input(40, 30));
+    expect(a.imageLogvar.length).toBe(40);
+    expect(a.textLogvar.length).toBe(80);
+    expect(Array.from(a.textLogvar).every(Number.isFinite)).toBe(true);
+    expect(Array.from(a.imageLogvar).every(Number.isFinite)).toBe(true);
+    expect(Array.from(b.textLogvar)).toEqual(Array.from(a.textLogvar));
+    expect(a.trainImages).toBe(30);
+  });
+});
