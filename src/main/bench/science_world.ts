@@ -43,6 +43,8 @@ export interface WorldResult {
   space: string;
   seconds: Record<string, number>;
   variance: Claim;
+  /** The residual-variance head (`--head residual`) on the same space, diagnosed like PCME++. */
+  residual: Claim;
   partners: Claim;
   cond: Claim;
   calibration: Claim;
@@ -112,6 +114,12 @@ export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
     const r = await withProject(spec, (p) => trainProject(p, { space: spaceId, head: 'pcme', inProcess: true }));
     pcmeSpace = r.id;
     return { spearman: r.spearman ?? null, spearman_scope: r.spearmanScope ?? null, spearman_captions: r.spearmanCaptions ?? null, diagnostics: plain(r.varianceDiagnostics ?? null), ...curve(r) };
+  });
+
+  // a1. The residual-variance head (`mlens train --head residual`, closed form) on the same space.
+  const residual = await claim('residual', seconds, log, async () => {
+    const r = await withProject(spec, (p) => trainProject(p, { space: spaceId, head: 'residual', inProcess: true }));
+    return { spearman: r.spearman ?? null, spearman_scope: r.spearmanScope ?? null, diagnostics: plain(r.varianceDiagnostics ?? null), val_map_at_r: r.metrics.val.mapAtR, val_map_at_r_parent: r.metrics.initial.mapAtR, pairs: r.residual?.pairs ?? null };
   });
 
   // a2. Effective partners on the same space (no head): ranked against multiplicity like Σσ².
@@ -232,7 +240,7 @@ export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
     }
     return out;
   });
-  return { space: spaceId, seconds, variance, partners, cond, calibration, retrieval };
+  return { space: spaceId, seconds, variance, residual, partners, cond, calibration, retrieval };
 }
 
 /** Folder names of one world's data. */

@@ -34,7 +34,7 @@ export interface ResidualParams {
   seed: number;
 }
 
-export const DEFAULT_RESIDUAL: ResidualParams = { captionLambda: 10, captionVarLambda: 10, imageLambda: 0.3, imageVarLambda: 100, folds: 5, maxPairs: 20_000, seed: 0 };
+export const DEFAULT_RESIDUAL: ResidualParams = { captionLambda: 10, captionVarLambda: 10, imageLambda: 0.03, imageVarLambda: 1000, folds: 5, maxPairs: 20_000, seed: 0 };
 
 export interface ResidualInput {
   nImages: number;

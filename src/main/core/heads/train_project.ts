@@ -23,7 +23,7 @@ import { spearman } from './stats.js';
 import { datasetVarianceDiagnostics, type VarianceDiagnostics } from './variance_diagnostics.js';
 import { runTrainJob, type TrainJobResult } from './train_job.js';
 import { evaluateArrays, type EpochReport, type EvalScores, type HeadSpec } from './train.js';
-import { DEFAULT_RESIDUAL, fitResidualVariance } from './residual.js';
+import { DEFAULT_RESIDUAL, fitResidualVariance, type ResidualParams } from './residual.js';
 import { packWeights } from './save.js';
 import { splitPolicy, type SplitPolicy } from '../datasets/split_policy.js';
 import { aspectCoverage, LEXICON_RULES } from './aspect_lexicon.js';
@@ -54,6 +54,8 @@ export interface TrainCommandArgs {
   /** Keyword rules for conditions on real data (default: aspects.jsonl when present, else LEXICON_RULES). */
   rules?: KeywordRule[];
   seed?: number;
+  /** Residual-variance head: other regularisation strengths or folds than DEFAULT_RESIDUAL (tuning runs). */
+  residual?: Partial<Omit<ResidualParams, 'seed'>>;
   batchSize?: number;
   /** Tensor backend for the run (default: the process's choice). */
   backend?: string;
@@ -399,7 +401,7 @@ async function trainResidual(project: TrainProject, parent: Space, args: TrainCo
   const seed = args.seed ?? 0;
   args.onProgress?.({ phase: 'residual variance: fitting', done: 0, total: 1 });
   const input = buildTrainInput(ds, { image: parent.image, text: parent.text, dims, seed });
-  const fit = fitResidualVariance({ nImages: input.nImages, nCaptions: input.nCaptions, dims, image: input.imageFeatures, text: input.textFeatures, captionImage: input.captionImage, imageRole: input.imageRole }, { seed });
+  const fit = fitResidualVariance({ nImages: input.nImages, nCaptions: input.nCaptions, dims, image: input.imageFeatures, text: input.textFeatures, captionImage: input.captionImage, imageRole: input.imageRole }, { ...args.residual, seed });
   const means = { image: input.imageFeatures, text: input.textFeatures, dims };
   // Stored like every probabilistic space: one log σ² per item and dimension (isotropic: repeated).
   const perDim = (lv: Float32Array): Float32Array => {
@@ -412,7 +414,7 @@ async function trainResidual(project: TrainProject, parent: Space, args: TrainCo
   const val = evaluateArrays(input, ROLE_VAL, withVar);
   const test = hasRole(ROLE_TEST) ? evaluateArrays(input, ROLE_TEST, withVar) : null;
   const initial = evaluateArrays(input, ROLE_VAL, means);
-  const params = { head: 'residual', residual: { ...DEFAULT_RESIDUAL, seed }, pairs: fit.pairs };
+  const params = { head: 'residual', residual: { ...DEFAULT_RESIDUAL, ...args.residual, seed }, pairs: fit.pairs };
   const weightsHash = packWeights(fit.weights).hash;
   const rec: SpaceRecord = {
     id: spaceId({ datasetHash: ds.hash, encoder: 'residual', weightsHash, params, parent: parent.record.id, condition: null }),
