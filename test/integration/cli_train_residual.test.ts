@@ -27,6 +27,7 @@ describe('mlens train --head residual', () => {
     const text = mlens(['train', dir, '--space', parent, '--head', 'residual'], env);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/fitted in closed form/);
+    expect(text.stdout).toMatch(/variance: the residual blended with effective partners \(τ 0.1; weight 0.75 for captions, 0.5 for images\)/);
     expect(text.stdout).toMatch(/Spearman\(caption Σσ², true multiplicity\)/);
 
     const bad = mlens(['train', dir, '--space', parent, '--head', 'residuals'], env);

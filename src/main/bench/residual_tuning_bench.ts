@@ -7,6 +7,10 @@
 // are independent, so one run of the grid holds a caption grid and an image grid; each is judged on
 // its own figure: the median over the worlds of Spearman ρ of Σσ² with true multiplicity (held-out
 // captions; images: captions per image). The unseen seeds are never looked at here.
+//
+// Then a second stage at the chosen strengths: the weight of the effective partners blended into
+// each modality's variance (heads/residual.ts, blendPartners), over PARTNER_WEIGHTS, judged the same
+// way; ties go to the smaller weight (more of the residual).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +33,9 @@ export const RESIDUAL_GRID = {
   imageLambda: [0.003, 0.01, 0.03, 0.1, 0.3, 3, 30],
   imageVarLambda: [1, 10, 100, 1000],
 };
+
+/** Second stage: the effective partners' weight in the variance (0: residual alone, 1: partners alone). */
+export const PARTNER_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];
 
 const median = (xs: number[]): number | null => {
   const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
@@ -55,9 +62,26 @@ export async function benchResidualTuning(): Promise<object> {
   const root = mkdtempSync(join(tmpdir(), 'mlens-residual-tuning-'));
   const t0 = performance.now();
   const log = (s: string) => process.stderr.write(`${s}\n`);
-  // rho[world][run] = { caption, image }
-  const rho: Record<string, Array<{ caption: number | null; image: number | null }>> = {};
+  type Rho = { caption: number | null; image: number | null };
+  const measure = async (p: Project, space: string, residual: Partial<ResidualParams>): Promise<Rho> => {
+    const out = await trainProject(p, { space, head: 'residual', inProcess: true, residual });
+    const d = out.varianceDiagnostics;
+    const cap = d?.captions.find((c) => c.against === 'multiplicity' && c.scope === 'val+test');
+    const img = d?.images.find((c) => c.against === 'multiplicity' && !c.scope);
+    return { caption: cap && Number.isFinite(cap.rho) ? cap.rho : null, image: img && Number.isFinite(img.rho) ? img.rho : null };
+  };
+  const names = worlds.map((w) => w.name);
+  const best = <T extends { median: number | null }>(rows: T[]): T => rows.reduce((a, b) => ((b.median ?? -Infinity) > (a.median ?? -Infinity) ? b : a));
+  const medianOf = (per: Record<string, Rho[]>, k: number, which: 'caption' | 'image') => median(names.map((n) => per[n][k][which] ?? NaN));
+  const perWorld = (per: Record<string, Rho[]>, k: number, which: 'caption' | 'image') => Object.fromEntries(names.map((n) => [n, per[n][k][which]]));
+  // rho[world][run], blend[world][weight index]
+  const rho: Record<string, Rho[]> = {};
+  const blend: Record<string, Rho[]> = {};
+  const encoded: Array<{ name: string; dir: string; dataDir: string; space: string }> = [];
+  let captions: Array<{ lambda: number; var_lambda: number; median: number | null; worlds: Record<string, number | null> }> = [];
+  let images: typeof captions = [];
   try {
+    // Stage 1: the strengths, on the residual alone (no partners in the variance).
     for (const w of worlds) {
       const { dir, dataDir } = worldDirs(root, w.name);
       log(`residual-tuning: ${w.name} seed ${seed} (${((performance.now() - t0) / 1000).toFixed(0)} s so far)`);
@@ -65,45 +89,68 @@ export async function benchResidualTuning(): Promise<object> {
       else await generateDigits({ out: dir, images: PROTOCOL.digits_images, seed });
       const ds = await Project.readDataset(dir);
       const enc = await encodeSpace({ dataset: ds, encoderSpec: PROTOCOL.encoder, projectDir: projectDir(ds.root, dataDir), inProcess: true });
+      encoded.push({ name: w.name, dir, dataDir, space: enc.record.id });
       const p = await Project.open(dir, { dataDir });
       try {
         rho[w.name] = [];
-        for (const r of runs) {
-          const out = await trainProject(p, { space: enc.record.id, head: 'residual', inProcess: true, residual: r });
-          const d = out.varianceDiagnostics;
-          const cap = d?.captions.find((c) => c.against === 'multiplicity' && c.scope === 'val+test');
-          const img = d?.images.find((c) => c.against === 'multiplicity' && !c.scope);
-          rho[w.name].push({ caption: cap && Number.isFinite(cap.rho) ? cap.rho : null, image: img && Number.isFinite(img.rho) ? img.rho : null });
+        for (const r of runs) rho[w.name].push(await measure(p, enc.record.id, { ...r, captionPartnersWeight: 0, imagePartnersWeight: 0 }));
+      } finally {
+        p.close();
+      }
+    }
+    const table = (which: 'caption' | 'image', points: ReadonlyArray<readonly [number, number]>) =>
+      points.map(([lambda, varLambda], k) => ({ lambda, var_lambda: varLambda, median: medianOf(rho, k, which), worlds: perWorld(rho, k, which) }));
+    captions = table('caption', captionPoints);
+    images = table('image', imagePoints);
+    const bc = best(captions);
+    const bi = best(images);
+    // Stage 2: the partners' weight, at the chosen strengths.
+    for (const e of encoded) {
+      log(`residual-tuning: ${e.name} partners' weight (${((performance.now() - t0) / 1000).toFixed(0)} s so far)`);
+      const p = await Project.open(e.dir, { dataDir: e.dataDir });
+      try {
+        blend[e.name] = [];
+        for (const wt of PARTNER_WEIGHTS) {
+          blend[e.name].push(await measure(p, e.space, { captionLambda: bc.lambda, captionVarLambda: bc.var_lambda, imageLambda: bi.lambda, imageVarLambda: bi.var_lambda, captionPartnersWeight: wt, imagePartnersWeight: wt }));
         }
       } finally {
         p.close();
       }
-      rmSync(join(root, w.name), { recursive: true, force: true });
     }
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-  const names = worlds.map((w) => w.name);
-  const table = (which: 'caption' | 'image', points: ReadonlyArray<readonly [number, number]>) =>
-    points.map(([lambda, varLambda], k) => {
-      const per = Object.fromEntries(names.map((n) => [n, rho[n][k][which]]));
-      return { lambda, var_lambda: varLambda, median: median(names.map((n) => rho[n][k][which] ?? NaN)), worlds: per };
-    });
-  const captions = table('caption', captionPoints);
-  const images = table('image', imagePoints);
-  const best = (rows: typeof captions) => rows.reduce((a, b) => ((b.median ?? -Infinity) > (a.median ?? -Infinity) ? b : a));
   const bc = best(captions);
   const bi = best(images);
-  const chosen = { captionLambda: bc.lambda, captionVarLambda: bc.var_lambda, imageLambda: bi.lambda, imageVarLambda: bi.var_lambda };
-  const shipped = { captionLambda: DEFAULT_RESIDUAL.captionLambda, captionVarLambda: DEFAULT_RESIDUAL.captionVarLambda, imageLambda: DEFAULT_RESIDUAL.imageLambda, imageVarLambda: DEFAULT_RESIDUAL.imageVarLambda };
+  const blendTable = (which: 'caption' | 'image') => PARTNER_WEIGHTS.map((weight, k) => ({ weight, median: medianOf(blend, k, which), worlds: perWorld(blend, k, which) }));
+  const blendCaptions = blendTable('caption');
+  const blendImages = blendTable('image');
+  const chosen = {
+    captionLambda: bc.lambda,
+    captionVarLambda: bc.var_lambda,
+    imageLambda: bi.lambda,
+    imageVarLambda: bi.var_lambda,
+    captionPartnersWeight: best(blendCaptions).weight,
+    imagePartnersWeight: best(blendImages).weight,
+  };
+  const d = DEFAULT_RESIDUAL;
+  const shipped = {
+    captionLambda: d.captionLambda,
+    captionVarLambda: d.captionVarLambda,
+    imageLambda: d.imageLambda,
+    imageVarLambda: d.imageVarLambda,
+    captionPartnersWeight: d.captionPartnersWeight,
+    imagePartnersWeight: d.imagePartnersWeight,
+  };
   return {
     seed,
     images: PROTOCOL.images,
     encoder: PROTOCOL.encoder,
-    grid: g,
+    grid: { ...g, partnersWeight: PARTNER_WEIGHTS },
     worlds: names,
     captions,
     images_grid: images,
+    partners_weight: { captions: blendCaptions, images: blendImages },
     chosen,
     shipped,
     shipped_is_chosen: Object.entries(chosen).every(([k, v]) => shipped[k as keyof typeof shipped] === v),

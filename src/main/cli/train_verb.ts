@@ -60,6 +60,12 @@ export function formatTrainResult(r: TrainCommandResult, dir = 'DIR'): string[] 
       `  fitted in closed form in ${m.seconds.toFixed(2)} s on ${r.residual.pairs.toLocaleString('en-US')} train pairs (${r.residual.trainImages.toLocaleString('en-US')} images, 5 folds by image); means are the parent's`,
       `  validation R-P ${f(m.val.rPrecision)}, mAP@R ${f(m.val.mapAtR)} under CSD (the parent's cosine: ${f(m.initial.mapAtR)})${m.againstTruth ? ' against the truth' : ''}`,
     );
+    const pt = r.residual.partners;
+    lines.push(
+      pt
+        ? `  variance: the residual blended with effective partners (τ ${pt.tau}; weight ${pt.captionWeight} for captions, ${pt.imageWeight} for images${pt.sampled ? `; galleries sampled to ${pt.galleryImages.toLocaleString('en-US')} images and ${pt.galleryCaptions.toLocaleString('en-US')} captions` : ''})`
+        : '  variance: the residual alone',
+    );
   } else {
     lines.push(
       `  trained ${m.epochs.length} epoch(s) on ${m.backend} in ${m.seconds.toFixed(1)} s (${m.kept === 'last' ? `kept the last epoch; best validation mAP@R at epoch ${m.bestEpoch}` : `best epoch ${m.bestEpoch}`}, stopped: ${m.stopped})`,

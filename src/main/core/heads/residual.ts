@@ -13,11 +13,19 @@
 //             per image; an image that many different captions describe has a large one.
 //
 // Stored as one log σ² per item (isotropic): log σ² = log r̂² − ln D, so Σσ² = r̂².
+//
+// Optionally blended with the item's effective partners (metrics/effective_partners.ts: exp of the
+// entropy of its softmax over the other modality, read from the parent's means with no labels, so
+// held-out items get it too): with weight w, the standardised log r̂² and the standardised log N_eff
+// are mixed as (1 − w)·z_r + w·z_p, restandardised, and put back on log r̂²'s mean and spread. w = 0
+// is the residual alone; w = 1 ranks items exactly as effective partners do, as a variance (so the
+// map's ellipses, the Uncertainty tab and CSD can use it).
 // Why not PCME++'s variance: on an encoder's space its loss settles a caption's Σσ² where the match
 // mass of its one annotated positive is about one, which follows the distance to the nearest partner
 // (docs/variance.md). The regularisation strengths were chosen on seed 0 of the sample
 // (docs/variance.md, "Residual variance").
 import { ROLE_TRAIN } from '../datasets/split_policy.js';
+import { effectivePartners, PARTNER_TAU } from '../metrics/effective_partners.js';
 import type { NamedWeights } from './config.js';
 
 export interface ResidualParams {
@@ -27,6 +35,11 @@ export interface ResidualParams {
   /** The same for images (image → caption, image → log r̄²). */
   imageLambda: number;
   imageVarLambda: number;
+  /** Weight of the effective partners in each modality's variance (0: the residual alone; 1: partners alone). */
+  captionPartnersWeight: number;
+  imagePartnersWeight: number;
+  /** Softmax temperature of the effective partners. */
+  partnersTau: number;
   /** Folds of the cross-fit (grouped by image). */
   folds: number;
   /** At most this many train pairs enter the fits (a seeded sample beyond it; the cost is pairs × D²). */
@@ -34,7 +47,7 @@ export interface ResidualParams {
   seed: number;
 }
 
-export const DEFAULT_RESIDUAL: ResidualParams = { captionLambda: 10, captionVarLambda: 10, imageLambda: 0.03, imageVarLambda: 1000, folds: 5, maxPairs: 20_000, seed: 0 };
+export const DEFAULT_RESIDUAL: ResidualParams = { captionLambda: 10, captionVarLambda: 10, imageLambda: 0.03, imageVarLambda: 1000, captionPartnersWeight: 0.75, imagePartnersWeight: 0.5, partnersTau: PARTNER_TAU, folds: 5, maxPairs: 20_000, seed: 0 };
 
 export interface ResidualInput {
   nImages: number;
@@ -57,6 +70,8 @@ export interface ResidualResult {
   trainImages: number;
   /** Mean cross-fitted squared residual of the train pairs, each direction. */
   meanResidual: { caption: number; image: number };
+  /** When a partners weight is above 0: the effective partners' settings and galleries. */
+  partners: { tau: number; galleryImages: number; galleryCaptions: number; sampled: boolean; captionWeight: number; imageWeight: number } | null;
   seconds: number;
 }
 
@@ -175,6 +190,33 @@ function predictLogvar(x: Float32Array, n: number, v: Float64Array, D: number): 
   return out;
 }
 
+function standardise(v: ArrayLike<number>): { z: Float64Array; mean: number; sd: number } {
+  const n = v.length;
+  let m = 0;
+  for (let i = 0; i < n; i++) m += v[i];
+  m /= Math.max(1, n);
+  let q = 0;
+  for (let i = 0; i < n; i++) q += (v[i] - m) ** 2;
+  const sd = Math.sqrt(q / Math.max(1, n));
+  const z = new Float64Array(n);
+  if (sd > 1e-12) for (let i = 0; i < n; i++) z[i] = (v[i] - m) / sd;
+  return { z, mean: m, sd };
+}
+
+/**
+ * (1 − w)·z(log r̂²) + w·z(log N_eff), restandardised and put back on log r̂²'s mean and spread
+ * (spread 1 when log r̂² is constant). w = 0 returns the residual's log σ² unchanged.
+ */
+export function blendPartners(logvar: Float32Array, partners: Float32Array, w: number): Float32Array {
+  if (!(w > 0)) return logvar;
+  if (partners.length !== logvar.length) throw new RangeError(`residual head: ${partners.length} effective-partner values for ${logvar.length} items`);
+  const r = standardise(logvar);
+  const p = standardise(Array.from(partners, (x) => Math.log(Math.max(x, 1e-12))));
+  const mix = standardise(Array.from(r.z, (zr, i) => (1 - w) * zr + w * p.z[i]));
+  const spread = r.sd > 1e-12 ? r.sd : 1;
+  return Float32Array.from(mix.z, (z) => r.mean + spread * z);
+}
+
 /**
  * Fits the residual-variance head on the train split's annotated pairs and predicts a log σ² for
  * every image and caption. Throws, naming what is missing, when the train split is too small.
@@ -184,6 +226,10 @@ export function fitResidualVariance(input: ResidualInput, params: Partial<Residu
   for (const k of ['captionLambda', 'captionVarLambda', 'imageLambda', 'imageVarLambda'] as const) {
     if (!(Number.isFinite(p[k]) && p[k] > 0)) throw new Error(`residual head: ${k} must be a positive number (got ${p[k]})`);
   }
+  for (const k of ['captionPartnersWeight', 'imagePartnersWeight'] as const) {
+    if (!(Number.isFinite(p[k]) && p[k] >= 0 && p[k] <= 1)) throw new Error(`residual head: ${k} must be between 0 and 1 (got ${p[k]})`);
+  }
+  if (!(Number.isFinite(p.partnersTau) && p.partnersTau > 0)) throw new Error(`residual head: partnersTau must be a positive number (got ${p.partnersTau})`);
   if (!(Number.isInteger(p.folds) && p.folds >= 2)) throw new Error(`residual head: folds must be an integer ≥ 2 (got ${p.folds})`);
   const t0 = performance.now();
   const D = input.dims;
@@ -228,9 +274,18 @@ export function fitResidualVariance(input: ResidualInput, params: Partial<Residu
   const vImg = scalarRidge(image, imgRows, imgRows.map((i) => Math.log(sum.get(i)!.s / sum.get(i)!.n + 1e-6)), D, p.imageVarLambda);
 
   const mean = (a: Float64Array) => a.reduce((s, v) => s + v, 0) / Math.max(1, a.length);
+  let imageLogvar = predictLogvar(image, input.nImages, vImg, D);
+  let textLogvar = predictLogvar(text, input.nCaptions, vCap, D);
+  let partners: ResidualResult['partners'] = null;
+  if (p.captionPartnersWeight > 0 || p.imagePartnersWeight > 0) {
+    const e = effectivePartners({ dims: D, image, text }, { tau: p.partnersTau, seed: p.seed + 1 });
+    textLogvar = blendPartners(textLogvar, e.text, p.captionPartnersWeight);
+    imageLogvar = blendPartners(imageLogvar, e.image, p.imagePartnersWeight);
+    partners = { tau: e.tau, galleryImages: e.galleryImages, galleryCaptions: e.galleryCaptions, sampled: e.sampled, captionWeight: p.captionPartnersWeight, imageWeight: p.imagePartnersWeight };
+  }
   return {
-    imageLogvar: predictLogvar(image, input.nImages, vImg, D),
-    textLogvar: predictLogvar(text, input.nCaptions, vCap, D),
+    imageLogvar,
+    textLogvar,
     weights: [
       { name: 'caption_logvar', shape: [D + 1], data: Float32Array.from(vCap) },
       { name: 'image_logvar', shape: [D + 1], data: Float32Array.from(vImg) },
@@ -238,6 +293,7 @@ export function fitResidualVariance(input: ResidualInput, params: Partial<Residu
     pairs: pairs.length,
     trainImages: images.length,
     meanResidual: { caption: mean(rCap), image: mean(rPair) },
+    partners,
     seconds: (performance.now() - t0) / 1000,
   };
 }

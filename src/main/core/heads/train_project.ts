@@ -23,7 +23,7 @@ import { spearman } from './stats.js';
 import { datasetVarianceDiagnostics, type VarianceDiagnostics } from './variance_diagnostics.js';
 import { runTrainJob, type TrainJobResult } from './train_job.js';
 import { evaluateArrays, type EpochReport, type EvalScores, type HeadSpec } from './train.js';
-import { DEFAULT_RESIDUAL, fitResidualVariance, type ResidualParams } from './residual.js';
+import { DEFAULT_RESIDUAL, fitResidualVariance, type ResidualParams, type ResidualResult } from './residual.js';
 import { packWeights } from './save.js';
 import { splitPolicy, type SplitPolicy } from '../datasets/split_policy.js';
 import { aspectCoverage, LEXICON_RULES } from './aspect_lexicon.js';
@@ -108,7 +108,7 @@ export type TrainCommandResult = SpaceRecord & {
   /** Where the train/val/test roles came from (datasets/split_policy.ts), and what to tell the user. */
   splits: { source: SplitPolicy['source']; note: string | null };
   /** Residual-variance head: the train pairs of its fits and their mean cross-fitted squared residual per direction. */
-  residual?: { pairs: number; trainImages: number; meanResidual: { caption: number; image: number } };
+  residual?: { pairs: number; trainImages: number; meanResidual: { caption: number; image: number }; partners: ResidualResult['partners'] };
 };
 
 export interface ConditionCoverage {
@@ -393,7 +393,7 @@ function varianceReport(
 
 /**
  * `--head residual` (heads/residual.ts): closed form, no epochs. The space keeps the parent's means
- * (L2-normalised) and gets one log σ² per item; its scores are the parent's under CSD.
+ * (L2-normalised) and gets one log σ² per item (residual blended with effective partners).
  */
 async function trainResidual(project: TrainProject, parent: Space, args: TrainCommandArgs, started: Date): Promise<TrainCommandResult> {
   const { ds, spaces } = project;
@@ -434,6 +434,6 @@ async function trainResidual(project: TrainProject, parent: Space, args: TrainCo
   args.onProgress?.({ phase: 'residual variance: fitted', done: 1, total: 1 });
   const policy = splitPolicy(ds, seed);
   const metrics: TrainCommandMetrics = { val, test, initial, last: val, bestEpoch: 0, kept: 'last', stopped: 'epochs', epochs: [], seconds: fit.seconds, backend: 'js', againstTruth: input.evalIsTruth };
-  const out: TrainCommandResult = { ...saved, head: 'residual', metrics, splits: { source: policy.source, note: policy.note }, residual: { pairs: fit.pairs, trainImages: fit.trainImages, meanResidual: fit.meanResidual } };
+  const out: TrainCommandResult = { ...saved, head: 'residual', metrics, splits: { source: policy.source, note: policy.note }, residual: { pairs: fit.pairs, trainImages: fit.trainImages, meanResidual: fit.meanResidual, partners: fit.partners } };
   return Object.assign(out, varianceReport(ds, { ...withVar }, input.imageRole, extraPositives(ds, 'file', []).csr));
 }
