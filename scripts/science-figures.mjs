@@ -18,8 +18,11 @@ export function docFiles(root = ROOT) {
 
 export function loadScience(path = JSON_PATH) {
   const j = JSON.parse(readFileSync(path, 'utf8'));
-  return j.results?.science ?? j;
+  return j.results?.science ?? j.results?.['science-1000'] ?? j;
 }
+
+/** `npm run bench -- science-1000`: the same protocol at 1,000-image worlds (region larger_worlds). */
+export const LARGER_JSON_PATH = join(ROOT, 'bench-results', 'latest-science-1000.json');
 
 const f3 = (x) => (x == null ? 'n/a' : x.toFixed(3));
 /** "mean ± sd" of a summary path in a group ("n/a" when absent). */
@@ -65,6 +68,18 @@ const VARIANCE_MAIN = [
   ['caption Σσ² vs true multiplicity (held-out)', 'variance.diagnostics.captions.multiplicity@val+test.rho'],
   ['image Σσ² vs captions per image', 'variance.diagnostics.images.multiplicity.rho'],
   ['image Σσ² vs nearest-partner distance', 'variance.diagnostics.images.nearest.rho'],
+];
+
+const RESIDUAL = [
+  ['caption Σσ² vs true multiplicity (held-out)', 'residual.diagnostics.captions.multiplicity@val+test.rho'],
+  ['its partial ρ (given the nearest-partner distance)', 'residual.diagnostics.captions.multiplicity@val+test.partialRho'],
+  ['caption Σσ² vs nearest-partner distance', 'residual.diagnostics.captions.nearest.rho'],
+  ['image Σσ² vs captions per image', 'residual.diagnostics.images.multiplicity.rho'],
+  ['its partial ρ', 'residual.diagnostics.images.multiplicity.partialRho'],
+  ['image Σσ² vs nearest-partner distance', 'residual.diagnostics.images.nearest.rho'],
+  ['val mAP@R (means are the parent space, normalized)', 'residual.val_map_at_r'],
+  ['for comparison: PCME++ caption Σσ² (held-out)', 'variance.diagnostics.captions.multiplicity@val+test.rho'],
+  ['PCME++ image Σσ²', 'variance.diagnostics.images.multiplicity.rho'],
 ];
 
 const PARTNERS = [
@@ -247,6 +262,69 @@ export function encoderTuning(sci, root = ROOT, prefix = 'science-tuning-encoder
   return out.join('\n').trimEnd();
 }
 
+/**
+ * The protocol at 1,000-image worlds, from its own JSON: what it ran, the targets judged there, the
+ * summary table, and the precision figures beside their ceiling (a 200-image world's candidate pool
+ * holds fewer valid pairs than the top 1,000 asks for; a 1,000-image world's holds more).
+ */
+function largerWorlds(_sci, path = LARGER_JSON_PATH) {
+  let big;
+  try {
+    big = loadScience(path);
+  } catch {
+    return `Not measured yet: \`npm run bench -- science-1000\` writes \`bench-results/latest-science-1000.json\`.`;
+  }
+  const p = big.protocol;
+  const head = `\`npm run bench -- science-1000\` (\`bench-results/latest-science-1000.json\`): the same protocol, seeds (${p.seeds.join(', ')}), encoder (\`${p.encoder}\`) and settings, at ${p.images.toLocaleString('en-US')} images per sample world and ${p.digits_images.toLocaleString('en-US')} on digits (${Math.round(big.seconds / 60)} min wall). Nothing was tuned at this size. Targets, median over the unseen seeds:`;
+  const precision = [CALIBRATION[2], CALIBRATION[3], CALIBRATION[4], CALIBRATION[0], ['candidates mined', 'calibration.candidates'], ['valid unannotated pairs among the unreviewed candidates', 'calibration.valid_unreviewed_candidates']];
+  return [head, '', targets(big), '', summary(big), '', 'Precision beside what bounds it at this size:', '', simple(precision)(big)].join('\n');
+}
+
+/** `npm run bench -- residual-tuning` (bench-results/latest-residual-tuning.json): how the residual head's strengths were chosen. */
+export const RESIDUAL_TUNING_PATH = join(ROOT, 'bench-results', 'latest-residual-tuning.json');
+
+function residualTuning(sci, path = RESIDUAL_TUNING_PATH) {
+  let t;
+  try {
+    t = JSON.parse(readFileSync(path, 'utf8')).results['residual-tuning'];
+  } catch {
+    return 'Not measured yet: `npm run bench -- residual-tuning` writes `bench-results/latest-residual-tuning.json`.';
+  }
+  const label = (name) => sci.groups.find((g) => g.name === name)?.label ?? name;
+  const grid = (rows, what) =>
+    table([`${what} map λ`, 'variance λ', 'median over the worlds', ...t.worlds.map(label)], rows.map((r) => [String(r.lambda), String(r.var_lambda), f3(r.median), ...t.worlds.map((w) => f3(r.worlds[w]))]));
+  const c = t.chosen;
+  const s = t.shipped;
+  const pts = (x) => `captions λ ${x.captionLambda}, variance λ ${x.captionVarLambda}, partners' weight ${x.captionPartnersWeight}; images λ ${x.imageLambda}, variance λ ${x.imageVarLambda}, partners' weight ${x.imagePartnersWeight}`;
+  const verdict = t.shipped_is_chosen
+    ? `The grid's best points (${pts(c)}) are the shipped defaults.`
+    : `**The grid's best points (${pts(c)}) differ from the shipped defaults** (${pts(s)}).`;
+  const pw = t.partners_weight;
+  const blend = pw
+    ? [
+        '',
+        `Then, at the chosen strengths, the weight of the effective partners in the variance (0: the residual alone; 1: the partners alone), Spearman ρ as above:`,
+        '',
+        table(
+          ['partners\' weight', 'captions: median over the worlds', 'images: median over the worlds', ...t.worlds.map((w) => `${label(w)} (captions / images)`)],
+          pw.captions.map((r, k) => [String(r.weight), f3(r.median), f3(pw.images[k].median), ...t.worlds.map((w) => `${f3(r.worlds[w])} / ${f3(pw.images[k].worlds[w])}`)]),
+        ),
+      ]
+    : [];
+  return [
+    `Seed ${t.seed} only, ${t.images} images per world, the \`${t.encoder}\` encoder, ${Math.round(t.seconds)} s. First the four ridge strengths, on the residual alone. Spearman ρ of caption Σσ² with true multiplicity (held-out captions):`,
+    '',
+    grid(t.captions, 'caption → image'),
+    '',
+    'Spearman ρ of image Σσ² with captions per image:',
+    '',
+    grid(t.images_grid, 'image → caption'),
+    ...blend,
+    '',
+    verdict,
+  ].join('\n');
+}
+
 export const REGIONS = {
   protocol,
   summary,
@@ -254,6 +332,8 @@ export const REGIONS = {
   variance,
   cond,
   calibration,
+  residual: simple(RESIDUAL),
+  residual_tuning: (sci) => residualTuning(sci),
   partners: simple(PARTNERS),
   partners_probe: simple(PARTNERS_PROBE),
   retrieval: simple(RETRIEVAL),
@@ -261,6 +341,7 @@ export const REGIONS = {
   models,
   encoder_tuning: encoderTuning,
   mining_tuning: (sci) => encoderTuning(sci, ROOT, 'science-tuning-mining-'),
+  larger_worlds: (sci) => largerWorlds(sci),
 };
 
 const REGION_RE = /^([ \t]*)(<!-- science:([a-z_-]+) -->)([\s\S]*?)(<!-- \/science:\3 -->)/gm;
