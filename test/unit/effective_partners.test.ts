@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { effectivePartners, partnersOf } from '../../src/main/core/metrics/effective_partners.js';
+import { effectivePartners, partnersOf, partnerTau } from '../../src/main/core/metrics/effective_partners.js';
 import { partnersReport, PartnersTooLargeError } from '../../src/main/core/heads/partners_report.js';
 import { openDataset } from '../../src/main/core/datasets/open.js';
 import { encodeSpace } from '../../src/main/core/encoders/encode_job.js';
@@ -46,6 +46,21 @@ describe('effective partners, the arithmetic', () => {
     expect(s.sampled).toBe(true);
     expect(s.galleryImages).toBe(2);
     expect(() => effectivePartners(space, { tau: 0 })).toThrow(/τ must be positive/);
+  });
+
+  it('defaults τ by the image gallery\'s size: 0.1 up to 200 images, smaller above, as partners-tau measured', () => {
+    expect(partnerTau(50)).toBe(0.1);
+    expect(partnerTau(200)).toBe(0.1);
+    expect(partnerTau(1000)).toBeCloseTo(0.05, 2);
+    expect(partnerTau(3000)).toBeCloseTo(0.031, 3);
+    expect(partnerTau(20_000)).toBeLessThan(partnerTau(3000));
+    // The default follows the gallery actually used: a sampled gallery of 2 images is a small one.
+    const nI = 1200;
+    const image = new Float32Array(nI * 2).map((_, i) => (i % 2 ? Math.sin(i) : Math.cos(i)));
+    const space = { dims: 2, image, text: image.slice(0, 20) };
+    expect(effectivePartners(space).tau).toBe(partnerTau(nI));
+    expect(effectivePartners(space, { maxGallery: 150 }).tau).toBe(0.1);
+    expect(effectivePartners(space, { tau: 0.2 }).tau).toBe(0.2);
   });
 
   it('refuses by name a space over the compute budget', () => {

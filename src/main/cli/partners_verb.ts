@@ -18,7 +18,7 @@ const csvCell = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '
 
 export const partnersVerb: Verb = {
   summary: 'effective partners per item: how many items of the other modality each one is about equally close to (a multiplicity estimate, no head needed)',
-  usage: 'mlens partners DIR [--space ID] [--tau 0.1] [--budget 1e10] [--csv FILE] [--json]',
+  usage: 'mlens partners DIR [--space ID] [--tau T (default 0.1 up to 200 images, 0.1·(200/n)^0.43 above)] [--budget 1e10] [--csv FILE] [--json]',
   flags: ['json'],
   async run(a) {
     const dir = needDir(a);

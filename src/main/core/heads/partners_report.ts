@@ -2,7 +2,7 @@
 // the same diagnostics as Σσ² (true multiplicity, nearest-partner distance, known positives), so the
 // CLI, the app and the science bench read one report. Large spaces get a sampled gallery sized to a
 // compute budget, or are refused by name when even the smallest gallery is over it.
-import { effectivePartners, PARTNER_MAX_GALLERY, PARTNER_TAU, type EffectivePartners } from '../metrics/effective_partners.js';
+import { effectivePartners, PARTNER_MAX_GALLERY, type EffectivePartners } from '../metrics/effective_partners.js';
 import { datasetVarianceDiagnostics, type VarianceDiagnostics } from './variance_diagnostics.js';
 
 /** Multiply-adds a report may spend by default (a few seconds on the SIMD engine). */
@@ -30,7 +30,7 @@ export function partnersReport(
   const budget = opts.budget ?? PARTNER_BUDGET;
   const gallery = Math.min(PARTNER_MAX_GALLERY, Math.max(PARTNER_MIN_GALLERY, Math.floor(budget / Math.max(1, n * space.dims))));
   if (n * Math.min(gallery, n) * space.dims > 5 * budget) throw new PartnersTooLargeError(n, space.dims);
-  const e = effectivePartners(space, { tau: opts.tau ?? PARTNER_TAU, maxGallery: gallery, onProgress: opts.onProgress, signal: opts.signal });
+  const e = effectivePartners(space, { tau: opts.tau, maxGallery: gallery, onProgress: opts.onProgress, signal: opts.signal });
   const diagnostics = datasetVarianceDiagnostics(ds, { dims: space.dims, image: space.image, text: space.text, imageValue: e.image, textValue: e.text }, opts.known ?? null);
   return { ...e, diagnostics };
 }

@@ -25,7 +25,7 @@
 // (docs/variance.md). The regularisation strengths were chosen on seed 0 of the sample
 // (docs/variance.md, "Residual variance").
 import { ROLE_TRAIN } from '../datasets/split_policy.js';
-import { effectivePartners, PARTNER_TAU } from '../metrics/effective_partners.js';
+import { effectivePartners } from '../metrics/effective_partners.js';
 import type { NamedWeights } from './config.js';
 
 export interface ResidualParams {
@@ -38,8 +38,8 @@ export interface ResidualParams {
   /** Weight of the effective partners in each modality's variance (0: the residual alone; 1: partners alone). */
   captionPartnersWeight: number;
   imagePartnersWeight: number;
-  /** Softmax temperature of the effective partners. */
-  partnersTau: number;
+  /** Softmax temperature of the effective partners (null: partnerTau of the gallery's size, as `mlens partners`). */
+  partnersTau: number | null;
   /** Folds of the cross-fit (grouped by image). */
   folds: number;
   /** At most this many train pairs enter the fits (a seeded sample beyond it; the cost is pairs × D²). */
@@ -47,7 +47,7 @@ export interface ResidualParams {
   seed: number;
 }
 
-export const DEFAULT_RESIDUAL: ResidualParams = { captionLambda: 10, captionVarLambda: 10, imageLambda: 0.03, imageVarLambda: 1000, captionPartnersWeight: 0.75, imagePartnersWeight: 0.5, partnersTau: PARTNER_TAU, folds: 5, maxPairs: 20_000, seed: 0 };
+export const DEFAULT_RESIDUAL: ResidualParams = { captionLambda: 10, captionVarLambda: 10, imageLambda: 0.03, imageVarLambda: 1000, captionPartnersWeight: 0.75, imagePartnersWeight: 0.5, partnersTau: null, folds: 5, maxPairs: 20_000, seed: 0 };
 
 export interface ResidualInput {
   nImages: number;
@@ -229,7 +229,7 @@ export function fitResidualVariance(input: ResidualInput, params: Partial<Residu
   for (const k of ['captionPartnersWeight', 'imagePartnersWeight'] as const) {
     if (!(Number.isFinite(p[k]) && p[k] >= 0 && p[k] <= 1)) throw new Error(`residual head: ${k} must be between 0 and 1 (got ${p[k]})`);
   }
-  if (!(Number.isFinite(p.partnersTau) && p.partnersTau > 0)) throw new Error(`residual head: partnersTau must be a positive number (got ${p.partnersTau})`);
+  if (p.partnersTau !== null && !(Number.isFinite(p.partnersTau) && p.partnersTau > 0)) throw new Error(`residual head: partnersTau must be a positive number (got ${p.partnersTau})`);
   if (!(Number.isInteger(p.folds) && p.folds >= 2)) throw new Error(`residual head: folds must be an integer ≥ 2 (got ${p.folds})`);
   const t0 = performance.now();
   const D = input.dims;
@@ -278,7 +278,7 @@ export function fitResidualVariance(input: ResidualInput, params: Partial<Residu
   let textLogvar = predictLogvar(text, input.nCaptions, vCap, D);
   let partners: ResidualResult['partners'] = null;
   if (p.captionPartnersWeight > 0 || p.imagePartnersWeight > 0) {
-    const e = effectivePartners({ dims: D, image, text }, { tau: p.partnersTau, seed: p.seed + 1 });
+    const e = effectivePartners({ dims: D, image, text }, { tau: p.partnersTau ?? undefined, seed: p.seed + 1 });
     textLogvar = blendPartners(textLogvar, e.text, p.captionPartnersWeight);
     imageLogvar = blendPartners(imageLogvar, e.image, p.imagePartnersWeight);
     partners = { tau: e.tau, galleryImages: e.galleryImages, galleryCaptions: e.galleryCaptions, sampled: e.sampled, captionWeight: p.captionPartnersWeight, imageWeight: p.imagePartnersWeight };

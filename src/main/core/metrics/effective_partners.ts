@@ -8,20 +8,33 @@
 // Σσ² on a real encoder space does not (docs/variance.md): Σσ² is learned from the item's own
 // features and, trained one-to-one, follows the distance to the nearest partner instead.
 //
-// τ = 0.1 on cosine scores was chosen on seed 0 of the sample only (presets A–C, noise 0 and 0.2,
-// and the digits world; τ ∈ {0.02, 0.03, 0.05, 0.1}, gallery = every item or only the item's split):
-// every item of the other modality as the gallery, because a caption of a held-out image is then
-// judged against everything the encoder knows. docs/science.md gives the figures on unseen seeds.
+// τ on cosine scores was chosen on seed 0 of the sample only (presets A–C, noise 0 and 0.2, and the
+// digits world). At 200 images: τ ∈ {0.02, 0.03, 0.05, 0.1}, gallery = every item or only the item's
+// split, gave τ = 0.1 with every item of the other modality as the gallery (a caption of a held-out
+// image is then judged against everything the encoder knows). The best τ shrinks as the gallery
+// grows (more far items add to the entropy at a fixed τ): `npm run bench -- partners-tau` found
+// 0.1, 0.05 and 0.03 best at 200, 1,000 and 3,000 images, which τ = 0.1·(200/n)^0.43 follows
+// (`partnerTau`, n = gallery images; 0.1 at 200 or fewer). Above 3,000 images it is extrapolated.
+// docs/science.md gives the figures on unseen seeds.
 //
 // Cost: n_query × n_gallery dot products through the SIMD engine. Galleries above `maxGallery` are
 // a seeded uniform sample (said in the result); queries are never sampled.
 import { createDotEngine, paddedRow } from '../compute/dot_engine.js';
 
+/** τ at or below PARTNER_TAU_IMAGES gallery images. */
 export const PARTNER_TAU = 0.1;
+export const PARTNER_TAU_IMAGES = 200;
+export const PARTNER_TAU_EXPONENT = 0.43;
+
+/** The default τ for a gallery of n images: 0.1 up to 200, then 0.1·(200/n)^0.43, to three significant digits. */
+export function partnerTau(galleryImages: number): number {
+  if (!(galleryImages > PARTNER_TAU_IMAGES)) return PARTNER_TAU;
+  return Number((PARTNER_TAU * (PARTNER_TAU_IMAGES / galleryImages) ** PARTNER_TAU_EXPONENT).toPrecision(3));
+}
 export const PARTNER_MAX_GALLERY = 20_000;
 
 export interface PartnerOptions {
-  /** Softmax temperature on cosine scores (default PARTNER_TAU). */
+  /** Softmax temperature on cosine scores (default: partnerTau of the image gallery's size). */
   tau?: number;
   /** Gallery rows at most; more are sampled (default PARTNER_MAX_GALLERY). */
   maxGallery?: number;
@@ -129,14 +142,14 @@ export function partnersOf(q: Float32Array, nq: number, g: Float32Array, gallery
 /** N_eff of every caption (over the images) and every image (over the captions) of a space. */
 export function effectivePartners(space: { dims: number; image: Float32Array; text: Float32Array }, opts: PartnerOptions = {}): EffectivePartners {
   const t0 = performance.now();
-  const tau = opts.tau ?? PARTNER_TAU;
-  if (!(tau > 0)) throw new Error(`effective partners: τ must be positive, got ${tau}`);
+  if (opts.tau != null && !(opts.tau > 0)) throw new Error(`effective partners: τ must be positive, got ${opts.tau}`);
   const max = Math.max(1, Math.floor(opts.maxGallery ?? PARTNER_MAX_GALLERY));
   const { dims } = space;
   const nI = Math.floor(space.image.length / dims);
   const nC = Math.floor(space.text.length / dims);
   const gI = gallerySample(nI, max, (opts.seed ?? 1) * 2 + 1);
   const gC = gallerySample(nC, max, (opts.seed ?? 1) * 2 + 2);
+  const tau = opts.tau ?? partnerTau(gI.length);
   const total = nI + nC;
   const text = partnersOf(space.text, nC, space.image, gI, dims, tau, (d) => opts.onProgress?.(d, total), opts.signal);
   const image = partnersOf(space.image, nI, space.text, gC, dims, tau, (d) => opts.onProgress?.(nC + d, total), opts.signal);
