@@ -325,6 +325,33 @@ function residualTuning(sci, path = RESIDUAL_TUNING_PATH) {
   ].join('\n');
 }
 
+/** `npm run bench -- partners-tau` (bench-results/latest-partners-tau.json): the effective partners' τ against the dataset's size. */
+export const PARTNERS_TAU_PATH = join(ROOT, 'bench-results', 'latest-partners-tau.json');
+
+function partnersTau(sci, path = PARTNERS_TAU_PATH) {
+  let t;
+  try {
+    t = JSON.parse(readFileSync(path, 'utf8')).results['partners-tau'];
+  } catch {
+    return 'Not measured yet: `npm run bench -- partners-tau` writes `bench-results/latest-partners-tau.json`.';
+  }
+  const label = (name) => sci.groups.find((g) => g.name === name)?.label ?? name;
+  const out = [`Seed ${t.seed} only, the \`${t.encoder}\` encoder, ${Math.round(t.seconds)} s. Spearman ρ of caption N_eff with true multiplicity (held-out captions) / of image N_eff with captions per image:`];
+  for (const size of t.sizes) {
+    const best = t.best.find((b) => b.images === size.images);
+    out.push(
+      '',
+      `${size.images.toLocaleString('en-US')} images per world (best τ for captions ${best.caption_tau}; the default rule gives ${size.rule_tau}):`,
+      '',
+      table(
+        ['τ', 'captions: median over the worlds', 'images: median over the worlds', ...t.worlds.map((w) => `${label(w)} (captions / images)`)],
+        size.rows.map((r) => [String(r.tau), f3(r.caption_median), f3(r.image_median), ...t.worlds.map((w) => `${f3(r.captions[w])} / ${f3(r.images[w])}`)]),
+      ),
+    );
+  }
+  return out.join('\n');
+}
+
 export const REGIONS = {
   protocol,
   summary,
@@ -334,6 +361,7 @@ export const REGIONS = {
   calibration,
   residual: simple(RESIDUAL),
   residual_tuning: (sci) => residualTuning(sci),
+  partners_tau: (sci) => partnersTau(sci),
   partners: simple(PARTNERS),
   partners_probe: simple(PARTNERS_PROBE),
   retrieval: simple(RETRIEVAL),
