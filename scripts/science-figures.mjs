@@ -5,7 +5,7 @@
 // (exit 1). test/unit/docs_figures.test.ts runs the same functions, and also fails when a
 // scientific figure is quoted outside a region (see `figuresOutsideRegions`).
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,6 +35,18 @@ export function pm(group, path) {
 }
 
 const byName = (sci, name) => sci.groups.find((g) => g.name === name);
+/** A world's label in the docs (its name when the science run has no such group). */
+const labelOf = (sci, name) => byName(sci, name)?.label ?? name;
+
+/** The result of one named bench run from its JSON, or null when the file is missing or unreadable. */
+function namedRun(path, name) {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')).results[name] ?? null;
+  } catch {
+    return null;
+  }
+}
+const notMeasured = (name, path) => `Not measured yet: \`npm run bench -- ${name}\` writes \`bench-results/${basename(path)}\`.`;
 const headline = (sci) => sci.groups.filter((g) => g.kind !== 'oracle');
 const oracle = (sci) => sci.groups.filter((g) => g.kind === 'oracle');
 const ordered = (sci) => [...headline(sci), ...oracle(sci)];
@@ -230,7 +242,7 @@ function models(sci) {
 export function encoderTuning(sci, root = ROOT, prefix = 'science-tuning-encoder-') {
   const dir = join(root, 'bench-results');
   const files = readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.json')).sort();
-  const label = (name) => sci.groups.find((g) => g.name === name)?.label ?? name;
+  const label = (name) => labelOf(sci, name);
   /** The worlds named in any variant of a { variant: { world: … } } map, in order of appearance. */
   const worldsOf = (variants) => [...new Set(Object.values(variants).flatMap((v) => Object.keys(v).filter((k) => k !== 'encoder')))];
   const grid = (variants, cell) => {
@@ -275,7 +287,7 @@ function largerWorlds(_sci, path = LARGER_JSON_PATH) {
     return `Not measured yet: \`npm run bench -- science-1000\` writes \`bench-results/latest-science-1000.json\`.`;
   }
   const p = big.protocol;
-  const head = `\`npm run bench -- science-1000\` (\`bench-results/latest-science-1000.json\`): the same protocol, seeds (${p.seeds.join(', ')}), encoder (\`${p.encoder}\`) and settings, at ${p.images.toLocaleString('en-US')} images per sample world and ${p.digits_images.toLocaleString('en-US')} on digits (${Math.round(big.seconds / 60)} min wall). Nothing was tuned at this size. Targets, median over the unseen seeds:`;
+  const head = `\`npm run bench -- science-1000\` (\`bench-results/latest-science-1000.json\`): the same protocol, seeds (${p.seeds.join(', ')}), encoder (\`${p.encoder}\`) and settings, at ${p.images.toLocaleString('en-US')} images per sample world and ${p.digits_images.toLocaleString('en-US')} on digits (${Math.round(big.seconds / 60)} min wall). Nothing was tuned at this size but the effective partners' τ rule (seed 0 only, below). Targets, median over the unseen seeds:`;
   const precision = [CALIBRATION[2], CALIBRATION[3], CALIBRATION[4], CALIBRATION[0], ['candidates mined', 'calibration.candidates'], ['valid unannotated pairs among the unreviewed candidates', 'calibration.valid_unreviewed_candidates']];
   return [head, '', targets(big), '', summary(big), '', 'Precision beside what bounds it at this size:', '', simple(precision)(big)].join('\n');
 }
@@ -284,13 +296,9 @@ function largerWorlds(_sci, path = LARGER_JSON_PATH) {
 export const RESIDUAL_TUNING_PATH = join(ROOT, 'bench-results', 'latest-residual-tuning.json');
 
 function residualTuning(sci, path = RESIDUAL_TUNING_PATH) {
-  let t;
-  try {
-    t = JSON.parse(readFileSync(path, 'utf8')).results['residual-tuning'];
-  } catch {
-    return 'Not measured yet: `npm run bench -- residual-tuning` writes `bench-results/latest-residual-tuning.json`.';
-  }
-  const label = (name) => sci.groups.find((g) => g.name === name)?.label ?? name;
+  const t = namedRun(path, 'residual-tuning');
+  if (!t) return notMeasured('residual-tuning', path);
+  const label = (name) => labelOf(sci, name);
   const grid = (rows, what) =>
     table([`${what} map λ`, 'variance λ', 'median over the worlds', ...t.worlds.map(label)], rows.map((r) => [String(r.lambda), String(r.var_lambda), f3(r.median), ...t.worlds.map((w) => f3(r.worlds[w]))]));
   const c = t.chosen;
@@ -329,13 +337,9 @@ function residualTuning(sci, path = RESIDUAL_TUNING_PATH) {
 export const PARTNERS_TAU_PATH = join(ROOT, 'bench-results', 'latest-partners-tau.json');
 
 function partnersTau(sci, path = PARTNERS_TAU_PATH) {
-  let t;
-  try {
-    t = JSON.parse(readFileSync(path, 'utf8')).results['partners-tau'];
-  } catch {
-    return 'Not measured yet: `npm run bench -- partners-tau` writes `bench-results/latest-partners-tau.json`.';
-  }
-  const label = (name) => sci.groups.find((g) => g.name === name)?.label ?? name;
+  const t = namedRun(path, 'partners-tau');
+  if (!t) return notMeasured('partners-tau', path);
+  const label = (name) => labelOf(sci, name);
   const out = [`Seed ${t.seed} only, the \`${t.encoder}\` encoder, ${Math.round(t.seconds)} s. Spearman ρ of caption N_eff with true multiplicity (held-out captions) / of image N_eff with captions per image:`];
   for (const size of t.sizes) {
     const best = t.best.find((b) => b.images === size.images);

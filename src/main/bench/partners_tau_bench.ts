@@ -15,17 +15,12 @@ import { generateDigits } from '../core/sample/digits_world.js';
 import { generateSample } from '../core/sample/generate.js';
 import { projectDir } from '../core/store/project_store.js';
 import { PROTOCOL } from './science_bench.js';
+import { median } from './science_stats.js';
 import { worldDirs } from './science_world.js';
 
 export const TAU_SIZES = [200, 1000, 3000];
 export const TAU_GRID = [0.01, 0.02, 0.03, 0.05, 0.1, 0.2];
 
-const median = (xs: number[]): number | null => {
-  const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (!v.length) return null;
-  const m = v.length >> 1;
-  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-};
 
 export async function benchPartnersTau(): Promise<object> {
   const seed = PROTOCOL.tuning_seed;
@@ -68,8 +63,8 @@ export async function benchPartnersTau(): Promise<object> {
         rule_tau: partnerTau(size),
         rows: TAU_GRID.map((tau) => ({
           tau,
-          caption_median: median(names.map((n) => captions[tau][n] ?? NaN)),
-          image_median: median(names.map((n) => images[tau][n] ?? NaN)),
+          caption_median: median(names.map((n) => captions[tau][n])),
+          image_median: median(names.map((n) => images[tau][n])),
           captions: captions[tau],
           images: images[tau],
         })),

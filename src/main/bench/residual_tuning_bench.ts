@@ -22,6 +22,7 @@ import { generateDigits } from '../core/sample/digits_world.js';
 import { generateSample } from '../core/sample/generate.js';
 import { projectDir } from '../core/store/project_store.js';
 import { PROTOCOL } from './science_bench.js';
+import { median } from './science_stats.js';
 import { worldDirs } from './science_world.js';
 
 type Strengths = Pick<ResidualParams, 'captionLambda' | 'captionVarLambda' | 'imageLambda' | 'imageVarLambda'>;
@@ -37,12 +38,6 @@ export const RESIDUAL_GRID = {
 /** Second stage: the effective partners' weight in the variance (0: residual alone, 1: partners alone). */
 export const PARTNER_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];
 
-const median = (xs: number[]): number | null => {
-  const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (!v.length) return null;
-  const m = v.length >> 1;
-  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-};
 
 export async function benchResidualTuning(): Promise<object> {
   const seed = PROTOCOL.tuning_seed;
@@ -72,7 +67,7 @@ export async function benchResidualTuning(): Promise<object> {
   };
   const names = worlds.map((w) => w.name);
   const best = <T extends { median: number | null }>(rows: T[]): T => rows.reduce((a, b) => ((b.median ?? -Infinity) > (a.median ?? -Infinity) ? b : a));
-  const medianOf = (per: Record<string, Rho[]>, k: number, which: 'caption' | 'image') => median(names.map((n) => per[n][k][which] ?? NaN));
+  const medianOf = (per: Record<string, Rho[]>, k: number, which: 'caption' | 'image') => median(names.map((n) => per[n][k][which]));
   const perWorld = (per: Record<string, Rho[]>, k: number, which: 'caption' | 'image') => Object.fromEntries(names.map((n) => [n, per[n][k][which]]));
   // rho[world][run], blend[world][weight index]
   const rho: Record<string, Rho[]> = {};

@@ -29,15 +29,20 @@ export function flatten(x: unknown, prefix = '', out: Map<string, number | null>
   return out;
 }
 
+/** The median of the finite values (nulls and NaN left out), or null when there are none. */
+export function median(values: ReadonlyArray<number | null>): number | null {
+  const s = values.filter((x): x is number => x != null && Number.isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return null;
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
 export function summarise(values: Array<number | null>): Summary {
   const v = values.filter((x): x is number => x != null && Number.isFinite(x));
   if (!v.length) return { mean: null, sd: null, median: null, n: 0, values };
   const mean = v.reduce((a, b) => a + b, 0) / v.length;
   const sd = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1)) : 0;
-  const s = [...v].sort((a, b) => a - b);
-  const median = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   const r = (x: number) => Math.round(x * 1e6) / 1e6;
-  return { mean: r(mean), sd: r(sd), median: r(median), n: v.length, values: values.map((x) => (x == null ? null : r(x))) };
+  return { mean: r(mean), sd: r(sd), median: r(median(v)!), n: v.length, values: values.map((x) => (x == null ? null : r(x))) };
 }
 
 /** Path → summary over the per-seed records (paths present in any seed). */

@@ -21,15 +21,24 @@ export class PartnersTooLargeError extends Error {
   }
 }
 
+/**
+ * The gallery size a partners computation over `items` rows of `dims` may use within `budget`
+ * (between PARTNER_MIN_GALLERY and PARTNER_MAX_GALLERY); throws PartnersTooLargeError, by name,
+ * when even the smallest gallery is far over it. Shared by the report and the residual head, so
+ * both read the same N_eff (and the same size-dependent τ) from a space.
+ */
+export function partnerGallerySize(items: number, dims: number, budget = PARTNER_BUDGET): number {
+  const gallery = Math.min(PARTNER_MAX_GALLERY, Math.max(PARTNER_MIN_GALLERY, Math.floor(budget / Math.max(1, items * dims))));
+  if (items * Math.min(gallery, items) * dims > 5 * budget) throw new PartnersTooLargeError(items, dims);
+  return gallery;
+}
+
 export function partnersReport(
   ds: { images: ReadonlyArray<{ split?: string | null }>; captions: ReadonlyArray<{ imageIndex: number }>; truth?: ReadonlyArray<ArrayLike<number>> | null },
   space: { dims: number; image: Float32Array; text: Float32Array },
   opts: { tau?: number; budget?: number; known?: { offsets: ArrayLike<number> } | null; onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {},
 ): PartnersReport {
-  const n = ds.images.length + ds.captions.length;
-  const budget = opts.budget ?? PARTNER_BUDGET;
-  const gallery = Math.min(PARTNER_MAX_GALLERY, Math.max(PARTNER_MIN_GALLERY, Math.floor(budget / Math.max(1, n * space.dims))));
-  if (n * Math.min(gallery, n) * space.dims > 5 * budget) throw new PartnersTooLargeError(n, space.dims);
+  const gallery = partnerGallerySize(ds.images.length + ds.captions.length, space.dims, opts.budget);
   const e = effectivePartners(space, { tau: opts.tau, maxGallery: gallery, onProgress: opts.onProgress, signal: opts.signal });
   const diagnostics = datasetVarianceDiagnostics(ds, { dims: space.dims, image: space.image, text: space.text, imageValue: e.image, textValue: e.text }, opts.known ?? null);
   return { ...e, diagnostics };

@@ -22,11 +22,12 @@
 // map's ellipses, the Uncertainty tab and CSD can use it).
 // Why not PCME++'s variance: on an encoder's space its loss settles a caption's Σσ² where the match
 // mass of its one annotated positive is about one, which follows the distance to the nearest partner
-// (docs/variance.md). The regularisation strengths were chosen on seed 0 of the sample
-// (docs/variance.md, "Residual variance").
+// (docs/variance.md). The regularisation strengths, then the partners' weights, were chosen on seed 0
+// of every headline world by `npm run bench -- residual-tuning` (docs/variance.md, "Residual variance").
 import { ROLE_TRAIN } from '../datasets/split_policy.js';
 import { effectivePartners } from '../metrics/effective_partners.js';
 import type { NamedWeights } from './config.js';
+import { partnerGallerySize } from './partners_report.js';
 
 export interface ResidualParams {
   /** Ridge λ of the caption → image map (means) and of the caption → log r² map (variances). */
@@ -278,7 +279,7 @@ export function fitResidualVariance(input: ResidualInput, params: Partial<Residu
   let textLogvar = predictLogvar(text, input.nCaptions, vCap, D);
   let partners: ResidualResult['partners'] = null;
   if (p.captionPartnersWeight > 0 || p.imagePartnersWeight > 0) {
-    const e = effectivePartners({ dims: D, image, text }, { tau: p.partnersTau ?? undefined, seed: p.seed + 1 });
+    const e = effectivePartners({ dims: D, image, text }, { tau: p.partnersTau ?? undefined, maxGallery: partnerGallerySize(input.nImages + input.nCaptions, D), seed: p.seed + 1 });
     textLogvar = blendPartners(textLogvar, e.text, p.captionPartnersWeight);
     imageLogvar = blendPartners(imageLogvar, e.image, p.imagePartnersWeight);
     partners = { tau: e.tau, galleryImages: e.galleryImages, galleryCaptions: e.galleryCaptions, sampled: e.sampled, captionWeight: p.captionPartnersWeight, imageWeight: p.imagePartnersWeight };

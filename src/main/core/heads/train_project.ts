@@ -54,7 +54,7 @@ export interface TrainCommandArgs {
   /** Keyword rules for conditions on real data (default: aspects.jsonl when present, else LEXICON_RULES). */
   rules?: KeywordRule[];
   seed?: number;
-  /** Residual-variance head: other regularisation strengths or folds than DEFAULT_RESIDUAL (tuning runs). */
+  /** Residual-variance head: other settings than DEFAULT_RESIDUAL (strengths, partners' weights, folds; tuning runs). */
   residual?: Partial<Omit<ResidualParams, 'seed'>>;
   batchSize?: number;
   /** Tensor backend for the run (default: the process's choice). */

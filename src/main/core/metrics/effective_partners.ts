@@ -13,8 +13,9 @@
 // split, gave τ = 0.1 with every item of the other modality as the gallery (a caption of a held-out
 // image is then judged against everything the encoder knows). The best τ shrinks as the gallery
 // grows (more far items add to the entropy at a fixed τ): `npm run bench -- partners-tau` found
-// 0.1, 0.05 and 0.03 best at 200, 1,000 and 3,000 images, which τ = 0.1·(200/n)^0.43 follows
-// (`partnerTau`, n = gallery images; 0.1 at 200 or fewer). Above 3,000 images it is extrapolated.
+// 0.1 best at 200 images and 0.03 at 3,000 for both modalities; at 1,000, 0.05 for images and 0.03
+// for captions. τ = 0.1·(200/n)^0.43 (`partnerTau`, n = gallery images; 0.1 at 200 or fewer) passes
+// through the first two and the images' third. Above 3,000 images it is extrapolated.
 // docs/science.md gives the figures on unseen seeds.
 //
 // Cost: n_query × n_gallery dot products through the SIMD engine. Galleries above `maxGallery` are
