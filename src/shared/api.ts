@@ -239,7 +239,8 @@ export interface LabelsService {
 }
 
 export interface MetricsService {
-  table(req: { spaceIds?: string[]; ties?: 'expected' | 'stable' | 'optimistic' | 'pessimistic'; strict?: boolean }): Promise<MetricsTableView>;
+  /** `split`: a split of the dataset or 'all' (default: 'test' where the dataset has one, else 'all'). */
+  table(req: { spaceIds?: string[]; ties?: 'expected' | 'stable' | 'optimistic' | 'pessimistic'; strict?: boolean; split?: string }): Promise<MetricsTableView>;
   multiplicity(): Promise<MultiplicityView>;
   pairPush(req: { image: number; caption: number; temperature?: number; batchSize?: number }): Promise<PairPushView>;
 }

@@ -108,7 +108,7 @@ export const requestSchemas = {
   },
   metrics: {
     table: z
-      .object({ spaceIds: z.array(spaceId).min(1).max(8).optional(), ties: z.enum(['expected', 'stable', 'optimistic', 'pessimistic']).optional(), strict: z.boolean().optional() })
+      .object({ spaceIds: z.array(spaceId).min(1).max(8).optional(), ties: z.enum(['expected', 'stable', 'optimistic', 'pessimistic']).optional(), strict: z.boolean().optional(), split: z.string().min(1).max(64).optional() })
       .strict(),
     multiplicity: none,
     pairPush: z.object({ image: index, caption: index, temperature: z.number().positive().max(10).optional(), batchSize: z.number().int().min(2).max(1_000_000).optional() }).strict(),

@@ -111,6 +111,17 @@ describe('review flow in the browser, keyboard only', () => {
   it('records the verified metrics before any decision', async () => {
     await page.click('[data-testid="tab-metrics"]');
     await page.waitForSelector('[data-testid="metrics-row"][data-positives="verified"]', { timeout: 60_000 });
+    // Like `mlens eval`, the table opens on the test split and says so; its queries are that split's.
+    expect(await page.getAttribute('[data-testid="metrics-split"]', 'data-split')).toBe('test');
+    expect(await page.textContent('[data-testid="metrics-split"]')).toMatch(/test split only/);
+    expect(await page.inputValue('[data-testid="split-select"]')).toBe('test');
+    const testQueries = await page.locator('[data-testid="metrics-row"][data-positives="annotated"][data-dir="i2t"] td').last().textContent();
+    expect((await page.textContent('[data-testid="split-select"] option[value="test"]'))!).toContain(`(${testQueries} images`);
+    // Reviews land in every split: the rest of this file reads the table on all items.
+    const v = await metricsVersion();
+    await page.selectOption('[data-testid="split-select"]', 'all');
+    await expect.poll(metricsVersion, { timeout: 30_000 }).toBeGreaterThan(v);
+    expect(await page.getAttribute('[data-testid="metrics-split"]', 'data-split')).toBe('all');
     verifiedBefore = await verifiedText();
     expect(await page.locator('[data-testid="metrics-row"]').count()).toBe(6); // 3 positive sets × 2 directions
     await page.click('[data-testid="tab-review"]');

@@ -40,17 +40,30 @@ describe('analysis API', () => {
     const next = await api.call('review.unit', {});
     expect(next.pending).toBe(summary.clusters);
     // The queue mixes in calibration checks (random candidates, any split); this takes its first
-    // ordinary unit, whose valid pairs are the likeliest to move the test-split metrics.
+    // ordinary unit, whose valid pairs are the likeliest to move the metrics.
     const queue = await api.call('review.queue', { limit: 50 });
     expect(queue.some((u: any) => u.kind === 'check')).toBe(true);
     const unit = await api.call('review.unit', { clusterId: queue.find((u: any) => u.kind !== 'check').id });
     expect(unit.candidates.length).toBeGreaterThan(0);
-    const before = await api.call('metrics.table', {});
+    // The table defaults to the test split (as `mlens eval`) and names it; reviews land in any
+    // split, so their effect is read on every item.
+    const byDefault = await api.call('metrics.table', {});
+    const testSplit = byDefault.splits.find((x: any) => x.name === 'test');
+    expect(byDefault.split).toBe('test');
+    expect(byDefault.splits.map((x: any) => x.name)).toEqual(expect.arrayContaining(['test', 'val', 'train', 'all']));
+    expect(byDefault.splits.at(-1).name).toBe('all');
+    expect(byDefault.rows[0].i2t.queries.evaluated).toBe(testSplit.images);
+    expect(byDefault.rows[0].t2i.queries.evaluated).toBe(testSplit.captions);
+    expect(byDefault.droppedOutside.truth).toBe(0); // the sample's truth lies within each split
+    await expect(api.call('metrics.table', { split: 'holdout' })).rejects.toThrow(/no split "holdout".*test, val, train, all/);
+    const before = await api.call('metrics.table', { split: 'all' });
+    expect(before.split).toBe('all');
+    expect(before.rows[0].i2t.queries.evaluated).toBe(byDefault.splits.at(-1).images);
     const verifiedBefore = before.rows.find((r: any) => r.positives === 'verified');
     // Accept every truly valid candidate of the unit, reject the rest, as one batch.
     const decisions = unit.candidates.map((c: any) => ({ image: c.image, caption: c.caption, label: c.truth ? 1 : 4 }));
     expect(await api.call('review.record', { decisions, reviewer: 'tester', seconds: 12, clusterId: unit.cluster.id })).toEqual({ recorded: decisions.length });
-    const after = await api.call('metrics.table', {});
+    const after = await api.call('metrics.table', { split: 'all' });
     const verifiedAfter = after.rows.find((r: any) => r.positives === 'verified');
     const valid = decisions.filter((d: any) => d.label === 1).length;
     if (valid > 0) expect(verifiedAfter.t2i.map_at_r).not.toBe(verifiedBefore.t2i.map_at_r);

@@ -35,6 +35,12 @@ export interface MetricsValues {
 export interface MetricsTableView {
   rows: Array<{ space: string; positives: string; i2t: MetricsValues; t2i: MetricsValues }>;
   rankCorrelation: Record<string, number | null>;
+  /** The split the galleries and queries were drawn from ('all': every item). */
+  split: string;
+  /** The splits the table can be evaluated on, with their sizes ('all' last). */
+  splits: Array<{ name: string; images: number; captions: number }>;
+  /** Per positive set: positive pairs left out because one side lies outside the split. */
+  droppedOutside: Record<string, number>;
   /** How the labels changed the verified set (label model), shown beside the numbers. */
   verified?: VerifiedCounts;
 }

@@ -66,6 +66,16 @@ export function defaultEvalSplit(ds: Dataset): string {
   return ds.captions.some((c) => c.split === 'test') && ds.images.some((im) => im.split === 'test') ? 'test' : 'all';
 }
 
+/** The splits a table can be evaluated on (images and captions in each), held-out ones first, then 'all'. */
+export function evalSplits(ds: Dataset): Array<{ name: string; images: number; captions: number }> {
+  const count = new Map<string, { images: number; captions: number }>();
+  for (const im of ds.images) if (im.split) count.set(im.split, { images: (count.get(im.split)?.images ?? 0) + 1, captions: count.get(im.split)?.captions ?? 0 });
+  for (const c of ds.captions) if (c.split && count.has(c.split)) count.get(c.split)!.captions++;
+  const order = ['test', 'val', 'dev', 'train'];
+  const named = [...count.entries()].filter(([, n]) => n.images > 0 && n.captions > 0).sort(([a], [b]) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || a.localeCompare(b));
+  return [...named.map(([name, n]) => ({ name, ...n })), { name: 'all', images: ds.images.length, captions: ds.captions.length }];
+}
+
 function strip(r: MetricsResult): ScoreFileMetrics {
   return { recall_at: r.recall_at, r_precision: r.r_precision, map_at_r: r.map_at_r, pmrp: r.pmrp, queries: { evaluated: r.queries.evaluated, skipped_empty: r.queries.skipped_empty } };
 }
@@ -253,7 +263,7 @@ interface TableEval {
 
 function metricsTableEvals(ds: Dataset, reviews: ReviewStore | null, spaces: readonly MiningSpaceInput[], opts: MetricsTableOptions): { choices: string[]; evals: TableEval[] } {
   const choices = opts.positives ?? ['annotated', 'verified', ...(ds.truth ? ['truth'] : [])];
-  const subset = opts.split ? splitSubset(ds, opts.split) : undefined;
+  const subset = opts.split && opts.split !== 'all' ? splitSubset(ds, opts.split) : undefined;
   const ks = opts.ks ? [...new Set([1, ...opts.ks])].sort((x, y) => x - y) : [1, 5, 10];
   const out: TableEval[] = [];
   for (const choice of choices) {

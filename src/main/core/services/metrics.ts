@@ -2,7 +2,7 @@
 // InfoNCE / BCE push of one pair in the active space.
 import type { MetricsTableView, MultiplicityView, PairPushView } from '../../../shared/views/metrics.js';
 import type { MetricsService } from '../../../shared/api.js';
-import { metricsTableAsync } from '../mining/evaluation.js';
+import { defaultEvalSplit, evalSplits, metricsTableAsync } from '../mining/evaluation.js';
 import { projectVerified } from '../mining/project.js';
 import { projectMultiplicity, projectPairPush } from '../mining/panels.js';
 import { verifiedCounts } from '../labels/verified_labels.js';
@@ -11,16 +11,21 @@ import type { ServiceSession } from './context.js';
 export class MetricsServiceImpl implements MetricsService {
   constructor(private readonly s: ServiceSession) {}
 
-  async table(req: { spaceIds?: string[]; ties?: 'expected' | 'stable' | 'optimistic' | 'pessimistic'; strict?: boolean }): Promise<MetricsTableView> {
+  async table(req: { spaceIds?: string[]; ties?: 'expected' | 'stable' | 'optimistic' | 'pessimistic'; strict?: boolean; split?: string }): Promise<MetricsTableView> {
     const p = this.s.project();
+    // Like `mlens eval`: the held-out test split unless another is asked for; the view names it.
+    const splits = evalSplits(p.ds);
+    const split = req.split ?? defaultEvalSplit(p.ds);
+    if (!splits.some((x) => x.name === split)) throw new Error(`${p.ds.name} has no split "${split}" to evaluate (it has: ${splits.map((x) => x.name).join(', ')})`);
     // The folder's embeddings on disk (over the memory budget) are evaluated by `mlens eval`, block by block.
     const onDisk = (id: string): boolean => id === 'dataset' && !p.ds.embeddings && !!p.ds.streamed;
     const ids = req.spaceIds ?? p.listSpaces().map((sp) => sp.id).filter((id) => !onDisk(id));
     if (!ids.length && p.ds.streamed) throw new Error(`${p.ds.name}'s embeddings are on disk (over the memory budget): this table needs them in memory; \`mlens eval ${p.ds.root} --space dataset\` reads them block by block, or raise the budget (MLENS_MEMORY_MB)`);
     if (!ids.length) throw new Error(`${p.ds.name} has no space to evaluate: it needs embeddings`);
     // Large spaces run on worker threads.
-    const table = await metricsTableAsync(p.ds, p.reviews, ids.map((id) => p.space(id)), { ties: req.ties, strict: req.strict });
-    return { ...table, verified: verifiedCounts(projectVerified(p.ds, p.reviews, { strict: req.strict }).counts) };
+    const table = await metricsTableAsync(p.ds, p.reviews, ids.map((id) => p.space(id)), { ties: req.ties, strict: req.strict, split });
+    const droppedOutside = Object.fromEntries(table.rows.map((r) => [r.positives, r.droppedOutside]));
+    return { rows: table.rows.map(({ space, positives, i2t, t2i }) => ({ space, positives, i2t, t2i })), rankCorrelation: table.rankCorrelation, split, splits, droppedOutside, verified: verifiedCounts(projectVerified(p.ds, p.reviews, { strict: req.strict }).counts) };
   }
 
   async multiplicity(): Promise<MultiplicityView> {

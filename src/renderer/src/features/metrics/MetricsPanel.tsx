@@ -32,6 +32,8 @@ export function MetricsPanel() {
   const onError = store.setError;
   const [ties, setTies] = useState<Ties>('expected');
   const [strict, setStrict] = useState(false);
+  // null: the server's default (the test split where the dataset has one, as `mlens eval`).
+  const [split, setSplit] = useState<string | null>(null);
   const [table, setTable] = useState<MetricsTableView | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -50,7 +52,7 @@ export function MetricsPanel() {
     setLoading(true);
     const t0 = performance.now();
     try {
-      const t = await api.metrics.table({ ties, strict });
+      const t = await api.metrics.table({ ties, strict, ...(split ? { split } : {}) });
       if (my !== seq.current) return;
       setTable(t);
       setError(null);
@@ -62,14 +64,19 @@ export function MetricsPanel() {
     } finally {
       if (my === seq.current) setLoading(false);
     }
-  }, [api, ties, strict, session.spaces.length]);
+  }, [api, ties, strict, split, session.spaces.length]);
 
   useEffect(() => {
     stale.current = true;
     // eslint-disable-next-line react-hooks/set-state-in-effect -- the table is recomputed (its loading flag set) when its inputs change while the panel is shown
     if (active) void compute();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- runs on the inputs and the dataset only; `active` and `compute` are left out so that showing the panel does not recompute a fresh table (the effect below does that when stale)
-  }, [ties, strict, session.dataset?.hash, session.spaces.length]);
+  }, [ties, strict, split, session.dataset?.hash, session.spaces.length]);
+
+  useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- another dataset has other splits: back to the server's default
+    setSplit(null);
+  }, [session.dataset?.hash]);
 
   useEffect(() => {
     if (active && stale.current) void compute();
@@ -101,7 +108,7 @@ export function MetricsPanel() {
   const exportChart = async (kind: 'svg' | 'png') => {
     const svg = svgRef.current;
     if (!svg) return;
-    const name = `metrics-${ties}${strict ? '-strict' : ''}.${kind}`;
+    const name = `metrics-${table?.split ?? 'all'}-${ties}${strict ? '-strict' : ''}.${kind}`;
     try {
       if (kind === 'svg') downloadSvg(svg, name);
       else await downloadPng(svg, name);
@@ -142,6 +149,14 @@ export function MetricsPanel() {
               <option value="pessimistic">pessimistic (positives last)</option>
             </select>
           </label>
+          <label title="Queries and galleries come from this split only (like mlens eval); positives with one side outside it are left out">split{' '}
+            <select data-testid="split-select" value={split ?? table?.split ?? ''} onChange={(e) => setSplit(e.target.value)} disabled={!table}>
+              {!table && <option value="">…</option>}
+              {(table?.splits ?? []).map((x) => (
+                <option key={x.name} value={x.name}>{x.name === 'all' ? 'all items' : x.name} ({x.images.toLocaleString('en-US')} images, {x.captions.toLocaleString('en-US')} captions)</option>
+              ))}
+            </select>
+          </label>
           <label title="Verified positives: label 1 only (ECCV strict_pos) instead of 1 or 2"><input type="checkbox" checked={strict} onChange={(e) => setStrict(e.target.checked)} /> strict (1 only)</label>
           <button type="button" onClick={() => void compute()} disabled={loading}>Recompute</button>
           <span className="muted" data-testid="metrics-updated" data-version={version}>{loading ? 'computing…' : stamp ? `updated ${stamp.at} (${stamp.ms.toFixed(0)} ms)` : ''}</span>
@@ -173,6 +188,14 @@ export function MetricsPanel() {
             </table>
           </div>
         )}
+        {table && (
+          <p className="muted small" data-testid="metrics-split" data-split={table.split}>
+            {table.split === 'all'
+              ? 'Evaluated on every item (no test split, or “all items” chosen): heads trained on this dataset have seen some of these queries.'
+              : `Evaluated on the ${table.split} split only: its images are the gallery for its captions and the other way round.`}
+            {table.split !== 'all' && Object.values(table.droppedOutside).some((n) => n > 0) && ` Positives with one side outside it are left out (verified: ${(table.droppedOutside.verified ?? 0).toLocaleString('en-US')}); reviews in other splits change this table only under “all items”.`}
+          </p>
+        )}
         {table && <VerifiedCountsLine counts={table.verified} />}
         {table && (
           <p className="tau" data-testid="rank-correlation">
@@ -190,7 +213,7 @@ export function MetricsPanel() {
           <GroupedBars
             ref={svgRef}
             testid="metrics-plot"
-            title={`R@1 vs mAP@R by positive set (ties: ${ties}${strict ? ', strict' : ''})`}
+            title={`R@1 vs mAP@R by positive set (${table?.split === 'all' ? 'all items' : `${table?.split} split`}; ties: ${ties}${strict ? ', strict' : ''})`}
             series={SERIES}
             groups={rows.map((r) => ({ label: multiSpace ? `${spaceName(r.space)} · ${POS_TEXT[r.positives] ?? r.positives}` : POS_TEXT[r.positives] ?? r.positives, values: [r.i2t.recall_at['1'], r.t2i.recall_at['1'], r.i2t.map_at_r, r.t2i.map_at_r] }))}
             max={1}
