@@ -226,4 +226,24 @@ describe('spaces, encoders, heads and glyphs in the browser', () => {
     expect(await page.textContent('[data-testid="train-spearman"]')).toMatch(/Spearman ρ/);
     await expect.poll(() => page.textContent('[data-testid="status-space"]'), { timeout: 10_000 }).toContain('residual variance');
   }, 180_000);
+
+  it("mines the encoders' spaces and not the oracle by default, and the space boxes say so", async () => {
+    await page.click('[data-testid="tab-review"]');
+    const box = (id: string) => page.locator(`[data-testid="mine-spaces"] input[data-space-id="${id}"]`);
+    expect(await page.locator('[data-testid="mine-spaces"] input').count()).toBeGreaterThanOrEqual(3);
+    expect(await box('dataset').isChecked()).toBe(false);
+    expect(await box(encodedId).isChecked()).toBe(true);
+    expect(await page.locator('[data-testid="mine-oracle-note"]').count()).toBe(0);
+    await page.click('[data-testid="mine-button"]');
+    await page.waitForSelector('[data-testid="mine-summary"]', { timeout: 120_000 });
+    const summary = (await page.textContent('[data-testid="mine-summary"]'))!;
+    expect(summary).toContain('baseline');
+    expect(summary).not.toContain("oracle");
+    // Ticking the oracle says what its candidates are; unticking every box leaves nothing to mine.
+    await box('dataset').check();
+    expect(await page.textContent('[data-testid="mine-oracle-note"]')).toMatch(/built from the truth/);
+    for (const input of await page.locator('[data-testid="mine-spaces"] input').all()) await input.uncheck();
+    expect(await page.isDisabled('[data-testid="mine-button"]')).toBe(true);
+    expect(await page.textContent('[data-testid="mine-no-space"]')).toMatch(/tick at least one space/);
+  }, 180_000);
 });

@@ -1,16 +1,17 @@
 // `mlens mine DIR --spaces ID[,ID...]`: mine candidates and review units into the project.
 import { mineProject } from '../core/mining/mine.js';
+import { defaultMiningSpaceIds } from '../../shared/mining_spaces.js';
 import { numOpt, opt, UsageError } from './args.js';
 import { progressBar } from './progress.js';
 import { json, needDir, print, withProject, type Verb } from './verb.js';
 
 export const mineVerb: Verb = {
   summary: 'propose likely false negatives from one or more spaces; write candidates and review units to the project',
-  usage: 'mlens mine DIR --spaces ID[,ID...] [--k-t 5] [--k-i 10] [--checks 100] [--memory-mb MB] [--json]',
+  usage: 'mlens mine DIR [--spaces ID[,ID...] (default: every space not built from the truth)] [--k-t 5] [--k-i 10] [--checks 100] [--memory-mb MB] [--json]',
   flags: ['json'],
   async run(a) {
     const dir = needDir(a);
-    const spaces = (opt(a, 'spaces') ?? opt(a, 'space') ?? 'dataset').split(',').map((s) => s.trim()).filter(Boolean);
+    const asked = (opt(a, 'spaces') ?? opt(a, 'space'))?.split(',').map((s) => s.trim()).filter(Boolean) ?? null;
     const kT = numOpt(a, 'k-t', 1, 1000);
     const kI = numOpt(a, 'k-i', 1, 1000);
     // Calibration checks: random candidate pairs served between the queue's units (0: none).
@@ -20,6 +21,8 @@ export const mineVerb: Verb = {
     if (mb != null && !(Number(mb) > 0)) throw new UsageError(`--memory-mb takes a positive number of MiB, got ${JSON.stringify(mb)}`);
     const bar = progressBar(!!process.stderr.isTTY);
     const { r, named } = await withProject(dir, async (p) => {
+      // As the app: without --spaces, every space except those built from the truth (the sample's oracle).
+      const spaces = asked ?? defaultMiningSpaceIds(p.listSpaces());
       const r = await mineProject(p, { spaces, kT, kI, units: checkPairs != null ? { checkPairs } : undefined, onProgress: bar.update });
       return { r, named: new Map(p.listSpaces().map((s) => [s.id, s.name])) };
     }, { memoryMb: mb != null ? Number(mb) : undefined });

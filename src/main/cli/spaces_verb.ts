@@ -14,6 +14,8 @@ export interface SpaceRow {
   parentName: string | null;
   condition: string | null;
   createdAt: string | null;
+  /** Built from the dataset's truth (the sample's oracle, its copy, heads on them): not mined by default. */
+  fromTruth: boolean;
 }
 
 export function spaceRows(project: Project): { dataset: string; spaces: SpaceRow[] } {
@@ -32,6 +34,7 @@ export function spaceRows(project: Project): { dataset: string; spaces: SpaceRow
       parentName: s.parent ? (names.get(s.parent) ?? null) : null,
       condition: s.condition,
       createdAt: s.createdAt,
+      fromTruth: s.fromTruth,
     })),
   };
 }

@@ -9,4 +9,9 @@ export interface SpaceInfo {
   parent: string | null;
   condition: string | null;
   createdAt: string | null;
+  /**
+   * Built from the dataset's truth: the sample's oracle embeddings, a stored copy of them, or a head
+   * trained on either. An upper bound, never encoder quality: not mined or made active by default.
+   */
+  fromTruth: boolean;
 }

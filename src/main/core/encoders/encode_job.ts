@@ -20,6 +20,7 @@ import type { Dataset } from '../datasets/dataset.js';
 import { CancelledError } from '../jobs/job.js';
 import { workerClient } from '../jobs/worker_rpc.js';
 import type { EncodeWorker } from '../../workers/encode.worker.js';
+import { ORACLE_NAME, isOracleSource } from '../spaces/oracle.js';
 import { SpaceStore, spaceId } from '../spaces/space_store.js';
 import type { SpaceRecord } from '../spaces/space.js';
 import { initBackend } from '../tensor/backend.js';
@@ -133,6 +134,7 @@ function spaceName(encoder: Encoder, ds: Dataset, dims: number): string {
   }
   if (p.kind === 'dataset') {
     const src = ds.embeddings?.source;
+    if (isOracleSource(src)) return ORACLE_NAME;
     return `dataset embeddings${src && src !== 'embeddings/*.npy' ? ` (${src})` : ''}`;
   }
   if (p.kind === 'npy') return `npy ${p.arg.split(',').map((f) => basename(f)).join(' + ')}`;

@@ -15,7 +15,6 @@ import { openProjectStore } from '../store/fallback_merge.js';
 import { ReviewStore } from '../review/review_store.js';
 import { SpaceStore } from '../spaces/space_store.js';
 import { datasetSpaces } from '../spaces/space_list.js';
-import { ORACLE_NAME } from '../spaces/oracle.js';
 import { HeadStore } from '../heads/save.js';
 import { resolveSpaces } from '../mining/project.js';
 import type { MiningSpaceInput } from '../mining/space_engine.js';
@@ -111,7 +110,7 @@ export class Project {
     const spaces = this.listSpaces();
     const saved = store.getMeta('active_space');
     // Without a saved choice, an encoder's space comes before the oracle built from the truth.
-    this.activeSpaceId = spaces.find((sp) => sp.id === saved)?.id ?? spaces.find((sp) => sp.name !== ORACLE_NAME)?.id ?? spaces[0]?.id ?? null;
+    this.activeSpaceId = spaces.find((sp) => sp.id === saved)?.id ?? spaces.find((sp) => !sp.fromTruth)?.id ?? spaces[0]?.id ?? null;
   }
 
   get root(): string {

@@ -2,7 +2,7 @@
 // Project), and the active-learning classifier's calibration.
 import type { CalibrationView, MineSummary } from '../../../shared/views/review.js';
 import type { MiningService } from '../../../shared/api.js';
-import { ORACLE_NAME } from '../spaces/oracle.js';
+import { defaultMiningSpaceIds } from '../../../shared/mining_spaces.js';
 import { mineProject } from '../mining/mine.js';
 import { mineInWorker } from '../mining/mine_job.js';
 import { CALIBRATION_MAX_ECE, CALIBRATION_MIN_CHECKS, CALIBRATION_MIN_REVIEWS, type CalibrationReport } from '../mining/calibration.js';
@@ -14,10 +14,8 @@ export class MiningServiceImpl implements MiningService {
   async run(req: { jobId: string; spaceIds?: string[] }): Promise<MineSummary> {
     const p = this.s.project();
     // The oracle (built from the truth) is mined only when asked for, or when it is the only space.
-    const listed = p.listSpaces();
-    const encoders = listed.filter((sp) => sp.name !== ORACLE_NAME);
     // The folder's embeddings over the memory budget are listed like any space and mined from disk.
-    const spaces = req.spaceIds ?? (encoders.length ? encoders : listed).map((sp) => sp.id);
+    const spaces = req.spaceIds ?? defaultMiningSpaceIds(p.listSpaces());
     if (!spaces.length) throw new Error(`${p.ds.name} has no space to mine: it needs embeddings`);
     // The run is written to this project's store even when another dataset is opened meanwhile.
     const release = p.hold();

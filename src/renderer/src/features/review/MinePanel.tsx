@@ -5,6 +5,7 @@ import type { ClusterSummary } from '../../../../shared/views/review';
 import { newJobId } from '../../jobs';
 import { useLens, useLensState } from '../../store/react';
 import { spaceNamer } from '../spaces/names';
+import { defaultMiningSpaceIds, ORACLE_SPACE_NAME } from '../../../../shared/mining_spaces';
 
 const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
 
@@ -16,6 +17,8 @@ export function MinePanel({ queue, queueLoaded, queueLimit }: { queue: ClusterSu
   const [spaces, setSpaces] = useState<string[] | null>(null);
   const [mining, setMining] = useState(false);
   const sessionSpaces = session.spaces;
+  // Until the user ticks a box, the boxes show what a run mines by default (the oracle left out).
+  const chosen = spaces ?? defaultMiningSpaceIds(sessionSpaces);
 
   const mine = async () => {
     setMining(true);
@@ -42,11 +45,9 @@ export function MinePanel({ queue, queueLoaded, queueLimit }: { queue: ClusterSu
             <label key={s.id} title={`${s.encoder}, ${s.dims}-d`}>
               <input
                 type="checkbox"
-                checked={spaces ? spaces.includes(s.id) : true}
-                onChange={(e) => {
-                  const cur = spaces ?? sessionSpaces.map((x) => x.id);
-                  setSpaces(e.target.checked ? [...cur, s.id] : cur.filter((x) => x !== s.id));
-                }}
+                checked={chosen.includes(s.id)}
+                data-space-id={s.id}
+                onChange={(e) => setSpaces(e.target.checked ? [...chosen, s.id] : chosen.filter((x) => x !== s.id))}
               />{' '}
               {s.name}
             </label>
@@ -54,10 +55,14 @@ export function MinePanel({ queue, queueLoaded, queueLimit }: { queue: ClusterSu
         </div>
       )}
       <div className="row">
-        <button type="button" data-testid="mine-button" disabled={mining || !sessionSpaces.length} onClick={() => void mine()} title="Candidates from every selected space: ranks both ways, z-scores, agreement, RRF, margin, transitivity, prior p̂; clustered into review units">
+        <button type="button" data-testid="mine-button" disabled={mining || !sessionSpaces.length || !chosen.length} onClick={() => void mine()} title="Candidates from every selected space: ranks both ways, z-scores, agreement, RRF, margin, transitivity, prior p̂; clustered into review units">
           {mining ? 'Mining…' : queue.length ? 'Mine again' : 'Mine candidates'}
         </button>
         {!sessionSpaces.length && <span className="muted">needs embeddings (a space)</span>}
+        {sessionSpaces.length > 0 && !chosen.length && <span className="muted" data-testid="mine-no-space">tick at least one space</span>}
+        {chosen.some((id) => sessionSpaces.find((x) => x.id === id)?.name === ORACLE_SPACE_NAME) && sessionSpaces.length > 1 && (
+          <span className="muted" data-testid="mine-oracle-note">the oracle is built from the truth: its candidates are an upper bound, not what an encoder finds</span>
+        )}
         {decisions != null && <span className="muted" data-testid="decision-count">{decisions.toLocaleString()} decisions recorded</span>}
       </div>
       {mineSummary && (
