@@ -19,6 +19,7 @@ import { blendPartners, fitResidualVariance } from '../../src/main/core/heads/re
 import { effectivePartners } from '../../src/main/core/metrics/effective_partners.js';
 import { spearman } from '../../src/main/core/heads/stats.js';
 import { formatTrainResult } from '../../src/main/cli/train_verb.js';
+import { layoutProject, layoutSpaceOf } from '../../src/main/core/services/projection.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir('mlens-residual-');
@@ -79,6 +80,15 @@ describe('residual-variance head on the baseline space, unseen seeds', () => {
         // The same fit twice is the same space (deterministic).
         const again = await trainProject(project, { space: parentId, head: 'residual', inProcess: true });
         expect(again.id).toBe(r.id);
+        // Same means, same map: the head's map is the parent's, not laid out again.
+        expect(layoutSpaceOf(project, r.id)).toBe(parentId);
+        expect(layoutSpaceOf(project, parentId)).toBe(parentId);
+        project.setActiveSpace(parentId);
+        const parentMap = await layoutProject(project, { method: 'pca' });
+        project.setActiveSpace(r.id);
+        const childMap = await layoutProject(project, { method: 'pca' });
+        expect(childMap.cached).toBe(true);
+        expect(Array.from(childMap.xy)).toEqual(Array.from(parentMap.xy));
       } finally {
         project.close();
       }

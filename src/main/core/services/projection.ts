@@ -35,6 +35,25 @@ function diskSample(p: Project): { note: SampleNote; images: Int32Array; caption
   return { note: { rows: m.rows, of: m.of, seed: m.seed, reason: m.reason }, images: sampleIndices(st.image.rows, m.images, m.seed), captions: sampleIndices(st.text.rows, m.captions, m.seed + 1) };
 }
 
+/**
+ * The space whose layout the active space shares: a residual-variance head keeps its parent's means
+ * (L2-normalised; the same rows when the parent's are), so its map is the parent's and is not laid
+ * out again; the variances only change the glyphs. Any other space is laid out from its own rows.
+ */
+export function layoutSpaceOf(p: Pick<Project, 'spaces'>, id: string): string {
+  const seen = new Set<string>();
+  let cur = id;
+  while (!seen.has(cur) && p.spaces.has(cur)) {
+    seen.add(cur);
+    const r = p.spaces.record(cur);
+    if (r.encoder !== 'residual' || !r.parent || !p.spaces.has(r.parent)) break;
+    const parent = p.spaces.record(r.parent);
+    if (!parent.normalized || parent.dims !== r.dims || parent.nImages !== r.nImages || parent.nCaptions !== r.nCaptions) break;
+    cur = parent.id;
+  }
+  return cur;
+}
+
 /** Where a projection comes from: the cache file, or a layout to run (with its cache key). */
 function plan(p: Project, req: ProjectionRequest): { key: string; method: 'umap' | 'pca'; params: UmapParams; cached: Projection | null } {
   const { ds } = p;
@@ -43,7 +62,7 @@ function plan(p: Project, req: ProjectionRequest): { key: string; method: 'umap'
   const params: UmapParams = { ...DEFAULT_UMAP, nNeighbors: req.nNeighbors ?? DEFAULT_UMAP.nNeighbors, seed: req.seed ?? DEFAULT_UMAP.seed };
   const sample = diskSample(p)?.note;
   // A sampled map is its own cache entry: another budget draws another sample.
-  const spaceKey = sample ? `${p.activeSpaceId}@sample${sample.rows}s${sample.seed}` : p.activeSpaceId;
+  const spaceKey = sample ? `${p.activeSpaceId}@sample${sample.rows}s${sample.seed}` : layoutSpaceOf(p, p.activeSpaceId);
   const key = p.projections.key({ datasetHash: ds.hash, spaceId: spaceKey, params, method });
   const nI = ds.images.length;
   const nC = ds.captions.length;
