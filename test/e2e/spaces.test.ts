@@ -174,7 +174,9 @@ describe('spaces, encoders, heads and glyphs in the browser', () => {
   it('renders the uncertainty histogram and selects an item from the most-uncertain list', async () => {
     await page.click('[data-testid="tab-uncertainty"]');
     await page.waitForSelector('[data-testid="uncertainty-hist"]', { timeout: 60_000 });
-    expect(await page.locator('[data-testid="uncertainty-hist"] rect[data-series]').count()).toBeGreaterThan(2);
+    // One histogram per modality, each on its own axis.
+    expect(await page.locator('[data-testid="uncertainty-hist-images"] rect[data-series]').count()).toBeGreaterThan(1);
+    expect(await page.locator('[data-testid="uncertainty-hist-captions"] rect[data-series]').count()).toBeGreaterThan(1);
     expect(await page.locator('[data-testid="uncertain-item"]').count()).toBeGreaterThan(5);
     // What Σσ² follows: the sample has truth, so multiplicity and nearest-partner ρ are both numbers.
     await page.waitForSelector('[data-testid="variance-follows"]', { timeout: 60_000 });

@@ -43,15 +43,12 @@ export function UncertaintyPanel({ uncertainty, probabilistic, items, onSelect }
       <section className="panel">
         <h2>Uncertainty (Σσ²)</h2>
         <p className="muted small">Total variance T = Σσ² of each item in the active space. In the PCME++ argument, captions valid for many images get larger T; the table below shows what T follows in this space.</p>
-        <ValueHistogram
-          title="Σσ² per modality"
-          xLabel="Σσ²"
-          testid="uncertainty-hist"
-          series={[
-            { name: 'images', color: '#3b82f6', values: uncertainty.image },
-            { name: 'captions', color: '#f59e0b', values: uncertainty.text },
-          ]}
-        />
+        {/* One axis per modality: a head can give the two very different spreads (the residual head's
+            images span a few per cent of its captions' range), which one shared axis hides in a bin. */}
+        <div className="row wrap" data-testid="uncertainty-hist">
+          <ValueHistogram title="Σσ² of images" xLabel="Σσ²" width={300} testid="uncertainty-hist-images" series={[{ name: 'images', color: '#3b82f6', values: uncertainty.image }]} />
+          <ValueHistogram title="Σσ² of captions" xLabel="Σσ²" width={300} testid="uncertainty-hist-captions" series={[{ name: 'captions', color: '#f59e0b', values: uncertainty.text }]} />
+        </div>
         {uncertainty.diagnostics && <VarianceFollows d={uncertainty.diagnostics} />}
       </section>
       <section className="panel">
