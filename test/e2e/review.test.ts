@@ -97,6 +97,9 @@ describe('review flow in the browser, keyboard only', () => {
     expect(await page.getAttribute('[data-testid="calibration-card"]', 'data-calibrated')).toBe('false');
     expect(await page.textContent('[data-testid="calibration-card"]')).toMatch(/p̂ is shown as a rank/);
     expect(await page.locator('[data-testid="review-p"]').first().textContent()).toMatch(/^#\d+$/);
+    // Nor is a unit's Σ p̂ given as an expected number of valid pairs until then.
+    expect(await page.textContent('[data-testid="unit-expected"]')).toBe('expected valid: after calibration');
+    expect(new Set(await page.locator('[data-testid="unit-exp"]').allTextContents())).toEqual(new Set(['–']));
     // Calibration checks sit in the queue, marked, and say what they are for when opened.
     const checkRow = page.locator('[data-testid="unit-row"]:has([data-testid="check-badge"])').first();
     expect(await page.locator('[data-testid="check-badge"]').count()).toBeGreaterThan(0);

@@ -31,7 +31,7 @@ export function MapUnitsCard({ mapUnits, unitColors, reviewUnitId }: { mapUnits:
               onMouseEnter={() => store.set({ hoverUnit: u.id })}
               onMouseLeave={() => store.set({ hoverUnit: null })}
               onClick={() => store.openInReview(u.id)}
-              title={`${u.kind.replace('_', ' ')} · ${u.captions.length} captions × ${u.images.length} images · expected valid ${u.expectedValid.toFixed(1)} · click to review`}
+              title={`${u.kind.replace('_', ' ')} · ${u.captions.length} captions × ${u.images.length} images · ${u.reviewed}/${u.pairs} decided · click to review`}
             >
               <span className="swatch" style={{ background: unitColors.get(u.id) }} />
               <span className="unit-name">{u.label}</span>

@@ -7,6 +7,7 @@ import { MinePanel } from './MinePanel';
 import { ReviewUnitPanel } from './ReviewUnitPanel';
 import { UnitList } from './UnitList';
 import { useReview, useReviewOptions } from './useReview';
+import { useCalibration } from './useCalibration';
 
 export function ReviewPanel() {
   const store = useLens();
@@ -19,6 +20,9 @@ export function ReviewPanel() {
     if (gridRef.current && gridRef.current.offsetParent !== null) gridRef.current.focus();
   }, []);
   const review = useReview(options, focusGrid);
+  // One calibration state for the grid, the unit's header and the unit list: until p̂ is calibrated,
+  // none of them reads it as a probability (ranks instead, and no expected count of valid pairs).
+  const calibration = useCalibration(review.unit?.cluster.id ?? null);
 
   return (
     <div className="review" data-testid="review-panel">
@@ -34,10 +38,10 @@ export function ReviewPanel() {
           )}
         </div>
         {!review.unit && <p className="muted" data-testid="review-empty-queue">{review.queue.length ? 'Pick a unit below.' : 'No review unit yet: mine candidates first.'}</p>}
-        <ReviewUnitPanel review={review} items={items} imageUrl={store.imageUrl} revealTruth={revealTruth} gridRef={gridRef} />
+        <ReviewUnitPanel review={review} calibration={calibration} items={items} imageUrl={store.imageUrl} revealTruth={revealTruth} gridRef={gridRef} />
       </section>
 
-      <UnitList review={review} />
+      <UnitList review={review} calibrated={calibration?.calibrated === true} />
     </div>
   );
 }

@@ -2,21 +2,19 @@
 // key list, and the focused pair large with its push.
 import { useMemo, type KeyboardEvent, type RefObject } from 'react';
 import type { ItemTable } from '../../../../shared/api';
-import type { ReviewLabel } from '../../../../shared/views/review';
+import type { CalibrationView, ReviewLabel } from '../../../../shared/views/review';
 import { REVIEW_LABEL_TEXT } from '../../../../shared/views/review';
 import { PairPush } from '../metrics/PushPanel';
 import { CalibrationCard } from './CalibrationCard';
 import { firstCell, move, pairKey, type Direction } from './grid';
 import { ReviewGrid, type CellText } from './ReviewGrid';
-import { useCalibration } from './useCalibration';
 import type { ReviewController } from './useReview';
 
 const LABEL_KEYS: Record<string, ReviewLabel> = { '1': 1, '2': 2, '3': 3, '4': 4, i: 'invalid_image', I: 'invalid_caption' };
 const DIRS: Record<string, Direction> = { ArrowLeft: 'left', ArrowRight: 'right', ArrowUp: 'up', ArrowDown: 'down' };
 
-export function ReviewUnitPanel({ review, items, imageUrl, revealTruth, gridRef }: { review: ReviewController; items: ItemTable; imageUrl: (path: string) => string; revealTruth: boolean; gridRef: RefObject<HTMLDivElement | null> }) {
+export function ReviewUnitPanel({ review, calibration, items, imageUrl, revealTruth, gridRef }: { review: ReviewController; calibration: CalibrationView | null; items: ItemTable; imageUrl: (path: string) => string; revealTruth: boolean; gridRef: RefObject<HTMLDivElement | null> }) {
   const { unit, grid, focus, focused, setFocus, labelCell, labelLine } = review;
-  const calibration = useCalibration(unit?.cluster.id ?? null);
   const calibrated = calibration?.calibrated === true;
   // Until p̂ is calibrated the grid shows each pair's rank by p̂ within the unit, not a probability.
   const rankInUnit = useMemo(() => {
@@ -59,7 +57,13 @@ export function ReviewUnitPanel({ review, items, imageUrl, revealTruth, gridRef 
     <div data-testid="review-unit" data-cluster-id={unit.cluster.id}>
       <div className="unit-head">
         <strong>Unit #{unit.cluster.id}</strong> <span className="badge">{unit.cluster.kind.replace('_', ' ')}</span>{' '}
-        {grid.captions.length} caption{grid.captions.length === 1 ? '' : 's'} × {grid.images.length} image{grid.images.length === 1 ? '' : 's'} · expected valid {unit.cluster.expectedValid.toFixed(1)} · served by {unit.cluster.servedBy} ·{' '}
+        {grid.captions.length} caption{grid.captions.length === 1 ? '' : 's'} × {grid.images.length} image{grid.images.length === 1 ? '' : 's'} ·{' '}
+        {calibrated ? (
+          <span data-testid="unit-expected">expected valid {unit.cluster.expectedValid.toFixed(1)}</span>
+        ) : (
+          <span data-testid="unit-expected" className="muted" title="the sum of p̂ over the unit's pairs is an expected count only once p̂ is calibrated (the card below says why it is not yet)">expected valid: after calibration</span>
+        )}{' '}
+        · served by {unit.cluster.servedBy} ·{' '}
         <span data-testid="unit-progress">{reviewedInUnit}/{unit.candidates.length} decided</span> · {unit.pending} pending units
       </div>
       {unit.cluster.kind === 'check' && (

@@ -5,7 +5,8 @@ import type { ReviewController } from './useReview';
 
 const KIND_LETTER: Record<string, string> = { block: 'B', caption_card: 'C', image_card: 'I', check: 'K' };
 
-export function UnitList({ review }: { review: ReviewController }) {
+/** `calibrated`: p̂ is calibrated, so a unit's Σ p̂ is an expected count of valid pairs (else a dash). */
+export function UnitList({ review, calibrated }: { review: ReviewController; calibrated: boolean }) {
   const store = useLens();
   const { queue, queueLimit, pendingOnly, setPendingOnly, openUnit } = review;
   const unitId = review.unit?.cluster.id ?? null;
@@ -20,7 +21,7 @@ export function UnitList({ review }: { review: ReviewController }) {
         <table className="grid-table unit-list" data-testid="unit-list">
           {queue.length > 0 && (
             <thead>
-              <tr><th>#</th><th>unit</th><th title="expected valid pairs">exp.</th><th title="decided / pairs">done</th></tr>
+              <tr><th>#</th><th>unit</th><th title={calibrated ? 'expected valid pairs (Σ p̂, calibrated)' : 'expected valid pairs: shown once p̂ is calibrated'}>exp.</th><th title="decided / pairs">done</th></tr>
             </thead>
           )}
           <tbody>
@@ -44,7 +45,7 @@ export function UnitList({ review }: { review: ReviewController }) {
                   {u.servedBy === 'uncertainty' && <span className="badge" title="served for uncertainty (trains the classifier)">?</span>}
                   {u.kind === 'check' && <span className="badge" data-testid="check-badge" title="calibration check: pairs drawn at random from every candidate, so that p̂ is calibrated where the queue never looks">✓?</span>}
                 </td>
-                <td className="num">{u.expectedValid.toFixed(1)}</td>
+                <td className="num" data-testid="unit-exp">{calibrated ? u.expectedValid.toFixed(1) : '–'}</td>
                 <td className="num" data-testid="unit-reviewed">{u.reviewed}/{u.pairs}</td>
               </tr>
             ))}
