@@ -224,7 +224,7 @@ export function TrainPanel() {
       </section>
       <section className="panel" data-testid="runs-panel">
         <h2>Compare runs <button type="button" className="mini" onClick={refreshHeads}>refresh</button></h2>
-        {heads == null ? <p className="muted">Loading…</p> : heads.length === 0 ? <p className="muted">No saved heads yet.</p> : (
+        {heads == null ? <p className="muted">Loading…</p> : heads.length === 0 ? <p className="muted" data-testid="runs-empty">No trained runs to compare yet: PCME++, conditional and multi-positive heads appear here with their curves. A residual-variance head has no epochs; its space is in the Spaces tab.</p> : (
           <>
             <table className="mini-table runs" data-testid="runs-table">
               <thead><tr><th /><th>run</th><th>kind</th><th>positives</th><th>epochs</th><th title="best validation mAP@R over epochs">best val mAP@R</th><th>test mAP@R</th></tr></thead>
