@@ -119,7 +119,7 @@ export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
   // a1. The residual-variance head (`mlens train --head residual`, closed form) on the same space.
   const residual = await claim('residual', seconds, log, async () => {
     const r = await withProject(spec, (p) => trainProject(p, { space: spaceId, head: 'residual', inProcess: true }));
-    return { spearman: r.spearman ?? null, spearman_scope: r.spearmanScope ?? null, diagnostics: plain(r.varianceDiagnostics ?? null), val_map_at_r: r.metrics.val.mapAtR, val_map_at_r_parent: r.metrics.initial.mapAtR, pairs: r.residual?.pairs ?? null };
+    return { spearman: r.spearman ?? null, spearman_scope: r.spearmanScope ?? null, diagnostics: plain(r.varianceDiagnostics ?? null), val_map_at_r: r.metrics.val.mapAtR, val_map_at_r_parent: r.metrics.initial.mapAtR, pairs: r.residual?.pairs ?? null, coverage: plain(r.residual?.coverage ?? null) };
   });
 
   // a2. Effective partners on the same space (no head): ranked against multiplicity like Σσ².

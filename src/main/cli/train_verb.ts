@@ -66,6 +66,15 @@ export function formatTrainResult(r: TrainCommandResult, dir = 'DIR'): string[] 
         ? `  variance: the residual blended with effective partners (τ ${pt.tau}; weight ${pt.captionWeight} for captions, ${pt.imageWeight} for images${pt.sampled ? `; galleries sampled to ${pt.galleryImages.toLocaleString('en-US')} images and ${pt.galleryCaptions.toLocaleString('en-US')} captions` : ''})`
         : '  variance: the residual alone',
     );
+    const cv = r.residual.coverage;
+    if (cv) {
+      lines.push(
+        cv.applied
+          ? `  captions: caption coverage (images of the split whose other captions hold all of a caption's content words) mixed in at weight ${cv.weight}: it ranks captions like their effective partners here (ρ ${cv.agreement.toFixed(3)} > ${cv.minAgreement})`
+          : `  captions: caption coverage not used: it does not rank captions like their effective partners here (ρ ${Number.isFinite(cv.agreement) ? cv.agreement.toFixed(3) : 'n/a'} ≤ ${cv.minAgreement}), so the captions' words do not say how generic they are on this dataset`,
+      );
+      if (cv.filler.length) lines.push(`    words left out as filler (on the captions of more than half of the images): ${cv.filler.slice(0, 12).join(', ')}${cv.filler.length > 12 ? `, … (${cv.filler.length})` : ''}`);
+    }
   } else {
     lines.push(
       `  trained ${m.epochs.length} epoch(s) on ${m.backend} in ${m.seconds.toFixed(1)} s (${m.kept === 'last' ? `kept the last epoch; best validation mAP@R at epoch ${m.bestEpoch}` : `best epoch ${m.bestEpoch}`}, stopped: ${m.stopped})`,

@@ -28,6 +28,8 @@ import { ROLE_TRAIN } from '../datasets/split_policy.js';
 import { effectivePartners } from '../metrics/effective_partners.js';
 import type { NamedWeights } from './config.js';
 import { partnerGallerySize } from './partners_report.js';
+import { captionCoverage } from './caption_coverage.js';
+import { spearman } from './stats.js';
 
 export interface ResidualParams {
   /** Ridge λ of the caption → image map (means) and of the caption → log r² map (variances). */
@@ -39,6 +41,14 @@ export interface ResidualParams {
   /** Weight of the effective partners in each modality's variance (0: the residual alone; 1: partners alone). */
   captionPartnersWeight: number;
   imagePartnersWeight: number;
+  /**
+   * Weight of caption coverage (caption_coverage.ts: images of the split whose other captions hold
+   * every content word of the caption) mixed into the caption variance after the partners' blend;
+   * applied only where the dataset's coverage ranks captions like their effective partners do
+   * (Spearman above coverageMinAgreement), and only with the captions' texts.
+   */
+  captionCoverageWeight: number;
+  coverageMinAgreement: number;
   /** Softmax temperature of the effective partners (null: partnerTau of the gallery's size, as `mlens partners`). */
   partnersTau: number | null;
   /** Folds of the cross-fit (grouped by image). */
@@ -48,7 +58,7 @@ export interface ResidualParams {
   seed: number;
 }
 
-export const DEFAULT_RESIDUAL: ResidualParams = { captionLambda: 10, captionVarLambda: 10, imageLambda: 0.03, imageVarLambda: 1000, captionPartnersWeight: 0.75, imagePartnersWeight: 0.5, partnersTau: null, folds: 5, maxPairs: 20_000, seed: 0 };
+export const DEFAULT_RESIDUAL: ResidualParams = { captionLambda: 10, captionVarLambda: 10, imageLambda: 0.03, imageVarLambda: 1000, captionPartnersWeight: 0.75, imagePartnersWeight: 0.5, captionCoverageWeight: 0.5, coverageMinAgreement: 0, partnersTau: null, folds: 5, maxPairs: 20_000, seed: 0 };
 
 export interface ResidualInput {
   nImages: number;
@@ -59,6 +69,8 @@ export interface ResidualInput {
   text: Float32Array;
   captionImage: Int32Array;
   imageRole: Int8Array;
+  /** The captions' texts (for caption coverage; without them it is not used). */
+  captionTexts?: readonly string[] | null;
 }
 
 export interface ResidualResult {
@@ -73,6 +85,12 @@ export interface ResidualResult {
   meanResidual: { caption: number; image: number };
   /** When a partners weight is above 0: the effective partners' settings and galleries. */
   partners: { tau: number; galleryImages: number; galleryCaptions: number; sampled: boolean; captionWeight: number; imageWeight: number } | null;
+  /**
+   * Caption coverage, when its weight is above 0 and the texts were given: Spearman of log coverage
+   * with log effective partners over every caption, whether that passed the check (applied), the
+   * content words used and the filler words dropped.
+   */
+  coverage: { weight: number; agreement: number; minAgreement: number; applied: boolean; words: number; filler: string[] } | null;
   seconds: number;
 }
 
@@ -227,9 +245,11 @@ export function fitResidualVariance(input: ResidualInput, params: Partial<Residu
   for (const k of ['captionLambda', 'captionVarLambda', 'imageLambda', 'imageVarLambda'] as const) {
     if (!(Number.isFinite(p[k]) && p[k] > 0)) throw new Error(`residual head: ${k} must be a positive number (got ${p[k]})`);
   }
-  for (const k of ['captionPartnersWeight', 'imagePartnersWeight'] as const) {
+  for (const k of ['captionPartnersWeight', 'imagePartnersWeight', 'captionCoverageWeight'] as const) {
     if (!(Number.isFinite(p[k]) && p[k] >= 0 && p[k] <= 1)) throw new Error(`residual head: ${k} must be between 0 and 1 (got ${p[k]})`);
   }
+  if (!(Number.isFinite(p.coverageMinAgreement) && p.coverageMinAgreement >= -1 && p.coverageMinAgreement <= 1)) throw new Error(`residual head: coverageMinAgreement must be between -1 and 1 (got ${p.coverageMinAgreement})`);
+  if (input.captionTexts && input.captionTexts.length !== input.nCaptions) throw new RangeError(`residual head: ${input.captionTexts.length} caption texts for ${input.nCaptions} captions`);
   if (p.partnersTau !== null && !(Number.isFinite(p.partnersTau) && p.partnersTau > 0)) throw new Error(`residual head: partnersTau must be a positive number (got ${p.partnersTau})`);
   if (!(Number.isInteger(p.folds) && p.folds >= 2)) throw new Error(`residual head: folds must be an integer ≥ 2 (got ${p.folds})`);
   const t0 = performance.now();
@@ -278,11 +298,21 @@ export function fitResidualVariance(input: ResidualInput, params: Partial<Residu
   let imageLogvar = predictLogvar(image, input.nImages, vImg, D);
   let textLogvar = predictLogvar(text, input.nCaptions, vCap, D);
   let partners: ResidualResult['partners'] = null;
-  if (p.captionPartnersWeight > 0 || p.imagePartnersWeight > 0) {
+  let coverage: ResidualResult['coverage'] = null;
+  const withCoverage = p.captionCoverageWeight > 0 && !!input.captionTexts;
+  if (p.captionPartnersWeight > 0 || p.imagePartnersWeight > 0 || withCoverage) {
     const e = effectivePartners({ dims: D, image, text }, { tau: p.partnersTau ?? undefined, maxGallery: partnerGallerySize(input.nImages + input.nCaptions, D), seed: p.seed + 1 });
     textLogvar = blendPartners(textLogvar, e.text, p.captionPartnersWeight);
     imageLogvar = blendPartners(imageLogvar, e.image, p.imagePartnersWeight);
     partners = { tau: e.tau, galleryImages: e.galleryImages, galleryCaptions: e.galleryCaptions, sampled: e.sampled, captionWeight: p.captionPartnersWeight, imageWeight: p.imagePartnersWeight };
+    if (withCoverage) {
+      const cov = captionCoverage(input.captionTexts!, captionImage, imageRole, input.nImages);
+      const logCov = Float64Array.from(cov.count, (n) => Math.log1p(n));
+      const agreement = spearman(logCov, Float64Array.from(e.text, (x) => Math.log(Math.max(x, 1e-12))));
+      const applied = Number.isFinite(agreement) && agreement > p.coverageMinAgreement;
+      if (applied) textLogvar = blendPartners(textLogvar, Float32Array.from(cov.count, (n) => n + 1), p.captionCoverageWeight);
+      coverage = { weight: p.captionCoverageWeight, agreement, minAgreement: p.coverageMinAgreement, applied, words: cov.words, filler: cov.filler };
+    }
   }
   return {
     imageLogvar,
@@ -295,6 +325,7 @@ export function fitResidualVariance(input: ResidualInput, params: Partial<Residu
     trainImages: images.length,
     meanResidual: { caption: mean(rCap), image: mean(rPair) },
     partners,
+    coverage,
     seconds: (performance.now() - t0) / 1000,
   };
 }

@@ -108,7 +108,7 @@ export type TrainCommandResult = SpaceRecord & {
   /** Where the train/val/test roles came from (datasets/split_policy.ts), and what to tell the user. */
   splits: { source: SplitPolicy['source']; note: string | null };
   /** Residual-variance head: the train pairs of its fits and their mean cross-fitted squared residual per direction. */
-  residual?: { pairs: number; trainImages: number; meanResidual: { caption: number; image: number }; partners: ResidualResult['partners'] };
+  residual?: { pairs: number; trainImages: number; meanResidual: { caption: number; image: number }; partners: ResidualResult['partners']; coverage: ResidualResult['coverage'] };
 };
 
 export interface ConditionCoverage {
@@ -401,7 +401,7 @@ async function trainResidual(project: TrainProject, parent: Space, args: TrainCo
   const seed = args.seed ?? 0;
   args.onProgress?.({ phase: 'residual variance: fitting', done: 0, total: 1 });
   const input = buildTrainInput(ds, { image: parent.image, text: parent.text, dims, seed });
-  const fit = fitResidualVariance({ nImages: input.nImages, nCaptions: input.nCaptions, dims, image: input.imageFeatures, text: input.textFeatures, captionImage: input.captionImage, imageRole: input.imageRole }, { ...args.residual, seed });
+  const fit = fitResidualVariance({ nImages: input.nImages, nCaptions: input.nCaptions, dims, image: input.imageFeatures, text: input.textFeatures, captionImage: input.captionImage, imageRole: input.imageRole, captionTexts: ds.captions.map((c) => c.text) }, { ...args.residual, seed });
   const means = { image: input.imageFeatures, text: input.textFeatures, dims };
   // Stored like every probabilistic space: one log σ² per item and dimension (isotropic: repeated).
   const perDim = (lv: Float32Array): Float32Array => {
@@ -434,6 +434,6 @@ async function trainResidual(project: TrainProject, parent: Space, args: TrainCo
   args.onProgress?.({ phase: 'residual variance: fitted', done: 1, total: 1 });
   const policy = splitPolicy(ds, seed);
   const metrics: TrainCommandMetrics = { val, test, initial, last: val, bestEpoch: 0, kept: 'last', stopped: 'epochs', epochs: [], seconds: fit.seconds, backend: 'js', againstTruth: input.evalIsTruth };
-  const out: TrainCommandResult = { ...saved, head: 'residual', metrics, splits: { source: policy.source, note: policy.note }, residual: { pairs: fit.pairs, trainImages: fit.trainImages, meanResidual: fit.meanResidual, partners: fit.partners } };
+  const out: TrainCommandResult = { ...saved, head: 'residual', metrics, splits: { source: policy.source, note: policy.note }, residual: { pairs: fit.pairs, trainImages: fit.trainImages, meanResidual: fit.meanResidual, partners: fit.partners, coverage: fit.coverage } };
   return Object.assign(out, varianceReport(ds, { ...withVar }, input.imageRole, extraPositives(ds, 'file', []).csr));
 }
