@@ -303,7 +303,7 @@ function residualTuning(sci, path = RESIDUAL_TUNING_PATH) {
     table([`${what} map λ`, 'variance λ', 'median over the worlds', ...t.worlds.map(label)], rows.map((r) => [String(r.lambda), String(r.var_lambda), f3(r.median), ...t.worlds.map((w) => f3(r.worlds[w]))]));
   const c = t.chosen;
   const s = t.shipped;
-  const pts = (x) => `captions λ ${x.captionLambda}, variance λ ${x.captionVarLambda}, partners' weight ${x.captionPartnersWeight}${x.captionCoverageWeight != null ? `, coverage's weight ${x.captionCoverageWeight}` : ''}; images λ ${x.imageLambda}, variance λ ${x.imageVarLambda}, partners' weight ${x.imagePartnersWeight}`;
+  const pts = (x) => `captions λ ${x.captionLambda}, variance λ ${x.captionVarLambda}, partners' weight ${x.captionPartnersWeight}${x.captionCoverageWeight != null ? `, coverage's weight ${x.captionCoverageWeight}` : ''}; images λ ${x.imageLambda}, variance λ ${x.imageVarLambda}, partners' weight ${x.imagePartnersWeight}${x.imageCoverageWeight != null ? `, coverage's weight ${x.imageCoverageWeight}` : ''}`;
   const verdict = t.shipped_is_chosen
     ? `The grid's best points (${pts(c)}) are the shipped defaults.`
     : `**The grid's best points (${pts(c)}) differ from the shipped defaults** (${pts(s)}).`;
@@ -319,20 +319,31 @@ function residualTuning(sci, path = RESIDUAL_TUNING_PATH) {
         ),
       ]
     : [];
-  const cw = t.coverage_weight;
-  const cover = cw
-    ? [
-        '',
-        `Then, at those strengths and partners' weights, the weight of caption coverage in the caption variance (0: off), applied where coverage ranks captions like their effective partners (Spearman ρ > ${t.grid.coverageMinAgreement}, fixed beforehand). Judged by the number of worlds whose caption ρ reaches the target (0.3) on this seed, ties to the higher median (the median alone would keep it off). Caption Σσ² ρ as above; the last column is coverage's agreement with the partners in each world (the same at every weight):`,
-        '',
-        table(
-          ['coverage\'s weight', 'worlds at the caption target', 'captions: median over the worlds', ...t.worlds.map(label)],
-          cw.map((r) => [String(r.weight), `${r.worlds_at_target} of ${t.worlds.length}`, f3(r.median), ...t.worlds.map((w) => f3(r.worlds[w]))]),
-        ),
-        '',
-        table(['world', "coverage's agreement with the partners (ρ)", 'applied'], t.worlds.map((w) => [label(w), f3(cw[cw.length - 1].agreement[w]), cw[cw.length - 1].applied[w] ? 'yes' : 'no'])),
-      ]
-    : [];
+  // One section per modality: the weight grid judged by worlds at the target, then each world's agreement check.
+  const coverageSection = (rows, intro, what) =>
+    rows
+      ? [
+          '',
+          intro,
+          '',
+          table(
+            ["coverage's weight", `worlds at the ${what} target`, `${what}s: median over the worlds`, ...t.worlds.map(label)],
+            rows.map((r) => [String(r.weight), `${r.worlds_at_target} of ${t.worlds.length}`, f3(r.median), ...t.worlds.map((w) => f3(r.worlds[w]))]),
+          ),
+          '',
+          table(['world', `${what} coverage's agreement with the partners (ρ)`, 'applied'], t.worlds.map((w) => [label(w), f3(rows[rows.length - 1].agreement[w]), rows[rows.length - 1].applied[w] ? 'yes' : 'no'])),
+        ]
+      : [];
+  const cover = coverageSection(
+    t.coverage_weight,
+    `Then, at those strengths and partners' weights, the weight of caption coverage in the caption variance (0: off), applied where coverage ranks captions like their effective partners (Spearman ρ > ${t.grid.coverageMinAgreement}, fixed beforehand). Judged by the number of worlds whose caption ρ reaches the target (0.3) on this seed, ties to the higher median (the median alone would keep it off). Caption Σσ² ρ as above; then each world's agreement check (the same at every weight):`,
+    'caption',
+  );
+  const imageCover = coverageSection(
+    t.image_coverage_weight,
+    `Images in the same fits, through coverage's transpose (the captions of the split, not the image's own, whose content words the image's captions all hold), judged the same way against the image target (0.2). Image Σσ² ρ with captions per image:`,
+    'image',
+  );
   return [
     `Seed ${t.seed} only, ${t.images} images per world, the \`${t.encoder}\` encoder, ${Math.round(t.seconds)} s. First the four ridge strengths, on the residual alone. Spearman ρ of caption Σσ² with true multiplicity (held-out captions):`,
     '',
@@ -343,6 +354,7 @@ function residualTuning(sci, path = RESIDUAL_TUNING_PATH) {
     grid(t.images_grid, 'image → caption'),
     ...blend,
     ...cover,
+    ...imageCover,
     '',
     verdict,
   ].join('\n');

@@ -24,7 +24,8 @@ describe('mlens train --head residual', () => {
     expect(out).toMatchObject({ head: 'residual', parent, probabilistic: true, dims: 16, n_images: 100, n_captions: 500 });
     expect(out.residual.pairs).toBeGreaterThan(0);
     // Caption coverage: measured against the partners, and said whether it was mixed in.
-    expect(out.residual.coverage).toMatchObject({ weight: 0.5, min_agreement: 0 });
+    expect(out.residual.coverage).toMatchObject({ weight: 0.5, image_weight: 0.5, min_agreement: 0 });
+    expect(typeof out.residual.coverage.image_applied).toBe('boolean');
     expect(typeof out.residual.coverage.applied).toBe('boolean');
     expect(out.residual.coverage.words).toBeGreaterThan(5);
 
@@ -34,6 +35,7 @@ describe('mlens train --head residual', () => {
     expect(text.stdout).toMatch(/variance: the residual blended with effective partners \(τ 0.1; weight 0.75 for captions, 0.5 for images\)/);
     expect(text.stdout).toMatch(/Spearman\(caption Σσ², true multiplicity\)/);
     expect(text.stdout).toMatch(/captions: caption coverage (not used|\(images of the split)/);
+    expect(text.stdout).toMatch(/images: coverage (not used|\(captions of the split)/);
 
     const bad = mlens(['train', dir, '--space', parent, '--head', 'residuals'], env);
     expect(bad.code).not.toBe(0);

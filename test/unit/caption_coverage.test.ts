@@ -37,6 +37,9 @@ describe('caption coverage', () => {
     expect(r.count[5]).toBe(2);
     // a more generic caption covers at least as many images as a more specific one with its words
     expect(r.count[0]).toBeGreaterThan(r.count[1]);
+    // The transpose: captions of other images that each image's captions cover. Image 2 ("a red
+    // circle and a blue star on the left") fits "red circle", the long caption of image 0 and "blue star".
+    expect(Array.from(r.imageCount)).toEqual([2, 1, 3, 0, 0, 0, 0, 0]);
   });
 
   it('judges a caption against its own split only', () => {

@@ -12,8 +12,9 @@
 // each modality's variance (heads/residual.ts, blendPartners), over PARTNER_WEIGHTS, judged the same
 // way; ties go to the smaller weight (more of the residual).
 //
-// Then a third stage at the chosen strengths and partners' weights: the weight of caption coverage
-// (heads/caption_coverage.ts) mixed into the caption variance, over COVERAGE_WEIGHTS, with its
+// Then a third stage at the chosen strengths and partners' weights: the weight of coverage
+// (heads/caption_coverage.ts) mixed into the caption variance, and its transpose into the image
+// variance (the two do not interact, so one run holds both), over COVERAGE_WEIGHTS, with its
 // agreement check at ρ > 0 (fixed beforehand, not tuned). Judged on what the issue's target asks of
 // every world, not on the median: the number of worlds whose caption ρ reaches CAPTION_TARGET on the
 // tuning seed, ties to the higher median, then to the smaller weight. (The median alone would keep
@@ -48,8 +49,9 @@ export const PARTNER_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];
 
 /** Third stage: caption coverage's weight in the caption variance (0: off). */
 export const COVERAGE_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];
-/** The caption target of the science protocol (Spearman ρ of Σσ² with true multiplicity, per world). */
+/** The science protocol's targets (Spearman ρ of Σσ² with true multiplicity / captions per image, per world). */
 export const CAPTION_TARGET = 0.3;
+export const IMAGE_TARGET = 0.2;
 
 
 export async function benchResidualTuning(): Promise<object> {
@@ -70,14 +72,14 @@ export async function benchResidualTuning(): Promise<object> {
   const root = mkdtempSync(join(tmpdir(), 'mlens-residual-tuning-'));
   const t0 = performance.now();
   const log = (s: string) => process.stderr.write(`${s}\n`);
-  type Rho = { caption: number | null; image: number | null; agreement?: number | null; applied?: boolean | null };
+  type Rho = { caption: number | null; image: number | null; agreement?: number | null; applied?: boolean | null; imageAgreement?: number | null; imageApplied?: boolean | null };
   const measure = async (p: Project, space: string, residual: Partial<ResidualParams>): Promise<Rho> => {
     const out = await trainProject(p, { space, head: 'residual', inProcess: true, residual });
     const d = out.varianceDiagnostics;
     const cap = d?.captions.find((c) => c.against === 'multiplicity' && c.scope === 'val+test');
     const img = d?.images.find((c) => c.against === 'multiplicity' && !c.scope);
     const cov = out.residual?.coverage ?? null;
-    return { caption: cap && Number.isFinite(cap.rho) ? cap.rho : null, image: img && Number.isFinite(img.rho) ? img.rho : null, ...(cov ? { agreement: Number.isFinite(cov.agreement) ? cov.agreement : null, applied: cov.applied } : {}) };
+    return { caption: cap && Number.isFinite(cap.rho) ? cap.rho : null, image: img && Number.isFinite(img.rho) ? img.rho : null, ...(cov ? { agreement: Number.isFinite(cov.agreement) ? cov.agreement : null, applied: cov.applied, imageAgreement: Number.isFinite(cov.imageAgreement) ? cov.imageAgreement : null, imageApplied: cov.imageApplied } : {}) };
   };
   const names = worlds.map((w) => w.name);
   const best = <T extends { median: number | null }>(rows: T[]): T => rows.reduce((a, b) => ((b.median ?? -Infinity) > (a.median ?? -Infinity) ? b : a));
@@ -103,7 +105,7 @@ export async function benchResidualTuning(): Promise<object> {
       const p = await Project.open(dir, { dataDir });
       try {
         rho[w.name] = [];
-        for (const r of runs) rho[w.name].push(await measure(p, enc.record.id, { ...r, captionPartnersWeight: 0, imagePartnersWeight: 0, captionCoverageWeight: 0 }));
+        for (const r of runs) rho[w.name].push(await measure(p, enc.record.id, { ...r, captionPartnersWeight: 0, imagePartnersWeight: 0, captionCoverageWeight: 0, imageCoverageWeight: 0 }));
       } finally {
         p.close();
       }
@@ -121,7 +123,7 @@ export async function benchResidualTuning(): Promise<object> {
       try {
         blend[e.name] = [];
         for (const wt of PARTNER_WEIGHTS) {
-          blend[e.name].push(await measure(p, e.space, { captionLambda: bc.lambda, captionVarLambda: bc.var_lambda, imageLambda: bi.lambda, imageVarLambda: bi.var_lambda, captionPartnersWeight: wt, imagePartnersWeight: wt, captionCoverageWeight: 0 }));
+          blend[e.name].push(await measure(p, e.space, { captionLambda: bc.lambda, captionVarLambda: bc.var_lambda, imageLambda: bi.lambda, imageVarLambda: bi.var_lambda, captionPartnersWeight: wt, imagePartnersWeight: wt, captionCoverageWeight: 0, imageCoverageWeight: 0 }));
         }
       } finally {
         p.close();
@@ -135,7 +137,7 @@ export async function benchResidualTuning(): Promise<object> {
       try {
         cover[e.name] = [];
         for (const wt of COVERAGE_WEIGHTS) {
-          cover[e.name].push(await measure(p, e.space, { captionLambda: bc.lambda, captionVarLambda: bc.var_lambda, imageLambda: bi.lambda, imageVarLambda: bi.var_lambda, captionPartnersWeight: bw('caption'), imagePartnersWeight: bw('image'), captionCoverageWeight: wt }));
+          cover[e.name].push(await measure(p, e.space, { captionLambda: bc.lambda, captionVarLambda: bc.var_lambda, imageLambda: bi.lambda, imageVarLambda: bi.var_lambda, captionPartnersWeight: bw('caption'), imagePartnersWeight: bw('image'), captionCoverageWeight: wt, imageCoverageWeight: wt }));
         }
       } finally {
         p.close();
@@ -149,14 +151,20 @@ export async function benchResidualTuning(): Promise<object> {
   const blendTable = (which: 'caption' | 'image') => PARTNER_WEIGHTS.map((weight, k) => ({ weight, median: medianOf(blend, k, which), worlds: perWorld(blend, k, which) }));
   const blendCaptions = blendTable('caption');
   const blendImages = blendTable('image');
-  const coverageTable = COVERAGE_WEIGHTS.map((weight, k) => ({
-    weight,
-    median: medianOf(cover, k, 'caption'),
-    worlds_at_target: names.filter((n) => (cover[n][k].caption ?? -Infinity) >= CAPTION_TARGET).length,
-    worlds: perWorld(cover, k, 'caption'),
-    agreement: Object.fromEntries(names.map((n) => [n, cover[n][k].agreement ?? null])),
-    applied: Object.fromEntries(names.map((n) => [n, cover[n][k].applied ?? null])),
-  }));
+  // Caption and image coverage ran in the same fits (each touches its own modality), judged the same way.
+  const coverageRows = (which: 'caption' | 'image', target: number) =>
+    COVERAGE_WEIGHTS.map((weight, k) => ({
+      weight,
+      median: medianOf(cover, k, which),
+      worlds_at_target: names.filter((n) => (cover[n][k][which] ?? -Infinity) >= target).length,
+      worlds: perWorld(cover, k, which),
+      agreement: Object.fromEntries(names.map((n) => [n, (which === 'caption' ? cover[n][k].agreement : cover[n][k].imageAgreement) ?? null])),
+      applied: Object.fromEntries(names.map((n) => [n, (which === 'caption' ? cover[n][k].applied : cover[n][k].imageApplied) ?? null])),
+    }));
+  const coverageTable = coverageRows('caption', CAPTION_TARGET);
+  const imageCoverageTable = coverageRows('image', IMAGE_TARGET);
+  const byTarget = <T extends { worlds_at_target: number; median: number | null }>(rows: T[]): T =>
+    rows.reduce((a, b) => (b.worlds_at_target > a.worlds_at_target || (b.worlds_at_target === a.worlds_at_target && (b.median ?? -Infinity) > (a.median ?? -Infinity)) ? b : a));
   const chosen = {
     captionLambda: bc.lambda,
     captionVarLambda: bc.var_lambda,
@@ -164,7 +172,8 @@ export async function benchResidualTuning(): Promise<object> {
     imageVarLambda: bi.var_lambda,
     captionPartnersWeight: best(blendCaptions).weight,
     imagePartnersWeight: best(blendImages).weight,
-    captionCoverageWeight: coverageTable.reduce((a, b) => (b.worlds_at_target > a.worlds_at_target || (b.worlds_at_target === a.worlds_at_target && (b.median ?? -Infinity) > (a.median ?? -Infinity)) ? b : a)).weight,
+    captionCoverageWeight: byTarget(coverageTable).weight,
+    imageCoverageWeight: byTarget(imageCoverageTable).weight,
   };
   const d = DEFAULT_RESIDUAL;
   const shipped = {
@@ -175,6 +184,7 @@ export async function benchResidualTuning(): Promise<object> {
     captionPartnersWeight: d.captionPartnersWeight,
     imagePartnersWeight: d.imagePartnersWeight,
     captionCoverageWeight: d.captionCoverageWeight,
+    imageCoverageWeight: d.imageCoverageWeight,
   };
   return {
     seed,
@@ -186,6 +196,7 @@ export async function benchResidualTuning(): Promise<object> {
     images_grid: images,
     partners_weight: { captions: blendCaptions, images: blendImages },
     coverage_weight: coverageTable,
+    image_coverage_weight: imageCoverageTable,
     chosen,
     shipped,
     shipped_is_chosen: Object.entries(chosen).every(([k, v]) => shipped[k as keyof typeof shipped] === v),

@@ -13,7 +13,11 @@
 // of", which says nothing about which images). An image's words are the union over its captions;
 // a caption's own image is judged on its other captions only.
 //
-// Cost: captions × content words × images / 32 (one bitset per word over the images).
+// The transpose gives images theirs: how many captions of the split (not the image's own) its
+// captions' words cover; an image described by many captions' words fits many captions.
+//
+// Cost: captions × content words × images / 32 (one bitset per word over the images), plus one step
+// per covered (caption, image) pair for the images' counts.
 
 /** English function words that never say which images a caption fits. */
 export const FUNCTION_WORDS: ReadonlySet<string> = new Set(['a', 'an', 'the', 'of', 'is', 'are', 'there', 'this', 'that', 'with', 'and', 'in', 'on', 'at', 'to', 'it', 'its']);
@@ -35,6 +39,11 @@ function popcount(x: number): number {
 export interface CoverageResult {
   /** Per caption: images of its split (its own judged without it) whose captions hold all its content words. */
   count: Int32Array;
+  /**
+   * Per image, the transpose: captions of its split, not its own, whose content words its captions
+   * all hold (an image described by many captions' words fits many captions).
+   */
+  imageCount: Int32Array;
   /** Content words kept, and words dropped as filler (on more than half of the images). */
   words: number;
   filler: string[];
@@ -78,19 +87,33 @@ export function captionCoverage(texts: readonly string[], captionImage: ArrayLik
   for (let c = 0; c < nC; c++) captionsOf[captionImage[c]].push(c);
 
   const count = new Int32Array(nC);
+  const imageCount = new Int32Array(nImages);
   const acc = new Uint32Array(W32);
+  // Every image of each group, for captions of filler only (they fit every image of their split).
+  const groupImages = new Map<number, number[]>();
+  for (let i = 0; i < nImages; i++) (groupImages.get(group[i]) ?? groupImages.set(group[i], []).get(group[i])!).push(i);
   for (let c = 0; c < nC; c++) {
     const own = captionImage[c];
     const gBits = groups.get(group[own])!;
     const ws = ids[c].filter((w) => !filler.has(w));
     if (!ws.length) {
       count[c] = groupSize.get(group[own])!;
+      for (const i of groupImages.get(group[own])!) if (i !== own) imageCount[i]++;
       continue;
     }
     acc.set(gBits);
     for (const w of ws) for (let k = 0; k < W32; k++) acc[k] &= bits[w * W32 + k];
     let n = 0;
-    for (let k = 0; k < W32; k++) n += popcount(acc[k]);
+    for (let k = 0; k < W32; k++) {
+      let x = acc[k];
+      n += popcount(x);
+      while (x) {
+        const b = 31 - Math.clz32(x & -x);
+        const i = (k << 5) + b;
+        if (i !== own) imageCount[i]++;
+        x &= x - 1;
+      }
+    }
     // The caption's own image, on its other captions only.
     const ownIn = (acc[own >>> 5] >>> (own & 31)) & 1;
     if (ownIn) {
@@ -100,5 +123,5 @@ export function captionCoverage(texts: readonly string[], captionImage: ArrayLik
     }
     count[c] = n;
   }
-  return { count, words: V - filler.size, filler: [...filler].map((w) => words[w]).sort() };
+  return { count, imageCount, words: V - filler.size, filler: [...filler].map((w) => words[w]).sort() };
 }

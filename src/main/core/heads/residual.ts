@@ -48,6 +48,8 @@ export interface ResidualParams {
    * (Spearman above coverageMinAgreement), and only with the captions' texts.
    */
   captionCoverageWeight: number;
+  /** The same for images: captions of the split (not the image's own) that its captions' words cover. */
+  imageCoverageWeight: number;
   coverageMinAgreement: number;
   /** Softmax temperature of the effective partners (null: partnerTau of the gallery's size, as `mlens partners`). */
   partnersTau: number | null;
@@ -58,7 +60,7 @@ export interface ResidualParams {
   seed: number;
 }
 
-export const DEFAULT_RESIDUAL: ResidualParams = { captionLambda: 10, captionVarLambda: 10, imageLambda: 0.03, imageVarLambda: 1000, captionPartnersWeight: 0.75, imagePartnersWeight: 0.5, captionCoverageWeight: 0.5, coverageMinAgreement: 0, partnersTau: null, folds: 5, maxPairs: 20_000, seed: 0 };
+export const DEFAULT_RESIDUAL: ResidualParams = { captionLambda: 10, captionVarLambda: 10, imageLambda: 0.03, imageVarLambda: 1000, captionPartnersWeight: 0.75, imagePartnersWeight: 0.5, captionCoverageWeight: 0.5, imageCoverageWeight: 0.5, coverageMinAgreement: 0, partnersTau: null, folds: 5, maxPairs: 20_000, seed: 0 };
 
 export interface ResidualInput {
   nImages: number;
@@ -86,11 +88,11 @@ export interface ResidualResult {
   /** When a partners weight is above 0: the effective partners' settings and galleries. */
   partners: { tau: number; galleryImages: number; galleryCaptions: number; sampled: boolean; captionWeight: number; imageWeight: number } | null;
   /**
-   * Caption coverage, when its weight is above 0 and the texts were given: Spearman of log coverage
-   * with log effective partners over every caption, whether that passed the check (applied), the
-   * content words used and the filler words dropped.
+   * Coverage, when a weight is above 0 and the texts were given: per modality, Spearman of log
+   * coverage with log effective partners over every item, whether it passed the check (applied),
+   * the content words used and the filler words dropped.
    */
-  coverage: { weight: number; agreement: number; minAgreement: number; applied: boolean; words: number; filler: string[] } | null;
+  coverage: { weight: number; agreement: number; minAgreement: number; applied: boolean; imageWeight: number; imageAgreement: number; imageApplied: boolean; words: number; filler: string[] } | null;
   seconds: number;
 }
 
@@ -245,7 +247,7 @@ export function fitResidualVariance(input: ResidualInput, params: Partial<Residu
   for (const k of ['captionLambda', 'captionVarLambda', 'imageLambda', 'imageVarLambda'] as const) {
     if (!(Number.isFinite(p[k]) && p[k] > 0)) throw new Error(`residual head: ${k} must be a positive number (got ${p[k]})`);
   }
-  for (const k of ['captionPartnersWeight', 'imagePartnersWeight', 'captionCoverageWeight'] as const) {
+  for (const k of ['captionPartnersWeight', 'imagePartnersWeight', 'captionCoverageWeight', 'imageCoverageWeight'] as const) {
     if (!(Number.isFinite(p[k]) && p[k] >= 0 && p[k] <= 1)) throw new Error(`residual head: ${k} must be between 0 and 1 (got ${p[k]})`);
   }
   if (!(Number.isFinite(p.coverageMinAgreement) && p.coverageMinAgreement >= -1 && p.coverageMinAgreement <= 1)) throw new Error(`residual head: coverageMinAgreement must be between -1 and 1 (got ${p.coverageMinAgreement})`);
@@ -299,7 +301,7 @@ export function fitResidualVariance(input: ResidualInput, params: Partial<Residu
   let textLogvar = predictLogvar(text, input.nCaptions, vCap, D);
   let partners: ResidualResult['partners'] = null;
   let coverage: ResidualResult['coverage'] = null;
-  const withCoverage = p.captionCoverageWeight > 0 && !!input.captionTexts;
+  const withCoverage = (p.captionCoverageWeight > 0 || p.imageCoverageWeight > 0) && !!input.captionTexts;
   if (p.captionPartnersWeight > 0 || p.imagePartnersWeight > 0 || withCoverage) {
     const e = effectivePartners({ dims: D, image, text }, { tau: p.partnersTau ?? undefined, maxGallery: partnerGallerySize(input.nImages + input.nCaptions, D), seed: p.seed + 1 });
     textLogvar = blendPartners(textLogvar, e.text, p.captionPartnersWeight);
@@ -307,11 +309,16 @@ export function fitResidualVariance(input: ResidualInput, params: Partial<Residu
     partners = { tau: e.tau, galleryImages: e.galleryImages, galleryCaptions: e.galleryCaptions, sampled: e.sampled, captionWeight: p.captionPartnersWeight, imageWeight: p.imagePartnersWeight };
     if (withCoverage) {
       const cov = captionCoverage(input.captionTexts!, captionImage, imageRole, input.nImages);
-      const logCov = Float64Array.from(cov.count, (n) => Math.log1p(n));
-      const agreement = spearman(logCov, Float64Array.from(e.text, (x) => Math.log(Math.max(x, 1e-12))));
-      const applied = Number.isFinite(agreement) && agreement > p.coverageMinAgreement;
-      if (applied) textLogvar = blendPartners(textLogvar, Float32Array.from(cov.count, (n) => n + 1), p.captionCoverageWeight);
-      coverage = { weight: p.captionCoverageWeight, agreement, minAgreement: p.coverageMinAgreement, applied, words: cov.words, filler: cov.filler };
+      // Each modality's coverage enters only where it ranks items like their effective partners.
+      const check = (counts: Int32Array, partnersOf: Float32Array, w: number): { agreement: number; applied: boolean } => {
+        const agreement = spearman(Float64Array.from(counts, (n) => Math.log1p(n)), Float64Array.from(partnersOf, (x) => Math.log(Math.max(x, 1e-12))));
+        return { agreement, applied: w > 0 && Number.isFinite(agreement) && agreement > p.coverageMinAgreement };
+      };
+      const cap = check(cov.count, e.text, p.captionCoverageWeight);
+      const img = check(cov.imageCount, e.image, p.imageCoverageWeight);
+      if (cap.applied) textLogvar = blendPartners(textLogvar, Float32Array.from(cov.count, (n) => n + 1), p.captionCoverageWeight);
+      if (img.applied) imageLogvar = blendPartners(imageLogvar, Float32Array.from(cov.imageCount, (n) => n + 1), p.imageCoverageWeight);
+      coverage = { weight: p.captionCoverageWeight, agreement: cap.agreement, minAgreement: p.coverageMinAgreement, applied: cap.applied, imageWeight: p.imageCoverageWeight, imageAgreement: img.agreement, imageApplied: img.applied, words: cov.words, filler: cov.filler };
     }
   }
   return {
