@@ -46,6 +46,16 @@ function rows(x: Float32Array, n: number, d: number): number[][] {
   return Array.from({ length: n }, (_, i) => Array.from(x.subarray(i * d, (i + 1) * d)));
 }
 
+/** A fresh world (a sample preset without noise, or digits), encoded, with the residual head fitted; the project closed. */
+async function fitOn(world: 'B' | 'C' | 'digits', seed: number): Promise<TrainCommandResult> {
+  const dir = join(tmp.dir, `${world}-${seed}`);
+  if (world === 'digits') await generateDigits({ out: dir, images: IMAGES, seed });
+  else await generateSample({ out: dir, images: IMAGES, preset: world, seed, noise: 0 });
+  const { r, project } = await encodeAndFit(dir, join(tmp.dir, `data-${world}-${seed}`));
+  project.close();
+  return r;
+}
+
 describe('residual-variance head on the baseline space, unseen seeds', () => {
   for (const seed of [101, 102]) {
     it(`image Σσ² ranks with captions per image, and caption Σσ² with true multiplicity, on sample A, seed ${seed}; the means are the parent's`, async () => {
@@ -98,10 +108,7 @@ describe('residual-variance head on the baseline space, unseen seeds', () => {
 
   it("image Σσ² ranks with captions per image on sample preset B (two captions per image), through coverage's transpose; seeds 101 and 102", async () => {
     for (const seed of [101, 102]) {
-      const dir = join(tmp.dir, `B-${seed}`);
-      await generateSample({ out: dir, images: IMAGES, preset: 'B', seed, noise: 0 });
-      const { r, project } = await encodeAndFit(dir, join(tmp.dir, `data-B-${seed}`));
-      project.close();
+      const r = await fitOn('B', seed);
       const rho = r.varianceDiagnostics!.images.find((c) => c.against === 'multiplicity')!.rho;
       console.log(`sample B seed ${seed}: image ρ ${rho.toFixed(3)}, image coverage agreement ${r.residual!.coverage!.imageAgreement.toFixed(3)}`);
       expect(r.residual!.coverage).toMatchObject({ imageWeight: 0.5, imageApplied: true });
@@ -112,10 +119,7 @@ describe('residual-variance head on the baseline space, unseen seeds', () => {
 
   it('caption Σσ² ranks with true multiplicity on sample preset C, where the space alone does not, through caption coverage; seeds 101 and 102', async () => {
     for (const seed of [101, 102]) {
-      const dir = join(tmp.dir, `C-${seed}`);
-      await generateSample({ out: dir, images: IMAGES, preset: 'C', seed, noise: 0 });
-      const { r, project } = await encodeAndFit(dir, join(tmp.dir, `data-C-${seed}`));
-      project.close();
+      const r = await fitOn('C', seed);
       console.log(`sample C seed ${seed}: caption ρ ${r.spearman?.toFixed(3)}, coverage agreement ${r.residual!.coverage!.agreement.toFixed(3)}`);
       expect(r.residual!.coverage).toMatchObject({ weight: 0.5, applied: true });
       expect(r.spearmanScope).toBe('held-out');
@@ -125,10 +129,7 @@ describe('residual-variance head on the baseline space, unseen seeds', () => {
 
   it('caption Σσ² ranks with true multiplicity on the digits world (real MNIST), seeds 101 and 102', async () => {
     for (const seed of [101, 102]) {
-      const dir = join(tmp.dir, `digits-${seed}`);
-      await generateDigits({ out: dir, images: IMAGES, seed });
-      const { r, project } = await encodeAndFit(dir, join(tmp.dir, `data-digits-${seed}`));
-      project.close();
+      const r = await fitOn('digits', seed);
       console.log(`digits seed ${seed}: caption ρ ${r.spearman?.toFixed(3)} (${r.spearmanScope})`);
       expect(r.spearmanScope).toBe('held-out');
       expect(r.spearman!).toBeGreaterThan(CAPTION_RHO_FLOOR);
