@@ -15,7 +15,7 @@ function condModeOpt(v: string | undefined): 'film' | 'csn' | 'none' | undefined
 }
 
 export const trainVerb: Verb = {
-  summary: 'train a head on a space (pcme: probabilistic, cond: conditional, multipos: with verified / flagged positives, residual: variance from cross-fitted regression residuals, closed form)',
+  summary: 'train a head on a space (pcme: probabilistic, cond: conditional, multipos: with verified / flagged positives, residual: variance from cross-fitted regression residuals, effective partners and word coverage, closed form)',
   // --cond none trains the unconditioned head alone (the control by itself, no second run).
   usage: 'mlens train DIR --space ID --head pcme|cond|multipos|residual [--condition C] [--cond film|csn|none] [--no-control] [--epochs N] [--positives auto|flags|file|truth] [--json]',
   flags: ['json', 'no-control'],

@@ -11,7 +11,7 @@ const HEAD_TEXT: Record<HeadKind, string> = {
   pcme: 'PCME++ (probabilistic: μ, σ²)',
   cond: 'Conditional (one space per condition)',
   multipos: 'Multi-positive retraining (verified pairs)',
-  residual: 'Residual variance (closed form: σ² from cross-fitted regression residuals and effective partners)',
+  residual: 'Residual variance (closed form: σ² from cross-fitted regression residuals, effective partners and word coverage)',
 };
 
 const RUN_COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#0891b2', '#be185d', '#4d7c0f'];
