@@ -59,4 +59,46 @@ describe('caption coverage', () => {
     const f = captionCoverage(['a picture', 'a picture', 'a picture'], [0, 1, 2], [0, 0, 0], 3);
     expect(Array.from(f.count)).toEqual([3, 3, 3]);
   });
+
+  it('counts exactly what the definition says on random captions, rare and common words alike', () => {
+    // A seeded world: 300 images in three splits, 2–4 captions each, words from a Zipf-like vocabulary
+    // (common words take the bitset path, rare ones the posting lists).
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const vocab = Array.from({ length: 120 }, (_, k) => `w${k}`);
+    const pick = () => vocab[Math.min(vocab.length - 1, Math.floor(vocab.length * rnd() ** 3))];
+    const nImages = 300;
+    const group = Array.from({ length: nImages }, (_, i) => i % 3);
+    const texts: string[] = [];
+    const captionImage: number[] = [];
+    for (let i = 0; i < nImages; i++) {
+      const k = 2 + Math.floor(rnd() * 3);
+      for (let j = 0; j < k; j++) {
+        texts.push(`a ${Array.from({ length: 1 + Math.floor(rnd() * 4) }, pick).join(' ')}`);
+        captionImage.push(i);
+      }
+    }
+    const r = captionCoverage(texts, captionImage, group, nImages);
+    // The definition, naively.
+    const words = texts.map((t) => new Set(contentTokens(t)));
+    const docs = new Map<string, Set<number>>();
+    words.forEach((ws, c) => ws.forEach((w) => (docs.get(w) ?? docs.set(w, new Set()).get(w)!).add(captionImage[c])));
+    const content = words.map((ws) => [...ws].filter((w) => docs.get(w)!.size <= nImages / 2));
+    const count = new Array<number>(texts.length).fill(0);
+    const imageCount = new Array<number>(nImages).fill(0);
+    for (let c = 0; c < texts.length; c++) {
+      for (let i = 0; i < nImages; i++) {
+        if (group[i] !== group[captionImage[c]]) continue;
+        const union = new Set<string>();
+        for (let o = 0; o < texts.length; o++) if (captionImage[o] === i && o !== c) words[o].forEach((w) => union.add(w));
+        if (content[c].every((w) => union.has(w))) {
+          count[c]++;
+          if (i !== captionImage[c]) imageCount[i]++;
+        }
+      }
+    }
+    expect(r.filler.length).toBeGreaterThan(0);
+    expect(Array.from(r.count)).toEqual(count);
+    expect(Array.from(r.imageCount)).toEqual(imageCount);
+  });
 });

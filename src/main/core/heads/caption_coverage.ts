@@ -16,8 +16,11 @@
 // The transpose gives images theirs: how many captions of the split (not the image's own) its
 // captions' words cover; an image described by many captions' words fits many captions.
 //
-// Cost: captions × content words × images / 32 (one bitset per word over the images), plus one step
-// per covered (caption, image) pair for the images' counts.
+// Cost: a posting list per word; words on more than 1/32 of the images also as bitsets. A caption
+// with a rarer word walks that word's list (its length × its other words); one of common words only
+// ANDs their bitsets (words × images / 32); plus one step per covered (caption, image) pair.
+// Measured on random Zipf-like captions, 5 per image, on this 2-core VM: 10,000 images 0.5 s,
+// 100,000 images (500,000 captions) 29 s and 255 MiB resident.
 
 /** English function words that never say which images a caption fits. */
 export const FUNCTION_WORDS: ReadonlySet<string> = new Set(['a', 'an', 'the', 'of', 'is', 'are', 'there', 'this', 'that', 'with', 'and', 'in', 'on', 'at', 'to', 'it', 'its']);
@@ -28,12 +31,6 @@ export function contentTokens(text: string): string[] {
   const out = new Set<string>();
   for (const m of text.toLowerCase().matchAll(/[\p{L}\p{N}]+/gu)) if (!FUNCTION_WORDS.has(m[0])) out.add(m[0]);
   return [...out];
-}
-
-function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 export interface CoverageResult {
@@ -55,67 +52,99 @@ export interface CoverageResult {
  */
 export function captionCoverage(texts: readonly string[], captionImage: ArrayLike<number>, group: ArrayLike<number>, nImages: number): CoverageResult {
   const nC = texts.length;
-  const tokens = texts.map(contentTokens);
   const vocab = new Map<string, number>();
-  const ids = tokens.map((ws) => ws.map((w) => vocab.get(w) ?? (vocab.set(w, vocab.size), vocab.size - 1)));
+  const ids = texts.map((t) => contentTokens(t).map((w) => vocab.get(w) ?? (vocab.set(w, vocab.size), vocab.size - 1)));
   const V = vocab.size;
-  const W32 = (nImages + 31) >>> 5;
-  // Per word, the images on whose captions it occurs.
-  const bits = new Uint32Array(V * W32);
-  for (let c = 0; c < nC; c++) {
+  // Per word, the images on whose captions it occurs (sorted, distinct): a posting list.
+  const lists: number[][] = Array.from({ length: V }, () => []);
+  const order = Int32Array.from({ length: nC }, (_, c) => c).sort((a, b) => captionImage[a] - captionImage[b]);
+  for (const c of order) {
     const i = captionImage[c];
-    for (const w of ids[c]) bits[w * W32 + (i >>> 5)] |= 1 << (i & 31);
+    for (const w of ids[c]) {
+      const l = lists[w];
+      if (l[l.length - 1] !== i) l.push(i);
+    }
   }
-  const docs = new Int32Array(V);
-  for (let w = 0; w < V; w++) {
-    let n = 0;
-    for (let k = 0; k < W32; k++) n += popcount(bits[w * W32 + k]);
-    docs[w] = n;
-  }
+  const docs = Int32Array.from(lists, (l) => l.length);
   const words = [...vocab.keys()];
   const filler = new Set<number>();
   for (let w = 0; w < V; w++) if (docs[w] > COVERAGE_MAX_DOC_SHARE * nImages) filler.add(w);
-  // Each group's images as a bitset.
-  const groups = new Map<number, Uint32Array>();
-  for (let i = 0; i < nImages; i++) {
-    const g = group[i];
-    if (!groups.has(g)) groups.set(g, new Uint32Array(W32));
-    groups.get(g)![i >>> 5] |= 1 << (i & 31);
-  }
-  const groupSize = new Map([...groups].map(([g, b]) => [g, b.reduce((s, x) => s + popcount(x), 0)] as const));
+  // Words on more than 1/32 of the images also as bitsets (memory: at most 32 × postings / 8 bytes),
+  // so that a caption of common words only is one AND per word over the images, and a caption with
+  // a rarer word walks that word's list and tests the others bit by bit or by binary search.
+  const W32 = (nImages + 31) >>> 5;
+  const dense = new Int32Array(V).fill(-1);
+  let nDense = 0;
+  for (let w = 0; w < V; w++) if (!filler.has(w) && docs[w] * 32 > nImages) dense[w] = nDense++;
+  const bits = new Uint32Array(nDense * W32);
+  for (let w = 0; w < V; w++) if (dense[w] >= 0) for (const i of lists[w]) bits[dense[w] * W32 + (i >>> 5)] |= 1 << (i & 31);
+  const postings = lists.map((l) => Int32Array.from(l));
+  const has = (w: number, i: number): boolean => {
+    if (dense[w] >= 0) return ((bits[dense[w] * W32 + (i >>> 5)] >>> (i & 31)) & 1) === 1;
+    const l = postings[w];
+    let lo = 0;
+    let hi = l.length - 1;
+    while (lo <= hi) {
+      const m = (lo + hi) >>> 1;
+      if (l[m] === i) return true;
+      if (l[m] < i) lo = m + 1;
+      else hi = m - 1;
+    }
+    return false;
+  };
+  const groupSize = new Map<number, number>();
+  for (let i = 0; i < nImages; i++) groupSize.set(group[i], (groupSize.get(group[i]) ?? 0) + 1);
   const captionsOf: number[][] = Array.from({ length: nImages }, () => []);
   for (let c = 0; c < nC; c++) captionsOf[captionImage[c]].push(c);
 
   const count = new Int32Array(nC);
   const imageCount = new Int32Array(nImages);
+  // Captions of filler only fit every image of their split: counted per group, added to the images at the end.
+  const fillerOnly = new Map<number, number>();
+  const fillerOnlyOwn = new Int32Array(nImages);
   const acc = new Uint32Array(W32);
-  // Every image of each group, for captions of filler only (they fit every image of their split).
-  const groupImages = new Map<number, number[]>();
-  for (let i = 0; i < nImages; i++) (groupImages.get(group[i]) ?? groupImages.set(group[i], []).get(group[i])!).push(i);
   for (let c = 0; c < nC; c++) {
     const own = captionImage[c];
-    const gBits = groups.get(group[own])!;
-    const ws = ids[c].filter((w) => !filler.has(w));
+    const g = group[own];
+    const ws = ids[c].filter((w) => !filler.has(w)).sort((a, b) => docs[a] - docs[b]);
     if (!ws.length) {
-      count[c] = groupSize.get(group[own])!;
-      for (const i of groupImages.get(group[own])!) if (i !== own) imageCount[i]++;
+      count[c] = groupSize.get(g)!;
+      fillerOnly.set(g, (fillerOnly.get(g) ?? 0) + 1);
+      fillerOnlyOwn[own]++;
       continue;
     }
-    acc.set(gBits);
-    for (const w of ws) for (let k = 0; k < W32; k++) acc[k] &= bits[w * W32 + k];
     let n = 0;
-    for (let k = 0; k < W32; k++) {
-      let x = acc[k];
-      n += popcount(x);
-      while (x) {
-        const b = 31 - Math.clz32(x & -x);
-        const i = (k << 5) + b;
-        if (i !== own) imageCount[i]++;
-        x &= x - 1;
+    let ownIn = false;
+    const hit = (i: number): void => {
+      n++;
+      if (i === own) ownIn = true;
+      else imageCount[i]++;
+    };
+    if (dense[ws[0]] < 0) {
+      // The rarest word's list, each image tested for the others and for the split.
+      for (const i of postings[ws[0]]) {
+        if (group[i] !== g) continue;
+        let all = true;
+        for (let k = 1; k < ws.length && all; k++) all = has(ws[k], i);
+        if (all) hit(i);
+      }
+    } else {
+      // Common words only: AND their bitsets, then walk the set bits in the split.
+      acc.set(bits.subarray(dense[ws[0]] * W32, (dense[ws[0]] + 1) * W32));
+      for (let k = 1; k < ws.length; k++) {
+        const o = dense[ws[k]] * W32;
+        for (let j = 0; j < W32; j++) acc[j] &= bits[o + j];
+      }
+      for (let j = 0; j < W32; j++) {
+        let x = acc[j];
+        while (x) {
+          const i = (j << 5) + (31 - Math.clz32(x & -x));
+          if (group[i] === g) hit(i);
+          x &= x - 1;
+        }
       }
     }
     // The caption's own image, on its other captions only.
-    const ownIn = (acc[own >>> 5] >>> (own & 31)) & 1;
     if (ownIn) {
       const others = new Set<number>();
       for (const o of captionsOf[own]) if (o !== c) for (const w of ids[o]) others.add(w);
@@ -123,5 +152,6 @@ export function captionCoverage(texts: readonly string[], captionImage: ArrayLik
     }
     count[c] = n;
   }
+  for (let i = 0; i < nImages; i++) imageCount[i] += (fillerOnly.get(group[i]) ?? 0) - fillerOnlyOwn[i];
   return { count, imageCount, words: V - filler.size, filler: [...filler].map((w) => words[w]).sort() };
 }
