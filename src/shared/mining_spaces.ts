@@ -2,8 +2,6 @@
 // tab's space checkboxes so that what the boxes show is what a run mines: every space except those
 // built from the truth (the sample's oracle, its stored copy, heads trained on them: an upper bound,
 // never encoder quality), or those when nothing else exists.
-export const ORACLE_SPACE_NAME = 'oracle (built from truth)';
-
 export function defaultMiningSpaceIds(spaces: ReadonlyArray<{ id: string; fromTruth: boolean }>): string[] {
   const encoders = spaces.filter((s) => !s.fromTruth);
   return (encoders.length ? encoders : spaces).map((s) => s.id);

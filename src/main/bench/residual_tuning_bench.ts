@@ -47,7 +47,7 @@ export const RESIDUAL_GRID = {
 /** Second stage: the effective partners' weight in the variance (0: residual alone, 1: partners alone). */
 export const PARTNER_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];
 
-/** Third stage: caption coverage's weight in the caption variance (0: off). */
+/** Third stage: coverage's weight in each modality's variance (0: off). */
 export const COVERAGE_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];
 /** The science protocol's targets (Spearman ρ of Σσ² with true multiplicity / captions per image, per world). */
 export const CAPTION_TARGET = 0.3;
@@ -89,6 +89,7 @@ export async function benchResidualTuning(): Promise<object> {
   const rho: Record<string, Rho[]> = {};
   const blend: Record<string, Rho[]> = {};
   const cover: Record<string, Rho[]> = {};
+  const blendTable = (which: 'caption' | 'image') => PARTNER_WEIGHTS.map((weight, k) => ({ weight, median: medianOf(blend, k, which), worlds: perWorld(blend, k, which) }));
   const encoded: Array<{ name: string; dir: string; dataDir: string; space: string }> = [];
   let captions: Array<{ lambda: number; var_lambda: number; median: number | null; worlds: Record<string, number | null> }> = [];
   let images: typeof captions = [];
@@ -129,8 +130,8 @@ export async function benchResidualTuning(): Promise<object> {
         p.close();
       }
     }
-    // Stage 3: caption coverage's weight, at the chosen strengths and partners' weights.
-    const bw = (which: 'caption' | 'image') => PARTNER_WEIGHTS[PARTNER_WEIGHTS.map((_, k) => medianOf(blend, k, which) ?? -Infinity).reduce((b, v, k, a) => (v > a[b] ? k : b), 0)];
+    // Stage 3: coverage's weight, at the chosen strengths and partners' weights.
+    const bw = (which: 'caption' | 'image') => best(blendTable(which)).weight;
     for (const e of encoded) {
       log(`residual-tuning: ${e.name} coverage's weight (${((performance.now() - t0) / 1000).toFixed(0)} s so far)`);
       const p = await Project.open(e.dir, { dataDir: e.dataDir });
@@ -148,7 +149,6 @@ export async function benchResidualTuning(): Promise<object> {
   }
   const bc = best(captions);
   const bi = best(images);
-  const blendTable = (which: 'caption' | 'image') => PARTNER_WEIGHTS.map((weight, k) => ({ weight, median: medianOf(blend, k, which), worlds: perWorld(blend, k, which) }));
   const blendCaptions = blendTable('caption');
   const blendImages = blendTable('image');
   // Caption and image coverage ran in the same fits (each touches its own modality), judged the same way.

@@ -68,15 +68,13 @@ export function formatTrainResult(r: TrainCommandResult, dir = 'DIR'): string[] 
     );
     const cv = r.residual.coverage;
     if (cv) {
+      const line = (what: string, name: string, defined: string, applied: boolean, weight: number, agreement: number, why = '') =>
+        applied
+          ? `  ${what}: ${name} (${defined}) mixed in at weight ${weight}: it ranks ${what} like their effective partners here (ρ ${agreement.toFixed(3)} > ${cv.minAgreement})`
+          : `  ${what}: ${name} not used${weight > 0 ? `: it does not rank ${what} like their effective partners here (ρ ${Number.isFinite(agreement) ? agreement.toFixed(3) : 'n/a'} ≤ ${cv.minAgreement})${why}` : ' (weight 0)'}`;
       lines.push(
-        cv.applied
-          ? `  captions: caption coverage (images of the split whose other captions hold all of a caption's content words) mixed in at weight ${cv.weight}: it ranks captions like their effective partners here (ρ ${cv.agreement.toFixed(3)} > ${cv.minAgreement})`
-          : `  captions: caption coverage not used${cv.weight > 0 ? `: it does not rank captions like their effective partners here (ρ ${Number.isFinite(cv.agreement) ? cv.agreement.toFixed(3) : 'n/a'} ≤ ${cv.minAgreement}), so the captions' words do not say how generic they are on this dataset` : ' (weight 0)'}`,
-      );
-      lines.push(
-        cv.imageApplied
-          ? `  images: coverage (captions of the split, not the image's own, whose content words its captions all hold) mixed in at weight ${cv.imageWeight}: it ranks images like their effective partners here (ρ ${cv.imageAgreement.toFixed(3)} > ${cv.minAgreement})`
-          : `  images: coverage not used${cv.imageWeight > 0 ? `: it does not rank images like their effective partners here (ρ ${Number.isFinite(cv.imageAgreement) ? cv.imageAgreement.toFixed(3) : 'n/a'} ≤ ${cv.minAgreement})` : ' (weight 0)'}`,
+        line('captions', 'caption coverage', "images of the split whose other captions hold all of a caption's content words", cv.applied, cv.weight, cv.agreement, ", so the captions' words do not say how generic they are on this dataset"),
+        line('images', 'coverage', "captions of the split, not the image's own, whose content words its captions all hold", cv.imageApplied, cv.imageWeight, cv.imageAgreement),
       );
       if (cv.filler.length) lines.push(`    words left out as filler (on the captions of more than half of the images): ${cv.filler.slice(0, 12).join(', ')}${cv.filler.length > 12 ? `, … (${cv.filler.length})` : ''}`);
     }

@@ -5,8 +5,8 @@
 // no encoder and no truth, in the spirit of ECCV Caption's and CxC's use of caption–caption
 // agreement to find positives; the residual-variance head (residual.ts) blends it into caption Σσ²
 // only where it ranks captions the way the space's effective partners do (a dataset whose generic
-// captions use words the specific ones never use, like the digits world's "an even digit", gets
-// the opposite ranking from its words, and is left out by that check).
+// captions are paraphrases that no other caption's words cover would get the opposite ranking from
+// its words; that check is the guard). Images get the transpose, under the same check.
 //
 // Content words: lower-cased runs of letters or digits, minus a short list of English function
 // words, minus words on the captions of more than half of the images (filler such as "a picture

@@ -20,9 +20,12 @@
 // are mixed as (1 − w)·z_r + w·z_p, restandardised, and put back on log r̂²'s mean and spread. w = 0
 // is the residual alone; w = 1 ranks items exactly as effective partners do, as a variance (so the
 // map's ellipses, the Uncertainty tab and CSD can use it).
+//
+// Then, with the captions' texts, coverage (caption_coverage.ts: read from the annotation's words)
+// is mixed in the same way per modality, where it ranks the items like their effective partners.
 // Why not PCME++'s variance: on an encoder's space its loss settles a caption's Σσ² where the match
 // mass of its one annotated positive is about one, which follows the distance to the nearest partner
-// (docs/variance.md). The regularisation strengths, then the partners' weights, were chosen on seed 0
+// (docs/variance.md). The regularisation strengths, the partners' weights, then coverage's, were chosen on seed 0
 // of every headline world by `npm run bench -- residual-tuning` (docs/variance.md, "Residual variance").
 import { ROLE_TRAIN } from '../datasets/split_policy.js';
 import { effectivePartners } from '../metrics/effective_partners.js';

@@ -2,9 +2,7 @@
 // bound on what an encoder could reach, never a measure of encoder quality. It is named as such
 // wherever a space is named, it is not the default space when an encoder's space exists, and
 // mining leaves it out unless asked for it (or unless it is the only space).
-import { ORACLE_SPACE_NAME } from '../../../shared/mining_spaces.js';
-
-export const ORACLE_NAME = ORACLE_SPACE_NAME;
+export const ORACLE_NAME = 'oracle (built from truth)';
 
 /** Whether folder embeddings with this source are the sample's oracle. */
 export function isOracleSource(source: string | null | undefined): boolean {

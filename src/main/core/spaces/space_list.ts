@@ -21,7 +21,6 @@ export function datasetSpaces(ds: Dataset, projectDirectory: string): SpaceInfo[
     out.push({ id: FOLDER_SPACE, name: `${ds.streamed.source} (folder embeddings, on disk)`, encoder: 'dataset', dims: ds.streamed.dims, probabilistic: false, parent: null, condition: null, createdAt: null, fromTruth: false });
   }
   const stored = new SpaceStore(projectDirectory).list().filter((r) => r.nImages === ds.images.length && r.nCaptions === ds.captions.length);
-  const parentOf = new Map(stored.map((r) => [r.id, r.parent] as const));
   const byId = new Map(stored.map((r) => [r.id, r] as const));
   // A stored copy of the oracle (encoder 'dataset', kept for heads to train on), or any space whose
   // chain of parents reaches one, is built from the truth too.
@@ -31,7 +30,7 @@ export function datasetSpaces(ds: Dataset, projectDirectory: string): SpaceInfo[
     seen.add(id);
     const r = byId.get(id);
     if (r && r.encoder === 'dataset' && !r.parent) return oracle;
-    return fromTruth(parentOf.get(id) ?? null, seen);
+    return fromTruth(r?.parent ?? null, seen);
   };
   for (const r of stored) {
     const truth = fromTruth(r.id);

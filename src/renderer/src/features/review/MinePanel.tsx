@@ -5,7 +5,7 @@ import type { ClusterSummary } from '../../../../shared/views/review';
 import { newJobId } from '../../jobs';
 import { useLens, useLensState } from '../../store/react';
 import { spaceNamer } from '../spaces/names';
-import { defaultMiningSpaceIds, ORACLE_SPACE_NAME } from '../../../../shared/mining_spaces';
+import { defaultMiningSpaceIds } from '../../../../shared/mining_spaces';
 
 const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
 
@@ -60,8 +60,8 @@ export function MinePanel({ queue, queueLoaded, queueLimit }: { queue: ClusterSu
         </button>
         {!sessionSpaces.length && <span className="muted">needs embeddings (a space)</span>}
         {sessionSpaces.length > 0 && !chosen.length && <span className="muted" data-testid="mine-no-space">tick at least one space</span>}
-        {chosen.some((id) => sessionSpaces.find((x) => x.id === id)?.name === ORACLE_SPACE_NAME) && sessionSpaces.length > 1 && (
-          <span className="muted" data-testid="mine-oracle-note">the oracle is built from the truth: its candidates are an upper bound, not what an encoder finds</span>
+        {chosen.some((id) => sessionSpaces.find((x) => x.id === id)?.fromTruth) && sessionSpaces.length > 1 && (
+          <span className="muted" data-testid="mine-oracle-note">a ticked space is built from the truth (the oracle, or a head on it): its candidates are an upper bound, not what an encoder finds</span>
         )}
         {decisions != null && <span className="muted" data-testid="decision-count">{decisions.toLocaleString()} decisions recorded</span>}
       </div>
