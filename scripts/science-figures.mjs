@@ -303,7 +303,7 @@ function residualTuning(sci, path = RESIDUAL_TUNING_PATH) {
     table([`${what} map λ`, 'variance λ', 'median over the worlds', ...t.worlds.map(label)], rows.map((r) => [String(r.lambda), String(r.var_lambda), f3(r.median), ...t.worlds.map((w) => f3(r.worlds[w]))]));
   const c = t.chosen;
   const s = t.shipped;
-  const pts = (x) => `captions λ ${x.captionLambda}, variance λ ${x.captionVarLambda}, partners' weight ${x.captionPartnersWeight}${x.captionCoverageWeight != null ? `, coverage's weight ${x.captionCoverageWeight}` : ''}; images λ ${x.imageLambda}, variance λ ${x.imageVarLambda}, partners' weight ${x.imagePartnersWeight}${x.imageCoverageWeight != null ? `, coverage's weight ${x.imageCoverageWeight}` : ''}`;
+  const pts = (x) => `captions λ ${x.captionLambda}, variance λ ${x.captionVarLambda}, partners' weight ${x.captionPartnersWeight}${x.captionCoverageWeight != null ? `, coverage's weight ${x.captionCoverageWeight}` : ''}; images λ ${x.imageLambda}, variance λ ${x.imageVarLambda}, partners' weight ${x.imagePartnersWeight}${x.imageCoverageWeight != null ? `, coverage's weight ${x.imageCoverageWeight}` : ''}${x.imageCoverageCheck ? ` admitted by the ${x.imageCoverageCheck === 'caption' ? "captions'" : "images' own"} check` : ''}`;
   const verdict = t.shipped_is_chosen
     ? `The grid's best points (${pts(c)}) are the shipped defaults.`
     : `**The grid's best points (${pts(c)}) differ from the shipped defaults** (${pts(s)}).`;
@@ -320,7 +320,7 @@ function residualTuning(sci, path = RESIDUAL_TUNING_PATH) {
       ]
     : [];
   // One section per modality: the weight grid judged by worlds at the target, then each world's agreement check.
-  const coverageSection = (rows, intro, what) =>
+  const coverageSection = (rows, intro, what, agreementLabel = `${what} coverage's agreement with the partners (ρ)`) =>
     rows
       ? [
           '',
@@ -331,7 +331,7 @@ function residualTuning(sci, path = RESIDUAL_TUNING_PATH) {
             rows.map((r) => [String(r.weight), `${r.worlds_at_target} of ${t.worlds.length}`, f3(r.median), ...t.worlds.map((w) => f3(r.worlds[w]))]),
           ),
           '',
-          table(['world', `${what} coverage's agreement with the partners (ρ)`, 'applied'], t.worlds.map((w) => [label(w), f3(rows[rows.length - 1].agreement[w]), rows[rows.length - 1].applied[w] ? 'yes' : 'no'])),
+          table(['world', agreementLabel, 'applied'], t.worlds.map((w) => [label(w), f3(rows[rows.length - 1].agreement[w]), rows[rows.length - 1].applied[w] ? 'yes' : 'no'])),
         ]
       : [];
   const cover = coverageSection(
@@ -344,6 +344,12 @@ function residualTuning(sci, path = RESIDUAL_TUNING_PATH) {
     `Images in the same fits, through coverage's transpose (the captions of the split, not the image's own, whose content words the image's captions all hold), judged the same way against the image target (0.2). Image Σσ² ρ with captions per image:`,
     'image',
   );
+  const imageCoverByCaptions = coverageSection(
+    t.image_coverage_weight_caption_check,
+    `The same image fits, with image coverage admitted by the captions' check instead (caption coverage ranks captions like the captions' effective partners; image coverage is its transpose, read from the same words). The weight and the check are chosen together by the same criterion, ties to the images' own check. Image Σσ² ρ with captions per image:`,
+    'image',
+    "image coverage's agreement with the images' partners (ρ; applied follows the captions' check)",
+  );
   return [
     `Seed ${t.seed} only, ${t.images} images per world, the \`${t.encoder}\` encoder, ${Math.round(t.seconds)} s. First the four ridge strengths, on the residual alone. Spearman ρ of caption Σσ² with true multiplicity (held-out captions):`,
     '',
@@ -355,6 +361,7 @@ function residualTuning(sci, path = RESIDUAL_TUNING_PATH) {
     ...blend,
     ...cover,
     ...imageCover,
+    ...imageCoverByCaptions,
     '',
     verdict,
   ].join('\n');

@@ -226,6 +226,11 @@ describe('spaces, encoders, heads and glyphs in the browser', () => {
     await expect.poll(() => page.textContent('[data-testid="train-result"]').catch(() => ''), { timeout: 120_000 }).toMatch(/residual variance on .* · residual · closed form/);
     expect(await page.locator('[data-testid="train-result-last"]').count()).toBe(0);
     expect(await page.textContent('[data-testid="train-spearman"]')).toMatch(/Spearman ρ/);
+    // What the variance mixed in, and each check's outcome, as `mlens train` prints them.
+    const notes = await page.locator('[data-testid="train-variance-notes"] li').allTextContents();
+    expect(notes[0]).toMatch(/^variance: the residual blended with effective partners \(τ [\d.]+; weight 0\.75 for captions, 0\.5 for images\)$/);
+    expect(notes[1]).toMatch(/^captions: caption coverage (\(images of the split whose other captions hold all of a caption's content words\) mixed in|not used)/);
+    expect(notes[2]).toMatch(/^images: coverage .*caption coverage('s transpose| passed| failed)/);
     await expect.poll(() => page.textContent('[data-testid="status-space"]'), { timeout: 10_000 }).toContain('residual variance');
   }, 180_000);
 

@@ -24,7 +24,7 @@ describe('mlens train --head residual', () => {
     expect(out).toMatchObject({ head: 'residual', parent, probabilistic: true, dims: 16, n_images: 100, n_captions: 500 });
     expect(out.residual.pairs).toBeGreaterThan(0);
     // Caption coverage: measured against the partners, and said whether it was mixed in.
-    expect(out.residual.coverage).toMatchObject({ weight: 0.5, image_weight: 0.5, min_agreement: 0 });
+    expect(out.residual.coverage).toMatchObject({ weight: 0.5, image_weight: 0.5, min_agreement: 0, image_check: 'caption' });
     expect(typeof out.residual.coverage.image_applied).toBe('boolean');
     expect(typeof out.residual.coverage.applied).toBe('boolean');
     expect(out.residual.coverage.words).toBeGreaterThan(5);

@@ -19,7 +19,10 @@
 // every world, not on the median: the number of worlds whose caption ρ reaches CAPTION_TARGET on the
 // tuning seed, ties to the higher median, then to the smaller weight. (The median alone would keep
 // coverage off: it rises in preset C and falls in preset B, and B holds the median; the table shows
-// both.) Stages 1 and 2 run with coverage off, so their tables are what they were before.
+// both.) Images are fitted twice per weight: coverage admitted by the images' own check, and by the
+// captions' (image coverage is caption coverage's transpose); the weight and the check are chosen
+// together, ties to the images' own. Stages 1 and 2 run with coverage off, so their tables are what
+// they were before.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,6 +92,7 @@ export async function benchResidualTuning(): Promise<object> {
   const rho: Record<string, Rho[]> = {};
   const blend: Record<string, Rho[]> = {};
   const cover: Record<string, Rho[]> = {};
+  const coverByCaptions: Record<string, Rho[]> = {};
   const blendTable = (which: 'caption' | 'image') => PARTNER_WEIGHTS.map((weight, k) => ({ weight, median: medianOf(blend, k, which), worlds: perWorld(blend, k, which) }));
   const encoded: Array<{ name: string; dir: string; dataDir: string; space: string }> = [];
   let captions: Array<{ lambda: number; var_lambda: number; median: number | null; worlds: Record<string, number | null> }> = [];
@@ -137,8 +141,12 @@ export async function benchResidualTuning(): Promise<object> {
       const p = await Project.open(e.dir, { dataDir: e.dataDir });
       try {
         cover[e.name] = [];
+        coverByCaptions[e.name] = [];
+        const at = { captionLambda: bc.lambda, captionVarLambda: bc.var_lambda, imageLambda: bi.lambda, imageVarLambda: bi.var_lambda, captionPartnersWeight: bw('caption'), imagePartnersWeight: bw('image') };
         for (const wt of COVERAGE_WEIGHTS) {
-          cover[e.name].push(await measure(p, e.space, { captionLambda: bc.lambda, captionVarLambda: bc.var_lambda, imageLambda: bi.lambda, imageVarLambda: bi.var_lambda, captionPartnersWeight: bw('caption'), imagePartnersWeight: bw('image'), captionCoverageWeight: wt, imageCoverageWeight: wt }));
+          cover[e.name].push(await measure(p, e.space, { ...at, captionCoverageWeight: wt, imageCoverageWeight: wt, imageCoverageCheck: 'image' }));
+          // Images again, admitted by the captions' check instead (captions' figures identical, not read).
+          coverByCaptions[e.name].push(await measure(p, e.space, { ...at, captionCoverageWeight: wt, imageCoverageWeight: wt, imageCoverageCheck: 'caption' }));
         }
       } finally {
         p.close();
@@ -152,17 +160,18 @@ export async function benchResidualTuning(): Promise<object> {
   const blendCaptions = blendTable('caption');
   const blendImages = blendTable('image');
   // Caption and image coverage ran in the same fits (each touches its own modality), judged the same way.
-  const coverageRows = (which: 'caption' | 'image', target: number) =>
+  const coverageRows = (which: 'caption' | 'image', target: number, runs = cover) =>
     COVERAGE_WEIGHTS.map((weight, k) => ({
       weight,
-      median: medianOf(cover, k, which),
-      worlds_at_target: names.filter((n) => (cover[n][k][which] ?? -Infinity) >= target).length,
-      worlds: perWorld(cover, k, which),
-      agreement: Object.fromEntries(names.map((n) => [n, (which === 'caption' ? cover[n][k].agreement : cover[n][k].imageAgreement) ?? null])),
-      applied: Object.fromEntries(names.map((n) => [n, (which === 'caption' ? cover[n][k].applied : cover[n][k].imageApplied) ?? null])),
+      median: medianOf(runs, k, which),
+      worlds_at_target: names.filter((n) => (runs[n][k][which] ?? -Infinity) >= target).length,
+      worlds: perWorld(runs, k, which),
+      agreement: Object.fromEntries(names.map((n) => [n, (which === 'caption' ? runs[n][k].agreement : runs[n][k].imageAgreement) ?? null])),
+      applied: Object.fromEntries(names.map((n) => [n, (which === 'caption' ? runs[n][k].applied : runs[n][k].imageApplied) ?? null])),
     }));
   const coverageTable = coverageRows('caption', CAPTION_TARGET);
   const imageCoverageTable = coverageRows('image', IMAGE_TARGET);
+  const imageCoverageByCaptionsTable = coverageRows('image', IMAGE_TARGET, coverByCaptions);
   const byTarget = <T extends { worlds_at_target: number; median: number | null }>(rows: T[]): T =>
     rows.reduce((a, b) => (b.worlds_at_target > a.worlds_at_target || (b.worlds_at_target === a.worlds_at_target && (b.median ?? -Infinity) > (a.median ?? -Infinity)) ? b : a));
   const chosen = {
@@ -173,7 +182,13 @@ export async function benchResidualTuning(): Promise<object> {
     captionPartnersWeight: best(blendCaptions).weight,
     imagePartnersWeight: best(blendImages).weight,
     captionCoverageWeight: byTarget(coverageTable).weight,
-    imageCoverageWeight: byTarget(imageCoverageTable).weight,
+    // Images: the weight and the check together; the images' own check first, so a tie keeps it.
+    ...(() => {
+      const own = byTarget(imageCoverageTable);
+      const byCaptions = byTarget(imageCoverageByCaptionsTable);
+      const pick = byTarget([own, byCaptions]);
+      return { imageCoverageWeight: pick.weight, imageCoverageCheck: (pick === own ? 'image' : 'caption') as ResidualParams['imageCoverageCheck'] };
+    })(),
   };
   const d = DEFAULT_RESIDUAL;
   const shipped = {
@@ -185,6 +200,7 @@ export async function benchResidualTuning(): Promise<object> {
     imagePartnersWeight: d.imagePartnersWeight,
     captionCoverageWeight: d.captionCoverageWeight,
     imageCoverageWeight: d.imageCoverageWeight,
+    imageCoverageCheck: d.imageCoverageCheck,
   };
   return {
     seed,
@@ -197,6 +213,7 @@ export async function benchResidualTuning(): Promise<object> {
     partners_weight: { captions: blendCaptions, images: blendImages },
     coverage_weight: coverageTable,
     image_coverage_weight: imageCoverageTable,
+    image_coverage_weight_caption_check: imageCoverageByCaptionsTable,
     chosen,
     shipped,
     shipped_is_chosen: Object.entries(chosen).every(([k, v]) => shipped[k as keyof typeof shipped] === v),

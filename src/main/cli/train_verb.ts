@@ -1,5 +1,6 @@
 // `mlens train DIR --space ID --head pcme|cond|multipos|residual`: train a head on a space of the project;
 // formatTrainResult is the human-readable report (without --json).
+import { residualVarianceLines } from '../core/heads/residual_report.js';
 import { trainProject, HEAD_CHOICES, type HeadChoice, type TrainCommandResult } from '../core/heads/train_project.js';
 import { describeVarianceDiagnostics } from '../core/heads/variance_diagnostics.js';
 import { varianceVerdict } from '../../shared/variance_verdict.js';
@@ -60,24 +61,8 @@ export function formatTrainResult(r: TrainCommandResult, dir = 'DIR'): string[] 
       `  fitted in closed form in ${m.seconds.toFixed(2)} s on ${r.residual.pairs.toLocaleString('en-US')} train pairs (${r.residual.trainImages.toLocaleString('en-US')} images, 5 folds by image); means are the parent's`,
       `  validation R-P ${f(m.val.rPrecision)}, mAP@R ${f(m.val.mapAtR)} under CSD (the parent's cosine: ${f(m.initial.mapAtR)})${m.againstTruth ? ' against the truth' : ''}`,
     );
-    const pt = r.residual.partners;
-    lines.push(
-      pt
-        ? `  variance: the residual blended with effective partners (τ ${pt.tau}; weight ${pt.captionWeight} for captions, ${pt.imageWeight} for images${pt.sampled ? `; galleries sampled to ${pt.galleryImages.toLocaleString('en-US')} images and ${pt.galleryCaptions.toLocaleString('en-US')} captions` : ''})`
-        : '  variance: the residual alone',
-    );
-    const cv = r.residual.coverage;
-    if (cv) {
-      const line = (what: string, name: string, defined: string, applied: boolean, weight: number, agreement: number, why = '') =>
-        applied
-          ? `  ${what}: ${name} (${defined}) mixed in at weight ${weight}: it ranks ${what} like their effective partners here (ρ ${agreement.toFixed(3)} > ${cv.minAgreement})`
-          : `  ${what}: ${name} not used${weight > 0 ? `: it does not rank ${what} like their effective partners here (ρ ${Number.isFinite(agreement) ? agreement.toFixed(3) : 'n/a'} ≤ ${cv.minAgreement})${why}` : ' (weight 0)'}`;
-      lines.push(
-        line('captions', 'caption coverage', "images of the split whose other captions hold all of a caption's content words", cv.applied, cv.weight, cv.agreement, ", so the captions' words do not say how generic they are on this dataset"),
-        line('images', 'coverage', "captions of the split, not the image's own, whose content words its captions all hold", cv.imageApplied, cv.imageWeight, cv.imageAgreement),
-      );
-      if (cv.filler.length) lines.push(`    words left out as filler (on the captions of more than half of the images): ${cv.filler.slice(0, 12).join(', ')}${cv.filler.length > 12 ? `, … (${cv.filler.length})` : ''}`);
-    }
+    // The filler line is indented under the coverage lines, as before.
+    for (const l of residualVarianceLines(r.residual)) lines.push(l.startsWith('words left out') ? `    ${l}` : `  ${l}`);
   } else {
     lines.push(
       `  trained ${m.epochs.length} epoch(s) on ${m.backend} in ${m.seconds.toFixed(1)} s (${m.kept === 'last' ? `kept the last epoch; best validation mAP@R at epoch ${m.bestEpoch}` : `best epoch ${m.bestEpoch}`}, stopped: ${m.stopped})`,

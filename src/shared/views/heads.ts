@@ -45,6 +45,8 @@ export interface TrainResultView {
   conditions: Array<{ condition: string; id: string }>;
   /** Conditional heads: cond vs the unconditioned control per aspect and direction, with the gallery rule named. */
   aspectComparison: AspectComparison | null;
+  /** Residual-variance head: what its variance mixed in, and each check's outcome (as `mlens train` prints them). */
+  varianceNotes: string[] | null;
 }
 
 // Conditional heads: the head against its unconditioned control, per aspect and direction

@@ -22,7 +22,9 @@
 // map's ellipses, the Uncertainty tab and CSD can use it).
 //
 // Then, with the captions' texts, coverage (caption_coverage.ts: read from the annotation's words)
-// is mixed in the same way per modality, where it ranks the items like their effective partners.
+// is mixed in the same way per modality, where caption coverage ranks the captions like their
+// effective partners (images' coverage is its transpose, so the captions' check admits it too; the
+// images' own partners rank images against their multiplicity on the digits world).
 // Why not PCME++'s variance: on an encoder's space its loss settles a caption's Σσ² where the match
 // mass of its one annotated positive is about one, which follows the distance to the nearest partner
 // (docs/variance.md). The regularisation strengths, the partners' weights, then coverage's, were chosen on seed 0
@@ -54,6 +56,13 @@ export interface ResidualParams {
   /** The same for images: captions of the split (not the image's own) that its captions' words cover. */
   imageCoverageWeight: number;
   coverageMinAgreement: number;
+  /**
+   * Which check admits image coverage: 'image' (image coverage ranks images like the images'
+   * effective partners) or 'caption' (caption coverage ranks captions like the captions' partners:
+   * image coverage is its transpose, read from the same words, and the captions are five times as
+   * many items with the stronger partners). Chosen on the tuning seed (bench residual-tuning).
+   */
+  imageCoverageCheck: 'image' | 'caption';
   /** Softmax temperature of the effective partners (null: partnerTau of the gallery's size, as `mlens partners`). */
   partnersTau: number | null;
   /** Folds of the cross-fit (grouped by image). */
@@ -63,7 +72,7 @@ export interface ResidualParams {
   seed: number;
 }
 
-export const DEFAULT_RESIDUAL: ResidualParams = { captionLambda: 10, captionVarLambda: 10, imageLambda: 0.03, imageVarLambda: 1000, captionPartnersWeight: 0.75, imagePartnersWeight: 0.5, captionCoverageWeight: 0.5, imageCoverageWeight: 0.5, coverageMinAgreement: 0, partnersTau: null, folds: 5, maxPairs: 20_000, seed: 0 };
+export const DEFAULT_RESIDUAL: ResidualParams = { captionLambda: 10, captionVarLambda: 10, imageLambda: 0.03, imageVarLambda: 1000, captionPartnersWeight: 0.75, imagePartnersWeight: 0.5, captionCoverageWeight: 0.5, imageCoverageWeight: 0.5, coverageMinAgreement: 0, imageCoverageCheck: 'caption', partnersTau: null, folds: 5, maxPairs: 20_000, seed: 0 };
 
 export interface ResidualInput {
   nImages: number;
@@ -95,7 +104,7 @@ export interface ResidualResult {
    * coverage with log effective partners over every item, whether it passed the check (applied),
    * the content words used and the filler words dropped.
    */
-  coverage: { weight: number; agreement: number; minAgreement: number; applied: boolean; imageWeight: number; imageAgreement: number; imageApplied: boolean; words: number; filler: string[] } | null;
+  coverage: { weight: number; agreement: number; minAgreement: number; applied: boolean; imageWeight: number; imageAgreement: number; imageApplied: boolean; imageCheck: 'image' | 'caption'; words: number; filler: string[] } | null;
   seconds: number;
 }
 
@@ -254,6 +263,7 @@ export function fitResidualVariance(input: ResidualInput, params: Partial<Residu
     if (!(Number.isFinite(p[k]) && p[k] >= 0 && p[k] <= 1)) throw new Error(`residual head: ${k} must be between 0 and 1 (got ${p[k]})`);
   }
   if (!(Number.isFinite(p.coverageMinAgreement) && p.coverageMinAgreement >= -1 && p.coverageMinAgreement <= 1)) throw new Error(`residual head: coverageMinAgreement must be between -1 and 1 (got ${p.coverageMinAgreement})`);
+  if (p.imageCoverageCheck !== 'image' && p.imageCoverageCheck !== 'caption') throw new Error(`residual head: imageCoverageCheck must be 'image' or 'caption' (got ${String(p.imageCoverageCheck)})`);
   if (input.captionTexts && input.captionTexts.length !== input.nCaptions) throw new RangeError(`residual head: ${input.captionTexts.length} caption texts for ${input.nCaptions} captions`);
   if (p.partnersTau !== null && !(Number.isFinite(p.partnersTau) && p.partnersTau > 0)) throw new Error(`residual head: partnersTau must be a positive number (got ${p.partnersTau})`);
   if (!(Number.isInteger(p.folds) && p.folds >= 2)) throw new Error(`residual head: folds must be an integer ≥ 2 (got ${p.folds})`);
@@ -313,15 +323,17 @@ export function fitResidualVariance(input: ResidualInput, params: Partial<Residu
     if (withCoverage) {
       const cov = captionCoverage(input.captionTexts!, captionImage, imageRole, input.nImages);
       // Each modality's coverage enters only where it ranks items like their effective partners.
-      const check = (counts: Int32Array, partnersOf: Float32Array, w: number): { agreement: number; applied: boolean } => {
+      // Image coverage, by default, enters where the captions' check passes (its transpose, the same words).
+      const passes = (agreement: number) => Number.isFinite(agreement) && agreement > p.coverageMinAgreement;
+      const check = (counts: Int32Array, partnersOf: Float32Array, w: number, by?: number): { agreement: number; applied: boolean } => {
         const agreement = spearman(Float64Array.from(counts, (n) => Math.log1p(n)), Float64Array.from(partnersOf, (x) => Math.log(Math.max(x, 1e-12))));
-        return { agreement, applied: w > 0 && Number.isFinite(agreement) && agreement > p.coverageMinAgreement };
+        return { agreement, applied: w > 0 && passes(by ?? agreement) };
       };
       const cap = check(cov.count, e.text, p.captionCoverageWeight);
-      const img = check(cov.imageCount, e.image, p.imageCoverageWeight);
+      const img = check(cov.imageCount, e.image, p.imageCoverageWeight, p.imageCoverageCheck === 'caption' ? cap.agreement : undefined);
       if (cap.applied) textLogvar = blendPartners(textLogvar, Float32Array.from(cov.count, (n) => n + 1), p.captionCoverageWeight);
       if (img.applied) imageLogvar = blendPartners(imageLogvar, Float32Array.from(cov.imageCount, (n) => n + 1), p.imageCoverageWeight);
-      coverage = { weight: p.captionCoverageWeight, agreement: cap.agreement, minAgreement: p.coverageMinAgreement, applied: cap.applied, imageWeight: p.imageCoverageWeight, imageAgreement: img.agreement, imageApplied: img.applied, words: cov.words, filler: cov.filler };
+      coverage = { weight: p.captionCoverageWeight, agreement: cap.agreement, minAgreement: p.coverageMinAgreement, applied: cap.applied, imageWeight: p.imageCoverageWeight, imageAgreement: img.agreement, imageApplied: img.applied, imageCheck: p.imageCoverageCheck, words: cov.words, filler: cov.filler };
     }
   }
   return {

@@ -1,5 +1,6 @@
 // heads.*: training a head on a space of the open project (the new space becomes active), its
 // soft stop, the saved heads, and the uncertainty views of probabilistic spaces.
+import { residualVarianceLines } from '../heads/residual_report.js';
 import type { HeadKind, HeadView, PairCsdView, PartnersView, TrainResultView, UncertaintyView, VarianceDiagnostics } from '../../../shared/views/heads.js';
 import type { HeadsService } from '../../../shared/api.js';
 import type { Project } from '../project/project.js';
@@ -64,6 +65,7 @@ export class HeadsServiceImpl implements HeadsService {
       backend: r.metrics.backend,
       conditions: r.conditions ?? [],
       aspectComparison: r.aspectComparison ?? null,
+      varianceNotes: r.residual ? residualVarianceLines(r.residual) : null,
     };
   }
 

@@ -217,6 +217,11 @@ export function TrainPanel() {
                 )}
               </div>
             )}
+            {result.varianceNotes && (
+              <ul className="small" data-testid="train-variance-notes">
+                {result.varianceNotes.map((l) => <li key={l}>{l}</li>)}
+              </ul>
+            )}
             {result.aspectComparison && <AspectTable cmp={result.aspectComparison} />}
             {result.conditions.length > 0 && <div className="small">conditions: {result.conditions.map((c) => c.condition).join(', ')} (switch in the Spaces tab)</div>}
           </div>
