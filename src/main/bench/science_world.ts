@@ -16,9 +16,9 @@ import { Project } from '../core/project/project.js';
 import { projectDir } from '../core/store/project_store.js';
 
 /** Tuning runs only: MLENS_SCIENCE_KT / MLENS_SCIENCE_KI set the mining pool (mlens mine --k-t / --k-i). */
-function miningOverride(): { kT?: number; kI?: number } {
+function miningOverride(): { kT?: number; kI?: number; words?: boolean } {
   const n = (k: string) => (process.env[k] ? Number(process.env[k]) : undefined);
-  return { kT: n('MLENS_SCIENCE_KT'), kI: n('MLENS_SCIENCE_KI') };
+  return { kT: n('MLENS_SCIENCE_KT'), kI: n('MLENS_SCIENCE_KI'), ...(process.env.MLENS_SCIENCE_MINE_WORDS === '1' ? { words: true } : {}) };
 }
 
 export interface WorldSpec {
@@ -205,6 +205,7 @@ export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
       }
       return {
         true_unannotated: mine.trueUnannotated ?? null,
+        words_used: mine.words.used,
         valid_unreviewed_candidates: validLeft,
         precision_ceiling_top_k: top.length ? Math.min(validLeft, top.length) / top.length : null,
         precision_top_k_features_fitted_on_truth: featureBound,

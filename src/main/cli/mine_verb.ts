@@ -7,8 +7,8 @@ import { json, needDir, print, withProject, type Verb } from './verb.js';
 
 export const mineVerb: Verb = {
   summary: 'propose likely false negatives from one or more spaces; write candidates and review units to the project',
-  usage: 'mlens mine DIR [--spaces ID[,ID...] (default: every space not built from the truth)] [--k-t 5] [--k-i 10] [--checks 100] [--memory-mb MB] [--json]',
-  flags: ['json'],
+  usage: 'mlens mine DIR [--spaces ID[,ID...] (default: every space not built from the truth)] [--k-t 5] [--k-i 10] [--checks 100] [--words] [--memory-mb MB] [--json]',
+  flags: ['json', 'words'],
   async run(a) {
     const dir = needDir(a);
     const asked = (opt(a, 'spaces') ?? opt(a, 'space'))?.split(',').map((s) => s.trim()).filter(Boolean) ?? null;
@@ -23,13 +23,20 @@ export const mineVerb: Verb = {
     const { r, named } = await withProject(dir, async (p) => {
       // As the app: without --spaces, every space except those built from the truth (the sample's oracle).
       const spaces = asked ?? defaultMiningSpaceIds(p.listSpaces());
-      const r = await mineProject(p, { spaces, kT, kI, units: checkPairs != null ? { checkPairs } : undefined, onProgress: bar.update });
+      const r = await mineProject(p, { spaces, kT, kI, units: checkPairs != null ? { checkPairs } : undefined, words: a.flags.has('words'), onProgress: bar.update });
       return { r, named: new Map(p.listSpaces().map((s) => [s.id, s.name])) };
     }, { memoryMb: mb != null ? Number(mb) : undefined });
     bar.done();
     const spaceNames = r.spaces.map((id) => named.get(id) ?? id);
     if (json(a)) return print({ ...r, spaceNames });
     console.log(`${r.candidates} candidates in ${r.clusters} review units from ${r.spaces.map((id, e) => `${id} (${spaceNames[e]})`).join(', ')} (${r.seconds.toFixed(1)} s)`);
+    if (a.flags.has('words')) {
+      console.log(
+        r.words.used
+          ? `the prior also reads the captions' words: the share of a caption's content words on the image's annotated captions (${r.words.reason})`
+          : `the prior reads the space alone, not the captions' words: ${r.words.reason}`,
+      );
+    }
     if (r.checkPairs > 0) console.log(`${r.checkPairs} of them are calibration checks: pairs drawn at random from every candidate, served between the queue's units so that p̂ can be calibrated where the queue never looks (--checks 0 turns them off)`);
     for (const k of r.knn) {
       if (k.streamed) console.log(`space ${k.space}${r.knn.length > r.spaces.length ? ` (group ${k.group})` : ''}: mined from disk (over the memory budget), read by block: ${k.streamed.queryRows} × ${k.streamed.galleryRows} rows per kNN block, at most ${k.streamed.rowsHeld} rows held for the pair scores`);

@@ -46,18 +46,25 @@ export interface CoverageResult {
   filler: string[];
 }
 
-/**
- * Coverage of every caption within its image's group (`group[image]`: the split role; captions of
- * images in one group are judged against that group's images only, as truth is per split).
- */
-export function captionCoverage(texts: readonly string[], captionImage: ArrayLike<number>, group: ArrayLike<number>, nImages: number): CoverageResult {
-  const nC = texts.length;
+export interface ContentWordTable {
+  /** Per caption, the ids of its content words (filler included; `filler` says which). */
+  ids: number[][];
+  /** Per word id, the images on whose captions it occurs (ascending, distinct), and their count. */
+  lists: number[][];
+  docs: Int32Array;
+  /** The word of each id. */
+  words: string[];
+  /** Word ids on the captions of more than COVERAGE_MAX_DOC_SHARE of the images. */
+  filler: Set<number>;
+}
+
+/** The dataset's content words: ids per caption, posting lists per word, the filler words. */
+export function contentWordTable(texts: readonly string[], captionImage: ArrayLike<number>, nImages: number): ContentWordTable {
   const vocab = new Map<string, number>();
   const ids = texts.map((t) => contentTokens(t).map((w) => vocab.get(w) ?? (vocab.set(w, vocab.size), vocab.size - 1)));
   const V = vocab.size;
-  // Per word, the images on whose captions it occurs (sorted, distinct): a posting list.
   const lists: number[][] = Array.from({ length: V }, () => []);
-  const order = Int32Array.from({ length: nC }, (_, c) => c).sort((a, b) => captionImage[a] - captionImage[b]);
+  const order = Int32Array.from({ length: texts.length }, (_, c) => c).sort((a, b) => captionImage[a] - captionImage[b]);
   for (const c of order) {
     const i = captionImage[c];
     for (const w of ids[c]) {
@@ -66,9 +73,34 @@ export function captionCoverage(texts: readonly string[], captionImage: ArrayLik
     }
   }
   const docs = Int32Array.from(lists, (l) => l.length);
-  const words = [...vocab.keys()];
   const filler = new Set<number>();
   for (let w = 0; w < V; w++) if (docs[w] > COVERAGE_MAX_DOC_SHARE * nImages) filler.add(w);
+  return { ids, lists, docs, words: [...vocab.keys()], filler };
+}
+
+/**
+ * Per caption, its content words without filler, flattened (caption c's are ids[offsets[c] ..
+ * offsets[c + 1]]): the words mining's word agreement reads (mining/candidates.ts).
+ */
+export function captionWordIds(texts: readonly string[], captionImage: ArrayLike<number>, nImages: number): { offsets: Int32Array; ids: Int32Array } {
+  const t = contentWordTable(texts, captionImage, nImages);
+  const offsets = new Int32Array(texts.length + 1);
+  const flat: number[] = [];
+  t.ids.forEach((ws, c) => {
+    for (const w of ws) if (!t.filler.has(w)) flat.push(w);
+    offsets[c + 1] = flat.length;
+  });
+  return { offsets, ids: Int32Array.from(flat) };
+}
+
+/**
+ * Coverage of every caption within its image's group (`group[image]`: the split role; captions of
+ * images in one group are judged against that group's images only, as truth is per split).
+ */
+export function captionCoverage(texts: readonly string[], captionImage: ArrayLike<number>, group: ArrayLike<number>, nImages: number): CoverageResult {
+  const nC = texts.length;
+  const { ids, lists, docs, words, filler } = contentWordTable(texts, captionImage, nImages);
+  const V = words.length;
   // Words on more than 1/32 of the images also as bitsets (memory: at most 32 × postings / 8 bytes),
   // so that a caption of common words only is one AND per word over the images, and a caption with
   // a rarer word walks that word's list and tests the others bit by bit or by binary search.

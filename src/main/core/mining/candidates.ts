@@ -10,6 +10,9 @@
 //   margin    mean_e S^e_it − S^e_{a(t),t}  (≥ 0: the candidate outranks t's annotated image)
 //   lev       #spaces where S_it ≥ S_{a(t),t} or S_it ≥ max_{t'∈A(i)} S_{it'} (the pair changes R@1)
 //   tauImg    mean_e cos(u_i, u_{a(t)}); tauTxt: mean_e max_{t'∈A(i)} cos(v_t, v_{t'})
+//   words     share of the caption's content words (heads/caption_coverage.ts: lower-cased, minus
+//             function words and filler) that occur on the image's annotated captions (an annotated
+//             pair: on its image's other captions); with the captions' words only
 //   prior     P(valid) before any review: a positive–unlabelled model (default) or the mean of
 //             calibrated Platt views; prior.ts says how and why
 import type { StoredCandidates } from '../review/review_store.js';
@@ -31,6 +34,11 @@ export interface MiningItems {
   captionGroup?: Int32Array | null;
   /** Pairs already known to be valid besides the annotated ones (key caption·nImages + image): left out of the pool. */
   known?: Set<number> | null;
+  /**
+   * Per caption, its content words without filler (heads/caption_coverage.ts captionWordIds):
+   * the PU prior then also reads the pair's word agreement. Absent: the space's features only.
+   */
+  captionWords?: { offsets: Int32Array; ids: Int32Array } | null;
 }
 
 export { runLimited, type KnnRunner } from './group_knn.js';
@@ -77,6 +85,8 @@ export interface CandidateTable extends Omit<StoredCandidates, 'clusterId'> {
   pu: PuPrior | null;
   /** Per space and group: exact or IVF search, and the IVF's sampled top-50 recall against exact. */
   knnReports: KnnReport[];
+  /** Per candidate, the share of the caption's content words on the image's annotated captions (null without the captions' words). */
+  wordShare: Float32Array | null;
 }
 
 export interface KnnReport {
@@ -123,6 +133,7 @@ class Growable {
   scores: number[] = [];
   ranks: number[] = [];
   tauTxtBySpace: number[] = [];
+  wordShare: number[] = [];
   /** PU features per candidate (puWidth each). */
   pu: number[] = [];
   /** PU features of annotated pairs inside the pool's region (labelled positives). */
@@ -178,6 +189,26 @@ export async function mineCandidates(items: MiningItems, spaces: MiningSpaceInpu
     const annOf = new Int32Array(annCount[nI]);
     const fill = annCount.slice(0, nI);
     for (let c = 0; c < nT; c++) if (ann[c] >= 0) annOf[fill[ann[c]]++] = c;
+    // Word agreement: per image, how many of its annotated captions hold each content word.
+    const words = items.captionWords ?? null;
+    const imageWords = words ? Array.from({ length: nI }, () => new Map<number, number>()) : null;
+    if (words && imageWords) {
+      for (let c = 0; c < nT; c++) {
+        if (ann[c] < 0) continue;
+        const m = imageWords[ann[c]];
+        for (let j = words.offsets[grp.captions[c]]; j < words.offsets[grp.captions[c] + 1]; j++) m.set(words.ids[j], (m.get(words.ids[j]) ?? 0) + 1);
+      }
+    }
+    /** Share of caption c's content words on image i's annotated captions (`own`: leaving c out); filler only: 1. */
+    const wordShare = (i: number, c: number, own: boolean): number => {
+      const a = words!.offsets[grp.captions[c]];
+      const b = words!.offsets[grp.captions[c] + 1];
+      if (b === a) return 1;
+      const m = imageWords![i];
+      let hit = 0;
+      for (let j = a; j < b; j++) if ((m.get(words!.ids[j]) ?? 0) > (own ? 1 : 0)) hit++;
+      return hit / (b - a);
+    };
 
     const annScore: Float32Array[] = [];
     const annMax: Float32Array[] = [];
@@ -272,6 +303,12 @@ export async function mineCandidates(items: MiningItems, spaces: MiningSpaceInpu
       }
       if (agreement === 0) continue;
       row.push(agreement / E);
+      if (words) {
+        // An image with no other caption says nothing about the words: not a labelled positive here.
+        if (annCount[i + 1] - annCount[i] < 2) continue;
+        const share = wordShare(i, c, true);
+        row.push(share, share === 1 ? 1 : 0);
+      }
       for (const v of row) out.puPos.push(v);
     }
 
@@ -319,6 +356,11 @@ export async function mineCandidates(items: MiningItems, spaces: MiningSpaceInpu
         out.pu.push(score, s.z(i, c, score), (rt > 0 ? 1 / (rrfK + rt) : 0) + (ri > 0 ? 1 / (rrfK + ri) : 0), best > -Infinity ? best : 0);
       }
       out.pu.push(agreement / E);
+      if (words) {
+        const share = wordShare(i, c, false);
+        out.pu.push(share, share === 1 ? 1 : 0);
+        out.wordShare.push(share);
+      }
       out.image.push(grp.images[i]);
       out.caption.push(grp.captions[c]);
       out.sources.push(sources);
@@ -340,7 +382,7 @@ export async function mineCandidates(items: MiningItems, spaces: MiningSpaceInpu
   const tauTxtBySpace = Float32Array.from(out.tauTxtBySpace);
   const prior = new Float32Array(n);
   let pu: PuPrior | null = null;
-  if ((opts.prior ?? 'pu') === 'pu') pu = puPrior(out.puPos, out.pu, 4 * E + 1, prior);
+  if ((opts.prior ?? 'pu') === 'pu') pu = puPrior(out.puPos, out.pu, 4 * E + 1 + (items.captionWords ? 2 : 0), prior);
   if (!pu) for (let k = 0; k < n; k++) prior[k] = priorOf(platt, scores, tauTxtBySpace, k, E);
   return {
     spaces: spaces.map((s) => s.id),
@@ -363,6 +405,7 @@ export async function mineCandidates(items: MiningItems, spaces: MiningSpaceInpu
     knnReports,
     platt,
     pu,
+    wordShare: items.captionWords ? Float32Array.from(out.wordShare) : null,
   };
 }
 

@@ -14,6 +14,7 @@ import { buildReviewUnits, fusedTextSimilarity, type ReviewUnit, type UnitOption
 import { pairTraining, readLabels } from '../labels/label_model.js';
 import { refreshAfterReviews } from './classifier.js';
 import { annotatedOf, knownPairs, splitGroups } from './project.js';
+import { captionWordIds } from '../heads/caption_coverage.js';
 import type { MiningSpaceInput } from './space_engine.js';
 import { cacheRows, fusedTextSimilarityRows } from './disk_space.js';
 import type { KnnOptions } from '../compute/knn_blocked.js';
@@ -49,6 +50,13 @@ export interface MineCommandArgs {
    * the calling thread. Needs the built worker (out/main/workers/mine.js); without it, 1.
    */
   threads?: number;
+  /**
+   * Read the captions' words into the prior (default false: measured on the tuning seed, it did not
+   * raise the precision; docs/science.md): the share of a caption's content words on the image's
+   * annotated captions (candidates.ts). Used only where at least half of the images have two or
+   * more captions (an annotated pair is judged on its image's other captions).
+   */
+  words?: boolean;
   onProgress?: ProgressFn;
   signal?: AbortSignal;
 }
@@ -81,6 +89,8 @@ export interface MineCommandOutput {
   trueUnannotatedCrossSplit?: number;
   /** Reviews already in the store, and whether the classifier was refit on them. */
   reviews: { labelled: number; refit: boolean };
+  /** Whether the prior read the captions' words, and why (not). */
+  words: { used: boolean; reason: string };
   /** How each space's neighbours were found; approximate (IVF) searches carry their sampled top-50 recall. */
   knn: KnnReport[];
 }
@@ -125,7 +135,23 @@ export interface MineInput {
   truth: Int32Array[] | null;
   spaces: MiningSpaceInput[];
   levGroup: number | null;
+  /** The captions' content words (null: not used; `words` says why). */
+  captionWords: { offsets: Int32Array; ids: Int32Array } | null;
+  words: { used: boolean; reason: string };
   options: Omit<MineCommandArgs, 'spaces' | 'onProgress' | 'signal'>;
+}
+
+/** Whether mining reads the captions' words: asked for, and at least half of the images have two or more captions. */
+export function miningWords(captionImage: ArrayLike<number>, nImages: number, asked: boolean): { used: boolean; reason: string } {
+  if (!asked) return { used: false, reason: 'not asked for (--words)' };
+  const per = new Int32Array(nImages);
+  for (let c = 0; c < captionImage.length; c++) per[captionImage[c]]++;
+  let two = 0;
+  for (let i = 0; i < nImages; i++) if (per[i] >= 2) two++;
+  const share = nImages ? two / nImages : 0;
+  return share >= 0.5
+    ? { used: true, reason: `${(100 * share).toFixed(0)} % of the images have two or more captions` }
+    : { used: false, reason: `only ${(100 * share).toFixed(0)} % of the images have two or more captions (needs half): an annotated pair has no other caption to judge its words on` };
 }
 
 export interface MineComputed {
@@ -147,16 +173,20 @@ export function mineInput(project: MiningProject, args: MineCommandArgs): MineIn
   const levGroup = args.levSplit != null && groups ? groups.names.indexOf(args.levSplit) : null;
   if (args.levSplit != null && (!groups || levGroup! < 0)) throw new Error(`--lev-split ${args.levSplit}: the dataset has no such split (${groups?.names.join(', ') ?? 'no splits'})`);
   const n = ds.images.length;
+  const annotated = annotatedOf(ds);
+  const words = miningWords(annotated, n, args.words === true);
   return {
     nImages: n,
     nCaptions: ds.captions.length,
-    annotated: annotatedOf(ds),
+    annotated,
     groups,
     known: Float64Array.from(knownPairs(ds, reviews)),
     reviewed: Float64Array.from(pairTraining(readLabels(reviews.db, { kinds: ['flag', 'review'] }), n).keys()),
     truth: ds.truth,
     spaces,
     levGroup,
+    captionWords: words.used ? captionWordIds(ds.captions.map((c) => c.text), annotated, n) : null,
+    words,
     options,
   };
 }
@@ -187,7 +217,7 @@ export async function mineCompute(input: MineInput, hooks: { onProgress?: Progre
   const runner = args.threads === 1 || spaces.filter((s) => !s.onDisk).length < 2 ? null : workerKnnRunner();
   opts.knnRunner = runner ?? undefined;
   opts.parallel = Math.max(1, args.threads ?? Math.min(spaces.length, availableParallelism()));
-  const table = await mineCandidates({ nImages: n, nCaptions: input.nCaptions, annotated, imageGroup: groups?.imageGroup, captionGroup: groups?.captionGroup, known }, spaces, opts);
+  const table = await mineCandidates({ nImages: n, nCaptions: input.nCaptions, annotated, imageGroup: groups?.imageGroup, captionGroup: groups?.captionGroup, known, captionWords: input.captionWords }, spaces, opts);
   throwIfAborted(hooks.signal, 'mining');
 
   // Pairs already decided join no unit (they stay candidates: the classifier learns from them).
@@ -232,7 +262,7 @@ export function saveMine(project: MiningProject, input: MineInput, m: MineComput
   const runId = reviews.saveMiningRun(
     {
       spaces: table.spaces,
-      params: { kT: args.kT ?? 5, kI: args.kI ?? 10, bySplit: groups != null, splits: groups?.names ?? null, levSplit: args.levSplit ?? null, mode, theta, knn: args.knn ?? {}, seed: args.seed ?? 1, checkPairs: args.units?.checkPairs ?? DEFAULT_CHECK_PAIRS },
+      params: { kT: args.kT ?? 5, kI: args.kI ?? 10, bySplit: groups != null, splits: groups?.names ?? null, levSplit: args.levSplit ?? null, mode, theta, knn: args.knn ?? {}, seed: args.seed ?? 1, checkPairs: args.units?.checkPairs ?? DEFAULT_CHECK_PAIRS, words: input.words.used },
       platt: { ...table.platt, pu: table.pu ? { c: table.pu.c, positives: table.pu.positives, unlabelled: table.pu.unlabelled, model: table.pu.model } : null },
       seconds: (performance.now() - t0) / 1000,
     },
@@ -250,6 +280,7 @@ export function saveMine(project: MiningProject, input: MineInput, m: MineComput
     theta,
     seconds: Number(((performance.now() - t0) / 1000).toFixed(3)),
     reviews: { labelled: refresh.labelled, refit: refresh.refit },
+    words: input.words,
     knn: table.knnReports,
   };
   if (m.figures) {
