@@ -2,7 +2,8 @@
 // captions already describe with all of its content words. Hand-checked counts, the caption's own
 // image judged without it, splits kept apart, filler words dropped.
 import { describe, expect, it } from 'vitest';
-import { captionCoverage, contentTokens } from '../../src/main/core/heads/caption_coverage.js';
+import { captionCoverage } from '../../src/main/core/heads/caption_coverage.js';
+import { contentTokens } from '../../src/main/core/datasets/caption_words.js';
 
 describe('caption coverage', () => {
   it('keeps content words only, lower-cased, letters and digits in any script', () => {

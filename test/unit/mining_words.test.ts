@@ -8,7 +8,7 @@ import { mlens } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { mineCandidates } from '../../src/main/core/mining/candidates.js';
 import { miningWords } from '../../src/main/core/mining/mine.js';
-import { captionWordIds, contentTokens } from '../../src/main/core/heads/caption_coverage.js';
+import { captionWordIds, contentTokens } from '../../src/main/core/datasets/caption_words.js';
 import { mulberry32 } from '../../src/shared/random.js';
 
 const COLOURS = ['red', 'blue', 'green'];

@@ -10,7 +10,7 @@
 //   margin    mean_e S^e_it − S^e_{a(t),t}  (≥ 0: the candidate outranks t's annotated image)
 //   lev       #spaces where S_it ≥ S_{a(t),t} or S_it ≥ max_{t'∈A(i)} S_{it'} (the pair changes R@1)
 //   tauImg    mean_e cos(u_i, u_{a(t)}); tauTxt: mean_e max_{t'∈A(i)} cos(v_t, v_{t'})
-//   words     share of the caption's content words (heads/caption_coverage.ts: lower-cased, minus
+//   words     share of the caption's content words (datasets/caption_words.ts: lower-cased, minus
 //             function words and filler) that occur on the image's annotated captions (an annotated
 //             pair: on its image's other captions); with the captions' words only
 //   prior     P(valid) before any review: a positive–unlabelled model (default) or the mean of
@@ -35,7 +35,7 @@ export interface MiningItems {
   /** Pairs already known to be valid besides the annotated ones (key caption·nImages + image): left out of the pool. */
   known?: Set<number> | null;
   /**
-   * Per caption, its content words without filler (heads/caption_coverage.ts captionWordIds):
+   * Per caption, its content words without filler (datasets/caption_words.ts captionWordIds):
    * the PU prior then also reads the pair's word agreement. Absent: the space's features only.
    */
   captionWords?: { offsets: Int32Array; ids: Int32Array } | null;

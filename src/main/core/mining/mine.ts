@@ -14,7 +14,7 @@ import { buildReviewUnits, fusedTextSimilarity, type ReviewUnit, type UnitOption
 import { pairTraining, readLabels } from '../labels/label_model.js';
 import { refreshAfterReviews } from './classifier.js';
 import { annotatedOf, knownPairs, splitGroups } from './project.js';
-import { captionWordIds } from '../heads/caption_coverage.js';
+import { captionWordIds } from '../datasets/caption_words.js';
 import type { MiningSpaceInput } from './space_engine.js';
 import { cacheRows, fusedTextSimilarityRows } from './disk_space.js';
 import type { KnnOptions } from '../compute/knn_blocked.js';
