@@ -38,6 +38,14 @@ function ring(cx: number, cy: number, r: number, k = 16): Array<[number, number]
 
 describe('streamed partial maps, then a selection sent to review and exported', () => {
   it('draws partial layouts under a "laying out…" note before the final map', async () => {
+    // Every text the job bar's label shows while the layout runs (its steps report fractions of a step).
+    await page.addInitScript(() => {
+      const g = globalThis as any;
+      g.__progressLabels = [];
+      new MutationObserver(() => {
+        for (const el of g.document.querySelectorAll('.progress-label')) g.__progressLabels.push(el.textContent);
+      }).observe(g.document, { subtree: true, childList: true, characterData: true });
+    });
     await page.goto(server.url);
     // The note shows while the job runs (the PCA first view, then epoch k/N).
     const note = await page.waitForSelector('[data-testid="layout-progress"]', { timeout: 240_000 });
@@ -47,6 +55,11 @@ describe('streamed partial maps, then a selection sent to review and exported', 
     await page.waitForSelector('[data-testid="selection-bar"]', { timeout: 240_000 });
     await page.waitForSelector('[data-testid="map-canvas"][data-ready="true"]');
     expect(await page.locator('[data-testid="layout-progress"]').count()).toBe(0);
+    // The bar's label counts whole steps ("neighbours 9 / 22"), never "9.16 / 22".
+    const labels = (await page.evaluate(() => (globalThis as any).__progressLabels)) as string[];
+    const counts = labels.filter((l) => / \/ /.test(l));
+    expect(counts.length).toBeGreaterThan(0);
+    for (const l of counts) expect(l).toMatch(/ [\d,]+ \/ [\d,]+$/);
     const received = Number(await page.getAttribute('.map-area', 'data-layout-frames'));
     const drawn = await page.evaluate(() => (globalThis as any).__mlensMap as { positionSets: number; partialSets: number });
     // PCA + 19 epoch snapshots arrive; at least two distinct partial point sets were drawn, then the final one.
