@@ -232,6 +232,15 @@ describe('spaces, encoders, heads and glyphs in the browser', () => {
     expect(notes[1]).toMatch(/^captions: caption coverage (\(images of the split whose other captions hold all of a caption's content words\) mixed in|not used)/);
     expect(notes[2]).toMatch(/^images: coverage .*caption coverage('s transpose| passed| failed)/);
     await expect.poll(() => page.textContent('[data-testid="status-space"]'), { timeout: 10_000 }).toContain('residual variance');
+    // Its Σσ² can span a narrow range: each histogram's axis still prints its two ends apart.
+    await page.click('[data-testid="tab-uncertainty"]');
+    for (const which of ['images', 'captions']) {
+      const hist = `[data-testid="uncertainty-hist-${which}"]`;
+      await page.waitForSelector(`${hist} rect[data-series]`, { timeout: 60_000 });
+      const lo = await page.textContent(`${hist} text[data-axis="lo"]`);
+      const hi = await page.textContent(`${hist} text[data-axis="hi"]`);
+      expect(Number(hi)).toBeGreaterThan(Number(lo));
+    }
   }, 180_000);
 
   it("mines the encoders' spaces and not the oracle by default, and the space boxes say so", async () => {

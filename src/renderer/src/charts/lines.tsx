@@ -24,6 +24,13 @@ function fmt(v: number): string {
   return a >= 100 ? v.toFixed(0) : a >= 1 ? v.toFixed(1) : a >= 0.01 ? v.toFixed(2) : v.toExponential(1);
 }
 
+/** fmt, unless it would print both ends of [lo, hi] alike (a narrow range): then enough decimals to tell them apart. */
+export function rangeFormatter(lo: number, hi: number): (v: number) => string {
+  if (!(hi > lo) || fmt(lo) !== fmt(hi)) return fmt;
+  const decimals = Math.min(10, Math.max(0, Math.ceil(-Math.log10(hi - lo)) + 1));
+  return (v) => v.toFixed(decimals);
+}
+
 export function LineChart({ title, series, width = 340, height = 170, xLabel = 'epoch', yMin, yMax, testid }: { title: string; series: LineSeries[]; width?: number; height?: number; xLabel?: string; yMin?: number; yMax?: number; testid?: string }) {
   const top = 34;
   const bottom = 26;
@@ -101,6 +108,7 @@ export function ValueHistogram({ title, xLabel, series, nBins = 30, width = 380,
     hi = 1;
   }
   if (hi <= lo) hi = lo + 1e-6;
+  const fx = rangeFormatter(lo, hi);
   const counts = series.map((s) => {
     const c = new Array<number>(nBins).fill(0);
     for (let i = 0; i < s.values.length; i++) {
@@ -134,14 +142,14 @@ export function ValueHistogram({ title, xLabel, series, nBins = 30, width = 380,
         c.map((v, k) =>
           v === 0 ? null : (
             <rect key={`${si}-${k}`} data-series={series[si].name} x={left + k * bw + bw * 0.05 + si * sw} y={y(v)} width={Math.max(0.8, sw - 0.4)} height={top + plotH - y(v)} fill={series[si].color} opacity={0.85}>
-              <title>{`${series[si].name}: ${v} in [${fmt(lo + (k * (hi - lo)) / nBins)}, ${fmt(lo + ((k + 1) * (hi - lo)) / nBins)})`}</title>
+              <title>{`${series[si].name}: ${v} in [${fx(lo + (k * (hi - lo)) / nBins)}, ${fx(lo + ((k + 1) * (hi - lo)) / nBins)})`}</title>
             </rect>
           ),
         ),
       )}
       <line x1={left} x2={width - right} y1={top + plotH} y2={top + plotH} stroke="#888" />
-      <text x={left} y={height - 8} fill="#666">{fmt(lo)}</text>
-      <text x={width - right} y={height - 8} textAnchor="end" fill="#666">{fmt(hi)}</text>
+      <text x={left} y={height - 8} fill="#666" data-axis="lo">{fx(lo)}</text>
+      <text x={width - right} y={height - 8} textAnchor="end" fill="#666" data-axis="hi">{fx(hi)}</text>
       <text x={left + plotW / 2} y={height - 8} textAnchor="middle" fill="#666">{xLabel}</text>
     </svg>
   );
