@@ -42,7 +42,7 @@ describe('streamed partial maps, then a selection sent to review and exported', 
     await page.addInitScript(() => {
       const g = globalThis as any;
       g.__progressLabels = [];
-      new MutationObserver(() => {
+      new g.MutationObserver(() => {
         for (const el of g.document.querySelectorAll('.progress-label')) g.__progressLabels.push(el.textContent);
       }).observe(g.document, { subtree: true, childList: true, characterData: true });
     });

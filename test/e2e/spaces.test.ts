@@ -37,6 +37,8 @@ afterAll(async () => {
 
 let points = 0;
 let encodedId = '';
+/** The residual-variance head fitted from the Train tab (its means are the encoded space's). */
+let residualId = '';
 let autoStep = '4';
 
 describe('spaces, encoders, heads and glyphs in the browser', () => {
@@ -232,6 +234,8 @@ describe('spaces, encoders, heads and glyphs in the browser', () => {
     expect(notes[1]).toMatch(/^captions: caption coverage (\(images of the split whose other captions hold all of a caption's content words\) mixed in|not used)/);
     expect(notes[2]).toMatch(/^images: coverage .*caption coverage('s transpose| passed| failed)/);
     await expect.poll(() => page.textContent('[data-testid="status-space"]'), { timeout: 10_000 }).toContain('residual variance');
+    residualId = (await page.getAttribute('[data-testid="status-space"]', 'data-space-id'))!;
+    expect(residualId).not.toBe(encodedId);
     // Its Σσ² can span a narrow range: each histogram's axis still prints its two ends apart.
     await page.click('[data-testid="tab-uncertainty"]');
     for (const which of ['images', 'captions']) {
@@ -250,11 +254,15 @@ describe('spaces, encoders, heads and glyphs in the browser', () => {
     expect(await box('dataset').isChecked()).toBe(false);
     expect(await box(encodedId).isChecked()).toBe(true);
     expect(await page.locator('[data-testid="mine-oracle-note"]').count()).toBe(0);
+    // The residual head keeps the encoded space's means: left out while its parent is mined, and said why.
+    expect(await box(residualId).isChecked()).toBe(false);
+    expect(await page.textContent('[data-testid="mine-residual-note"]')).toMatch(/keeps its parent's means: mined only when ticked/);
     await page.click('[data-testid="mine-button"]');
     await page.waitForSelector('[data-testid="mine-summary"]', { timeout: 120_000 });
     const summary = (await page.textContent('[data-testid="mine-summary"]'))!;
     expect(summary).toContain('baseline');
     expect(summary).not.toContain("oracle");
+    expect(summary).not.toContain('residual variance');
     // Ticking the oracle says what its candidates are; unticking every box leaves nothing to mine.
     await box('dataset').check();
     expect(await page.textContent('[data-testid="mine-oracle-note"]')).toMatch(/built from the truth/);

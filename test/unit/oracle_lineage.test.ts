@@ -35,5 +35,23 @@ describe('spaces built from the truth', () => {
     expect(asked.json().spaces).toEqual(['dataset']);
     // Only spaces built from the truth: mining falls back to them rather than refusing.
     expect(defaultMiningSpaceIds(truthBuilt.map((s) => ({ id: s.id, fromTruth: true })))).toEqual(truthBuilt.map((s) => s.id));
+    // A residual-variance head on the encoder's space keeps its means: not mined beside its parent by default.
+    const residual = mlens(['train', dir, '--space', baseline, '--head', 'residual', '--json']);
+    expect(residual.code, residual.stderr).toBe(0);
+    const again = mlens(['mine', dir, '--checks', '0', '--json']);
+    expect(again.json().spaces).toEqual([baseline]);
+    const both = mlens(['mine', dir, '--spaces', `${baseline},${residual.json().id}`, '--checks', '0', '--json']);
+    expect(both.json().spaces).toEqual([baseline, residual.json().id]);
   }, 300_000);
+
+  it('leaves out a residual head only while its parent is mined', () => {
+    const enc = { id: 'enc', fromTruth: false, encoder: 'baseline', parent: null };
+    const res = { id: 'res', fromTruth: false, encoder: 'residual', parent: 'enc' };
+    const pcme = { id: 'pcme', fromTruth: false, encoder: 'pcme', parent: 'enc' };
+    expect(defaultMiningSpaceIds([enc, res, pcme])).toEqual(['enc', 'pcme']);
+    // Its parent left out of the default (here marked as built from the truth): the residual head is mined.
+    expect(defaultMiningSpaceIds([{ ...enc, fromTruth: true }, res])).toEqual(['res']);
+    // A residual head whose parent is gone from the list is mined.
+    expect(defaultMiningSpaceIds([res])).toEqual(['res']);
+  });
 });

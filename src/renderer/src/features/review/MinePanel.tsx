@@ -5,7 +5,7 @@ import type { ClusterSummary } from '../../../../shared/views/review';
 import { newJobId } from '../../jobs';
 import { useLens, useLensState } from '../../store/react';
 import { spaceNamer } from '../spaces/names';
-import { defaultMiningSpaceIds } from '../../../../shared/mining_spaces';
+import { defaultMiningSpaceIds, sharesParentMeans } from '../../../../shared/mining_spaces';
 
 const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
 
@@ -62,6 +62,9 @@ export function MinePanel({ queue, queueLoaded, queueLimit }: { queue: ClusterSu
         {sessionSpaces.length > 0 && !chosen.length && <span className="muted" data-testid="mine-no-space">tick at least one space</span>}
         {chosen.some((id) => sessionSpaces.find((x) => x.id === id)?.fromTruth) && sessionSpaces.length > 1 && (
           <span className="muted" data-testid="mine-oracle-note">a ticked space is built from the truth (the oracle, or a head on it): its candidates are an upper bound, not what an encoder finds</span>
+        )}
+        {sessionSpaces.some((s) => sharesParentMeans(s) && !chosen.includes(s.id) && chosen.includes(s.parent!)) && (
+          <span className="muted" data-testid="mine-residual-note">a residual-variance head keeps its parent&apos;s means: mined only when ticked, so that its pairs do not count as a second space agreeing</span>
         )}
         {decisions != null && <span className="muted" data-testid="decision-count">{decisions.toLocaleString()} decisions recorded</span>}
       </div>
