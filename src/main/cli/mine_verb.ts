@@ -7,7 +7,7 @@ import { json, needDir, print, withProject, type Verb } from './verb.js';
 
 export const mineVerb: Verb = {
   summary: 'propose likely false negatives from one or more spaces; write candidates and review units to the project',
-  usage: 'mlens mine DIR [--spaces ID[,ID...] (default: every space not built from the truth)] [--k-t 5] [--k-i 10] [--checks 100] [--words] [--memory-mb MB] [--json]',
+  usage: 'mlens mine DIR [--spaces ID[,ID...] (default: every space not built from the truth, and no residual head beside its parent)] [--k-t 5] [--k-i 10] [--checks 100] [--words] [--memory-mb MB] [--json]',
   flags: ['json', 'words'],
   async run(a) {
     const dir = needDir(a);
