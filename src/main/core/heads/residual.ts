@@ -59,8 +59,9 @@ export interface ResidualParams {
   /**
    * Which check admits image coverage: 'image' (image coverage ranks images like the images'
    * effective partners) or 'caption' (caption coverage ranks captions like the captions' partners:
-   * image coverage is its transpose, read from the same words, and the captions are five times as
-   * many items with the stronger partners). Chosen on the tuning seed (bench residual-tuning).
+   * image coverage is its transpose, read from the same words; captions are usually the more
+   * numerous items, and the images' partners can rank images against their multiplicity, as on the
+   * digits world). Chosen on the tuning seed (bench residual-tuning).
    */
   imageCoverageCheck: 'image' | 'caption';
   /** Softmax temperature of the effective partners (null: partnerTau of the gallery's size, as `mlens partners`). */
