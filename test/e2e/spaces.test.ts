@@ -263,6 +263,9 @@ describe('spaces, encoders, heads and glyphs in the browser', () => {
     expect(summary).toContain('baseline');
     expect(summary).not.toContain("oracle");
     expect(summary).not.toContain('residual variance');
+    // Ticking the residual head beside its parent says what that does to agreement.
+    await box(residualId).check();
+    expect(await page.textContent('[data-testid="mine-residual-note"]')).toMatch(/keeps its ticked parent's means: a pair both propose counts as two spaces agreeing/);
     // Ticking the oracle says what its candidates are; unticking every box leaves nothing to mine.
     await box('dataset').check();
     expect(await page.textContent('[data-testid="mine-oracle-note"]')).toMatch(/built from the truth/);

@@ -63,8 +63,12 @@ export function MinePanel({ queue, queueLoaded, queueLimit }: { queue: ClusterSu
         {chosen.some((id) => sessionSpaces.find((x) => x.id === id)?.fromTruth) && sessionSpaces.length > 1 && (
           <span className="muted" data-testid="mine-oracle-note">a ticked space is built from the truth (the oracle, or a head on it): its candidates are an upper bound, not what an encoder finds</span>
         )}
-        {sessionSpaces.some((s) => sharesParentMeans(s) && !chosen.includes(s.id) && chosen.includes(s.parent!)) && (
-          <span className="muted" data-testid="mine-residual-note">a residual-variance head keeps its parent&apos;s means: mined only when ticked, so that its pairs do not count as a second space agreeing</span>
+        {sessionSpaces.some((s) => sharesParentMeans(s) && chosen.includes(s.parent!)) && (
+          <span className="muted" data-testid="mine-residual-note">
+            {sessionSpaces.some((s) => sharesParentMeans(s) && chosen.includes(s.id) && chosen.includes(s.parent!))
+              ? 'a ticked residual-variance head keeps its ticked parent\'s means: a pair both propose counts as two spaces agreeing'
+              : 'a residual-variance head keeps its parent\'s means: mined only when ticked, so that its pairs do not count as a second space agreeing'}
+          </span>
         )}
         {decisions != null && <span className="muted" data-testid="decision-count">{decisions.toLocaleString()} decisions recorded</span>}
       </div>
