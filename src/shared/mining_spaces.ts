@@ -8,10 +8,10 @@ export function defaultMiningSpaceIds(spaces: ReadonlyArray<{ id: string; fromTr
   const encoders = spaces.filter((s) => !s.fromTruth);
   const base = encoders.length ? encoders : spaces;
   const ids = new Set(base.map((s) => s.id));
-  return base.filter((s) => !(sharesParentMeans(s) && ids.has(s.parent!))).map((s) => s.id);
+  return base.filter((s) => !(sharesParentMeans(s) && ids.has(s.parent))).map((s) => s.id);
 }
 
-/** A residual-variance head: its means are its parent's (core/heads/residual.ts). */
-export function sharesParentMeans(s: { encoder?: string; parent?: string | null }): boolean {
+/** A residual-variance head: its means are its parent's (core/heads/residual.ts); the map reuses its parent's layout too (services/projection.ts). */
+export function sharesParentMeans<T extends { encoder?: string; parent?: string | null }>(s: T): s is T & { parent: string } {
   return s.encoder === 'residual' && !!s.parent;
 }

@@ -61,8 +61,8 @@ export function formatTrainResult(r: TrainCommandResult, dir = 'DIR'): string[] 
       `  fitted in closed form in ${m.seconds.toFixed(2)} s on ${r.residual.pairs.toLocaleString('en-US')} train pairs (${r.residual.trainImages.toLocaleString('en-US')} images, 5 folds by image); means are the parent's`,
       `  validation R-P ${f(m.val.rPrecision)}, mAP@R ${f(m.val.mapAtR)} under CSD (the parent's cosine: ${f(m.initial.mapAtR)})${m.againstTruth ? ' against the truth' : ''}`,
     );
-    // The filler line is indented under the coverage lines, as before.
-    for (const l of residualVarianceLines(r.residual)) lines.push(l.startsWith('words left out') ? `    ${l}` : `  ${l}`);
+    const { signals, filler } = residualVarianceLines(r.residual);
+    lines.push(...signals.map((l) => `  ${l}`), ...(filler ? [`    ${filler}`] : []));
   } else {
     lines.push(
       `  trained ${m.epochs.length} epoch(s) on ${m.backend} in ${m.seconds.toFixed(1)} s (${m.kept === 'last' ? `kept the last epoch; best validation mAP@R at epoch ${m.bestEpoch}` : `best epoch ${m.bestEpoch}`}, stopped: ${m.stopped})`,

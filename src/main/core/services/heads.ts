@@ -19,6 +19,8 @@ function matchParams(p: Project, spaceId: string): { a: number; b: number } {
   return head?.match ?? { a: DEFAULT_A, b: DEFAULT_B };
 }
 
+const notesOf = ({ signals, filler }: { signals: string[]; filler: string | null }): string[] => (filler ? [...signals, filler] : signals);
+
 export class HeadsServiceImpl implements HeadsService {
   constructor(
     private readonly s: ServiceSession,
@@ -65,7 +67,7 @@ export class HeadsServiceImpl implements HeadsService {
       backend: r.metrics.backend,
       conditions: r.conditions ?? [],
       aspectComparison: r.aspectComparison ?? null,
-      varianceNotes: r.residual ? residualVarianceLines(r.residual) : null,
+      varianceNotes: r.residual ? notesOf(residualVarianceLines(r.residual)) : null,
     };
   }
 

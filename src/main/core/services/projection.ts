@@ -3,6 +3,7 @@
 import type { Projection } from '../../../shared/api.js';
 import type { GlyphsView } from '../../../shared/views/heads.js';
 import type { ProjectionService } from '../../../shared/api.js';
+import { sharesParentMeans } from '../../../shared/mining_spaces.js';
 import type { Project } from '../project/project.js';
 import { runLayoutJob, DEFAULT_UMAP, type UmapParams } from '../projection/umap.js';
 import { computeGlyphs } from '../glyphs/glyphs.js';
@@ -46,7 +47,7 @@ export function layoutSpaceOf(p: Pick<Project, 'spaces'>, id: string): string {
   while (!seen.has(cur) && p.spaces.has(cur)) {
     seen.add(cur);
     const r = p.spaces.record(cur);
-    if (r.encoder !== 'residual' || !r.parent || !p.spaces.has(r.parent)) break;
+    if (!sharesParentMeans(r) || !p.spaces.has(r.parent)) break;
     const parent = p.spaces.record(r.parent);
     if (!parent.normalized || parent.dims !== r.dims || parent.nImages !== r.nImages || parent.nCaptions !== r.nCaptions) break;
     cur = parent.id;

@@ -19,6 +19,8 @@ export function MinePanel({ queue, queueLoaded, queueLimit }: { queue: ClusterSu
   const sessionSpaces = session.spaces;
   // Until the user ticks a box, the boxes show what a run mines by default (the oracle left out).
   const chosen = spaces ?? defaultMiningSpaceIds(sessionSpaces);
+  // Residual-variance heads whose parent is ticked: they keep its means (a note says what ticking them does).
+  const residualsBeside = sessionSpaces.filter((s) => sharesParentMeans(s) && chosen.includes(s.parent));
 
   const mine = async () => {
     setMining(true);
@@ -63,9 +65,9 @@ export function MinePanel({ queue, queueLoaded, queueLimit }: { queue: ClusterSu
         {chosen.some((id) => sessionSpaces.find((x) => x.id === id)?.fromTruth) && sessionSpaces.length > 1 && (
           <span className="muted" data-testid="mine-oracle-note">a ticked space is built from the truth (the oracle, or a head on it): its candidates are an upper bound, not what an encoder finds</span>
         )}
-        {sessionSpaces.some((s) => sharesParentMeans(s) && chosen.includes(s.parent!)) && (
+        {residualsBeside.length > 0 && (
           <span className="muted" data-testid="mine-residual-note">
-            {sessionSpaces.some((s) => sharesParentMeans(s) && chosen.includes(s.id) && chosen.includes(s.parent!))
+            {residualsBeside.some((s) => chosen.includes(s.id))
               ? 'a ticked residual-variance head keeps its ticked parent\'s means: a pair both propose counts as two spaces agreeing'
               : 'a residual-variance head keeps its parent\'s means: mined only when ticked, so that its pairs do not count as a second space agreeing'}
           </span>
