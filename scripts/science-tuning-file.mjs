@@ -4,13 +4,16 @@
 // variant, each run with MLENS_SCIENCE_SEEDS=0 and the variant's environment:
 //
 //   node scripts/science-tuning-file.mjs OUT.json "title" "what was run" NAME=latest-science.json ...
+//     [unseen:NAME=science.json ...]
 //
-// Every figure is copied from the runs' JSON (seed 0 of each world), none typed.
+// Every figure is copied from the runs' JSON (seed 0 of each world), none typed. An `unseen:` run
+// (the chosen variant, or the shipped default, run on the protocol's unseen seeds after the choice)
+// goes under `unseen_seeds`: per world and figure the mean, sample sd and median over its seeds.
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const [out, title, what, ...variants] = process.argv.slice(2);
 if (!out || !title || !what || !variants.length) {
-  console.error('usage: node scripts/science-tuning-file.mjs OUT.json "title" "what was run" NAME=science.json [NAME=science.json ...]');
+  console.error('usage: node scripts/science-tuning-file.mjs OUT.json "title" "what was run" NAME=science.json [NAME=science.json ...] [unseen:NAME=science.json ...]');
   process.exit(2);
 }
 
@@ -27,16 +30,46 @@ function figures(r) {
     caption_sigma2_rho_heldout: round(r.variance?.spearman),
     image_sigma2_rho: round(rhoOf(r.variance?.diagnostics?.images)),
     caption_partners_rho_heldout: round(rhoOf(r.partners?.diagnostics?.captions, 'val+test')),
+    // The PCME++ head's own retrieval: validation mAP@R of the weights it kept, and the test split's.
+    pcme_val_map_at_r: round(r.variance?.metrics?.val?.mapAtR),
+    pcme_test_map_at_r: round(r.variance?.metrics?.test?.mapAtR),
   };
 }
 
+/** Mean, sample sd and median of the finite values (null when there are none). */
+function stats(xs) {
+  const v = xs.filter((x) => typeof x === 'number' && Number.isFinite(x));
+  if (!v.length) return null;
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  const sd = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1)) : 0;
+  const o = [...v].sort((a, b) => a - b);
+  const m = o.length >> 1;
+  const median = o.length % 2 ? o[m] : (o[m - 1] + o[m]) / 2;
+  return { mean: round(mean), sd: round(sd), median: round(median), n: v.length };
+}
+
 const record = { title, what, at: null, seed: 0, variants: {} };
-for (const v of variants) {
+for (const raw of variants) {
+  const unseen = raw.startsWith('unseen:');
+  const v = unseen ? raw.slice('unseen:'.length) : raw;
   const eq = v.indexOf('=');
   if (eq <= 0) throw new Error(`variant ${JSON.stringify(v)}: expected NAME=path`);
   const run = JSON.parse(readFileSync(v.slice(eq + 1), 'utf8'));
   const sci = run.results.science;
   if (!sci) throw new Error(`${v.slice(eq + 1)}: not a \`npm run bench -- science\` output`);
+  if (unseen) {
+    if (sci.protocol.seeds.includes(0)) throw new Error(`${v.slice(eq + 1)}: seeds ${sci.protocol.seeds.join(',')} include the tuning seed 0; an unseen run must not`);
+    const u = (record.unseen_seeds ??= { seeds: sci.protocol.seeds, at: run.at, variants: {} });
+    if (u.seeds.join(',') !== sci.protocol.seeds.join(',')) throw new Error(`${v.slice(eq + 1)}: seeds ${sci.protocol.seeds.join(',')}, but the other unseen runs have ${u.seeds.join(',')}`);
+    const entry = {};
+    for (const g of sci.groups) {
+      if (g.kind === 'oracle') continue;
+      const per = g.per_seed.map(figures);
+      entry[g.name] = Object.fromEntries(Object.keys(per[0]).map((k) => [k, stats(per.map((x) => x[k]))]));
+    }
+    u.variants[v.slice(0, eq)] = entry;
+    continue;
+  }
   if (sci.protocol.seeds.join(',') !== '0') throw new Error(`${v.slice(eq + 1)}: seeds ${sci.protocol.seeds.join(',')}; a tuning record holds seed 0 only`);
   record.at = record.at ?? run.at;
   const entry = { encoder: sci.protocol.encoder };

@@ -192,7 +192,8 @@ export interface ProjectionService {
 
 export interface HeadsService {
   /** Trains a head on a space (default: the active one); emits {type:'train'} per epoch; the new space becomes active. */
-  train(req: { jobId: string; head: HeadKind; spaceId?: string; condition?: string; epochs?: number }): Promise<TrainResultView>;
+  /** `inclusion`: PCME++ only, ProLIP's inclusion loss at that weight (`mlens train --inclusion`). */
+  train(req: { jobId: string; head: HeadKind; spaceId?: string; condition?: string; epochs?: number; inclusion?: number }): Promise<TrainResultView>;
   /** Early stop: ends the run after the current epoch, keeping the best weights so far. */
   stop(req: { jobId: string }): Promise<boolean>;
   list(): Promise<HeadView[]>;

@@ -62,7 +62,7 @@ export const requestSchemas = {
   },
   heads: {
     train: z
-      .object({ jobId, head: z.enum(['pcme', 'cond', 'multipos', 'residual']), spaceId: spaceId.optional(), condition: z.string().min(1).max(64).optional(), epochs: z.number().int().min(1).max(1000).optional() })
+      .object({ jobId, head: z.enum(['pcme', 'cond', 'multipos', 'residual']), spaceId: spaceId.optional(), condition: z.string().min(1).max(64).optional(), epochs: z.number().int().min(1).max(1000).optional(), inclusion: z.number().min(0).max(100).optional() })
       .strict(),
     stop: z.object({ jobId }).strict(),
     list: none,

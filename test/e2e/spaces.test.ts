@@ -124,6 +124,33 @@ describe('spaces, encoders, heads and glyphs in the browser', () => {
     await expect.poll(() => page.textContent('[data-testid="status-space"]'), { timeout: 10_000 }).toContain('probabilistic');
   }, 300_000);
 
+  it('trains PCME++ with the inclusion option: it warns of the cost, keeps the last epoch and names itself', async () => {
+    // Trained on the folder embeddings, as the plain head was; the plain head's space is active again afterwards.
+    const plain = (await page.getAttribute('[data-testid="status-space"]', 'data-space-id'))!;
+    const activate = async (id: string) => {
+      await page.click('[data-testid="tab-spaces"]');
+      await page.click(`[data-testid="space-row"][data-space-id="${id}"] [data-testid="activate-space"]`);
+      await expect.poll(() => page.getAttribute('[data-testid="status-space"]', 'data-space-id'), { timeout: 10_000 }).toBe(id);
+    };
+    await activate('dataset');
+    await page.click('[data-testid="tab-train"]');
+    await page.selectOption('[data-testid="head-kind"]', 'pcme');
+    expect(await page.locator('[data-testid="head-inclusion-note"]').count()).toBe(0);
+    await page.check('[data-testid="head-inclusion"]');
+    expect(await page.textContent('[data-testid="head-inclusion-note"]')).toMatch(/costs retrieval/);
+    await page.fill('[data-testid="head-epochs"]', '2');
+    await page.click('[data-testid="train-start"]');
+    await expect.poll(() => page.textContent('[data-testid="train-kept-last"]').catch(() => ''), { timeout: 240_000 }).toMatch(/^kept the last epoch \(best validation mAP@R at epoch \d\)$/);
+    expect(await page.textContent('[data-testid="train-result"]')).toMatch(/pcme \+ inclusion 0\.3 on /);
+    await expect.poll(() => page.textContent('[data-testid="status-space"]'), { timeout: 10_000 }).toContain('inclusion');
+    // The box stays a PCME++ option: another head does not offer it.
+    await page.selectOption('[data-testid="head-kind"]', 'cond');
+    expect(await page.locator('[data-testid="head-inclusion"]').count()).toBe(0);
+    await page.selectOption('[data-testid="head-kind"]', 'pcme');
+    await page.uncheck('[data-testid="head-inclusion"]');
+    await activate(plain);
+  }, 300_000);
+
   it('draws variance glyphs on the map, with a legend and an exaggeration control', async () => {
     await page.waitForSelector('[data-testid="map-canvas"][data-ready="true"]', { timeout: 120_000 });
     await expect.poll(async () => (await mapState())!.glyphCount, { timeout: 120_000 }).toBeGreaterThan(0);

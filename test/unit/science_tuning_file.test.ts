@@ -11,18 +11,19 @@ const tmp = tempDir('mlens-tuning-file-');
 afterAll(() => tmp.cleanup());
 const script = join(__dirname, '..', '..', 'scripts', 'science-tuning-file.mjs');
 
-/** A science run's JSON as the bench writes it, one world plus the oracle, with the given figures. */
+/** A science run's JSON as the bench writes it, one world plus the oracle, with the given figures (per seed: precision + 0.1 × its index). */
 function run(path: string, seeds: number[], precision: number, ece: number): string {
-  const perSeed = {
-    seed: seeds[0],
+  const one = (seed: number, k: number) => ({
+    seed,
     retrieval: { t2i_truth: { map_at_r: 0.5 }, i2t_truth: { map_at_r: 0.4 } },
-    calibration: { precision_top_k: precision, precision_top_k_features_fitted_on_truth: 0.61, ece_unreviewed_vs_truth: ece },
-    variance: { spearman: 0.1, diagnostics: { images: [{ against: 'nearest', rho: 0.9 }, { against: 'multiplicity', rho: -0.05 }] } },
+    calibration: { precision_top_k: precision + 0.1 * k, precision_top_k_features_fitted_on_truth: 0.61, ece_unreviewed_vs_truth: ece },
+    variance: { spearman: precision / 2, metrics: { val: { mapAtR: 0.33 }, test: { mapAtR: 0.31 } }, diagnostics: { images: [{ against: 'nearest', rho: 0.9 }, { against: 'multiplicity', rho: -0.05 }] } },
     partners: { diagnostics: { captions: [{ against: 'multiplicity', rho: 0.2 }, { against: 'multiplicity', scope: 'val+test', rho: 0.45 }] } },
-  };
+  });
+  const perSeed = seeds.map((seed, k) => one(seed, k));
   const groups = [
-    { name: 'sample-B-noise0.2', kind: 'sample', per_seed: [perSeed] },
-    { name: 'oracle-A-noise0', kind: 'oracle', per_seed: [perSeed] },
+    { name: 'sample-B-noise0.2', kind: 'sample', per_seed: perSeed },
+    { name: 'oracle-A-noise0', kind: 'oracle', per_seed: perSeed },
   ];
   writeFileSync(path, JSON.stringify({ at: '2026-12-07T00:00:00.000Z', results: { science: { protocol: { seeds, encoder: 'baseline' }, groups } } }));
   return path;
@@ -45,11 +46,31 @@ describe('science-tuning-file', () => {
       precision_top_k: 0.477123,
       precision_top_k_features_fitted_on_truth: 0.61,
       ece_unreviewed_vs_truth: 0.091,
-      caption_sigma2_rho_heldout: 0.1,
+      caption_sigma2_rho_heldout: 0.238562,
       image_sigma2_rho: -0.05,
       caption_partners_rho_heldout: 0.45,
+      pcme_val_map_at_r: 0.33,
+      pcme_test_map_at_r: 0.31,
     });
     expect(j.variants.shipped['sample-B-noise0.2'].precision_top_k).toBe(0.463);
+  });
+
+  it('adds the unseen seeds\' runs as mean, sd and median per world, and refuses one that holds seed 0', () => {
+    const out = join(tmp.dir, 'science-tuning-u.json');
+    const tune = run(join(tmp.dir, 'tune.json'), [0], 0.4, 0.1);
+    const u = run(join(tmp.dir, 'u.json'), [101, 102, 103], 0.5, 0.05);
+    const r = spawnSync(process.execPath, [script, out, 't', 'w', `chosen=${tune}`, `unseen:chosen=${u}`], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const j = JSON.parse(readFileSync(out, 'utf8'));
+    expect(Object.keys(j.variants)).toEqual(['chosen']);
+    expect(j.unseen_seeds.seeds).toEqual([101, 102, 103]);
+    // precision 0.5, 0.6, 0.7 over the three seeds; the oracle is left out.
+    expect(Object.keys(j.unseen_seeds.variants.chosen)).toEqual(['sample-B-noise0.2']);
+    expect(j.unseen_seeds.variants.chosen['sample-B-noise0.2'].precision_top_k).toEqual({ mean: 0.6, sd: 0.1, median: 0.6, n: 3 });
+    const withZero = run(join(tmp.dir, 'z.json'), [0, 101], 0.5, 0.05);
+    const bad = spawnSync(process.execPath, [script, join(tmp.dir, 'y.json'), 't', 'w', `chosen=${tune}`, `unseen:chosen=${withZero}`], { encoding: 'utf8' });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/include the tuning seed 0; an unseen run must not/);
   });
 
   it('refuses a run of other seeds than the tuning seed, and a bad argument', () => {

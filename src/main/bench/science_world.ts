@@ -15,6 +15,16 @@ import { mineProject } from '../core/mining/mine.js';
 import { Project } from '../core/project/project.js';
 import { projectDir } from '../core/store/project_store.js';
 
+/** Tuning runs only: MLENS_SCIENCE_PCME_INCLUSION (weight), _SCALE and _KEEP set the PCME++ head's inclusion loss (mlens train --inclusion). */
+function pcmeOverride(): { inclusion?: number; inclusionScale?: number; inclusionKeep?: 'best' | 'last' } {
+  const e = process.env;
+  return {
+    ...(e.MLENS_SCIENCE_PCME_INCLUSION ? { inclusion: Number(e.MLENS_SCIENCE_PCME_INCLUSION) } : {}),
+    ...(e.MLENS_SCIENCE_PCME_INCLUSION_SCALE ? { inclusionScale: Number(e.MLENS_SCIENCE_PCME_INCLUSION_SCALE) } : {}),
+    ...(e.MLENS_SCIENCE_PCME_INCLUSION_KEEP === 'best' ? { inclusionKeep: 'best' as const } : {}),
+  };
+}
+
 /** Tuning runs only: MLENS_SCIENCE_KT / MLENS_SCIENCE_KI set the mining pool (mlens mine --k-t / --k-i). */
 function miningOverride(): { kT?: number; kI?: number; words?: boolean } {
   const n = (k: string) => (process.env[k] ? Number(process.env[k]) : undefined);
@@ -111,7 +121,7 @@ export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
   let pcmeSpace: string | null = null;
   // a. PCME++ as `mlens train --head pcme` trains it (defaults), its variance diagnostics.
   const variance = await claim('variance', seconds, log, async () => {
-    const r = await withProject(spec, (p) => trainProject(p, { space: spaceId, head: 'pcme', inProcess: true }));
+    const r = await withProject(spec, (p) => trainProject(p, { space: spaceId, head: 'pcme', inProcess: true, ...pcmeOverride() }));
     pcmeSpace = r.id;
     return { spearman: r.spearman ?? null, spearman_scope: r.spearmanScope ?? null, spearman_captions: r.spearmanCaptions ?? null, diagnostics: plain(r.varianceDiagnostics ?? null), ...curve(r) };
   });

@@ -18,7 +18,7 @@ function condModeOpt(v: string | undefined): 'film' | 'csn' | 'none' | undefined
 export const trainVerb: Verb = {
   summary: 'train a head on a space (pcme: probabilistic, cond: conditional, multipos: with verified / flagged positives, residual: variance from cross-fitted regression residuals, effective partners and word coverage, closed form)',
   // --cond none trains the unconditioned head alone (the control by itself, no second run).
-  usage: 'mlens train DIR --space ID --head pcme|cond|multipos|residual [--condition C] [--cond film|csn|none] [--no-control] [--epochs N] [--positives auto|flags|file|truth] [--json]',
+  usage: 'mlens train DIR --space ID --head pcme|cond|multipos|residual [--condition C] [--cond film|csn|none] [--no-control] [--epochs N] [--positives auto|flags|file|truth] [--inclusion W] [--json]',
   flags: ['json', 'no-control'],
   async run(a) {
     const dir = needDir(a);
@@ -28,6 +28,9 @@ export const trainVerb: Verb = {
     if (positives && !['auto', 'flags', 'file', 'truth'].includes(positives)) throw new UsageError('--positives must be auto, flags, file or truth');
     const condMode = condModeOpt(opt(a, 'cond'));
     const epochs = numOpt(a, 'epochs', 1, 10_000);
+    // PCME++ only: ProLIP's inclusion loss (image ⊂ its caption) at weight W; docs/variance.md.
+    const inclusion = numOpt(a, 'inclusion', 0, 100);
+    if (inclusion != null && head !== 'pcme') throw new UsageError('--inclusion applies to --head pcme only');
     const bar = progressBar(!!process.stderr.isTTY);
     const r = await withProject(dir, (p) =>
       trainProject(p, {
@@ -38,6 +41,7 @@ export const trainVerb: Verb = {
         // `--head cond` also trains the unconditioned control on the same split and prints both.
         control: head === 'cond' && !a.flags.has('no-control'),
         epochs,
+        ...(inclusion != null ? { inclusion } : {}),
         positives: positives as 'auto' | undefined,
         onProgress: bar.update,
       }),

@@ -32,6 +32,8 @@ export interface TrainResultView {
   /** Conditional heads on data without built-in aspects: share of captions per aspect, and warnings. */
   conditionCoverage: { source: string; share: Record<string, number>; warnings: string[] } | null;
   bestEpoch: number;
+  /** Which epoch's weights the head kept: the best validation epoch's (default) or the last (the inclusion option). */
+  kept: 'best' | 'last';
   stopped: 'epochs' | 'early' | 'user';
   val: { rPrecision: number; mapAtR: number };
   test: { rPrecision: number; mapAtR: number } | null;

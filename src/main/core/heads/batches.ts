@@ -131,8 +131,24 @@ function restrictRows(m: Csr, keep: Uint8Array): Csr {
   return { offsets, items: Int32Array.from(items) };
 }
 
-export function makeBatch(input: TrainInput, task: Task, a: { image: Int32Array; caption: Int32Array; cond: Int32Array | null }): Batch {
+export function makeBatch(input: TrainInput, task: Task, a: { image: Int32Array; caption: Int32Array; cond: Int32Array | null }, rng?: { int(n: number): number }): Batch {
   const B = a.image.length;
+  const gen = input.generalCaptions;
+  let general: Float32Array | undefined;
+  let generalMask: Float32Array | undefined;
+  if (gen) {
+    // One more general caption per caption row, at random among its list (inclusion loss).
+    const pick = new Int32Array(B);
+    generalMask = new Float32Array(B);
+    for (let j = 0; j < B; j++) {
+      const row = csrRow(gen, a.caption[j]);
+      if (row.length) {
+        pick[j] = row[rng ? rng.int(row.length) : 0];
+        generalMask[j] = 1;
+      } else pick[j] = a.caption[j];
+    }
+    general = gatherRows(input.textFeatures, input.textDims, pick);
+  }
   const labels = new Float32Array(B * B);
   for (let i = 0; i < B; i++) {
     const k = a.cond ? a.cond[i] : -1;
@@ -144,6 +160,7 @@ export function makeBatch(input: TrainInput, task: Task, a: { image: Int32Array;
     cond: a.cond,
     labels,
     size: B,
+    ...(general ? { general, generalMask } : {}),
   };
 }
 

@@ -26,6 +26,12 @@ export interface HeadConfig {
   labelSmoothing: number;
   /** L1 weight on the CSN masks (§5). */
   csnL1: number;
+  /** ProLIP inclusion loss (heads/inclusion.ts): weight of image ⊂ its annotated caption; 0 = off. */
+  inclusionImage: number;
+  /** Weight of caption ⊂ a more general train caption (its content words a proper subset); 0 = off. */
+  inclusionText: number;
+  /** Sharpness k of the inclusion loss softplus(−k · logit). */
+  inclusionScale: number;
   /** Initial total variance T of every item (log σ² bias = ln(T/D)). */
   initT: number;
   initA: number;
@@ -47,6 +53,9 @@ export const DEFAULT_HEAD: Omit<HeadConfig, 'kind' | 'imageIn' | 'textIn'> = {
   vibBeta: 0,
   labelSmoothing: 1e-4,
   csnL1: 1e-4,
+  inclusionImage: 0,
+  inclusionText: 0,
+  inclusionScale: 1,
   initT: 0.3,
   initA: 5,
   initB: 5,
@@ -75,6 +84,9 @@ export interface Batch {
   /** B × B targets: labels[i·B + j] = 1 when caption j is valid for image i (under cond[i]). */
   labels: Float32Array;
   size: number;
+  /** Inclusion loss: per caption row, the features of one more general caption (B × textIn), and 1 where there is one. */
+  general?: Float32Array;
+  generalMask?: Float32Array;
 }
 
 export interface NamedWeights {

@@ -39,6 +39,8 @@ export interface TrainInput {
   /** Extra valid pairs to train with (multi-positive retraining), caption → images. */
   extraPositives: Csr | null;
   conditions: ConditionPositives | null;
+  /** Inclusion loss (heads/inclusion.ts): per caption, the more general train captions. */
+  generalCaptions?: Csr | null;
 }
 
 /** Split roles per image: the one split policy (datasets/split_policy.ts). */
@@ -116,7 +118,7 @@ export function transferables(input: TrainInput): ArrayBuffer[] {
   add(input.textFeatures);
   add(input.captionImage);
   add(input.imageRole);
-  for (const m of [input.evalPositives, input.extraPositives, ...(input.conditions?.positives ?? [])]) {
+  for (const m of [input.evalPositives, input.extraPositives, input.generalCaptions, ...(input.conditions?.positives ?? [])]) {
     if (m) {
       add(m.offsets);
       add(m.items);

@@ -37,6 +37,14 @@ export const PCME_CONFIG: Partial<HeadConfig> = {
 
 export const PCME_TRAIN: Partial<TrainParams> = { epochs: 30, batchSize: 512, lr: 5e-3, patience: 0, keep: 'best', meanLrScale: 0.1 };
 
+/**
+ * ProLIP's inclusion loss as an option of this head (`mlens train --head pcme --inclusion W`,
+ * heads/inclusion.ts): each image inside its annotated caption, at weight W (0.3 chosen on seed 0 of
+ * the science protocol's worlds) and sharpness k = 10, the last epoch's weights kept. Off by default:
+ * it raises the image Σσ² ranking at a cost in retrieval (docs/variance.md).
+ */
+export { PCME_INCLUSION } from '../../../shared/pcme_inclusion.js';
+
 export function defaultDims(inDims: number): number {
   return Math.min(inDims, 128);
 }

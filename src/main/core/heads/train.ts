@@ -202,6 +202,7 @@ export async function trainLoop(head: Head, input: TrainInput, spec: HeadSpec, e
   const task = spec.head === 'cond' ? condTask(input, p.batchSize) : pairTask(input, spec.positives, p.batchSize);
   const rng = new Rng(p.seed, 'head-batches');
   const mixRng = new Rng(p.seed, 'head-mix');
+  const generalRng = new Rng(p.seed, 'head-general');
   const meanVars = head.meanVariables();
   const varVars = head.varianceVariables();
   // Learning-rate groups: mean towers (× meanLrScale), log-variance heads (× varLrScale), the rest (× 1).
@@ -243,7 +244,7 @@ export async function trainLoop(head: Head, input: TrainInput, spec: HeadSpec, e
       let lossN = 0;
       for (const anchors of task.epoch(rng)) {
         check();
-        const plain = makeBatch(input, task, anchors);
+        const plain = makeBatch(input, task, anchors, generalRng);
         const batch = p.mix > 0 && spec.head !== 'cond' ? mixBatch(plain, input.imageDims, p.mix, mixRng) : plain;
         const loss = step(batch);
         lossSum += loss.dataSync()[0];

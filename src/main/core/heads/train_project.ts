@@ -17,7 +17,7 @@ import { annotatedPositives, buildTrainInput, ROLE_TEST, ROLE_VAL, type Conditio
 import type { CondMode, LossKind } from './config.js';
 import { readLabels, type PairLabel } from '../labels/label_model.js';
 import { extraPositives, multiposSpec, type ExtraSource } from './multipos.js';
-import { pcmeSpec } from './pcme.js';
+import { PCME_INCLUSION, pcmeSpec } from './pcme.js';
 import type { HeadMeta } from './save.js';
 import { spearman } from './stats.js';
 import { datasetVarianceDiagnostics, type VarianceDiagnostics } from './variance_diagnostics.js';
@@ -54,6 +54,16 @@ export interface TrainCommandArgs {
   /** Keyword rules for conditions on real data (default: aspects.jsonl when present, else LEXICON_RULES). */
   rules?: KeywordRule[];
   seed?: number;
+  /**
+   * PCME++ head: weight of ProLIP's inclusion loss, each image inside its annotated caption
+   * (heads/inclusion.ts); 0 or absent = off. The variances carry it late in training, so the last
+   * epoch's weights are kept (both best and last are reported).
+   */
+  inclusion?: number;
+  /** Sharpness k of the inclusion loss (default HeadConfig's); tuning runs. */
+  inclusionScale?: number;
+  /** Which weights an inclusion run keeps (default 'last'); tuning runs. */
+  inclusionKeep?: 'best' | 'last';
   /** Residual-variance head: other settings than DEFAULT_RESIDUAL (strengths, partners' weights, folds; tuning runs). */
   residual?: Partial<Omit<ResidualParams, 'seed'>>;
   batchSize?: number;
@@ -263,8 +273,11 @@ export async function trainProject(project: TrainProject, args: TrainCommandArgs
   } else if (args.head === 'cond') {
     spec = condSpec(dims, { mode: args.condMode, train });
   } else {
-    spec = pcmeSpec(dims, { train });
+    const w = args.inclusion ?? 0;
+    if (!(Number.isFinite(w) && w >= 0)) throw new Error(`--inclusion must be a non-negative number (got ${args.inclusion})`);
+    spec = w > 0 ? pcmeSpec(dims, { config: { inclusionImage: w, inclusionScale: args.inclusionScale ?? PCME_INCLUSION.scale }, train: { ...train, keep: args.inclusionKeep ?? 'last' } }) : pcmeSpec(dims, { train });
   }
+  if (args.inclusion && args.head !== 'pcme') throw new Error('--inclusion applies to --head pcme only');
   const needsConditions = spec.head === 'cond';
   const conditionInfo = needsConditions ? await conditionsFor(ds, args, extra) : null;
   const conditions = conditionInfo?.conditions ?? null;
@@ -286,10 +299,11 @@ export async function trainProject(project: TrainProject, args: TrainCommandArgs
   );
 
   const encoder = args.head === 'multipos' ? 'multipos' : args.head === 'pcme' ? 'pcme' : 'cond';
+  const inclusionNote = args.head === 'pcme' && args.inclusion ? ` + inclusion ${args.inclusion}` : '';
   const trainParams = { ...spec.train } as HeadMeta['provenance']['train'];
   const meta = heads.save(
     {
-      name: `${encoder}${conditions ? ` (${conditions.names.join(', ')})` : ''} on ${parent.record.name}`,
+      name: `${encoder}${inclusionNote}${conditions ? ` (${conditions.names.join(', ')})` : ''} on ${parent.record.name}`,
       config: r.config,
       provenance: {
         parent: parent.record.id,

@@ -17,7 +17,8 @@ import { buildTrainInput, ROLE_TEST, ROLE_TRAIN, ROLE_VAL, type TrainInput } fro
 import { totalVariance } from './csd.js';
 import { spearman } from './stats.js';
 import { csrFromLists, csrFromPairs } from './csr.js';
-import { pcmeSpec } from './pcme.js';
+import { PCME_INCLUSION, pcmeSpec } from './pcme.js';
+import { generalCaptions } from './inclusion.js';
 import { trainHeadOn, type HeadSpec } from './train.js';
 import { initBackend } from './tf.js';
 import { captionsPerImage, datasetVarianceDiagnostics } from './variance_diagnostics.js';
@@ -44,6 +45,10 @@ export interface VarianceDevice {
    * embeddings still show how generic they are (docs/science.md, the partners probe).
    */
   varOnVal?: boolean;
+  /** Inclusion loss between captions: each train caption's more general train captions (heads/inclusion.ts). */
+  general?: boolean;
+  /** Two stages: the default head (best epoch kept), then its variances trained on with this device's config (means frozen), the last epoch kept. */
+  thenVariances?: boolean;
 }
 
 export const VARIANCE_DEVICES: VarianceDevice[] = [
@@ -60,6 +65,18 @@ export const VARIANCE_DEVICES: VarianceDevice[] = [
   { name: 'means-mined-then-var', what: 'two stages: means trained with the 3 mined positives per caption, then variances one-to-one on frozen means', extra: { source: 'mined', k: 3 }, twoStage: true },
   { name: 'means-verified-then-var', what: 'two stages: means trained with train-split truth, then variances one-to-one on frozen means', extra: { source: 'verified' }, twoStage: true },
   { name: 'var-on-val', what: 'two stages: the default head, then its variances retrained on the validation split’s pairs (means frozen), items the encoder did not train on', varOnVal: true },
+  { name: 'incl-img', what: 'ProLIP inclusion loss, image ⊂ its annotated caption (weight 1; sharpness k = 1 in every incl- row unless named)', config: { inclusionImage: 1, inclusionScale: 1 } },
+  { name: 'incl-txt', what: 'ProLIP inclusion loss, caption ⊂ a train caption with a subset of its words (weight 1)', config: { inclusionText: 1, inclusionScale: 1 }, general: true },
+  { name: 'incl-txt-10', what: 'the same at weight 10', config: { inclusionText: 10, inclusionScale: 1 }, general: true },
+  { name: 'incl-txt-0.1', what: 'the same at weight 0.1', config: { inclusionText: 0.1, inclusionScale: 1 }, general: true },
+  { name: 'incl-txt-last', what: 'caption inclusion (weight 1), the last epoch’s weights kept', config: { inclusionText: 1, inclusionScale: 1 }, train: { keep: 'last' }, general: true },
+  { name: 'incl-both-last', what: 'both inclusion losses (weight 1 each), the last epoch’s weights kept', config: { inclusionImage: 1, inclusionText: 1, inclusionScale: 1 }, train: { keep: 'last' }, general: true },
+  { name: 'incl-img-last', what: 'image ⊂ caption inclusion (weight 1), the last epoch’s weights kept', config: { inclusionImage: 1, inclusionScale: 1 }, train: { keep: 'last' } },
+  { name: 'incl-txt-k10-last', what: 'caption inclusion at weight 0.1 with a sharper loss (k = 10), the last epoch’s weights kept', config: { inclusionText: 0.1, inclusionScale: 10 }, train: { keep: 'last' }, general: true },
+  { name: 'incl-img-then-var', what: 'two stages: the default head, then its variances trained on with image ⊂ caption inclusion (weight 1), means frozen, the last epoch kept', config: { inclusionImage: 1, inclusionScale: 1 }, thenVariances: true },
+  { name: 'incl-option', what: 'the option as shipped (`mlens train --head pcme --inclusion 0.3`): image ⊂ caption at weight 0.3, k = 10, the last epoch kept; chosen on the science protocol’s seed 0', config: { inclusionImage: PCME_INCLUSION.weight, inclusionScale: PCME_INCLUSION.scale }, train: { keep: 'last' } },
+  { name: 'incl-img-0.1', what: 'image ⊂ caption inclusion at weight 0.1', config: { inclusionImage: 0.1, inclusionScale: 1 } },
+  { name: 'incl-both', what: 'both inclusion losses (weight 1 each)', config: { inclusionImage: 1, inclusionText: 1, inclusionScale: 1 }, general: true },
   { name: 'epochs-100', what: 'the default for 100 epochs (more variance steps)', train: { epochs: 100 } },
   { name: 'keep-best', what: 'the default, keeping the best validation epoch’s weights', train: { keep: 'best' } },
 ];
@@ -155,12 +172,16 @@ export async function runVarianceBench(o: VarianceBenchOptions = {}): Promise<Va
         const t0 = performance.now();
         const base = buildTrainInput(ds, { image, text, dims });
         const extra = dev.extra ? (dev.extra.source === 'mined' ? minedPositives(base, dev.extra.k ?? 3) : verifiedPositives(ds, base)) : null;
-        const input: TrainInput = extra ? { ...base, extraPositives: extra } : base;
+        const withExtra: TrainInput = extra ? { ...base, extraPositives: extra } : base;
+        const input: TrainInput = dev.general ? { ...withExtra, generalCaptions: generalCaptions(ds.captions.map((c) => c.text), (c) => base.imageRole[base.captionImage[c]] === ROLE_TRAIN) } : withExtra;
         const spec: HeadSpec = pcmeSpec(dims, { config: dev.config, train: { ...dev.train, ...(o.epochs ? { epochs: o.epochs } : {}) } });
         let r;
         if (dev.twoStage) {
           const init = await firstStage(input, { ...spec, positives: 'extra', train: { ...spec.train, meanLrScale: 1 } });
           r = await trainHeadOn(base, { ...spec, train: { ...spec.train, meanLrScale: 0 }, init });
+        } else if (dev.thenVariances) {
+          const init = await firstStage(base, pcmeSpec(dims, { train: spec.train }));
+          r = await trainHeadOn(input, { ...spec, train: { ...spec.train, meanLrScale: 0, keep: 'last', patience: 1_000_000 }, init });
         } else if (dev.varOnVal) {
           const init = await firstStage(base, spec);
           // The validation split trains, the train split is what the trainer evaluates (the means

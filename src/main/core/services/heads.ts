@@ -27,7 +27,7 @@ export class HeadsServiceImpl implements HeadsService {
     private readonly spaces: SpacesServiceImpl,
   ) {}
 
-  async train(req: { jobId: string; head: HeadKind; spaceId?: string; condition?: string; epochs?: number }): Promise<TrainResultView> {
+  async train(req: { jobId: string; head: HeadKind; spaceId?: string; condition?: string; epochs?: number; inclusion?: number }): Promise<TrainResultView> {
     const p = this.s.project();
     const parent = req.spaceId ?? p.activeSpaceId;
     if (!parent) throw new Error(`${p.ds.name} has no space to train on: it needs embeddings`);
@@ -37,6 +37,7 @@ export class HeadsServiceImpl implements HeadsService {
         head: req.head,
         condition: req.condition,
         epochs: req.epochs,
+        ...(req.inclusion ? { inclusion: req.inclusion } : {}),
         // A conditional head is shown against its unconditioned control (same split), as `mlens train` does.
         control: req.head === 'cond',
         signal,
@@ -57,6 +58,7 @@ export class HeadsServiceImpl implements HeadsService {
       splitNote: r.splits.note,
       conditionCoverage: r.conditionCoverage ?? null,
       bestEpoch: r.metrics.bestEpoch,
+      kept: r.metrics.kept,
       stopped: r.metrics.stopped,
       val: pick(r.metrics.val)!,
       test: pick(r.metrics.test),
