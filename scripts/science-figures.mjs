@@ -412,36 +412,38 @@ export function pcmeInclusion(sci, path = PCME_INCLUSION_PATH) {
     '',
     table(['variant', ...worlds.map(label)], Object.entries(j.variants).map(([name, v]) => [name, ...worlds.map((w) => (v[w] ? `${f3(v[w].caption_sigma2_rho_heldout)} / ${f3(v[w].image_sigma2_rho)} / ${f3(v[w].pcme_val_map_at_r)}` : '—'))])),
   ];
-  const u = j.unseen_seeds;
-  if (!u) return out.join('\n');
-  const names = Object.keys(u.variants);
   const bound = (name, fallback) => sci.targets?.find((t) => t.name === name)?.bound ?? fallback;
   const capBound = bound('caption_variance_rho', 0.3);
   const imgBound = bound('image_variance_rho', 0.2);
   const ms = (x) => (x ? `${f3(x.mean)} ± ${f3(x.sd)}` : 'n/a');
-  const cols = (fig) => names.map((n) => `${fig[1]}: ${n}`);
   const figs = [
     ['caption_sigma2_rho_heldout', 'caption Σσ² ρ'],
     ['image_sigma2_rho', 'image Σσ² ρ'],
     ['pcme_test_map_at_r', 'test mAP@R'],
   ];
-  out.push(
-    '',
-    `Unseen seeds ${u.seeds.join(', ')} (mean ± sd; caption ρ over held-out captions, image ρ over every image, mAP@R of the PCME++ head itself on the test split, against the truth):`,
-    '',
-    table(['world', ...figs.flatMap(cols)], worlds.map((w) => [label(w), ...figs.flatMap(([k]) => names.map((n) => ms(u.variants[n][w]?.[k])))])),
-    '',
-  );
-  for (const n of names) {
-    const at = (k, b) => worlds.filter((w) => (u.variants[n][w]?.[k]?.median ?? -Infinity) >= b);
-    const cap = at('caption_sigma2_rho_heldout', capBound);
-    const img = at('image_sigma2_rho', imgBound);
-    const list = (ws) => (ws.length ? ` (${ws.map(label).join('; ')})` : '');
-    // Against the first variant (the default): in how many worlds the mean over the seeds is higher.
-    const base = names[0];
-    const above = (k) => worlds.filter((w) => (u.variants[n][w]?.[k]?.mean ?? -Infinity) > (u.variants[base][w]?.[k]?.mean ?? Infinity));
-    const vs = n === base ? '' : ` Mean over the seeds above ${base}'s: caption ρ in ${above('caption_sigma2_rho_heldout').length} of ${worlds.length} worlds, image ρ in ${above('image_sigma2_rho').length} of ${worlds.length}, test mAP@R in ${above('pcme_test_map_at_r').length} of ${worlds.length}.`;
-    out.push(`- ${n}: median caption ρ ≥ ${capBound} in ${cap.length} of ${worlds.length} worlds${list(cap)}; median image ρ ≥ ${imgBound} in ${img.length} of ${worlds.length}${list(img)}.${vs}`);
+  for (const u of [j.unseen_seeds, j.unseen_seeds_1000]) {
+    if (!u) continue;
+    const names = Object.keys(u.variants);
+    const cols = (fig) => names.map((n) => `${fig[1]}: ${n}`);
+    const size = u.images ? `${u.images.toLocaleString('en-US')}-image worlds, ` : '';
+    out.push(
+      '',
+      `Unseen seeds ${u.seeds.join(', ')}, ${size}mean ± sd (caption ρ over held-out captions, image ρ over every image, mAP@R of the PCME++ head itself on the test split, against the truth):`,
+      '',
+      table(['world', ...figs.flatMap(cols)], worlds.map((w) => [label(w), ...figs.flatMap(([k]) => names.map((n) => ms(u.variants[n][w]?.[k])))])),
+      '',
+    );
+    for (const n of names) {
+      const at = (k, b) => worlds.filter((w) => (u.variants[n][w]?.[k]?.median ?? -Infinity) >= b);
+      const cap = at('caption_sigma2_rho_heldout', capBound);
+      const img = at('image_sigma2_rho', imgBound);
+      const list = (ws) => (ws.length ? ` (${ws.map(label).join('; ')})` : '');
+      // Against the first variant (the default): in how many worlds the mean over the seeds is higher.
+      const base = names[0];
+      const above = (k) => worlds.filter((w) => (u.variants[n][w]?.[k]?.mean ?? -Infinity) > (u.variants[base][w]?.[k]?.mean ?? Infinity));
+      const vs = n === base ? '' : ` Mean over the seeds above ${base}'s: caption ρ in ${above('caption_sigma2_rho_heldout').length} of ${worlds.length} worlds, image ρ in ${above('image_sigma2_rho').length} of ${worlds.length}, test mAP@R in ${above('pcme_test_map_at_r').length} of ${worlds.length}.`;
+      out.push(`- ${n}: median caption ρ ≥ ${capBound} in ${cap.length} of ${worlds.length} worlds${list(cap)}; median image ρ ≥ ${imgBound} in ${img.length} of ${worlds.length}${list(img)}.${vs}`);
+    }
   }
   return out.join('\n');
 }

@@ -4,16 +4,17 @@
 // variant, each run with MLENS_SCIENCE_SEEDS=0 and the variant's environment:
 //
 //   node scripts/science-tuning-file.mjs OUT.json "title" "what was run" NAME=latest-science.json ...
-//     [unseen:NAME=science.json ...]
+//     [unseen:NAME=science.json ...] [unseen-1000:NAME=science-1000.json ...]
 //
 // Every figure is copied from the runs' JSON (seed 0 of each world), none typed. An `unseen:` run
 // (the chosen variant, or the shipped default, run on the protocol's unseen seeds after the choice)
-// goes under `unseen_seeds`: per world and figure the mean, sample sd and median over its seeds.
+// goes under `unseen_seeds`: per world and figure the mean, sample sd and median over its seeds; an
+// `unseen-1000:` run (`npm run bench -- science-1000`) the same under `unseen_seeds_1000`.
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const [out, title, what, ...variants] = process.argv.slice(2);
 if (!out || !title || !what || !variants.length) {
-  console.error('usage: node scripts/science-tuning-file.mjs OUT.json "title" "what was run" NAME=science.json [NAME=science.json ...] [unseen:NAME=science.json ...]');
+  console.error('usage: node scripts/science-tuning-file.mjs OUT.json "title" "what was run" NAME=science.json [NAME=science.json ...] [unseen:NAME=science.json ...] [unseen-1000:NAME=science-1000.json ...]');
   process.exit(2);
 }
 
@@ -50,16 +51,19 @@ function stats(xs) {
 
 const record = { title, what, at: null, seed: 0, variants: {} };
 for (const raw of variants) {
-  const unseen = raw.startsWith('unseen:');
-  const v = unseen ? raw.slice('unseen:'.length) : raw;
+  // unseen-1000: the same at 1,000-image worlds (`npm run bench -- science-1000`), kept apart.
+  const big = raw.startsWith('unseen-1000:');
+  const unseen = big || raw.startsWith('unseen:');
+  const v = big ? raw.slice('unseen-1000:'.length) : unseen ? raw.slice('unseen:'.length) : raw;
   const eq = v.indexOf('=');
   if (eq <= 0) throw new Error(`variant ${JSON.stringify(v)}: expected NAME=path`);
   const run = JSON.parse(readFileSync(v.slice(eq + 1), 'utf8'));
-  const sci = run.results.science;
-  if (!sci) throw new Error(`${v.slice(eq + 1)}: not a \`npm run bench -- science\` output`);
+  const sci = big ? run.results['science-1000'] : run.results.science;
+  if (!sci) throw new Error(`${v.slice(eq + 1)}: not a \`npm run bench -- ${big ? 'science-1000' : 'science'}\` output`);
   if (unseen) {
     if (sci.protocol.seeds.includes(0)) throw new Error(`${v.slice(eq + 1)}: seeds ${sci.protocol.seeds.join(',')} include the tuning seed 0; an unseen run must not`);
-    const u = (record.unseen_seeds ??= { seeds: sci.protocol.seeds, at: run.at, variants: {} });
+    const key = big ? 'unseen_seeds_1000' : 'unseen_seeds';
+    const u = (record[key] ??= { seeds: sci.protocol.seeds, images: sci.protocol.images, at: run.at, variants: {} });
     if (u.seeds.join(',') !== sci.protocol.seeds.join(',')) throw new Error(`${v.slice(eq + 1)}: seeds ${sci.protocol.seeds.join(',')}, but the other unseen runs have ${u.seeds.join(',')}`);
     const entry = {};
     for (const g of sci.groups) {

@@ -12,7 +12,7 @@ afterAll(() => tmp.cleanup());
 const script = join(__dirname, '..', '..', 'scripts', 'science-tuning-file.mjs');
 
 /** A science run's JSON as the bench writes it, one world plus the oracle, with the given figures (per seed: precision + 0.1 × its index). */
-function run(path: string, seeds: number[], precision: number, ece: number): string {
+function run(path: string, seeds: number[], precision: number, ece: number, bench = 'science'): string {
   const one = (seed: number, k: number) => ({
     seed,
     retrieval: { t2i_truth: { map_at_r: 0.5 }, i2t_truth: { map_at_r: 0.4 } },
@@ -25,7 +25,7 @@ function run(path: string, seeds: number[], precision: number, ece: number): str
     { name: 'sample-B-noise0.2', kind: 'sample', per_seed: perSeed },
     { name: 'oracle-A-noise0', kind: 'oracle', per_seed: perSeed },
   ];
-  writeFileSync(path, JSON.stringify({ at: '2026-12-07T00:00:00.000Z', results: { science: { protocol: { seeds, encoder: 'baseline' }, groups } } }));
+  writeFileSync(path, JSON.stringify({ at: '2026-12-07T00:00:00.000Z', results: { [bench]: { protocol: { seeds, encoder: 'baseline', images: bench === 'science' ? 200 : 1000 }, groups } } }));
   return path;
 }
 
@@ -67,6 +67,17 @@ describe('science-tuning-file', () => {
     // precision 0.5, 0.6, 0.7 over the three seeds; the oracle is left out.
     expect(Object.keys(j.unseen_seeds.variants.chosen)).toEqual(['sample-B-noise0.2']);
     expect(j.unseen_seeds.variants.chosen['sample-B-noise0.2'].precision_top_k).toEqual({ mean: 0.6, sd: 0.1, median: 0.6, n: 3 });
+    // A 1,000-image run goes apart, and only a science-1000 output is taken for it.
+    const big = run(join(tmp.dir, 'big.json'), [101, 102], 0.8, 0.05, 'science-1000');
+    const r2 = spawnSync(process.execPath, [script, out, 't', 'w', `chosen=${tune}`, `unseen:chosen=${u}`, `unseen-1000:chosen=${big}`], { encoding: 'utf8' });
+    expect(r2.status, r2.stderr).toBe(0);
+    const j2 = JSON.parse(readFileSync(out, 'utf8'));
+    expect(j2.unseen_seeds_1000).toMatchObject({ seeds: [101, 102], images: 1000 });
+    expect(j2.unseen_seeds_1000.variants.chosen['sample-B-noise0.2'].precision_top_k.mean).toBeCloseTo(0.85, 9);
+    expect(j2.unseen_seeds.images).toBe(200);
+    const wrong = spawnSync(process.execPath, [script, out, 't', 'w', `chosen=${tune}`, `unseen-1000:chosen=${u}`], { encoding: 'utf8' });
+    expect(wrong.status).not.toBe(0);
+    expect(wrong.stderr).toMatch(/not a `npm run bench -- science-1000` output/);
     const withZero = run(join(tmp.dir, 'z.json'), [0, 101], 0.5, 0.05);
     const bad = spawnSync(process.execPath, [script, join(tmp.dir, 'y.json'), 't', 'w', `chosen=${tune}`, `unseen:chosen=${withZero}`], { encoding: 'utf8' });
     expect(bad.status).not.toBe(0);
