@@ -412,6 +412,11 @@ export function pcmeInclusion(sci, path = PCME_INCLUSION_PATH) {
     '',
     table(['variant', ...worlds.map(label)], Object.entries(j.variants).map(([name, v]) => [name, ...worlds.map((w) => (v[w] ? `${f3(v[w].caption_sigma2_rho_heldout)} / ${f3(v[w].image_sigma2_rho)} / ${f3(v[w].pcme_val_map_at_r)}` : '—'))])),
   ];
+  if (j.variants_1000_images) {
+    const big = j.variants_1000_images;
+    const bw = [...new Set(Object.values(big).flatMap((v) => Object.keys(v).filter((k) => k !== 'encoder')))];
+    out.push('', 'The same at 1,000-image worlds, seed 0 (a check made after the unseen runs; nothing chosen from it):', '', table(['variant', ...bw.map(label)], Object.entries(big).map(([name, v]) => [name, ...bw.map((w) => (v[w] ? `${f3(v[w].caption_sigma2_rho_heldout)} / ${f3(v[w].image_sigma2_rho)} / ${f3(v[w].pcme_val_map_at_r)}` : '—'))])));
+  }
   const bound = (name, fallback) => sci.targets?.find((t) => t.name === name)?.bound ?? fallback;
   const capBound = bound('caption_variance_rho', 0.3);
   const imgBound = bound('image_variance_rho', 0.2);

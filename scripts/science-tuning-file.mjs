@@ -4,17 +4,18 @@
 // variant, each run with MLENS_SCIENCE_SEEDS=0 and the variant's environment:
 //
 //   node scripts/science-tuning-file.mjs OUT.json "title" "what was run" NAME=latest-science.json ...
-//     [unseen:NAME=science.json ...] [unseen-1000:NAME=science-1000.json ...]
+//     [unseen:NAME=science.json ...] [unseen-1000:NAME=science-1000.json ...] [seed0-1000:NAME=science-1000.json ...]
 //
 // Every figure is copied from the runs' JSON (seed 0 of each world), none typed. An `unseen:` run
 // (the chosen variant, or the shipped default, run on the protocol's unseen seeds after the choice)
 // goes under `unseen_seeds`: per world and figure the mean, sample sd and median over its seeds; an
-// `unseen-1000:` run (`npm run bench -- science-1000`) the same under `unseen_seeds_1000`.
+// `unseen-1000:` run (`npm run bench -- science-1000`) the same under `unseen_seeds_1000`; a seed-0
+// `seed0-1000:` run (a check at that size, e.g. of fewer worlds) under `variants_1000_images`.
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const [out, title, what, ...variants] = process.argv.slice(2);
 if (!out || !title || !what || !variants.length) {
-  console.error('usage: node scripts/science-tuning-file.mjs OUT.json "title" "what was run" NAME=science.json [NAME=science.json ...] [unseen:NAME=science.json ...] [unseen-1000:NAME=science-1000.json ...]');
+  console.error('usage: node scripts/science-tuning-file.mjs OUT.json "title" "what was run" NAME=science.json [NAME=science.json ...] [unseen:NAME=science.json ...] [unseen-1000:NAME=science-1000.json ...] [seed0-1000:NAME=science-1000.json ...]');
   process.exit(2);
 }
 
@@ -52,9 +53,10 @@ function stats(xs) {
 const record = { title, what, at: null, seed: 0, variants: {} };
 for (const raw of variants) {
   // unseen-1000: the same at 1,000-image worlds (`npm run bench -- science-1000`), kept apart.
-  const big = raw.startsWith('unseen-1000:');
-  const unseen = big || raw.startsWith('unseen:');
-  const v = big ? raw.slice('unseen-1000:'.length) : unseen ? raw.slice('unseen:'.length) : raw;
+  const seed0Big = raw.startsWith('seed0-1000:');
+  const big = seed0Big || raw.startsWith('unseen-1000:');
+  const unseen = !seed0Big && (big || raw.startsWith('unseen:'));
+  const v = raw.slice(raw.startsWith('seed0-1000:') ? 'seed0-1000:'.length : raw.startsWith('unseen-1000:') ? 'unseen-1000:'.length : raw.startsWith('unseen:') ? 'unseen:'.length : 0);
   const eq = v.indexOf('=');
   if (eq <= 0) throw new Error(`variant ${JSON.stringify(v)}: expected NAME=path`);
   const run = JSON.parse(readFileSync(v.slice(eq + 1), 'utf8'));
@@ -75,9 +77,13 @@ for (const raw of variants) {
     continue;
   }
   if (sci.protocol.seeds.join(',') !== '0') throw new Error(`${v.slice(eq + 1)}: seeds ${sci.protocol.seeds.join(',')}; a tuning record holds seed 0 only`);
-  record.at = record.at ?? run.at;
   const entry = { encoder: sci.protocol.encoder };
   for (const g of sci.groups) if (g.kind !== 'oracle') entry[g.name] = figures(g.per_seed[0]);
+  if (seed0Big) {
+    (record.variants_1000_images ??= {})[v.slice(0, eq)] = entry;
+    continue;
+  }
+  record.at = record.at ?? run.at;
   record.variants[v.slice(0, eq)] = entry;
 }
 writeFileSync(out, `${JSON.stringify(record, null, 2)}\n`);

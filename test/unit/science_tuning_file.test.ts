@@ -75,6 +75,11 @@ describe('science-tuning-file', () => {
     expect(j2.unseen_seeds_1000).toMatchObject({ seeds: [101, 102], images: 1000 });
     expect(j2.unseen_seeds_1000.variants.chosen['sample-B-noise0.2'].precision_top_k.mean).toBeCloseTo(0.85, 9);
     expect(j2.unseen_seeds.images).toBe(200);
+    // A seed-0 check at 1,000 images goes under variants_1000_images.
+    const big0 = run(join(tmp.dir, 'big0.json'), [0], 0.7, 0.05, 'science-1000');
+    const r3 = spawnSync(process.execPath, [script, out, 't', 'w', `chosen=${tune}`, `seed0-1000:chosen=${big0}`], { encoding: 'utf8' });
+    expect(r3.status, r3.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8')).variants_1000_images.chosen['sample-B-noise0.2'].precision_top_k).toBe(0.7);
     const wrong = spawnSync(process.execPath, [script, out, 't', 'w', `chosen=${tune}`, `unseen-1000:chosen=${u}`], { encoding: 'utf8' });
     expect(wrong.status).not.toBe(0);
     expect(wrong.stderr).toMatch(/not a `npm run bench -- science-1000` output/);

@@ -243,6 +243,7 @@ export async function trainProject(project: TrainProject, args: TrainCommandArgs
   const started = new Date();
   if (!HEAD_CHOICES.includes(args.head)) throw new Error(`--head must be one of ${HEAD_CHOICES.join(', ')} (got ${String(args.head)})`);
   if (args.epochs != null && !(Number.isInteger(args.epochs) && args.epochs >= 1)) throw new Error(`--epochs must be a positive integer (got ${args.epochs})`);
+  if (args.inclusion && args.head !== 'pcme') throw new Error('--inclusion applies to --head pcme only');
   const { ds, dir: pdir, spaces, heads } = project;
   const parent = await resolveSpace(spaces, ds, args.space, pdir);
   if (args.head === 'residual') return trainResidual(project, parent, args, started);
@@ -277,7 +278,6 @@ export async function trainProject(project: TrainProject, args: TrainCommandArgs
     if (!(Number.isFinite(w) && w >= 0)) throw new Error(`--inclusion must be a non-negative number (got ${args.inclusion})`);
     spec = w > 0 ? pcmeSpec(dims, { config: { inclusionImage: w, inclusionScale: args.inclusionScale ?? PCME_INCLUSION.scale }, train: { ...train, keep: args.inclusionKeep ?? 'last' } }) : pcmeSpec(dims, { train });
   }
-  if (args.inclusion && args.head !== 'pcme') throw new Error('--inclusion applies to --head pcme only');
   const needsConditions = spec.head === 'cond';
   const conditionInfo = needsConditions ? await conditionsFor(ds, args, extra) : null;
   const conditions = conditionInfo?.conditions ?? null;
