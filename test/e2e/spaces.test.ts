@@ -142,6 +142,10 @@ describe('spaces, encoders, heads and glyphs in the browser', () => {
     await page.click('[data-testid="train-start"]');
     await expect.poll(() => page.textContent('[data-testid="train-kept-last"]').catch(() => ''), { timeout: 240_000 }).toMatch(/^kept the last epoch \(best validation mAP@R at epoch \d\)$/);
     expect(await page.textContent('[data-testid="train-result"]')).toMatch(/pcme \+ inclusion 0\.3 on /);
+    // Compare runs: the kept weights' validation mAP@R says it is the last epoch's; the plain run's does not.
+    const row = (text: RegExp) => page.locator('[data-testid="run-row"]', { hasText: text }).locator('[data-testid="run-kept"]');
+    await expect.poll(() => row(/inclusion/).textContent().catch(() => ''), { timeout: 30_000 }).toMatch(/^[01]\.\d{3} \(last epoch\)$/);
+    expect(await row(/^(?!.*inclusion).*pcme on /).first().textContent()).toMatch(/^[01]\.\d{3}$/);
     await expect.poll(() => page.textContent('[data-testid="status-space"]'), { timeout: 10_000 }).toContain('inclusion');
     // The box stays a PCME++ option: another head does not offer it.
     await page.selectOption('[data-testid="head-kind"]', 'cond');

@@ -96,8 +96,11 @@ export interface HeadView {
   createdAt: string;
   positives: 'annotated' | 'extra';
   extraPairs: number;
+  /** Validation and test scores of the weights the head kept. */
   val: { rPrecision: number; mapAtR: number };
   test: { rPrecision: number; mapAtR: number } | null;
+  /** Which epoch's weights it kept: the best validation epoch's, or the last (the PCME++ inclusion option). */
+  kept: 'best' | 'last';
   curves: Array<{ epoch: number; loss: number; rPrecision: number; mapAtR: number }>;
   spaces: Array<{ id: string; condition: string | null }>;
 }

@@ -88,6 +88,7 @@ export class HeadsServiceImpl implements HeadsService {
       extraPairs: h.provenance.extraPairs,
       val: { rPrecision: h.val.rPrecision, mapAtR: h.val.mapAtR },
       test: h.test ? { rPrecision: h.test.rPrecision, mapAtR: h.test.mapAtR } : null,
+      kept: h.result.kept ?? 'best',
       curves: h.result.curves.map((c) => ({ epoch: c.epoch, loss: c.loss, rPrecision: c.val.rPrecision, mapAtR: c.val.mapAtR })),
       spaces: h.spaces,
     }));

@@ -257,7 +257,7 @@ export function TrainPanel() {
         {heads == null ? <p className="muted">Loading…</p> : heads.length === 0 ? <p className="muted" data-testid="runs-empty">No trained runs to compare yet: PCME++, conditional and multi-positive heads appear here with their curves. A residual-variance head has no epochs; its space is in the Spaces tab.</p> : (
           <>
             <table className="mini-table runs" data-testid="runs-table">
-              <thead><tr><th /><th>run</th><th>kind</th><th>positives</th><th>epochs</th><th title="best validation mAP@R over epochs">best val mAP@R</th><th>test mAP@R</th></tr></thead>
+              <thead><tr><th /><th>run</th><th>kind</th><th>positives</th><th>epochs</th><th title="best validation mAP@R over epochs">best val mAP@R</th><th title="validation mAP@R of the weights the run kept (the best epoch's, or the last epoch's for the PCME++ inclusion option)">kept val mAP@R</th><th>test mAP@R</th></tr></thead>
               <tbody>
                 {heads.map((h, i) => {
                   const best = h.curves.length ? Math.max(...h.curves.map((c) => c.mapAtR)) : h.val.mapAtR;
@@ -274,6 +274,7 @@ export function TrainPanel() {
                       <td>{h.positives}{h.extraPairs ? ` (+${h.extraPairs})` : ''}</td>
                       <td>{h.curves.length}</td>
                       <td>{f3(best)}</td>
+                      <td data-testid="run-kept">{f3(h.val.mapAtR)}{h.kept === 'last' ? ' (last epoch)' : ''}</td>
                       <td>{f3(h.test?.mapAtR)}</td>
                     </tr>
                   );
