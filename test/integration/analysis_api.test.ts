@@ -132,6 +132,12 @@ describe('analysis API', () => {
     await api.call('spaces.setActive', { spaceId: 'dataset' });
   }, 180_000);
 
+  it('refuses the inclusion option for a negative weight and for another head than PCME++', async () => {
+    await expect(api.call('heads.train', { jobId: 'train-bad-1', head: 'pcme', spaceId: 'dataset', epochs: 1, inclusion: -1 })).rejects.toThrow(/inclusion/);
+    await expect(api.call('heads.train', { jobId: 'train-bad-2', head: 'cond', spaceId: 'dataset', epochs: 1, inclusion: 0.3 })).rejects.toThrow(/--inclusion applies to --head pcme only/);
+    expect((await api.call('heads.list')).every((h: any) => !/inclusion/.test(h.name))).toBe(true);
+  }, 60_000);
+
   it('reports the InfoNCE push beside the BCE equivalent for a pair', async () => {
     const p = await api.call('metrics.pairPush', { image: 3, caption: 40 });
     expect(p.validFrom).toBe('truth');
