@@ -422,9 +422,9 @@ export function pcmeInclusion(sci, path = PCME_INCLUSION_PATH) {
   const imgBound = bound('image_variance_rho', 0.2);
   const ms = (x) => (x ? `${f3(x.mean)} ± ${f3(x.sd)}` : 'n/a');
   const figs = [
-    ['caption_sigma2_rho_heldout', 'caption Σσ² ρ'],
-    ['image_sigma2_rho', 'image Σσ² ρ'],
-    ['pcme_test_map_at_r', 'test mAP@R'],
+    ['caption_sigma2_rho_heldout', 'caption Σσ² ρ', 'caption_sigma2_partial_heldout'],
+    ['image_sigma2_rho', 'image Σσ² ρ', 'image_sigma2_partial'],
+    ['pcme_test_map_at_r', 'test mAP@R', null],
   ];
   for (const u of [j.unseen_seeds, j.unseen_seeds_1000]) {
     if (!u) continue;
@@ -433,9 +433,9 @@ export function pcmeInclusion(sci, path = PCME_INCLUSION_PATH) {
     const size = u.images ? `${u.images.toLocaleString('en-US')}-image worlds, ` : '';
     out.push(
       '',
-      `Unseen seeds ${u.seeds.join(', ')}, ${size}mean ± sd (caption ρ over held-out captions, image ρ over every image, mAP@R of the PCME++ head itself on the test split, against the truth):`,
+      `Unseen seeds ${u.seeds.join(', ')}, ${size}mean ± sd (caption ρ over held-out captions, image ρ over every image, each with its partial ρ given the nearest-partner distance in brackets (mean); mAP@R of the PCME++ head itself on the test split, against the truth):`,
       '',
-      table(['world', ...figs.flatMap(cols)], worlds.map((w) => [label(w), ...figs.flatMap(([k]) => names.map((n) => ms(u.variants[n][w]?.[k])))])),
+      table(['world', ...figs.flatMap(cols)], worlds.map((w) => [label(w), ...figs.flatMap(([k, , partial]) => names.map((n) => `${ms(u.variants[n][w]?.[k])}${partial && u.variants[n][w]?.[partial] ? ` (${f3(u.variants[n][w][partial].mean)})` : ''}`))])),
       '',
     );
     for (const n of names) {

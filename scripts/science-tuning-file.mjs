@@ -20,7 +20,8 @@ if (!out || !title || !what || !variants.length) {
 }
 
 const round = (x) => (typeof x === 'number' && Number.isFinite(x) ? Math.round(x * 1e6) / 1e6 : null);
-const rhoOf = (list, scope) => list?.find((c) => c.against === 'multiplicity' && (scope ? c.scope === scope : !c.scope))?.rho;
+const multiplicityOf = (list, scope) => list?.find((c) => c.against === 'multiplicity' && (scope ? c.scope === scope : !c.scope));
+const rhoOf = (list, scope) => multiplicityOf(list, scope)?.rho;
 
 function figures(r) {
   return {
@@ -31,6 +32,9 @@ function figures(r) {
     ece_unreviewed_vs_truth: round(r.calibration?.ece_unreviewed_vs_truth),
     caption_sigma2_rho_heldout: round(r.variance?.spearman),
     image_sigma2_rho: round(rhoOf(r.variance?.diagnostics?.images)),
+    // The same after controlling for the distance to the nearest partner (partial ρ).
+    caption_sigma2_partial_heldout: round(multiplicityOf(r.variance?.diagnostics?.captions, 'val+test')?.partialRho),
+    image_sigma2_partial: round(multiplicityOf(r.variance?.diagnostics?.images)?.partialRho),
     caption_partners_rho_heldout: round(rhoOf(r.partners?.diagnostics?.captions, 'val+test')),
     // The PCME++ head's own retrieval: validation mAP@R of the weights it kept, and the test split's.
     pcme_val_map_at_r: round(r.variance?.metrics?.val?.mapAtR),

@@ -17,7 +17,7 @@ function run(path: string, seeds: number[], precision: number, ece: number, benc
     seed,
     retrieval: { t2i_truth: { map_at_r: 0.5 }, i2t_truth: { map_at_r: 0.4 } },
     calibration: { precision_top_k: precision + 0.1 * k, precision_top_k_features_fitted_on_truth: 0.61, ece_unreviewed_vs_truth: ece },
-    variance: { spearman: precision / 2, metrics: { val: { mapAtR: 0.33 }, test: { mapAtR: 0.31 } }, diagnostics: { images: [{ against: 'nearest', rho: 0.9 }, { against: 'multiplicity', rho: -0.05 }] } },
+    variance: { spearman: precision / 2, metrics: { val: { mapAtR: 0.33 }, test: { mapAtR: 0.31 } }, diagnostics: { images: [{ against: 'nearest', rho: 0.9 }, { against: 'multiplicity', rho: -0.05, partialRho: -0.04 }], captions: [{ against: 'multiplicity', rho: 0.1, partialRho: 0.11 }, { against: 'multiplicity', scope: 'val+test', rho: 0.21, partialRho: 0.2 }] } },
     partners: { diagnostics: { captions: [{ against: 'multiplicity', rho: 0.2 }, { against: 'multiplicity', scope: 'val+test', rho: 0.45 }] } },
   });
   const perSeed = seeds.map((seed, k) => one(seed, k));
@@ -48,6 +48,8 @@ describe('science-tuning-file', () => {
       ece_unreviewed_vs_truth: 0.091,
       caption_sigma2_rho_heldout: 0.238562,
       image_sigma2_rho: -0.05,
+      caption_sigma2_partial_heldout: 0.2,
+      image_sigma2_partial: -0.04,
       caption_partners_rho_heldout: 0.45,
       pcme_val_map_at_r: 0.33,
       pcme_test_map_at_r: 0.31,
