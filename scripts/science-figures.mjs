@@ -233,6 +233,9 @@ function models(sci) {
   return `On the ${sci.protocol.images}-image sample (preset A, ${sci.protocol.seeds.length} unseen seeds, mean ± sd), the baseline (its head trained on the train split only) gives on the held-out test split t2i R@1 ${pm(a, 'retrieval.t2i_annotated.r1')} against the annotated pairs but ${pm(a, 'retrieval.t2i_truth.r1')} against the full truth, and mAP@R ${pm(a, 'retrieval.t2i_truth.map_at_r')} against the truth: its top image is usually valid, just not the one annotated (all worlds: [science](science.md)).`;
 }
 
+/** The worlds named in any variant of a tuning record's { variant: { world: … } } map, in order of appearance. */
+const worldsOf = (variants) => [...new Set(Object.values(variants).flatMap((v) => Object.keys(v).filter((k) => k !== 'encoder')))];
+
 /**
  * Seed-0 tuning runs (bench-results/<prefix>*.json: the built-in encoder's, or mining's): per file a
  * table of variants × worlds, each cell "precision of the top 1,000 / t2i mAP@R vs truth" (mining:
@@ -243,8 +246,6 @@ export function encoderTuning(sci, root = ROOT, prefix = 'science-tuning-encoder
   const dir = join(root, 'bench-results');
   const files = readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.json')).sort();
   const label = (name) => labelOf(sci, name);
-  /** The worlds named in any variant of a { variant: { world: … } } map, in order of appearance. */
-  const worldsOf = (variants) => [...new Set(Object.values(variants).flatMap((v) => Object.keys(v).filter((k) => k !== 'encoder')))];
   const grid = (variants, cell) => {
     const ws = worldsOf(variants);
     return table(['variant', ...ws.map(label)], Object.entries(variants).map(([name, v]) => [name, ...ws.map((w) => cell(v[w]))]));
@@ -406,7 +407,7 @@ export function pcmeInclusion(sci, path = PCME_INCLUSION_PATH) {
     return `Not measured yet: \`${basename(path)}\` is written by scripts/science-tuning-file.mjs from seed-0 science runs.`;
   }
   const label = (name) => labelOf(sci, name);
-  const worlds = [...new Set(Object.values(j.variants).flatMap((v) => Object.keys(v).filter((k) => k !== 'encoder')))];
+  const worlds = worldsOf(j.variants);
   const out = [
     `**${j.title}** (\`bench-results/${basename(path)}\`, seed ${j.seed}; each cell: Spearman ρ of caption Σσ² with true multiplicity, held-out captions / of image Σσ² with captions per image / validation mAP@R of the weights kept)`,
     '',
@@ -414,7 +415,7 @@ export function pcmeInclusion(sci, path = PCME_INCLUSION_PATH) {
   ];
   if (j.variants_1000_images) {
     const big = j.variants_1000_images;
-    const bw = [...new Set(Object.values(big).flatMap((v) => Object.keys(v).filter((k) => k !== 'encoder')))];
+    const bw = worldsOf(big);
     out.push('', 'The same at 1,000-image worlds, seed 0 (a check made after the unseen runs; nothing chosen from it):', '', table(['variant', ...bw.map(label)], Object.entries(big).map(([name, v]) => [name, ...bw.map((w) => (v[w] ? `${f3(v[w].caption_sigma2_rho_heldout)} / ${f3(v[w].image_sigma2_rho)} / ${f3(v[w].pcme_val_map_at_r)}` : '—'))])));
   }
   const bound = (name, fallback) => sci.targets?.find((t) => t.name === name)?.bound ?? fallback;

@@ -57,10 +57,11 @@ function stats(xs) {
 const record = { title, what, at: null, seed: 0, variants: {} };
 for (const raw of variants) {
   // unseen-1000: the same at 1,000-image worlds (`npm run bench -- science-1000`), kept apart.
-  const seed0Big = raw.startsWith('seed0-1000:');
-  const big = seed0Big || raw.startsWith('unseen-1000:');
-  const unseen = !seed0Big && (big || raw.startsWith('unseen:'));
-  const v = raw.slice(raw.startsWith('seed0-1000:') ? 'seed0-1000:'.length : raw.startsWith('unseen-1000:') ? 'unseen-1000:'.length : raw.startsWith('unseen:') ? 'unseen:'.length : 0);
+  const prefix = /^(unseen|unseen-1000|seed0-1000):/.exec(raw)?.[1] ?? null;
+  const v = prefix ? raw.slice(prefix.length + 1) : raw;
+  const big = prefix?.endsWith('-1000') ?? false;
+  const unseen = prefix?.startsWith('unseen') ?? false;
+  const seed0Big = prefix === 'seed0-1000';
   const eq = v.indexOf('=');
   if (eq <= 0) throw new Error(`variant ${JSON.stringify(v)}: expected NAME=path`);
   const run = JSON.parse(readFileSync(v.slice(eq + 1), 'utf8'));

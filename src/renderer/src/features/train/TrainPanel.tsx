@@ -18,9 +18,6 @@ const HEAD_TEXT: Record<HeadKind, string> = {
 const RUN_COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#0891b2', '#be185d', '#4d7c0f'];
 
 /** Each head's default epochs (as `mlens train` runs it: core/heads/pcme.ts, cond.ts, multipos.ts). */
-/** The inclusion option's weight, the one `mlens train --inclusion` documents. */
-const INCLUSION_WEIGHT = PCME_INCLUSION.weight;
-
 const HEAD_EPOCHS: Record<HeadKind, number> = { pcme: 30, cond: 20, multipos: 20, residual: 0 };
 
 const f3 = (v: number | null | undefined) => (v == null || !Number.isFinite(v) ? '–' : v.toFixed(3));
@@ -111,7 +108,7 @@ export function TrainPanel() {
         head,
         ...(head === 'residual' ? {} : { epochs }),
         ...(head === 'cond' && condition.trim() ? { condition: condition.trim() } : {}),
-        ...(head === 'pcme' && inclusion ? { inclusion: INCLUSION_WEIGHT } : {}),
+        ...(head === 'pcme' && inclusion ? { inclusion: PCME_INCLUSION.weight } : {}),
       });
       setResult(r);
       onNotice(`Trained ${r.head}: space ${r.space.name} is active`);
@@ -174,7 +171,7 @@ export function TrainPanel() {
           {head === 'pcme' && (
             <>
               <label title="ProLIP's inclusion loss: each image's Gaussian inside its annotated caption's (docs/variance.md)">
-                <input type="checkbox" data-testid="head-inclusion" checked={inclusion} onChange={(e) => setInclusion(e.target.checked)} /> inclusion loss (ProLIP, weight {INCLUSION_WEIGHT})
+                <input type="checkbox" data-testid="head-inclusion" checked={inclusion} onChange={(e) => setInclusion(e.target.checked)} /> inclusion loss (ProLIP, weight {PCME_INCLUSION.weight})
               </label>
               {inclusion && (
                 <p className="muted small" data-testid="head-inclusion-note">
