@@ -73,6 +73,7 @@ async function main(argv: string[]): Promise<number> {
     const tag = e instanceof UsageError ? 'usage' : e instanceof DatasetError ? 'dataset error' : 'error';
     if (json(a)) process.stdout.write(`${JSON.stringify({ error: { name: err.name, message: err.message } })}\n`);
     console.error(`mlens ${verbName}: ${tag}: ${err.message}${e instanceof UsageError ? `\nUsage: ${verb.usage}` : ''}`);
+    if (process.env.MLENS_DEBUG && err.stack) console.error(err.stack);
     return e instanceof UsageError ? 2 : 1;
   }
 }

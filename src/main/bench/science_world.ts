@@ -14,6 +14,7 @@ import { evaluateProject } from '../core/mining/evaluation.js';
 import { mineProject } from '../core/mining/mine.js';
 import { Project } from '../core/project/project.js';
 import { projectDir } from '../core/store/project_store.js';
+import { TruthPairs } from '../core/mining/truth_pairs.js';
 
 /** Tuning runs only: MLENS_SCIENCE_PCME_INCLUSION (weight), _SCALE and _KEEP set the PCME++ head's inclusion loss (mlens train --inclusion). */
 function pcmeOverride(): { inclusion?: number; inclusionScale?: number; inclusionKeep?: 'best' | 'last' } {
@@ -175,8 +176,7 @@ export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
     return withProject(spec, async (p) => {
       const { reviews } = p;
       const nI = ds.images.length;
-      const truth = new Set<number>();
-      ds.truth!.forEach((imgs, c) => imgs.forEach((i) => truth.add(c * nI + i)));
+      const truth = new TruthPairs(ds.truth!, nI);
       let reviewed = 0;
       let checked = 0;
       while (reviewed < spec.reviews) {

@@ -22,6 +22,7 @@ import { workerKnnRunner } from './knn_worker.js';
 import type { Dataset } from '../datasets/dataset.js';
 import type { ProjectStore } from '../store/project_store.js';
 import type { ReviewStore } from '../review/review_store.js';
+import { TruthPairs, type PairMembership } from './truth_pairs.js';
 
 /** What mining reads from an open project (core/project's Project is one). */
 export interface MiningProject {
@@ -96,7 +97,7 @@ export interface MineCommandOutput {
 }
 
 /** Precision and recall of the candidates in `order` against the true pairs (keys c·nImages + i). */
-export function precisionRecallAtBudgets(t: Pick<CandidateTable, 'image' | 'caption' | 'n'>, order: ArrayLike<number>, truePairs: Set<number>, nImages: number, budgets: readonly number[] = BUDGETS): Record<string, BudgetFigure> {
+export function precisionRecallAtBudgets(t: Pick<CandidateTable, 'image' | 'caption' | 'n'>, order: ArrayLike<number>, truePairs: PairMembership, nImages: number, budgets: readonly number[] = BUDGETS): Record<string, BudgetFigure> {
   const out: Record<string, BudgetFigure> = {};
   for (const b of budgets) {
     const taken = Math.min(b, t.n);
@@ -111,15 +112,8 @@ export function precisionRecallAtBudgets(t: Pick<CandidateTable, 'image' | 'capt
 }
 
 /** True unannotated pairs of a truth table (keys c·nImages + i), leaving out `known`. */
-export function trueUnannotatedPairs(truth: readonly ArrayLike<number>[], annotated: ArrayLike<number>, nImages: number, known?: Set<number>): Set<number> {
-  const out = new Set<number>();
-  truth.forEach((imgs, c) => {
-    for (let k = 0; k < imgs.length; k++) {
-      const key = c * nImages + imgs[k];
-      if (imgs[k] !== annotated[c] && !known?.has(key)) out.add(key);
-    }
-  });
-  return out;
+export function trueUnannotatedPairs(truth: readonly ArrayLike<number>[], annotated: ArrayLike<number>, nImages: number, known?: Set<number>): TruthPairs {
+  return new TruthPairs(truth, nImages, { annotated, exclude: known });
 }
 
 /** What the compute step needs: plain data and typed arrays (a worker's payload), no path. */
@@ -236,17 +230,9 @@ export async function mineCompute(input: MineInput, hooks: { onProgress?: Progre
 
   const out: MineComputed = { table, units, theta, mode, crossSplit: 0 };
   if (input.truth) {
-    const truePairs = trueUnannotatedPairs(input.truth, annotated, n, known);
     // Recall counts only what mining could propose: with splits, pairs inside one split.
-    let minable = truePairs;
-    if (groups) {
-      minable = new Set();
-      for (const key of truePairs) {
-        const c = Math.floor(key / n);
-        if (groups.captionGroup[c] === groups.imageGroup[key - c * n]) minable.add(key);
-        else out.crossSplit++;
-      }
-    }
+    const minable = new TruthPairs(input.truth, n, { annotated, exclude: known, groups: groups ?? undefined });
+    out.crossSplit = minable.crossGroup;
     out.figures = precisionRecallAtBudgets(table, rankCandidates(table, 'p'), minable, n);
     out.trueCount = minable.size;
   }

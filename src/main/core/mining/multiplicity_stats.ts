@@ -5,6 +5,7 @@
 // truth where there is one).
 import { estimateRemaining, type RecaptureEstimate } from './capture_recapture.js';
 import type { Histogram, PrecisionRow } from '../../../shared/views/metrics.js';
+import { TruthPairs } from './truth_pairs.js';
 
 export type { Histogram, PrecisionRow } from '../../../shared/views/metrics.js';
 
@@ -70,12 +71,7 @@ export function multiplicityStats(input: StatsInput): MultiplicityStats {
   const annLists = Array.from({ length: nT }, (_, c) => (annotated[c] >= 0 ? [annotated[c]] : []));
   const lengths = (lists: readonly ArrayLike<number>[]): Int32Array => Int32Array.from(lists, (l) => l.length);
   const c = input.candidates;
-  const truthSet = truth ? new Set<number>() : null;
-  if (truth && truthSet) {
-    truth.forEach((imgs, t) => {
-      for (let k = 0; k < imgs.length; k++) if (imgs[k] !== annotated[t]) truthSet.add(t * nImages + imgs[k]);
-    });
-  }
+  const truthSet = truth ? new TruthPairs(truth, nImages, { annotated }) : null;
   const row = (pick: (k: number) => boolean): PrecisionRow => {
     let candidates = 0;
     let reviewed = 0;
