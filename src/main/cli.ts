@@ -64,14 +64,15 @@ async function main(argv: string[]): Promise<number> {
     console.log(`${verb.summary}\n\nUsage: ${verb.usage}`);
     return 0;
   }
-  const a = parseArgs(rest, verb.flags ?? []);
+  let a: ReturnType<typeof parseArgs> | null = null;
   try {
+    a = parseArgs(rest, verb.flags ?? []);
     await verb.run(a);
     return 0;
   } catch (e) {
     const err = e as Error;
     const tag = e instanceof UsageError ? 'usage' : e instanceof DatasetError ? 'dataset error' : 'error';
-    if (json(a)) process.stdout.write(`${JSON.stringify({ error: { name: err.name, message: err.message } })}\n`);
+    if (a ? json(a) : rest.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { name: err.name, message: err.message } })}\n`);
     console.error(`mlens ${verbName}: ${tag}: ${err.message}${e instanceof UsageError ? `\nUsage: ${verb.usage}` : ''}`);
     if (process.env.MLENS_DEBUG && err.stack) console.error(err.stack);
     return e instanceof UsageError ? 2 : 1;

@@ -82,4 +82,15 @@ describe('mlens --json', () => {
     const v = mlens(['eval', ds, '--space', 'dataset', '--positives', 'verified', '--json'], env);
     expect(v.json().verified).toMatchObject({ annotated: 500, from_flags: 1, removed_by_flags: 1, total: 500 });
   });
+
+  it('says an option needs a value in one line, as text and as JSON, instead of a stack trace', () => {
+    for (const args of [['eval', ds, '--space'], ['eval', ds, '--space', '--json']]) {
+      const r = mlens(args, env);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^mlens eval: usage: --space needs a value/m);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    const j = mlens(['eval', ds, '--space', '--json'], env);
+    expect(j.json().error).toMatchObject({ name: 'UsageError', message: expect.stringContaining('got the option --json') });
+  });
 });

@@ -24,6 +24,8 @@ export function parseArgs(argv: string[], booleanFlags: string[]): ParsedArgs {
         out.flags.add(key);
         continue;
       }
+      // `--space --json` is a missing value, not a space named "--json" (`--key=--x` still passes one).
+      if (eq < 0 && argv[i + 1]?.startsWith('--')) throw new UsageError(`--${key} needs a value (got the option ${argv[i + 1]})`);
       const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
       if (value === undefined) throw new UsageError(`--${key} needs a value`);
       out.options.set(key, [...(out.options.get(key) ?? []), value]);
