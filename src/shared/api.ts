@@ -206,7 +206,7 @@ export interface HeadsService {
 }
 
 export interface MiningService {
-  run(req: { jobId: string; spaceIds?: string[] }): Promise<MineSummary>;
+  run(req: { jobId: string; spaceIds?: string[]; multiplicityPrior?: boolean }): Promise<MineSummary>;
   /** p̂'s calibration on the reviews so far (null before the classifier's first refit). */
   calibration(): Promise<CalibrationView | null>;
 }

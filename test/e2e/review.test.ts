@@ -85,6 +85,10 @@ describe('review flow in the browser, keyboard only', () => {
     const pr = (await page.textContent('[data-testid="mine-pr"]'))!;
     expect(pr).toContain('10,000');
     expect(pr).toMatch(/precision vs truth/);
+    // What p̂ is before any review: by default every valid pair has the same chance of annotation.
+    expect(await page.isChecked('[data-testid="mine-multiplicity-prior"]')).toBe(false);
+    expect(await page.getAttribute('[data-testid="mine-prior"]', 'data-prior')).toBe('pu');
+    expect(await page.textContent('[data-testid="mine-prior"]')).toMatch(/as if every valid pair had the same chance/);
     await page.waitForSelector('[data-testid="review-unit"]', { timeout: 30_000 });
     firstUnit = await unitId();
     expect(firstUnit).toBeGreaterThan(0);

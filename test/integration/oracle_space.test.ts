@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LensService } from '../../src/main/core/app/lens_service.js';
 import { mlens } from '../helpers/cli.js';
+import { requestSchemas } from '../../src/shared/schemas.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir();
@@ -34,6 +35,13 @@ describe('the oracle space', () => {
       const mined = await again.api.mining.run({ jobId: 'm1' });
       expect(JSON.stringify(mined.spaces)).toContain(id);
       expect(JSON.stringify(mined.spaces)).not.toContain('"dataset"');
+      // The prior before review: one chance of annotation per valid pair unless the run asks to
+      // weigh it by each caption's multiplicity (the Review tab's box); a payload of another type is refused.
+      expect(mined.prior).toBe('pu');
+      const weighed = await again.api.mining.run({ jobId: 'm2', multiplicityPrior: true });
+      expect(weighed.prior).toBe('pu-multiplicity');
+      expect(weighed.candidates).toBe(mined.candidates);
+      expect(requestSchemas.mining.run.safeParse({ jobId: 'm3', multiplicityPrior: 'yes' }).success).toBe(false);
     } finally {
       again.close();
     }

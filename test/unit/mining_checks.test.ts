@@ -111,3 +111,26 @@ describe('mlens mine --checks', () => {
     expect(bad.stderr).toMatch(/--checks takes a whole number of pairs, got 2\.5/);
   }, 120_000);
 });
+
+describe('mlens mine: the prior before any review', () => {
+  const tmp = tempDir('mlens-prior-');
+  afterAll(tmp.cleanup);
+
+  it('takes one chance of annotation for every valid pair by default and each caption’s multiplicity with --multiplicity-prior, on the same candidates', () => {
+    const dir = join(tmp.dir, 'sample');
+    const env = { MLENS_DATA_DIR: join(tmp.dir, 'data') };
+    expect(mlens(['sample', '--out', dir, '--images', '100'], env).code).toBe(0);
+    const text = mlens(['mine', dir, '--spaces', 'dataset'], env);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/p̂ before any review: positive–unlabelled, one chance of annotation for every valid pair/);
+    const s = mlens(['mine', dir, '--spaces', 'dataset', '--json'], env).json();
+    const withM = mlens(['mine', dir, '--spaces', 'dataset', '--multiplicity-prior'], env);
+    expect(withM.stdout).toMatch(/each caption's chance of being annotated with a valid image taken as 1 \/ its effective partners/);
+    const m = mlens(['mine', dir, '--spaces', 'dataset', '--multiplicity-prior', '--json'], env).json();
+    expect(m.prior).toBe('pu-multiplicity');
+    expect(s.prior).toBe('pu');
+    expect(s.candidates).toBe(m.candidates);
+    // Different priors order the candidates differently: the budget figures differ somewhere.
+    expect(JSON.stringify(s.precision_recall)).not.toBe(JSON.stringify(m.precision_recall));
+  }, 120_000);
+});

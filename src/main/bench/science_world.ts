@@ -26,10 +26,14 @@ function pcmeOverride(): { inclusion?: number; inclusionScale?: number; inclusio
   };
 }
 
-/** Tuning runs only: MLENS_SCIENCE_KT / MLENS_SCIENCE_KI set the mining pool (mlens mine --k-t / --k-i). */
-function miningOverride(): { kT?: number; kI?: number; words?: boolean } {
+/**
+ * Tuning runs only: MLENS_SCIENCE_KT / MLENS_SCIENCE_KI set the mining pool (mlens mine --k-t / --k-i),
+ * MLENS_SCIENCE_MINE_WORDS=1 reads the captions' words, MLENS_SCIENCE_MULTIPLICITY_PRIOR=1 weighs
+ * the PU prior by each caption's multiplicity (mlens mine --multiplicity-prior).
+ */
+function miningOverride(): { kT?: number; kI?: number; words?: boolean; multiplicityPrior?: boolean } {
   const n = (k: string) => (process.env[k] ? Number(process.env[k]) : undefined);
-  return { kT: n('MLENS_SCIENCE_KT'), kI: n('MLENS_SCIENCE_KI'), ...(process.env.MLENS_SCIENCE_MINE_WORDS === '1' ? { words: true } : {}) };
+  return { kT: n('MLENS_SCIENCE_KT'), kI: n('MLENS_SCIENCE_KI'), ...(process.env.MLENS_SCIENCE_MINE_WORDS === '1' ? { words: true } : {}), ...(process.env.MLENS_SCIENCE_MULTIPLICITY_PRIOR === '1' ? { multiplicityPrior: true } : {}) };
 }
 
 export interface WorldSpec {

@@ -7,8 +7,8 @@ import { json, needDir, print, withProject, type Verb } from './verb.js';
 
 export const mineVerb: Verb = {
   summary: 'propose likely false negatives from one or more spaces; write candidates and review units to the project',
-  usage: 'mlens mine DIR [--spaces ID[,ID...] (default: every space not built from the truth, and no residual head beside its parent)] [--k-t 5] [--k-i 10] [--checks 100] [--words] [--memory-mb MB] [--json]',
-  flags: ['json', 'words'],
+  usage: 'mlens mine DIR [--spaces ID[,ID...] (default: every space not built from the truth, and no residual head beside its parent)] [--k-t 5] [--k-i 10] [--checks 100] [--words] [--multiplicity-prior] [--memory-mb MB] [--json]',
+  flags: ['json', 'words', 'multiplicity-prior'],
   async run(a) {
     const dir = needDir(a);
     const asked = (opt(a, 'spaces') ?? opt(a, 'space'))?.split(',').map((s) => s.trim()).filter(Boolean) ?? null;
@@ -23,7 +23,7 @@ export const mineVerb: Verb = {
     const { r, named } = await withProject(dir, async (p) => {
       // As the app: without --spaces, every space except those built from the truth (the sample's oracle).
       const spaces = asked ?? defaultMiningSpaceIds(p.listSpaces());
-      const r = await mineProject(p, { spaces, kT, kI, units: checkPairs != null ? { checkPairs } : undefined, words: a.flags.has('words'), onProgress: bar.update });
+      const r = await mineProject(p, { spaces, kT, kI, units: checkPairs != null ? { checkPairs } : undefined, words: a.flags.has('words'), multiplicityPrior: a.flags.has('multiplicity-prior'), onProgress: bar.update });
       return { r, named: new Map(p.listSpaces().map((s) => [s.id, s.name])) };
     }, { memoryMb: mb != null ? Number(mb) : undefined });
     bar.done();
@@ -37,6 +37,13 @@ export const mineVerb: Verb = {
           : `the prior reads the space alone, not the captions' words: ${r.words.reason}`,
       );
     }
+    console.log(
+      r.prior === 'pu-multiplicity'
+        ? "p̂ before any review: positive–unlabelled, each caption's chance of being annotated with a valid image taken as 1 / its effective partners (--multiplicity-prior)"
+        : r.prior === 'pu'
+          ? 'p̂ before any review: positive–unlabelled, one chance of annotation for every valid pair (--multiplicity-prior weighs it by how many images each caption fits)'
+          : 'p̂ before any review: the mean of the Platt-calibrated scores',
+    );
     if (r.checkPairs > 0) console.log(`${r.checkPairs} of them are calibration checks: pairs drawn at random from every candidate, served between the queue's units so that p̂ can be calibrated where the queue never looks (--checks 0 turns them off)`);
     for (const k of r.knn) {
       if (k.streamed) console.log(`space ${k.space}${r.knn.length > r.spaces.length ? ` (group ${k.group})` : ''}: mined from disk (over the memory budget), read by block: ${k.streamed.queryRows} × ${k.streamed.galleryRows} rows per kNN block, at most ${k.streamed.rowsHeld} rows held for the pair scores`);

@@ -20,6 +20,8 @@ export interface MineSummary {
   seconds: number;
   precisionRecall?: Record<string, { precision: number; recall: number; taken: number }>;
   trueUnannotated?: number;
+  /** The prior before any review ('pu-multiplicity': each caption's chance of annotation 1/its effective partners). */
+  prior?: 'pu-multiplicity' | 'pu' | 'platt';
 }
 
 export interface ClusterSummary {

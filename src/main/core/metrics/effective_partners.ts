@@ -34,6 +34,30 @@ export function partnerTau(galleryImages: number): number {
 }
 export const PARTNER_MAX_GALLERY = 20_000;
 
+/** Multiply-adds a report may spend by default (a few seconds on the SIMD engine). */
+export const PARTNER_BUDGET = 1e10;
+/** The smallest gallery that still ranks; below it the space is refused. */
+export const PARTNER_MIN_GALLERY = 1000;
+
+export class PartnersTooLargeError extends Error {
+  constructor(readonly items: number, readonly dims: number) {
+    super(`effective partners: ${items.toLocaleString('en-US')} items × ${dims} dims is over the compute budget even against a sample of ${PARTNER_MIN_GALLERY.toLocaleString('en-US')} items (raise it with --budget)`);
+    this.name = 'PartnersTooLargeError';
+  }
+}
+
+/**
+ * The gallery size a partners computation over `items` rows of `dims` may use within `budget`
+ * (between PARTNER_MIN_GALLERY and PARTNER_MAX_GALLERY); throws PartnersTooLargeError, by name,
+ * when even the smallest gallery is far over it. Shared by the report and the residual head, so
+ * both read the same N_eff (and the same size-dependent τ) from a space.
+ */
+export function partnerGallerySize(items: number, dims: number, budget = PARTNER_BUDGET): number {
+  const gallery = Math.min(PARTNER_MAX_GALLERY, Math.max(PARTNER_MIN_GALLERY, Math.floor(budget / Math.max(1, items * dims))));
+  if (items * Math.min(gallery, items) * dims > 5 * budget) throw new PartnersTooLargeError(items, dims);
+  return gallery;
+}
+
 export interface PartnerOptions {
   /** Softmax temperature on cosine scores (default: partnerTau of the image gallery's size). */
   tau?: number;
@@ -138,6 +162,50 @@ export function partnersOf(q: Float32Array, nq: number, g: Float32Array, gallery
     progress?.(b0 + nb);
   }
   return out;
+}
+
+/** N_eff of every caption over the images only (mining's multiplicity estimate), same gallery and τ rule. */
+export function captionPartners(space: { dims: number; image: Float32Array; text: Float32Array }, opts: PartnerOptions = {}): { text: Float32Array; tau: number; galleryImages: number } {
+  const max = Math.max(1, Math.floor(opts.maxGallery ?? PARTNER_MAX_GALLERY));
+  const nI = Math.floor(space.image.length / space.dims);
+  const nC = Math.floor(space.text.length / space.dims);
+  const gI = gallerySample(nI, max, (opts.seed ?? 1) * 2 + 1);
+  const tau = opts.tau ?? partnerTau(gI.length);
+  return { text: partnersOf(space.text, nC, space.image, gI, space.dims, tau, (d) => opts.onProgress?.(d, nC), opts.signal), tau, galleryImages: gI.length };
+}
+
+/** Rows read by position (a matrix on disk, mining/disk_space.ts; io/row_shards.ts RowBlocks). */
+export interface PartnerRows {
+  readonly rows: number;
+  read(start: number, count: number): Float32Array;
+}
+
+/**
+ * captionPartners for rows that stay on disk: images and captions are read `blockRows` at a time
+ * (the sampled image gallery is kept). Each caption's N_eff depends only on its row and the gallery's, so the figures
+ * equal the in-memory ones.
+ */
+export function captionPartnersRows(text: PartnerRows, image: PartnerRows, dims: number, opts: PartnerOptions & { blockRows?: number } = {}): { text: Float32Array; tau: number; galleryImages: number } {
+  const max = Math.max(1, Math.floor(opts.maxGallery ?? PARTNER_MAX_GALLERY));
+  const gI = gallerySample(image.rows, max, (opts.seed ?? 1) * 2 + 1);
+  const tau = opts.tau ?? partnerTau(gI.length);
+  const block = Math.max(1, opts.blockRows ?? 4096);
+  // The gallery's rows, read in blocks of at most `block` rows (the sample is increasing).
+  const g = new Float32Array(gI.length * dims);
+  for (let j = 0, i0 = 0; j < gI.length; i0 += block) {
+    if (gI[j] >= i0 + block) continue;
+    const n = Math.min(block, image.rows - i0);
+    const rows = image.read(i0, n);
+    for (; j < gI.length && gI[j] < i0 + n; j++) g.set(rows.subarray((gI[j] - i0) * dims, (gI[j] - i0 + 1) * dims), j * dims);
+  }
+  const local = Int32Array.from({ length: gI.length }, (_, j) => j);
+  const out = new Float32Array(text.rows);
+  for (let c0 = 0; c0 < text.rows; c0 += block) {
+    const n = Math.min(block, text.rows - c0);
+    out.set(partnersOf(text.read(c0, n), n, g, local, dims, tau, undefined, opts.signal), c0);
+    opts.onProgress?.(c0 + n, text.rows);
+  }
+  return { text: out, tau, galleryImages: gI.length };
 }
 
 /** N_eff of every caption (over the images) and every image (over the captions) of a space. */

@@ -66,6 +66,12 @@ export interface MiningOptions {
   knnRunner?: KnnRunner;
   /** 'pu' (default): positive–unlabelled prior; 'platt': mean of the Platt views. */
   prior?: 'pu' | 'platt';
+  /**
+   * Per caption (global index), an estimate of how many images it fits (effective partners): the
+   * PU prior then takes a caption's chance of being annotated with a valid image as 1/m̂ instead
+   * of one constant (prior.ts puPrior). Null: the constant.
+   */
+  captionMultiplicity?: ArrayLike<number> | null;
   /** Spaces whose kNN run at once with a knnRunner (default: all). */
   parallel?: number;
   signal?: AbortSignal;
@@ -138,6 +144,8 @@ class Growable {
   pu: number[] = [];
   /** PU features of annotated pairs inside the pool's region (labelled positives). */
   puPos: number[] = [];
+  /** The (global) caption of each labelled row. */
+  puPosCaption: number[] = [];
 }
 
 /**
@@ -310,6 +318,7 @@ export async function mineCandidates(items: MiningItems, spaces: MiningSpaceInpu
         row.push(share, share === 1 ? 1 : 0);
       }
       for (const v of row) out.puPos.push(v);
+      out.puPosCaption.push(grp.captions[c]);
     }
 
     const levOk = opts.levGroup == null || opts.levGroup === grp.group;
@@ -382,7 +391,9 @@ export async function mineCandidates(items: MiningItems, spaces: MiningSpaceInpu
   const tauTxtBySpace = Float32Array.from(out.tauTxtBySpace);
   const prior = new Float32Array(n);
   let pu: PuPrior | null = null;
-  if ((opts.prior ?? 'pu') === 'pu') pu = puPrior(out.puPos, out.pu, 4 * E + 1 + (items.captionWords ? 2 : 0), prior);
+  const m = opts.captionMultiplicity ?? null;
+  const multiplicity = m ? { pos: out.puPosCaption.map((c) => m[c]), unl: out.caption.map((c) => m[c]) } : null;
+  if ((opts.prior ?? 'pu') === 'pu') pu = puPrior(out.puPos, out.pu, 4 * E + 1 + (items.captionWords ? 2 : 0), prior, multiplicity);
   if (!pu) for (let k = 0; k < n; k++) prior[k] = priorOf(platt, scores, tauTxtBySpace, k, E);
   return {
     spaces: spaces.map((s) => s.id),
