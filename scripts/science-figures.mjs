@@ -256,8 +256,12 @@ export function encoderTuning(sci, root = ROOT, prefix = 'science-tuning-encoder
   const out = [];
   for (const f of files) {
     const j = JSON.parse(readFileSync(join(dir, f), 'utf8'));
-    out.push(`**${j.title ?? f}** (\`bench-results/${f}\`, seed ${j.seed ?? 0}; each cell: precision of the top 1,000 / ${second[1]})`, '', grid(j.variants, cell));
-    if (j.variants_1000_images) out.push('', 'The same at 1,000-image worlds, seed 0:', '', grid(j.variants_1000_images, cell));
+    // A mining record that holds the ranking before any review (newer files) shows it third.
+    const before = (vs) => Object.values(vs ?? {}).some((v) => Object.values(v).some((w) => w?.precision_before_review_top_k != null));
+    const third = mining && (before(j.variants) || before(j.variants_1000_images));
+    const cellOf = third ? (w) => (w ? `${f3(w.precision_top_k)} / ${f3(w[second[0]])} / ${f3(w.precision_before_review_top_k)}` : '—') : cell;
+    out.push(`**${j.title ?? f}** (\`bench-results/${f}\`, seed ${j.seed ?? 0}; each cell: precision of the top 1,000 / ${second[1]}${third ? ' / precision of the first 1,000 candidates before any review' : ''})`, '', grid(j.variants, cellOf));
+    if (j.variants_1000_images) out.push('', 'The same at 1,000-image worlds, seed 0:', '', grid(j.variants_1000_images, cellOf));
     if (j.detection) {
       out.push('', 'Which training pairs it set aside (`mlens encode` of one world each):', '');
       out.push(table(['world', 'warm-up share of the epochs', 'training pairs', 'of them shuffled by the generator', 'set aside', 'of them shuffled'], j.detection.map((d) => [d.world, String(d.clean), String(d.train_pairs), String(d.noisy_train_pairs), String(d.set_aside), String(d.set_aside_noisy)])));

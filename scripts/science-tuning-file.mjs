@@ -29,6 +29,8 @@ function figures(r) {
     i2t_map_at_r_vs_truth: round(r.retrieval?.i2t_truth?.map_at_r),
     precision_top_k: round(r.calibration?.precision_top_k),
     precision_top_k_features_fitted_on_truth: round(r.calibration?.precision_top_k_features_fitted_on_truth),
+    // Mining's ranking before any review (the prior alone): precision of its first 1,000 candidates.
+    precision_before_review_top_k: round(r.calibration?.precision_recall_before_review?.['1000']?.precision),
     ece_unreviewed_vs_truth: round(r.calibration?.ece_unreviewed_vs_truth),
     caption_sigma2_rho_heldout: round(r.variance?.spearman),
     image_sigma2_rho: round(rhoOf(r.variance?.diagnostics?.images)),

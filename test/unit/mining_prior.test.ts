@@ -3,7 +3,7 @@
 // rarely the annotated one; the plain PU assumption (one chance of annotation for every valid
 // pair) then ranks a specific caption's near misses above a generic caption's valid pairs.
 import { describe, expect, it } from 'vitest';
-import { puPrior, softCap } from '../../src/main/core/mining/prior.js';
+import { puPrior, softCap, softCapWide } from '../../src/main/core/mining/prior.js';
 import { mulberry32 } from '../../src/shared/random.js';
 
 /** One feature per row (a similarity); returns the flat feature arrays and per-row multiplicity. */
@@ -58,10 +58,12 @@ describe('positive–unlabelled prior', () => {
     // 780 valid pairs among 1,380 candidates; the top 500 by each prior (measured: 0.002 and 0.612):
     expect(precisionOfTop(plain, w.valid, 500)).toBeLessThan(0.05);
     expect(precisionOfTop(withM, w.valid, 500)).toBeGreaterThan(0.5);
-    // Without multiplicity (m = 1 everywhere) the two agree exactly.
+    // With m = 1 everywhere the two agree below the squash (0.9) and rank alike above it.
     const ones = new Float32Array(w.unl.length);
     puPrior(w.pos, w.unl, 1, ones, { pos: w.posM.map(() => 1), unl: w.unlM.map(() => 1) });
-    expect(Array.from(ones)).toEqual(Array.from(plain));
+    const order = (p: Float32Array) => Array.from(p.keys()).sort((a, b) => p[b] - p[a] || a - b);
+    expect(order(ones)).toEqual(order(plain));
+    expect(Array.from(ones).filter((v) => v <= 0.9)).toEqual(Array.from(plain).filter((v) => v <= 0.9));
   });
 
   it('squashes values above 0.9 below 1 and keeps their order', () => {
@@ -69,5 +71,13 @@ describe('positive–unlabelled prior', () => {
     expect(softCap(0.9)).toBeCloseTo(0.9, 12);
     expect(softCap(1.5)).toBeLessThan(1);
     expect(softCap(1.5)).toBeGreaterThan(softCap(1.2));
+    // In float32 the exponential tail ties large values at 1; the wide one (the multiplicity
+    // prior's, whose values run to thousands) keeps them apart.
+    const f = (x: number) => Math.fround(x);
+    expect(f(softCap(5))).toBe(f(softCap(50)));
+    expect(f(softCapWide(5))).toBeLessThan(f(softCapWide(50)));
+    expect(f(softCapWide(500))).toBeLessThan(f(softCapWide(5000)));
+    expect(softCapWide(0.9)).toBeCloseTo(0.9, 12);
+    expect((softCapWide(0.9 + 1e-6) - softCapWide(0.9)) / 1e-6).toBeCloseTo(1, 4);
   });
 });

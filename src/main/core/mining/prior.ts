@@ -55,7 +55,10 @@ export function puPrior(pos: number[], unl: number[], width: number, prior: Floa
   for (let r = 0; r < np; r++) c += predict(model, X, r * width) * m(r, true);
   c /= np;
   if (!(c > 0)) return null;
-  for (let k = 0; k < nu; k++) prior[k] = softCap((predict(model, X, (np + k) * width) * m(k, false)) / c);
+  // With multiplicity, g·m̂/κ spans orders of magnitude above 1 (m̂ runs to thousands), where the
+  // exponential squash ties every value at 1 in float32: a hyperbolic one keeps their order.
+  const cap = multiplicity ? softCapWide : softCap;
+  for (let k = 0; k < nu; k++) prior[k] = cap((predict(model, X, (np + k) * width) * m(k, false)) / c);
   return { model, c, positives: np, unlabelled: nu, multiplicity: multiplicity != null };
 }
 
@@ -66,6 +69,14 @@ export function puPrior(pos: number[], unl: number[], width: number, prior: Floa
  */
 export function softCap(r: number): number {
   return r <= 0.9 ? r : 1 - 0.1 * Math.exp(-(r - 0.9) / 0.1);
+}
+
+/**
+ * softCap with a hyperbolic tail: r for r ≤ 0.9, else 1 − 0.1/(1 + (r − 0.9)/0.1) (continuous with
+ * slope 1 at the knee, strictly increasing), which float32 still orders up to r of about 10^5.
+ */
+export function softCapWide(r: number): number {
+  return r <= 0.9 ? r : 1 - 0.1 / (1 + (r - 0.9) / 0.1);
 }
 
 /** The prior of candidate k: the mean of its defined calibrated views (see the header). */
