@@ -6,6 +6,8 @@
  * fits every image). Each caption's images are kept sorted and searched instead: the memory is
  * one Int32 per pair, and a lookup is a binary search in one caption's list.
  */
+import { sortedIncludes } from '../../../shared/sorted.js';
+
 export interface PairMembership {
   /** Number of pairs counted in. */
   readonly size: number;
@@ -19,19 +21,6 @@ function sorted(list: ArrayLike<number>): Int32Array {
     if (list[k - 1] > list[k]) return Int32Array.from(list).sort();
   }
   return list instanceof Int32Array ? list : Int32Array.from(list);
-}
-
-function contains(sorted: Int32Array, x: number): boolean {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = sorted[mid];
-    if (v === x) return true;
-    if (v < x) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
 }
 
 export interface TruthPairOptions {
@@ -83,7 +72,7 @@ export class TruthPairs implements PairMembership {
     const c = Math.floor(key / this.nImages);
     const i = key - c * this.nImages;
     const list = this.lists[c];
-    if (!list || !contains(list, i)) return false;
+    if (!list || !sortedIncludes(list, i)) return false;
     return this.kept(c, i, true);
   }
 

@@ -2,7 +2,9 @@
 // at run time) composed 2–3 per image side by side, captioned at three levels of specificity from
 // their labels, with the exact truth of every caption over its split. Same folder format as the
 // sample (captions.jsonl, truth.jsonl, images/, stats.json), so it opens with `openDataset`.
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { LineWriter } from '../io/line_writer.js';
+import { sortedIncludes } from '../../../shared/sorted.js';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { encodePng } from './render.js';
@@ -91,46 +93,6 @@ function replaceable(dir: string): boolean {
   }
 }
 
-/** Lines appended to a file through a buffer of a few MiB (no whole-file string). */
-class LineWriter {
-  private readonly fd: number;
-  private parts: string[] = [];
-  private bytes = 0;
-
-  constructor(path: string) {
-    this.fd = openSync(path, 'w');
-  }
-
-  line(s: string): void {
-    this.parts.push(s, '\n');
-    this.bytes += s.length + 1;
-    if (this.bytes > 4 << 20) this.flush();
-  }
-
-  private flush(): void {
-    if (this.parts.length) writeSync(this.fd, this.parts.join(''));
-    this.parts = [];
-    this.bytes = 0;
-  }
-
-  close(): void {
-    this.flush();
-    closeSync(this.fd);
-  }
-}
-
-function sortedHas(a: Int32Array, x: number): boolean {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] === x) return true;
-    if (a[mid] < x) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
-}
-
 export interface DigitsStats {
   generator: string;
   images: number;
@@ -170,8 +132,8 @@ export async function generateDigits(opts: DigitsOptions): Promise<DigitsStats> 
   // Both files are written as they grow: a caption such as "two digits" fits about half of its
   // split, so the truth grows with the square of the images (about 3 GB at 20,000 images), far
   // past the longest string one join could build.
-  const capsOut = new LineWriter(join(tmp, 'captions.jsonl'));
-  const truthOut = new LineWriter(join(tmp, 'truth.jsonl'));
+  const capsOut = new LineWriter(join(tmp, 'captions.jsonl'), 4 << 20);
+  const truthOut = new LineWriter(join(tmp, 'truth.jsonl'), 4 << 20);
   // A caption's valid images depend only on its text and split: computed once per pair of them.
   const splitRange = (split: string): [number, number] => (split === 'train' ? [0, N - val - test] : split === 'val' ? [N - val - test, N - test] : [N - test, N]);
   const validOf = new Map<string, { images: Int32Array; json: string }>();
@@ -198,7 +160,7 @@ export async function generateDigits(opts: DigitsOptions): Promise<DigitsStats> 
         valid = { images: Int32Array.from(list), json: list.join(',') };
         validOf.set(key, valid);
       }
-      if (!sortedHas(valid.images, i)) throw new Error(`internal: caption "${p.text}" is not true of its own image ${i}`);
+      if (!sortedIncludes(valid.images, i)) throw new Error(`internal: caption "${p.text}" is not true of its own image ${i}`);
       truthOut.line(`{"caption_index":${nCaptions},"images":[${valid.json}]}`);
       capsOut.line(JSON.stringify({ image: file(i), caption: p.text, id: `${String(i).padStart(6, '0')}-${j}`, split, level: p.level, aspects: [p.aspect], digits: seqs[i] }));
       nCaptions++;

@@ -1,9 +1,10 @@
 // Entry point: writes a complete sample dataset folder (generic format, DESIGN.md) whose full
 // many-to-many truth is known (SCIENCE.md §6). Everything goes into a sibling temporary folder that
 // is renamed onto `out` at the end, so a crash or an abort never leaves a half-written dataset.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeNpy } from '../io/npy.js';
+import { LineWriter } from '../io/line_writer.js';
 import { planCaption } from './captions.js';
 import type { CaptionPlan, PrefixMemo } from './captions.js';
 import { shuffleAnnotations } from './noise.js';
@@ -68,29 +69,6 @@ interface CaptionRecord {
   plan: CaptionPlan;
   /** First slot of the caption's split (truth is local to the split). */
   splitStart: number;
-}
-
-class LineWriter {
-  private readonly fd: number;
-  private parts: string[] = [];
-  private size = 0;
-  constructor(file: string) {
-    this.fd = openSync(file, 'w');
-  }
-  line(s: string): void {
-    this.parts.push(s, '\n');
-    this.size += s.length + 1;
-    if (this.size > 1 << 20) this.flush();
-  }
-  flush(): void {
-    if (this.parts.length) writeSync(this.fd, this.parts.join(''));
-    this.parts = [];
-    this.size = 0;
-  }
-  close(): void {
-    this.flush();
-    closeSync(this.fd);
-  }
 }
 
 function validate(opts: SampleOptions): Required<Omit<SampleOptions, 'onProgress' | 'signal'>> {
