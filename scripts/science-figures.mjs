@@ -268,7 +268,7 @@ export function encoderTuning(sci, root = ROOT, prefix = 'science-tuning-encoder
     }
     if (j.unseen_seeds) {
       const u = j.unseen_seeds;
-      for (const [fig, name] of [['precision_top_k', 'precision of the top 1,000'], ['t2i_map_at_r_vs_truth', 't2i mAP@R vs truth'], ['i2t_map_at_r_vs_truth', 'i2t mAP@R vs truth'], ['caption_sigma2_rho_heldout', 'Spearman ρ of caption Σσ² (PCME++ head on that space) with true multiplicity, held-out captions']]) {
+      for (const [fig, name] of [['precision_top_k', 'precision of the top 1,000'], ['precision_before_review_top_k', 'precision of the first 1,000 candidates before any review'], ['t2i_map_at_r_vs_truth', 't2i mAP@R vs truth'], ['i2t_map_at_r_vs_truth', 'i2t mAP@R vs truth'], ['caption_sigma2_rho_heldout', 'Spearman ρ of caption Σσ² (PCME++ head on that space) with true multiplicity, held-out captions']]) {
         // A figure the file does not hold for any variant (an older file) gets no table.
         if (!Object.values(u.variants).some((v) => Object.values(v).some((w) => w?.[fig]))) continue;
         out.push('', `Unseen seeds ${u.seeds.join(', ')}, ${name} (mean ± sd):`, '', grid(u.variants, (w) => (w?.[fig] ? `${f3(w[fig].mean)} ± ${f3(w[fig].sd)}` : '—')));
