@@ -1,6 +1,11 @@
 // InfoNCE push quantities (SCIENCE 4.3) against hand-computed small cases.
 import { describe, expect, it } from 'vitest';
 import { infoNceBatch, multiPositiveMismatch, pairPush } from '../../src/main/core/mining/push.js';
+import { join } from 'node:path';
+import { projectPairPush } from '../../src/main/core/mining/panels.js';
+import { generateSample } from '../../src/main/core/sample/generate.js';
+import { openDataset } from '../../src/main/core/datasets/open.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const sig = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -94,4 +99,33 @@ describe('per-pair push on a dataset', () => {
     expect(p.bce.ppPush).toBeCloseTo(1.1 * p.bce.push - 0.1 * 0.5, 6);
     expect(() => pairPush(space, annotated, 1, 1)).toThrow(/annotated/);
   });
+});
+
+describe('the push panel on a dataset with truth', () => {
+  it('counts |V_i| and |V_j| from the truth without inverting it', async () => {
+    const tmp = tempDir('mlens-push-');
+    try {
+      const dir = join(tmp.dir, 'sample');
+      await generateSample({ out: dir, images: 120, preset: 'A', seed: 2 });
+      const ds = await openDataset(dir);
+      const emb = ds.embeddings!;
+      const space = { id: 'dataset', dims: emb.dims, image: emb.image, text: emb.text };
+      const truth = ds.truth!;
+      let ran = 0;
+      for (const [image, caption] of [[3, 40], [1, 0], [50, 7]]) {
+        if (ds.captions[caption].imageIndex === image) continue;
+        ran++;
+        const p = projectPairPush(ds, null, space, image, caption);
+        const hasPair = Array.from(truth[caption]).includes(image);
+        const vI = truth.filter((l) => Array.from(l).includes(image)).length + (hasPair ? 0 : 1);
+        const vJ = truth[caption].length + (hasPair ? 0 : 1);
+        expect(p.validFrom).toBe('truth');
+        expect(p.infoNce.expectedValidInBatchRow).toBeCloseTo(1 + ((p.batchSize - 1) * (vI - 1)) / (p.nPairs - 1), 9);
+        expect(p.infoNce.expectedValidInBatchCol).toBeCloseTo(1 + ((p.batchSize - 1) * (vJ - 1)) / (p.nPairs - 1), 9);
+      }
+      expect(ran).toBeGreaterThanOrEqual(2);
+    } finally {
+      tmp.cleanup();
+    }
+  }, 60_000);
 });
