@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { effectivePartners, partnersOf, partnerTau } from '../../src/main/core/metrics/effective_partners.js';
+import { captionPartners, captionPartnersRows, effectivePartners, partnersOf, partnerTau } from '../../src/main/core/metrics/effective_partners.js';
 import { partnersReport, PartnersTooLargeError } from '../../src/main/core/heads/partners_report.js';
 import { openDataset } from '../../src/main/core/datasets/open.js';
 import { encodeSpace } from '../../src/main/core/encoders/encode_job.js';
@@ -61,6 +61,31 @@ describe('effective partners, the arithmetic', () => {
     expect(effectivePartners(space).tau).toBe(partnerTau(nI));
     expect(effectivePartners(space, { maxGallery: 150 }).tau).toBe(0.1);
     expect(effectivePartners(space, { tau: 0.2 }).tau).toBe(0.2);
+  });
+
+  it('gives the same caption figures from rows read block by block (a space on disk) as in memory', () => {
+    const dims = 5;
+    const nI = 230;
+    const nC = 410;
+    let x = 7;
+    const rnd = (): number => ((x = (x * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+    const space = { dims, image: Float32Array.from({ length: nI * dims }, rnd), text: Float32Array.from({ length: nC * dims }, rnd) };
+    const rowsOf = (m: Float32Array, n: number) => {
+      let most = 0;
+      return { rows: n, read: (start: number, count: number) => ((most = Math.max(most, count)), m.slice(start * dims, (start + count) * dims)), most: () => most };
+    };
+    for (const maxGallery of [1000, 60]) {
+      const mem = captionPartners(space, { maxGallery });
+      // The captions' half of the full computation (the same gallery sample and τ).
+      expect(Array.from(mem.text)).toEqual(Array.from(effectivePartners(space, { maxGallery }).text));
+      const img = rowsOf(space.image, nI);
+      const txt = rowsOf(space.text, nC);
+      const disk = captionPartnersRows(txt, img, dims, { maxGallery, blockRows: 17 });
+      expect(disk.galleryImages).toBe(mem.galleryImages);
+      expect(disk.tau).toBe(mem.tau);
+      expect(Array.from(disk.text)).toEqual(Array.from(mem.text));
+      expect(Math.max(img.most(), txt.most())).toBeLessThanOrEqual(17);
+    }
   });
 
   it('refuses by name a space over the compute budget', () => {
