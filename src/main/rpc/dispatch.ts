@@ -45,13 +45,14 @@ export function createDispatch(api: LensApi): Dispatch {
     const service = api[name.service] as unknown as Record<string, unknown> | undefined;
     const fn = service?.[name.method];
     if (typeof fn !== 'function') throw new RequestError(`${wire} is not implemented`);
-    if (!process.env.MLENS_DEBUG) return (fn as (a?: unknown) => Promise<unknown>).call(service, parsed.data);
+    const run = (): Promise<unknown> => (fn as (a?: unknown) => Promise<unknown>).call(service, parsed.data);
+    if (!process.env.MLENS_DEBUG) return run();
     // MLENS_DEBUG=1: each request's method, time and heap on stderr (for a bug report).
     const t0 = performance.now();
     const mib = (): string => (process.memoryUsage().heapUsed / 2 ** 20).toFixed(0);
     console.error(`rpc ${wire} start (heap ${mib()} MiB)`);
     try {
-      return await (fn as (a?: unknown) => Promise<unknown>).call(service, parsed.data);
+      return await run();
     } finally {
       console.error(`rpc ${wire} ${(performance.now() - t0).toFixed(0)} ms (heap ${mib()} MiB)`);
     }

@@ -166,12 +166,12 @@ export function partnersOf(q: Float32Array, nq: number, g: Float32Array, gallery
 
 /** N_eff of every caption over the images only (mining's multiplicity estimate), same gallery and τ rule. */
 export function captionPartners(space: { dims: number; image: Float32Array; text: Float32Array }, opts: PartnerOptions = {}): { text: Float32Array; tau: number; galleryImages: number } {
-  const max = Math.max(1, Math.floor(opts.maxGallery ?? PARTNER_MAX_GALLERY));
-  const nI = Math.floor(space.image.length / space.dims);
-  const nC = Math.floor(space.text.length / space.dims);
-  const gI = gallerySample(nI, max, (opts.seed ?? 1) * 2 + 1);
-  const tau = opts.tau ?? partnerTau(gI.length);
-  return { text: partnersOf(space.text, nC, space.image, gI, space.dims, tau, (d) => opts.onProgress?.(d, nC), opts.signal), tau, galleryImages: gI.length };
+  const { dims } = space;
+  const rows = (m: Float32Array): PartnerRows => ({ rows: Math.floor(m.length / dims), read: (start, count) => m.subarray(start * dims, (start + count) * dims) });
+  const text = rows(space.text);
+  const image = rows(space.image);
+  // Held in memory: one block of every row.
+  return captionPartnersRows(text, image, dims, { ...opts, blockRows: Math.max(1, text.rows, image.rows) });
 }
 
 /** Rows read by position (a matrix on disk, mining/disk_space.ts; io/row_shards.ts RowBlocks). */
@@ -202,8 +202,7 @@ export function captionPartnersRows(text: PartnerRows, image: PartnerRows, dims:
   const out = new Float32Array(text.rows);
   for (let c0 = 0; c0 < text.rows; c0 += block) {
     const n = Math.min(block, text.rows - c0);
-    out.set(partnersOf(text.read(c0, n), n, g, local, dims, tau, undefined, opts.signal), c0);
-    opts.onProgress?.(c0 + n, text.rows);
+    out.set(partnersOf(text.read(c0, n), n, g, local, dims, tau, (d) => opts.onProgress?.(c0 + d, text.rows), opts.signal), c0);
   }
   return { text: out, tau, galleryImages: gI.length };
 }
@@ -216,11 +215,10 @@ export function effectivePartners(space: { dims: number; image: Float32Array; te
   const { dims } = space;
   const nI = Math.floor(space.image.length / dims);
   const nC = Math.floor(space.text.length / dims);
-  const gI = gallerySample(nI, max, (opts.seed ?? 1) * 2 + 1);
-  const gC = gallerySample(nC, max, (opts.seed ?? 1) * 2 + 2);
-  const tau = opts.tau ?? partnerTau(gI.length);
   const total = nI + nC;
-  const text = partnersOf(space.text, nC, space.image, gI, dims, tau, (d) => opts.onProgress?.(d, total), opts.signal);
+  // Captions over the images (and τ from the image gallery's size), then images over the captions.
+  const { text, tau, galleryImages } = captionPartners(space, { ...opts, maxGallery: max, onProgress: (d) => opts.onProgress?.(d, total) });
+  const gC = gallerySample(nC, max, (opts.seed ?? 1) * 2 + 2);
   const image = partnersOf(space.image, nI, space.text, gC, dims, tau, (d) => opts.onProgress?.(nC + d, total), opts.signal);
-  return { image, text, tau, galleryImages: gI.length, galleryCaptions: gC.length, sampled: gI.length < nI || gC.length < nC, seconds: (performance.now() - t0) / 1000 };
+  return { image, text, tau, galleryImages, galleryCaptions: gC.length, sampled: galleryImages < nI || gC.length < nC, seconds: (performance.now() - t0) / 1000 };
 }

@@ -241,9 +241,12 @@ export async function mineCompute(input: MineInput, hooks: { onProgress?: Progre
   const { nImages: n, annotated, groups, spaces, options: args } = input;
   const progress = hooks.onProgress;
   const known = new Set(input.known);
-  if (args.multiplicityPrior) progress?.({ phase: 'partners', done: 0, total: 1 });
-  const multiplicity = !args.multiplicityPrior ? null : captionMultiplicity(spaces, n, input.nCaptions, hooks.signal);
-  if (args.multiplicityPrior) progress?.({ phase: 'partners', done: 1, total: 1 });
+  let multiplicity: Float32Array | null = null;
+  if (args.multiplicityPrior) {
+    progress?.({ phase: 'partners', done: 0, total: 1 });
+    multiplicity = captionMultiplicity(spaces, n, input.nCaptions, hooks.signal);
+    progress?.({ phase: 'partners', done: 1, total: 1 });
+  }
   const opts: MiningOptions = {
     captionMultiplicity: multiplicity,
     kT: args.kT,

@@ -2,8 +2,8 @@
  * Membership in a truth table (caption → its valid images) without one Set entry per pair.
  *
  * A JavaScript Set holds at most 2^24 keys, and a large world with generic captions has more
- * valid pairs than that (a 5,000-image digits world: about 20 million, since "handwritten digits"
- * fits every image). Each caption's images are kept sorted and searched instead: the memory is
+ * valid pairs than that (a 5,000-image digits world: about 30 million, since "handwritten digits"
+ * fits every image of its split). Each caption's images are kept sorted and searched instead: the memory is
  * one Int32 per pair, and a lookup is a binary search in one caption's list.
  */
 import { sortedIncludes } from '../../../shared/sorted.js';

@@ -116,7 +116,9 @@ export async function generateDigits(opts: DigitsOptions): Promise<DigitsStats> 
   const capRng = new Rng(seed, 'digit-captions');
   const val = Math.round(N * 0.1);
   const test = Math.round(N * 0.1);
-  const splitOf = (i: number): string => (i < N - val - test ? 'train' : i < N - test ? 'val' : 'test');
+  const trainEnd = N - val - test;
+  const valEnd = N - test;
+  const splitOf = (i: number): string => (i < trainEnd ? 'train' : i < valEnd ? 'val' : 'test');
   const seqs: number[][] = [];
   const picks: number[][] = [];
   for (let i = 0; i < N; i++) {
@@ -135,7 +137,7 @@ export async function generateDigits(opts: DigitsOptions): Promise<DigitsStats> 
   const capsOut = new LineWriter(join(tmp, 'captions.jsonl'), 4 << 20);
   const truthOut = new LineWriter(join(tmp, 'truth.jsonl'), 4 << 20);
   // A caption's valid images depend only on its text and split: computed once per pair of them.
-  const splitRange = (split: string): [number, number] => (split === 'train' ? [0, N - val - test] : split === 'val' ? [N - val - test, N - test] : [N - test, N]);
+  const splitRange = (split: string): [number, number] => (split === 'train' ? [0, trainEnd] : split === 'val' ? [trainEnd, valEnd] : [valEnd, N]);
   const validOf = new Map<string, { images: Int32Array; json: string }>();
   let nCaptions = 0;
   const levels: Record<string, number> = {};
