@@ -347,6 +347,23 @@ describe('bad input: generic folder', () => {
     expect(err.message).toMatch(/^truth\.jsonl:2: invalid JSON at the end/);
   });
 
+  it('can leave truth.jsonl unread (verbs that never use it) with the same hash, still saying the dataset has truth', async () => {
+    const { root } = makeGeneric();
+    writeFile(root, 'truth.jsonl', '{"caption_index": 0, "images": [0, 1]}\n{"caption_index": 1, "images": [0\n');
+    const read = await openDataset(root);
+    const unread = await openDataset(root, { readTruth: false, strict: true });
+    expect(unread.truth).toBeNull();
+    expect(unread.truthNotRead).toBe(true);
+    expect(read.truthNotRead).toBeUndefined();
+    expect(unread.hash).toBe(read.hash);
+    expect(unread.problems.filter((p) => p.file === 'truth.jsonl')).toEqual([]);
+    expect(summarize(unread).hasTruth).toBe(true);
+    rmSync(path.join(root, 'truth.jsonl'));
+    const none = await openDataset(root, { readTruth: false });
+    expect(none.truthNotRead).toBeUndefined();
+    expect(summarize(none).hasTruth).toBe(false);
+  });
+
   it('rejects folders with no dataset, missing paths and files', async () => {
     const empty = tmpDir();
     writeFile(empty, 'readme.txt', 'hi');

@@ -14,7 +14,7 @@ export const encodeVerb: Verb = {
     const r = await withProject(
       needDir(a),
       (p) => encodeProject(p, { encoder, onProgress: bar.update, log: json(a) ? () => undefined : (l) => console.error(l) }),
-      { onProgress: (p) => bar.update({ phase: `open ${p.phase}`, done: p.done, total: p.total }) },
+      { onProgress: (p) => bar.update({ phase: `open ${p.phase}`, done: p.done, total: p.total }), readTruth: false },
     );
     bar.done();
     if (json(a)) return print(r);

@@ -27,7 +27,7 @@ export const exportSpaceVerb: Verb = {
         }
         return exportSpace(p.ds, p.space(id), resolve(out), { formats: format === 'both' ? ['npy', 'parquet'] : [format as 'npy'], xy });
       },
-      { track: withMap },
+      { track: withMap, readTruth: false },
     );
     if (json(a)) return print({ out: r.out, files: r.files });
     console.log(`wrote ${r.files.length} files to ${r.out}: ${r.files.map((f) => f.slice(r.out.length + 1)).join(', ')}`);

@@ -47,7 +47,7 @@ export const exportVerb: Verb = {
             : `${counts.labels} labels (${counts.flags} flags, ${counts.reviews} review decisions, ${counts.imports} imported positives; ${counts.images} images, ${counts.captions} captions) and ${counts.positives} verified positive pairs`;
         console.log(`exported ${what} as ${format} to ${(counts.files ?? [resolve(out)]).join(' and ')}`);
       },
-      { beforeStore },
+      { beforeStore, readTruth: false },
     );
   },
 };

@@ -23,6 +23,6 @@ export const importVerb: Verb = {
       const l = r.labels;
       const what = l ? `${l.flags} flags, ${l.reviews} review decisions, ${l.imports} imported positives${l.alreadyPresent ? ` (${l.alreadyPresent} already in the project)` : ''}` : `${r.pairs} positive pairs as ${r.source}`;
       console.log(`imported ${what} from ${abs} (${r.format})${r.skipped ? `; ${r.skipped} not matched` : ''}`);
-    });
+    }, { readTruth: false });
   },
 };

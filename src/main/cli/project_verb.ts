@@ -40,7 +40,7 @@ export const projectVerb: Verb = {
           clearInterval(timer);
         }
       },
-      { track: true },
+      { track: true, readTruth: false },
     );
     bar.done();
     if (json(a)) return print(r);

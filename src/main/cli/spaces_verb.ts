@@ -53,7 +53,7 @@ export const spacesVerb: Verb = {
   usage: 'mlens spaces DIR [--json]',
   flags: ['json'],
   async run(a) {
-    const r = await withProject(needDir(a), async (p) => spaceRows(p));
+    const r = await withProject(needDir(a), async (p) => spaceRows(p), { readTruth: false });
     if (json(a)) return print(r);
     if (!r.spaces.length) return console.log(`${r.dataset} has no spaces yet: add embeddings/image.npy and text.npy, or run mlens encode ${r.dataset}`);
     for (const line of spacesTable(r.spaces)) console.log(line);

@@ -46,6 +46,8 @@ export interface Dataset {
   captions: DatasetCaption[];
   /** truth[c] = sorted valid image indices for caption c (from truth.jsonl), or null. */
   truth: Int32Array[] | null;
+  /** truth.jsonl exists but was not read (OpenOptions.readTruth false): `truth` is null for that reason only. */
+  truthNotRead?: boolean;
   /** Extra valid pairs from positives.jsonl: [imageIndex, captionIndex, label|0]. */
   positives: Array<[number, number, number]>;
   embeddings: Embeddings | null;

@@ -32,7 +32,7 @@ export function summarize(ds: Dataset): DatasetSummary {
     missingImages: missing,
     splits,
     withoutSplit,
-    hasTruth: ds.truth != null,
+    hasTruth: ds.truth != null || ds.truthNotRead === true,
     extraPositives: ds.positives.length,
     embeddings: e
       ? { dims: e.dims, dtype: e.dtype, probabilistic: e.imageLogvar != null && e.textLogvar != null, source: e.source }

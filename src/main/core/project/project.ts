@@ -21,7 +21,7 @@ import type { MiningSpaceInput } from '../mining/space_engine.js';
 import { removeStaleTemporaries } from '../io/atomic_file.js';
 import { ProjectionStore } from './projection_store.js';
 
-export interface ProjectOpenOptions extends Pick<OpenOptions, 'strict' | 'columns' | 'onProgress' | 'memoryMb'> {
+export interface ProjectOpenOptions extends Pick<OpenOptions, 'strict' | 'columns' | 'onProgress' | 'memoryMb' | 'readTruth'> {
   /** The app data folder (project stores of read-only datasets live there). */
   dataDir: string;
   /** Resume this app's undo session (store/session_claim.ts). */
@@ -79,7 +79,7 @@ export class Project {
 
   /** Opens a dataset folder and its project store: the one place in src/ that does. */
   static async open(path: string, opts: ProjectOpenOptions): Promise<Project> {
-    const ds = await openDataset(path, { strict: opts.strict, columns: opts.columns, onProgress: opts.onProgress, memoryMb: opts.memoryMb });
+    const ds = await openDataset(path, { strict: opts.strict, columns: opts.columns, onProgress: opts.onProgress, memoryMb: opts.memoryMb, readTruth: opts.readTruth });
     opts.beforeStore?.(ds);
     const { store, dir, notices } = openProjectStore(ds.root, opts.dataDir, { claimSessionIn: opts.claimSessionIn, isWritable: opts.isWritable });
     Project.opened++;
