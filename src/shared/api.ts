@@ -206,7 +206,8 @@ export interface HeadsService {
 }
 
 export interface MiningService {
-  run(req: { jobId: string; spaceIds?: string[]; multiplicityPrior?: boolean }): Promise<MineSummary>;
+  /** multiplicityPrior: true weighs p̂ by caption multiplicity, false never, 'auto' (default) where the check passes. */
+  run(req: { jobId: string; spaceIds?: string[]; multiplicityPrior?: boolean | 'auto' }): Promise<MineSummary>;
   /** p̂'s calibration on the reviews so far (null before the classifier's first refit). */
   calibration(): Promise<CalibrationView | null>;
 }

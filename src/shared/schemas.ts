@@ -71,7 +71,7 @@ export const requestSchemas = {
     pairCsd: z.object({ image: index, caption: index }).strict(),
   },
   mining: {
-    run: z.object({ jobId, spaceIds: z.array(spaceId).min(1).max(8).optional(), multiplicityPrior: z.boolean().optional() }).strict(),
+    run: z.object({ jobId, spaceIds: z.array(spaceId).min(1).max(8).optional(), multiplicityPrior: z.union([z.boolean(), z.literal('auto')]).optional() }).strict(),
     calibration: none,
   },
   review: {

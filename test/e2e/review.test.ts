@@ -85,10 +85,13 @@ describe('review flow in the browser, keyboard only', () => {
     const pr = (await page.textContent('[data-testid="mine-pr"]'))!;
     expect(pr).toContain('10,000');
     expect(pr).toMatch(/precision vs truth/);
-    // What p̂ is before any review: by default every valid pair has the same chance of annotation.
-    expect(await page.isChecked('[data-testid="mine-multiplicity-prior"]')).toBe(false);
+    // What p̂ is before any review: by default the agreement check decides; on the sample it keeps
+    // one chance of annotation for every valid pair, and says why.
+    expect(await page.inputValue('[data-testid="mine-multiplicity-prior"]')).toBe('auto');
     expect(await page.getAttribute('[data-testid="mine-prior"]', 'data-prior')).toBe('pu');
     expect(await page.textContent('[data-testid="mine-prior"]')).toMatch(/as if every valid pair had the same chance/);
+    expect(await page.getAttribute('[data-testid="mine-multiplicity"]', 'data-applied')).toBe('false');
+    expect(await page.textContent('[data-testid="mine-multiplicity"]')).toMatch(/Auto: caption coverage .* disagree on which captions are generic \(Spearman -?\d\.\d\d < 0\.45\)/);
     await page.waitForSelector('[data-testid="review-unit"]', { timeout: 30_000 });
     firstUnit = await unitId();
     expect(firstUnit).toBeGreaterThan(0);

@@ -1,8 +1,8 @@
-// Caption coverage (heads/caption_coverage.ts): how many images of a caption's split the other
+// Caption coverage (datasets/caption_coverage.ts): how many images of a caption's split the other
 // captions already describe with all of its content words. Hand-checked counts, the caption's own
 // image judged without it, splits kept apart, filler words dropped.
 import { describe, expect, it } from 'vitest';
-import { captionCoverage } from '../../src/main/core/heads/caption_coverage.js';
+import { captionCoverage } from '../../src/main/core/datasets/caption_coverage.js';
 import { contentTokens } from '../../src/main/core/datasets/caption_words.js';
 
 describe('caption coverage', () => {

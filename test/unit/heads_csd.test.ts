@@ -5,7 +5,7 @@ import { csd, matchProbability, pairCsd, totalVariance, varianceRow } from '../.
 import { csrFromLists, csrFromPairs, csrHas, csrRow, csrTranspose, csrUnion } from '../../src/main/core/heads/csr.js';
 import { headConfig } from '../../src/main/core/heads/config.js';
 import { bceWithLogits, Head, klToStdNormal, multiPositiveInfoNce } from '../../src/main/core/heads/model.js';
-import { spearman } from '../../src/main/core/heads/stats.js';
+import { spearman } from '../../src/main/core/compute/stats.js';
 import { conditionsFromKeywords, keywordConditionPositives, projectAtoms } from '../../src/main/core/heads/cond.js';
 import { initBackend, tf } from '../../src/main/core/heads/tf.js';
 

@@ -18,7 +18,7 @@ import { headConfig, type Batch } from '../../src/main/core/heads/config.js';
 import { Head, normalizeRowsInPlace } from '../../src/main/core/heads/model.js';
 import { pcmeSpec } from '../../src/main/core/heads/pcme.js';
 import { HeadStore } from '../../src/main/core/heads/save.js';
-import { spearman } from '../../src/main/core/heads/stats.js';
+import { spearman } from '../../src/main/core/compute/stats.js';
 import { trainHeadOn, trainLoop } from '../../src/main/core/heads/train.js';
 import { runTrainJob } from '../../src/main/core/heads/train_job.js';
 import { trainProject } from '../../src/main/core/heads/train_project.js';

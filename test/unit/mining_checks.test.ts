@@ -116,21 +116,31 @@ describe('mlens mine: the prior before any review', () => {
   const tmp = tempDir('mlens-prior-');
   afterAll(tmp.cleanup);
 
-  it('takes one chance of annotation for every valid pair by default and each caption’s multiplicity with --multiplicity-prior, on the same candidates', () => {
+  it('decides by the agreement check by default (not weighed on this sample), weighs by each caption’s multiplicity with --multiplicity-prior and never with --no-multiplicity-prior, on the same candidates', () => {
     const dir = join(tmp.dir, 'sample');
     const env = { MLENS_DATA_DIR: join(tmp.dir, 'data') };
     expect(mlens(['sample', '--out', dir, '--images', '100'], env).code).toBe(0);
     const text = mlens(['mine', dir, '--spaces', 'dataset'], env);
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout).toMatch(/p̂ before any review: positive–unlabelled, one chance of annotation for every valid pair/);
+    expect(text.stdout).toMatch(/p̂ before any review: positive–unlabelled, one chance of annotation for every valid pair, not weighed .*disagree on which captions are generic \(Spearman -?[0-9.]+ < 0\.45\); --multiplicity-prior overrides/);
     const s = mlens(['mine', dir, '--spaces', 'dataset', '--json'], env).json();
+    expect(s.multiplicity).toMatchObject({ mode: 'auto', applied: false, threshold: 0.45, captions: 500 });
+    expect(s.multiplicity.agreement).toBeLessThan(0.45);
     const withM = mlens(['mine', dir, '--spaces', 'dataset', '--multiplicity-prior'], env);
-    expect(withM.stdout).toMatch(/each caption's chance of being annotated with a valid image taken as 1 \/ its effective partners/);
+    expect(withM.stdout).toMatch(/each caption's chance of being annotated with a valid image taken as 1 \/ its effective partners \(--multiplicity-prior\)/);
     const m = mlens(['mine', dir, '--spaces', 'dataset', '--multiplicity-prior', '--json'], env).json();
     expect(m.prior).toBe('pu-multiplicity');
+    expect(m.multiplicity).toMatchObject({ mode: 'on', applied: true, agreement: null });
+    const off = mlens(['mine', dir, '--spaces', 'dataset', '--no-multiplicity-prior', '--json'], env).json();
+    expect(off.multiplicity).toMatchObject({ mode: 'off', applied: false });
     expect(s.prior).toBe('pu');
+    expect(off.prior).toBe('pu');
     expect(s.candidates).toBe(m.candidates);
     // Different priors order the candidates differently: the budget figures differ somewhere.
     expect(JSON.stringify(s.precision_recall)).not.toBe(JSON.stringify(m.precision_recall));
+    expect(JSON.stringify(s.precision_recall)).toBe(JSON.stringify(off.precision_recall));
+    const both = mlens(['mine', dir, '--multiplicity-prior', '--no-multiplicity-prior'], env);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/contradict each other/);
   }, 120_000);
 });

@@ -8,7 +8,7 @@
 // split's items. The encoder's own head was trained on the train pairs, so their embeddings sit
 // closer to their one annotated partner than a new item's would; the validation items are what a
 // test item looks like. Ridge λ = 1 (not tuned). Bench-only: nothing in the app reads it.
-import { spearman } from '../core/heads/stats.js';
+import { spearman } from '../core/compute/stats.js';
 import { solveSpd } from '../core/glyphs/linalg.js';
 
 export interface ProbeRow {

@@ -13,7 +13,7 @@
 // way; ties go to the smaller weight (more of the residual).
 //
 // Then a third stage at the chosen strengths and partners' weights: the weight of coverage
-// (heads/caption_coverage.ts) mixed into the caption variance, and its transpose into the image
+// (datasets/caption_coverage.ts) mixed into the caption variance, and its transpose into the image
 // variance (the two do not interact, so one run holds both), over COVERAGE_WEIGHTS, with its
 // agreement check at ρ > 0 (fixed beforehand, not tuned). Judged on what the issue's target asks of
 // every world, not on the median: the number of worlds whose caption ρ reaches CAPTION_TARGET on the

@@ -28,12 +28,13 @@ function pcmeOverride(): { inclusion?: number; inclusionScale?: number; inclusio
 
 /**
  * Tuning runs only: MLENS_SCIENCE_KT / MLENS_SCIENCE_KI set the mining pool (mlens mine --k-t / --k-i),
- * MLENS_SCIENCE_MINE_WORDS=1 reads the captions' words, MLENS_SCIENCE_MULTIPLICITY_PRIOR=1 weighs
- * the PU prior by each caption's multiplicity (mlens mine --multiplicity-prior).
+ * MLENS_SCIENCE_MINE_WORDS=1 reads the captions' words, MLENS_SCIENCE_MULTIPLICITY_PRIOR=1 always
+ * weighs the PU prior by each caption's multiplicity (mlens mine --multiplicity-prior), =0 never
+ * (--no-multiplicity-prior); unset, the default 'auto' check decides.
  */
 function miningOverride(): { kT?: number; kI?: number; words?: boolean; multiplicityPrior?: boolean } {
   const n = (k: string) => (process.env[k] ? Number(process.env[k]) : undefined);
-  return { kT: n('MLENS_SCIENCE_KT'), kI: n('MLENS_SCIENCE_KI'), ...(process.env.MLENS_SCIENCE_MINE_WORDS === '1' ? { words: true } : {}), ...(process.env.MLENS_SCIENCE_MULTIPLICITY_PRIOR === '1' ? { multiplicityPrior: true } : {}) };
+  return { kT: n('MLENS_SCIENCE_KT'), kI: n('MLENS_SCIENCE_KI'), ...(process.env.MLENS_SCIENCE_MINE_WORDS === '1' ? { words: true } : {}), ...(process.env.MLENS_SCIENCE_MULTIPLICITY_PRIOR === '1' ? { multiplicityPrior: true } : process.env.MLENS_SCIENCE_MULTIPLICITY_PRIOR === '0' ? { multiplicityPrior: false } : {}) };
 }
 
 export interface WorldSpec {
@@ -220,6 +221,7 @@ export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
       return {
         true_unannotated: mine.trueUnannotated ?? null,
         words_used: mine.words.used,
+        multiplicity: plain(mine.multiplicity),
         valid_unreviewed_candidates: validLeft,
         precision_ceiling_top_k: top.length ? Math.min(validLeft, top.length) / top.length : null,
         precision_top_k_features_fitted_on_truth: featureBound,

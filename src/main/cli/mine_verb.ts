@@ -7,8 +7,8 @@ import { json, needDir, print, withProject, type Verb } from './verb.js';
 
 export const mineVerb: Verb = {
   summary: 'propose likely false negatives from one or more spaces; write candidates and review units to the project',
-  usage: 'mlens mine DIR [--spaces ID[,ID...] (default: every space not built from the truth, and no residual head beside its parent)] [--k-t 5] [--k-i 10] [--checks 100] [--words] [--multiplicity-prior] [--memory-mb MB] [--json]',
-  flags: ['json', 'words', 'multiplicity-prior'],
+  usage: 'mlens mine DIR [--spaces ID[,ID...] (default: every space not built from the truth, and no residual head beside its parent)] [--k-t 5] [--k-i 10] [--checks 100] [--words] [--multiplicity-prior | --no-multiplicity-prior (default: weighed where caption coverage by the other captions and effective partners in the space agree on which captions are generic)] [--memory-mb MB] [--json]',
+  flags: ['json', 'words', 'multiplicity-prior', 'no-multiplicity-prior'],
   async run(a) {
     const dir = needDir(a);
     const asked = (opt(a, 'spaces') ?? opt(a, 'space'))?.split(',').map((s) => s.trim()).filter(Boolean) ?? null;
@@ -19,11 +19,13 @@ export const mineVerb: Verb = {
     if (checkPairs != null && !Number.isInteger(checkPairs)) throw new UsageError(`--checks takes a whole number of pairs, got ${checkPairs}`);
     const mb = opt(a, 'memory-mb');
     if (mb != null && !(Number(mb) > 0)) throw new UsageError(`--memory-mb takes a positive number of MiB, got ${JSON.stringify(mb)}`);
+    if (a.flags.has('multiplicity-prior') && a.flags.has('no-multiplicity-prior')) throw new UsageError('--multiplicity-prior and --no-multiplicity-prior contradict each other: give one (neither: decided by the agreement check)');
+    const multiplicityPrior = a.flags.has('multiplicity-prior') ? true : a.flags.has('no-multiplicity-prior') ? false : 'auto';
     const bar = progressBar(!!process.stderr.isTTY);
     const { r, named } = await withProject(dir, async (p) => {
       // As the app: without --spaces, every space except those built from the truth (the sample's oracle).
       const spaces = asked ?? defaultMiningSpaceIds(p.listSpaces());
-      const r = await mineProject(p, { spaces, kT, kI, units: checkPairs != null ? { checkPairs } : undefined, words: a.flags.has('words'), multiplicityPrior: a.flags.has('multiplicity-prior'), onProgress: bar.update });
+      const r = await mineProject(p, { spaces, kT, kI, units: checkPairs != null ? { checkPairs } : undefined, words: a.flags.has('words'), multiplicityPrior, onProgress: bar.update });
       return { r, named: new Map(p.listSpaces().map((s) => [s.id, s.name])) };
     }, { memoryMb: mb != null ? Number(mb) : undefined });
     bar.done();
@@ -37,11 +39,12 @@ export const mineVerb: Verb = {
           : `the prior reads the space alone, not the captions' words: ${r.words.reason}`,
       );
     }
+    const why = r.multiplicity.mode === 'auto' ? ` (${r.multiplicity.reason}; --${r.multiplicity.applied ? 'no-' : ''}multiplicity-prior overrides)` : ` (${r.multiplicity.mode === 'on' ? '--multiplicity-prior' : '--no-multiplicity-prior'})`;
     console.log(
       r.prior === 'pu-multiplicity'
-        ? "p̂ before any review: positive–unlabelled, each caption's chance of being annotated with a valid image taken as 1 / its effective partners (--multiplicity-prior)"
+        ? `p̂ before any review: positive–unlabelled, each caption's chance of being annotated with a valid image taken as 1 / its effective partners${why}`
         : r.prior === 'pu'
-          ? 'p̂ before any review: positive–unlabelled, one chance of annotation for every valid pair (--multiplicity-prior weighs it by how many images each caption fits)'
+          ? `p̂ before any review: positive–unlabelled, one chance of annotation for every valid pair, not weighed by how many images each caption fits${why}`
           : 'p̂ before any review: the mean of the Platt-calibrated scores',
     );
     if (r.checkPairs > 0) console.log(`${r.checkPairs} of them are calibration checks: pairs drawn at random from every candidate, served between the queue's units so that p̂ can be calibrated where the queue never looks (--checks 0 turns them off)`);

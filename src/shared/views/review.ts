@@ -22,6 +22,8 @@ export interface MineSummary {
   trueUnannotated?: number;
   /** The prior before any review ('pu-multiplicity': each caption's chance of annotation 1/its effective partners). */
   prior?: 'pu-multiplicity' | 'pu' | 'platt';
+  /** Whether p̂ was weighed by caption multiplicity and why ('auto': the words-vs-space agreement check). */
+  multiplicity?: { mode: 'auto' | 'on' | 'off'; applied: boolean; agreement: number | null; threshold: number; captions: number; reason: string };
 }
 
 export interface ClusterSummary {

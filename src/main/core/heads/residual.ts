@@ -33,8 +33,8 @@ import { ROLE_TRAIN } from '../datasets/split_policy.js';
 import { effectivePartners } from '../metrics/effective_partners.js';
 import type { NamedWeights } from './config.js';
 import { partnerGallerySize } from './partners_report.js';
-import { captionCoverage } from './caption_coverage.js';
-import { spearman } from './stats.js';
+import { captionCoverage } from '../datasets/caption_coverage.js';
+import { spearman } from '../compute/stats.js';
 
 export interface ResidualParams {
   /** Ridge λ of the caption → image map (means) and of the caption → log r² map (variances). */

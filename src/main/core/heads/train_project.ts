@@ -19,7 +19,7 @@ import { readLabels, type PairLabel } from '../labels/label_model.js';
 import { extraPositives, multiposSpec, type ExtraSource } from './multipos.js';
 import { PCME_INCLUSION, pcmeSpec } from './pcme.js';
 import type { HeadMeta } from './save.js';
-import { spearman } from './stats.js';
+import { spearman } from '../compute/stats.js';
 import { datasetVarianceDiagnostics, type VarianceDiagnostics } from './variance_diagnostics.js';
 import { runTrainJob, type TrainJobResult } from './train_job.js';
 import { evaluateArrays, type EpochReport, type EvalScores, type HeadSpec } from './train.js';

@@ -15,7 +15,7 @@ import { encodeSpace } from '../encoders/encode_job.js';
 import { SpaceStore } from '../spaces/space_store.js';
 import { buildTrainInput, ROLE_TEST, ROLE_TRAIN, ROLE_VAL, type TrainInput } from './data.js';
 import { totalVariance } from './csd.js';
-import { spearman } from './stats.js';
+import { spearman } from '../compute/stats.js';
 import { csrFromLists, csrFromPairs } from './csr.js';
 import { PCME_INCLUSION, pcmeSpec } from './pcme.js';
 import { generalCaptions } from './inclusion.js';

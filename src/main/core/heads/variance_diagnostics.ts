@@ -10,7 +10,7 @@
 import { createDotEngine, paddedRow } from '../compute/dot_engine.js';
 import { mulberry32 } from '../../../shared/random.js';
 import { totalVariance } from './csd.js';
-import { partialSpearman, spearman } from './stats.js';
+import { partialSpearman, spearman } from '../compute/stats.js';
 import type { VarianceAgainst, VarianceCorrelation, VarianceDiagnostics } from '../../../shared/views/heads.js';
 
 export type { VarianceAgainst, VarianceCorrelation, VarianceDiagnostics };

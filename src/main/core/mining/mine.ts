@@ -24,7 +24,10 @@ import type { ProjectStore } from '../store/project_store.js';
 import type { ReviewStore } from '../review/review_store.js';
 import { TruthPairs, type PairMembership } from './truth_pairs.js';
 import { streamBlocks } from '../compute/stream_rows.js';
-import { captionPartners, captionPartnersRows, partnerGallerySize, PartnersTooLargeError } from '../metrics/effective_partners.js';
+import { captionPartners, captionPartnersRows, partnerGallerySize, PartnersTooLargeError, type PartnerRows } from '../metrics/effective_partners.js';
+import { captionCoverage } from '../datasets/caption_coverage.js';
+import { spearman } from '../compute/stats.js';
+import { mulberry32 } from '../../../shared/random.js';
 
 /** What mining reads from an open project (core/project's Project is one). */
 export interface MiningProject {
@@ -61,13 +64,16 @@ export interface MineCommandArgs {
    */
   words?: boolean;
   /**
-   * Weigh the PU prior by each caption's multiplicity (default false): a caption's chance of being
-   * annotated with a valid image is taken as 1/m̂, m̂ its effective partners in the mined spaces,
-   * instead of one chance for every valid pair (prior.ts). Measured on seed 0 (docs/science.md): it
-   * lifts the ranking before any review where captions range from very generic to very specific
-   * (a 5,000-image digits world), and lowers it in the sample worlds at 1,000 images.
+   * Weigh the PU prior by each caption's multiplicity: a caption's chance of being annotated with a
+   * valid image is taken as 1/m̂, m̂ its effective partners in the mined spaces, instead of one
+   * chance for every valid pair (prior.ts). Measured on seed 0 (docs/science.md): it lifts the
+   * ranking before any review where captions range from very generic to very specific (the digits
+   * world at every size), and lowers it in the sample worlds at 1,000 images, where m̂ ranks the
+   * captions' multiplicity poorly. 'auto' (the default) weighs it only where two independent
+   * estimates of how generic each caption is agree: m̂ from the space and the captions' coverage by
+   * the other captions' words (datasets/caption_coverage.ts), Spearman ≥ MULTIPLICITY_AGREEMENT.
    */
-  multiplicityPrior?: boolean;
+  multiplicityPrior?: boolean | 'auto';
   onProgress?: ProgressFn;
   signal?: AbortSignal;
 }
@@ -88,6 +94,8 @@ export interface MineCommandOutput {
    * annotation 1/m̂ from its effective partners), 'pu' (one chance for every valid pair), 'platt'.
    */
   prior: 'pu-multiplicity' | 'pu' | 'platt';
+  /** Whether the prior was weighed by caption multiplicity, and why ('auto': the agreement check). */
+  multiplicity: MultiplicityDecision;
   clusters: number;
   /** Candidate pairs drawn at random as calibration checks (in units of kind 'check'). */
   checkPairs: number;
@@ -131,6 +139,29 @@ export function trueUnannotatedPairs(truth: readonly ArrayLike<number>[], annota
   return new TruthPairs(truth, nImages, { annotated, exclude: known });
 }
 
+/**
+ * 'auto' weighs the prior by caption multiplicity where the captions' coverage by the other
+ * captions' words and their effective partners in the space rank the captions alike (Spearman of
+ * log(1 + coverage) with log m̂) at least this much. Chosen on seed 0 (docs/science.md): every
+ * sample world, at 200 and 1,000 images, 0.05–0.23, where the option lowered the first candidates
+ * at 1,000 images; the digits world 0.66–0.74 at 200, 1,000 and 5,000 images, where it lifted
+ * them. The threshold sits in that gap.
+ */
+export const MULTIPLICITY_AGREEMENT = 0.45;
+/** Captions (a seeded sample) the check ranks; m̂ over every caption is computed only when it passes. */
+export const MULTIPLICITY_CHECK_CAPTIONS = 2000;
+
+export interface MultiplicityDecision {
+  mode: 'auto' | 'on' | 'off';
+  /** Whether p̂ before any review was weighed by each caption's multiplicity. */
+  applied: boolean;
+  /** 'auto': Spearman of log(1 + caption coverage) with log m̂ over `captions` captions (null: not measured). */
+  agreement: number | null;
+  threshold: number;
+  captions: number;
+  reason: string;
+}
+
 /** What the compute step needs: plain data and typed arrays (a worker's payload), no path. */
 export interface MineInput {
   nImages: number;
@@ -147,6 +178,8 @@ export interface MineInput {
   /** The captions' content words (null: not used; `words` says why). */
   captionWords: { offsets: Int32Array; ids: Int32Array } | null;
   words: { used: boolean; reason: string };
+  /** Per caption, the images of its split that the other captions' words cover ('auto' only). */
+  captionCoverage: Int32Array | null;
   options: Omit<MineCommandArgs, 'spaces' | 'onProgress' | 'signal'>;
 }
 
@@ -171,6 +204,7 @@ export interface MineComputed {
   figures?: Record<string, BudgetFigure>;
   trueCount?: number;
   crossSplit: number;
+  multiplicity: MultiplicityDecision;
 }
 
 /** The compute step's input, read from the open project (spaces through its cache). */
@@ -196,6 +230,7 @@ export function mineInput(project: MiningProject, args: MineCommandArgs): MineIn
     levGroup,
     captionWords: words.used ? captionWordIds(ds.captions.map((c) => c.text), annotated, n) : null,
     words,
+    captionCoverage: multiplicityMode(args.multiplicityPrior) === 'auto' ? captionCoverage(ds.captions.map((c) => c.text), annotated, groups?.imageGroup ?? new Int32Array(n), n).count : null,
     options,
   };
 }
@@ -215,9 +250,10 @@ function textSimilarity(spaces: MiningSpaceInput[]): (a: number, b: number) => n
  * estimate (an item without a direction counts 1). Null when every space is too large even for a
  * sampled gallery.
  */
-export function captionMultiplicity(spaces: MiningSpaceInput[], nImages: number, nCaptions: number, signal?: AbortSignal): Float32Array | null {
+export function captionMultiplicity(spaces: MiningSpaceInput[], nImages: number, nCaptions: number, signal?: AbortSignal, only?: Int32Array): Float32Array | null {
   let sum: Float64Array | null = null;
   let used = 0;
+  const count = only ? only.length : nCaptions;
   for (const s of spaces) {
     let gallery: number;
     try {
@@ -227,13 +263,83 @@ export function captionMultiplicity(spaces: MiningSpaceInput[], nImages: number,
       throw e;
     }
     // Spaces on disk are read block by block; the figures equal the in-memory ones.
-    const blockRows = s.onDisk ? streamBlocks(nCaptions, Math.min(gallery, nImages), s.dims, s.onDisk.budgetBytes).queryRows : 0;
-    const { text } = s.onDisk ? captionPartnersRows(s.onDisk.text, s.onDisk.image, s.dims, { maxGallery: gallery, signal, blockRows }) : captionPartners(s, { maxGallery: gallery, signal });
-    sum ??= new Float64Array(nCaptions);
-    for (let c = 0; c < nCaptions; c++) sum[c] += Math.log(Math.max(1, Number.isFinite(text[c]) ? text[c] : 1));
+    const blockRows = s.onDisk ? streamBlocks(count, Math.min(gallery, nImages), s.dims, s.onDisk.budgetBytes).queryRows : 0;
+    const { text } = s.onDisk
+      ? captionPartnersRows(only ? pickRows(s.onDisk.text, only) : s.onDisk.text, s.onDisk.image, s.dims, { maxGallery: gallery, signal, blockRows })
+      : captionPartners(only ? { dims: s.dims, image: s.image, text: gatherRows(s.text, s.dims, only) } : s, { maxGallery: gallery, signal });
+    sum ??= new Float64Array(count);
+    for (let c = 0; c < count; c++) sum[c] += Math.log(Math.max(1, Number.isFinite(text[c]) ? text[c] : 1));
     used++;
   }
   return sum ? Float32Array.from(sum, (v) => Math.exp(v / used)) : null;
+}
+
+function gatherRows(m: Float32Array, dims: number, rows: Int32Array): Float32Array {
+  const out = new Float32Array(rows.length * dims);
+  rows.forEach((r, k) => out.set(m.subarray(r * dims, (r + 1) * dims), k * dims));
+  return out;
+}
+
+/** The rows `only` of a matrix on disk, read one by one (the check's sample). */
+function pickRows(m: PartnerRows, only: Int32Array): PartnerRows {
+  return {
+    rows: only.length,
+    read(start, count) {
+      const first = m.read(only[start], 1);
+      const dims = first.length;
+      const out = new Float32Array(count * dims);
+      out.set(first, 0);
+      for (let k = 1; k < count; k++) out.set(m.read(only[start + k], 1), k * dims);
+      return out;
+    },
+  };
+}
+
+export function multiplicityMode(v: MineCommandArgs['multiplicityPrior']): MultiplicityDecision['mode'] {
+  return v === true ? 'on' : v === false ? 'off' : 'auto';
+}
+
+/**
+ * Whether to weigh the prior by caption multiplicity, and m̂ when it is. 'auto' ranks a seeded
+ * sample of at most MULTIPLICITY_CHECK_CAPTIONS captions by their coverage and by m̂; m̂ over every
+ * caption follows only when they agree (Spearman ≥ MULTIPLICITY_AGREEMENT).
+ */
+export function decideMultiplicity(input: Pick<MineInput, 'spaces' | 'nImages' | 'nCaptions' | 'captionCoverage' | 'options'>, signal?: AbortSignal): { decision: MultiplicityDecision; multiplicity: Float32Array | null } {
+  const mode = multiplicityMode(input.options.multiplicityPrior);
+  const { spaces, nImages, nCaptions } = input;
+  const base = { mode, agreement: null, threshold: MULTIPLICITY_AGREEMENT, captions: 0 };
+  if (mode === 'off') return { decision: { ...base, applied: false, reason: 'turned off' }, multiplicity: null };
+  if (mode === 'on') {
+    const m = captionMultiplicity(spaces, nImages, nCaptions, signal);
+    return { decision: { ...base, applied: !!m, reason: m ? 'asked for' : 'asked for, but every space is too large for effective partners' }, multiplicity: m };
+  }
+  const cov = input.captionCoverage;
+  if (!cov || nCaptions < 3) return { decision: { ...base, applied: false, reason: 'no caption texts to check m̂ against' }, multiplicity: null };
+  const all = nCaptions <= MULTIPLICITY_CHECK_CAPTIONS;
+  const sample = all ? null : sampleRows(nCaptions, MULTIPLICITY_CHECK_CAPTIONS, (input.options.seed ?? 1) * 7 + 3);
+  const m = captionMultiplicity(spaces, nImages, nCaptions, signal, sample ?? undefined);
+  if (!m) return { decision: { ...base, applied: false, reason: 'every space is too large for effective partners' }, multiplicity: null };
+  const rows = sample ?? Int32Array.from({ length: nCaptions }, (_, c) => c);
+  const agreement = spearman(Float64Array.from(rows, (c) => Math.log1p(cov[c])), Float64Array.from(m, (x) => Math.log(Math.max(x, 1e-12))));
+  const pct = (x: number) => x.toFixed(2);
+  if (!(Number.isFinite(agreement) && agreement >= MULTIPLICITY_AGREEMENT)) {
+    return { decision: { ...base, agreement: Number.isFinite(agreement) ? agreement : null, captions: rows.length, applied: false, reason: `caption coverage (by the other captions' text) and effective partners (in the space) disagree on which captions are generic (Spearman ${Number.isFinite(agreement) ? pct(agreement) : 'undefined'} < ${MULTIPLICITY_AGREEMENT})` }, multiplicity: null };
+  }
+  const full = all ? m : captionMultiplicity(spaces, nImages, nCaptions, signal);
+  return { decision: { ...base, agreement, captions: rows.length, applied: !!full, reason: `caption coverage (by the other captions' text) and effective partners (in the space) agree on which captions are generic (Spearman ${pct(agreement)} ≥ ${MULTIPLICITY_AGREEMENT})` }, multiplicity: full };
+}
+
+/** `k` distinct indices of [0, n), ascending, from a seed. */
+function sampleRows(n: number, k: number, seed: number): Int32Array {
+  const rand = mulberry32(seed);
+  const idx = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < k; i++) {
+    const j = i + Math.floor(rand() * (n - i));
+    const t = idx[i];
+    idx[i] = idx[j];
+    idx[j] = t;
+  }
+  return idx.subarray(0, k).sort();
 }
 
 /** Candidates, review units and (with truth) the budget figures: no store, no dataset. */
@@ -241,12 +347,10 @@ export async function mineCompute(input: MineInput, hooks: { onProgress?: Progre
   const { nImages: n, annotated, groups, spaces, options: args } = input;
   const progress = hooks.onProgress;
   const known = new Set(input.known);
-  let multiplicity: Float32Array | null = null;
-  if (args.multiplicityPrior) {
-    progress?.({ phase: 'partners', done: 0, total: 1 });
-    multiplicity = captionMultiplicity(spaces, n, input.nCaptions, hooks.signal);
-    progress?.({ phase: 'partners', done: 1, total: 1 });
-  }
+  const weigh = multiplicityMode(args.multiplicityPrior) !== 'off';
+  if (weigh) progress?.({ phase: 'partners', done: 0, total: 1 });
+  const { decision, multiplicity } = decideMultiplicity(input, hooks.signal);
+  if (weigh) progress?.({ phase: 'partners', done: 1, total: 1 });
   const opts: MiningOptions = {
     captionMultiplicity: multiplicity,
     kT: args.kT,
@@ -277,7 +381,7 @@ export async function mineCompute(input: MineInput, hooks: { onProgress?: Progre
   progress?.({ phase: 'clusters', done: 1, total: 1 });
   throwIfAborted(hooks.signal, 'mining');
 
-  const out: MineComputed = { table, units, theta, mode, crossSplit: 0 };
+  const out: MineComputed = { table, units, theta, mode, crossSplit: 0, multiplicity: decision };
   if (input.truth) Object.assign(out, truthFigures(input, input.truth, table));
   return out;
 }
@@ -302,7 +406,7 @@ export function saveMine(project: MiningProject, input: MineInput, m: MineComput
   const runId = reviews.saveMiningRun(
     {
       spaces: table.spaces,
-      params: { kT: args.kT ?? 5, kI: args.kI ?? 10, bySplit: groups != null, splits: groups?.names ?? null, levSplit: args.levSplit ?? null, mode, theta, knn: args.knn ?? {}, seed: args.seed ?? 1, checkPairs: args.units?.checkPairs ?? DEFAULT_CHECK_PAIRS, words: input.words.used },
+      params: { kT: args.kT ?? 5, kI: args.kI ?? 10, bySplit: groups != null, splits: groups?.names ?? null, levSplit: args.levSplit ?? null, mode, theta, knn: args.knn ?? {}, seed: args.seed ?? 1, checkPairs: args.units?.checkPairs ?? DEFAULT_CHECK_PAIRS, words: input.words.used, multiplicity: m.multiplicity },
       platt: { ...table.platt, pu: table.pu ? { c: table.pu.c, positives: table.pu.positives, unlabelled: table.pu.unlabelled, multiplicity: table.pu.multiplicity === true, model: table.pu.model } : null },
       seconds: (performance.now() - t0) / 1000,
     },
@@ -314,6 +418,7 @@ export function saveMine(project: MiningProject, input: MineInput, m: MineComput
   const out: MineCommandOutput = {
     candidates: table.n,
     prior: table.pu?.multiplicity ? 'pu-multiplicity' : table.pu ? 'pu' : 'platt',
+    multiplicity: m.multiplicity,
     clusters: units.length,
     checkPairs: units.reduce((s, u) => s + (u.kind === 'check' ? u.pairs.length : 0), 0),
     runId,

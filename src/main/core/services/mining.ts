@@ -11,7 +11,7 @@ import type { ServiceSession } from './context.js';
 export class MiningServiceImpl implements MiningService {
   constructor(private readonly s: ServiceSession) {}
 
-  async run(req: { jobId: string; spaceIds?: string[]; multiplicityPrior?: boolean }): Promise<MineSummary> {
+  async run(req: { jobId: string; spaceIds?: string[]; multiplicityPrior?: boolean | 'auto' }): Promise<MineSummary> {
     const p = this.s.project();
     // The oracle (built from the truth) is mined only when asked for, or when it is the only space.
     // The folder's embeddings over the memory budget are listed like any space and mined from disk.
@@ -22,9 +22,9 @@ export class MiningServiceImpl implements MiningService {
     let summary: MineSummary;
     try {
       const r = await this.s.jobs.run(req.jobId, 'mining', (signal, progress) =>
-        mineProject(p, { spaces, multiplicityPrior: req.multiplicityPrior === true, signal, onProgress: (e) => progress(`mining: ${e.phase}`, e.done, e.total) }, mineInWorker),
+        mineProject(p, { spaces, multiplicityPrior: req.multiplicityPrior ?? 'auto', signal, onProgress: (e) => progress(`mining: ${e.phase}`, e.done, e.total) }, mineInWorker),
       );
-      summary = { candidates: r.candidates, clusters: r.clusters, spaces: r.spaces, seconds: r.seconds, precisionRecall: r.precisionRecall, trueUnannotated: r.trueUnannotated, prior: r.prior };
+      summary = { candidates: r.candidates, clusters: r.clusters, spaces: r.spaces, seconds: r.seconds, precisionRecall: r.precisionRecall, trueUnannotated: r.trueUnannotated, prior: r.prior, multiplicity: r.multiplicity };
       p.store.setMeta('last_mining', JSON.stringify(summary));
     } finally {
       release();

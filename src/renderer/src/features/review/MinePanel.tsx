@@ -16,7 +16,7 @@ export function MinePanel({ queue, queueLoaded, queueLimit }: { queue: ClusterSu
   const decisions = useLensState((s) => s.decisions);
   const [spaces, setSpaces] = useState<string[] | null>(null);
   const [mining, setMining] = useState(false);
-  const [multiplicityPrior, setMultiplicityPrior] = useState(false);
+  const [multiplicityPrior, setMultiplicityPrior] = useState<'auto' | 'on' | 'off'>('auto');
   const sessionSpaces = session.spaces;
   // Until the user ticks a box, the boxes show what a run mines by default (the oracle left out).
   const chosen = spaces ?? defaultMiningSpaceIds(sessionSpaces);
@@ -27,7 +27,7 @@ export function MinePanel({ queue, queueLoaded, queueLimit }: { queue: ClusterSu
     setMining(true);
     try {
       const ids = spaces ?? undefined;
-      const s = await store.api.mining.run({ jobId: newJobId('mining'), ...(ids && ids.length ? { spaceIds: ids } : {}), ...(multiplicityPrior ? { multiplicityPrior: true } : {}) });
+      const s = await store.api.mining.run({ jobId: newJobId('mining'), ...(ids && ids.length ? { spaceIds: ids } : {}), multiplicityPrior: multiplicityPrior === 'auto' ? 'auto' : multiplicityPrior === 'on' });
       store.set({ mineSummary: s });
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
@@ -61,8 +61,13 @@ export function MinePanel({ queue, queueLoaded, queueLimit }: { queue: ClusterSu
         <button type="button" data-testid="mine-button" disabled={mining || !sessionSpaces.length || !chosen.length} onClick={() => void mine()} title="Candidates from every selected space: ranks both ways, z-scores, agreement, RRF, margin, transitivity, prior p̂; clustered into review units">
           {mining ? 'Mining…' : queue.length ? 'Mine again' : 'Mine candidates'}
         </button>
-        <label title="Before any review, weigh each pair by how many images its caption fits (its effective partners): a caption is annotated with one of its valid images, so a very generic caption's valid pairs are rarely the annotated one. Measured on seed 0 (docs/science.md): it helps where captions range from very generic to very specific (a 5,000-image digits world) and hurts the first candidates of the sample worlds at 1,000 images; after 200 reviews the two differ little.">
-          <input type="checkbox" data-testid="mine-multiplicity-prior" checked={multiplicityPrior} onChange={(e) => setMultiplicityPrior(e.target.checked)} /> weigh p̂ by caption multiplicity
+        <label title="Before any review, weigh each pair by how many images its caption fits (its effective partners): a caption is annotated with one of its valid images, so a very generic caption's valid pairs are rarely the annotated one. It helps where captions range from very generic to very specific (the digits world) and hurts where the space ranks captions' multiplicity poorly (the sample worlds at 1,000 images). Auto weighs it only where the captions' text and the space agree on which captions are generic (docs/science.md).">
+          weigh p̂ by caption multiplicity{' '}
+          <select data-testid="mine-multiplicity-prior" value={multiplicityPrior} onChange={(e) => setMultiplicityPrior(e.target.value as 'auto' | 'on' | 'off')}>
+            <option value="auto">auto (where text and space agree)</option>
+            <option value="on">on</option>
+            <option value="off">off</option>
+          </select>
         </label>
         {!sessionSpaces.length && <span className="muted">needs embeddings (a space)</span>}
         {sessionSpaces.length > 0 && !chosen.length && <span className="muted" data-testid="mine-no-space">tick at least one space</span>}
@@ -88,6 +93,12 @@ export function MinePanel({ queue, queueLoaded, queueLimit }: { queue: ClusterSu
               {mineSummary.prior === 'pu-multiplicity'
                 ? "Before any review, p̂ ranks pairs by how much they look like annotated pairs, weighted by how many images the caption fits (its effective partners): a caption is annotated with one of its valid images, so a generic caption's valid pairs are rarely the annotated one."
                 : 'Before any review, p̂ ranks pairs by how much they look like annotated pairs, as if every valid pair had the same chance of being the annotated one.'}
+              {mineSummary.multiplicity && (
+                <span data-testid="mine-multiplicity" data-applied={String(mineSummary.multiplicity.applied)} data-mode={mineSummary.multiplicity.mode}>
+                  {' '}
+                  {mineSummary.multiplicity.mode === 'auto' ? `Auto: ${mineSummary.multiplicity.reason}.` : `Multiplicity weighting ${mineSummary.multiplicity.mode === 'on' ? 'asked for' : 'turned off'}.`}
+                </span>
+              )}
             </div>
           )}
           {mineSummary.precisionRecall && (

@@ -1,4 +1,4 @@
-// Small statistics used by the heads' reports.
+// Small statistics (ranks, Pearson, Spearman, partial Spearman) used by the heads' reports and mining's multiplicity check.
 
 /** Ranks 1..n with ties given their average rank. */
 export function averageRanks(x: ArrayLike<number>): Float64Array {

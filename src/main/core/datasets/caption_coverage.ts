@@ -22,7 +22,7 @@
 // Measured on random Zipf-like captions, 5 per image, on this 2-core VM: 10,000 images 0.5 s,
 // 100,000 images (500,000 captions) 29 s and 255 MiB resident.
 
-import { contentWordTable } from '../datasets/caption_words.js';
+import { contentWordTable } from './caption_words.js';
 
 export interface CoverageResult {
   /** Per caption: images of its split (its own judged without it) whose captions hold all its content words. */
