@@ -41,6 +41,10 @@ function figures(r) {
     // The PCME++ head's own retrieval: validation mAP@R of the weights it kept, and the test split's.
     pcme_val_map_at_r: round(r.variance?.metrics?.val?.mapAtR),
     pcme_test_map_at_r: round(r.variance?.metrics?.test?.mapAtR),
+    // Mining's multiplicity check (mlens mine's default 'auto'): the Spearman of caption coverage
+    // with effective partners, and whether it weighed the prior (1) or not (0); absent in older runs.
+    multiplicity_agreement: round(r.calibration?.multiplicity?.agreement),
+    multiplicity_applied: typeof r.calibration?.multiplicity?.applied === 'boolean' ? (r.calibration.multiplicity.applied ? 1 : 0) : null,
   };
 }
 
