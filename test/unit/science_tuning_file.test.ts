@@ -16,7 +16,7 @@ function run(path: string, seeds: number[], precision: number, ece: number, benc
   const one = (seed: number, k: number) => ({
     seed,
     retrieval: { t2i_truth: { map_at_r: 0.5 }, i2t_truth: { map_at_r: 0.4 } },
-    calibration: { precision_top_k: precision + 0.1 * k, precision_top_k_features_fitted_on_truth: 0.61, ece_unreviewed_vs_truth: ece, precision_recall_before_review: { '1000': { precision: 0.25, recall: 0.01, taken: 1000 } } },
+    calibration: { precision_top_k: precision + 0.1 * k, precision_top_k_features_fitted_on_truth: 0.61, ece_unreviewed_vs_truth: ece, precision_recall_before_review: { '1000': { precision: 0.25, recall: 0.01, taken: 1000 } }, multiplicity: { mode: 'auto', applied: true, agreement: 0.66, threshold: 0.45, captions: 200 } },
     variance: { spearman: precision / 2, metrics: { val: { mapAtR: 0.33 }, test: { mapAtR: 0.31 } }, diagnostics: { images: [{ against: 'nearest', rho: 0.9 }, { against: 'multiplicity', rho: -0.05, partialRho: -0.04 }], captions: [{ against: 'multiplicity', rho: 0.1, partialRho: 0.11 }, { against: 'multiplicity', scope: 'val+test', rho: 0.21, partialRho: 0.2 }] } },
     partners: { diagnostics: { captions: [{ against: 'multiplicity', rho: 0.2 }, { against: 'multiplicity', scope: 'val+test', rho: 0.45 }] } },
   });
@@ -54,6 +54,9 @@ describe('science-tuning-file', () => {
       caption_partners_rho_heldout: 0.45,
       pcme_val_map_at_r: 0.33,
       pcme_test_map_at_r: 0.31,
+      // Mining's multiplicity check: its Spearman, and 1 where it weighed the prior.
+      multiplicity_agreement: 0.66,
+      multiplicity_applied: 1,
     });
     expect(j.variants.shipped['sample-B-noise0.2'].precision_top_k).toBe(0.463);
   });
