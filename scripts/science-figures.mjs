@@ -466,6 +466,48 @@ export function pcmeInclusion(sci, path = PCME_INCLUSION_PATH) {
   return out.join('\n');
 }
 
+/** scripts/digits-scale-check.mjs: mining before any review on larger digits worlds (region digits_scale). */
+export const DIGITS_SCALE_PATH = join(ROOT, 'bench-results', 'mining-digits-scale.json');
+/** The same script's output before the PU prior gave same-text pairs their annotated twin's τ_txt. */
+export const DIGITS_SCALE_BEFORE_PATH = join(ROOT, 'bench-results', 'mining-digits-scale-before-same-text-features.json');
+function digitsScale(_sci, path = DIGITS_SCALE_PATH, beforePath = DIGITS_SCALE_BEFORE_PATH) {
+  const read = (f) => {
+    try {
+      return JSON.parse(readFileSync(f, 'utf8'));
+    } catch {
+      return null;
+    }
+  };
+  const now = read(path);
+  if (!now) return `Not measured yet: \`node scripts/digits-scale-check.mjs\` writes \`bench-results/${basename(path)}\`.`;
+  const before = read(beforePath);
+  const pct = (x) => (x == null ? 'n/a' : `${(100 * x).toFixed(1)} %`);
+  const rows = [];
+  for (const [label, j] of [['before', before], ['now', now]]) {
+    for (const r of j?.runs ?? []) {
+      for (const [name, m] of Object.entries(r.mine)) {
+        rows.push([
+          label,
+          r.images.toLocaleString('en-US'),
+          name === 'auto' ? `default (check ${m.multiplicity.agreement == null ? 'n/a' : f3(m.multiplicity.agreement)}: ${m.multiplicity.applied ? 'weighed' : 'not weighed'})` : '--no-multiplicity-prior',
+          f3(m.precision['100']),
+          f3(m.precision['1000']),
+          f3(m.precision['10000']),
+          m.candidates.toLocaleString('en-US'),
+          `${m.same_text.pairs.toLocaleString('en-US')} (${pct(m.same_text.share)})`,
+          pct(m.same_text.top_share),
+          `${m.seconds}`,
+        ]);
+      }
+    }
+  }
+  return [
+    `\`node scripts/digits-scale-check.mjs\`: the digits world at seed ${now.runs[0]?.seed}, the \`${now.encoder}\` encoder, \`mlens mine\` before any review, with truth; "before": the PU prior's τ_txt = 1 for a same-text candidate (\`bench-results/${basename(beforePath)}\`), "now": its annotated twin's (\`bench-results/${basename(path)}\`). Same-text candidates read exactly like a caption annotated on their image (valid by the annotation itself):`,
+    '',
+    table(['', 'images', 'prior', 'precision of the first 100', 'first 1,000', 'first 10,000', 'candidates', 'same-text candidates', 'share of the first 1,000 that are same-text', 'mine s'], rows),
+  ].join('\n');
+}
+
 export const REGIONS = {
   protocol,
   summary,
@@ -485,6 +527,7 @@ export const REGIONS = {
   mining_tuning: (sci) => encoderTuning(sci, ROOT, 'science-tuning-mining-'),
   larger_worlds: (sci) => largerWorlds(sci),
   pcme_inclusion: (sci) => pcmeInclusion(sci),
+  digits_scale: (sci) => digitsScale(sci),
 };
 
 const REGION_RE = /^([ \t]*)(<!-- science:([a-z_-]+) -->)([\s\S]*?)(<!-- \/science:\3 -->)/gm;

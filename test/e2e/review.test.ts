@@ -92,6 +92,9 @@ describe('review flow in the browser, keyboard only', () => {
     expect(await page.textContent('[data-testid="mine-prior"]')).toMatch(/as if every valid pair had the same chance/);
     expect(await page.getAttribute('[data-testid="mine-multiplicity"]', 'data-applied')).toBe('false');
     expect(await page.textContent('[data-testid="mine-multiplicity"]')).toMatch(/Auto: caption coverage .* disagree on which captions are generic \(Spearman -?\d\.\d\d < 0\.45\)/);
+    // The sample repeats some captions word for word: those candidates are valid by the annotation.
+    expect(Number(await page.getAttribute('[data-testid="mine-same-text"]', 'data-pairs'))).toBeGreaterThan(0);
+    expect(await page.textContent('[data-testid="mine-same-text"]')).toMatch(/read exactly like a caption annotated on their image, so they are valid by the annotation itself; the first [\d,]+ by p̂ hold \d+\.\d % of them/);
     await page.waitForSelector('[data-testid="review-unit"]', { timeout: 30_000 });
     firstUnit = await unitId();
     expect(firstUnit).toBeGreaterThan(0);

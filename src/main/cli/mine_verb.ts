@@ -47,6 +47,7 @@ export const mineVerb: Verb = {
           ? `p̂ before any review: positive–unlabelled, one chance of annotation for every valid pair, not weighed by how many images each caption fits${why}`
           : 'p̂ before any review: the mean of the Platt-calibrated scores',
     );
+    if (r.sameText.pairs > 0) console.log(`${r.sameText.pairs} candidates (${(100 * r.sameText.share).toFixed(1)} %) read exactly like a caption annotated on their image (valid by the annotation itself); the first ${r.sameText.top} by p̂ hold ${(100 * r.sameText.topShare).toFixed(1)} % of them`);
     if (r.checkPairs > 0) console.log(`${r.checkPairs} of them are calibration checks: pairs drawn at random from every candidate, served between the queue's units so that p̂ can be calibrated where the queue never looks (--checks 0 turns them off)`);
     for (const k of r.knn) {
       if (k.streamed) console.log(`space ${k.space}${r.knn.length > r.spaces.length ? ` (group ${k.group})` : ''}: mined from disk (over the memory budget), read by block: ${k.streamed.queryRows} × ${k.streamed.galleryRows} rows per kNN block, at most ${k.streamed.rowsHeld} rows held for the pair scores`);

@@ -24,6 +24,12 @@ export interface MineSummary {
   prior?: 'pu-multiplicity' | 'pu' | 'platt';
   /** Whether p̂ was weighed by caption multiplicity and why ('auto': the words-vs-space agreement check). */
   multiplicity?: { mode: 'auto' | 'on' | 'off'; applied: boolean; agreement: number | null; threshold: number; captions: number; reason: string };
+  /**
+   * Candidates that read exactly like a caption annotated on their image (valid by the annotation),
+   * their share of the pool and of the first `top` candidates by p̂ before any review
+   * (mining/same_text.ts).
+   */
+  sameText?: { pairs: number; share: number; percentile: number | null; top: number; topShare: number };
 }
 
 export interface ClusterSummary {

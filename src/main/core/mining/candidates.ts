@@ -105,6 +105,8 @@ export interface KnnReport {
 }
 
 export const DEFAULTS = { kT: 5, kI: 10, rankDepth: 30, rrfK: 60, plattSamples: 5000 } as const;
+/** Cosine at or above which two captions are one text (identical strings share one embedding exactly; float rounding aside). */
+export const SAME_TEXT_COS = 1 - 1e-6;
 
 /** Items of each group, ascending. */
 export function groupsOf(items: MiningItems): { images: Int32Array; captions: Int32Array; group: number }[] {
@@ -354,15 +356,20 @@ export async function mineCandidates(items: MiningItems, spaces: MiningSpaceInpu
         }
         if (levOk && ((ann[c] >= 0 && score >= as) || score >= annMax[e][i])) lev++;
         let best = -Infinity;
+        // The PU prior's τ_txt leaves out an annotated caption that is this caption's own text (one
+        // embedding: identical strings share it), as an annotated pair leaves itself out; so a pair
+        // whose caption reads like one annotated on the image has that annotated pair's features.
+        let bestOther = -Infinity;
         for (let j = annCount[i]; j < annCount[i + 1]; j++) {
           const v = sp.cosTexts(c, annOf[j]);
           if (v > best) best = v;
+          if (v < SAME_TEXT_COS && v > bestOther) bestOther = v;
         }
         if (best > -Infinity) tauTxt += best;
         out.tauTxtBySpace.push(best > -Infinity ? best : NaN);
         out.scores.push(score);
         out.ranks.push(rt, ri);
-        out.pu.push(score, s.z(i, c, score), (rt > 0 ? 1 / (rrfK + rt) : 0) + (ri > 0 ? 1 / (rrfK + ri) : 0), best > -Infinity ? best : 0);
+        out.pu.push(score, s.z(i, c, score), (rt > 0 ? 1 / (rrfK + rt) : 0) + (ri > 0 ? 1 / (rrfK + ri) : 0), bestOther > -Infinity ? bestOther : 0);
       }
       out.pu.push(agreement / E);
       if (words) {

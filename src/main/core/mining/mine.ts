@@ -14,6 +14,7 @@ import { buildReviewUnits, fusedTextSimilarity, type ReviewUnit, type UnitOption
 import { pairTraining, readLabels } from '../labels/label_model.js';
 import { refreshAfterReviews } from './classifier.js';
 import { annotatedOf, knownPairs, splitGroups } from './project.js';
+import { sameTextCheck, type SameTextCheck } from './same_text.js';
 import { captionWordIds } from '../datasets/caption_words.js';
 import type { MiningSpaceInput } from './space_engine.js';
 import { cacheRows, fusedTextSimilarityRows } from './disk_space.js';
@@ -117,6 +118,8 @@ export interface MineCommandOutput {
   words: { used: boolean; reason: string };
   /** How each space's neighbours were found; approximate (IVF) searches carry their sampled top-50 recall. */
   knn: KnnReport[];
+  /** Candidates that read exactly like a caption annotated on their image, and where p̂ before any review ranks them (same_text.ts). */
+  sameText: SameTextCheck;
 }
 
 /** Precision and recall of the candidates in `order` against the true pairs (keys c·nImages + i). */
@@ -402,11 +405,13 @@ export function saveMine(project: MiningProject, input: MineInput, m: MineComput
   const { reviews } = project;
   const { table, units, theta, mode } = m;
   const args = input.options;
+  // On this thread: the captions' text never goes to the worker (input.annotated may have moved there).
+  const sameText = sameTextCheck(table, project.ds.captions.map((c) => c.text), annotatedOf(project.ds));
   const groups = input.groups;
   const runId = reviews.saveMiningRun(
     {
       spaces: table.spaces,
-      params: { kT: args.kT ?? 5, kI: args.kI ?? 10, bySplit: groups != null, splits: groups?.names ?? null, levSplit: args.levSplit ?? null, mode, theta, knn: args.knn ?? {}, seed: args.seed ?? 1, checkPairs: args.units?.checkPairs ?? DEFAULT_CHECK_PAIRS, words: input.words.used, multiplicity: m.multiplicity },
+      params: { kT: args.kT ?? 5, kI: args.kI ?? 10, bySplit: groups != null, splits: groups?.names ?? null, levSplit: args.levSplit ?? null, mode, theta, knn: args.knn ?? {}, seed: args.seed ?? 1, checkPairs: args.units?.checkPairs ?? DEFAULT_CHECK_PAIRS, words: input.words.used, multiplicity: m.multiplicity, sameText },
       platt: { ...table.platt, pu: table.pu ? { c: table.pu.c, positives: table.pu.positives, unlabelled: table.pu.unlabelled, multiplicity: table.pu.multiplicity === true, model: table.pu.model } : null },
       seconds: (performance.now() - t0) / 1000,
     },
@@ -428,6 +433,7 @@ export function saveMine(project: MiningProject, input: MineInput, m: MineComput
     reviews: { labelled: refresh.labelled, refit: refresh.refit },
     words: input.words,
     knn: table.knnReports,
+    sameText,
   };
   if (m.figures) {
     out.precisionRecall = m.figures;

@@ -101,6 +101,11 @@ export function MinePanel({ queue, queueLoaded, queueLimit }: { queue: ClusterSu
               )}
             </div>
           )}
+          {mineSummary.sameText && mineSummary.sameText.pairs > 0 && (
+            <div className="muted small" data-testid="mine-same-text" data-pairs={mineSummary.sameText.pairs}>
+              {`${mineSummary.sameText.pairs.toLocaleString()} candidates (${(100 * mineSummary.sameText.share).toFixed(1)} %) read exactly like a caption annotated on their image, so they are valid by the annotation itself; the first ${mineSummary.sameText.top.toLocaleString()} by p̂ hold ${(100 * mineSummary.sameText.topShare).toFixed(1)} % of them.`}
+            </div>
+          )}
           {mineSummary.precisionRecall && (
             <table className="grid-table" data-testid="mine-pr">
               <thead>
