@@ -38,13 +38,18 @@ const byName = (sci, name) => sci.groups.find((g) => g.name === name);
 /** A world's label in the docs (its name when the science run has no such group). */
 const labelOf = (sci, name) => byName(sci, name)?.label ?? name;
 
-/** The result of one named bench run from its JSON, or null when the file is missing or unreadable. */
-function namedRun(path, name) {
+/** A JSON file's content, or null when it is missing or unreadable. */
+function readJson(path) {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')).results[name] ?? null;
+    return JSON.parse(readFileSync(path, 'utf8'));
   } catch {
     return null;
   }
+}
+
+/** The result of one named bench run from its JSON, or null when the file is missing or unreadable. */
+function namedRun(path, name) {
+  return readJson(path)?.results?.[name] ?? null;
 }
 const notMeasured = (name, path) => `Not measured yet: \`npm run bench -- ${name}\` writes \`bench-results/${basename(path)}\`.`;
 const headline = (sci) => sci.groups.filter((g) => g.kind !== 'oracle');
@@ -412,12 +417,8 @@ export const PCME_INCLUSION_PATH = join(ROOT, 'bench-results', 'science-tuning-p
  * the median, with the protocol's bounds), and the test split's mAP@R that the option costs.
  */
 export function pcmeInclusion(sci, path = PCME_INCLUSION_PATH) {
-  let j;
-  try {
-    j = JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    return `Not measured yet: \`${basename(path)}\` is written by scripts/science-tuning-file.mjs from seed-0 science runs.`;
-  }
+  const j = readJson(path);
+  if (!j) return `Not measured yet: \`${basename(path)}\` is written by scripts/science-tuning-file.mjs from seed-0 science runs.`;
   const label = (name) => labelOf(sci, name);
   const worlds = worldsOf(j.variants);
   const out = [
@@ -471,16 +472,9 @@ export const DIGITS_SCALE_PATH = join(ROOT, 'bench-results', 'mining-digits-scal
 /** The same script's output before the PU prior gave same-text pairs their annotated twin's τ_txt. */
 export const DIGITS_SCALE_BEFORE_PATH = join(ROOT, 'bench-results', 'mining-digits-scale-before-same-text-features.json');
 function digitsScale(_sci, path = DIGITS_SCALE_PATH, beforePath = DIGITS_SCALE_BEFORE_PATH) {
-  const read = (f) => {
-    try {
-      return JSON.parse(readFileSync(f, 'utf8'));
-    } catch {
-      return null;
-    }
-  };
-  const now = read(path);
+  const now = readJson(path);
   if (!now) return `Not measured yet: \`node scripts/digits-scale-check.mjs\` writes \`bench-results/${basename(path)}\`.`;
-  const before = read(beforePath);
+  const before = readJson(beforePath);
   const pct = (x) => (x == null ? 'n/a' : `${(100 * x).toFixed(1)} %`);
   const rows = [];
   for (const [label, j] of [['before', before], ['now', now]]) {
