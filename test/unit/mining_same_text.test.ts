@@ -12,7 +12,7 @@ import { tempDir } from '../helpers/tmp.js';
 
 /** Candidates (image, caption, prior) as the table's columns. */
 function table(rows: [number, number, number][]) {
-  return { n: rows.length, image: Int32Array.from(rows, (r) => r[0]), caption: Int32Array.from(rows, (r) => r[1]), prior: Float32Array.from(rows, (r) => r[2]) };
+  return { n: rows.length, image: Int32Array.from(rows, (r) => r[0]), caption: Int32Array.from(rows, (r) => r[1]), prior: Float32Array.from(rows, (r) => r[2]), rrf: new Float32Array(rows.length), agreement: new Uint8Array(rows.length) };
 }
 
 describe('sameTextCheck on a constructed pool', () => {

@@ -428,7 +428,7 @@ export async function mineCandidates(items: MiningItems, spaces: MiningSpaceInpu
 }
 
 /** Candidate indices by decreasing p (ties: higher RRF, then higher agreement, then index). */
-export function rankCandidates(t: CandidateTable, by: 'p' | 'prior' | 'rrf' | 'zMean' = 'p'): Int32Array {
+export function rankCandidates<K extends 'p' | 'prior' | 'rrf' | 'zMean' = 'p'>(t: Pick<CandidateTable, 'n' | 'rrf' | 'agreement' | K>, by: K = 'p' as K): Int32Array {
   const key = t[by];
   const order = Int32Array.from({ length: t.n }, (_, k) => k);
   return order.sort((a, b) => key[b] - key[a] || t.rrf[b] - t.rrf[a] || t.agreement[b] - t.agreement[a] || a - b);

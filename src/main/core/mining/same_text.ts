@@ -14,7 +14,7 @@
 // tried to warn from them too, when the first candidates were no richer in same-text pairs than
 // the pool; that fired where the first 1,000 were all valid (other valid pairs, ranked above the
 // same-text ones), so it warns of nothing.
-import type { CandidateTable } from './candidates.js';
+import { rankCandidates, type CandidateTable } from './candidates.js';
 
 export interface SameTextCheck {
   /** Candidates whose caption reads exactly like a caption annotated on their image. */
@@ -36,11 +36,11 @@ export interface SameTextCheck {
 export const SAME_TEXT_TOP = 1000;
 
 /**
- * Counts the same-text candidates and where the prior ranks them (mean mid-rank percentile; share
- * of the first SAME_TEXT_TOP). `captionText[c]` is caption c's
- * text, `annotated[c]` its image.
+ * Counts the same-text candidates and where the prior ranks them, in rankCandidates' order by
+ * prior (mean mid-rank percentile; share of the first SAME_TEXT_TOP). `captionText[c]` is
+ * caption c's text, `annotated[c]` its image.
  */
-export function sameTextCheck(table: Pick<CandidateTable, 'n' | 'image' | 'caption' | 'prior'>, captionText: readonly string[], annotated: ArrayLike<number>): SameTextCheck {
+export function sameTextCheck(table: Pick<CandidateTable, 'n' | 'image' | 'caption' | 'prior' | 'rrf' | 'agreement'>, captionText: readonly string[], annotated: ArrayLike<number>): SameTextCheck {
   const ids = new Map<string, number>();
   const textId = new Int32Array(captionText.length);
   for (let c = 0; c < captionText.length; c++) {
@@ -53,45 +53,31 @@ export function sameTextCheck(table: Pick<CandidateTable, 'n' | 'image' | 'capti
   const width = Math.max(1, ids.size);
   const onImage = new Set<number>();
   for (let c = 0; c < annotated.length; c++) onImage.add(annotated[c] * width + textId[c]);
-  const same: number[] = [];
-  for (let k = 0; k < table.n; k++) if (onImage.has(table.image[k] * width + textId[table.caption[k]])) same.push(k);
-  if (!same.length) return { pairs: 0, share: 0, percentile: null, top: Math.min(SAME_TEXT_TOP, table.n), topShare: 0 };
-  // Mid-rank percentile of each same-text pair's prior among every candidate's.
-  const sorted = Float64Array.from({ length: table.n }, (_, k) => table.prior[k]).sort();
-  const below = (x: number): number => {
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const m = (lo + hi) >> 1;
-      if (sorted[m] < x) lo = m + 1;
-      else hi = m;
-    }
-    return lo;
-  };
-  const atMost = (x: number): number => {
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const m = (lo + hi) >> 1;
-      if (sorted[m] <= x) lo = m + 1;
-      else hi = m;
-    }
-    return lo;
-  };
-  let sum = 0;
-  for (const k of same) {
-    const x = table.prior[k];
-    sum += (below(x) + atMost(x)) / 2 / table.n;
-  }
-  const percentile = sum / same.length;
-  const share = same.length / table.n;
-  // The first `top` candidates by prior (ties: lower index first, as rankCandidates).
-  const top = Math.min(SAME_TEXT_TOP, table.n);
-  const order = Array.from({ length: table.n }, (_, k) => k).sort((a, b) => table.prior[b] - table.prior[a] || a - b);
   const isSame = new Uint8Array(table.n);
-  for (const k of same) isSame[k] = 1;
+  let pairs = 0;
+  for (let k = 0; k < table.n; k++) {
+    if (!onImage.has(table.image[k] * width + textId[table.caption[k]])) continue;
+    isSame[k] = 1;
+    pairs++;
+  }
+  const top = Math.min(SAME_TEXT_TOP, table.n);
+  if (!pairs) return { pairs: 0, share: 0, percentile: null, top, topShare: 0 };
+  // One walk down the prior's order (the budget figures' order): each run of tied priors at
+  // positions s..e gets the mid-rank percentile ((n − 1 − e) + (n − s)) / 2n; the first `top` are counted.
+  const order = rankCandidates(table, 'prior');
+  const n = table.n;
+  let sum = 0;
   let inTop = 0;
-  for (let r = 0; r < top; r++) inTop += isSame[order[r]];
-  const topShare = top ? inTop / top : 0;
-  return { pairs: same.length, share, percentile, top, topShare };
+  for (let s = 0; s < n; ) {
+    let e = s;
+    while (e + 1 < n && table.prior[order[e + 1]] === table.prior[order[s]]) e++;
+    const mid = (n - 1 - e + (n - s)) / 2 / n;
+    for (let r = s; r <= e; r++) {
+      if (!isSame[order[r]]) continue;
+      sum += mid;
+      if (r < top) inTop++;
+    }
+    s = e + 1;
+  }
+  return { pairs, share: pairs / n, percentile: sum / pairs, top, topShare: inTop / top };
 }
