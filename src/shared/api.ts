@@ -6,7 +6,7 @@ import type { Flag, FlagLabel, FlagTarget } from './flags.js';
 import type { DirectoryListing, ItemValueColumn, SearchResult } from './map_tools.js';
 import type { GlyphsView, HeadKind, HeadView, PairCsdView, TrainEpochEvent, TrainResultView, PartnersView, UncertaintyView } from './views/heads.js';
 import type { MetricsTableView, MultiplicityView, PairPushView } from './views/metrics.js';
-import type { CalibrationView, ClusterSummary, ImportResultView, MineSummary, ReviewDecisionInput, ReviewUnitView, SelectionUnitResult } from './views/review.js';
+import type { CalibrationView, ClusterSummary, ImportResultView, MineSummary, ReviewDecisionInput, ReviewUnitView, SameTextAcceptView, SelectionUnitResult } from './views/review.js';
 import type { SpaceInfo } from './views/spaces.js';
 import type { ExportFormat, ExportPreview, PairLabel } from './labels.js';
 
@@ -222,7 +222,14 @@ export interface ReviewService {
    * One undo step (`undo`).
    */
   sendSelection(req: MapSelectionRequest): Promise<SelectionUnitResult>;
-  /** Takes back this session's last decision batch or selection unit, whichever came last. */
+  /**
+   * Flags the latest mining run's same-text candidates (their caption reads exactly like one
+   * annotated on their image) as false negatives, in one batch (source 'rule'): pairs already
+   * labelled, and pairs whose annotated twin is judged wrong, are left alone. One undo
+   * (`undo`) takes the batch back. The classifier does not learn from them.
+   */
+  acceptSameText(req: { who?: string }): Promise<SameTextAcceptView>;
+  /** Takes back this session's last decision batch, selection unit or same-text acceptance, whichever came last. */
   undo(): Promise<boolean>;
 }
 

@@ -10,8 +10,11 @@ export const FLAG_LABEL_TEXT: Record<FlagLabel, string> = {
   invalid_item: 'Invalid item',
 };
 
-/** How a flag was made: a click in Inspect, a lasso selection on the map, or an import. */
-export const FLAG_SOURCES = ['click', 'lasso', 'import'] as const;
+/**
+ * How a flag was made: a click in Inspect, a lasso selection on the map, an import, or a rule the
+ * researcher applied (the Review tab's "accept same-text pairs": valid by the annotation itself).
+ */
+export const FLAG_SOURCES = ['click', 'lasso', 'import', 'rule'] as const;
 export type FlagSource = (typeof FLAG_SOURCES)[number];
 
 export type FlagTarget =

@@ -2,8 +2,8 @@
 // kind of record. Shared so the renderer can show labels and export previews.
 import type { FlagLabel } from './flags.js';
 
-/** Where a label came from: a click in Inspect, a review key, a lasso selection, an import file. */
-export type LabelSource = 'click' | 'review' | 'lasso' | 'import';
+/** Where a label came from: a click in Inspect, a review key, a lasso selection, an import file, a rule (same-text pairs). */
+export type LabelSource = 'click' | 'review' | 'lasso' | 'import' | 'rule';
 export type LabelKind = 'flag' | 'review' | 'import';
 
 export interface PairLabel {

@@ -86,6 +86,7 @@ export const requestSchemas = {
       })
       .strict(),
     sendSelection: z.object(mapSelection).strict(),
+    acceptSameText: z.object({ who: z.string().min(1).max(100).optional() }).strict(),
     undo: none,
   },
   labels: {

@@ -94,7 +94,7 @@ describe('review flow in the browser, keyboard only', () => {
     expect(await page.textContent('[data-testid="mine-multiplicity"]')).toMatch(/Auto: caption coverage .* disagree on which captions are generic \(Spearman -?\d\.\d\d < 0\.45\)/);
     // The sample repeats some captions word for word: those candidates are valid by the annotation.
     expect(Number(await page.getAttribute('[data-testid="mine-same-text"]', 'data-pairs'))).toBeGreaterThan(0);
-    expect(await page.textContent('[data-testid="mine-same-text"]')).toMatch(/read exactly like a caption annotated on their image, so they are valid by the annotation itself; the first [\d,]+ by p̂ hold \d+\.\d % of them/);
+    expect(await page.textContent('[data-testid="mine-same-text"]')).toMatch(/read exactly like a caption annotated on their image, so they are valid by the annotation itself \(where that annotation is right\); they make \d+\.\d % of the first [\d,]+ by p̂\. The review queue leaves them out/);
     await page.waitForSelector('[data-testid="review-unit"]', { timeout: 30_000 });
     firstUnit = await unitId();
     expect(firstUnit).toBeGreaterThan(0);
@@ -119,6 +119,25 @@ describe('review flow in the browser, keyboard only', () => {
     await page.click(`[data-testid="unit-row"][data-cluster-id="${firstUnit}"]`);
     await page.waitForSelector(`[data-testid="review-unit"][data-cluster-id="${firstUnit}"]`, { timeout: 10_000 });
     expect(await page.locator('[data-testid="check-note"]').count()).toBe(firstUnitIsCheck ? 1 : 0);
+  });
+
+  it('accepts the same-text pairs in one batch, refuses to double them, and one undo takes them back', async () => {
+    const pairs = Number(await page.getAttribute('[data-testid="mine-same-text"]', 'data-pairs'));
+    const result = () => page.textContent('[data-testid="accept-same-text-result"]').catch(() => '');
+    await page.click('[data-testid="accept-same-text"]');
+    await expect.poll(result, { timeout: 30_000 }).toMatch(/Flagged [\d,]+ same-text pairs as false negatives/);
+    const n = Number(/Flagged ([\d,]+)/.exec((await result())!)![1].replace(/,/g, ''));
+    expect(n).toBeGreaterThan(0);
+    expect(n).toBeLessThanOrEqual(pairs);
+    await page.click('[data-testid="accept-same-text"]');
+    await expect.poll(result, { timeout: 30_000 }).toMatch(new RegExp(`No same-text pair to accept \\(${n.toLocaleString('en')} already labelled`));
+    // The review grid's undo takes the batch back: accepting again flags the same pairs.
+    await page.click('[data-testid="review-undo"]');
+    await expect.poll(() => page.textContent('[data-testid="notice"]'), { timeout: 15_000 }).toBe('Undone: the last review step');
+    await page.click('[data-testid="accept-same-text"]');
+    await expect.poll(result, { timeout: 30_000 }).toMatch(new RegExp(`Flagged ${n.toLocaleString('en')} same-text pairs`));
+    await page.click('[data-testid="review-undo"]');
+    await expect.poll(() => page.textContent('[data-testid="notice"]'), { timeout: 15_000 }).toBe('Undone: the last review step');
   });
 
   it('records the verified metrics before any decision', async () => {

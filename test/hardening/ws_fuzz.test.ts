@@ -95,6 +95,7 @@ const CHEAP = {
   'export.preview': null,
   'export.write': {},
   'review.sendSelection': { images: [0, 1], captions: [0, 1] },
+  'review.acceptSameText': { who: 'fuzz' },
   'export.writeSelection': { images: [0], captions: [0], format: 'csv', out: '/nonexistent/selection.csv' },
 } satisfies Partial<Record<LensMethod, unknown>>;
 // Every other method: a new method must be listed here or above, or this does not compile.

@@ -5,7 +5,7 @@
 // it no longer ranks them last (mining on the digits world).
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sameTextCheck } from '../../src/main/core/mining/same_text.js';
+import { captionTextIds, sameTextCheck, sameTextMask } from '../../src/main/core/mining/same_text.js';
 import { generateDigits } from '../../src/main/core/sample/digits_world.js';
 import { Project } from '../../src/main/core/project/project.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -19,6 +19,12 @@ describe('sameTextCheck on a constructed pool', () => {
   // Images 0..2; caption c is annotated on image annotated[c].
   const texts = ['a red circle', 'a red circle ', 'two blue squares', 'a green star', 'a red circle'];
   const annotated = [0, 1, 2, 2, 2];
+  const ids = captionTextIds(texts);
+  const check = (t: ReturnType<typeof table>) => sameTextCheck(t, sameTextMask(t, ids, annotated));
+
+  it('gives identical strings (trimmed) one text id', () => {
+    expect(Array.from(ids)).toEqual([0, 0, 1, 2, 0]);
+  });
 
   it('finds the pairs whose caption text (trimmed) is annotated on the image, and ranks them by mid-ranks', () => {
     // Caption 0 ("a red circle") on image 1 and 2: both carry that text. Caption 2 on image 0: no.
@@ -28,7 +34,7 @@ describe('sameTextCheck on a constructed pool', () => {
       [0, 2, 0.5],
       [0, 3, 0.5],
     ]);
-    const r = sameTextCheck(t, texts, annotated);
+    const r = check(t);
     expect(r.pairs).toBe(2);
     expect(r.share).toBe(0.5);
     // Prior 0.9 sits above 3 of 4 (mid-rank 3.5 / 4), 0.1 below all (0.5 / 4): mean 0.5.
@@ -49,16 +55,16 @@ describe('sameTextCheck on a constructed pool', () => {
       }
       return table(rows);
     };
-    const low = sameTextCheck(pool(false), texts, annotated);
+    const low = check(pool(false));
     expect(low).toMatchObject({ pairs: 600, share: 0.2, top: 1000, topShare: 0 });
     expect(low.percentile!).toBeLessThan(0.2);
-    const high = sameTextCheck(pool(true), texts, annotated);
+    const high = check(pool(true));
     expect(high).toMatchObject({ pairs: 600, top: 1000, topShare: 0.6 });
     expect(high.percentile!).toBeGreaterThan(0.8);
   });
 
   it('says nothing without such pairs', () => {
-    expect(sameTextCheck(table([[0, 2, 0.5]]), texts, annotated)).toEqual({ pairs: 0, share: 0, percentile: null, top: 1, topShare: 0 });
+    expect(check(table([[0, 2, 0.5]]))).toEqual({ pairs: 0, share: 0, percentile: null, top: 1, topShare: 0 });
   });
 });
 
@@ -77,7 +83,7 @@ describe('same-text pairs on the digits world', () => {
     const rows: [number, number, number][] = [];
     for (let c = 0; c < ds.captions.length; c++) for (let i = 0; i < nI; i++) if (i !== annotated[c] && ds.images[i].split === ds.captions[c].split) rows.push([i, c, 0.5]);
     const t = table(rows);
-    const r = sameTextCheck(t, ds.captions.map((c) => c.text), annotated);
+    const r = sameTextCheck(t, sameTextMask(t, captionTextIds(ds.captions.map((c) => c.text)), annotated));
     expect(r.pairs).toBeGreaterThan(1000);
     // Recount them by hand and look each up in truth.jsonl.
     const textsOn = new Map<number, Set<string>>();

@@ -1,5 +1,8 @@
 // `mlens mine DIR --spaces ID[,ID...]`: mine candidates and review units into the project.
 import { mineProject } from '../core/mining/mine.js';
+import { acceptSameText, type SameTextAcceptance } from '../core/mining/same_text.js';
+import { refreshAfterReviews } from '../core/mining/classifier.js';
+import { readLabels } from '../core/labels/label_model.js';
 import { defaultMiningSpaceIds } from '../../shared/mining_spaces.js';
 import { numOpt, opt, UsageError } from './args.js';
 import { progressBar } from './progress.js';
@@ -7,8 +10,8 @@ import { json, needDir, print, withProject, type Verb } from './verb.js';
 
 export const mineVerb: Verb = {
   summary: 'propose likely false negatives from one or more spaces; write candidates and review units to the project',
-  usage: 'mlens mine DIR [--spaces ID[,ID...] (default: every space not built from the truth, and no residual head beside its parent)] [--k-t 5] [--k-i 10] [--checks 100] [--words] [--multiplicity-prior | --no-multiplicity-prior (default: weighed where caption coverage by the other captions and effective partners in the space agree on which captions are generic)] [--memory-mb MB] [--json]',
-  flags: ['json', 'words', 'multiplicity-prior', 'no-multiplicity-prior'],
+  usage: 'mlens mine DIR [--spaces ID[,ID...] (default: every space not built from the truth, and no residual head beside its parent)] [--k-t 5] [--k-i 10] [--checks 100] [--words] [--multiplicity-prior | --no-multiplicity-prior (default: weighed where caption coverage by the other captions and effective partners in the space agree on which captions are generic)] [--accept-same-text [--who NAME]] [--memory-mb MB] [--json]   (--accept-same-text: flag the candidates whose caption reads exactly like one annotated on their image as false negatives, in one batch)',
+  flags: ['json', 'words', 'multiplicity-prior', 'no-multiplicity-prior', 'accept-same-text'],
   async run(a) {
     const dir = needDir(a);
     const asked = (opt(a, 'spaces') ?? opt(a, 'space'))?.split(',').map((s) => s.trim()).filter(Boolean) ?? null;
@@ -21,16 +24,24 @@ export const mineVerb: Verb = {
     if (mb != null && !(Number(mb) > 0)) throw new UsageError(`--memory-mb takes a positive number of MiB, got ${JSON.stringify(mb)}`);
     if (a.flags.has('multiplicity-prior') && a.flags.has('no-multiplicity-prior')) throw new UsageError('--multiplicity-prior and --no-multiplicity-prior contradict each other: give one (neither: decided by the agreement check)');
     const multiplicityPrior = a.flags.has('multiplicity-prior') ? true : a.flags.has('no-multiplicity-prior') ? false : 'auto';
+    const who = opt(a, 'who') ?? null;
+    if (who != null && !a.flags.has('accept-same-text')) throw new UsageError('--who names who accepted the same-text pairs: give it with --accept-same-text');
     const bar = progressBar(!!process.stderr.isTTY);
-    const { r, named } = await withProject(dir, async (p) => {
+    const { r, named, accepted } = await withProject(dir, async (p) => {
       // As the app: without --spaces, every space except those built from the truth (the sample's oracle).
       const spaces = asked ?? defaultMiningSpaceIds(p.listSpaces());
       const r = await mineProject(p, { spaces, kT, kI, units: checkPairs != null ? { checkPairs } : undefined, words: a.flags.has('words'), multiplicityPrior, onProgress: bar.update });
-      return { r, named: new Map(p.listSpaces().map((s) => [s.id, s.name])) };
+      // As the Review tab's "accept them as valid": one batch of rule flags, then the queue re-ranked without them.
+      let accepted: SameTextAcceptance | null = null;
+      if (a.flags.has('accept-same-text')) {
+        accepted = acceptSameText(p.ds, p.store, p.reviews.candidateColumns(), readLabels(p.reviews.db, { kinds: ['flag', 'review'] }), who);
+        if (accepted.accepted) refreshAfterReviews(p.reviews);
+      }
+      return { r, named: new Map(p.listSpaces().map((s) => [s.id, s.name])), accepted };
     }, { memoryMb: mb != null ? Number(mb) : undefined });
     bar.done();
     const spaceNames = r.spaces.map((id) => named.get(id) ?? id);
-    if (json(a)) return print({ ...r, spaceNames });
+    if (json(a)) return print({ ...r, spaceNames, ...(accepted ? { sameTextAccepted: accepted } : {}) });
     console.log(`${r.candidates} candidates in ${r.clusters} review units from ${r.spaces.map((id, e) => `${id} (${spaceNames[e]})`).join(', ')} (${r.seconds.toFixed(1)} s)`);
     if (a.flags.has('words')) {
       console.log(
@@ -47,7 +58,11 @@ export const mineVerb: Verb = {
           ? `p̂ before any review: positive–unlabelled, one chance of annotation for every valid pair, not weighed by how many images each caption fits${why}`
           : 'p̂ before any review: the mean of the Platt-calibrated scores',
     );
-    if (r.sameText.pairs > 0) console.log(`${r.sameText.pairs} candidates (${(100 * r.sameText.share).toFixed(1)} %) read exactly like a caption annotated on their image (valid by the annotation itself); the first ${r.sameText.top} by p̂ hold ${(100 * r.sameText.topShare).toFixed(1)} % of them`);
+    if (r.sameText.pairs > 0) console.log(`${r.sameText.pairs} candidates (${(100 * r.sameText.share).toFixed(1)} %) read exactly like a caption annotated on their image (valid by the annotation itself, where that annotation is right); they make ${(100 * r.sameText.topShare).toFixed(1)} % of the first ${r.sameText.top} by p̂, and the review queue leaves them out (--accept-same-text flags them valid)`);
+    if (accepted) {
+      const left = [accepted.labelled ? `${accepted.labelled} already labelled` : '', accepted.twinRejected ? `${accepted.twinRejected} whose annotated twin is judged wrong` : ''].filter(Boolean);
+      console.log(`--accept-same-text: flagged ${accepted.accepted} same-text pairs as false negatives (source 'rule', one batch; the classifier does not learn from them)${left.length ? `; left alone: ${left.join(', ')}` : ''}`);
+    }
     if (r.checkPairs > 0) console.log(`${r.checkPairs} of them are calibration checks: pairs drawn at random from every candidate, served between the queue's units so that p̂ can be calibrated where the queue never looks (--checks 0 turns them off)`);
     for (const k of r.knn) {
       if (k.streamed) console.log(`space ${k.space}${r.knn.length > r.spaces.length ? ` (group ${k.group})` : ''}: mined from disk (over the memory budget), read by block: ${k.streamed.queryRows} × ${k.streamed.galleryRows} rows per kNN block, at most ${k.streamed.rowsHeld} rows held for the pair scores`);

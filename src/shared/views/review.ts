@@ -32,6 +32,17 @@ export interface MineSummary {
   sameText?: { pairs: number; share: number; percentile: number | null; top: number; topShare: number };
 }
 
+/** What `review.acceptSameText` did. */
+export interface SameTextAcceptView {
+  /** Same-text candidates flagged valid now (one batch). */
+  accepted: number;
+  /** Left alone: a flag or review already labels them. */
+  labelled: number;
+  /** Left alone: their annotated twin is judged a wrong annotation. */
+  twinRejected: number;
+  message: string;
+}
+
 export interface ClusterSummary {
   id: number;
   /** 'check': pairs drawn at random from every candidate, so p̂ can be calibrated where the queue never looks. */

@@ -85,7 +85,7 @@ export type LabelCounts = ExportPreview;
 
 /** What an export would hold, by kind (the app shows it before writing). */
 export function countLabels(labels: readonly PairLabel[]): LabelCounts {
-  const out: LabelCounts = { total: labels.length, bySource: { click: 0, lasso: 0, review: 0, import: 0 }, flags: {}, reviews: {}, imports: 0 };
+  const out: LabelCounts = { total: labels.length, bySource: { click: 0, lasso: 0, review: 0, import: 0, rule: 0 }, flags: {}, reviews: {}, imports: 0 };
   for (const l of labels) {
     out.bySource[l.source]++;
     if (l.kind === 'flag') out.flags[l.flag as FlagLabel] = (out.flags[l.flag as FlagLabel] ?? 0) + 1;

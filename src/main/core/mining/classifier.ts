@@ -166,8 +166,20 @@ export function refreshAfterReviews(store: ReviewStore, opts: { strict?: boolean
   for (let k = 0; k < cands.n; k++) index.set(cands.caption[k] * nImages + cands.image[k], k);
   const label = new Int8Array(cands.n).fill(-1);
   const reviewed = new Uint8Array(cands.n);
-  // Every label counts (review keys, false-negative and wrong-annotation flags, lasso flags).
-  for (const [key, verdict] of pairTraining(readLabels(store.db, { kinds: ['flag', 'review'] }), nImages, opts.strict)) {
+  // Every judgement counts (review keys, false-negative and wrong-annotation flags, lasso flags).
+  // Flags a rule made (same-text pairs accepted in one batch) decide their pairs but teach the
+  // classifier nothing: thousands of them would outweigh the reviews and shift its calibration.
+  const labels = readLabels(store.db, { kinds: ['flag', 'review'] });
+  for (const l of labels) {
+    if (l.source !== 'rule' || l.image == null || l.caption == null) continue;
+    const k = index.get(l.caption * nImages + l.image);
+    if (k !== undefined) reviewed[k] = 1;
+  }
+  for (const [key, verdict] of pairTraining(
+    labels.filter((l) => l.source !== 'rule'),
+    nImages,
+    opts.strict,
+  )) {
     const k = index.get(key);
     if (k === undefined) continue;
     reviewed[k] = 1;

@@ -188,9 +188,15 @@ export function orderQueue(units: ReviewUnit[], uncertaintyShare = 0.2, checkSha
 
 /**
  * Builds and orders the review units. `annotated` maps caption → annotated image; `reviewed` marks
- * candidates already decided (they join no unit); `sim` is needed for blocks.
+ * candidates already decided (they join no unit); `unqueued` marks candidates that join no unit
+ * of the queue but may be drawn as calibration checks (same-text pairs: the checks must speak for
+ * every unreviewed candidate); `sim` is needed for blocks.
  */
-export function buildReviewUnits(input: UnitInput, annotated: ArrayLike<number>, opts: UnitOptions & { sim?: TextSimilarity; reviewed?: ArrayLike<number> } = {}): { units: ReviewUnit[]; theta: number | null } {
+export function buildReviewUnits(
+  input: UnitInput,
+  annotated: ArrayLike<number>,
+  opts: UnitOptions & { sim?: TextSimilarity; reviewed?: ArrayLike<number>; unqueued?: ArrayLike<number> } = {},
+): { units: ReviewUnit[]; theta: number | null } {
   const mode = opts.mode ?? 'blocks';
   const pMin = opts.pMin ?? 0.05;
   const maxCaptions = opts.maxCaptions ?? 8;
@@ -202,7 +208,7 @@ export function buildReviewUnits(input: UnitInput, annotated: ArrayLike<number>,
   const inCheck = new Uint8Array(input.n);
   for (const c of checks) for (const k of c) inCheck[k] = 1;
   const eligible: number[] = [];
-  for (let k = 0; k < input.n; k++) if (input.p[k] >= pMin && !inCheck[k] && !(opts.reviewed && opts.reviewed[k])) eligible.push(k);
+  for (let k = 0; k < input.n; k++) if (input.p[k] >= pMin && !inCheck[k] && !(opts.reviewed && opts.reviewed[k]) && !(opts.unqueued && opts.unqueued[k])) eligible.push(k);
   const byP = (a: number, b: number): number => input.p[b] - input.p[a] || a - b;
   const units: ReviewUnit[] = checks.map((ks) => finishUnit('check', [...new Set(ks.map((k) => input.caption[k]))], ks, input, annotated, lambda, costs));
 

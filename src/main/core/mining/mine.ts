@@ -14,7 +14,7 @@ import { buildReviewUnits, fusedTextSimilarity, type ReviewUnit, type UnitOption
 import { pairTraining, readLabels } from '../labels/label_model.js';
 import { refreshAfterReviews } from './classifier.js';
 import { annotatedOf, knownPairs, splitGroups } from './project.js';
-import { sameTextCheck, type SameTextCheck } from './same_text.js';
+import { captionTextIds, sameTextCheck, sameTextMask, type SameTextCheck } from './same_text.js';
 import { captionWordIds } from '../datasets/caption_words.js';
 import type { MiningSpaceInput } from './space_engine.js';
 import { cacheRows, fusedTextSimilarityRows } from './disk_space.js';
@@ -183,6 +183,8 @@ export interface MineInput {
   words: { used: boolean; reason: string };
   /** Per caption, the images of its split that the other captions' words cover ('auto' only). */
   captionCoverage: Int32Array | null;
+  /** Per caption, an id of its text (same_text.ts captionTextIds): same-text candidates join no unit. */
+  captionTextId: Int32Array;
   options: Omit<MineCommandArgs, 'spaces' | 'onProgress' | 'signal'>;
 }
 
@@ -208,6 +210,8 @@ export interface MineComputed {
   trueCount?: number;
   crossSplit: number;
   multiplicity: MultiplicityDecision;
+  /** Per candidate, 1 where its caption's text is annotated on its image (same_text.ts). */
+  sameText: Uint8Array;
 }
 
 /** The compute step's input, read from the open project (spaces through its cache). */
@@ -234,6 +238,7 @@ export function mineInput(project: MiningProject, args: MineCommandArgs): MineIn
     captionWords: words.used ? captionWordIds(ds.captions.map((c) => c.text), annotated, n) : null,
     words,
     captionCoverage: multiplicityMode(args.multiplicityPrior) === 'auto' ? captionCoverage(ds.captions.map((c) => c.text), annotated, groups?.imageGroup ?? new Int32Array(n), n).count : null,
+    captionTextId: captionTextIds(ds.captions.map((c) => c.text)),
     options,
   };
 }
@@ -370,21 +375,25 @@ export async function mineCompute(input: MineInput, hooks: { onProgress?: Progre
   const table = await mineCandidates({ nImages: n, nCaptions: input.nCaptions, annotated, imageGroup: groups?.imageGroup, captionGroup: groups?.captionGroup, known, captionWords: input.captionWords }, spaces, opts);
   throwIfAborted(hooks.signal, 'mining');
 
-  // Pairs already decided join no unit (they stay candidates: the classifier learns from them).
+  // Pairs already decided join no unit (they stay candidates: the classifier learns from them),
+  // and same-text pairs join none of the queue's: valid by the annotation, they need no reviewer
+  // (the Review tab accepts them in one batch). They can still be drawn as calibration checks,
+  // which sample every unreviewed candidate.
   progress?.({ phase: 'clusters', done: 0, total: 1 });
   const index = new Map<number, number>();
   for (let k = 0; k < table.n; k++) index.set(table.caption[k] * n + table.image[k], k);
+  const sameText = sameTextMask(table, input.captionTextId, annotated);
   const reviewed = new Uint8Array(table.n);
   for (const key of input.reviewed) {
     const k = index.get(key);
     if (k !== undefined) reviewed[k] = 1;
   }
   const mode = args.units?.mode ?? 'blocks';
-  const { units, theta } = buildReviewUnits(table, annotated, { seed: args.seed ?? 1, ...args.units, mode, reviewed, sim: mode === 'blocks' ? textSimilarity(spaces) : undefined });
+  const { units, theta } = buildReviewUnits(table, annotated, { seed: args.seed ?? 1, ...args.units, mode, reviewed, unqueued: sameText, sim: mode === 'blocks' ? textSimilarity(spaces) : undefined });
   progress?.({ phase: 'clusters', done: 1, total: 1 });
   throwIfAborted(hooks.signal, 'mining');
 
-  const out: MineComputed = { table, units, theta, mode, crossSplit: 0, multiplicity: decision };
+  const out: MineComputed = { table, units, theta, mode, crossSplit: 0, multiplicity: decision, sameText };
   if (input.truth) Object.assign(out, truthFigures(input, input.truth, table));
   return out;
 }
@@ -405,8 +414,7 @@ export function saveMine(project: MiningProject, input: MineInput, m: MineComput
   const { reviews } = project;
   const { table, units, theta, mode } = m;
   const args = input.options;
-  // On this thread: the captions' text never goes to the worker (input.annotated may have moved there).
-  const sameText = sameTextCheck(table, project.ds.captions.map((c) => c.text), annotatedOf(project.ds));
+  const sameText = sameTextCheck(table, m.sameText);
   const groups = input.groups;
   const runId = reviews.saveMiningRun(
     {

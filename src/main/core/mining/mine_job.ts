@@ -10,7 +10,7 @@ import type { MineComputed, MineInput } from './mine.js';
 export function mineInWorker(input: MineInput, opts: { onProgress?: ProgressFn; signal?: AbortSignal } = {}): Promise<MineComputed> {
   // Arrays made for this run move to the worker; the spaces and the truth belong to the project
   // and are copied.
-  const own = [input.annotated, input.known, input.reviewed, ...(input.groups ? [input.groups.imageGroup, input.groups.captionGroup] : []), ...(input.captionWords ? [input.captionWords.offsets, input.captionWords.ids] : [])];
+  const own = [input.annotated, input.known, input.reviewed, input.captionTextId, ...(input.groups ? [input.groups.imageGroup, input.groups.captionGroup] : []), ...(input.captionWords ? [input.captionWords.offsets, input.captionWords.ids] : [])];
   const transfer = own.map((a) => a.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
   return workerClient<MineWorker>('mine').call('mine', input, { what: 'mining', signal: opts.signal, onProgress: opts.onProgress, transfer });
 }

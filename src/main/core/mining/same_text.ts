@@ -35,31 +35,41 @@ export interface SameTextCheck {
 /** The first candidates read, as the budget figures' middle budget. */
 export const SAME_TEXT_TOP = 1000;
 
-/**
- * Counts the same-text candidates and where the prior ranks them, in rankCandidates' order by
- * prior (mean mid-rank percentile; share of the first SAME_TEXT_TOP). `captionText[c]` is
- * caption c's text, `annotated[c]` its image.
- */
-export function sameTextCheck(table: Pick<CandidateTable, 'n' | 'image' | 'caption' | 'prior' | 'rrf' | 'agreement'>, captionText: readonly string[], annotated: ArrayLike<number>): SameTextCheck {
+/** Per caption, an id of its text (trimmed): identical strings share one id. */
+export function captionTextIds(captionText: readonly string[]): Int32Array {
   const ids = new Map<string, number>();
-  const textId = new Int32Array(captionText.length);
+  const out = new Int32Array(captionText.length);
   for (let c = 0; c < captionText.length; c++) {
     const t = captionText[c].trim();
     let id = ids.get(t);
     if (id === undefined) ids.set(t, (id = ids.size));
-    textId[c] = id;
+    out[c] = id;
   }
+  return out;
+}
+
+/**
+ * Marks the same-text candidates: 1 where candidate k's caption text (`textId`, captionTextIds) is
+ * the text of a caption annotated on its image (`annotated[c]`: caption c's image).
+ */
+export function sameTextMask(table: Pick<CandidateTable, 'n' | 'image' | 'caption'>, textId: ArrayLike<number>, annotated: ArrayLike<number>): Uint8Array {
+  let width = 1;
+  for (let c = 0; c < textId.length; c++) if (textId[c] + 1 > width) width = textId[c] + 1;
   // Keys image·(distinct texts) + text id of every annotated caption.
-  const width = Math.max(1, ids.size);
   const onImage = new Set<number>();
   for (let c = 0; c < annotated.length; c++) onImage.add(annotated[c] * width + textId[c]);
-  const isSame = new Uint8Array(table.n);
+  const out = new Uint8Array(table.n);
+  for (let k = 0; k < table.n; k++) if (onImage.has(table.image[k] * width + textId[table.caption[k]])) out[k] = 1;
+  return out;
+}
+
+/**
+ * Counts the same-text candidates (`isSame`, sameTextMask) and where the prior ranks them, in
+ * rankCandidates' order by prior (mean mid-rank percentile; share of the first SAME_TEXT_TOP).
+ */
+export function sameTextCheck(table: Pick<CandidateTable, 'n' | 'image' | 'caption' | 'prior' | 'rrf' | 'agreement'>, isSame: ArrayLike<number>): SameTextCheck {
   let pairs = 0;
-  for (let k = 0; k < table.n; k++) {
-    if (!onImage.has(table.image[k] * width + textId[table.caption[k]])) continue;
-    isSame[k] = 1;
-    pairs++;
-  }
+  for (let k = 0; k < table.n; k++) if (isSame[k]) pairs++;
   const top = Math.min(SAME_TEXT_TOP, table.n);
   if (!pairs) return { pairs: 0, share: 0, percentile: null, top, topShare: 0 };
   // One walk down the prior's order (the budget figures' order): each run of tied priors at
@@ -80,4 +90,67 @@ export function sameTextCheck(table: Pick<CandidateTable, 'n' | 'image' | 'capti
     s = e + 1;
   }
   return { pairs, share: pairs / n, percentile: sum / pairs, top, topShare: inTop / top };
+}
+
+/** The flags' source and provenance for pairs accepted by the same-text rule. */
+export const SAME_TEXT_SOURCE = 'rule';
+export const SAME_TEXT_PROVENANCE = 'same text as a caption annotated on the image';
+
+export interface SameTextAcceptance {
+  /** Same-text candidates of the latest run flagged valid now. */
+  accepted: number;
+  /** Same-text candidates left alone: a flag or review already labels them. */
+  labelled: number;
+  /** Same-text candidates whose twin's annotation is flagged wrong (their caption on the image): left alone. */
+  twinRejected: number;
+}
+
+/**
+ * Flags the latest mining run's same-text candidates as false negatives (valid, unannotated) in
+ * one batch, source 'rule': one undo takes them back. A pair that already carries a label keeps
+ * it, and a pair whose annotated twin is flagged as a wrong annotation (or reviewed 3–4) is left
+ * for a reviewer, since the rule only holds where the annotation does. The classifier does not
+ * learn from these flags (classifier.ts): they are a rule, not a judgement.
+ */
+export function acceptSameText(
+  ds: { captions: readonly { text: string; imageIndex: number }[]; images: readonly unknown[] },
+  flags: { addFlags(list: { target: { kind: 'pair'; image: number; caption: number }; label: 'false_negative'; note: string; annotated: boolean }[], origin: { source: typeof SAME_TEXT_SOURCE; provenance: string; who: string | null }): unknown[] },
+  cands: Pick<CandidateTable, 'n' | 'image' | 'caption'>,
+  labels: readonly { target: 'pair' | 'item'; image: number | null; caption: number | null; kind: string; flag: string | null; scale: number | null }[],
+  who: string | null,
+): SameTextAcceptance {
+  const nI = ds.images.length;
+  const textId = captionTextIds(ds.captions.map((c) => c.text));
+  const annotated = Int32Array.from(ds.captions, (c) => c.imageIndex);
+  const isSame = sameTextMask(cands, textId, annotated);
+  const labelled = new Set<number>();
+  // Annotated pairs judged wrong: their text on their image is no evidence.
+  const rejected = new Set<number>();
+  let width = 1;
+  for (const t of textId) if (t + 1 > width) width = t + 1;
+  for (const l of labels) {
+    if (l.target !== 'pair' || l.image == null || l.caption == null) continue;
+    labelled.add(l.caption * nI + l.image);
+    const wrong = l.flag === 'wrong_annotation' || (l.kind === 'review' && (l.scale === 3 || l.scale === 4));
+    if (wrong && annotated[l.caption] === l.image) rejected.add(l.image * width + textId[l.caption]);
+  }
+  const list: Parameters<typeof flags.addFlags>[0] = [];
+  let already = 0;
+  let twinRejected = 0;
+  for (let k = 0; k < cands.n; k++) {
+    if (!isSame[k]) continue;
+    const c = cands.caption[k];
+    const i = cands.image[k];
+    if (labelled.has(c * nI + i)) {
+      already++;
+      continue;
+    }
+    if (rejected.has(i * width + textId[c])) {
+      twinRejected++;
+      continue;
+    }
+    list.push({ target: { kind: 'pair', image: i, caption: c }, label: 'false_negative', note: '', annotated: false });
+  }
+  if (list.length) flags.addFlags(list, { source: SAME_TEXT_SOURCE, provenance: `${SAME_TEXT_PROVENANCE} (${list.length} pairs)`, who });
+  return { accepted: list.length, labelled: already, twinRejected };
 }

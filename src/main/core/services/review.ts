@@ -1,6 +1,6 @@
 // review.*: the review queue of the latest mining run, one unit with its candidates, recording
 // decisions (the classifier refits off the request path) and undo.
-import type { ClusterSummary, ReviewDecisionInput, ReviewUnitView, SelectionUnitResult } from '../../../shared/views/review.js';
+import type { ClusterSummary, ReviewDecisionInput, ReviewUnitView, SameTextAcceptView, SelectionUnitResult } from '../../../shared/views/review.js';
 import type { FlagLabel } from '../../../shared/flags.js';
 import type { MapSelectionRequest, ReviewService } from '../../../shared/api.js';
 import type { Project } from '../project/project.js';
@@ -9,7 +9,8 @@ import { readLabels } from '../labels/label_model.js';
 import { refreshAfterReviews } from '../mining/classifier.js';
 import { unitLabel, DEFAULT_COSTS } from '../mining/clusters.js';
 import { SELECTION_UNIT_CAPTIONS, SELECTION_UNIT_IMAGES, lastSentUnitAt, planSelectionUnit, saveSelectionUnit, undoSelectionUnit } from '../review/selection_unit.js';
-import { emitReviews, type ServiceSession } from './context.js';
+import { emitFlags, emitReviews, type ServiceSession } from './context.js';
+import { acceptSameText, SAME_TEXT_SOURCE } from '../mining/same_text.js';
 import { resolveSelection } from './map_selection.js';
 
 const SELECTION_LIMIT = `${SELECTION_UNIT_CAPTIONS} captions × ${SELECTION_UNIT_IMAGES} images`;
@@ -117,12 +118,45 @@ export class ReviewServiceImpl implements ReviewService {
     };
   }
 
+  async acceptSameText(req: { who?: string }): Promise<SameTextAcceptView> {
+    const p = this.s.project();
+    const { ds, reviews, store } = p;
+    if (!reviews.latestRun()) throw new Error('no mining run yet: mine candidates first (Review tab, Mine)');
+    const r = acceptSameText(ds, store, reviews.candidateColumns(), readLabels(reviews.db, { kinds: ['flag', 'review'] }), req.who ?? null);
+    if (r.accepted) {
+      emitFlags(this.s);
+      emitReviews(this.s);
+      // The queue re-ranks without them (they are decided); the classifier ignores rule flags.
+      setImmediate(() => {
+        try {
+          if (this.s.currentProject() === p && !p.isClosed) refreshAfterReviews(reviews);
+        } catch {
+          // the queue keeps its previous order
+        }
+      });
+    }
+    const left = [r.labelled ? `${r.labelled.toLocaleString('en')} already labelled` : '', r.twinRejected ? `${r.twinRejected.toLocaleString('en')} whose annotated twin is judged wrong (review those)` : ''].filter(Boolean);
+    const message = r.accepted
+      ? `Flagged ${r.accepted.toLocaleString('en')} same-text pairs as false negatives (valid by the annotation) in one batch; undo takes them back${left.length ? `. Left alone: ${left.join(', ')}` : ''}`
+      : `No same-text pair to accept${left.length ? ` (${left.join(', ')})` : ''}`;
+    return { ...r, message };
+  }
+
   async undo(): Promise<boolean> {
-    const reviews = this.s.project().reviews;
+    const p = this.s.project();
+    const reviews = p.reviews;
     const unitAt = lastSentUnitAt(reviews);
     const batchAt = reviews.lastBatchAt();
-    // One step back: the newer of the last decision batch and the last unit sent from the map.
-    const undone = unitAt != null && (batchAt == null || unitAt >= batchAt) ? undoSelectionUnit(reviews) != null : reviews.undo().length > 0;
+    const ruleAt = p.store.lastBatchOfSourceAt(SAME_TEXT_SOURCE);
+    // One step back: the newest of the last decision batch, the last unit sent from the map and the
+    // last same-text acceptance.
+    const newest = [unitAt, batchAt, ruleAt].reduce<string | null>((a, b) => (b != null && (a == null || b > a) ? b : a), null);
+    let undone: boolean;
+    if (newest == null) undone = false;
+    else if (newest === ruleAt) {
+      undone = p.store.undo();
+      emitFlags(this.s);
+    } else undone = newest === unitAt ? undoSelectionUnit(reviews) != null : reviews.undo().length > 0;
     emitReviews(this.s);
     return undone;
   }

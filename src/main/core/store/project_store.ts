@@ -242,6 +242,17 @@ export class ProjectStore {
     return tx();
   }
 
+  /**
+   * When this session's last flag action still in effect was made (ISO), if it added flags of
+   * `source` (a same-text acceptance: 'rule'); null otherwise. `undo()` then takes that batch back.
+   */
+  lastBatchOfSourceAt(source: FlagSource): string | null {
+    const r = this.db
+      .prepare('SELECT a.at AS at, f.source AS source, a.kind AS kind FROM actions a JOIN flags f ON f.id = a.flag_id WHERE a.undone = 0 AND a.session = ? ORDER BY a.id DESC LIMIT 1')
+      .get(this.session) as { at: string; source: string; kind: string } | undefined;
+    return r && r.kind === 'add' && r.source === source ? r.at : null;
+  }
+
   /** The actions undone or redone together with `a`: its whole batch (one action when it has none). */
   private batchActions(a: { id: number; batch: number | null }, undone: 0 | 1): { id: number; kind: 'add' | 'remove'; flag_id: number }[] {
     if (a.batch == null) return this.db.prepare('SELECT id, kind, flag_id FROM actions WHERE id = ?').all(a.id) as { id: number; kind: 'add' | 'remove'; flag_id: number }[];

@@ -34,7 +34,7 @@ const SCHEMA = `
     note TEXT NOT NULL,
     who TEXT,
     created_at TEXT,
-    source TEXT NOT NULL CHECK (source IN ('click', 'review', 'lasso', 'import')),
+    source TEXT NOT NULL CHECK (source IN ('click', 'review', 'lasso', 'import', 'rule')),
     provenance TEXT,
     annotated INTEGER,
     origin TEXT

@@ -9,7 +9,7 @@ import { defaultMiningSpaceIds, sharesParentMeans } from '../../../../shared/min
 
 const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
 
-export function MinePanel({ queue, queueLoaded, queueLimit }: { queue: ClusterSummary[]; queueLoaded: boolean; queueLimit: number }) {
+export function MinePanel({ queue, queueLoaded, queueLimit, reviewer }: { queue: ClusterSummary[]; queueLoaded: boolean; queueLimit: number; reviewer: string }) {
   const store = useLens();
   const session = useLensState((s) => s.session)!;
   const mineSummary = useLensState((s) => s.mineSummary);
@@ -17,6 +17,8 @@ export function MinePanel({ queue, queueLoaded, queueLimit }: { queue: ClusterSu
   const [spaces, setSpaces] = useState<string[] | null>(null);
   const [mining, setMining] = useState(false);
   const [multiplicityPrior, setMultiplicityPrior] = useState<'auto' | 'on' | 'off'>('auto');
+  const [accepting, setAccepting] = useState(false);
+  const [accepted, setAccepted] = useState<string | null>(null);
   const sessionSpaces = session.spaces;
   // Until the user ticks a box, the boxes show what a run mines by default (the oracle left out).
   const chosen = spaces ?? defaultMiningSpaceIds(sessionSpaces);
@@ -29,12 +31,27 @@ export function MinePanel({ queue, queueLoaded, queueLimit }: { queue: ClusterSu
       const ids = spaces ?? undefined;
       const s = await store.api.mining.run({ jobId: newJobId('mining'), ...(ids && ids.length ? { spaceIds: ids } : {}), multiplicityPrior: multiplicityPrior === 'auto' ? 'auto' : multiplicityPrior === 'on' });
       store.set({ mineSummary: s });
+      setAccepted(null);
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       if (/cancel/i.test(msg)) store.notify('Mining cancelled');
       else store.setError(msg);
     } finally {
       setMining(false);
+    }
+  };
+
+  // Same-text pairs are valid by the annotation: one click flags them all (one batch, one undo).
+  const acceptSameText = async () => {
+    setAccepting(true);
+    try {
+      const r = await store.api.review.acceptSameText(reviewer.trim() ? { who: reviewer.trim() } : {});
+      setAccepted(r.message);
+      store.notify(r.message);
+    } catch (e) {
+      store.setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setAccepting(false);
     }
   };
 
@@ -103,7 +120,22 @@ export function MinePanel({ queue, queueLoaded, queueLimit }: { queue: ClusterSu
           )}
           {mineSummary.sameText && mineSummary.sameText.pairs > 0 && (
             <div className="muted small" data-testid="mine-same-text" data-pairs={mineSummary.sameText.pairs}>
-              {`${mineSummary.sameText.pairs.toLocaleString()} candidates (${(100 * mineSummary.sameText.share).toFixed(1)} %) read exactly like a caption annotated on their image, so they are valid by the annotation itself; the first ${mineSummary.sameText.top.toLocaleString()} by p̂ hold ${(100 * mineSummary.sameText.topShare).toFixed(1)} % of them.`}
+              {`${mineSummary.sameText.pairs.toLocaleString()} candidates (${(100 * mineSummary.sameText.share).toFixed(1)} %) read exactly like a caption annotated on their image, so they are valid by the annotation itself (where that annotation is right); they make ${(100 * mineSummary.sameText.topShare).toFixed(1)} % of the first ${mineSummary.sameText.top.toLocaleString()} by p̂. The review queue leaves them out (calibration checks may still show some). `}
+              <button
+                type="button"
+                data-testid="accept-same-text"
+                disabled={accepting}
+                onClick={() => void acceptSameText()}
+                title="Flag every same-text candidate as a false negative (valid, unannotated) in one batch; pairs already labelled, and pairs whose annotated twin is judged wrong, are left alone. Undo (u in the review grid) takes the batch back."
+              >
+                {accepting ? 'accepting…' : `accept them as valid`}
+              </button>
+              {accepted && (
+                <span data-testid="accept-same-text-result">
+                  {' '}
+                  {accepted}
+                </span>
+              )}
             </div>
           )}
           {mineSummary.precisionRecall && (

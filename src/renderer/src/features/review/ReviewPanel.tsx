@@ -26,7 +26,7 @@ export function ReviewPanel() {
 
   return (
     <div className="review" data-testid="review-panel">
-      <MinePanel queue={review.queue} queueLoaded={review.queueLoaded} queueLimit={review.queueLimit} />
+      <MinePanel queue={review.queue} queueLoaded={review.queueLoaded} queueLimit={review.queueLimit} reviewer={options.reviewer} />
 
       <section className="panel">
         <div className="row review-options">

@@ -88,7 +88,7 @@ export function ReviewUnitPanel({ review, calibration, items, imageUrl, revealTr
           <button key={l} type="button" className={`lab lab-${l}`} data-testid={`col-${l}`} onClick={() => labelLine('col', l as ReviewLabel)} tabIndex={-1} title={`whole column: ${REVIEW_LABEL_TEXT[String(l)]}`}>{l}</button>
         ))}
         <span className="spacer" />
-        <button type="button" onClick={() => void review.undo()} tabIndex={-1} data-testid="review-undo" title="undo the last decision batch (u)">undo</button>
+        <button type="button" onClick={() => void review.undo()} tabIndex={-1} data-testid="review-undo" title="undo the last review step: a decision batch, a unit sent from the map, or accepted same-text pairs (u)">undo</button>
         <button type="button" onClick={() => void review.submit()} tabIndex={-1} data-testid="review-submit" title="submit and go to the next unit (Enter or n)">next ⏎</button>
       </div>
       <ReviewGrid grid={grid} items={items} imageUrl={imageUrl} focus={focus} onFocus={setFocus} saving={review.saving} revealTruth={revealTruth} text={text} gridRef={gridRef} onKey={onKey} />

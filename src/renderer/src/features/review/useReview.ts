@@ -225,7 +225,7 @@ export function useReview(opts: ReviewOptions, focusGrid: () => void) {
   const undo = async () => {
     try {
       const ok = await api.review.undo();
-      store.notify(ok ? 'Undone: the last decision batch' : 'Nothing to undo');
+      store.notify(ok ? 'Undone: the last review step' : 'Nothing to undo');
       if (unitId != null) refreshUnit(await api.review.unit({ clusterId: unitId }));
     } catch (e) {
       store.fail(e);
