@@ -271,6 +271,11 @@ export function encoderTuning(sci, root = ROOT, prefix = 'science-tuning-encoder
       out.push('', 'Which training pairs it set aside (`mlens encode` of one world each):', '');
       out.push(table(['world', 'warm-up share of the epochs', 'training pairs', 'of them shuffled by the generator', 'set aside', 'of them shuffled'], j.detection.map((d) => [d.world, String(d.clean), String(d.train_pairs), String(d.noisy_train_pairs), String(d.set_aside), String(d.set_aside_noisy)])));
     }
+    if (mining && j.show_ece) {
+      const eceCell = (w) => (w?.ece_unreviewed_vs_truth != null ? f3(w.ece_unreviewed_vs_truth) : '—');
+      out.push('', 'Seed 0, ECE of p̂ on the unreviewed candidates against the truth:', '', grid(j.variants, eceCell));
+      if (j.variants_1000_images) out.push('', 'The same at 1,000-image worlds, seed 0:', '', grid(j.variants_1000_images, eceCell));
+    }
     // Mining's multiplicity check on seed 0 (records that hold it): its Spearman, and whether it weighed the prior.
     const agreementCell = (w) => (w?.multiplicity_agreement != null ? `${f3(w.multiplicity_agreement)} (${w.multiplicity_applied ? 'weighed' : 'not weighed'})` : '—');
     const hasAgreement = (vs) => Object.values(vs ?? {}).some((v) => Object.values(v).some((w) => w?.multiplicity_agreement != null));
@@ -280,8 +285,10 @@ export function encoderTuning(sci, root = ROOT, prefix = 'science-tuning-encoder
       const u = j[key];
       if (!u) continue;
       const figs = [['precision_top_k', 'precision of the top 1,000'], ['precision_before_review_top_k', 'precision of the first 1,000 candidates before any review'], ['multiplicity_agreement', 'the multiplicity check: Spearman of caption coverage with effective partners'], ['multiplicity_applied', 'share of the seeds where the check weighed the prior'], ['t2i_map_at_r_vs_truth', 't2i mAP@R vs truth'], ['i2t_map_at_r_vs_truth', 'i2t mAP@R vs truth'], ['caption_sigma2_rho_heldout', 'Spearman ρ of caption Σσ² (PCME++ head on that space) with true multiplicity, held-out captions']];
-      // Mining does not change the space, so a mining record shows mining's figures only.
-      for (const [fig, name] of mining ? figs.slice(0, 4) : figs) {
+      // Mining does not change the space, so a mining record shows mining's figures only (and the
+      // calibration of p̂ where the record asks for it: `show_ece`).
+      const ece = ['ece_unreviewed_vs_truth', 'ECE of p̂ on the unreviewed candidates against the truth'];
+      for (const [fig, name] of mining ? [...figs.slice(0, 4), ...(j.show_ece ? [ece] : [])] : figs) {
         // A figure the file does not hold for any variant (an older file) gets no table.
         if (!Object.values(u.variants).some((v) => Object.values(v).some((w) => w?.[fig]))) continue;
         out.push('', `${size ? `${size[0].toUpperCase()}${size.slice(1)}u` : 'U'}nseen seeds ${u.seeds.join(', ')}, ${name} (mean ± sd):`, '', grid(u.variants, (w) => (w?.[fig] ? `${f3(w[fig].mean)} ± ${f3(w[fig].sd)}` : '—')));

@@ -13,7 +13,10 @@
 // `seed0-1000:` run (a check at that size, e.g. of fewer worlds) under `variants_1000_images`.
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const [out, title, what, ...variants] = process.argv.slice(2);
+// --show-ece: docs/science.md also tables the ECE of p̂ on the unreviewed candidates (a change to the queue).
+const args = process.argv.slice(2);
+const showEce = args.includes('--show-ece');
+const [out, title, what, ...variants] = args.filter((a) => a !== '--show-ece');
 if (!out || !title || !what || !variants.length) {
   console.error('usage: node scripts/science-tuning-file.mjs OUT.json "title" "what was run" NAME=science.json [NAME=science.json ...] [unseen:NAME=science.json ...] [unseen-1000:NAME=science-1000.json ...] [seed0-1000:NAME=science-1000.json ...]');
   process.exit(2);
@@ -60,7 +63,7 @@ function stats(xs) {
   return { mean: round(mean), sd: round(sd), median: round(median), n: v.length };
 }
 
-const record = { title, what, at: null, seed: 0, variants: {} };
+const record = { title, what, at: null, seed: 0, ...(showEce ? { show_ece: true } : {}), variants: {} };
 for (const raw of variants) {
   // unseen-1000: the same at 1,000-image worlds (`npm run bench -- science-1000`), kept apart.
   const prefix = /^(unseen|unseen-1000|seed0-1000):/.exec(raw)?.[1] ?? null;

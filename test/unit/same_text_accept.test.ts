@@ -85,7 +85,7 @@ describe('same-text candidates on the digits world', () => {
     // The digits world's truth: every accepted pair is valid.
     expect(rule.every((l) => Array.prototype.includes.call(p.ds.truth![l.caption!], l.image))).toBe(true);
     // Accepting again adds nothing.
-    expect(acceptSameText(p.ds, p.store, p.reviews.candidateColumns(), labels(), 'tester').accepted).toBe(0);
+    expect(acceptSameText(p.ds, p.store, p.reviews.candidatePairs(), labels(), 'tester').accepted).toBe(0);
 
     // The refit counts the one review (the wrong-annotation flag is on an annotated pair, no
     // candidate), never the rule flags.

@@ -34,7 +34,7 @@ export const mineVerb: Verb = {
       // As the Review tab's "accept them as valid": one batch of rule flags, then the queue re-ranked without them.
       let accepted: SameTextAcceptance | null = null;
       if (a.flags.has('accept-same-text')) {
-        accepted = acceptSameText(p.ds, p.store, p.reviews.candidateColumns(), readLabels(p.reviews.db, { kinds: ['flag', 'review'] }), who);
+        accepted = acceptSameText(p.ds, p.store, p.reviews.candidatePairs(), readLabels(p.reviews.db, { kinds: ['flag', 'review'] }), who);
         if (accepted.accepted) refreshAfterReviews(p.reviews);
       }
       return { r, named: new Map(p.listSpaces().map((s) => [s.id, s.name])), accepted };

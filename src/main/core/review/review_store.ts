@@ -180,6 +180,19 @@ export class ReviewStore {
     return (this.db.prepare(sql).all(...args) as CandidateDbRow[]).map(toCandidate);
   }
 
+  /** Every mined candidate's pair (no features: a cheap read), ordered as `candidateColumns`. */
+  candidatePairs(): { n: number; image: Int32Array; caption: Int32Array } {
+    const rows = this.db.prepare('SELECT image_index, caption_index FROM mining_candidates WHERE run_id != 0 ORDER BY caption_index, image_index').raw().all() as [number, number][];
+    const n = rows.length;
+    const image = new Int32Array(n);
+    const caption = new Int32Array(n);
+    for (let k = 0; k < n; k++) {
+      image[k] = rows[k][0];
+      caption[k] = rows[k][1];
+    }
+    return { n, image, caption };
+  }
+
   /** Every candidate's features, columnar (for the classifier and statistics). */
   candidateColumns(): StoredCandidates {
     const run = this.latestRun();
