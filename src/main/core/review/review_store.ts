@@ -195,11 +195,15 @@ export class ReviewStore {
 
   /** Every candidate's features, columnar (for the classifier and statistics). */
   candidateColumns(): StoredCandidates {
+    // One read transaction: the count and the rows come from one snapshot, whatever another process writes.
+    return this.db.transaction(() => this.readCandidateColumns())();
+  }
+
+  private readCandidateColumns(): StoredCandidates {
     const run = this.latestRun();
     const E = run?.spaces.length ?? 0;
     // Pairs a map selection added (run 0) have no mined features: the classifier and statistics skip them.
-    const rows = this.db.prepare('SELECT * FROM mining_candidates WHERE run_id != 0 ORDER BY caption_index, image_index').all() as CandidateDbRow[];
-    const n = rows.length;
+    const n = (this.db.prepare('SELECT COUNT(*) AS n FROM mining_candidates WHERE run_id != 0').get() as { n: number }).n;
     const out: StoredCandidates = {
       n,
       spaces: run?.spaces ?? [],
@@ -219,25 +223,35 @@ export class ReviewStore {
       ranks: new Int32Array(n * E * 2),
       clusterId: new Int32Array(n),
     };
-    rows.forEach((r, k) => {
-      out.image[k] = r.image_index;
-      out.caption[k] = r.caption_index;
-      out.sources[k] = r.sources;
-      out.agreement[k] = r.agreement;
-      out.rrf[k] = r.rrf;
-      out.zMean[k] = r.z_mean;
-      out.margin[k] = r.margin;
-      out.lev[k] = r.lev;
-      out.tauImg[k] = r.tau_img;
-      out.tauTxt[k] = r.tau_txt;
-      out.prior[k] = r.prior;
-      out.p[k] = r.p;
-      out.clusterId[k] = r.cluster_id ?? -1;
+    // Rows are streamed as arrays (no object per row, none held), and each row's blobs are copied
+    // into the columns' bytes: at 650,000 candidates (20,000 digits images) this read is what every
+    // refit after a review batch starts with.
+    const scoreBytes = Buffer.from(out.scores.buffer, out.scores.byteOffset, out.scores.byteLength);
+    const rankBytes = Buffer.from(out.ranks.buffer, out.ranks.byteOffset, out.ranks.byteLength);
+    const st = this.db.prepare(
+      'SELECT image_index, caption_index, sources, agreement, rrf, z_mean, margin, lev, tau_img, tau_txt, prior, p, cluster_id, scores, ranks FROM mining_candidates WHERE run_id != 0 ORDER BY caption_index, image_index',
+    );
+    let k = 0;
+    for (const row of st.raw().iterate() as IterableIterator<[number, number, number, number, number, number, number, number, number, number, number, number, number | null, Buffer, Buffer]>) {
+      out.image[k] = row[0];
+      out.caption[k] = row[1];
+      out.sources[k] = row[2];
+      out.agreement[k] = row[3];
+      out.rrf[k] = row[4];
+      out.zMean[k] = row[5];
+      out.margin[k] = row[6];
+      out.lev[k] = row[7];
+      out.tauImg[k] = row[8];
+      out.tauTxt[k] = row[9];
+      out.prior[k] = row[10];
+      out.p[k] = row[11];
+      out.clusterId[k] = row[12] ?? -1;
       if (E) {
-        out.scores.set(new Float32Array(r.scores.buffer.slice(r.scores.byteOffset, r.scores.byteOffset + E * 4)), k * E);
-        out.ranks.set(new Int32Array(r.ranks.buffer.slice(r.ranks.byteOffset, r.ranks.byteOffset + E * 8)), k * E * 2);
+        row[13].copy(scoreBytes, k * E * 4, 0, E * 4);
+        row[14].copy(rankBytes, k * E * 8, 0, E * 8);
       }
-    });
+      k++;
+    }
     return out;
   }
 
