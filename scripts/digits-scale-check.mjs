@@ -52,6 +52,8 @@ try {
         multiplicity: { applied: j.multiplicity.applied, agreement: j.multiplicity.agreement },
         same_text: { pairs: j.same_text.pairs, share: j.same_text.share, percentile: j.same_text.percentile, top: j.same_text.top, top_share: j.same_text.top_share },
         precision: Object.fromEntries(Object.entries(j.precision_recall).map(([b, f]) => [b, f.precision])),
+        // The same order with the same-text candidates left out: what a reviewer judges once they are accepted.
+        ...(j.precision_recall_needing_review ? { precision_needing_review: Object.fromEntries(Object.entries(j.precision_recall_needing_review).map(([b, f]) => [b, f.precision])) } : {}),
         true_unannotated: j.true_unannotated,
       };
     }

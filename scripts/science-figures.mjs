@@ -75,6 +75,10 @@ const CALIBRATION = [
   ['calibration checks reviewed (of the 200)', 'calibration.checks_reviewed'],
   ['cross-validated ECE on the checks (5 bins)', 'calibration.ece_cv_checks'],
   ['share of seeds where the app calls p̂ a probability', 'calibration.calibrated'],
+  // Same-text candidates are valid by the annotation (the Review tab accepts them in one batch):
+  // the top 1,000 of what is left for a reviewer, and how many there were among the unreviewed.
+  ['precision of the top 1,000 with the same-text candidates left out', 'calibration.precision_top_k_without_same_text'],
+  ['same-text candidates among the unreviewed', 'calibration.same_text_unreviewed'],
 ];
 const HEAD_CURVE = [
   ['PCME++ val mAP@R before training', 'variance.val_map_at_r_initial'],
@@ -313,7 +317,7 @@ function largerWorlds(_sci, path = LARGER_JSON_PATH) {
   }
   const p = big.protocol;
   const head = `\`npm run bench -- science-1000\` (\`bench-results/latest-science-1000.json\`): the same protocol, seeds (${p.seeds.join(', ')}), encoder (\`${p.encoder}\`) and settings, at ${p.images.toLocaleString('en-US')} images per sample world and ${p.digits_images.toLocaleString('en-US')} on digits (${Math.round(big.seconds / 60)} min wall). Nothing was tuned at this size but the effective partners' τ rule (seed 0 only, below). Targets, median over the unseen seeds:`;
-  const precision = [CALIBRATION[2], CALIBRATION[3], CALIBRATION[4], CALIBRATION[0], ['candidates mined', 'calibration.candidates'], ['valid unannotated pairs among the unreviewed candidates', 'calibration.valid_unreviewed_candidates']];
+  const precision = [CALIBRATION[2], CALIBRATION[3], CALIBRATION[4], CALIBRATION[8], CALIBRATION[9], CALIBRATION[0], ['candidates mined', 'calibration.candidates'], ['valid unannotated pairs among the unreviewed candidates', 'calibration.valid_unreviewed_candidates']];
   return [head, '', targets(big), '', summary(big), '', 'Precision beside what bounds it at this size:', '', simple(precision)(big)].join('\n');
 }
 
@@ -494,6 +498,7 @@ function digitsScale(_sci, path = DIGITS_SCALE_PATH, beforePath = DIGITS_SCALE_B
           f3(m.precision['100']),
           f3(m.precision['1000']),
           f3(m.precision['10000']),
+          m.precision_needing_review ? `${f3(m.precision_needing_review['100'])} / ${f3(m.precision_needing_review['1000'])}` : 'n/a',
           m.candidates.toLocaleString('en-US'),
           `${m.same_text.pairs.toLocaleString('en-US')} (${pct(m.same_text.share)})`,
           pct(m.same_text.top_share),
@@ -505,7 +510,7 @@ function digitsScale(_sci, path = DIGITS_SCALE_PATH, beforePath = DIGITS_SCALE_B
   return [
     `\`node scripts/digits-scale-check.mjs\`: the digits world at seed ${now.runs[0]?.seed}, the \`${now.encoder}\` encoder, \`mlens mine\` before any review, with truth; "before": the PU prior's τ_txt = 1 for a same-text candidate (\`bench-results/${basename(beforePath)}\`), "now": its annotated twin's (\`bench-results/${basename(path)}\`). Same-text candidates read exactly like a caption annotated on their image (valid by the annotation itself):`,
     '',
-    table(['', 'images', 'prior', 'precision of the first 100', 'first 1,000', 'first 10,000', 'candidates', 'same-text candidates', 'share of the first 1,000 that are same-text', 'mine s'], rows),
+    table(['', 'images', 'prior', 'precision of the first 100', 'first 1,000', 'first 10,000', 'same-text candidates left out: first 100 / first 1,000', 'candidates', 'same-text candidates', 'share of the first 1,000 that are same-text', 'mine s'], rows),
   ].join('\n');
 }
 

@@ -85,6 +85,8 @@ describe('review flow in the browser, keyboard only', () => {
     const pr = (await page.textContent('[data-testid="mine-pr"]'))!;
     expect(pr).toContain('10,000');
     expect(pr).toMatch(/precision vs truth/);
+    // The sample repeats captions word for word: the same budgets without those pairs, as a reviewer meets them once they are accepted.
+    expect(await page.textContent('[data-testid="mine-pr-needing-review"]')).toMatch(/^precision, same-text pairs left out(\d+\.\d %){3}$/);
     // What p̂ is before any review: by default the agreement check decides; on the sample it keeps
     // one chance of annotation for every valid pair, and says why.
     expect(await page.inputValue('[data-testid="mine-multiplicity-prior"]')).toBe('auto');

@@ -53,6 +53,14 @@ describe('same-text candidates on the digits world', () => {
       else if (kind) inQueue++;
     }
     expect(unitPairs).toBeGreaterThan(100);
+    // The budget figures again without them: what a reviewer judges once they are accepted.
+    const rest = cands.n - r.sameText.pairs;
+    expect(r.precisionRecallNeedingReview!['10000'].taken).toBe(Math.min(10000, rest));
+    let valid = 0;
+    for (let k = 0; k < cands.n; k++) if (!same[k] && Array.prototype.includes.call(p.ds.truth![cands.caption[k]], cands.image[k])) valid++;
+    // Every candidate but the same-text ones fits in the largest budget here: its precision is their valid share.
+    expect(rest).toBeLessThanOrEqual(10000);
+    expect(r.precisionRecallNeedingReview!['10000'].precision).toBeCloseTo(valid / rest, 12);
     expect(inQueue).toBe(0);
     // The checks are a uniform sample of every candidate, and these are most of the pool here.
     expect(inChecks).toBeGreaterThan(0);

@@ -2,6 +2,7 @@
 // digits world), the built-in baseline encoder as a user runs it, then the claims measured through
 // the same functions `mlens train`, `mlens mine` and `mlens eval` call. Every claim is caught on its
 // own, so one failure is recorded as an error and the others still run.
+import { captionTextIds, sameTextMask } from '../core/mining/same_text.js';
 import { join } from 'node:path';
 import { encodeSpace } from '../core/encoders/encode_job.js';
 import { trainProject, type TrainCommandResult } from '../core/heads/train_project.js';
@@ -201,6 +202,14 @@ export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
       // How many valid pairs the unreviewed candidates hold: on small galleries (preset B has two
       // captions per image) fewer than top-k exist, which caps the top-k precision below 1.
       const validLeft = rest.filter((c) => truth.has(c.caption * nI + c.image)).length;
+      // Same-text candidates (valid by the annotation: the Review tab accepts them in one batch)
+      // left out: the top k of what a reviewer would still judge, in p̂'s order.
+      const same = sameTextMask(
+        { n: rest.length, image: rest.map((c) => c.image), caption: rest.map((c) => c.caption) },
+        captionTextIds(ds.captions.map((c) => c.text)),
+        ds.captions.map((c) => c.imageIndex),
+      );
+      const topOther = rest.filter((_, r) => !same[r]).slice(0, spec.topK);
       // What p̂'s features can give at best: the same classifier fitted on the truth of every
       // candidate (not 200 reviews), its top k of the same unreviewed candidates. When p̂ is close
       // to it, more reviews cannot lift the precision; only a better space or new features can.
@@ -240,6 +249,9 @@ export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
         top_k: top.length,
         precision_top_k: top.length ? top.filter((c) => truth.has(c.caption * nI + c.image)).length / top.length : null,
         precision_recall_before_review: plain(mine.precisionRecall ?? null),
+        same_text_unreviewed: same.reduce((a, x) => a + x, 0),
+        precision_top_k_without_same_text: topOther.length ? topOther.filter((c) => truth.has(c.caption * nI + c.image)).length / topOther.length : null,
+        precision_recall_before_review_without_same_text: plain(mine.precisionRecallNeedingReview ?? null),
       };
     });
   });

@@ -70,6 +70,11 @@ export const mineVerb: Verb = {
     if (r.precisionRecall) {
       console.log(`against the truth (${r.trueUnannotated} true unannotated pairs):`);
       for (const [b, f] of Object.entries(r.precisionRecall)) console.log(`  budget ${b.padStart(6)}: precision ${f.precision.toFixed(3)}, recall ${f.recall.toFixed(3)}`);
+      const rest = r.precisionRecallNeedingReview;
+      if (rest) {
+        console.log('the same with the same-text candidates left out (what a reviewer judges once they are accepted):');
+        for (const [b, f] of Object.entries(rest)) console.log(`  budget ${b.padStart(6)}: precision ${f.precision.toFixed(3)}, recall ${f.recall.toFixed(3)}`);
+      }
     }
   },
 };

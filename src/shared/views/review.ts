@@ -19,6 +19,8 @@ export interface MineSummary {
   spaces: string[];
   seconds: number;
   precisionRecall?: Record<string, { precision: number; recall: number; taken: number }>;
+  /** The same budgets with the same-text candidates left out (what a reviewer judges once they are accepted); absent without any. */
+  precisionRecallNeedingReview?: Record<string, { precision: number; recall: number; taken: number }>;
   trueUnannotated?: number;
   /** The prior before any review ('pu-multiplicity': each caption's chance of annotation 1/its effective partners). */
   prior?: 'pu-multiplicity' | 'pu' | 'platt';

@@ -107,6 +107,8 @@ export interface MineCommandOutput {
   seconds: number;
   /** With truth: per budget ("100", "1000", "10000"). */
   precisionRecall?: Record<string, BudgetFigure>;
+  /** With truth and same-text candidates: the same budgets with them left out (what a reviewer judges once they are accepted). */
+  precisionRecallNeedingReview?: Record<string, BudgetFigure>;
   /** With truth: the true unannotated pairs mining could propose, |truth \ (annotated ∪ known positives)|
    * within the mined groups (each split on its own when mining by split); the recall denominator. */
   trueUnannotated?: number;
@@ -207,6 +209,8 @@ export interface MineComputed {
   theta: number | null;
   mode: NonNullable<UnitOptions['mode']>;
   figures?: Record<string, BudgetFigure>;
+  /** The same budgets in p̂'s order with the same-text candidates left out (null without any). */
+  figuresNeedingReview?: Record<string, BudgetFigure>;
   trueCount?: number;
   crossSplit: number;
   multiplicity: MultiplicityDecision;
@@ -394,7 +398,7 @@ export async function mineCompute(input: MineInput, hooks: { onProgress?: Progre
   throwIfAborted(hooks.signal, 'mining');
 
   const out: MineComputed = { table, units, theta, mode, crossSplit: 0, multiplicity: decision, sameText };
-  if (input.truth) Object.assign(out, truthFigures(input, input.truth, table));
+  if (input.truth) Object.assign(out, truthFigures(input, input.truth, table, sameText));
   return out;
 }
 
@@ -403,10 +407,22 @@ export async function mineCompute(input: MineInput, hooks: { onProgress?: Progre
  * computes them on its own thread after the worker returns, so the truth (one Int32 per valid
  * pair: 1.9 GB in a 20,000-image digits world) is never copied into the worker.
  */
-export function truthFigures(input: Pick<MineInput, 'nImages' | 'annotated' | 'groups' | 'known'>, truth: readonly ArrayLike<number>[], table: CandidateTable): Pick<MineComputed, 'figures' | 'trueCount' | 'crossSplit'> {
+export function truthFigures(
+  input: Pick<MineInput, 'nImages' | 'annotated' | 'groups' | 'known'>,
+  truth: readonly ArrayLike<number>[],
+  table: CandidateTable,
+  sameText?: Uint8Array,
+): Pick<MineComputed, 'figures' | 'figuresNeedingReview' | 'trueCount' | 'crossSplit'> {
   // Recall counts only what mining could propose: with splits, pairs inside one split.
   const minable = new TruthPairs(truth, input.nImages, { annotated: input.annotated, exclude: new Set(input.known), groups: input.groups ?? undefined });
-  return { figures: precisionRecallAtBudgets(table, rankCandidates(table, 'p'), minable, input.nImages), trueCount: minable.size, crossSplit: minable.crossGroup };
+  const order = rankCandidates(table, 'p');
+  const out: Pick<MineComputed, 'figures' | 'figuresNeedingReview' | 'trueCount' | 'crossSplit'> = { figures: precisionRecallAtBudgets(table, order, minable, input.nImages), trueCount: minable.size, crossSplit: minable.crossGroup };
+  // The same order without the same-text pairs: what is left for a reviewer once they are accepted.
+  if (sameText && sameText.some((x) => x === 1)) {
+    const rest = Int32Array.from(order).filter((k) => !sameText[k]);
+    out.figuresNeedingReview = precisionRecallAtBudgets({ image: table.image, caption: table.caption, n: rest.length }, rest, minable, input.nImages);
+  }
+  return out;
 }
 
 /** Writes a computed run to the project's store and refits the classifier on earlier reviews. */
@@ -445,6 +461,7 @@ export function saveMine(project: MiningProject, input: MineInput, m: MineComput
   };
   if (m.figures) {
     out.precisionRecall = m.figures;
+    if (m.figuresNeedingReview) out.precisionRecallNeedingReview = m.figuresNeedingReview;
     out.trueUnannotated = m.trueCount;
     if (groups) out.trueUnannotatedCrossSplit = m.crossSplit;
   }
@@ -472,7 +489,7 @@ export async function mineProject(
   const forFigures = !inThread && input.truth ? { nImages: input.nImages, annotated: input.annotated.slice(), known: input.known.slice(), groups: input.groups ? { names: input.groups.names, imageGroup: input.groups.imageGroup.slice(), captionGroup: input.groups.captionGroup.slice() } : null } : null;
   const m = inThread ? await mineCompute(input, { onProgress: progress, signal: args.signal }) : await compute({ ...input, truth: null }, { onProgress: progress, signal: args.signal });
   throwIfAborted(args.signal, 'mining');
-  if (forFigures && input.truth) Object.assign(m, truthFigures(forFigures, input.truth, m.table));
+  if (forFigures && input.truth) Object.assign(m, truthFigures(forFigures, input.truth, m.table, m.sameText));
   progress?.({ phase: 'write', done: 0, total: 1 });
   const out = saveMine(project, input, m, t0);
   progress?.({ phase: 'write', done: 1, total: 1 });

@@ -52,7 +52,7 @@ export function captionTextIds(captionText: readonly string[]): Int32Array {
  * Marks the same-text candidates: 1 where candidate k's caption text (`textId`, captionTextIds) is
  * the text of a caption annotated on its image (`annotated[c]`: caption c's image).
  */
-export function sameTextMask(table: Pick<CandidateTable, 'n' | 'image' | 'caption'>, textId: ArrayLike<number>, annotated: ArrayLike<number>): Uint8Array {
+export function sameTextMask(table: { n: number; image: ArrayLike<number>; caption: ArrayLike<number> }, textId: ArrayLike<number>, annotated: ArrayLike<number>): Uint8Array {
   let width = 1;
   for (let c = 0; c < textId.length; c++) if (textId[c] + 1 > width) width = textId[c] + 1;
   // Keys image·(distinct texts) + text id of every annotated caption.

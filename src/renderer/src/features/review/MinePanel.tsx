@@ -147,6 +147,12 @@ export function MinePanel({ queue, queueLoaded, queueLimit, reviewer }: { queue:
                 <tr><th>precision vs truth</th>{Object.values(mineSummary.precisionRecall).map((v, i) => <td key={i}>{pct(v.precision)}</td>)}</tr>
                 <tr><th>recall of {mineSummary.trueUnannotated?.toLocaleString() ?? '?'} true unannotated</th>{Object.values(mineSummary.precisionRecall).map((v, i) => <td key={i}>{pct(v.recall)}</td>)}</tr>
                 <tr><th>pairs taken</th>{Object.values(mineSummary.precisionRecall).map((v, i) => <td key={i}>{v.taken.toLocaleString()}</td>)}</tr>
+                {mineSummary.precisionRecallNeedingReview && (
+                  <tr data-testid="mine-pr-needing-review" title="The same budgets in p̂'s order with the same-text candidates left out: what a reviewer judges once they are accepted">
+                    <th>precision, same-text pairs left out</th>
+                    {Object.keys(mineSummary.precisionRecall).map((b) => <td key={b}>{mineSummary.precisionRecallNeedingReview![b] ? pct(mineSummary.precisionRecallNeedingReview![b].precision) : '–'}</td>)}
+                  </tr>
+                )}
               </tbody>
             </table>
           )}
