@@ -251,6 +251,8 @@ export async function runWorld(spec: WorldSpec): Promise<WorldResult> {
         precision_recall_before_review: plain(mine.precisionRecall ?? null),
         same_text_unreviewed: same.reduce((a, x) => a + x, 0),
         precision_top_k_without_same_text: topOther.length ? topOther.filter((c) => truth.has(c.caption * nI + c.image)).length / topOther.length : null,
+        // Its ceiling: valid pairs among the other unreviewed candidates ÷ k (at most 1).
+        precision_ceiling_top_k_without_same_text: topOther.length ? Math.min(rest.filter((c, r) => !same[r] && truth.has(c.caption * nI + c.image)).length, topOther.length) / topOther.length : null,
         precision_recall_before_review_without_same_text: plain(mine.precisionRecallNeedingReview ?? null),
       };
     });
