@@ -34,6 +34,8 @@ function figures(r) {
     precision_top_k_features_fitted_on_truth: round(r.calibration?.precision_top_k_features_fitted_on_truth),
     // Mining's ranking before any review (the prior alone): precision of its first 1,000 candidates.
     precision_before_review_top_k: round(r.calibration?.precision_recall_before_review?.['1000']?.precision),
+    // The top 1,000 after review with the same-text candidates left out (runs that measured it).
+    precision_top_k_without_same_text: round(r.calibration?.precision_top_k_without_same_text),
     ece_unreviewed_vs_truth: round(r.calibration?.ece_unreviewed_vs_truth),
     caption_sigma2_rho_heldout: round(r.variance?.spearman),
     image_sigma2_rho: round(rhoOf(r.variance?.diagnostics?.images)),

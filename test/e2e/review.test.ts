@@ -226,6 +226,23 @@ describe('review flow in the browser, keyboard only', () => {
     expect(rows.some((r) => r.undone)).toBe(true); // the undone decision is kept, marked undone
   });
 
+  it('after a reload the stored queue still offers the same-text acceptance, which writes rule flags with the reviewer\'s name, and undo takes them back', async () => {
+    await page.click('[data-testid="accept-same-text"]');
+    await expect.poll(() => page.textContent('[data-testid="accept-same-text-result"]').catch(() => ''), { timeout: 30_000 }).toMatch(/Flagged [\d,]+ same-text pairs/);
+    const n = Number(/Flagged ([\d,]+)/.exec((await page.textContent('[data-testid="accept-same-text-result"]'))!)![1].replace(/,/g, ''));
+    const storePath = (await page.textContent('[data-testid="statusbar"] span[title="project store"]'))!;
+    const rule = () => {
+      const db = new Database(storePath, { readonly: true });
+      const r = db.prepare("SELECT COUNT(*) AS n, SUM(who = 'tester') AS named FROM flags WHERE source = 'rule' AND active = 1 AND label = 'false_negative'").get() as { n: number; named: number };
+      db.close();
+      return r;
+    };
+    expect(rule()).toEqual({ n, named: n });
+    await page.click('[data-testid="review-undo"]');
+    await expect.poll(() => page.textContent('[data-testid="notice"]'), { timeout: 15_000 }).toBe('Undone: the last review step');
+    expect(rule().n).toBe(0);
+  });
+
   it('the Metrics tab shows the verified row changed, and the plot exports as SVG and PNG', async () => {
     await page.click('[data-testid="tab-metrics"]');
     await page.waitForSelector('[data-testid="metrics-row"][data-positives="verified"]', { timeout: 60_000 });

@@ -16,7 +16,7 @@ function run(path: string, seeds: number[], precision: number, ece: number, benc
   const one = (seed: number, k: number) => ({
     seed,
     retrieval: { t2i_truth: { map_at_r: 0.5 }, i2t_truth: { map_at_r: 0.4 } },
-    calibration: { precision_top_k: precision + 0.1 * k, precision_top_k_features_fitted_on_truth: 0.61, ece_unreviewed_vs_truth: ece, precision_recall_before_review: { '1000': { precision: 0.25, recall: 0.01, taken: 1000 } }, multiplicity: { mode: 'auto', applied: true, agreement: 0.66, threshold: 0.45, captions: 200 } },
+    calibration: { precision_top_k: precision + 0.1 * k, precision_top_k_without_same_text: precision - 0.01, precision_top_k_features_fitted_on_truth: 0.61, ece_unreviewed_vs_truth: ece, precision_recall_before_review: { '1000': { precision: 0.25, recall: 0.01, taken: 1000 } }, multiplicity: { mode: 'auto', applied: true, agreement: 0.66, threshold: 0.45, captions: 200 } },
     variance: { spearman: precision / 2, metrics: { val: { mapAtR: 0.33 }, test: { mapAtR: 0.31 } }, diagnostics: { images: [{ against: 'nearest', rho: 0.9 }, { against: 'multiplicity', rho: -0.05, partialRho: -0.04 }], captions: [{ against: 'multiplicity', rho: 0.1, partialRho: 0.11 }, { against: 'multiplicity', scope: 'val+test', rho: 0.21, partialRho: 0.2 }] } },
     partners: { diagnostics: { captions: [{ against: 'multiplicity', rho: 0.2 }, { against: 'multiplicity', scope: 'val+test', rho: 0.45 }] } },
   });
@@ -46,6 +46,7 @@ describe('science-tuning-file', () => {
       precision_top_k: 0.477123,
       precision_top_k_features_fitted_on_truth: 0.61,
       precision_before_review_top_k: 0.25,
+      precision_top_k_without_same_text: 0.467123,
       ece_unreviewed_vs_truth: 0.091,
       caption_sigma2_rho_heldout: 0.238562,
       image_sigma2_rho: -0.05,

@@ -158,7 +158,16 @@ export function MinePanel({ queue, queueLoaded, queueLimit, reviewer }: { queue:
           )}
         </div>
       )}
-      {!mineSummary && queueLoaded && queue.length > 0 && <p className="muted">A mined queue is stored in this project ({queue.length}{queue.length >= queueLimit ? '+' : ''} units).</p>}
+      {!mineSummary && queueLoaded && queue.length > 0 && (
+        <p className="muted">
+          A mined queue is stored in this project ({queue.length}
+          {queue.length >= queueLimit ? '+' : ''} units). Candidates whose caption reads exactly like one annotated on their image are left out of it:{' '}
+          <button type="button" data-testid="accept-same-text" disabled={accepting} onClick={() => void acceptSameText()} title="Flag every same-text candidate of the stored run as a false negative (valid, unannotated) in one batch; one undo takes it back.">
+            {accepting ? 'accepting…' : 'accept them as valid'}
+          </button>
+          {accepted && <span data-testid="accept-same-text-result"> {accepted}</span>}
+        </p>
+      )}
     </section>
   );
 }
