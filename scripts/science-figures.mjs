@@ -293,7 +293,8 @@ export function encoderTuning(sci, root = ROOT, prefix = 'science-tuning-encoder
       // Mining does not change the space, so a mining record shows mining's figures only (and the
       // calibration of p̂ where the record asks for it: `show_ece`).
       const ece = ['ece_unreviewed_vs_truth', 'ECE of p̂ on the unreviewed candidates against the truth'];
-      for (const [fig, name] of mining ? [...figs.slice(0, 4), ...(j.show_ece ? [ece] : [])] : figs) {
+      const withoutSame = ['precision_top_k_without_same_text', 'precision of the top 1,000 with the same-text candidates left out'];
+      for (const [fig, name] of mining ? [...figs.slice(0, 4), ...(j.show_ece ? [ece, withoutSame] : [])] : figs) {
         // A figure the file does not hold for any variant (an older file) gets no table.
         if (!Object.values(u.variants).some((v) => Object.values(v).some((w) => w?.[fig]))) continue;
         out.push('', `${size ? `${size[0].toUpperCase()}${size.slice(1)}u` : 'U'}nseen seeds ${u.seeds.join(', ')}, ${name} (mean ± sd):`, '', grid(u.variants, (w) => (w?.[fig] ? `${f3(w[fig].mean)} ± ${f3(w[fig].sd)}` : '—')));
