@@ -140,7 +140,7 @@ function protocol(sci) {
 }
 
 function summary(sci) {
-  const cols = [...VARIANCE_MAIN.slice(0, 1), ...CALIBRATION.filter((c) => !['calibration.ece_cv_reviews', 'calibration.precision_ceiling_top_k', 'calibration.precision_top_k_features_fitted_on_truth', 'calibration.checks_reviewed', 'calibration.ece_cv_checks', 'calibration.calibrated'].includes(c[1])), RETRIEVAL[0], RETRIEVAL[1], RETRIEVAL[2]];
+  const cols = [...VARIANCE_MAIN.slice(0, 1), ...CALIBRATION.filter((c) => !['calibration.ece_cv_reviews', 'calibration.precision_ceiling_top_k', 'calibration.precision_top_k_features_fitted_on_truth', 'calibration.checks_reviewed', 'calibration.ece_cv_checks', 'calibration.calibrated', 'calibration.same_text_unreviewed', 'calibration.precision_ceiling_top_k_without_same_text'].includes(c[1])), RETRIEVAL[0], RETRIEVAL[1], RETRIEVAL[2]];
   return table(['world', ...cols.map((c) => c[0])], ordered(sci).map((g) => [rowLabel(g), ...cols.map((c) => pm(g, c[1]))]));
 }
 
