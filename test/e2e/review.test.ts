@@ -131,6 +131,11 @@ describe('review flow in the browser, keyboard only', () => {
     const n = Number(/Flagged ([\d,]+)/.exec((await result())!)![1].replace(/,/g, ''));
     expect(n).toBeGreaterThan(0);
     expect(n).toBeLessThanOrEqual(pairs);
+    // They are flags: the list counts them all, lists the latest (at most 300) and marks them as the rule's.
+    await expect.poll(() => page.textContent('[data-testid="flags-list"] h2'), { timeout: 15_000 }).toBe(`Flags (${n})`);
+    expect(await page.locator('[data-testid="flag-item"]').count()).toBe(Math.min(n, 300));
+    expect(await page.locator('[data-testid="flags-more"]').count()).toBe(n > 300 ? 1 : 0);
+    expect(await page.locator('[data-testid="flag-item"]').first().textContent()).toContain('(same text)');
     await page.click('[data-testid="accept-same-text"]');
     await expect.poll(result, { timeout: 30_000 }).toMatch(new RegExp(`No same-text pair to accept \\(${n.toLocaleString('en')} already labelled`));
     // The review grid's undo takes the batch back: accepting again flags the same pairs.
