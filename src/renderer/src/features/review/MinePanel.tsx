@@ -55,6 +55,22 @@ export function MinePanel({ queue, queueLoaded, queueLimit, reviewer }: { queue:
     }
   };
 
+  // The same button after a run and on a reopened project's stored queue.
+  const acceptButton = (
+    <>
+      <button
+        type="button"
+        data-testid="accept-same-text"
+        disabled={accepting}
+        onClick={() => void acceptSameText()}
+        title="Flag every same-text candidate as a false negative (valid, unannotated) in one batch; pairs already labelled, and pairs whose annotated twin is judged wrong, are left alone. Undo (u in the review grid) takes the batch back."
+      >
+        {accepting ? 'accepting…' : 'accept them as valid'}
+      </button>
+      {accepted && <span data-testid="accept-same-text-result"> {accepted}</span>}
+    </>
+  );
+
   return (
     <section className="panel">
       <h2>Mine false-negative candidates</h2>
@@ -121,21 +137,7 @@ export function MinePanel({ queue, queueLoaded, queueLimit, reviewer }: { queue:
           {mineSummary.sameText && mineSummary.sameText.pairs > 0 && (
             <div className="muted small" data-testid="mine-same-text" data-pairs={mineSummary.sameText.pairs}>
               {`${mineSummary.sameText.pairs.toLocaleString()} candidates (${(100 * mineSummary.sameText.share).toFixed(1)} %) read exactly like a caption annotated on their image, so they are valid by the annotation itself (where that annotation is right); they make ${(100 * mineSummary.sameText.topShare).toFixed(1)} % of the first ${mineSummary.sameText.top.toLocaleString()} by p̂. The review queue leaves them out (calibration checks may still show some). `}
-              <button
-                type="button"
-                data-testid="accept-same-text"
-                disabled={accepting}
-                onClick={() => void acceptSameText()}
-                title="Flag every same-text candidate as a false negative (valid, unannotated) in one batch; pairs already labelled, and pairs whose annotated twin is judged wrong, are left alone. Undo (u in the review grid) takes the batch back."
-              >
-                {accepting ? 'accepting…' : `accept them as valid`}
-              </button>
-              {accepted && (
-                <span data-testid="accept-same-text-result">
-                  {' '}
-                  {accepted}
-                </span>
-              )}
+              {acceptButton}
             </div>
           )}
           {mineSummary.precisionRecall && (
@@ -162,10 +164,7 @@ export function MinePanel({ queue, queueLoaded, queueLimit, reviewer }: { queue:
         <p className="muted">
           A mined queue is stored in this project ({queue.length}
           {queue.length >= queueLimit ? '+' : ''} units). Candidates whose caption reads exactly like one annotated on their image are left out of it:{' '}
-          <button type="button" data-testid="accept-same-text" disabled={accepting} onClick={() => void acceptSameText()} title="Flag every same-text candidate of the stored run as a false negative (valid, unannotated) in one batch; one undo takes it back.">
-            {accepting ? 'accepting…' : 'accept them as valid'}
-          </button>
-          {accepted && <span data-testid="accept-same-text-result"> {accepted}</span>}
+          {acceptButton}
         </p>
       )}
     </section>
