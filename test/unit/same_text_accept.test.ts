@@ -82,7 +82,7 @@ describe('same-text candidates on the digits world', () => {
     const behindTwin = ks.filter((k) => cands.image[k] === cands.image[other] && textId[cands.caption[k]] === textId[cands.caption[other]]).length;
 
     const before = labels().length;
-    const r = acceptSameText(p.ds, p.store, cands, labels(), 'tester');
+    const r = acceptSameText(p.ds, p.store, p.reviews, 'tester');
     expect(r.labelled).toBe(1);
     expect(r.twinRejected).toBe(behindTwin);
     expect(r.accepted).toBe(ks.length - 1 - behindTwin);
@@ -93,7 +93,7 @@ describe('same-text candidates on the digits world', () => {
     // The digits world's truth: every accepted pair is valid.
     expect(rule.every((l) => Array.prototype.includes.call(p.ds.truth![l.caption!], l.image))).toBe(true);
     // Accepting again adds nothing.
-    expect(acceptSameText(p.ds, p.store, p.reviews.candidatePairs(), labels(), 'tester').accepted).toBe(0);
+    expect(acceptSameText(p.ds, p.store, p.reviews, 'tester').accepted).toBe(0);
 
     // The refit counts the one review (the wrong-annotation flag is on an annotated pair, no
     // candidate), never the rule flags.

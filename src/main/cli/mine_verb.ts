@@ -2,7 +2,6 @@
 import { mineProject } from '../core/mining/mine.js';
 import { acceptSameText, type SameTextAcceptance } from '../core/mining/same_text.js';
 import { refreshAfterReviews } from '../core/mining/classifier.js';
-import { readLabels } from '../core/labels/label_model.js';
 import { defaultMiningSpaceIds } from '../../shared/mining_spaces.js';
 import { numOpt, opt, UsageError } from './args.js';
 import { progressBar } from './progress.js';
@@ -34,7 +33,7 @@ export const mineVerb: Verb = {
       // As the Review tab's "accept them as valid": one batch of rule flags, then the queue re-ranked without them.
       let accepted: SameTextAcceptance | null = null;
       if (a.flags.has('accept-same-text')) {
-        accepted = acceptSameText(p.ds, p.store, p.reviews.candidatePairs(), readLabels(p.reviews.db, { kinds: ['flag', 'review'] }), who);
+        accepted = acceptSameText(p.ds, p.store, p.reviews, who);
         if (accepted.accepted) refreshAfterReviews(p.reviews);
       }
       return { r, named: new Map(p.listSpaces().map((s) => [s.id, s.name])), accepted };

@@ -15,6 +15,8 @@
 // the pool; that fired where the first 1,000 were all valid (other valid pairs, ranked above the
 // same-text ones), so it warns of nothing.
 import { rankCandidates, type CandidateTable } from './candidates.js';
+import { readLabels, verdictOf } from '../labels/label_model.js';
+import type { ReviewStore } from '../review/review_store.js';
 
 export interface SameTextCheck {
   /** Candidates whose caption reads exactly like a caption annotated on their image. */
@@ -48,13 +50,19 @@ export function captionTextIds(captionText: readonly string[]): Int32Array {
   return out;
 }
 
+/** How many distinct texts `textId` holds: keys image·width + text id name one text on one image. */
+function textKeyWidth(textId: ArrayLike<number>): number {
+  let width = 1;
+  for (let c = 0; c < textId.length; c++) if (textId[c] + 1 > width) width = textId[c] + 1;
+  return width;
+}
+
 /**
  * Marks the same-text candidates: 1 where candidate k's caption text (`textId`, captionTextIds) is
  * the text of a caption annotated on its image (`annotated[c]`: caption c's image).
  */
 export function sameTextMask(table: { n: number; image: ArrayLike<number>; caption: ArrayLike<number> }, textId: ArrayLike<number>, annotated: ArrayLike<number>): Uint8Array {
-  let width = 1;
-  for (let c = 0; c < textId.length; c++) if (textId[c] + 1 > width) width = textId[c] + 1;
+  const width = textKeyWidth(textId);
   // Keys image·(distinct texts) + text id of every annotated caption.
   const onImage = new Set<number>();
   for (let c = 0; c < annotated.length; c++) onImage.add(annotated[c] * width + textId[c]);
@@ -115,24 +123,22 @@ export interface SameTextAcceptance {
 export function acceptSameText(
   ds: { captions: readonly { text: string; imageIndex: number }[]; images: readonly unknown[] },
   flags: { addFlags(list: { target: { kind: 'pair'; image: number; caption: number }; label: 'false_negative'; note: string; annotated: boolean }[], origin: { source: typeof SAME_TEXT_SOURCE; provenance: string; who: string | null }): unknown[] },
-  cands: Pick<CandidateTable, 'n' | 'image' | 'caption'>,
-  labels: readonly { target: 'pair' | 'item'; image: number | null; caption: number | null; kind: string; flag: string | null; scale: number | null }[],
+  reviews: Pick<ReviewStore, 'db' | 'candidatePairs'>,
   who: string | null,
 ): SameTextAcceptance {
   const nI = ds.images.length;
+  const cands = reviews.candidatePairs();
   const textId = captionTextIds(ds.captions.map((c) => c.text));
   const annotated = Int32Array.from(ds.captions, (c) => c.imageIndex);
   const isSame = sameTextMask(cands, textId, annotated);
+  const width = textKeyWidth(textId);
   const labelled = new Set<number>();
   // Annotated pairs judged wrong: their text on their image is no evidence.
   const rejected = new Set<number>();
-  let width = 1;
-  for (const t of textId) if (t + 1 > width) width = t + 1;
-  for (const l of labels) {
+  for (const l of readLabels(reviews.db, { kinds: ['flag', 'review'] })) {
     if (l.target !== 'pair' || l.image == null || l.caption == null) continue;
     labelled.add(l.caption * nI + l.image);
-    const wrong = l.flag === 'wrong_annotation' || (l.kind === 'review' && (l.scale === 3 || l.scale === 4));
-    if (wrong && annotated[l.caption] === l.image) rejected.add(l.image * width + textId[l.caption]);
+    if (verdictOf(l) === 'not_valid' && annotated[l.caption] === l.image) rejected.add(l.image * width + textId[l.caption]);
   }
   const list: Parameters<typeof flags.addFlags>[0] = [];
   let already = 0;

@@ -122,7 +122,7 @@ export class ReviewServiceImpl implements ReviewService {
     const p = this.s.project();
     const { ds, reviews, store } = p;
     if (!reviews.latestRun()) throw new Error('no mining run yet: mine candidates first (Review tab, Mine)');
-    const r = acceptSameText(ds, store, reviews.candidatePairs(), readLabels(reviews.db, { kinds: ['flag', 'review'] }), req.who ?? null);
+    const r = acceptSameText(ds, store, reviews, req.who ?? null);
     if (r.accepted) {
       emitFlags(this.s);
       emitReviews(this.s);
