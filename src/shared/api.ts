@@ -3,6 +3,7 @@
 // with the schemas in schemas.ts.
 import type { ColumnMap, DatasetSummary, ImageItemInfo, CaptionItemInfo } from './dataset.js';
 import type { Flag, FlagLabel, FlagTarget } from './flags.js';
+import type { FlagTable } from './flag_table.js';
 import type { DirectoryListing, ItemValueColumn, SearchResult } from './map_tools.js';
 import type { GlyphsView, HeadKind, HeadView, PairCsdView, TrainEpochEvent, TrainResultView, PartnersView, UncertaintyView } from './views/heads.js';
 import type { MetricsTableView, MultiplicityView, PairPushView } from './views/metrics.js';
@@ -112,7 +113,8 @@ export interface JobEvent {
 
 export interface FlagsEvent {
   type: 'flags';
-  flags: Flag[];
+  /** Every active flag, in columns (shared/flag_table.ts; unpackFlags gives the Flag list). */
+  table: FlagTable;
   canUndo: boolean;
   canRedo: boolean;
 }
@@ -236,6 +238,8 @@ export interface ReviewService {
 /** One label model: flags (clicks and lassos), review decisions and imported positives. */
 export interface LabelsService {
   listFlags(): Promise<Flag[]>;
+  /** The same flags in columns, as the renderer loads them: hundreds of thousands of flags (a same-text acceptance) travel as typed arrays, not as JSON objects. */
+  flagTable(): Promise<FlagTable>;
   addFlag(req: { target: FlagTarget; label: FlagLabel; note?: string }): Promise<Flag>;
   /** Flags many targets in one transaction and one undo step; a lasso selection passes source 'lasso'. Targets already flagged with that label are skipped; returns the flags added. At most 20,000 per call. */
   addFlags(req: { targets: FlagTarget[]; label: FlagLabel; note?: string; source?: 'click' | 'lasso'; selection?: string }): Promise<Flag[]>;

@@ -91,6 +91,7 @@ export const requestSchemas = {
   },
   labels: {
     listFlags: none,
+    flagTable: none,
     addFlag: z.object({ target: flagTargetSchema, label: z.enum(FLAG_LABELS), note: z.string().max(10_000).optional() }).strict(),
     addFlags: z
       .object({

@@ -4,7 +4,12 @@
 
 type Tagged = { $typed: 'f32' | 'i32' | 'u8'; b64: string };
 
+// Node (the browser-mode server, which sends events as text) has a native encoder: a flag table of
+// 363,170 flags is 11 MB of columns, 1.3 s through the loop below.
+const NodeBuffer = (globalThis as { Buffer?: { from(b: ArrayBufferLike, off: number, len: number): { toString(enc: 'base64'): string } } }).Buffer;
+
 function toB64(bytes: Uint8Array): string {
+  if (NodeBuffer) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
   let s = '';
   const chunk = 0x8000;
   for (let i = 0; i < bytes.length; i += chunk) s += String.fromCharCode(...bytes.subarray(i, i + chunk));

@@ -95,10 +95,10 @@ describe('two processes on one store', () => {
     const theirs = await other.call<Flag>('addFlag', { target: { kind: 'item', modality: 'image', index: 2 }, label: 'invalid_item' });
     const deadline = Date.now() + 5000;
     const flagsEvent = (): Extract<LensEvent, { type: 'flags' }> | undefined =>
-      events.filter((e): e is Extract<LensEvent, { type: 'flags' }> => e.type === 'flags').find((e) => e.flags.some((f) => f.id === theirs.id));
+      events.filter((e): e is Extract<LensEvent, { type: 'flags' }> => e.type === 'flags').find((e) => Array.from(e.table.id).includes(theirs.id));
     while (!flagsEvent() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(events.some((e) => e.type === 'store' && e.origin === 'other-process')).toBe(true);
-    expect(flagsEvent()!.flags.map((f) => f.id)).toEqual([mine.id, theirs.id]);
+    expect(Array.from(flagsEvent()!.table.id)).toEqual([mine.id, theirs.id]);
 
     // The window's undo takes back its own flag, never the other process's.
     expect(await svc.api.labels.undo()).toBe(true);

@@ -83,6 +83,7 @@ const CHEAP = {
   'review.record': { decisions: [{ image: 0, caption: 1, label: 2 }], reviewer: 'fuzz' },
   'review.undo': null,
   'labels.listFlags': null,
+  'labels.flagTable': null,
   'labels.addFlag': { target: { kind: 'pair', image: 1, caption: 2 }, label: 'false_negative', note: 'fuzz' },
   'labels.addFlags': { targets: [{ kind: 'item', modality: 'caption', index: 4 }], label: 'ambiguous', source: 'lasso', selection: 'fuzz' },
   'labels.removeFlag': { id: 1 },

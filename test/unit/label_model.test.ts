@@ -134,4 +134,50 @@ describe('label model', () => {
     expect(store.undo()).toBe(false);
     expect(readLabels(store.db)).toHaveLength(1);
   });
+
+  it('reads each part again only when its table changed, here or in another connection, and agrees with a read of the view', () => {
+    const { store, reviews, file } = open();
+    const viewOrder = () =>
+      (store.db.prepare('SELECT key FROM pair_labels ORDER BY at IS NOT NULL, at, key').pluck().all() as string[]);
+    store.addFlag({ kind: 'pair', image: 1, caption: 0 }, 'false_negative', 'a dog too');
+    reviews.record({ image: 0, caption: 1, label: 3, reviewer: 'ana', clusterId: 4 });
+    reviews.setExtraPositives('cxc.csv', [[0, 2, 0]]);
+    const first = readLabels(store.db);
+    expect(first.map((l) => l.key)).toEqual(viewOrder());
+    // Nothing changed: the same label records come back (a new array each time).
+    const again = readLabels(store.db);
+    expect(again).not.toBe(first);
+    expect(again.every((l, i) => l === first[i])).toBe(true);
+    expect(Object.isFrozen(first[0])).toBe(true);
+    // A review: the flags part is kept, the review part is read again.
+    reviews.record({ image: 2, caption: 1, label: 1, reviewer: 'ana', clusterId: 4 });
+    const afterReview = readLabels(store.db);
+    expect(afterReview.find((l) => l.kind === 'flag')).toBe(first.find((l) => l.kind === 'flag'));
+    expect(afterReview.filter((l) => l.kind === 'review').map((l) => [l.image, l.caption, l.scale])).toEqual([
+      [0, 1, 3],
+      [2, 1, 1],
+    ]);
+    // Undo of the review, removal and undo of flags are seen at once.
+    reviews.undo();
+    expect(readLabels(store.db, { kinds: ['review'] }).map((l) => l.image)).toEqual([0]);
+    const f2 = store.addFlag({ kind: 'pair', image: 3, caption: 2 }, 'wrong_annotation', '');
+    expect(readLabels(store.db, { kinds: ['flag'] }).map((l) => l.image)).toEqual([1, 3]);
+    store.removeFlag(f2.id);
+    expect(readLabels(store.db, { kinds: ['flag'] }).map((l) => l.image)).toEqual([1]);
+    store.undo();
+    expect(readLabels(store.db, { kinds: ['flag'] }).map((l) => l.image)).toEqual([1, 3]);
+    // Another connection (the CLI while the app is open) writes a flag, a review and an import.
+    const other = new Database(file);
+    other.prepare("INSERT INTO flags (target, image_index, caption_index, label, created_at) VALUES ('pair', 2, 3, 'false_negative', '2999-01-01T00:00:00.000Z')").run();
+    other.prepare("UPDATE review_decisions SET undone = 1").run();
+    other.prepare('DELETE FROM review_extra_positives').run();
+    other.close();
+    const seen = readLabels(store.db);
+    expect(seen.map((l) => l.key)).toEqual(viewOrder());
+    expect(seen.map((l) => [l.kind, l.image, l.caption])).toEqual([
+      ['flag', 1, 0],
+      ['flag', 3, 2],
+      ['flag', 2, 3],
+    ]);
+  });
 });

@@ -8,6 +8,7 @@ import type { Transport } from '../../src/renderer/src/transport/transport.js';
 import type { Memory } from '../../src/renderer/src/store/state.js';
 import type { LensApi, LensEvent, Projection, Session } from '../../src/shared/api.js';
 import type { DatasetSummary } from '../../src/shared/dataset.js';
+import { packFlags } from '../../src/shared/flag_table.js';
 
 function session(hash: string | null, spaceId: string | null = 's1'): Session {
   const dataset = hash ? ({ root: `/data/${hash}`, hash, name: hash } as unknown as DatasetSummary) : null;
@@ -26,7 +27,7 @@ function fakeTransport(): { transport: Transport; emit: (e: LensEvent) => void; 
     'app.info': () => ({ version: '0', mode: 'browser', backend: 'js', dataDir: '/d', canPickFolder: false }),
     'app.session': () => session(null),
     'datasets.items': () => ({ images: [{ id: 'a', path: 'a.png', missing: false, split: null }], captions: [] }),
-    'labels.listFlags': () => [],
+    'labels.flagTable': () => packFlags([]),
     'projection.get': () => projection(3),
     'spaces.itemDetail': (arg) => ({ ...(arg as object), partners: [], neighbors: [], truePartners: null }),
   };
@@ -83,7 +84,7 @@ describe('LensStore', () => {
     const seen: Array<[LensSignal['type'], number | null]> = [];
     store.onSignal((s) => seen.push([s.type, store.get().decisions]));
     emit({ type: 'reviews', decisions: 7, canUndo: true });
-    emit({ type: 'flags', flags: [], canUndo: true, canRedo: false });
+    emit({ type: 'flags', table: packFlags([]), canUndo: true, canRedo: false });
     expect(seen).toEqual([['reviews', 7], ['flags', 7]]);
     expect(store.get().undoRedo).toEqual({ canUndo: true, canRedo: false });
     stop();

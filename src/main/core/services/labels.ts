@@ -4,6 +4,7 @@ import type { Flag, FlagLabel, FlagTarget } from '../../../shared/flags.js';
 import type { ImportResultView } from '../../../shared/views/review.js';
 import type { PairLabel } from '../../../shared/labels.js';
 import type { LabelsService } from '../../../shared/api.js';
+import { packFlags, type FlagTable } from '../../../shared/flag_table.js';
 import { addFlagBatch, checkTarget, labelsOf } from '../labels/label_service.js';
 import { flagsOf, readLabels } from '../labels/label_model.js';
 import { importIntoProject } from '../export/import_file.js';
@@ -15,6 +16,10 @@ export class LabelsServiceImpl implements LabelsService {
 
   async listFlags(): Promise<Flag[]> {
     return flagsOf(readLabels(this.s.project().store.db, { kinds: ['flag'] }));
+  }
+
+  async flagTable(): Promise<FlagTable> {
+    return packFlags(flagsOf(readLabels(this.s.project().store.db, { kinds: ['flag'] })));
   }
 
   async addFlag(req: { target: FlagTarget; label: FlagLabel; note?: string }): Promise<Flag> {

@@ -54,9 +54,15 @@ export class ReviewServiceImpl implements ReviewService {
       const t = ds.truth?.[caption];
       return t ? Array.prototype.includes.call(t, image) : null;
     };
-    const flagOf = new Map<string, FlagLabel>();
-    for (const l of readLabels(reviews.db, { kinds: ['flag'] })) if (l.target === 'pair') flagOf.set(`${l.caption}:${l.image}`, l.flag as FlagLabel);
-    const candidates = reviews.candidates({ clusterId: c.id }).map((k) => ({
+    const unitCands = reviews.candidates({ clusterId: c.id });
+    // The latest flag on each of the unit's pairs (a store may hold hundreds of thousands of flags).
+    const flagOf = new Map<string, FlagLabel | null>(unitCands.map((k) => [`${k.caption}:${k.image}`, null]));
+    for (const l of readLabels(reviews.db, { kinds: ['flag'] })) {
+      if (l.target !== 'pair') continue;
+      const key = `${l.caption}:${l.image}`;
+      if (flagOf.has(key)) flagOf.set(key, l.flag as FlagLabel);
+    }
+    const candidates = unitCands.map((k) => ({
       image: k.image,
       caption: k.caption,
       p: k.p,

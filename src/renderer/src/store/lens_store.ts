@@ -7,6 +7,7 @@ import type { Transport } from '../transport/transport';
 import { newJobId } from '../jobs';
 import { createStore, type Store } from './store';
 import { initialState, TAB_IDS, type ItemKind, type ItemRef, type LensState, type Memory, type TabId } from './state';
+import { unpackFlags } from '../../../shared/flag_table';
 
 /** What features may listen for: the transport's events, and requests one feature makes of another. */
 export type LensSignal = LensEvent | { type: 'open-unit'; id: number };
@@ -71,7 +72,7 @@ export class LensStore {
       });
       if (e.kind === 'projection') this.applyPartialMap(e);
     } else if (e.type === 'flags') {
-      this.set({ flags: e.flags, undoRedo: { canUndo: e.canUndo, canRedo: e.canRedo } });
+      this.set({ flags: unpackFlags(e.table), undoRedo: { canUndo: e.canUndo, canRedo: e.canRedo } });
     } else if (e.type === 'reviews') {
       this.set({ decisions: e.decisions });
     } else if (e.type === 'mining') {
@@ -143,8 +144,8 @@ export class LensStore {
     });
     if (!s.dataset) return;
     try {
-      const [items, flags] = await Promise.all([this.api.datasets.items(), this.api.labels.listFlags()]);
-      this.set({ items, flags });
+      const [items, flags] = await Promise.all([this.api.datasets.items(), this.api.labels.flagTable()]);
+      this.set({ items, flags: unpackFlags(flags) });
       await this.computeProjection();
     } catch (e) {
       this.fail(e);
