@@ -98,6 +98,34 @@ describe('review store', () => {
     store.close();
   });
 
+  it('keeps a run\'s features between reads and reads p and the units afresh, also when another connection writes them', () => {
+    const file = join(tmp.dir, 'kept', 'project.sqlite');
+    const store = new ProjectStore(file);
+    const r = new ReviewStore(store.db);
+    r.saveMiningRun({ spaces: ['a'], params: {}, platt: {}, seconds: 1 }, columns([[1, 0, 0.9], [2, 0, 0.4], [5, 3, 0.7]]), []);
+    const a = r.candidateColumns();
+    expect(Array.from(a.p)).toEqual([expect.closeTo(0.9, 5), expect.closeTo(0.4, 5), expect.closeTo(0.7, 5)]);
+    // A caller writing into p (the refit does) does not change what the next read sees.
+    a.p.fill(0);
+    r.updateProbabilities([2], [0], [0.25]);
+    const b = r.candidateColumns();
+    expect(b.prior).toBe(a.prior);
+    expect(Array.from(b.p)).toEqual([expect.closeTo(0.9, 5), expect.closeTo(0.25, 5), expect.closeTo(0.7, 5)]);
+    // Another process (the CLI) refits and moves a pair to a unit.
+    const other = new ProjectStore(file);
+    new ReviewStore(other.db).updateProbabilities([5], [3], [0.125]);
+    other.db.prepare('UPDATE mining_candidates SET cluster_id = 42 WHERE caption_index = 0 AND image_index = 1').run();
+    other.close();
+    const c = r.candidateColumns();
+    expect(Array.from(c.p)).toEqual([expect.closeTo(0.9, 5), expect.closeTo(0.25, 5), expect.closeTo(0.125, 5)]);
+    expect(Array.from(c.clusterId)).toEqual([42, -1, -1]);
+    // A new run is read whole.
+    r.saveMiningRun({ spaces: ['a'], params: {}, platt: {}, seconds: 1 }, columns([[3, 1, 0.5]]), []);
+    const d = r.candidateColumns();
+    expect([d.n, d.image[0], d.caption[0], d.prior[0]]).toEqual([1, 3, 1, 0.5]);
+    store.close();
+  });
+
   it('keeps imported positives per source', () => {
     const store = new ProjectStore(join(tmp.dir, 'c', 'project.sqlite'));
     const r = new ReviewStore(store.db);

@@ -199,11 +199,45 @@ export class ReviewStore {
     return this.db.transaction(() => this.readCandidateColumns())();
   }
 
+  // A run's candidates and their features never change after it is saved; only p (each refit) and
+  // the unit a pair belongs to (refits, units sent from a map selection) do. So the features are
+  // kept from the first read of a run, and later reads fetch p and the unit alone: at 650,000
+  // candidates (20,000 digits images) that is 1.1 s instead of 3.2 s, at every refit after a review
+  // batch. The kept columns are shared between reads: callers must not write into them (p and
+  // clusterId are fresh arrays each time).
+  private kept: { key: string; cols: StoredCandidates } | null = null;
+
   private readCandidateColumns(): StoredCandidates {
     const run = this.latestRun();
-    const E = run?.spaces.length ?? 0;
     // Pairs a map selection added (run 0) have no mined features: the classifier and statistics skip them.
     const n = (this.db.prepare('SELECT COUNT(*) AS n FROM mining_candidates WHERE run_id != 0').get() as { n: number }).n;
+    const key = run ? `${run.id} ${run.createdAt} ${n}` : '';
+    if (run && this.kept?.key === key) {
+      const fresh = this.readProbabilities(this.kept.cols);
+      if (fresh) return fresh;
+    }
+    const cols = this.readAllColumns(run, n);
+    this.kept = run ? { key, cols } : null;
+    return { ...cols, p: cols.p.slice(), clusterId: cols.clusterId.slice() };
+  }
+
+  /** p and the unit of each of a run's candidates, on the kept features; null when the pairs are not the kept ones. */
+  private readProbabilities(kept: StoredCandidates): StoredCandidates | null {
+    const p = new Float32Array(kept.n);
+    const clusterId = new Int32Array(kept.n);
+    const st = this.db.prepare('SELECT image_index, caption_index, p, cluster_id FROM mining_candidates WHERE run_id != 0 ORDER BY caption_index, image_index');
+    let k = 0;
+    for (const row of st.raw().iterate() as IterableIterator<[number, number, number, number | null]>) {
+      if (k >= kept.n || row[0] !== kept.image[k] || row[1] !== kept.caption[k]) return null;
+      p[k] = row[2];
+      clusterId[k] = row[3] ?? -1;
+      k++;
+    }
+    return k === kept.n ? { ...kept, p, clusterId } : null;
+  }
+
+  private readAllColumns(run: MiningRun | null, n: number): StoredCandidates {
+    const E = run?.spaces.length ?? 0;
     const out: StoredCandidates = {
       n,
       spaces: run?.spaces ?? [],
