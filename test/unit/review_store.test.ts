@@ -77,6 +77,7 @@ describe('review store', () => {
     const runId = r.saveMiningRun({ spaces: ['a'], params: { kT: 5 }, platt: {}, seconds: 1 }, cands, [unit(1, [3], [5], [2]), unit(0, [0], [1, 2], [0, 1])]);
     expect(r.latestRun()).toMatchObject({ id: runId, spaces: ['a'], candidates: 3, clusters: 2 });
     expect(r.candidates().map((c) => c.p)).toEqual([expect.closeTo(0.9, 5), expect.closeTo(0.7, 5), expect.closeTo(0.4, 5)]);
+    expect(r.countPendingClusters()).toBe(2);
     const first = r.nextCluster()!;
     expect(first.captions).toEqual([0]);
     const pairs = r.candidates({ clusterId: first.id });
@@ -85,6 +86,8 @@ describe('review store', () => {
     expect(pairs[0].ranks).toEqual([0, 1]);
     r.record(pairs.map((p) => ({ image: p.image, caption: p.caption, label: 1 as const, reviewer: 'ana', clusterId: first.id })));
     expect(r.nextCluster()!.captions).toEqual([3]);
+    expect(r.countPendingClusters()).toBe(r.clusters({ pendingOnly: true }).length);
+    expect(r.countPendingClusters()).toBe(1);
     expect(r.candidates({ unreviewedOnly: true })).toHaveLength(1);
     // A new run replaces candidates and clusters; decisions stay.
     expect(() => r.saveMiningRun({ spaces: ['a', 'b'], params: {}, platt: {}, seconds: 1 }, columns([[1, 0, 0.5]]), [])).toThrow(/2 spaces/);

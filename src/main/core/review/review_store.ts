@@ -316,6 +316,11 @@ export class ReviewStore {
     return this.clusters({ limit: 1, pendingOnly: true })[0] ?? null;
   }
 
+  /** How many units still have an unreviewed pair (what `clusters({ pendingOnly: true })` would list, counted in SQL). */
+  countPendingClusters(): number {
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM mining_clusters c WHERE EXISTS (SELECT 1 FROM mining_candidates k WHERE k.cluster_id = c.id AND ${UNREVIEWED})`).get() as { n: number }).n;
+  }
+
   countClusters(): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM mining_clusters').get() as { n: number }).n;
   }

@@ -71,7 +71,7 @@ export class ReviewServiceImpl implements ReviewService {
       truth: inTruth(k.image, k.caption) as boolean | null,
       flag: flagOf.get(`${k.caption}:${k.image}`) ?? null,
     }));
-    const pending = reviews.clusters({ pendingOnly: true }).length;
+    const pending = reviews.countPendingClusters();
     return { cluster: clusterSummary(p, c), candidates, pending };
   }
 

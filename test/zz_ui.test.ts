@@ -1,0 +1,23 @@
+import { it } from 'vitest';
+import { launchChromium } from './helpers/chromium.js';
+import { startServe } from './helpers/server.js';
+it('ui timings at 20k', async () => {
+  const server = await startServe({ dataDir: '/tmp/big/data', dataset: '/tmp/big/d20k' });
+  const browser = await launchChromium();
+  const page = await browser.newPage();
+  const t0 = performance.now();
+  const s = () => ((performance.now() - t0) / 1000).toFixed(1);
+  await page.goto(server.url);
+  await page.waitForFunction(() => /Flags \(363/.test(document.querySelector('[data-testid="flags-list"] h2')?.textContent ?? ''), null, { timeout: 300_000 });
+  console.log(`flags listed at ${s()} s`);
+  const t1 = performance.now();
+  await page.click('[data-testid="tab-metrics"]');
+  await page.waitForSelector('[data-testid="metrics-row"][data-positives="verified"]', { timeout: 300_000 });
+  console.log(`metrics in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+  const t2 = performance.now();
+  await page.click('[data-testid="tab-review"]');
+  await page.waitForSelector('[data-testid="review-cell"]', { timeout: 300_000 });
+  console.log(`review unit in ${((performance.now() - t2) / 1000).toFixed(1)} s`);
+  await browser.close();
+  await server.stop();
+}, 900_000);
