@@ -130,6 +130,11 @@ export interface ReviewsEvent {
   canUndo: boolean;
 }
 
+/** The classifier refitted on the reviews and the queue re-ranked (after a pause in the decisions). */
+export interface RefitEvent {
+  type: 'refit';
+}
+
 export interface MiningEvent {
   type: 'mining';
   summary: MineSummary;
@@ -141,7 +146,7 @@ export interface StoreChangedEvent {
   origin: 'other-process';
 }
 
-export type LensEvent = JobEvent | FlagsEvent | SessionEvent | ReviewsEvent | MiningEvent | TrainEpochEvent | StoreChangedEvent;
+export type LensEvent = JobEvent | FlagsEvent | SessionEvent | ReviewsEvent | RefitEvent | MiningEvent | TrainEpochEvent | StoreChangedEvent;
 
 // The API, split by service. Each service is an interface; `LensApi` gathers them. On the wire a
 // call is named `service.method` (e.g. `labels.addFlag`) and carries one request argument.

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Flag } from '../../src/shared/flags.js';
 import type { LensEvent } from '../../src/shared/api.js';
+import { unpackFlags } from '../../src/shared/flag_table.js';
 import type { ReviewDecision } from '../../src/main/core/review/review_store.js';
 import { LensService } from '../../src/main/core/app/lens_service.js';
 import { claimSession } from '../../src/main/core/store/session_claim.js';
@@ -121,10 +122,13 @@ describe('two processes on one store', () => {
         b.events.length = 0;
         expect(await a.call('labels.undo')).toBe(true);
         const deadline = Date.now() + 5000;
-        const told = (): { flags: { id: number }[] } | undefined => b.events.filter((e) => e.type === 'flags').pop();
-        while (!(b.events.some((e) => e.type === 'store') && told()?.flags.length === 1) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        const told = (): Flag[] | undefined => {
+          const e = b.events.filter((x) => x.type === 'flags').pop();
+          return e ? unpackFlags(e.table) : undefined;
+        };
+        while (!(b.events.some((e) => e.type === 'store') && told()?.length === 1) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
         expect(b.events.find((e) => e.type === 'store')).toEqual({ type: 'store', origin: 'other-process' });
-        expect(told()!.flags.map((f) => f.id)).toEqual([fb.id]);
+        expect(told()!.map((f) => f.id)).toEqual([fb.id]);
         expect((await b.call('labels.listFlags')).map((f: Flag) => f.id)).toEqual([fb.id]);
         expect((await a.call('labels.listFlags')).map((f: Flag) => f.id)).toEqual([fb.id]);
         expect(fa.id).not.toBe(fb.id);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import type { LensMethod } from '../../src/shared/api.js';
+import { decodeWire } from '../../src/shared/wire.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -76,7 +77,7 @@ export async function connectApi(h: ServeHandle): Promise<{
   const events: any[] = [];
   ws.on('message', (data) => {
     const msg = JSON.parse(String(data));
-    if (msg.event) return void events.push(msg.event);
+    if (msg.event) return void events.push(decodeWire(msg.event)); // typed arrays back, as the renderer's transport does
     const p = pending.get(msg.id);
     if (!p) return;
     pending.delete(msg.id);

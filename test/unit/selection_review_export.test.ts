@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parquetReadObjects } from 'hyparquet';
 import { LensService } from '../../src/main/core/app/lens_service.js';
+import { REFIT_DELAY_MS } from '../../src/main/core/services/review.js';
 import { generateSample } from '../../src/main/core/sample/generate.js';
 import { planSelectionUnit } from '../../src/main/core/review/selection_unit.js';
 import { decodeSelectionBits, encodeSelectionBits } from '../../src/shared/selection_bits.js';
@@ -123,12 +124,27 @@ describe('a map selection over mined units', () => {
     const moved = unit!.candidates.find((k) => k.image === pair.image && k.caption === pair.caption)!;
     expect(moved.p).toBeCloseTo(pair.p, 5);
     expect(r.added).toBe(r.pairs - 1);
-    // A decision elsewhere refits the classifier and re-ranks the mined units; the selection unit stays first.
-    const other = before!.candidates[1];
-    await service.api.review.record({ decisions: [{ image: other.image, caption: other.caption, label: 4 }], reviewer: 't', clusterId: mined.id });
-    await new Promise((res) => setImmediate(res)); // the refit runs in the setImmediate queued by record()
+    // Decisions elsewhere refit the classifier and re-rank the mined units, once, after the last of
+    // a quick run of decisions; the selection unit stays first.
+    const refits: number[] = [];
+    const off = service.onEvent((e) => {
+      if (e.type === 'refit') refits.push(Date.now());
+    });
+    const t0 = Date.now();
+    for (const k of [1, 2, 3]) {
+      const other = before!.candidates[k] ?? before!.candidates[1];
+      await service.api.review.record({ decisions: [{ image: other.image, caption: other.caption, label: 4 }], reviewer: 't', clusterId: mined.id });
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    const last = Date.now();
+    await expect.poll(() => refits.length, { timeout: 30_000 }).toBe(1);
+    await new Promise((res) => setTimeout(res, REFIT_DELAY_MS + 200));
+    off();
+    expect(refits).toHaveLength(1);
+    expect(refits[0] - last).toBeGreaterThanOrEqual(REFIT_DELAY_MS - 60);
+    expect(refits[0] - t0).toBeGreaterThanOrEqual(REFIT_DELAY_MS + 100);
     expect((await service.api.review.queue({}))[0].id).toBe(r.clusterId);
-    await service.api.review.undo(); // the decision
+    for (let k = 0; k < 3; k++) await service.api.review.undo(); // the decisions
     await service.api.review.undo(); // the unit
     const back = await service.api.review.unit({ clusterId: mined.id });
     expect(back!.candidates.some((k) => k.image === pair.image && k.caption === pair.caption)).toBe(true);

@@ -37,8 +37,34 @@ function clusterSummary(p: Project, c: ClusterRow): ClusterSummary {
   };
 }
 
+/**
+ * How long the refit after a decision waits for the next one. The refit (the classifier on every
+ * candidate, then the queue's order) takes seconds on a large project (3.5 s at 649,872 candidates,
+ * 20,000 digits images) and holds the main process: a reviewer keying decisions in a row gets one
+ * refit after the last, and the next unit is served before it. The `refit` event says when it ran.
+ */
+export const REFIT_DELAY_MS = 400;
+
 export class ReviewServiceImpl implements ReviewService {
+  private refitTimer: ReturnType<typeof setTimeout> | null = null;
+
   constructor(private readonly s: ServiceSession) {}
+
+  /** Refits the active-learning classifier and re-ranks the queue off the request path, once decisions pause. */
+  private scheduleRefit(p: Project): void {
+    if (this.refitTimer) clearTimeout(this.refitTimer);
+    this.refitTimer = setTimeout(() => {
+      this.refitTimer = null;
+      try {
+        if (this.s.currentProject() !== p || p.isClosed || !p.reviews.latestRun()) return;
+        refreshAfterReviews(p.reviews);
+        this.s.emit({ type: 'refit' });
+      } catch {
+        // the queue keeps its previous order
+      }
+    }, REFIT_DELAY_MS);
+    this.refitTimer.unref?.();
+  }
 
   async queue(req: { limit?: number; offset?: number; pendingOnly?: boolean }): Promise<ClusterSummary[]> {
     const p = this.s.project();
@@ -85,14 +111,7 @@ export class ReviewServiceImpl implements ReviewService {
     const per = req.seconds != null ? req.seconds / req.decisions.length : null;
     const rec = reviews.record(req.decisions.map((d) => ({ ...d, reviewer: req.reviewer, seconds: per, clusterId: req.clusterId ?? null })));
     emitReviews(this.s);
-    // Refit the active-learning classifier and re-rank the queue off the request path.
-    setImmediate(() => {
-      try {
-        if (this.s.currentProject() === p && !p.isClosed && reviews.latestRun()) refreshAfterReviews(reviews);
-      } catch {
-        // the queue keeps its previous order
-      }
-    });
+    this.scheduleRefit(p);
     return { recorded: rec.length };
   }
 
@@ -133,13 +152,7 @@ export class ReviewServiceImpl implements ReviewService {
       emitFlags(this.s);
       emitReviews(this.s);
       // The queue re-ranks without them (they are decided); the classifier ignores rule flags.
-      setImmediate(() => {
-        try {
-          if (this.s.currentProject() === p && !p.isClosed) refreshAfterReviews(reviews);
-        } catch {
-          // the queue keeps its previous order
-        }
-      });
+      this.scheduleRefit(p);
     }
     const left = [r.labelled ? `${r.labelled.toLocaleString('en')} already labelled` : '', r.twinRejected ? `${r.twinRejected.toLocaleString('en')} whose annotated twin is judged wrong (review those)` : ''].filter(Boolean);
     const message = r.accepted

@@ -35,7 +35,7 @@ export function useMapUnits() {
   useEffect(() => {
     load();
   }, [load]);
-  useDebouncedSignal(['reviews', 'mining'], REFRESH_MS, load);
+  useDebouncedSignal(['reviews', 'mining', 'refit'], REFRESH_MS, load);
 
   // Hovering a unit (in a list or on the map) shows its candidate edges.
   useEffect(() => {

@@ -87,10 +87,10 @@ export function MultiplicityPanel() {
   }, [session.dataset?.hash]);
 
   // Reviews and mining runs change the counts: stale, and recomputed once they stop while shown.
-  useSignal(['reviews', 'mining'], () => {
+  useSignal(['reviews', 'mining', 'refit'], () => {
     stale.current = true;
   });
-  useDebouncedSignal(['reviews', 'mining'], 500, () => {
+  useDebouncedSignal(['reviews', 'mining', 'refit'], 500, () => {
     if (active) void compute();
   });
 

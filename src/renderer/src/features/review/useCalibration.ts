@@ -35,6 +35,6 @@ export function useCalibration(unitId: number | null): CalibrationView | null {
     },
     [],
   );
-  useSignal(['reviews', 'mining'], refresh);
+  useSignal(['reviews', 'mining', 'refit'], refresh);
   return cal;
 }

@@ -142,8 +142,9 @@ export function useReview(opts: ReviewOptions, focusGrid: () => void) {
     void openUnit(undefined, { pushHistory: false });
   });
 
-  // Reviews arrive (ours, an undo, another window): refresh the list and the open unit, debounced.
-  useDebouncedSignal('reviews', 350, () => {
+  // Reviews arrive (ours, an undo, another window), or the refit after them re-ranked the queue and
+  // moved p̂: refresh the list and the open unit, debounced.
+  useDebouncedSignal(['reviews', 'refit'], 350, () => {
     void loadQueue();
     if (unitId != null && savingCount.current === 0) {
       api.review.unit({ clusterId: unitId }).then((u) => {
