@@ -5,6 +5,7 @@ import { DatasetError, type Dataset } from '../../src/main/core/datasets/dataset
 import { datasetHash } from '../../src/main/core/datasets/hash.js';
 import { arrayElementLines, findJsonError, lineColumn } from '../../src/main/core/datasets/jsonl.js';
 import { openDataset } from '../../src/main/core/datasets/open.js';
+import { parseTruthBytes } from '../../src/main/core/datasets/truth.js';
 import { PathEscapeError, normalizeRel, resolveInside } from '../../src/main/core/datasets/paths.js';
 import { summarize } from '../../src/main/core/datasets/summary.js';
 import type { Problem } from '../../src/shared/dataset.js';
@@ -335,6 +336,34 @@ describe('bad input: generic folder', () => {
     expect(ds.truth!.slice(0, 3).map((t) => [...t])).toEqual([[0, 1, 2], [0, 1], []]);
     expect(ds.truth![0]).toBeInstanceOf(Int32Array);
     expect(problemsOf(ds, 'truth.jsonl').find((p) => p.line === 3)?.message).toContain('merged');
+  });
+
+  it('reads the writer\'s truth lines from their bytes, and anything else through JSON, with the same result', async () => {
+    const into = { caption: -1, images: new Int32Array(2), n: 0 };
+    const ok = (line: string): number[] | null => (parseTruthBytes(Buffer.from(line), into) ? [into.caption, ...into.images.subarray(0, into.n)] : null);
+    expect(ok('{"caption_index":12,"images":[3,0,7,123456789]}')).toEqual([12, 3, 0, 7, 123456789]);
+    expect(ok('{"caption_index":0,"images":[]}')).toEqual([0]);
+    for (const other of ['{"caption_index": 1, "images": [0]}', '{"caption_index":1,"images":[01]}', '{"caption_index":1,"images":[1.5]}', '{"caption_index":1,"images":[-1]}', '{"caption_index":1,"images":[1e3]}', '{"caption_index":1,"images":[1234567890]}', '{"caption_index":1,"images":["images/a.png"]}', '{"caption_index":1,"images":[1,]}', '{"caption_index":1,"images":[1]} ', '{"caption_index":1,"images":[1],"x":2}', '{"images":[1],"caption_index":1}']) {
+      expect(ok(other), other).toBeNull();
+    }
+    // The same truth written compactly (bytes) and with spaces (JSON): the same lists and problems.
+    const lines = [
+      { caption_index: 0, images: [2, 0, 2] },
+      { caption_index: 1, images: [1, 9] },
+      { caption_index: 0, images: [1] },
+      { caption_index: 7, images: [0] },
+      { caption_index: 2, images: [] },
+    ];
+    const a = makeGeneric();
+    writeFile(a.root, 'truth.jsonl', jsonl(lines));
+    const b = makeGeneric();
+    writeFile(b.root, 'truth.jsonl', lines.map((l) => JSON.stringify(l, null, 1).replace(/\n/g, '')).join('\n') + '\n');
+    const [da, db] = [await openDataset(a.root), await openDataset(b.root)];
+    expect(da.truth!.map((t) => [...t])).toEqual(db.truth!.map((t) => [...t]));
+    expect(da.truth!.slice(0, 3).map((t) => [...t])).toEqual([[0, 1, 2], [1], []]);
+    const msgs = (d: typeof da) => problemsOf(d, 'truth.jsonl').map((x) => [x.line, x.message]);
+    expect(msgs(da)).toEqual(msgs(db));
+    expect(msgs(da).length).toBe(4);
   });
 
   it('skips a malformed truth.jsonl line with file and line; strict mode makes it fatal', async () => {

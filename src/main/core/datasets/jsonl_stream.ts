@@ -15,6 +15,12 @@ export interface JsonlOptions {
    */
   onBadLine?: (line: number, message: string) => void;
   maxLineBytes?: number;
+  /**
+   * Offered each non-empty line's bytes first (BOM and CR removed): returning true takes the line
+   * as read, with no UTF-8 decode and no JSON.parse. A caller's fast path for its own common
+   * shape (truth.jsonl's lists of numbers); it must accept only what JSON would read the same.
+   */
+  rawLine?: (bytes: Buffer, line: number) => boolean;
 }
 
 const BOM = [0xef, 0xbb, 0xbf];
@@ -62,6 +68,7 @@ export async function forEachJsonl(
     partBytes = 0;
     if (line === 1 && buf.length >= 3 && buf[0] === BOM[0] && buf[1] === BOM[1] && buf[2] === BOM[2]) buf = buf.subarray(3);
     if (buf.length && buf[buf.length - 1] === 0x0d) buf = buf.subarray(0, buf.length - 1);
+    if (opts.rawLine && buf.length && opts.rawLine(buf, line)) return;
     let text: string;
     try {
       text = decoder.decode(buf);
