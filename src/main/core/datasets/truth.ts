@@ -39,42 +39,43 @@ const IMAGES = Buffer.from(',"images":[');
  * JSON.parse and the arrays it builds were most of the time the dataset took to open.
  */
 export function parseTruthBytes(b: Uint8Array, into: { caption: number; images: Int32Array; n: number }): boolean {
-  if (b.length < HEAD.length + IMAGES.length + 3) return false;
+  const len = b.length;
+  if (len < HEAD.length + IMAGES.length + 3) return false;
   for (let k = 0; k < HEAD.length; k++) if (b[k] !== HEAD[k]) return false;
   let pos = HEAD.length;
-  const int = (): number => {
-    const start = pos;
-    let v = 0;
-    while (pos < b.length && b[pos] >= 0x30 && b[pos] <= 0x39) v = v * 10 + (b[pos++] - 0x30);
-    const len = pos - start;
-    // No digits, a leading zero (JSON forbids it) or more than 9 digits (past int32): the slow path.
-    if (len === 0 || len > 9 || (len > 1 && b[start] === 0x30)) return -1;
-    return v;
-  };
-  const caption = int();
-  if (caption < 0) return false;
+  // One plain integer at pos: no sign, no leading zero (JSON forbids it), at most 9 digits (int32).
+  let start = pos;
+  let caption = 0;
+  while (pos < len && b[pos] >= 0x30 && b[pos] <= 0x39) caption = caption * 10 + (b[pos++] - 0x30);
+  if (pos === start || pos - start > 9 || (pos - start > 1 && b[start] === 0x30)) return false;
   for (let k = 0; k < IMAGES.length; k++) if (b[pos + k] !== IMAGES[k]) return false;
   pos += IMAGES.length;
+  let out = into.images;
   let n = 0;
   if (b[pos] === 0x5d) pos++; // an empty list
   else {
     for (;;) {
-      const v = int();
-      if (v < 0) return false;
-      if (n === into.images.length) {
-        const grown = new Int32Array(Math.max(1024, into.images.length * 2));
-        grown.set(into.images);
-        into.images = grown;
+      start = pos;
+      let v = 0;
+      let c = b[pos];
+      while (c >= 0x30 && c <= 0x39) {
+        v = v * 10 + (c - 0x30);
+        c = b[++pos];
       }
-      into.images[n++] = v;
-      if (b[pos] === 0x2c) pos++;
-      else if (b[pos] === 0x5d) {
-        pos++;
-        break;
-      } else return false;
+      if (pos === start || pos - start > 9 || (pos - start > 1 && b[start] === 0x30)) return false;
+      if (n === out.length) {
+        const grown = new Int32Array(out.length * 2 + 1024);
+        grown.set(out);
+        into.images = out = grown;
+      }
+      out[n++] = v;
+      pos++;
+      if (c === 0x2c) continue;
+      if (c === 0x5d) break;
+      return false;
     }
   }
-  if (pos !== b.length - 1 || b[pos] !== 0x7d) return false;
+  if (pos !== len - 1 || b[pos] !== 0x7d) return false;
   into.caption = caption;
   into.n = n;
   return true;
@@ -117,6 +118,23 @@ export async function loadTruth(
       usable++;
     }
   };
+  // The common case of the raw path: every image in range and the list strictly increasing (as
+  // the writer writes it) is kept as it is, with no sort and no per-reference messages to make.
+  const takeInts = (captionIndex: number, images: Int32Array, count: number, line: number): void => {
+    let plain = true;
+    for (let k = 0, prev = -1; k < count; k++) {
+      const v = images[k];
+      if (v <= prev || v >= refs.nImages) {
+        plain = false;
+        break;
+      }
+      prev = v;
+    }
+    const c = plain ? refs.caption(captionIndex) : null;
+    if (!plain || typeof c === 'string' || lists[c!]) return take(captionIndex, images, count, line);
+    lists[c!] = images.slice(0, count);
+    usable++;
+  };
   const raw = { caption: 0, images: new Int32Array(1024), n: 0 };
   await forEachJsonl(
     path.join(root, file),
@@ -134,7 +152,7 @@ export async function loadTruth(
       onBadLine: (line, message) => log.add('skipped lines', { severity: 'error', file, line, message: `${message}; line skipped` }),
       rawLine: (bytes, line) => {
         if (!parseTruthBytes(bytes, raw)) return false;
-        take(raw.caption, raw.images, raw.n, line);
+        takeInts(raw.caption, raw.images, raw.n, line);
         return true;
       },
     },
