@@ -87,6 +87,8 @@ export async function loadTruth(
   annotated: ArrayLike<number>,
   log: ProblemLog,
   progress?: (done: number, total: number) => void,
+  /** Every line through JSON and the schema (the benchmark's baseline: the path every line took before the raw one). */
+  opts: { jsonOnly?: boolean } = {},
 ): Promise<Int32Array[] | null> {
   const file = TRUTH_FILE;
   // One sorted Int32Array per caption, made as each line is read: a Set or a number[] per caption
@@ -150,11 +152,13 @@ export async function loadTruth(
     {
       onBytes: progress,
       onBadLine: (line, message) => log.add('skipped lines', { severity: 'error', file, line, message: `${message}; line skipped` }),
-      rawLine: (bytes, line) => {
-        if (!parseTruthBytes(bytes, raw)) return false;
-        takeInts(raw.caption, raw.images, raw.n, line);
-        return true;
-      },
+      rawLine: opts.jsonOnly
+        ? undefined
+        : (bytes, line) => {
+            if (!parseTruthBytes(bytes, raw)) return false;
+            takeInts(raw.caption, raw.images, raw.n, line);
+            return true;
+          },
     },
   );
   if (usable === 0) {
