@@ -191,6 +191,8 @@ export function refreshAfterReviews(store: ReviewStore, opts: { strict?: boolean
     if (label[k] === 1) positives++;
     else if (label[k] === 0) negatives++;
   }
+  // The units, read once (their caption and image lists are parsed: seconds on a large queue).
+  const allUnits = store.clusters();
   const fit = run ? fitClassifier(cands, cands.spaces.length, label, opts.minReviews) : null;
   let calibration: CalibrationReport | null = null;
   if (fit && run) {
@@ -200,7 +202,7 @@ export function refreshAfterReviews(store: ReviewStore, opts: { strict?: boolean
     const unreviewed: number[] = [];
     for (let k = 0; k < p.length; k++) if (!reviewed[k]) unreviewed.push(p[k]);
     // Reviewed pairs of the run's calibration checks: a uniform sample of the candidates.
-    const checkUnits = new Set(store.clusters().filter((u) => u.kind === 'check').map((u) => u.id));
+    const checkUnits = new Set(allUnits.filter((u) => u.kind === 'check').map((u) => u.id));
     const isCheck = cv.rows.map((r) => (checkUnits.has(cands.clusterId[r]) ? 1 : 0));
     calibration = calibrationReport(cv.p, cv.y, 5, 0, unreviewed, isCheck);
     // The isotonic correction needs enough reviews to be steadier than the raw classifier.
@@ -210,7 +212,7 @@ export function refreshAfterReviews(store: ReviewStore, opts: { strict?: boolean
     cands.p.set(p);
   }
   // Units sent from a map selection (run 0) keep their place at the front of the queue.
-  const units = store.clusters().filter((u) => u.runId !== 0);
+  const units = allUnits.filter((u) => u.runId !== 0);
   const pairsOfUnit = new Map<number, number[]>();
   for (let k = 0; k < cands.n; k++) {
     const id = cands.clusterId[k];
