@@ -39,7 +39,7 @@ function clusterSummary(p: Project, c: ClusterRow): ClusterSummary {
 
 /**
  * How long the refit after a decision waits for the next one. The refit (the classifier on every
- * candidate, then the queue's order) takes seconds on a large project (3.5 s at 649,872 candidates,
+ * candidate, then the queue's order) takes seconds on a large project (about 3 s at 649,872 candidates,
  * 20,000 digits images) and holds the main process: a reviewer keying decisions in a row gets one
  * refit after the last, and the next unit is served before it. The `refit` event says when it ran.
  */
