@@ -58,6 +58,9 @@ export function useReview(opts: ReviewOptions, focusGrid: () => void) {
   /** When the open unit was shown or the last decision made (a decision's `seconds`). */
   const lastAt = useRef(0);
   const savingCount = useRef(0);
+  // Decisions started so far: a refresh of the open unit asked for before a decision started would
+  // show the unit without it, so its answer is dropped.
+  const savesStarted = useRef(0);
   const unitId = unit?.cluster.id ?? null;
   const grid = useMemo(() => (unit ? buildGrid(unit) : null), [unit]);
 
@@ -147,8 +150,9 @@ export function useReview(opts: ReviewOptions, focusGrid: () => void) {
   useDebouncedSignal(['reviews', 'refit'], 350, () => {
     void loadQueue();
     if (unitId != null && savingCount.current === 0) {
+      const asked = savesStarted.current;
       api.review.unit({ clusterId: unitId }).then((u) => {
-        if (savingCount.current === 0) refreshUnit(u);
+        if (savingCount.current === 0 && savesStarted.current === asked) refreshUnit(u);
       }, () => undefined);
     }
   });
@@ -182,6 +186,7 @@ export function useReview(opts: ReviewOptions, focusGrid: () => void) {
     setUnit((u) => (u && u.cluster.id === cid ? { ...u, candidates: u.candidates.map((c, k) => (set.has(k) ? { ...c, decision: label } : c)) } : u));
     const keys = cands.map((c) => pairKey(c.image, c.caption));
     savingCount.current++;
+    savesStarted.current++;
     setSaving((s) => {
       const n = { ...s };
       for (const k of keys) n[k] = (n[k] ?? 0) + 1;
