@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProjectStore } from '../core/store/project_store.js';
 import { ReviewStore } from '../core/review/review_store.js';
-import { ensureLabelModel, flagsOf, readLabels } from '../core/labels/label_model.js';
+import { ensureLabelModel, readFlags, readLabels } from '../core/labels/label_model.js';
 import { packFlags, unpackFlags } from '../../shared/flag_table.js';
 import { encodeWire } from '../../shared/wire.js';
 import { mulberry32 } from '../../shared/random.js';
@@ -76,7 +76,7 @@ export async function benchLabelsScale(): Promise<object> {
     reviews.record({ image: 1, caption: 2, label: 1, reviewer: 'bench' });
     const afterReview = timed(() => readLabels(store.db, { kinds: ['flag', 'review'] }).length);
 
-    const flags = flagsOf(readLabels(store.db, { kinds: ['flag'] }));
+    const flags = readFlags(store.db);
     const objects = timed(() => JSON.stringify(encodeWire({ type: 'flags', flags })).length);
     const table = timed(() => JSON.stringify(encodeWire({ type: 'flags', table: packFlags(flags) })).length);
     const packed = packFlags(flags);

@@ -268,3 +268,8 @@ export function flagsOf(labels: readonly PairLabel[]): Flag[] {
   }
   return out.sort((a, b) => a.id - b.id);
 }
+
+/** The active flags as the flag list shows them (labels.listFlags, labels.flagTable, the `flags` event). */
+export function readFlags(db: Db): Flag[] {
+  return flagsOf(readLabels(db, { kinds: ['flag'] }));
+}

@@ -5,7 +5,7 @@ import type { MineSummary } from '../../../shared/views/review.js';
 import type { Project } from '../project/project.js';
 import type { JobRunner } from '../jobs/job_runner.js';
 import { summarize } from '../datasets/summary.js';
-import { flagsOf, readLabels } from '../labels/label_model.js';
+import { readFlags } from '../labels/label_model.js';
 import { packFlags } from '../../../shared/flag_table.js';
 import { lastSentUnitAt } from '../review/selection_unit.js';
 
@@ -66,7 +66,7 @@ export function emitSession(s: ServiceSession): Session {
 export function emitFlags(s: ServiceSession): void {
   const p = s.currentProject();
   if (!p) return;
-  s.emit({ type: 'flags', table: packFlags(flagsOf(readLabels(p.store.db, { kinds: ['flag'] }))), canUndo: p.store.canUndo(), canRedo: p.store.canRedo() });
+  s.emit({ type: 'flags', table: packFlags(readFlags(p.store.db)), canUndo: p.store.canUndo(), canRedo: p.store.canRedo() });
 }
 
 export function emitReviews(s: ServiceSession): void {

@@ -6,7 +6,7 @@ import type { PairLabel } from '../../../shared/labels.js';
 import type { LabelsService } from '../../../shared/api.js';
 import { packFlags, type FlagTable } from '../../../shared/flag_table.js';
 import { addFlagBatch, checkTarget, labelsOf } from '../labels/label_service.js';
-import { flagsOf, readLabels } from '../labels/label_model.js';
+import { readFlags } from '../labels/label_model.js';
 import { importIntoProject } from '../export/import_file.js';
 import { checkInputFile } from './service_paths.js';
 import { emitFlags, emitReviews, type ServiceSession } from './context.js';
@@ -15,11 +15,11 @@ export class LabelsServiceImpl implements LabelsService {
   constructor(private readonly s: ServiceSession) {}
 
   async listFlags(): Promise<Flag[]> {
-    return flagsOf(readLabels(this.s.project().store.db, { kinds: ['flag'] }));
+    return readFlags(this.s.project().store.db);
   }
 
   async flagTable(): Promise<FlagTable> {
-    return packFlags(flagsOf(readLabels(this.s.project().store.db, { kinds: ['flag'] })));
+    return packFlags(readFlags(this.s.project().store.db));
   }
 
   async addFlag(req: { target: FlagTarget; label: FlagLabel; note?: string }): Promise<Flag> {

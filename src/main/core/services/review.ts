@@ -82,10 +82,11 @@ export class ReviewServiceImpl implements ReviewService {
     };
     const unitCands = reviews.candidates({ clusterId: c.id });
     // The latest flag on each of the unit's pairs (a store may hold hundreds of thousands of flags).
-    const flagOf = new Map<string, FlagLabel | null>(unitCands.map((k) => [`${k.caption}:${k.image}`, null]));
+    const nI = ds.images.length;
+    const flagOf = new Map<number, FlagLabel | null>(unitCands.map((k) => [k.caption * nI + k.image, null]));
     for (const l of readLabels(reviews.db, { kinds: ['flag'] })) {
       if (l.target !== 'pair') continue;
-      const key = `${l.caption}:${l.image}`;
+      const key = l.caption! * nI + l.image!;
       if (flagOf.has(key)) flagOf.set(key, l.flag as FlagLabel);
     }
     const candidates = unitCands.map((k) => ({
@@ -95,7 +96,7 @@ export class ReviewServiceImpl implements ReviewService {
       agreement: k.agreement,
       decision: reviews.decisionFor(k.image, k.caption)?.label ?? null,
       truth: inTruth(k.image, k.caption) as boolean | null,
-      flag: flagOf.get(`${k.caption}:${k.image}`) ?? null,
+      flag: flagOf.get(k.caption * nI + k.image) ?? null,
     }));
     const pending = reviews.countPendingClusters();
     return { cluster: clusterSummary(p, c), candidates, pending };
