@@ -4,6 +4,8 @@ import type { VarianceDiagnostics } from './views/heads.js';
 
 /** The bound Σσ² has to reach before the app calls it a multiplicity signal (caption Spearman ρ). */
 export const VARIANCE_SIGNAL_RHO = 0.3;
+/** The same for images: image Σσ² against the number of captions valid for the image (issue 13's bound). */
+export const IMAGE_VARIANCE_SIGNAL_RHO = 0.2;
 
 export interface VarianceVerdict {
   /** 'signal': ρ ≥ 0.3; 'inverse': ρ ≤ −0.3; 'nearest': Σσ² follows the nearest-partner distance instead; 'weak'. */
@@ -27,4 +29,16 @@ export function varianceVerdict(d: VarianceDiagnostics): VarianceVerdict | null 
     return { kind: 'inverse', rho: m, text: `Caption Σσ² falls as the number of valid images rises${where}: the most generic captions get the smallest variance here, the opposite of a multiplicity signal.` };
   if (Math.abs(near) > Math.abs(m) + 0.1) return { kind: 'nearest', rho: m, text: 'Caption Σσ² here mostly follows how close a caption’s nearest image is, not how many images it fits.' };
   return { kind: 'weak', rho: m, text: `Caption Σσ² is only weakly related to multiplicity${where}.` };
+}
+
+/**
+ * The verdict on image Σσ² against the captions valid per image (the truth): at or above
+ * IMAGE_VARIANCE_SIGNAL_RHO it is called a signal; null without that correlation.
+ */
+export function imageVarianceVerdict(d: VarianceDiagnostics): { signal: boolean; rho: number; text: string } | null {
+  const rho = d.images.find((x) => x.against === 'multiplicity' && (x.scope ?? 'all') === 'all')?.rho;
+  if (typeof rho !== 'number' || !Number.isFinite(rho)) return null;
+  const r = rho.toFixed(2);
+  if (rho >= IMAGE_VARIANCE_SIGNAL_RHO) return { signal: true, rho, text: `Image Σσ² rises with the number of valid captions (ρ ${r} ≥ ${IMAGE_VARIANCE_SIGNAL_RHO}): it can serve as a multiplicity signal.` };
+  return { signal: false, rho, text: `Image Σσ² does not reach ρ ${IMAGE_VARIANCE_SIGNAL_RHO} with the number of valid captions (ρ ${r}): not a multiplicity signal for images here.` };
 }

@@ -11,6 +11,8 @@ import { launchChromium, newAppPage } from '../helpers/chromium.js';
 import { startServe, serveSample, type ServeHandle } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
 import { docsScreenshot } from '../helpers/screenshots.js';
+import { SCIENCE_RUNS } from '../../src/shared/science_findings.js';
+import { targetSummary } from '../../src/shared/science_findings_types.js';
 
 const tmp = tempDir('mlens-e2e-review-');
 let dataset = '';
@@ -108,6 +110,10 @@ describe('review flow in the browser, keyboard only', () => {
     // Before any review p̂ is not checked against decisions: the grid shows ranks, and says why.
     expect(await page.getAttribute('[data-testid="calibration-card"]', 'data-calibrated')).toBe('false');
     expect(await page.textContent('[data-testid="calibration-card"]')).toMatch(/p̂ is shown as a rank/);
+    // What calibration and the top 1,000 reached on worlds with truth, missed targets named, from the science JSON.
+    const protocol = await page.textContent('[data-testid="calibration-protocol"]');
+    expect(protocol).toContain(targetSummary(SCIENCE_RUNS, 'ece'));
+    expect(protocol).toContain(targetSummary(SCIENCE_RUNS, 'precision_top_1000'));
     expect(await page.locator('[data-testid="review-p"]').first().textContent()).toMatch(/^#\d+$/);
     // Nor is a unit's Σ p̂ given as an expected number of valid pairs until then.
     expect(await page.textContent('[data-testid="unit-expected"]')).toBe('expected valid: after calibration');

@@ -10,6 +10,8 @@ import { launchChromium, newAppPage } from '../helpers/chromium.js';
 import { serveSample, type ServeHandle } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
 import { docsScreenshot } from '../helpers/screenshots.js';
+import { SCIENCE_RUNS } from '../../src/shared/science_findings.js';
+import { targetSummary } from '../../src/shared/science_findings_types.js';
 
 const tmp = tempDir('mlens-e2e-spaces-');
 let server: ServeHandle;
@@ -220,6 +222,11 @@ describe('spaces, encoders, heads and glyphs in the browser', () => {
     for (const cell of ['follows-caption-multiplicity-partial', 'follows-caption-multiplicity-valtest-partial', 'follows-image-multiplicity-partial']) {
       expect(await page.textContent(`[data-testid="${cell}"]`)).toMatch(/^-?[01]\.\d\d$/);
     }
+    // The protocol's verdicts on the Σσ² targets, per head, as the science JSON gives them (misses named with their world).
+    const pcme = targetSummary(SCIENCE_RUNS, 'caption_variance_rho');
+    expect(pcme).not.toBe('');
+    expect(await page.textContent('[data-testid="findings-pcme-caption"]')).toContain(pcme);
+    expect(await page.textContent('[data-testid="findings-residual-image"]')).toContain(targetSummary(SCIENCE_RUNS, 'residual_image_variance_rho'));
     expect(await page.textContent('[data-testid="variance-follows"]')).toMatch(/Over [\d,]+ captions/);
     await page.check('[data-testid="color-uncertainty"]');
     // Colouring by Σσ² shows its scale, with the symbol as written (no uppercase σ → Σ).

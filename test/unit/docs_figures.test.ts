@@ -20,6 +20,8 @@ const f = figures as {
   applyRegions: (text: string, sci: unknown, file?: string) => string;
   figuresOutsideRegions: (text: string, sci: unknown) => Found[];
   OTHER_TABLE_SCRIPTS: string[];
+  FINDINGS_PATH: string;
+  findingsModule: (sci: unknown) => string;
 };
 
 describe('docs figures', () => {
@@ -32,6 +34,10 @@ describe('docs figures', () => {
       return f.applyRegions(text, sci, file) !== text;
     });
     expect(stale, 'run `node scripts/science-figures.mjs`').toEqual([]);
+  });
+
+  it('the targets the UI states (src/shared/science_findings.ts) are what the script makes of the JSON', () => {
+    expect(readFileSync(f.FINDINGS_PATH, 'utf8') === f.findingsModule(sci), 'run `node scripts/science-figures.mjs`').toBe(true);
   });
 
   it('the tables the variance and conditional-head scripts generate are what their JSON gives', () => {
@@ -50,6 +56,7 @@ describe('docs figures', () => {
     const bad = 'Caption Σσ² ranks with\ntrue multiplicity at Spearman 0.48 on held-out captions.';
     expect(f.figuresOutsideRegions(bad, sci).map((x) => x.figure)).toEqual(['0.48']);
     expect(f.figuresOutsideRegions('the baseline gives t2i R@1 0.172 against the annotated pairs but 0.672 against the truth.', sci).map((x) => x.figure)).toEqual(['0.172', '0.672']);
+    expect(f.figuresOutsideRegions('Caption Σσ² ranks with multiplicity at ρ = .48 on held-out captions.', sci).map((x) => x.figure)).toEqual(['.48']);
     expect(f.figuresOutsideRegions('calibrated with a cross-validated ECE ≤ 0.10 on the reviews.', sci)).toEqual([]);
     expect(f.figuresOutsideRegions('calibrated with a cross-validated ECE ≤ 0.07 on the reviews.', sci).map((x) => x.figure)).toEqual(['0.07']);
     expect(f.figuresOutsideRegions('| map | trustworthiness 0.98897 | kNN recall@15 0.744 |', sci)).toEqual([]);

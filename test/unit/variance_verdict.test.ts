@@ -1,6 +1,6 @@
 // The one-sentence verdict on caption Σσ² that the Uncertainty tab and `mlens train` print.
 import { describe, expect, it } from 'vitest';
-import { varianceVerdict } from '../../src/shared/variance_verdict.js';
+import { imageVarianceVerdict, varianceVerdict } from '../../src/shared/variance_verdict.js';
 import type { VarianceDiagnostics } from '../../src/shared/views/heads.js';
 import { formatTrainResult } from '../../src/main/cli/train_verb.js';
 import type { TrainCommandResult } from '../../src/main/core/heads/train_project.js';
@@ -30,6 +30,18 @@ describe('variance verdict', () => {
     expect(varianceVerdict(diag(null, 0.45, 0.1))!.text).not.toMatch(/validation/);
     expect(varianceVerdict(diag(0.1, 0.1, -0.6))!.kind).toBe('nearest');
     expect(varianceVerdict({ captions: [], images: [], sampled: false, seconds: 0 })).toBeNull();
+  });
+
+  it('judges image Σσ² against its own bound (ρ with captions per image ≥ 0.2), and mlens train prints that verdict too', () => {
+    const withImages = (rho: number): VarianceDiagnostics => ({ ...diag(0.45, 0.3, 0.1), images: [{ against: 'multiplicity', rho, n: 200 }, { against: 'nearest', rho: 0.5, n: 200 }] });
+    expect(imageVarianceVerdict(withImages(0.25))!.signal).toBe(true);
+    expect(imageVarianceVerdict(withImages(0.15))!.signal).toBe(false);
+    expect(imageVarianceVerdict(withImages(0.15))!.text).toMatch(/does not reach ρ 0\.2 .*\(ρ 0\.15\)/);
+    expect(imageVarianceVerdict(diag(0.45, 0.3, 0.1))).toBeNull();
+    const r = { id: 'head1', parent: 'base1', name: 'pcme', spearman: 0.45, varianceDiagnostics: withImages(-0.05), metrics: { epochs: [], backend: 'wasm', seconds: 1, kept: 'best', bestEpoch: 1, stopped: 'epochs', val: { rPrecision: 0.5, mapAtR: 0.5 }, initial: { mapAtR: 0.4 }, last: { mapAtR: 0.5 }, againstTruth: true }, splits: {} } as unknown as TrainCommandResult;
+    const text = formatTrainResult(r, '/data/x').join('\n');
+    expect(text).toMatch(/can serve as a multiplicity signal/);
+    expect(text).toMatch(/Image Σσ² does not reach ρ 0\.2 with the number of valid captions \(ρ -0\.05\)/);
   });
 
   it('mlens train prints it, and points to effective partners on the parent space when Σσ² is no signal', () => {

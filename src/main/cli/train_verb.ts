@@ -3,7 +3,7 @@
 import { residualVarianceLines } from '../core/heads/residual_report.js';
 import { trainProject, HEAD_CHOICES, type HeadChoice, type TrainCommandResult } from '../core/heads/train_project.js';
 import { describeVarianceDiagnostics } from '../core/heads/variance_diagnostics.js';
-import { varianceVerdict } from '../../shared/variance_verdict.js';
+import { imageVarianceVerdict, varianceVerdict } from '../../shared/variance_verdict.js';
 import { describeAspectComparison } from '../core/heads/cond_report.js';
 import { numOpt, opt, UsageError } from './args.js';
 import { progressBar } from './progress.js';
@@ -47,7 +47,12 @@ export const trainVerb: Verb = {
       }),
     );
     bar.done();
-    if (json(a)) return print(r);
+    if (json(a)) {
+      // With truth: the verdicts the text report prints, against the bounds (caption ρ ≥ 0.3, image ρ ≥ 0.2).
+      const d = r.varianceDiagnostics;
+      const verdicts = d ? { caption: varianceVerdict(d), image: imageVarianceVerdict(d) } : null;
+      return print({ ...r, varianceVerdicts: verdicts });
+    }
     for (const line of formatTrainResult(r, dir)) console.log(line);
   },
 };
@@ -69,7 +74,7 @@ export function formatTrainResult(r: TrainCommandResult, dir = 'DIR'): string[] 
     lines.push(...signals.map((l) => `  ${l}`), ...(filler ? [`    ${filler}`] : []));
   } else {
     lines.push(
-      `  trained ${m.epochs.length} epoch(s) on ${m.backend} in ${m.seconds.toFixed(1)} s (${m.kept === 'last' ? `kept the last epoch; best validation mAP@R at epoch ${m.bestEpoch}` : `best epoch ${m.bestEpoch}`}, stopped: ${m.stopped})`,
+      `  trained ${m.epochs.length} epoch(s) on ${m.backend} in ${m.seconds.toFixed(1)} s (${m.kept === 'last' ? `kept the last epoch; best validation mAP@R ${f(m.epochs.find((e) => e.epoch === m.bestEpoch)?.mapAtR)} at epoch ${m.bestEpoch}` : `best epoch ${m.bestEpoch}`}, stopped: ${m.stopped})`,
       `  validation R-P ${f(m.val.rPrecision)}, mAP@R ${f(m.val.mapAtR)} (weights kept: ${m.kept === 'last' ? 'last epoch' : `best epoch ${m.bestEpoch}`}; last epoch ${f(m.last?.mapAtR)}; before training ${f(m.initial.mapAtR)})${m.againstTruth ? ' against the truth' : ''}`,
     );
   }
@@ -92,6 +97,8 @@ export function formatTrainResult(r: TrainCommandResult, dir = 'DIR'): string[] 
     lines.push('  Σσ² against (Spearman ρ, partners within each split):', ...describeVarianceDiagnostics(r.varianceDiagnostics).map((l) => `    ${l}`));
     const v = varianceVerdict(r.varianceDiagnostics);
     if (v) lines.push(`  ${v.text}`);
+    const iv = imageVarianceVerdict(r.varianceDiagnostics);
+    if (iv) lines.push(`  ${iv.text}`);
     if (v && v.kind !== 'signal') lines.push(`  Effective partners read multiplicity from the space itself, with no head: mlens partners ${/\s/.test(dir) ? JSON.stringify(dir) : dir} --space ${r.parent ?? r.id}`);
   }
   if (r.splits.note) lines.push(`  splits: ${r.splits.note}`);

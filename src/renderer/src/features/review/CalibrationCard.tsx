@@ -1,6 +1,17 @@
 // Is p̂ a probability? The reliability diagram and ECE of mining's p̂ on the user's own reviews
 // (cross-validated), and, until it is calibrated, why the grid shows ranks instead.
 import type { CalibrationView } from '../../../../shared/views/review';
+import { SCIENCE_RUNS } from '../../../../shared/science_findings';
+import { targetSummary } from '../../../../shared/science_findings_types';
+
+/** What mining's calibration reached on worlds with known truth (generated from the science JSON). */
+function ProtocolTargets() {
+  return (
+    <div className="muted" data-testid="calibration-protocol">
+      On worlds with known truth (built-in baseline encoder, 200 simulated reviews, seeds no setting was chosen on; docs/science.md): ECE ≤ 0.10 {targetSummary(SCIENCE_RUNS, 'ece')}. Precision of the top 1,000 ≥ 0.6 {targetSummary(SCIENCE_RUNS, 'precision_top_1000')}.
+    </div>
+  );
+}
 
 const W = 180;
 const H = 120;
@@ -11,6 +22,7 @@ export function CalibrationCard({ cal }: { cal: CalibrationView | null }) {
     return (
       <div className="calibration muted small" data-testid="calibration-card" data-calibrated="false">
         p̂ is shown as a rank: it is not checked against your decisions until the classifier is refitted on 50 reviewed pairs.
+        <ProtocolTargets />
       </div>
     );
   }
@@ -32,7 +44,13 @@ export function CalibrationCard({ cal }: { cal: CalibrationView | null }) {
             </g>
           ) : null,
         )}
-        <text x={x(0.5)} y={H - 3} textAnchor="middle" fontSize="9">p̂</text>
+        {[0, 0.5, 1].map((t) => (
+          <g key={t} fontSize="8" fill="#666">
+            <text x={x(t)} y={y(0) + 9} textAnchor="middle">{t}</text>
+            <text x={x(0) - 2} y={y(t) + 3} textAnchor="end">{t}</text>
+          </g>
+        ))}
+        <text x={x(0.5)} y={H - 1} textAnchor="middle" fontSize="9">p̂</text>
         <text x={4} y={y(0.5)} fontSize="9" transform={`rotate(-90 8 ${y(0.5)})`} textAnchor="middle">valid share</text>
       </svg>
       <div>
@@ -41,7 +59,8 @@ export function CalibrationCard({ cal }: { cal: CalibrationView | null }) {
       {cal.coverage != null ? (
         <div data-testid="calibration-coverage">
           Your reviews speak for {(cal.coverage * 100).toFixed(0)} % of the unreviewed candidates (their p̂ falls where ≥ 10 pairs were reviewed)
-          {cal.ecePopulation != null && Number.isFinite(cal.ecePopulation) ? <>; weighted like them, ECE {cal.ecePopulation.toFixed(3)}</> : null}.
+          {cal.ecePopulation != null && Number.isFinite(cal.ecePopulation) ? <>; weighted like them, ECE {cal.ecePopulation.toFixed(3)}</> : null}
+          {cal.calibrated && cal.coverage < 0.9 && cal.eceChecks != null ? <> (under 90 %: the calibration checks below vouch for the rest)</> : null}.
         </div>
       ) : null}
       <div data-testid="calibration-checks">
@@ -52,6 +71,7 @@ export function CalibrationCard({ cal }: { cal: CalibrationView | null }) {
       <div className={cal.calibrated ? '' : 'warn'} data-testid="calibration-status">
         {cal.calibrated ? `p̂ is shown as a probability: ECE ≤ ${cal.maxEce} with ≥ ${cal.minReviews} reviews.` : `p̂ is shown as a rank: ${cal.reason}.`}
       </div>
+      <ProtocolTargets />
     </div>
   );
 }

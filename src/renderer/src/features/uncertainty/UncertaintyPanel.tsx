@@ -4,7 +4,28 @@ import { useMemo, useState } from 'react';
 import type { ItemTable } from '../../../../shared/api';
 import type { UncertaintyView, VarianceAgainst, VarianceDiagnostics } from '../../../../shared/views/heads';
 import { ValueHistogram } from '../../charts/lines';
-import { varianceVerdict } from '../../../../shared/variance_verdict';
+import { imageVarianceVerdict, varianceVerdict } from '../../../../shared/variance_verdict';
+import { SCIENCE_RUNS } from '../../../../shared/science_findings';
+import { targetSummary } from '../../../../shared/science_findings_types';
+
+/**
+ * What the protocol measured on worlds with known truth (docs/science.md), from the generated
+ * findings: which Σσ² targets each head met or missed, and where.
+ */
+function ProtocolFindings() {
+  return (
+    <div className="muted small" data-testid="variance-protocol-findings">
+      On worlds with known truth, with the built-in baseline encoder, over seeds no setting was chosen on (docs/science.md):
+      <ul>
+        <li data-testid="findings-pcme-caption">PCME++ caption Σσ² ranking with multiplicity at ρ ≥ 0.3: {targetSummary(SCIENCE_RUNS, 'caption_variance_rho')}.</li>
+        <li data-testid="findings-pcme-image">PCME++ image Σσ² ranking with captions per image at ρ ≥ 0.2: {targetSummary(SCIENCE_RUNS, 'image_variance_rho')}. The inclusion option lifts the images&apos; ρ at a cost in retrieval (docs/variance.md).</li>
+        <li data-testid="findings-residual-caption">Residual-variance head (Train → Residual variance), caption Σσ²: {targetSummary(SCIENCE_RUNS, 'residual_caption_variance_rho')}.</li>
+        <li data-testid="findings-residual-image">Residual-variance head, image Σσ²: {targetSummary(SCIENCE_RUNS, 'residual_image_variance_rho')}.</li>
+      </ul>
+      Effective partners (map → colour by → effective partners, or <code>mlens partners</code>) read multiplicity from the space itself, with no head; the residual head blends them with the items&apos; coverage by the captions&apos; words.
+    </div>
+  );
+}
 
 interface Props {
   uncertainty: UncertaintyView | null;
@@ -112,7 +133,7 @@ function VarianceFollows({ d }: { d: VarianceDiagnostics }) {
     }
   }
   const get = (list: VarianceDiagnostics['captions'], r: Row) => list.find((x) => x.against === r.against && (x.scope ?? 'all') === r.scope);
-  const verdict = varianceVerdict(d)?.text ?? null;
+  const verdict = [varianceVerdict(d)?.text, imageVarianceVerdict(d)?.text].filter(Boolean).join(' ') || null;
   const n = Math.max(0, ...d.captions.filter((x) => (x.scope ?? 'all') === 'all').map((x) => x.n));
   return (
     <div data-testid="variance-follows">
@@ -145,8 +166,9 @@ function VarianceFollows({ d }: { d: VarianceDiagnostics }) {
         </tbody>
       </table>
       <p className="muted small">
-        {verdict ? `${verdict} ` : ''}Over {n.toLocaleString()} captions{d.sampled ? ' (a seeded sample)' : ''}; partners are searched within each split. A negative ρ with distance means items whose nearest partner is close get larger Σσ². “Partial” is ρ with multiplicity after controlling for the nearest-partner distance. On the built-in baseline encoder's space, PCME++ heads do not reach ρ 0.3 with multiplicity on sample worlds they were not tuned on, and their images not 0.2 in most of them, even with the inclusion option, which lifts the images&apos; ρ at a cost in retrieval (docs/variance.md). Effective partners (map → colour by → effective partners, or <code>mlens partners</code>) read multiplicity from the space itself, with no head, and do on most of them. The residual-variance head (Train → Residual variance) blends them into a variance, and also the items&apos; coverage by the captions&apos; words: on unseen seeds its caption Σσ² reaches ρ 0.3 and its image Σσ² 0.2 in all seven worlds, at 200 and at 1,000 images per world; see docs/science.md.
+        {verdict ? `${verdict} ` : ''}Over {n.toLocaleString()} captions{d.sampled ? ' (a seeded sample)' : ''}; partners are searched within each split. A negative ρ with distance means items whose nearest partner is close get larger Σσ². “Partial” is ρ with multiplicity after controlling for the nearest-partner distance.
       </p>
+      <ProtocolFindings />
     </div>
   );
 }
