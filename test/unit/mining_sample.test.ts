@@ -16,7 +16,7 @@ import { refreshAfterReviews } from '../../src/main/core/mining/classifier.js';
 import { projectMultiplicity, projectPairPush } from '../../src/main/core/mining/panels.js';
 import { tempDir } from '../helpers/tmp.js';
 import { openProject, runMineCommand, runEvalCommand, mineAsJob } from '../helpers/project.js';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 
@@ -79,6 +79,20 @@ describe('mining on the sample', () => {
     // The recall denominator holds only pairs mining could propose (inside a split); the sample's
     // truth is per split, so no true pair crosses splits, and the cross-split count says so.
     expect(mined.trueUnannotatedCrossSplit).toBe(0);
+  });
+
+  it('counts true pairs across splits on their own, outside the recall denominator', async () => {
+    // The same folder, with five true pairs added that join a train caption to a test image.
+    const copy = join(tmp.dir, 'cross');
+    cpSync(dir, copy, { recursive: true });
+    const testImage = ds.images.findIndex((im) => im.split === 'test');
+    const trainCaptions = ds.captions.map((c, i) => (c.split === 'train' ? i : -1)).filter((i) => i >= 0).slice(0, 5);
+    const lines = readFileSync(join(copy, 'truth.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { caption_index: number; images: number[] });
+    for (const l of lines) if (trainCaptions.includes(l.caption_index)) l.images = [...new Set([...l.images, testImage])].sort((a, b) => a - b);
+    writeFileSync(join(copy, 'truth.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const crossMined = await runMineCommand({ dir: copy, dataDir: join(tmp.dir, 'data-cross'), spaces: ['dataset'], threads: 1 });
+    expect(crossMined.trueUnannotatedCrossSplit).toBe(5);
+    expect(crossMined.trueUnannotated).toBe(mined.trueUnannotated);
   });
 
   it('writes candidates and review units to the project store', async () => {

@@ -1,4 +1,5 @@
 // `mlens mine DIR --spaces ID[,ID...]`: mine candidates and review units into the project.
+import { CALIBRATION_MAX_ECE, CALIBRATION_MIN_REVIEWS } from '../core/mining/calibration.js';
 import { mineProject } from '../core/mining/mine.js';
 import { acceptSameText, type SameTextAcceptance } from '../core/mining/same_text.js';
 import { refreshAfterReviews } from '../core/mining/classifier.js';
@@ -9,7 +10,7 @@ import { json, needDir, print, withProject, type Verb } from './verb.js';
 
 export const mineVerb: Verb = {
   summary: 'propose likely false negatives from one or more spaces; write candidates and review units to the project',
-  usage: 'mlens mine DIR [--spaces ID[,ID...] (default: every space not built from the truth, and no residual head beside its parent)] [--k-t 5] [--k-i 10] [--checks 100] [--words] [--multiplicity-prior | --no-multiplicity-prior (default: weighed where caption coverage by the other captions and effective partners in the space agree on which captions are generic)] [--accept-same-text [--who NAME]] [--memory-mb MB] [--json]   (--accept-same-text: flag the candidates whose caption reads exactly like one annotated on their image as false negatives, in one batch)',
+  usage: 'mlens mine DIR [--spaces ID[,ID...] (default: every space not built from the truth, or those when nothing else exists (an upper bound: encode first), and no residual head beside its parent)] [--k-t 5] [--k-i 10] [--checks 100] [--words] [--multiplicity-prior | --no-multiplicity-prior (default: weighed where caption coverage by the other captions and effective partners in the space agree on which captions are generic)] [--accept-same-text [--who NAME]] [--memory-mb MB] [--json]   (--accept-same-text: flag the candidates whose caption reads exactly like one annotated on their image as false negatives, in one batch)',
   flags: ['json', 'words', 'multiplicity-prior', 'no-multiplicity-prior', 'accept-same-text'],
   async run(a) {
     const dir = needDir(a);
@@ -26,7 +27,7 @@ export const mineVerb: Verb = {
     const who = opt(a, 'who') ?? null;
     if (who != null && !a.flags.has('accept-same-text')) throw new UsageError('--who names who accepted the same-text pairs: give it with --accept-same-text');
     const bar = progressBar(!!process.stderr.isTTY);
-    const { r, named, accepted } = await withProject(dir, async (p) => {
+    const { r, named, fromTruth, accepted } = await withProject(dir, async (p) => {
       // As the app: without --spaces, every space except those built from the truth (the sample's oracle).
       const spaces = asked ?? defaultMiningSpaceIds(p.listSpaces());
       const r = await mineProject(p, { spaces, kT, kI, units: checkPairs != null ? { checkPairs } : undefined, words: a.flags.has('words'), multiplicityPrior, onProgress: bar.update });
@@ -36,12 +37,16 @@ export const mineVerb: Verb = {
         accepted = acceptSameText(p.ds, p.store, p.reviews, who);
         if (accepted.accepted) refreshAfterReviews(p.reviews);
       }
-      return { r, named: new Map(p.listSpaces().map((s) => [s.id, s.name])), accepted };
+      const all = p.listSpaces();
+      return { r, named: new Map(all.map((s) => [s.id, s.name])), fromTruth: new Set(all.filter((s) => s.fromTruth).map((s) => s.id)), accepted };
     }, { memoryMb: mb != null ? Number(mb) : undefined });
     bar.done();
     const spaceNames = r.spaces.map((id) => named.get(id) ?? id);
     if (json(a)) return print({ ...r, spaceNames, ...(accepted ? { sameTextAccepted: accepted } : {}) });
     console.log(`${r.candidates} candidates in ${r.clusters} review units from ${r.spaces.map((id, e) => `${id} (${spaceNames[e]})`).join(', ')} (${r.seconds.toFixed(1)} s)`);
+    const oracles = r.spaces.filter((id) => fromTruth.has(id));
+    if (oracles.length) console.log(`note: ${oracles.length === r.spaces.length ? 'every mined space is' : `${oracles.join(', ')} ${oracles.length === 1 ? 'is' : 'are'}`} built from the truth (the sample's oracle, or a head on it): its candidates are an upper bound, not what an encoder finds${oracles.length === r.spaces.length ? ` (\`mlens encode ${/\s/.test(dir) ? JSON.stringify(dir) : dir} --encoder baseline\` first; mining then leaves the oracle out)` : ''}`);
+    console.log(`p̂ is a rank until your reviews calibrate it (the Review tab says when: at least ${CALIBRATION_MIN_REVIEWS} reviews with a cross-validated ECE at most ${CALIBRATION_MAX_ECE.toFixed(2)})`);
     if (a.flags.has('words')) {
       console.log(
         r.words.used
@@ -67,8 +72,9 @@ export const mineVerb: Verb = {
       if (k.streamed) console.log(`space ${k.space}${r.knn.length > r.spaces.length ? ` (group ${k.group})` : ''}: mined from disk (over the memory budget), read by block: ${k.streamed.queryRows} × ${k.streamed.galleryRows} rows per kNN block, at most ${k.streamed.rowsHeld} rows held for the pair scores`);
     }
     if (r.precisionRecall) {
-      console.log(`against the truth (${r.trueUnannotated} true unannotated pairs):`);
-      for (const [b, f] of Object.entries(r.precisionRecall)) console.log(`  budget ${b.padStart(6)}: precision ${f.precision.toFixed(3)}, recall ${f.recall.toFixed(3)}`);
+      console.log(`against the truth (${r.trueUnannotated} true unannotated pairs${r.trueUnannotatedCrossSplit != null ? ` within the mined splits; ${r.trueUnannotatedCrossSplit} more join an image and a caption of different splits, which mining does not propose and the recall does not count` : ''}):`);
+      const taken = (f: { taken: number }, b: string) => (f.taken < Number(b) ? ` (${f.taken} pairs taken: every candidate)` : '');
+      for (const [b, f] of Object.entries(r.precisionRecall)) console.log(`  budget ${b.padStart(6)}: precision ${f.precision.toFixed(3)}, recall ${f.recall.toFixed(3)}${taken(f, b)}`);
       const rest = r.precisionRecallNeedingReview;
       if (rest) {
         console.log('the same with the same-text candidates left out (what a reviewer judges once they are accepted):');

@@ -21,7 +21,10 @@ export interface MineSummary {
   precisionRecall?: Record<string, { precision: number; recall: number; taken: number }>;
   /** The same budgets with the same-text candidates left out (what a reviewer judges once they are accepted); absent without any. */
   precisionRecallNeedingReview?: Record<string, { precision: number; recall: number; taken: number }>;
+  /** True unannotated pairs mining could propose: within the mined splits (the recall's denominator). */
   trueUnannotated?: number;
+  /** True unannotated pairs whose image and caption sit in different splits: mining stays inside a split, so they are counted apart (absent when mining did not split). */
+  trueUnannotatedCrossSplit?: number;
   /** The prior before any review ('pu-multiplicity': each caption's chance of annotation 1/its effective partners). */
   prior?: 'pu-multiplicity' | 'pu' | 'platt';
   /** Whether p̂ was weighed by caption multiplicity and why ('auto': the words-vs-space agreement check). */

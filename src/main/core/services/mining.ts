@@ -24,7 +24,7 @@ export class MiningServiceImpl implements MiningService {
       const r = await this.s.jobs.run(req.jobId, 'mining', (signal, progress) =>
         mineProject(p, { spaces, multiplicityPrior: req.multiplicityPrior ?? 'auto', signal, onProgress: (e) => progress(`mining: ${e.phase}`, e.done, e.total) }, mineInWorker),
       );
-      summary = { candidates: r.candidates, clusters: r.clusters, spaces: r.spaces, seconds: r.seconds, precisionRecall: r.precisionRecall, precisionRecallNeedingReview: r.precisionRecallNeedingReview, trueUnannotated: r.trueUnannotated, prior: r.prior, multiplicity: r.multiplicity, sameText: r.sameText };
+      summary = { candidates: r.candidates, clusters: r.clusters, spaces: r.spaces, seconds: r.seconds, precisionRecall: r.precisionRecall, precisionRecallNeedingReview: r.precisionRecallNeedingReview, trueUnannotated: r.trueUnannotated, trueUnannotatedCrossSplit: r.trueUnannotatedCrossSplit, prior: r.prior, multiplicity: r.multiplicity, sameText: r.sameText };
       p.store.setMeta('last_mining', JSON.stringify(summary));
     } finally {
       release();

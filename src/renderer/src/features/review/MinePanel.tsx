@@ -104,8 +104,11 @@ export function MinePanel({ queue, queueLoaded, queueLimit, reviewer }: { queue:
         </label>
         {!sessionSpaces.length && <span className="muted">needs embeddings (a space)</span>}
         {sessionSpaces.length > 0 && !chosen.length && <span className="muted" data-testid="mine-no-space">tick at least one space</span>}
-        {chosen.some((id) => sessionSpaces.find((x) => x.id === id)?.fromTruth) && sessionSpaces.length > 1 && (
-          <span className="muted" data-testid="mine-oracle-note">a ticked space is built from the truth (the oracle, or a head on it): its candidates are an upper bound, not what an encoder finds</span>
+        {chosen.some((id) => sessionSpaces.find((x) => x.id === id)?.fromTruth) && (
+          <span className="muted" data-testid="mine-oracle-note">
+            a ticked space is built from the truth (the oracle, or a head on it): its candidates are an upper bound, not what an encoder finds
+            {sessionSpaces.every((x) => x.fromTruth) ? '; encode with the built-in encoder (Spaces tab) to mine what an encoder finds' : ''}
+          </span>
         )}
         {residualsBeside.length > 0 && (
           <span className="muted" data-testid="mine-residual-note">
@@ -147,7 +150,7 @@ export function MinePanel({ queue, queueLoaded, queueLimit, reviewer }: { queue:
               </thead>
               <tbody>
                 <tr><th>precision vs truth</th>{Object.values(mineSummary.precisionRecall).map((v, i) => <td key={i}>{pct(v.precision)}</td>)}</tr>
-                <tr><th>recall of {mineSummary.trueUnannotated?.toLocaleString() ?? '?'} true unannotated</th>{Object.values(mineSummary.precisionRecall).map((v, i) => <td key={i}>{pct(v.recall)}</td>)}</tr>
+                <tr><th title="True unannotated pairs whose image and caption share a split: the pairs mining can propose">recall of {mineSummary.trueUnannotated?.toLocaleString() ?? '?'} true unannotated (within splits)</th>{Object.values(mineSummary.precisionRecall).map((v, i) => <td key={i}>{pct(v.recall)}</td>)}</tr>
                 <tr><th>pairs taken</th>{Object.values(mineSummary.precisionRecall).map((v, i) => <td key={i}>{v.taken.toLocaleString()}</td>)}</tr>
                 {mineSummary.precisionRecallNeedingReview && (
                   <tr data-testid="mine-pr-needing-review" title="The same budgets in p̂'s order with the same-text candidates left out: what a reviewer judges once they are accepted">
@@ -157,6 +160,13 @@ export function MinePanel({ queue, queueLoaded, queueLimit, reviewer }: { queue:
                 )}
               </tbody>
             </table>
+          )}
+          {mineSummary.precisionRecall && mineSummary.trueUnannotatedCrossSplit != null && (
+            <div className="muted small" data-testid="mine-cross-split" data-pairs={mineSummary.trueUnannotatedCrossSplit}>
+              {mineSummary.trueUnannotatedCrossSplit > 0
+                ? `${mineSummary.trueUnannotatedCrossSplit.toLocaleString()} more true unannotated pairs join an image and a caption of different splits: mining proposes pairs within a split only, so they are counted here, not in the recall.`
+                : 'No true unannotated pair joins an image and a caption of different splits: the recall counts every true pair.'}
+            </div>
           )}
         </div>
       )}
