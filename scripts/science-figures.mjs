@@ -11,9 +11,10 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const JSON_PATH = join(ROOT, 'bench-results', 'latest-science.json');
 
-/** README.md and docs/*.md (top level). */
+/** README.md, docs/*.md and docs/notes/*.md (the notes' historical logs sit in science-ignore sections, marked as such). */
 export function docFiles(root = ROOT) {
-  return ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => join('docs', f))];
+  const md = (dir) => readdirSync(join(root, dir)).filter((f) => f.endsWith('.md')).sort().map((f) => join(dir, f));
+  return ['README.md', ...md('docs'), ...md(join('docs', 'notes'))];
 }
 
 export function loadScience(path = JSON_PATH) {
