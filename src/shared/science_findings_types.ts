@@ -42,6 +42,10 @@ export function targetSentence(run: ScienceRun, name: string): string | null {
   const missed = judged.filter((w) => w.met === false);
   const where = `at ${run.images.toLocaleString('en-US')} images, seeds ${run.seeds[0]}–${run.seeds[run.seeds.length - 1]}`;
   if (!missed.length) return `met in all ${judged.length} worlds (${where})`;
+  if (missed.length === judged.length) {
+    const m = missed.map((w) => w.median).filter((x): x is number => x != null);
+    return `missed in all ${judged.length} worlds (${where}: medians ${fmt(Math.min(...m))} to ${fmt(Math.max(...m))})`;
+  }
   return `missed in ${missed.length} of ${judged.length} worlds (${where}: ${missed.map((w) => `${w.world} ${fmt(w.median)}`).join('; ')})`;
 }
 
