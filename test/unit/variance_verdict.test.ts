@@ -42,6 +42,10 @@ describe('variance verdict', () => {
     const text = formatTrainResult(r, '/data/x').join('\n');
     expect(text).toMatch(/can serve as a multiplicity signal/);
     expect(text).toMatch(/Image Σσ² does not reach ρ 0\.2 with the number of valid captions \(ρ -0\.05\)/);
+    // The kept weights (0.5) are above where the head started (0.4): no note; below, the note says so.
+    expect(text).not.toMatch(/no epoch beat/);
+    const worse = { ...r, metrics: { ...r.metrics, initial: { mapAtR: 0.6 } } } as unknown as TrainCommandResult;
+    expect(formatTrainResult(worse, '/data/x').join('\n')).toMatch(/no epoch beat the head before training on validation mAP@R \(0\.5000 kept, 0\.6000 before\)/);
   });
 
   it('mlens train prints it, and points to effective partners on the parent space when Σσ² is no signal', () => {

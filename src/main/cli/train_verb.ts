@@ -78,6 +78,7 @@ export function formatTrainResult(r: TrainCommandResult, dir = 'DIR'): string[] 
       `  validation R-P ${f(m.val.rPrecision)}, mAP@R ${f(m.val.mapAtR)} (weights kept: ${m.kept === 'last' ? 'last epoch' : `best epoch ${m.bestEpoch}`}; last epoch ${f(m.last?.mapAtR)}; before training ${f(m.initial.mapAtR)})${m.againstTruth ? ' against the truth' : ''}`,
     );
   }
+  if (!r.residual && m.val.mapAtR < m.initial.mapAtR) lines.push(`  note: no epoch beat the head before training on validation mAP@R (${f(m.val.mapAtR)} kept, ${f(m.initial.mapAtR)} before): its means retrieve worse than where they started; what it adds is its variance`);
   if (m.test) lines.push(`  test R-P ${f(m.test.rPrecision)}, mAP@R ${f(m.test.mapAtR)}`);
   if (m.val.perCondition) {
     const ctl = r.control?.val.perCondition;

@@ -221,6 +221,11 @@ export function TrainPanel() {
               </tbody>
             </table>
             <div className="small">scored against {result.againstTruth ? 'the full truth' : 'annotated pairs'}</div>
+            {result.head !== 'residual' && result.val.mapAtR < result.initial.mapAtR && (
+              <div className="small warn" data-testid="train-below-start">
+                No epoch beat the head before training on validation mAP@R ({f3(result.val.mapAtR)} kept, {f3(result.initial.mapAtR)} before): its means retrieve worse than where they started; what it adds is its variance.
+              </div>
+            )}
             {result.splitNote && <div className="small warn" data-testid="train-split-note">splits: {result.splitNote}</div>}
             {result.conditionCoverage && (
               <div className="small" data-testid="train-aspect-coverage">
