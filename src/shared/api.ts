@@ -186,7 +186,8 @@ export interface SpacesService {
   /** Makes a space the one the map, neighbours and push use. */
   setActive(req: { spaceId: string }): Promise<Session>;
   /** Encodes the open dataset into a space (cached on disk) and makes it the active space. */
-  encode(req: { jobId: string; encoder: string }): Promise<SpaceInfo & { cached: boolean; problems: number }>;
+  /** `problems`: items skipped; `splitNote`: how the built-in encoder split a dataset without a train split. */
+  encode(req: { jobId: string; encoder: string }): Promise<SpaceInfo & { cached: boolean; problems: number; splitNote?: string | null }>;
   /** Annotated partners and top-k cross-modal neighbours of an item in the active space. */
   itemDetail(req: { kind: 'image' | 'caption'; index: number; k?: number }): Promise<ItemDetail>;
 }

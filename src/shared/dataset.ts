@@ -55,6 +55,11 @@ export interface DatasetSummary {
   splits: Record<string, SplitCounts>;
   /** Items with no split (a generic folder's lines without "split"); split metrics leave them out. */
   withoutSplit: SplitCounts;
+  /**
+   * Set when the dataset has no train split: what the built-in encoder, the heads and the metrics use
+   * instead (the split policy's deterministic 80/10/10 split by image, or everything when it is tiny).
+   */
+  noTrainSplit?: string | null;
   hasTruth: boolean;
   /** Extra valid pairs from positives.jsonl. */
   extraPositives: number;

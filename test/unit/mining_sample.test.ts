@@ -174,7 +174,8 @@ describe('mining on the sample', () => {
   it('evaluates a space against annotated, verified and true positives', async () => {
     const keys = ['recall_at', 'r_precision', 'map_at_r', 'pmrp', 'queries'];
     const ann = await runEvalCommand({ dir, dataDir, space: 'dataset', positives: 'annotated', split: 'test' });
-    expect(Object.keys(ann)).toEqual(['space', 'split', 'i2t', 't2i']);
+    expect(Object.keys(ann)).toEqual(['space', 'split', 'splitDescription', 'splitDerived', 'i2t', 't2i']);
+    expect(ann).toMatchObject({ splitDescription: 'test', splitDerived: false });
     expect(ann.space).toMatchObject({ id: 'dataset', name: 'oracle (built from truth)' });
     // Without --split the test split is evaluated, and the result says so; 'all' takes every item.
     const byDefault = await runEvalCommand({ dir, dataDir, space: 'dataset', positives: 'annotated' });

@@ -7,6 +7,7 @@ import { json, needDir, print, tiesOpt, withProject, type Verb } from './verb.js
 export const evalVerb: Verb = {
   summary: 'retrieval metrics of a space against annotated, verified, true or file positives',
   usage: 'mlens eval DIR --space ID [--positives annotated|verified|truth|FILE] [--ks 1,5,10] [--ties MODE] [--split test|val|train|all] [--json]',
+  // Without a train split, test/val/train are the split policy's derived 80/10/10 by image (what the encoder held out).
   flags: ['json', 'strict'],
   async run(a) {
     const dir = needDir(a);
@@ -22,7 +23,7 @@ export const evalVerb: Verb = {
       }),
     );
     if (json(a)) return print(r);
-    console.log(`split: ${r.split === 'all' ? 'all items' : r.split}`);
+    console.log(`split: ${r.splitDescription}`);
     for (const dirn of ['i2t', 't2i'] as const) {
       const m = r[dirn];
       console.log(`${dirn}: ${Object.entries(m.recall_at).map(([k, v]) => `R@${k} ${(v * 100).toFixed(1)}`).join('  ')}  R-P ${(m.r_precision * 100).toFixed(1)}  mAP@R ${(m.map_at_r * 100).toFixed(1)}  (${m.queries.evaluated} queries, ${m.queries.skipped_empty} without positives)`);

@@ -139,6 +139,8 @@ export interface VarianceCorrelation {
   against: VarianceAgainst;
   /** Which items: all (sampled) or only those of validation/test images (multiplicity only). */
   scope?: 'all' | 'val+test';
+  /** val+test rows: the split policy's derived val + test images (the dataset has no train split). */
+  derived?: boolean;
   /** Spearman ρ of Σσ² with it (NaN when one side is constant). */
   rho: number;
   /**

@@ -37,8 +37,12 @@ export interface MetricsTableView {
   rankCorrelation: Record<string, number | null>;
   /** The split the galleries and queries were drawn from ('all': every item). */
   split: string;
-  /** The splits the table can be evaluated on, with their sizes ('all' last). */
-  splits: Array<{ name: string; images: number; captions: number }>;
+  /** The split in words, as `mlens eval` prints it ("test", or "test (derived 80/10/10 by image, …)"). */
+  splitDescription?: string;
+  /** The split is the split policy's derived one (the dataset has no train split), not the dataset's labels. */
+  splitDerived?: boolean;
+  /** The splits the table can be evaluated on, with their sizes ('all' last); derived: the policy's split by image. */
+  splits: Array<{ name: string; images: number; captions: number; derived?: boolean }>;
   /** Per positive set: positive pairs left out because one side lies outside the split. */
   droppedOutside: Record<string, number>;
   /** How the labels changed the verified set (label model), shown beside the numbers. */

@@ -5,7 +5,6 @@
 // - No train split at all (a test-only set such as a 5k test split, or a folder without splits):
 //   a deterministic split by image, 80 / 10 / 10 from the seed, and a note that says so.
 // - Fewer than MIN_DERIVED images: too few to hold any out; everything trains, with a note.
-import type { Dataset } from './dataset.js';
 import { Rng } from '../sample/rng.js';
 
 export const ROLE_TRAIN = 0;
@@ -29,7 +28,7 @@ export interface SplitPolicy {
   note: string | null;
 }
 
-export function splitPolicy(ds: Pick<Dataset, 'images'>, seed = 0): SplitPolicy {
+export function splitPolicy(ds: { readonly images: ReadonlyArray<{ readonly split?: string | null }> }, seed = 0): SplitPolicy {
   const n = ds.images.length;
   const roles = new Int8Array(n);
   let nTrain = 0;
@@ -68,4 +67,27 @@ export function splitPolicy(ds: Pick<Dataset, 'images'>, seed = 0): SplitPolicy 
     source: 'derived',
     note: `no train split: a deterministic split by image from seed ${seed}: ${n - nTest - nV} train, ${nV} val, ${nTest} test (80/10/10); the dataset's own split labels are not used for training`,
   };
+}
+
+/** Images per role. */
+export function roleCounts(roles: ArrayLike<number>): { train: number; val: number; test: number } {
+  const n = { train: 0, val: 0, test: 0 };
+  for (let i = 0; i < roles.length; i++) {
+    if (roles[i] === ROLE_TRAIN) n.train++;
+    else if (roles[i] === ROLE_VAL) n.val++;
+    else if (roles[i] === ROLE_TEST) n.test++;
+  }
+  return n;
+}
+
+/**
+ * The one line `mlens open` and the dataset summary show for a dataset without a train split (what
+ * the built-in encoder, the heads and the metrics use); null when the dataset has a train split.
+ */
+export function noTrainSplitLine(ds: Parameters<typeof splitPolicy>[0], seed = 0): string | null {
+  const p = splitPolicy(ds, seed);
+  if (p.source === 'dataset') return null;
+  if (p.source === 'all') return `no train split and only ${ds.images.length} images: the built-in encoder and the heads train on every item, nothing is held out, and metrics use all items`;
+  const n = roleCounts(p.roles);
+  return `no train split: the built-in encoder and the heads train on a deterministic split by image (80/10/10, seed ${seed}): ${n.train} train, ${n.val} val, ${n.test} test images; metrics default to those ${n.test} test images`;
 }

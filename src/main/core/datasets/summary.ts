@@ -2,6 +2,7 @@
 import type { DatasetSummary, SplitCounts } from '../../../shared/dataset.js';
 import type { Dataset } from './dataset.js';
 import { streamPlan } from '../io/row_sample.js';
+import { noTrainSplitLine } from './split_policy.js';
 
 export function summarize(ds: Dataset): DatasetSummary {
   const splits: Record<string, SplitCounts> = {};
@@ -32,6 +33,7 @@ export function summarize(ds: Dataset): DatasetSummary {
     missingImages: missing,
     splits,
     withoutSplit,
+    noTrainSplit: noTrainSplitLine(ds),
     hasTruth: ds.truth != null || ds.truthNotRead === true,
     extraPositives: ds.positives.length,
     embeddings: e

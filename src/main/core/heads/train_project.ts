@@ -363,7 +363,7 @@ export async function trainProject(project: TrainProject, args: TrainCommandArgs
   const out: TrainCommandResult = { ...chosen.record, head: meta.id, metrics: summary(r, againstTruth), splits: { source: policy.source, note: policy.note } };
   if (r.text.logvar) {
     const img = r.images[0];
-    Object.assign(out, varianceReport(ds, { dims: r.config.dims, image: img?.mean ?? null, text: r.text.mean, imageLogvar: img?.logvar ?? null, textLogvar: r.text.logvar }, imageRoles, extra?.csr ?? extraPositives(ds, 'file', []).csr));
+    Object.assign(out, varianceReport(ds, { dims: r.config.dims, image: img?.mean ?? null, text: r.text.mean, imageLogvar: img?.logvar ?? null, textLogvar: r.text.logvar }, imageRoles, extra?.csr ?? extraPositives(ds, 'file', []).csr, args.seed ?? 0));
   }
   if (conditions && records.length > 1) out.conditions = records.map((x) => ({ condition: x.condition!, id: x.record.id }));
   if (extra) out.extraPositives = { source: extra.source, pairs: extra.pairs };
@@ -388,6 +388,7 @@ function varianceReport(
   e: { dims: number; image: Float32Array | null; text: Float32Array; imageLogvar: Float32Array | null; textLogvar: Float32Array },
   imageRoles: Int8Array,
   known: ReturnType<typeof extraPositives>['csr'],
+  splitSeed: number,
 ): Partial<TrainCommandResult> {
   const out: Partial<TrainCommandResult> = {};
   const sp = varianceMultiplicity(ds, e.textLogvar, e.dims, imageRoles);
@@ -400,7 +401,7 @@ function varianceReport(
     out.spearmanBySplit = sp.bySplit;
   }
   if (e.image && e.imageLogvar) {
-    out.varianceDiagnostics = datasetVarianceDiagnostics(ds, { dims: e.dims, image: e.image, text: e.text, imageLogvar: e.imageLogvar, textLogvar: e.textLogvar }, known);
+    out.varianceDiagnostics = datasetVarianceDiagnostics(ds, { dims: e.dims, image: e.image, text: e.text, imageLogvar: e.imageLogvar, textLogvar: e.textLogvar }, known, { splitSeed });
   }
   return out;
 }
@@ -449,5 +450,5 @@ async function trainResidual(project: TrainProject, parent: Space, args: TrainCo
   const policy = splitPolicy(ds, seed);
   const metrics: TrainCommandMetrics = { val, test, initial, last: val, bestEpoch: 0, kept: 'last', stopped: 'epochs', epochs: [], seconds: fit.seconds, backend: 'js', againstTruth: input.evalIsTruth };
   const out: TrainCommandResult = { ...saved, head: 'residual', metrics, splits: { source: policy.source, note: policy.note }, residual: { pairs: fit.pairs, trainImages: fit.trainImages, meanResidual: fit.meanResidual, partners: fit.partners, coverage: fit.coverage } };
-  return Object.assign(out, varianceReport(ds, { ...withVar }, input.imageRole, extraPositives(ds, 'file', []).csr));
+  return Object.assign(out, varianceReport(ds, { ...withVar }, input.imageRole, extraPositives(ds, 'file', []).csr, seed));
 }

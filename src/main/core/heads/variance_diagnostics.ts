@@ -11,6 +11,7 @@ import { createDotEngine, paddedRow } from '../compute/dot_engine.js';
 import { mulberry32 } from '../../../shared/random.js';
 import { totalVariance } from './csd.js';
 import { partialSpearman, spearman } from '../compute/stats.js';
+import { ROLE_TEST, ROLE_VAL, splitPolicy } from '../datasets/split_policy.js';
 import type { VarianceAgainst, VarianceCorrelation, VarianceDiagnostics } from '../../../shared/views/heads.js';
 
 export type { VarianceAgainst, VarianceCorrelation, VarianceDiagnostics };
@@ -31,6 +32,13 @@ export interface DiagnosticsInput {
   captionImage: ArrayLike<number>;
   /** Split of each image (null/undefined: one pool). Partners are searched within the split. */
   imageSplit?: ArrayLike<string | null | undefined> | null;
+  /**
+   * Images a head trained on this dataset did not see (nonzero), for the held-out multiplicity row;
+   * without it, the images whose split is val, dev or test.
+   */
+  heldOutImage?: ArrayLike<number> | null;
+  /** The held-out images are the split policy's derived val + test (the dataset has no train split). */
+  heldOutDerived?: boolean;
   /** Valid images of each caption (truth.jsonl). */
   truth?: ReadonlyArray<ArrayLike<number>> | null;
   /** Known extra positives per caption (beyond its annotated image); omitted when none are known. */
@@ -190,13 +198,14 @@ export function varianceDiagnostics(input: DiagnosticsInput, opts: { maxItems?: 
     const perImage = captionsPerImage(input.truth, nI);
     captions.push(correlateMultiplicity(tc, Float64Array.from(capSample, (c) => input.truth![c]?.length ?? NaN), capNearest));
     // Every caption of validation/test images (those a head trained on this dataset did not see).
+    const isHeld = input.heldOutImage ? (img: number) => !!input.heldOutImage![img] : (img: number) => HELD_OUT_SPLITS.has(splitOf(img));
     const held: number[] = [];
-    for (let c = 0; c < nC; c++) if (HELD_OUT_SPLITS.has(splitOf(input.captionImage[c]))) held.push(c);
+    for (let c = 0; c < nC; c++) if (isHeld(input.captionImage[c])) held.push(c);
     if (held.length > 2) {
       const heldIdx = Int32Array.from(held);
       const heldNear = nearestFor(heldIdx, input.text, input.image, (c) => splitOf(input.captionImage[c]), imagesBySplit);
       const mHeld = Float64Array.from(held, (c) => input.truth![c]?.length ?? NaN);
-      captions.push({ ...correlateMultiplicity(Float64Array.from(held, (c) => tText[c]), mHeld, heldNear), scope: 'val+test' });
+      captions.push({ ...correlateMultiplicity(Float64Array.from(held, (c) => tText[c]), mHeld, heldNear), scope: 'val+test', ...(input.heldOutDerived ? { derived: true } : {}) });
     }
     images.push(correlateMultiplicity(ti, Float64Array.from(imgSample, (i) => perImage[i]), imgNearest));
   }
@@ -209,14 +218,18 @@ export function varianceDiagnostics(input: DiagnosticsInput, opts: { maxItems?: 
 /**
  * The diagnostics of a probabilistic space of a dataset: partners searched within each image split,
  * truth.jsonl as multiplicity, and false-negative flags plus positives.jsonl as known positives
- * (`known`, a CSR row per caption; omitted when it is empty).
+ * (`known`, a CSR row per caption; omitted when it is empty). Held-out captions follow the split
+ * policy (`splitSeed`, default 0): on a dataset without a train split they are those of its derived
+ * val + test images (none when it is too small to hold any out), else those of val/dev/test images.
  */
 export function datasetVarianceDiagnostics(
   ds: { images: ReadonlyArray<{ split?: string | null }>; captions: ReadonlyArray<{ imageIndex: number }>; truth?: ReadonlyArray<ArrayLike<number>> | null },
   space: { dims: number; image: Float32Array; text: Float32Array; imageLogvar?: Float32Array | null; textLogvar?: Float32Array | null; imageValue?: ArrayLike<number> | null; textValue?: ArrayLike<number> | null },
   known: { offsets: ArrayLike<number> } | null,
-  opts: { maxItems?: number; seed?: number } = {},
+  opts: { maxItems?: number; seed?: number; splitSeed?: number } = {},
 ): VarianceDiagnostics {
+  const policy = splitPolicy(ds, opts.splitSeed ?? 0);
+  const heldOutImage = policy.source === 'dataset' ? null : Uint8Array.from(policy.roles, (r) => (r === ROLE_VAL || r === ROLE_TEST ? 1 : 0));
   let knownPerCaption: Int32Array | null = null;
   if (known) {
     knownPerCaption = Int32Array.from({ length: ds.captions.length }, (_, c) => known.offsets[c + 1] - known.offsets[c]);
@@ -227,6 +240,8 @@ export function datasetVarianceDiagnostics(
       ...space,
       captionImage: Int32Array.from(ds.captions, (c) => c.imageIndex),
       imageSplit: ds.images.map((im) => im.split ?? null),
+      heldOutImage,
+      heldOutDerived: policy.source === 'derived',
       truth: ds.truth ?? null,
       knownPerCaption,
     },
@@ -245,6 +260,6 @@ export function describeVarianceDiagnostics(d: VarianceDiagnostics): string[] {
   const f = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
   const partial = (r: VarianceCorrelation): string => (r.partialRho === undefined ? '' : ` (partial, given the nearest distance, ${f(r.partialRho)})`);
   const line = (name: string, rows: VarianceCorrelation[]): string =>
-    `${name}: ${rows.map((r) => `${AGAINST_WORDS[r.against]}${r.scope === 'val+test' ? ` (val + test, n = ${r.n.toLocaleString('en-US')})` : ''} ρ = ${f(r.rho)}${partial(r)}`).join(', ')} (n = ${Math.max(0, ...rows.filter((r) => r.scope !== 'val+test').map((r) => r.n)).toLocaleString('en-US')})`;
+    `${name}: ${rows.map((r) => `${AGAINST_WORDS[r.against]}${r.scope === 'val+test' ? ` (${r.derived ? 'derived ' : ''}val + test, n = ${r.n.toLocaleString('en-US')})` : ''} ρ = ${f(r.rho)}${partial(r)}`).join(', ')} (n = ${Math.max(0, ...rows.filter((r) => r.scope !== 'val+test').map((r) => r.n)).toLocaleString('en-US')})`;
   return [line('captions', d.captions), line('images', d.images)];
 }

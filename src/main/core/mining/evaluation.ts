@@ -8,7 +8,10 @@
 //   FILE       annotated ∪ the pairs of an ECCV Caption JSON, CxC CSV or positives.jsonl file
 //              (review/import_positives.ts), as ECCV and CxC metrics include the originals.
 // Galleries: every image and caption, or one split (`split`); positives outside the evaluated
-// items are dropped and counted (SCIENCE 1.7.3).
+// items are dropped and counted (SCIENCE 1.7.3). Splits follow the one split policy that training
+// follows (datasets/split_policy.ts): on a dataset without a train split, test/val/train are the
+// derived 80/10/10 roles by image (seed EVAL_SPLIT_SEED, the built-in encoder's), the default is the
+// derived test split, and every result says so; a dataset with a train split uses its own labels.
 // metricsTable() is the metrics panel's side-by-side table over spaces and positive sets, with
 // the Kendall τ between the spaces' orders under R@1 and under mAP@R.
 import type { Dataset } from '../datasets/dataset.js';
@@ -33,6 +36,7 @@ export interface EvalProject {
   listSpaces(): SpaceInfo[];
 }
 import type { MiningSpaceInput } from './space_engine.js';
+import { ROLE_TEST, ROLE_TRAIN, ROLE_VAL, roleCounts, splitPolicy } from '../datasets/split_policy.js';
 import { verifiedCounts } from '../labels/verified_labels.js';
 import type { VerifiedCounts } from '../../../shared/views/metrics.js';
 
@@ -46,7 +50,10 @@ export interface EvalCommandArgs {
   strict?: boolean;
   ks?: number[];
   ties?: TieMode;
-  /** Evaluate inside one split: 'all' for every item; default the test split when there is one. */
+  /**
+   * Evaluate inside one split: 'all' for every item; default the test split when there is one. On a
+   * dataset without a train split, test/val/train are the split policy's derived roles by image.
+   */
   split?: string;
 }
 
@@ -55,25 +62,94 @@ export interface EvalCommandOutput {
   space?: { id: string; name: string };
   /** The split the galleries were drawn from ('all': every item). */
   split: string;
+  /** The split in words, saying when it is derived: "test (derived 80/10/10 by image, seed 0: 20 images; …)". */
+  splitDescription: string;
+  /** The split policy's derived split (the dataset has no train split), not the dataset's own labels. */
+  splitDerived: boolean;
   i2t: ScoreFileMetrics;
   t2i: ScoreFileMetrics;
   /** With --positives verified: the pairs each kind of label added or removed (label model). */
   verified?: VerifiedCounts;
 }
 
-/** Evaluation defaults to the held-out test split where the dataset has one; every result names it. */
+/**
+ * The seed of the split policy that evaluation follows: the built-in encoder's (datasets/split_policy.ts,
+ * encoders/baseline), which is also every head's default.
+ */
+export const EVAL_SPLIT_SEED = 0;
+
+const DERIVED_ORDER = [
+  ['test', ROLE_TEST],
+  ['val', ROLE_VAL],
+  ['train', ROLE_TRAIN],
+] as const;
+
+/** The derived roles when the dataset has no train split (the split policy's 80/10/10 by image), else null. */
+function derivedRoles(ds: Pick<Dataset, 'images'>): Int8Array | null {
+  const p = splitPolicy(ds, EVAL_SPLIT_SEED);
+  return p.source === 'derived' ? p.roles : null;
+}
+
+/**
+ * Evaluation defaults to the held-out test split; every result names it. On a dataset with a train
+ * split that is its own test split (or every item when it has none); without a train split it is
+ * the split policy's derived test images, the ones the built-in encoder and the heads held out; with
+ * too few images to hold any out (the policy trains on everything) it is every item.
+ */
 export function defaultEvalSplit(ds: Dataset): string {
+  const p = splitPolicy(ds, EVAL_SPLIT_SEED);
+  if (p.source === 'derived') return 'test';
+  if (p.source === 'all') return 'all';
   return ds.captions.some((c) => c.split === 'test') && ds.images.some((im) => im.split === 'test') ? 'test' : 'all';
 }
 
-/** The splits a table can be evaluated on (images and captions in each), held-out ones first, then 'all'. */
-export function evalSplits(ds: Dataset): Array<{ name: string; images: number; captions: number }> {
+export interface EvalSplitInfo {
+  name: string;
+  images: number;
+  captions: number;
+  /** The split policy's derived split (the dataset has no train split), not the dataset's own labels. */
+  derived?: boolean;
+}
+
+/**
+ * The splits a table can be evaluated on (images and captions in each), held-out ones first, then
+ * 'all'. Without a train split: the derived test, val and train splits by image.
+ */
+export function evalSplits(ds: Dataset): EvalSplitInfo[] {
+  const all = { name: 'all', images: ds.images.length, captions: ds.captions.length };
+  const roles = derivedRoles(ds);
+  if (roles) {
+    return [
+      ...DERIVED_ORDER.map(([name, role]) => ({ name, images: roles.filter((r) => r === role).length, captions: ds.captions.filter((c) => roles[c.imageIndex] === role).length, derived: true })).filter((x) => x.images > 0 && x.captions > 0),
+      all,
+    ];
+  }
   const count = new Map<string, { images: number; captions: number }>();
   for (const im of ds.images) if (im.split) count.set(im.split, { images: (count.get(im.split)?.images ?? 0) + 1, captions: count.get(im.split)?.captions ?? 0 });
   for (const c of ds.captions) if (c.split && count.has(c.split)) count.get(c.split)!.captions++;
   const order = ['test', 'val', 'dev', 'train'];
   const named = [...count.entries()].filter(([, n]) => n.images > 0 && n.captions > 0).sort(([a], [b]) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || a.localeCompare(b));
-  return [...named.map(([name, n]) => ({ name, ...n })), { name: 'all', images: ds.images.length, captions: ds.captions.length }];
+  return [...named.map(([name, n]) => ({ name, ...n })), all];
+}
+
+/** Whether `split` is evaluated as the split policy's derived split (the dataset has no train split). */
+export function isDerivedSplit(ds: Pick<Dataset, 'images'>, split: string): boolean {
+  return split !== 'all' && DERIVED_ORDER.some(([name]) => name === split) && derivedRoles(ds) != null;
+}
+
+/**
+ * The split in words, as every result names it: "test", "all items", or on a dataset without a
+ * train split "test (derived 80/10/10 by image, seed 0: 20 images)".
+ */
+export function describeEvalSplit(ds: Dataset, split: string): string {
+  const p = splitPolicy(ds, EVAL_SPLIT_SEED);
+  if (split === 'all') {
+    if (p.source === 'derived') return `all items (the dataset has no train split; the built-in encoder trained on the ${roleCounts(p.roles).train} derived train images among them)`;
+    if (p.source === 'all') return `all items (no train split and only ${ds.images.length} images: the built-in encoder trained on every item)`;
+    return 'all items';
+  }
+  if (!isDerivedSplit(ds, split)) return split;
+  return `${split} (derived 80/10/10 by image, seed ${EVAL_SPLIT_SEED}: ${splitSubset(ds, split).images.length} images; the dataset has no train split)`;
 }
 
 function strip(r: MetricsResult): ScoreFileMetrics {
@@ -101,12 +177,21 @@ export interface EvalSubset {
   captions: Int32Array;
 }
 
+/** The images and captions of one split; on a dataset without a train split test/val/train are the derived roles. */
 export function splitSubset(ds: Dataset, split: string): EvalSubset {
+  const roles = derivedRoles(ds);
+  const role = DERIVED_ORDER.find(([name]) => name === split)?.[1];
+  if (roles && role !== undefined) {
+    const images = ds.images.flatMap((_, i) => (roles[i] === role ? [i] : []));
+    const captions = ds.captions.flatMap((c, k) => (roles[c.imageIndex] === role ? [k] : []));
+    if (!images.length || !captions.length) throw new Error(`the derived ${split} split (the dataset has no train split) has ${images.length} images and ${captions.length} captions`);
+    return { images: Int32Array.from(images), captions: Int32Array.from(captions) };
+  }
   const images = ds.images.flatMap((im, i) => (im.split === split ? [i] : []));
   const captions = ds.captions.flatMap((c, k) => (c.split === split ? [k] : []));
   if (!images.length || !captions.length) {
-    const names = [...new Set(ds.captions.map((c) => c.split).filter((s) => s != null))];
-    throw new Error(`split "${split}" has ${images.length} images and ${captions.length} captions (splits: ${names.join(', ') || 'none'})`);
+    const names = roles ? DERIVED_ORDER.map(([name]) => `${name} (derived)`) : [...new Set(ds.captions.map((c) => c.split).filter((s) => s != null))];
+    throw new Error(`split "${split}" has ${images.length} images and ${captions.length} captions (splits: ${names.join(', ') || 'none'}, all)`);
   }
   return { images: Int32Array.from(images), captions: Int32Array.from(captions) };
 }
@@ -181,6 +266,7 @@ export async function evaluateProject(project: EvalProject, args: EvalCommandArg
   const verified = args.positives === 'verified' ? projectVerified(ds, project.reviews, { strict: args.strict }) : null;
   const t2i = verified ? verified.t2i : positivesFor(ds, project.reviews, args.positives ?? 'annotated', args.strict);
   const split = args.split ?? defaultEvalSplit(ds);
+  const named = { split, splitDescription: describeEvalSplit(ds, split), splitDerived: isDerivedSplit(ds, split) };
   const st = ds.streamed;
   if (st && !ds.embeddings && args.space === 'dataset') {
     // The folder's embeddings are over the memory budget: read by block (equal to the in-memory result).
@@ -190,12 +276,12 @@ export async function evaluateProject(project: EvalProject, args: EvalCommandArg
     const local = sub ? new Map(Array.from(sub.images, (g, l) => [g, l] as const)) : null;
     const positives = sub ? Array.from(sub.captions, (c) => Array.from(t2i[c] ?? [], (g) => local!.get(g) ?? -1).filter((l) => l >= 0)) : t2i;
     const r = evaluateStreamed(image, text, positives, { ks: args.ks, ties: args.ties, budgetBytes: st.budgetBytes });
-    return { space: { id: 'dataset', name: `${st.source} (on disk, read by block)` }, split, i2t: strip(r.i2t), t2i: strip(r.t2i), ...(verified ? { verified: verifiedCounts(verified.counts) } : {}) };
+    return { space: { id: 'dataset', name: `${st.source} (on disk, read by block)` }, ...named, i2t: strip(r.i2t), t2i: strip(r.t2i), ...(verified ? { verified: verifiedCounts(verified.counts) } : {}) };
   }
   const space = project.space(args.space);
   const r = await evaluateMiningSpaceAsync(space, t2i, { ks: args.ks, ties: args.ties, subset: split !== 'all' ? splitSubset(ds, split) : undefined });
   const name = project.listSpaces().find((s) => s.id === space.id)?.name ?? space.id;
-  return { space: { id: space.id, name }, split, i2t: strip(r.i2t), t2i: strip(r.t2i), ...(verified ? { verified: verifiedCounts(verified.counts) } : {}) };
+  return { space: { id: space.id, name }, ...named, i2t: strip(r.i2t), t2i: strip(r.t2i), ...(verified ? { verified: verifiedCounts(verified.counts) } : {}) };
 }
 
 /** Kendall τ-b between two score lists over the same items. */

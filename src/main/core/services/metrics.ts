@@ -2,7 +2,7 @@
 // InfoNCE / BCE push of one pair in the active space.
 import type { MetricsTableView, MultiplicityView, PairPushView } from '../../../shared/views/metrics.js';
 import type { MetricsService } from '../../../shared/api.js';
-import { defaultEvalSplit, evalSplits, metricsTableAsync } from '../mining/evaluation.js';
+import { defaultEvalSplit, describeEvalSplit, evalSplits, isDerivedSplit, metricsTableAsync } from '../mining/evaluation.js';
 import { projectVerified } from '../mining/project.js';
 import { projectMultiplicity, projectPairPush } from '../mining/panels.js';
 import { verifiedCounts } from '../labels/verified_labels.js';
@@ -13,7 +13,8 @@ export class MetricsServiceImpl implements MetricsService {
 
   async table(req: { spaceIds?: string[]; ties?: 'expected' | 'stable' | 'optimistic' | 'pessimistic'; strict?: boolean; split?: string }): Promise<MetricsTableView> {
     const p = this.s.project();
-    // Like `mlens eval`: the held-out test split unless another is asked for; the view names it.
+    // Like `mlens eval`: the held-out test split unless another is asked for (on a dataset without a
+    // train split, the split policy's derived one); the view names it and says when it is derived.
     const splits = evalSplits(p.ds);
     const split = req.split ?? defaultEvalSplit(p.ds);
     if (!splits.some((x) => x.name === split)) throw new Error(`${p.ds.name} has no split "${split}" to evaluate (it has: ${splits.map((x) => x.name).join(', ')})`);
@@ -25,7 +26,7 @@ export class MetricsServiceImpl implements MetricsService {
     // Large spaces run on worker threads.
     const table = await metricsTableAsync(p.ds, p.reviews, ids.map((id) => p.space(id)), { ties: req.ties, strict: req.strict, split });
     const droppedOutside = Object.fromEntries(table.rows.map((r) => [r.positives, r.droppedOutside]));
-    return { rows: table.rows.map(({ space, positives, i2t, t2i }) => ({ space, positives, i2t, t2i })), rankCorrelation: table.rankCorrelation, split, splits, droppedOutside, verified: verifiedCounts(projectVerified(p.ds, p.reviews, { strict: req.strict }).counts) };
+    return { rows: table.rows.map(({ space, positives, i2t, t2i }) => ({ space, positives, i2t, t2i })), rankCorrelation: table.rankCorrelation, split, splitDescription: describeEvalSplit(p.ds, split), splitDerived: isDerivedSplit(p.ds, split), splits, droppedOutside, verified: verifiedCounts(projectVerified(p.ds, p.reviews, { strict: req.strict }).counts) };
   }
 
   async multiplicity(): Promise<MultiplicityView> {

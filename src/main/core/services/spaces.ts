@@ -47,7 +47,7 @@ export class SpacesServiceImpl implements SpacesService {
     return info;
   }
 
-  async encode(req: { jobId: string; encoder: string }): Promise<SpaceInfo & { cached: boolean; problems: number }> {
+  async encode(req: { jobId: string; encoder: string }): Promise<SpaceInfo & { cached: boolean; problems: number; splitNote: string | null }> {
     const p = this.s.project();
     checkEncoderSpecPaths(req.encoder);
     const r = await this.s.jobs.run(req.jobId, 'encode', (signal, progress) =>
@@ -59,7 +59,9 @@ export class SpacesServiceImpl implements SpacesService {
       }),
     );
     const info = await this.adoptWritten(r.id);
-    return { ...info, cached: r.cached, problems: r.problems.length };
+    // The split announcement (file 'splits') is not a skipped item: it is returned as such.
+    const split = r.problems.find((x) => x.file === 'splits');
+    return { ...info, cached: r.cached, problems: r.problems.filter((x) => x !== split).length, splitNote: split?.message ?? null };
   }
 
   async itemDetail(req: { kind: 'image' | 'caption'; index: number; k?: number }): Promise<ItemDetail> {

@@ -153,7 +153,7 @@ export function MetricsPanel() {
             <select data-testid="split-select" value={split ?? table?.split ?? ''} onChange={(e) => setSplit(e.target.value)} disabled={!table}>
               {!table && <option value="">…</option>}
               {(table?.splits ?? []).map((x) => (
-                <option key={x.name} value={x.name}>{x.name === 'all' ? 'all items' : x.name} ({x.images.toLocaleString('en-US')} images, {x.captions.toLocaleString('en-US')} captions)</option>
+                <option key={x.name} value={x.name}>{x.name === 'all' ? 'all items' : x.derived ? `${x.name}, derived` : x.name} ({x.images.toLocaleString('en-US')} images, {x.captions.toLocaleString('en-US')} captions)</option>
               ))}
             </select>
           </label>
@@ -189,10 +189,12 @@ export function MetricsPanel() {
           </div>
         )}
         {table && (
-          <p className="muted small" data-testid="metrics-split" data-split={table.split}>
+          <p className="muted small" data-testid="metrics-split" data-split={table.split} data-derived={table.splitDerived ? 'true' : undefined}>
             {table.split === 'all'
-              ? 'Evaluated on every item (no test split, or “all items” chosen): heads trained on this dataset have seen some of these queries.'
-              : `Evaluated on the ${table.split} split only: its images are the gallery for its captions and the other way round.`}
+              ? `Evaluated on every item (no test split, or “all items” chosen): heads trained on this dataset have seen some of these queries.${table.splitDescription && table.splitDescription !== 'all items' ? ` The split: ${table.splitDescription}.` : ''}`
+              : table.splitDerived
+                ? `Evaluated on the split ${table.splitDescription} only, the split by image that the built-in encoder and the heads follow: its images are the gallery for its captions and the other way round.`
+                : `Evaluated on the ${table.split} split only: its images are the gallery for its captions and the other way round.`}
             {table.split !== 'all' && Object.values(table.droppedOutside).some((n) => n > 0) && ` Positives with one side outside it are left out (verified: ${(table.droppedOutside.verified ?? 0).toLocaleString('en-US')}); reviews in other splits change this table only under “all items”.`}
           </p>
         )}
@@ -213,7 +215,7 @@ export function MetricsPanel() {
           <GroupedBars
             ref={svgRef}
             testid="metrics-plot"
-            title={`R@1 vs mAP@R by positive set (${table?.split === 'all' ? 'all items' : `${table?.split} split`}; ties: ${ties}${strict ? ', strict' : ''})`}
+            title={`R@1 vs mAP@R by positive set (${table?.split === 'all' ? 'all items' : `${table?.splitDerived ? 'derived ' : ''}${table?.split} split`}; ties: ${ties}${strict ? ', strict' : ''})`}
             series={SERIES}
             groups={rows.map((r) => ({ label: multiSpace ? `${spaceName(r.space)} · ${POS_TEXT[r.positives] ?? r.positives}` : POS_TEXT[r.positives] ?? r.positives, values: [r.i2t.recall_at['1'], r.t2i.recall_at['1'], r.i2t.map_at_r, r.t2i.map_at_r] }))}
             max={1}

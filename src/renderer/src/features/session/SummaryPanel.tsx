@@ -35,6 +35,7 @@ export function SummaryPanel({ summary, space }: { summary: DatasetSummary; spac
           {Object.keys(summary.splits).length > 0 && summary.withoutSplit && summary.withoutSplit.captions + summary.withoutSplit.images > 0 && (
             <tr data-testid="without-split"><th>No split</th><td>{summary.withoutSplit.images} images, {summary.withoutSplit.captions} captions</td></tr>
           )}
+          {summary.noTrainSplit && <tr data-testid="no-train-split"><th>Training split</th><td>{summary.noTrainSplit}</td></tr>}
         </tbody>
       </table>
       {summary.problems.length > 0 && (

@@ -75,7 +75,7 @@ function SpacesView({ session, jobs, onEncode, onCancel, onSetSpace, onNotice }:
     setLastEncoded(null);
     try {
       const r = await onEncode(enc, id);
-      setLastEncoded(`${r.name} (${r.dims}-d)${r.cached ? ' — reused from cache' : ''}${r.problems ? ` — ${r.problems} items skipped` : ''}`);
+      setLastEncoded(`${r.name} (${r.dims}-d)${r.cached ? ' — reused from cache' : ''}${r.problems ? ` — ${r.problems} ${r.problems === 1 ? 'item' : 'items'} skipped` : ''}${r.splitNote ? ` — ${r.splitNote}` : ''}`);
       onNotice(`Space ${r.name} is active`);
       onSetSpace(r.id);
     } catch (e) {

@@ -151,7 +151,7 @@ function VarianceFollows({ d }: { d: VarianceDiagnostics }) {
             const key = r.scope === 'all' ? r.against : `${r.against}-valtest`;
             return (
               <tr key={key} data-against={r.against} data-scope={r.scope} title={AGAINST[r.against].title}>
-                <td>{AGAINST[r.against].label}{r.scope === 'val+test' ? ' (val + test captions)' : ''}</td>
+                <td>{AGAINST[r.against].label}{r.scope === 'val+test' ? (get(d.captions, r)?.derived ? ' (derived val + test captions)' : ' (val + test captions)') : ''}</td>
                 <td>
                   <span data-testid={`follows-caption-${key}`}>{rhoText(get(d.captions, r)?.rho)}</span>
                   <PartialRho c={get(d.captions, r)} testId={`follows-caption-${key}-partial`} />
