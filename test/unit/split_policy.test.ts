@@ -24,6 +24,12 @@ describe('split policy', () => {
     expect(p).toMatchObject({ source: 'dataset', note: null });
   });
 
+  it("reads COCO's year-suffixed splits (train2017, val2017, test2015) as train, val and test", () => {
+    const p = splitPolicy(images(['train2017', 'train2014', 'val2017', 'test-2015', 'Train_2017']));
+    expect(Array.from(p.roles)).toEqual([ROLE_TRAIN, ROLE_TRAIN, ROLE_VAL, ROLE_TEST, ROLE_TRAIN]);
+    expect(p).toMatchObject({ source: 'dataset', note: null });
+  });
+
   it('without a val split, a seeded 10 % of train validates, and says so', () => {
     const p = splitPolicy(images([...Array(40).fill('train'), ...Array(10).fill('test')]));
     expect([count(p.roles, ROLE_TRAIN), count(p.roles, ROLE_VAL), count(p.roles, ROLE_TEST)]).toEqual([36, 4, 10]);

@@ -28,13 +28,21 @@ export interface SplitPolicy {
   note: string | null;
 }
 
+/**
+ * A split label's kind, lower-cased and without a trailing year or number, so that COCO's
+ * `train2014`/`train2017`/`val2017` and names like `test-2015` read as train, val and test.
+ */
+export function splitKind(split: string | null | undefined): string {
+  return (split ?? '').toLowerCase().replace(/[-_]?\d+$/, '');
+}
+
 export function splitPolicy(ds: { readonly images: ReadonlyArray<{ readonly split?: string | null }> }, seed = 0): SplitPolicy {
   const n = ds.images.length;
   const roles = new Int8Array(n);
   let nTrain = 0;
   let nVal = 0;
   ds.images.forEach((im, i) => {
-    const s = (im.split ?? '').toLowerCase();
+    const s = splitKind(im.split);
     if (TRAIN_SPLITS.has(s)) nTrain++;
     roles[i] = VAL_SPLITS.has(s) ? ROLE_VAL : TEST_SPLITS.has(s) ? ROLE_TEST : TRAIN_SPLITS.has(s) || !s ? ROLE_TRAIN : ROLE_UNUSED;
     if (roles[i] === ROLE_VAL) nVal++;
