@@ -19,7 +19,7 @@ export function docFiles(root = ROOT) {
 
 export function loadScience(path = JSON_PATH) {
   const j = JSON.parse(readFileSync(path, 'utf8'));
-  return j.results?.science ?? j.results?.['science-1000'] ?? j;
+  return j.results?.science ?? j.results?.['science-1000'] ?? j.results?.['science-fresh'] ?? j;
 }
 
 /** `npm run bench -- science-1000`: the same protocol at 1,000-image worlds (region larger_worlds). */

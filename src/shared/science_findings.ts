@@ -722,5 +722,365 @@ export const SCIENCE_RUNS: ScienceRun[] = [
         ]
       }
     ]
+  },
+  {
+    "command": "npm run bench -- science-fresh",
+    "file": "bench-results/latest-science-fresh.json",
+    "seeds": [
+      106,
+      107,
+      108,
+      109,
+      110
+    ],
+    "images": 200,
+    "digitsImages": 200,
+    "encoder": "baseline",
+    "targets": [
+      {
+        "name": "ece",
+        "label": "ECE of p̂ on the unreviewed candidates (against the truth) ≤ 0.10",
+        "op": "<=",
+        "bound": 0.1,
+        "worlds": [
+          {
+            "world": "sample A, noise 0",
+            "median": 0.062,
+            "met": true
+          },
+          {
+            "world": "sample A, noise 0.2",
+            "median": 0.043,
+            "met": true
+          },
+          {
+            "world": "sample B, noise 0",
+            "median": 0.069,
+            "met": true
+          },
+          {
+            "world": "sample B, noise 0.2",
+            "median": 0.075,
+            "met": true
+          },
+          {
+            "world": "sample C, noise 0",
+            "median": 0.049,
+            "met": true
+          },
+          {
+            "world": "sample C, noise 0.2",
+            "median": 0.04,
+            "met": true
+          },
+          {
+            "world": "digits (real MNIST images)",
+            "median": 0.031,
+            "met": true
+          }
+        ]
+      },
+      {
+        "name": "precision_top_1000",
+        "label": "precision of the top 1,000 candidates ≥ 0.6",
+        "op": ">=",
+        "bound": 0.6,
+        "worlds": [
+          {
+            "world": "sample A, noise 0",
+            "median": 0.937,
+            "met": true
+          },
+          {
+            "world": "sample A, noise 0.2",
+            "median": 0.753,
+            "met": true
+          },
+          {
+            "world": "sample B, noise 0",
+            "median": 0.536,
+            "met": false
+          },
+          {
+            "world": "sample B, noise 0.2",
+            "median": 0.433,
+            "met": false
+          },
+          {
+            "world": "sample C, noise 0",
+            "median": 0.599,
+            "met": false
+          },
+          {
+            "world": "sample C, noise 0.2",
+            "median": 0.42,
+            "met": false
+          },
+          {
+            "world": "digits (real MNIST images)",
+            "median": 0.997,
+            "met": true
+          }
+        ]
+      },
+      {
+        "name": "caption_variance_rho",
+        "label": "Spearman ρ of caption Σσ² (PCME++ head) with true multiplicity (held-out captions) ≥ 0.3",
+        "op": ">=",
+        "bound": 0.3,
+        "worlds": [
+          {
+            "world": "sample A, noise 0",
+            "median": 0.097,
+            "met": false
+          },
+          {
+            "world": "sample A, noise 0.2",
+            "median": -0.015,
+            "met": false
+          },
+          {
+            "world": "sample B, noise 0",
+            "median": 0.042,
+            "met": false
+          },
+          {
+            "world": "sample B, noise 0.2",
+            "median": 0.065,
+            "met": false
+          },
+          {
+            "world": "sample C, noise 0",
+            "median": -0.008,
+            "met": false
+          },
+          {
+            "world": "sample C, noise 0.2",
+            "median": 0.022,
+            "met": false
+          },
+          {
+            "world": "digits (real MNIST images)",
+            "median": -0.531,
+            "met": false
+          }
+        ]
+      },
+      {
+        "name": "image_variance_rho",
+        "label": "Spearman ρ of image Σσ² (PCME++ head) with captions per image ≥ 0.2",
+        "op": ">=",
+        "bound": 0.2,
+        "worlds": [
+          {
+            "world": "sample A, noise 0",
+            "median": -0.063,
+            "met": false
+          },
+          {
+            "world": "sample A, noise 0.2",
+            "median": -0.038,
+            "met": false
+          },
+          {
+            "world": "sample B, noise 0",
+            "median": -0.123,
+            "met": false
+          },
+          {
+            "world": "sample B, noise 0.2",
+            "median": -0.156,
+            "met": false
+          },
+          {
+            "world": "sample C, noise 0",
+            "median": -0.149,
+            "met": false
+          },
+          {
+            "world": "sample C, noise 0.2",
+            "median": -0.085,
+            "met": false
+          },
+          {
+            "world": "digits (real MNIST images)",
+            "median": 0.035,
+            "met": false
+          }
+        ]
+      },
+      {
+        "name": "residual_caption_variance_rho",
+        "label": "Spearman ρ of caption Σσ² of the residual-variance head with true multiplicity (held-out captions) ≥ 0.3",
+        "op": ">=",
+        "bound": 0.3,
+        "worlds": [
+          {
+            "world": "sample A, noise 0",
+            "median": 0.753,
+            "met": true
+          },
+          {
+            "world": "sample A, noise 0.2",
+            "median": 0.611,
+            "met": true
+          },
+          {
+            "world": "sample B, noise 0",
+            "median": 0.481,
+            "met": true
+          },
+          {
+            "world": "sample B, noise 0.2",
+            "median": 0.449,
+            "met": true
+          },
+          {
+            "world": "sample C, noise 0",
+            "median": 0.592,
+            "met": true
+          },
+          {
+            "world": "sample C, noise 0.2",
+            "median": 0.51,
+            "met": true
+          },
+          {
+            "world": "digits (real MNIST images)",
+            "median": 0.901,
+            "met": true
+          }
+        ]
+      },
+      {
+        "name": "residual_image_variance_rho",
+        "label": "Spearman ρ of image Σσ² of the residual-variance head with captions per image ≥ 0.2",
+        "op": ">=",
+        "bound": 0.2,
+        "worlds": [
+          {
+            "world": "sample A, noise 0",
+            "median": 0.73,
+            "met": true
+          },
+          {
+            "world": "sample A, noise 0.2",
+            "median": 0.494,
+            "met": true
+          },
+          {
+            "world": "sample B, noise 0",
+            "median": 0.56,
+            "met": true
+          },
+          {
+            "world": "sample B, noise 0.2",
+            "median": 0.396,
+            "met": true
+          },
+          {
+            "world": "sample C, noise 0",
+            "median": 0.693,
+            "met": true
+          },
+          {
+            "world": "sample C, noise 0.2",
+            "median": 0.429,
+            "met": true
+          },
+          {
+            "world": "digits (real MNIST images)",
+            "median": 0.492,
+            "met": true
+          }
+        ]
+      },
+      {
+        "name": "caption_partners_rho",
+        "label": "Spearman ρ of caption effective partners with true multiplicity (held-out captions) ≥ 0.3 (same bound, not the Σσ² target)",
+        "op": ">=",
+        "bound": 0.3,
+        "worlds": [
+          {
+            "world": "sample A, noise 0",
+            "median": 0.609,
+            "met": true
+          },
+          {
+            "world": "sample A, noise 0.2",
+            "median": 0.442,
+            "met": true
+          },
+          {
+            "world": "sample B, noise 0",
+            "median": 0.489,
+            "met": true
+          },
+          {
+            "world": "sample B, noise 0.2",
+            "median": 0.357,
+            "met": true
+          },
+          {
+            "world": "sample C, noise 0",
+            "median": 0.096,
+            "met": false
+          },
+          {
+            "world": "sample C, noise 0.2",
+            "median": 0.078,
+            "met": false
+          },
+          {
+            "world": "digits (real MNIST images)",
+            "median": 0.843,
+            "met": true
+          }
+        ]
+      },
+      {
+        "name": "image_partners_rho",
+        "label": "Spearman ρ of image effective partners with captions per image ≥ 0.2 (same bound, not the Σσ² target)",
+        "op": ">=",
+        "bound": 0.2,
+        "worlds": [
+          {
+            "world": "sample A, noise 0",
+            "median": 0.42,
+            "met": true
+          },
+          {
+            "world": "sample A, noise 0.2",
+            "median": 0.258,
+            "met": true
+          },
+          {
+            "world": "sample B, noise 0",
+            "median": 0.324,
+            "met": true
+          },
+          {
+            "world": "sample B, noise 0.2",
+            "median": 0.193,
+            "met": false
+          },
+          {
+            "world": "sample C, noise 0",
+            "median": 0.28,
+            "met": true
+          },
+          {
+            "world": "sample C, noise 0.2",
+            "median": 0.213,
+            "met": true
+          },
+          {
+            "world": "digits (real MNIST images)",
+            "median": -0.255,
+            "met": false
+          }
+        ]
+      }
+    ]
   }
 ];
