@@ -30,6 +30,19 @@ describe('the aspect lexicon', () => {
     ['a bird at the top-right corner', 'position'],
     ['a lamp in front of a mirror', 'relation'],
     ['a dog underneath the table', 'relation'],
+    ['a circle in the central column', 'position'],
+    ['a disc in the middle row', 'position'],
+    ['a vase at the center-left', 'position'],
+    ['a star near the top', 'position'],
+    ['a cup to the left of a plate', 'relation'],
+    ['a red disc left of a blue square', 'relation'],
+    ['a cat on top of the car', 'relation'],
+    ['a cat next to a dog', 'relation'],
+    ['two dogs on a lawn', 'count'],
+    ['a pair of shoes', 'count'],
+    ['twenty-five cows', 'count'],
+    ['three-ish people at a table', 'count'],
+    ['3-4 birds on a wire', 'count'],
   ])('%s → %s', (text, aspect) => {
     expect(tagsOf(text)).toContain(aspect);
   });
@@ -38,6 +51,26 @@ describe('the aspect lexicon', () => {
     expect(tagsOf('a redwood forest')).not.toContain('colour');
     expect(tagsOf('someone is waiting')).not.toContain('count');
     expect(tagsOf('a bathroom mirror')).not.toContain('colour');
+  });
+
+  it('a bare preposition is not a relation, and a place in the picture is not one either', () => {
+    expect(tagsOf('A grey canvas with a yellow diamond')).not.toContain('relation');
+    expect(tagsOf('a cat on a table in a kitchen')).not.toContain('relation');
+    expect(tagsOf('a star near the top')).not.toContain('relation');
+    expect(tagsOf('Two objects, among them a red triangle')).not.toContain('relation');
+  });
+
+  it('a number in a compound adjective is not a count', () => {
+    for (const text of ['a six-sided shape', 'a red six sided shape', 'a two-tone car', 'a three-legged stool', 'a 3-legged stool', 'a two story house', 'a one-way street']) {
+      expect(tagsOf(text), text).not.toContain('count');
+    }
+  });
+
+  it('"left of" and "on top of" relate two things: not a position; "medium blue" is not a size', () => {
+    expect(tagsOf('a red disc left of a blue square')).not.toContain('position');
+    expect(tagsOf('a cat on top of the car')).not.toContain('position');
+    expect(tagsOf('a circle in the upper left of the picture')).toContain('position');
+    expect(tagsOf('a medium blue car')).toEqual(['colour']);
   });
 
   it('reports the share of captions per aspect and warns when it is low', () => {

@@ -176,6 +176,12 @@ export interface KeywordRule {
   keywords: string[];
   /** A match directly followed by this (a regular expression) does not count, e.g. size words in "larger than five". */
   notBefore?: string;
+  /**
+   * Phrases (same syntax as keywords) that are not this aspect although they contain one of its
+   * keywords: they are blanked out of the caption before the keywords are matched, e.g. "near the
+   * top" for relation ("near" alone is one), "left of" for position.
+   */
+  ignore?: string[];
 }
 
 export const DEFAULT_KEYWORD_RULES: readonly KeywordRule[] = [
@@ -190,20 +196,28 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+function keywordPattern(rule: KeywordRule, k: string): string {
+  const t = k.trim().toLowerCase();
+  if (!t) throw new Error(`condition "${rule.name}" has an empty keyword`);
+  if (t === '#') return '\\d+(?:[.,]\\d+)?'; // any numeral
+  const star = t.endsWith('*');
+  // "upper left" also matches "upper-left"; "medium-sized" also "medium sized" and "mediumsized".
+  const body = escapeRe(star ? t.slice(0, -1) : t)
+    .replace(/-/g, '[-\\s]?')
+    .replace(/\s+/g, '[-\\s]+');
+  return star ? `${body}\\w*` : body;
+}
+
 export function keywordRegex(rule: KeywordRule): RegExp {
   if (!rule.keywords.length) throw new Error(`condition "${rule.name}" has no keywords`);
-  const parts = rule.keywords.map((k) => {
-    const t = k.trim().toLowerCase();
-    if (!t) throw new Error(`condition "${rule.name}" has an empty keyword`);
-    if (t === '#') return '\\d+(?:[.,]\\d+)?'; // any numeral
-    const star = t.endsWith('*');
-    // "upper left" also matches "upper-left"; "medium-sized" also "medium sized" and "mediumsized".
-    const body = escapeRe(star ? t.slice(0, -1) : t)
-      .replace(/-/g, '[-\\s]?')
-      .replace(/\s+/g, '[-\\s]+');
-    return star ? `${body}\\w*` : body;
-  });
+  const parts = rule.keywords.map((k) => keywordPattern(rule, k));
   return new RegExp(`(?<![\\w])(?:${parts.join('|')})(?![\\w])${rule.notBefore ? `(?!${rule.notBefore})` : ''}`, 'i');
+}
+
+/** The rule's `ignore` phrases as one global expression (null when it has none). */
+export function ignoreRegex(rule: KeywordRule): RegExp | null {
+  if (!rule.ignore?.length) return null;
+  return new RegExp(`(?<![\\w])(?:${rule.ignore.map((k) => keywordPattern(rule, k)).join('|')})(?![\\w])`, 'gi');
 }
 
 export interface KeywordConditions {
@@ -219,11 +233,13 @@ export function conditionsFromKeywords(rules: readonly KeywordRule[], captions: 
   const names = rules.map((r) => r.name);
   if (new Set(names).size !== names.length) throw new Error('condition names must be distinct');
   const res = rules.map(keywordRegex);
+  const ignores = rules.map(ignoreRegex);
   const tags = rules.map(() => new Uint8Array(captions.length));
   const counts = rules.map(() => 0);
   captions.forEach((c, j) => {
     res.forEach((re, k) => {
-      if (re.test(c.text)) {
+      const ig = ignores[k];
+      if (re.test(ig ? c.text.replace(ig, ' ') : c.text)) {
         tags[k][j] = 1;
         counts[k]++;
       }
