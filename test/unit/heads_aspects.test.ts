@@ -60,8 +60,8 @@ describe('the aspect lexicon', () => {
     expect(tagsOf('Two objects, among them a red triangle')).not.toContain('relation');
   });
 
-  it('a number in a compound adjective is not a count', () => {
-    for (const text of ['a six-sided shape', 'a red six sided shape', 'a two-tone car', 'a three-legged stool', 'a 3-legged stool', 'a two story house', 'a one-way street']) {
+  it('a number in a compound adjective, compared with or named with an article is not a count', () => {
+    for (const text of ['a digit smaller than three', 'a number larger than 50', 'a 5 left of a 7', 'a six-sided shape', 'a red six sided shape', 'a two-tone car', 'a three-legged stool', 'a 3-legged stool', 'a two story house', 'a one-way street']) {
       expect(tagsOf(text), text).not.toContain('count');
     }
   });

@@ -101,7 +101,13 @@ const RELATION_IGNORE = [...['near', 'close to', 'over', 'toward', 'towards'].fl
 /** The default aspect rules: broad lexicons, documented in docs/conditional-aspects.md. */
 export const LEXICON_RULES: readonly KeywordRule[] = [
   { name: 'colour', keywords: [...CSS_COLOURS, ...CSS_COLOURS.filter((c) => c.includes(' ')).map((c) => c.replace(/ /g, '')), ...COLOUR_VARIANTS] },
-  { name: 'count', keywords: [...NUMBER_WORDS, '#'], notBefore: COMPOUND_AFTER_NUMBER },
+  // A number compared with ("smaller than three") or named with an article ("a 5", "the number 7") is a value, not a count.
+  {
+    name: 'count',
+    keywords: [...NUMBER_WORDS, '#'],
+    notBefore: COMPOUND_AFTER_NUMBER,
+    ignore: ['than #', ...CARDINALS.map((c) => `than ${c}`), 'a #', 'an #', 'the number #', 'number #'],
+  },
   // "a digit larger than five" compares values, not sizes: a size word followed by "than" and a number does not count.
   // "medium blue" is a colour, not a size.
   {

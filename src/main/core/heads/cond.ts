@@ -172,7 +172,7 @@ export function sampleConditions(
 export interface KeywordRule {
   /** Condition name shown in the selector. */
   name: string;
-  /** Words or phrases, matched case-insensitively on word boundaries; a trailing * matches any ending; '#' any numeral. */
+  /** Words or phrases, matched case-insensitively on word boundaries; a trailing * matches any ending; '#' (alone or in a phrase) any numeral. */
   keywords: string[];
   /** A match directly followed by this (a regular expression) does not count, e.g. size words in "larger than five". */
   notBefore?: string;
@@ -204,7 +204,8 @@ function keywordPattern(rule: KeywordRule, k: string): string {
   // "upper left" also matches "upper-left"; "medium-sized" also "medium sized" and "mediumsized".
   const body = escapeRe(star ? t.slice(0, -1) : t)
     .replace(/-/g, '[-\\s]?')
-    .replace(/\s+/g, '[-\\s]+');
+    .replace(/\s+/g, '[-\\s]+')
+    .replace(/#/g, '\\d+(?:[.,]\\d+)?'); // a numeral inside a phrase: "than #"
   return star ? `${body}\\w*` : body;
 }
 
