@@ -76,11 +76,22 @@ describe('the aspect lexicon', () => {
   it('reports the share of captions per aspect and warns when it is low', () => {
     const caps = ['a red car', 'a blue car', 'a car', 'a car on a road', ...Array.from({ length: 16 }, () => 'a truck')].map((text) => ({ text }));
     const kc = conditionsFromKeywords(LEXICON_RULES, caps);
-    const cov = aspectCoverage(kc.names, kc.counts, caps.length, 'the aspect lexicon');
+    const cov = aspectCoverage(kc.names, kc.counts, caps.length, 'lexicon');
     expect(cov.share.colour).toBeCloseTo(2 / 20, 6);
     expect(cov.share.size).toBe(0);
     expect(cov.warnings.some((w) => w.startsWith('aspect "size" tags 0.0 %'))).toBe(true);
     expect(cov.warnings.some((w) => w.startsWith('aspect "colour"'))).toBe(2 / 20 < LOW_COVERAGE);
+  });
+
+  it('the low-coverage warning names the source used and what to do for it', () => {
+    const warn = (source: Parameters<typeof aspectCoverage>[3]): string => aspectCoverage(['hue'], [1], 100, source).warnings[0];
+    expect(warn('lexicon')).toMatch(/from the aspect lexicon\): .*supply aspects\.jsonl .*for this vocabulary$/);
+    expect(warn('aspects.jsonl')).toMatch(/from aspects\.jsonl\): .*label more captions with this aspect in aspects\.jsonl$/);
+    expect(warn('aspects.jsonl')).not.toMatch(/supply aspects\.jsonl/);
+    expect(warn('sample')).toMatch(/from the sample's caption atoms\): .*generate more images/);
+    expect(warn('sample')).not.toMatch(/supply aspects\.jsonl/);
+    expect(warn('rules')).toMatch(/from keyword rules\): .*widen the keyword rules/);
+    expect(aspectCoverage(['hue'], [5], 100, 'sample').warnings).toEqual([]);
   });
 });
 

@@ -124,6 +124,25 @@ export const LEXICON_RULES: readonly KeywordRule[] = [
 /** Below this share of captions an aspect is too thin to train or evaluate a condition well. */
 export const LOW_COVERAGE = 0.05;
 
+/** Where a caption's aspects came from. */
+export type AspectSource = 'sample' | 'aspects.jsonl' | 'lexicon' | 'rules';
+
+/** The source as the result names it ("aspects from …"). */
+export const ASPECT_SOURCE_LABEL: Readonly<Record<AspectSource, string>> = {
+  sample: "the sample's caption atoms",
+  'aspects.jsonl': 'aspects.jsonl',
+  lexicon: 'the aspect lexicon',
+  rules: 'keyword rules',
+};
+
+/** What to do about an aspect with few captions, for each source. */
+const LOW_COVERAGE_REMEDY: Readonly<Record<AspectSource, string>> = {
+  sample: 'generate more images, or a preset whose captions speak of it more often',
+  'aspects.jsonl': 'label more captions with this aspect in aspects.jsonl',
+  lexicon: 'supply aspects.jsonl (caption → aspect → value) for this vocabulary',
+  rules: 'widen the keyword rules for this aspect, or supply aspects.jsonl',
+};
+
 export interface AspectCoverage {
   /** Share of captions tagged with each aspect, 0..1. */
   share: Record<string, number>;
@@ -131,14 +150,16 @@ export interface AspectCoverage {
   warnings: string[];
 }
 
-export function aspectCoverage(names: readonly string[], counts: readonly number[], nCaptions: number, source: string): AspectCoverage {
+export function aspectCoverage(names: readonly string[], counts: readonly number[], nCaptions: number, source: AspectSource): AspectCoverage {
   const share: Record<string, number> = {};
   const warnings: string[] = [];
   names.forEach((name, k) => {
     const s = nCaptions ? counts[k] / nCaptions : 0;
     share[name] = s;
     if (s < LOW_COVERAGE) {
-      warnings.push(`aspect "${name}" tags ${(s * 100).toFixed(1)} % of the captions (${counts[k]} of ${nCaptions}, from ${source}): too few to train or judge that condition; supply aspects.jsonl for this vocabulary`);
+      warnings.push(
+        `aspect "${name}" tags ${(s * 100).toFixed(1)} % of the captions (${counts[k]} of ${nCaptions}, from ${ASPECT_SOURCE_LABEL[source]}): too few to train or judge that condition; ${LOW_COVERAGE_REMEDY[source]}`,
+      );
     }
   });
   return { share, warnings };

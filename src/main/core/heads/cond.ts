@@ -106,6 +106,25 @@ function captionAtoms(extra: Record<string, unknown> | undefined): Atom[] | null
   return Array.isArray(atoms) && atoms.every((a) => a && typeof a === 'object' && typeof (a as { type?: unknown }).type === 'string') ? (atoms as Atom[]) : null;
 }
 
+/** Each caption's atoms and the aspects it speaks of (its `aspects`, else those of its atoms); null when a caption has no atoms. */
+function sampleCaptionAspects(ds: Pick<Dataset, 'captions'>): { atoms: Atom[][]; tagged: Array<Set<string>> } | null {
+  const atoms = ds.captions.map((c) => captionAtoms(c.extra));
+  if (atoms.some((a) => !a)) return null;
+  const all = atoms as Atom[][];
+  const tagged = ds.captions.map((c, j) => {
+    const listed = c.extra?.aspects;
+    return new Set<string>(Array.isArray(listed) ? (listed as string[]) : aspectsOf(all[j]));
+  });
+  return { atoms: all, tagged };
+}
+
+/** Captions per aspect by the sample's own aspects (as sampleConditions tags them); null when the captions carry no atoms. */
+export function sampleAspectCounts(ds: Pick<Dataset, 'captions'>, aspects: readonly string[] = SAMPLE_CONDITIONS): number[] | null {
+  const own = sampleCaptionAspects(ds);
+  if (!own) return null;
+  return aspects.map((a) => own.tagged.reduce((n, t) => n + (t.has(a) ? 1 : 0), 0));
+}
+
 /**
  * How a sample caption is valid under a condition:
  * - 'filter': the caption talks about the condition's aspect and is valid for the image (the truth
@@ -128,12 +147,9 @@ export function sampleConditions(
 ): ConditionPositives | null {
   const semantics = opts.semantics ?? (existsSync(join(ds.root, 'scenes.jsonl')) ? 'project' : 'filter');
   const aspects = opts.aspects ?? SAMPLE_CONDITIONS;
-  const atoms = ds.captions.map((c) => captionAtoms(c.extra));
-  if (atoms.some((a) => !a)) return null;
-  const tagged = ds.captions.map((c, j) => {
-    const listed = c.extra?.aspects;
-    return new Set<string>(Array.isArray(listed) ? (listed as string[]) : aspectsOf(atoms[j]!));
-  });
+  const own = sampleCaptionAspects(ds);
+  if (!own) return null;
+  const { atoms, tagged } = own;
   let positives: Csr[];
   if (semantics === 'filter') {
     const truth = ds.truth;
@@ -153,7 +169,7 @@ export function sampleConditions(
     for (const [k, idx] of members) galleries.set(k, { gallery: new Gallery(idx.map((i) => scenes[i])), global: idx });
     positives = aspects.map((aspect) => {
       const lists = ds.captions.map((c, j) => {
-        const part = projectAtoms(atoms[j]!, aspect);
+        const part = projectAtoms(atoms[j], aspect);
         if (part.length === 0) return [];
         const g = galleries.get(splitKey(ds.images[c.imageIndex]?.split ?? c.split));
         if (!g) return [];
