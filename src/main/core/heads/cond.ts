@@ -106,6 +106,25 @@ function captionAtoms(extra: Record<string, unknown> | undefined): Atom[] | null
   return Array.isArray(atoms) && atoms.every((a) => a && typeof a === 'object' && typeof (a as { type?: unknown }).type === 'string') ? (atoms as Atom[]) : null;
 }
 
+/** Each caption's atoms and the aspects it speaks of (its `aspects`, else those of its atoms); null when a caption has no atoms. */
+function sampleCaptionAspects(ds: Pick<Dataset, 'captions'>): { atoms: Atom[][]; tagged: Array<Set<string>> } | null {
+  const atoms = ds.captions.map((c) => captionAtoms(c.extra));
+  if (atoms.some((a) => !a)) return null;
+  const all = atoms as Atom[][];
+  const tagged = ds.captions.map((c, j) => {
+    const listed = c.extra?.aspects;
+    return new Set<string>(Array.isArray(listed) ? (listed as string[]) : aspectsOf(all[j]));
+  });
+  return { atoms: all, tagged };
+}
+
+/** Captions per aspect by the sample's own aspects (as sampleConditions tags them); null when the captions carry no atoms. */
+export function sampleAspectCounts(ds: Pick<Dataset, 'captions'>, aspects: readonly string[] = SAMPLE_CONDITIONS): number[] | null {
+  const own = sampleCaptionAspects(ds);
+  if (!own) return null;
+  return aspects.map((a) => own.tagged.reduce((n, t) => n + (t.has(a) ? 1 : 0), 0));
+}
+
 /**
  * How a sample caption is valid under a condition:
  * - 'filter': the caption talks about the condition's aspect and is valid for the image (the truth
@@ -128,12 +147,9 @@ export function sampleConditions(
 ): ConditionPositives | null {
   const semantics = opts.semantics ?? (existsSync(join(ds.root, 'scenes.jsonl')) ? 'project' : 'filter');
   const aspects = opts.aspects ?? SAMPLE_CONDITIONS;
-  const atoms = ds.captions.map((c) => captionAtoms(c.extra));
-  if (atoms.some((a) => !a)) return null;
-  const tagged = ds.captions.map((c, j) => {
-    const listed = c.extra?.aspects;
-    return new Set<string>(Array.isArray(listed) ? (listed as string[]) : aspectsOf(atoms[j]!));
-  });
+  const own = sampleCaptionAspects(ds);
+  if (!own) return null;
+  const { atoms, tagged } = own;
   let positives: Csr[];
   if (semantics === 'filter') {
     const truth = ds.truth;
@@ -153,7 +169,7 @@ export function sampleConditions(
     for (const [k, idx] of members) galleries.set(k, { gallery: new Gallery(idx.map((i) => scenes[i])), global: idx });
     positives = aspects.map((aspect) => {
       const lists = ds.captions.map((c, j) => {
-        const part = projectAtoms(atoms[j]!, aspect);
+        const part = projectAtoms(atoms[j], aspect);
         if (part.length === 0) return [];
         const g = galleries.get(splitKey(ds.images[c.imageIndex]?.split ?? c.split));
         if (!g) return [];
@@ -172,10 +188,16 @@ export function sampleConditions(
 export interface KeywordRule {
   /** Condition name shown in the selector. */
   name: string;
-  /** Words or phrases, matched case-insensitively on word boundaries; a trailing * matches any ending; '#' any numeral. */
+  /** Words or phrases, matched case-insensitively on word boundaries; a trailing * matches any ending; '#' (alone or in a phrase) any numeral. */
   keywords: string[];
   /** A match directly followed by this (a regular expression) does not count, e.g. size words in "larger than five". */
   notBefore?: string;
+  /**
+   * Phrases (same syntax as keywords) that are not this aspect although they contain one of its
+   * keywords: they are blanked out of the caption before the keywords are matched, e.g. "near the
+   * top" for relation ("near" alone is one), "left of" for position.
+   */
+  ignore?: string[];
 }
 
 export const DEFAULT_KEYWORD_RULES: readonly KeywordRule[] = [
@@ -190,20 +212,29 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+function keywordPattern(rule: KeywordRule, k: string): string {
+  const t = k.trim().toLowerCase();
+  if (!t) throw new Error(`condition "${rule.name}" has an empty keyword`);
+  if (t === '#') return '\\d+(?:[.,]\\d+)?'; // any numeral
+  const star = t.endsWith('*');
+  // "upper left" also matches "upper-left"; "medium-sized" also "medium sized" and "mediumsized".
+  const body = escapeRe(star ? t.slice(0, -1) : t)
+    .replace(/-/g, '[-\\s]?')
+    .replace(/\s+/g, '[-\\s]+')
+    .replace(/#/g, '\\d+(?:[.,]\\d+)?'); // a numeral inside a phrase: "than #"
+  return star ? `${body}\\w*` : body;
+}
+
 export function keywordRegex(rule: KeywordRule): RegExp {
   if (!rule.keywords.length) throw new Error(`condition "${rule.name}" has no keywords`);
-  const parts = rule.keywords.map((k) => {
-    const t = k.trim().toLowerCase();
-    if (!t) throw new Error(`condition "${rule.name}" has an empty keyword`);
-    if (t === '#') return '\\d+(?:[.,]\\d+)?'; // any numeral
-    const star = t.endsWith('*');
-    // "upper left" also matches "upper-left"; "medium-sized" also "medium sized" and "mediumsized".
-    const body = escapeRe(star ? t.slice(0, -1) : t)
-      .replace(/-/g, '[-\\s]?')
-      .replace(/\s+/g, '[-\\s]+');
-    return star ? `${body}\\w*` : body;
-  });
+  const parts = rule.keywords.map((k) => keywordPattern(rule, k));
   return new RegExp(`(?<![\\w])(?:${parts.join('|')})(?![\\w])${rule.notBefore ? `(?!${rule.notBefore})` : ''}`, 'i');
+}
+
+/** The rule's `ignore` phrases as one global expression (null when it has none). */
+export function ignoreRegex(rule: KeywordRule): RegExp | null {
+  if (!rule.ignore?.length) return null;
+  return new RegExp(`(?<![\\w])(?:${rule.ignore.map((k) => keywordPattern(rule, k)).join('|')})(?![\\w])`, 'gi');
 }
 
 export interface KeywordConditions {
@@ -219,11 +250,13 @@ export function conditionsFromKeywords(rules: readonly KeywordRule[], captions: 
   const names = rules.map((r) => r.name);
   if (new Set(names).size !== names.length) throw new Error('condition names must be distinct');
   const res = rules.map(keywordRegex);
+  const ignores = rules.map(ignoreRegex);
   const tags = rules.map(() => new Uint8Array(captions.length));
   const counts = rules.map(() => 0);
   captions.forEach((c, j) => {
     res.forEach((re, k) => {
-      if (re.test(c.text)) {
+      const ig = ignores[k];
+      if (re.test(ig ? c.text.replace(ig, ' ') : c.text)) {
         tags[k][j] = 1;
         counts[k]++;
       }

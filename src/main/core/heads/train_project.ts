@@ -10,7 +10,7 @@ import { spaceId, type SpaceStore } from '../spaces/space_store.js';
 import { encodeSpace } from '../encoders/encode_job.js';
 import { appVersion } from '../io/app_version.js';
 import type { ProgressFn } from '../jobs/job.js';
-import { conditionsFromKeywords, condSpec, keywordConditionPositives, sampleConditions, type ConditionSemantics, type KeywordRule } from './cond.js';
+import { conditionsFromKeywords, condSpec, keywordConditionPositives, SAMPLE_CONDITIONS, sampleAspectCounts, sampleConditions, type ConditionSemantics, type KeywordRule } from './cond.js';
 import { csrFromLists, csrUnion } from './csr.js';
 import { totalVariance } from './csd.js';
 import { annotatedPositives, buildTrainInput, ROLE_TEST, ROLE_VAL, type ConditionPositives } from './data.js';
@@ -26,7 +26,7 @@ import { evaluateArrays, type EpochReport, type EvalScores, type HeadSpec } from
 import { DEFAULT_RESIDUAL, fitResidualVariance, type ResidualParams, type ResidualResult } from './residual.js';
 import { packWeights } from './save.js';
 import { splitPolicy, type SplitPolicy } from '../datasets/split_policy.js';
-import { aspectCoverage, LEXICON_RULES } from './aspect_lexicon.js';
+import { ASPECT_SOURCE_LABEL, aspectCoverage, LEXICON_RULES, type AspectSource } from './aspect_lexicon.js';
 import { ASPECTS_FILE, readAspectsFile } from './aspects_file.js';
 import { aspectComparison, type AspectComparison } from './cond_report.js';
 
@@ -122,7 +122,7 @@ export type TrainCommandResult = SpaceRecord & {
 };
 
 export interface ConditionCoverage {
-  /** 'aspects.jsonl', 'the aspect lexicon' or 'keyword rules'. */
+  /** Where the aspects came from, as ASPECT_SOURCE_LABEL names it: the sample's own aspects, aspects.jsonl, the aspect lexicon or keyword rules. */
   source: string;
   share: Record<string, number>;
   /** Low-coverage aspects and skipped aspects.jsonl lines, as sentences. */
@@ -161,23 +161,39 @@ async function conditionsFor(
   extra: ReturnType<typeof extraPositives> | null,
 ): Promise<{ conditions: ConditionPositives; coverage: ConditionCoverage | null }> {
   const sample = sampleConditions(ds, { semantics: args.semantics });
-  if (sample) return { conditions: sample, coverage: null };
+  if (sample) return { conditions: sample, coverage: sampleCoverage(ds, sample) };
   const base = ds.truth ? csrFromLists(ds.truth, ds.captions.length) : annotatedPositives(ds);
   const file = args.rules ? null : await readAspectsFile(ds);
   const all = file ? file.conditions : conditionsFromKeywords(args.rules ?? LEXICON_RULES, ds.captions);
-  const source = file ? ASPECTS_FILE : args.rules ? 'keyword rules' : 'the aspect lexicon';
+  const kind: AspectSource = file ? 'aspects.jsonl' : args.rules ? 'rules' : 'lexicon';
+  const source = ASPECT_SOURCE_LABEL[kind];
   // An aspect that tags no caption has no positives to train or judge: it is left out (and said so),
   // so that it is neither trained nor the condition the result opens on.
   const keep = all.names.map((_, k) => k).filter((k) => all.counts[k] > 0);
   if (!keep.length) throw new Error(`${source} tags no caption with any aspect${file ? '' : `; supply ${ASPECTS_FILE} (caption → aspect → value) for this vocabulary`}`);
   const kc = { names: keep.map((k) => all.names[k]), tags: keep.map((k) => all.tags[k]), counts: keep.map((k) => all.counts[k]) };
-  const cov = aspectCoverage(all.names, all.counts, ds.captions.length, source);
+  const cov = aspectCoverage(all.names, all.counts, ds.captions.length, kind);
   const left = all.names.filter((_, k) => all.counts[k] === 0);
   const problems = (file?.problems ?? []).slice(0, 20).map((p) => `${ASPECTS_FILE}:${p.line}: ${p.message}; line skipped`);
   const conditions = keywordConditionPositives(kc, extra ? csrUnion(base, extra.csr) : base);
   conditions.source = file ? 'aspects.jsonl' : 'keywords';
-  const leftOut = left.length ? [`left out, no caption tagged: ${left.join(', ')} (no condition space is trained for ${left.length === 1 ? 'it' : 'them'})`] : [];
-  return { conditions, coverage: { source, share: cov.share, warnings: [...problems, ...cov.warnings, ...leftOut] } };
+  return { conditions, coverage: { source, share: cov.share, warnings: [...problems, ...cov.warnings, ...leftOutWarning(left)] } };
+}
+
+function leftOutWarning(left: readonly string[]): string[] {
+  return left.length ? [`left out, no caption tagged: ${left.join(', ')} (no condition space is trained for ${left.length === 1 ? 'it' : 'them'})`] : [];
+}
+
+/**
+ * Coverage of the sample's own aspects: the share of captions whose atoms speak of each aspect, the
+ * low-coverage warning, and the aspects left out (no caption, or no positive under the semantics).
+ */
+function sampleCoverage(ds: Dataset, sample: ConditionPositives): ConditionCoverage | null {
+  const counts = sampleAspectCounts(ds);
+  if (!counts) return null;
+  const cov = aspectCoverage(SAMPLE_CONDITIONS, counts, ds.captions.length, 'sample');
+  const left = SAMPLE_CONDITIONS.filter((a) => !sample.names.includes(a));
+  return { source: ASPECT_SOURCE_LABEL.sample, share: cov.share, warnings: [...cov.warnings, ...leftOutWarning(left)] };
 }
 
 function summary(r: TrainJobResult, againstTruth: boolean): TrainCommandMetrics {
