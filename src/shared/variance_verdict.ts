@@ -4,7 +4,7 @@ import type { VarianceDiagnostics } from './views/heads.js';
 
 /** The bound Σσ² has to reach before the app calls it a multiplicity signal (caption Spearman ρ). */
 export const VARIANCE_SIGNAL_RHO = 0.3;
-/** The same for images: image Σσ² against the number of captions valid for the image (issue 13's bound). */
+/** The same for images: image Σσ² against the number of captions valid for the image (the bound the science protocol judges). */
 export const IMAGE_VARIANCE_SIGNAL_RHO = 0.2;
 
 export interface VarianceVerdict {
