@@ -3,7 +3,9 @@
 // the tuning seed; docs/variance.md, "Residual variance"). Real parts: rendered sample images and real
 // MNIST digits, the baseline encoder in process, the project's space store.
 //
-// Floors are what the measurement holds with margin on these two seeds: with the shipped blend
+// Sample A is checked on seeds 106 and 107, which no choice saw (the protocol's fresh seeds;
+// seeds 101-105 prompted the coverage checks), the other worlds on 101 and 102.
+// Floors are what the measurement holds with margin on these seeds: with the shipped blend
 // (residual, effective partners, and coverage), caption Σσ² on samples A and C and on digits, and
 // image Σσ² on samples A and B and on digits, meet their targets (unseen-seed medians in
 // bench-results/latest-science.json; docs/science.md).
@@ -27,9 +29,9 @@ const tmp = tempDir('mlens-residual-');
 afterAll(() => tmp.cleanup());
 
 const IMAGES = 200;
-/** Image Σσ² vs captions per image on sample A (noise 0): measured 0.75 and 0.75 on seeds 101 and 102. */
+/** Image Σσ² vs captions per image on sample A (noise 0): measured 0.73 and 0.78 on seeds 106 and 107 (bench-results/latest-science-fresh.json). */
 const IMAGE_RHO_FLOOR = 0.25;
-/** Caption Σσ² vs true multiplicity, held-out captions, sample A (noise 0): measured 0.73 and 0.69; sample C (noise 0): 0.62 and 0.51 (the target, 0.3). */
+/** Caption Σσ² vs true multiplicity, held-out captions, sample A (noise 0): measured 0.75 and 0.79 on seeds 106 and 107; sample C (noise 0): 0.62 and 0.51 on 101 and 102 (the target, 0.3). */
 const SAMPLE_CAPTION_RHO_FLOOR = 0.3;
 /** Caption Σσ² vs true multiplicity on the digits world, held-out captions: measured 0.83 and 0.86. */
 const CAPTION_RHO_FLOOR = 0.6;
@@ -57,7 +59,7 @@ async function fitOn(world: 'B' | 'C' | 'digits', seed: number): Promise<TrainCo
 }
 
 describe('residual-variance head on the baseline space, unseen seeds', () => {
-  for (const seed of [101, 102]) {
+  for (const seed of [106, 107]) {
     it(`image Σσ² ranks with captions per image, and caption Σσ² with true multiplicity, on sample A, seed ${seed}; the means are the parent's`, async () => {
       const dir = join(tmp.dir, `A-${seed}`);
       await generateSample({ out: dir, images: IMAGES, preset: 'A', seed, noise: 0 });
