@@ -407,7 +407,10 @@ export function findingsModule(sci, largerPath = LARGER_JSON_PATH, freshPath = F
     '// test/unit/docs_figures.test.ts fails when it differs from what the script makes of the JSON.',
     "import type { ScienceRun } from './science_findings_types.js';",
     '',
-    `export const SCIENCE_RUNS: ScienceRun[] = ${JSON.stringify(runs, null, 2)};`,
+    // One line per target: the worlds' verdicts read across, and no run of repeated lines.
+    'export const SCIENCE_RUNS: ScienceRun[] = [',
+    ...runs.map(({ targets, ...head }) => `  {\n    ${JSON.stringify(head).slice(1, -1)},\n    "targets": [\n${targets.map((t) => `      ${JSON.stringify(t)},`).join('\n')}\n    ]\n  },`),
+    '];',
     '',
   ].join('\n');
 }

@@ -18,14 +18,18 @@ import { LOW_COVERAGE } from '../../src/main/core/heads/aspect_lexicon.js';
 const tmp = tempDir('mlens-cond-coverage-');
 afterAll(() => tmp.cleanup());
 
+/** The folder encoded by a small built-in encoder (in this process), and its project opened. */
+async function encodeSmall(dir: string, dataDir: string) {
+  const ds = await Project.readDataset(dir);
+  const enc = await encodeSpace({ dataset: ds, encoderSpec: 'baseline:dims=16,hidden=32,steps=20', projectDir: projectDir(ds.root, dataDir), inProcess: true });
+  return { ds, enc, project: await Project.open(dir, { dataDir }) };
+}
+
 describe('conditional head, aspects with no caption', () => {
   it('leaves out an aspect that tags no caption, says so, and opens on one that has captions', async () => {
     const dir = join(tmp.dir, 'digits');
     await generateDigits({ out: dir, images: 100, seed: 3 });
-    const dataDir = join(tmp.dir, 'data');
-    const ds = await Project.readDataset(dir);
-    const enc = await encodeSpace({ dataset: ds, encoderSpec: 'baseline:dims=16,hidden=32,steps=20', projectDir: projectDir(ds.root, dataDir), inProcess: true });
-    const project = await Project.open(dir, { dataDir });
+    const { enc, project } = await encodeSmall(dir, join(tmp.dir, 'data'));
     try {
       const r = await trainProject(project, { space: enc.record.id, head: 'cond', epochs: 1, inProcess: true, control: false });
       const cov = r.conditionCoverage!;
@@ -53,10 +57,7 @@ describe('conditional head, aspects with no caption', () => {
   it("reports the coverage of the sample's own aspects, with the low-coverage warning, in the result and the CLI", async () => {
     const dir = join(tmp.dir, 'sample');
     await generateSample({ out: dir, images: 100, preset: 'A', seed: 7 });
-    const dataDir = join(tmp.dir, 'data-sample');
-    const ds = await Project.readDataset(dir);
-    const enc = await encodeSpace({ dataset: ds, encoderSpec: 'baseline:dims=16,hidden=32,steps=20', projectDir: projectDir(ds.root, dataDir), inProcess: true });
-    const project = await Project.open(dir, { dataDir });
+    const { ds, enc, project } = await encodeSmall(dir, join(tmp.dir, 'data-sample'));
     try {
       const r = await trainProject(project, { space: enc.record.id, head: 'cond', epochs: 1, inProcess: true, control: false });
       const cov = r.conditionCoverage!;
