@@ -7,6 +7,9 @@
 // - Fewer than MIN_DERIVED images: too few to hold any out; everything trains, with a note.
 import { Rng } from '../sample/rng.js';
 
+/** The `file` of the Problem that announces a derived split (an encode's problems list carries it; it is no skipped item). */
+export const SPLIT_NOTE_FILE = 'splits';
+
 export const ROLE_TRAIN = 0;
 export const ROLE_VAL = 1;
 export const ROLE_TEST = 2;
@@ -41,11 +44,18 @@ export function splitPolicy(ds: { readonly images: ReadonlyArray<{ readonly spli
   const roles = new Int8Array(n);
   let nTrain = 0;
   let nVal = 0;
+  // A dataset has a few distinct labels: each is read once (its role, and whether it names a train split).
+  const kinds = new Map<string | null | undefined, { role: number; train: boolean }>();
   ds.images.forEach((im, i) => {
-    const s = splitKind(im.split);
-    if (TRAIN_SPLITS.has(s)) nTrain++;
-    roles[i] = VAL_SPLITS.has(s) ? ROLE_VAL : TEST_SPLITS.has(s) ? ROLE_TEST : TRAIN_SPLITS.has(s) || !s ? ROLE_TRAIN : ROLE_UNUSED;
-    if (roles[i] === ROLE_VAL) nVal++;
+    let k = kinds.get(im.split);
+    if (!k) {
+      const s = splitKind(im.split);
+      k = { role: VAL_SPLITS.has(s) ? ROLE_VAL : TEST_SPLITS.has(s) ? ROLE_TEST : TRAIN_SPLITS.has(s) || !s ? ROLE_TRAIN : ROLE_UNUSED, train: TRAIN_SPLITS.has(s) };
+      kinds.set(im.split, k);
+    }
+    roles[i] = k.role;
+    if (k.train) nTrain++;
+    if (k.role === ROLE_VAL) nVal++;
   });
   if (nTrain > 0) {
     let note: string | null = null;

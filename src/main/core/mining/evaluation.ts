@@ -36,7 +36,7 @@ export interface EvalProject {
   listSpaces(): SpaceInfo[];
 }
 import type { MiningSpaceInput } from './space_engine.js';
-import { ROLE_TEST, ROLE_TRAIN, ROLE_VAL, roleCounts, splitPolicy } from '../datasets/split_policy.js';
+import { ROLE_TEST, ROLE_TRAIN, ROLE_VAL, roleCounts, splitPolicy, type SplitPolicy } from '../datasets/split_policy.js';
 import { verifiedCounts } from '../labels/verified_labels.js';
 import type { VerifiedCounts } from '../../../shared/views/metrics.js';
 
@@ -84,9 +84,21 @@ const DERIVED_ORDER = [
   ['train', ROLE_TRAIN],
 ] as const;
 
+const evalPolicies = new WeakMap<object, SplitPolicy>();
+
+/**
+ * The split policy evaluation follows, computed once per dataset (an open dataset's images do not
+ * change; a table, its default split, its description and its subset all read it).
+ */
+function evalPolicy(ds: Pick<Dataset, 'images'>): SplitPolicy {
+  let p = evalPolicies.get(ds.images);
+  if (!p) evalPolicies.set(ds.images, (p = splitPolicy(ds, EVAL_SPLIT_SEED)));
+  return p;
+}
+
 /** The derived roles when the dataset has no train split (the split policy's 80/10/10 by image), else null. */
 function derivedRoles(ds: Pick<Dataset, 'images'>): Int8Array | null {
-  const p = splitPolicy(ds, EVAL_SPLIT_SEED);
+  const p = evalPolicy(ds);
   return p.source === 'derived' ? p.roles : null;
 }
 
@@ -97,7 +109,7 @@ function derivedRoles(ds: Pick<Dataset, 'images'>): Int8Array | null {
  * too few images to hold any out (the policy trains on everything) it is every item.
  */
 export function defaultEvalSplit(ds: Dataset): string {
-  const p = splitPolicy(ds, EVAL_SPLIT_SEED);
+  const p = evalPolicy(ds);
   if (p.source === 'derived') return 'test';
   if (p.source === 'all') return 'all';
   return ds.captions.some((c) => c.split === 'test') && ds.images.some((im) => im.split === 'test') ? 'test' : 'all';
@@ -142,7 +154,7 @@ export function isDerivedSplit(ds: Pick<Dataset, 'images'>, split: string): bool
  * train split "test (derived 80/10/10 by image, seed 0: 20 images)".
  */
 export function describeEvalSplit(ds: Dataset, split: string): string {
-  const p = splitPolicy(ds, EVAL_SPLIT_SEED);
+  const p = evalPolicy(ds);
   if (split === 'all') {
     if (p.source === 'derived') return `all items (the dataset has no train split; the built-in encoder trained on the ${roleCounts(p.roles).train} derived train images among them)`;
     if (p.source === 'all') return `all items (no train split and only ${ds.images.length} images: the built-in encoder trained on every item)`;

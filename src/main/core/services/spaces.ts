@@ -1,5 +1,6 @@
 // spaces.*: the active space, encoding the open dataset into a space, and an item's partners and
 // cross-modal neighbours in the active space.
+import { SPLIT_NOTE_FILE } from '../datasets/split_policy.js';
 import type { ItemDetail, Neighbor, Session } from '../../../shared/api.js';
 import type { SpaceInfo } from '../../../shared/views/spaces.js';
 import type { SpacesService } from '../../../shared/api.js';
@@ -59,8 +60,8 @@ export class SpacesServiceImpl implements SpacesService {
       }),
     );
     const info = await this.adoptWritten(r.id);
-    // The split announcement (file 'splits') is not a skipped item: it is returned as such.
-    const split = r.problems.find((x) => x.file === 'splits');
+    // The split announcement is not a skipped item: it is returned as such.
+    const split = r.problems.find((x) => x.file === SPLIT_NOTE_FILE);
     return { ...info, cached: r.cached, problems: r.problems.filter((x) => x !== split).length, splitNote: split?.message ?? null };
   }
 

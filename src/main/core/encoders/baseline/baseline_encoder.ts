@@ -13,7 +13,7 @@ import type { Problem } from '../../../../shared/dataset.js';
 import { PROBLEM_LIST_CAP } from '../../datasets/problems.js';
 import { initBackend } from '../../tensor/backend.js';
 import type { EncodeContext, Encoder, EncoderOutput } from '../encoder.js';
-import { ROLE_TRAIN, splitPolicy } from '../../datasets/split_policy.js';
+import { ROLE_TRAIN, SPLIT_NOTE_FILE, splitPolicy } from '../../datasets/split_policy.js';
 import { ImageDecodeError } from '../image_decode.js';
 import { decodeAnyImage } from '../image_decode_any.js';
 import { readImageBytes } from '../../datasets/tar_member.js';
@@ -181,7 +181,7 @@ export class BaselineEncoder implements Encoder {
 
     // 3. Train the head on annotated pairs whose image could be read.
     const { captions: trainCaps, split, note: splitNote } = trainingCaptions(ds, p.trainSplit);
-    if (splitNote && split === 'derived-train') skipped.push({ severity: 'warning', file: 'splits', message: `built-in encoder: ${splitNote}` });
+    if (splitNote && split === 'derived-train') skipped.push({ severity: 'warning', file: SPLIT_NOTE_FILE, message: `built-in encoder: ${splitNote}` });
     const usable = trainCaps.filter((c) => valid[ds.captions[c].imageIndex]);
     const head = new TwoTower(Fi, p.buckets, p);
     try {
