@@ -118,13 +118,6 @@ function sampleCaptionAspects(ds: Pick<Dataset, 'captions'>): { atoms: Atom[][];
   return { atoms: all, tagged };
 }
 
-/** Captions per aspect by the sample's own aspects (as sampleConditions tags them); null when the captions carry no atoms. */
-export function sampleAspectCounts(ds: Pick<Dataset, 'captions'>, aspects: readonly string[] = SAMPLE_CONDITIONS): number[] | null {
-  const own = sampleCaptionAspects(ds);
-  if (!own) return null;
-  return aspects.map((a) => own.tagged.reduce((n, t) => n + (t.has(a) ? 1 : 0), 0));
-}
-
 /**
  * How a sample caption is valid under a condition:
  * - 'filter': the caption talks about the condition's aspect and is valid for the image (the truth
@@ -179,7 +172,8 @@ export function sampleConditions(
     });
   }
   const keep = aspects.map((_, k) => positives[k].items.length > 0);
-  return { names: aspects.filter((_, k) => keep[k]), positives: positives.filter((_, k) => keep[k]), source: `sample:${semantics}` };
+  const counts = aspects.map((a) => tagged.reduce((n, t) => n + (t.has(a) ? 1 : 0), 0));
+  return { names: aspects.filter((_, k) => keep[k]), positives: positives.filter((_, k) => keep[k]), source: `sample:${semantics}`, tagged: { aspects, counts } };
 }
 
 // ---------------------------------------------------------------------------------------------

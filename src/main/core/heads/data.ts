@@ -17,6 +17,8 @@ export interface ConditionPositives {
   positives: Csr[];
   /** Where the conditions come from ('sample' aspects or 'keywords'). */
   source: string;
+  /** The sample's own aspects: every aspect asked for and its captions, before those without a positive are left out. */
+  tagged?: { aspects: readonly string[]; counts: number[] };
 }
 
 export interface TrainInput {

@@ -10,7 +10,7 @@ import { spaceId, type SpaceStore } from '../spaces/space_store.js';
 import { encodeSpace } from '../encoders/encode_job.js';
 import { appVersion } from '../io/app_version.js';
 import type { ProgressFn } from '../jobs/job.js';
-import { conditionsFromKeywords, condSpec, keywordConditionPositives, SAMPLE_CONDITIONS, sampleAspectCounts, sampleConditions, type ConditionSemantics, type KeywordRule } from './cond.js';
+import { conditionsFromKeywords, condSpec, keywordConditionPositives, sampleConditions, type ConditionSemantics, type KeywordRule } from './cond.js';
 import { csrFromLists, csrUnion } from './csr.js';
 import { totalVariance } from './csd.js';
 import { annotatedPositives, buildTrainInput, ROLE_TEST, ROLE_VAL, type ConditionPositives } from './data.js';
@@ -189,10 +189,10 @@ function leftOutWarning(left: readonly string[]): string[] {
  * low-coverage warning, and the aspects left out (no caption, or no positive under the semantics).
  */
 function sampleCoverage(ds: Dataset, sample: ConditionPositives): ConditionCoverage | null {
-  const counts = sampleAspectCounts(ds);
-  if (!counts) return null;
-  const cov = aspectCoverage(SAMPLE_CONDITIONS, counts, ds.captions.length, 'sample');
-  const left = SAMPLE_CONDITIONS.filter((a) => !sample.names.includes(a));
+  if (!sample.tagged) return null;
+  const { aspects, counts } = sample.tagged;
+  const cov = aspectCoverage(aspects, counts, ds.captions.length, 'sample');
+  const left = aspects.filter((a) => !sample.names.includes(a));
   return { source: ASPECT_SOURCE_LABEL.sample, share: cov.share, warnings: [...cov.warnings, ...leftOutWarning(left)] };
 }
 
