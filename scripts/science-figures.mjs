@@ -236,7 +236,7 @@ function readme(sci) {
   if (o) s += ` The oracle space (built from truth: an upper bound) gives ${pm(o, rho)}.`;
   if (a && d) s += ` Effective partners read from the same space, with no head, rank with it at ${pm(a, PARTNERS[0][1])} (digits ${pm(d, PARTNERS[0][1])}).`;
   const cal = a ? ` After 200 simulated reviews the ECE of p̂ on the unreviewed candidates is ${pm(a, CALIBRATION[0][1])} and the top 1,000 candidates' precision ${pm(a, CALIBRATION[2][1])}.` : '';
-  return `${s}${cal} Targets, median over unseen seeds, per run:\n\n${findingRuns(sci).length ? targetLines(findingRuns(sci)) : ''}\n\nEvery world, noise level and figure: [docs/science.md](docs/science.md).`;
+  return `${s}${cal} Targets, median over unseen seeds, per run:\n\n${targetLines(findingRuns(sci))}\n\nEvery world, noise level and figure: [docs/science.md](docs/science.md).`;
 }
 
 /** The headline, 1,000-image and fresh-seed runs as src/shared/science_findings.ts lists them. */
@@ -251,23 +251,28 @@ function findingRuns(sci, largerPath = LARGER_JSON_PATH, freshPath = FRESH_JSON_
   return [findingsRun(sci, 'npm run bench -- science', 'bench-results/latest-science.json'), findingsRun(load(largerPath), 'npm run bench -- science-1000', 'bench-results/latest-science-1000.json'), findingsRun(load(freshPath), 'npm run bench -- science-fresh', 'bench-results/latest-science-fresh.json')].filter(Boolean);
 }
 
-/** The same sentence as science_findings_types.ts `targetSentence` (the UI's), for the docs. */
-function targetSentence(run, t) {
-  const judged = t.worlds.filter((w) => w.met != null);
+/**
+ * One target in one run, in words: "met in all 7 worlds (at 200 images, seeds 101–105)", or which
+ * worlds missed it with their medians. The UI shows the same sentence (src/shared/science_findings.ts).
+ */
+function targetSentence(run, worlds) {
+  const judged = worlds.filter((w) => w.met != null);
   const missed = judged.filter((w) => w.met === false);
   const where = `at ${run.images.toLocaleString('en-US')} images, seeds ${run.seeds[0]}–${run.seeds[run.seeds.length - 1]}`;
   if (!missed.length) return `met in all ${judged.length} worlds (${where})`;
   if (missed.length === judged.length) {
     const m = missed.map((w) => w.median).filter((x) => x != null);
-    return `**missed** in all ${judged.length} worlds (${where}: medians ${f3(Math.min(...m))} to ${f3(Math.max(...m))})`;
+    return `missed in all ${judged.length} worlds (${where}: medians ${f3(Math.min(...m))} to ${f3(Math.max(...m))})`;
   }
-  return `**missed** in ${missed.length} of ${judged.length} worlds (${where}: ${missed.map((w) => `${w.world} ${f3(w.median)}`).join('; ')})`;
+  return `missed in ${missed.length} of ${judged.length} worlds (${where}: ${missed.map((w) => `${w.world} ${f3(w.median)}`).join('; ')})`;
 }
 
+/** README's list: each target's sentence per run, a miss in bold. */
 function targetLines(runs) {
+  if (!runs.length) return '';
   return runs[0].targets
     .filter((t) => !/partners/.test(t.name))
-    .map((t) => `- ${t.label}: ${runs.map((r) => r.targets.find((x) => x.name === t.name)).map((x, i) => (x ? targetSentence(runs[i], x) : null)).filter(Boolean).join('; ')}.`)
+    .map((t) => `- ${t.label}: ${runs.map((r) => r.targets.find((x) => x.name === t.name)?.sentence.replace(/^missed/, '**missed**')).filter(Boolean).join('; ')}.`)
     .join('\n');
 }
 
@@ -380,24 +385,15 @@ export const FINDINGS_PATH = join(ROOT, 'src', 'shared', 'science_findings.ts');
 
 function findingsRun(sci, command, file) {
   if (!sci) return null;
-  return {
-    command,
-    file,
-    seeds: sci.protocol.seeds,
-    images: sci.protocol.images,
-    digitsImages: sci.protocol.digits_images,
-    encoder: sci.protocol.encoder,
-    targets: sci.targets.map((t) => ({
-      name: t.name,
-      label: t.label,
-      op: t.op,
-      bound: t.bound,
-      worlds: headline(sci).map((g) => {
-        const x = g.targets.find((y) => y.name === t.name);
-        return { world: g.label, median: x?.median == null ? null : Math.round(x.median * 1000) / 1000, met: x?.met ?? null };
-      }),
-    })),
-  };
+  const run = { command, file, seeds: sci.protocol.seeds, images: sci.protocol.images, digitsImages: sci.protocol.digits_images, encoder: sci.protocol.encoder };
+  const targets = sci.targets.map((t) => {
+    const worlds = headline(sci).map((g) => {
+      const x = g.targets.find((y) => y.name === t.name);
+      return { world: g.label, median: x?.median == null ? null : Math.round(x.median * 1000) / 1000, met: x?.met ?? null };
+    });
+    return { name: t.name, label: t.label, op: t.op, bound: t.bound, worlds, sentence: targetSentence(run, worlds) };
+  });
+  return { ...run, targets };
 }
 
 export function findingsModule(sci, largerPath = LARGER_JSON_PATH, freshPath = FRESH_JSON_PATH) {

@@ -17,6 +17,8 @@ export interface ScienceTarget {
   op: '<=' | '>=';
   bound: number;
   worlds: ScienceWorldVerdict[];
+  /** The verdict in words, as README and the UI give it (written by scripts/science-figures.mjs). */
+  sentence: string;
 }
 
 export interface ScienceRun {
@@ -29,24 +31,12 @@ export interface ScienceRun {
   targets: ScienceTarget[];
 }
 
-const fmt = (x: number | null) => (x == null ? 'n/a' : x.toFixed(3));
-
 /**
- * One sentence on a target in one run: "missed in 3 of 7 worlds (sample B, noise 0 0.568; …)" or
- * "met in all 7 worlds"; null when the run does not hold the target.
+ * One sentence on a target in one run: "missed in 3 of 7 worlds (at 200 images, seeds 101–105:
+ * sample B, noise 0 0.568; …)" or "met in all 7 worlds (…)"; null when the run does not hold the target.
  */
 export function targetSentence(run: ScienceRun, name: string): string | null {
-  const t = run.targets.find((x) => x.name === name);
-  if (!t) return null;
-  const judged = t.worlds.filter((w) => w.met != null);
-  const missed = judged.filter((w) => w.met === false);
-  const where = `at ${run.images.toLocaleString('en-US')} images, seeds ${run.seeds[0]}–${run.seeds[run.seeds.length - 1]}`;
-  if (!missed.length) return `met in all ${judged.length} worlds (${where})`;
-  if (missed.length === judged.length) {
-    const m = missed.map((w) => w.median).filter((x): x is number => x != null);
-    return `missed in all ${judged.length} worlds (${where}: medians ${fmt(Math.min(...m))} to ${fmt(Math.max(...m))})`;
-  }
-  return `missed in ${missed.length} of ${judged.length} worlds (${where}: ${missed.map((w) => `${w.world} ${fmt(w.median)}`).join('; ')})`;
+  return run.targets.find((x) => x.name === name)?.sentence ?? null;
 }
 
 /** The runs' sentences for one target, joined ("missed in … ; met in all 7 worlds (at 1,000 images …)"). */
