@@ -133,6 +133,8 @@ export interface CalibrationView {
   checks?: number;
   eceChecks?: number | null;
   minChecks?: number;
+  /** The share of the unreviewed candidates the reviews must speak for when the checks do not vouch for them. */
+  minCoverage?: number;
 }
 
 export interface ImportResultView {

@@ -5,7 +5,7 @@ import type { MiningService } from '../../../shared/api.js';
 import { defaultMiningSpaceIds } from '../../../shared/mining_spaces.js';
 import { mineProject } from '../mining/mine.js';
 import { mineInWorker } from '../mining/mine_job.js';
-import { CALIBRATION_MAX_ECE, CALIBRATION_MIN_CHECKS, CALIBRATION_MIN_REVIEWS, type CalibrationReport } from '../mining/calibration.js';
+import { CALIBRATION_MAX_ECE, CALIBRATION_MIN_CHECKS, CALIBRATION_MIN_COVERAGE, CALIBRATION_MIN_REVIEWS, type CalibrationReport } from '../mining/calibration.js';
 import type { ServiceSession } from './context.js';
 
 export class MiningServiceImpl implements MiningService {
@@ -36,6 +36,6 @@ export class MiningServiceImpl implements MiningService {
   async calibration(): Promise<CalibrationView | null> {
     const c = (this.s.project().reviews.latestRun()?.classifier as { calibration?: CalibrationReport } | null)?.calibration;
     if (!c) return null;
-    return { reviewed: c.reviewed, ece: c.ece, eceRaw: c.eceRaw, bins: c.bins, calibrated: c.calibrated, reason: c.reason, minReviews: CALIBRATION_MIN_REVIEWS, maxEce: CALIBRATION_MAX_ECE, coverage: c.coverage ?? null, ecePopulation: c.ecePopulation ?? null, checks: c.checks ?? 0, eceChecks: c.eceChecks ?? null, minChecks: CALIBRATION_MIN_CHECKS };
+    return { reviewed: c.reviewed, ece: c.ece, eceRaw: c.eceRaw, bins: c.bins, calibrated: c.calibrated, reason: c.reason, minReviews: CALIBRATION_MIN_REVIEWS, maxEce: CALIBRATION_MAX_ECE, coverage: c.coverage ?? null, ecePopulation: c.ecePopulation ?? null, checks: c.checks ?? 0, eceChecks: c.eceChecks ?? null, minChecks: CALIBRATION_MIN_CHECKS, minCoverage: CALIBRATION_MIN_COVERAGE };
   }
 }

@@ -60,7 +60,7 @@ export function CalibrationCard({ cal }: { cal: CalibrationView | null }) {
         <div data-testid="calibration-coverage">
           Your reviews speak for {(cal.coverage * 100).toFixed(0)} % of the unreviewed candidates (their p̂ falls where ≥ 10 pairs were reviewed)
           {cal.ecePopulation != null && Number.isFinite(cal.ecePopulation) ? <>; weighted like them, ECE {cal.ecePopulation.toFixed(3)}</> : null}
-          {cal.calibrated && cal.coverage < 0.9 && cal.eceChecks != null ? <> (under 90 %: the calibration checks below vouch for the rest)</> : null}.
+          {cal.calibrated && cal.minCoverage != null && cal.coverage < cal.minCoverage && cal.eceChecks != null ? <> (under {(cal.minCoverage * 100).toFixed(0)} %: the calibration checks below vouch for the rest)</> : null}.
         </div>
       ) : null}
       <div data-testid="calibration-checks">
